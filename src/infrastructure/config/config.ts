@@ -1,0 +1,89 @@
+import { resolve } from 'node:path';
+
+export type StorageMode = 'embedded' | 'postgres' | 'eventstoredb';
+
+export interface AppConfig {
+  readonly port: number;
+  readonly host: string;
+  /** Embedded PGlite data and generated secrets live here. */
+  readonly dataDir: string;
+  /** PostgreSQL server for events (unless EventStoreDB) and read models; absent means embedded PGlite. */
+  readonly databaseUrl?: string;
+  /** EventStoreDB for events. */
+  readonly eventStoreConnectionString?: string;
+  readonly logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+  /** Whether projections run inside this process (a dedicated worker can take them instead). */
+  readonly runProjections: boolean;
+}
+
+/** A setting is wrong: start-up stops with one line naming it. */
+export class ConfigError extends Error {
+  constructor(
+    readonly setting: string,
+    problem: string,
+  ) {
+    super(`${setting}: ${problem}`);
+  }
+}
+
+export function storageMode(config: AppConfig): StorageMode {
+  if (config.eventStoreConnectionString) return 'eventstoredb';
+  return config.databaseUrl ? 'postgres' : 'embedded';
+}
+
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
+  const port = integer(env, 'PORT', 3000, 0, 65535);
+  const databaseUrl = optionalUrl(env, 'DATABASE_URL', ['postgres:', 'postgresql:'], 'a postgres:// URL');
+  const eventStoreConnectionString = optionalUrl(
+    env,
+    'EVENTSTORE_CONNECTION_STRING',
+    ['esdb:', 'esdb+discover:', 'kurrentdb:', 'kurrentdb+discover:'],
+    'an esdb:// connection string',
+  );
+  const logLevel = (env.LOG_LEVEL ?? 'info') as AppConfig['logLevel'];
+  if (!LOG_LEVELS.includes(logLevel)) throw new ConfigError('LOG_LEVEL', `must be one of ${LOG_LEVELS.join(', ')}`);
+  const runProjections = (env.RUN_PROJECTIONS ?? 'true').toLowerCase();
+  if (!['true', 'false'].includes(runProjections)) throw new ConfigError('RUN_PROJECTIONS', 'must be true or false');
+  return {
+    port,
+    host: env.HOST ?? '0.0.0.0',
+    dataDir: resolve(env.DATA_DIR ?? './data'),
+    databaseUrl,
+    eventStoreConnectionString,
+    logLevel,
+    runProjections: runProjections === 'true',
+  };
+}
+
+function integer(env: NodeJS.ProcessEnv, name: string, fallback: number, min: number, max: number): number {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < min || value > max) throw new ConfigError(name, `must be an integer from ${min} to ${max}`);
+  return value;
+}
+
+function optionalUrl(env: NodeJS.ProcessEnv, name: string, protocols: string[], what: string): string | undefined {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return undefined;
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    throw new ConfigError(name, `is not a valid URL; expected ${what}`);
+  }
+  if (!protocols.includes(url.protocol) || !url.hostname) throw new ConfigError(name, `must be ${what}`);
+  return raw;
+}
+
+/** A connection URL fit for a log line: host, port and database, never the user or password. */
+export function describeUrl(raw: string): string {
+  try {
+    const url = new URL(raw);
+    return `${url.protocol}//${url.host}${url.pathname}`;
+  } catch {
+    return '<invalid url>';
+  }
+}

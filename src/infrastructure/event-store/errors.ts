@@ -1,0 +1,60 @@
+import type { ExpectedRevision } from './event-store.port';
+
+/** Base of every error the event store raises; messages never carry event values. */
+export abstract class EventStoreError extends Error {
+  abstract readonly code: string;
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = new.target.name;
+  }
+}
+
+/** The stream is not at the revision the caller decided on: reload, decide again, retry. */
+export class WrongExpectedRevisionError extends EventStoreError {
+  readonly code = 'WRONG_EXPECTED_REVISION';
+  constructor(
+    readonly streamId: string,
+    readonly expected: ExpectedRevision,
+    readonly actual: bigint | 'no_stream',
+  ) {
+    super(`Stream ${streamId} is at revision ${String(actual)}, expected ${String(expected)}`);
+  }
+}
+
+/** The store cannot be reached or refused service; safe to retry later. */
+export class StoreUnavailableError extends EventStoreError {
+  readonly code = 'EVENT_STORE_UNAVAILABLE';
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+  }
+}
+
+export type EventRejectionReason =
+  | 'EVENT_TYPE_UNKNOWN'
+  | 'EVENT_FIELD_UNKNOWN'
+  | 'EVENT_DATA_INVALID'
+  | 'PERSONAL_DATA_REFUSED'
+  | 'EVENT_ENVELOPE_INVALID';
+
+/**
+ * The privacy guard refused an event. Nothing of the append was written. The message names the event
+ * type and the field path, never the value.
+ */
+export class EventRejectedError extends EventStoreError {
+  constructor(
+    readonly code: EventRejectionReason,
+    readonly eventType: string,
+    readonly path: string,
+    detail: string,
+  ) {
+    super(`Event ${eventType} refused (${code}) at ${path || '/'}: ${detail}`);
+  }
+}
+
+/** An event id was appended twice. */
+export class DuplicateEventError extends EventStoreError {
+  readonly code = 'DUPLICATE_EVENT_ID';
+  constructor(readonly streamId: string) {
+    super(`An event with the same id already exists (stream ${streamId})`);
+  }
+}

@@ -1,0 +1,140 @@
+/**
+ * The EventStore port: the only way the rest of the code reads or writes events.
+ * Adapters (PostgreSQL/PGlite, EventStoreDB) implement `EventStoreAdapter`; the application sees
+ * `EventStore`, which adds the privacy guard on append and upcasting on read (see guarded-event-store.ts).
+ */
+
+/** Expected revision of a stream when appending: any, the stream must not exist yet, or an exact revision. */
+export type ExpectedRevision = 'any' | 'no_stream' | bigint;
+
+/**
+ * A position in the global order. For EventStoreDB these are its own commit/prepare positions; for
+ * PostgreSQL `commit` is the appending transaction's id (xid8) and `prepare` the event's sequence number,
+ * so ordering by (commit, prepare) is ordering by commit, which is what keeps late commits from being skipped.
+ */
+export interface LogPosition {
+  readonly commit: bigint;
+  readonly prepare: bigint;
+}
+
+/** Before the first event of the store. */
+export const START: LogPosition = Object.freeze({ commit: -1n, prepare: -1n });
+
+export function comparePositions(a: LogPosition, b: LogPosition): number {
+  if (a.commit !== b.commit) return a.commit < b.commit ? -1 : 1;
+  if (a.prepare !== b.prepare) return a.prepare < b.prepare ? -1 : 1;
+  return 0;
+}
+
+export type EventData = Record<string, unknown>;
+
+/** An event about to be appended. `data` must match the type's registered schema. */
+export interface NewEvent<T extends EventData = EventData> {
+  readonly type: string;
+  readonly data: T;
+  /** UUID; generated when absent. */
+  readonly eventId?: string;
+  readonly occurredAt?: Date;
+  /** UUIDs linking an event to the request (correlation) and the event or command that caused it. */
+  readonly correlationId?: string;
+  readonly causationId?: string;
+}
+
+/** The envelope every stored event carries. */
+export interface RecordedEvent<T extends EventData = EventData> {
+  readonly eventId: string;
+  readonly type: string;
+  readonly schemaVersion: number;
+  readonly streamId: string;
+  /** 0 for a stream's first event. */
+  readonly revision: bigint;
+  readonly globalPosition: LogPosition;
+  readonly occurredAt: Date;
+  readonly correlationId: string | null;
+  readonly causationId: string | null;
+  readonly data: T;
+}
+
+/** An event as an adapter hands it over, before upcasting. */
+export type StoredEvent = RecordedEvent;
+
+/** What an adapter is asked to write: already validated, with every envelope field filled in. */
+export interface PreparedEvent {
+  readonly eventId: string;
+  readonly type: string;
+  readonly schemaVersion: number;
+  readonly data: EventData;
+  readonly occurredAt: Date;
+  readonly correlationId: string | null;
+  readonly causationId: string | null;
+}
+
+export interface AppendOptions {
+  readonly expectedRevision?: ExpectedRevision;
+}
+
+export interface AppendResult {
+  /** The stream's revision after the append (its last event's revision). */
+  readonly nextExpectedRevision: bigint;
+  /** Global position of the last appended event. */
+  readonly position: LogPosition;
+}
+
+export interface ReadStreamOptions {
+  readonly fromRevision?: bigint;
+  readonly maxCount?: number;
+}
+
+export interface ReadAllOptions {
+  /** Read events strictly after this position (START for the beginning). */
+  readonly after?: LogPosition;
+  readonly maxCount: number;
+}
+
+export interface SubscribeOptions {
+  /** Checkpoint: deliver events strictly after it. */
+  readonly after?: LogPosition;
+  readonly batchSize?: number;
+  /** How long to wait between polls once caught up (an append in this process wakes it earlier). */
+  readonly pollIntervalMs?: number;
+  readonly signal?: AbortSignal;
+}
+
+/** One batch of a catch-up subscription. The next batch is not read until the consumer asks for it. */
+export interface EventBatch {
+  readonly events: readonly RecordedEvent[];
+  /** Position of the last event of the batch (the checkpoint to store once it is handled). */
+  readonly position: LogPosition;
+  /** True when this batch reached the end of the store as it was when read. */
+  readonly caughtUp: boolean;
+}
+
+/** What every adapter implements: raw storage, no validation. */
+export interface EventStoreAdapter {
+  readonly kind: 'postgres' | 'eventstoredb';
+  initialise(): Promise<void>;
+  append(streamId: string, events: readonly PreparedEvent[], expected: ExpectedRevision): Promise<AppendResult>;
+  readStream(streamId: string, options?: ReadStreamOptions): Promise<StoredEvent[]>;
+  readAll(options: ReadAllOptions): Promise<StoredEvent[]>;
+  /** Number of events in the store, when the store can tell cheaply (used for progress bars). */
+  countEvents(): Promise<bigint | undefined>;
+  ping(): Promise<void>;
+  /** Register a callback fired after an append in this process, so subscriptions wake without waiting for a poll. */
+  onAppended(listener: () => void): () => void;
+  close(): Promise<void>;
+}
+
+/** The port the application uses. */
+export interface EventStore {
+  readonly kind: EventStoreAdapter['kind'];
+  appendToStream(streamId: string, events: readonly NewEvent[], options?: AppendOptions): Promise<AppendResult>;
+  /** A stream's events in revision order; an empty array when the stream does not exist. */
+  readStream(streamId: string, options?: ReadStreamOptions): Promise<RecordedEvent[]>;
+  readAll(options: ReadAllOptions): Promise<RecordedEvent[]>;
+  subscribeToAll(options?: SubscribeOptions): AsyncIterable<EventBatch>;
+  countEvents(): Promise<bigint | undefined>;
+  ping(): Promise<void>;
+  close(): Promise<void>;
+}
+
+export const EVENT_STORE = Symbol('EVENT_STORE');

@@ -1,0 +1,187 @@
+import { EventEmitter } from 'node:events';
+import {
+  ANY,
+  BACKWARDS,
+  END,
+  EventStoreDBClient,
+  FORWARDS,
+  NO_STREAM,
+  START as ESDB_START,
+  StreamNotFoundError,
+  UnavailableError,
+  WrongExpectedVersionError,
+  jsonEvent,
+  type AllStreamResolvedEvent,
+  type ResolvedEvent,
+} from '@eventstore/db-client';
+import { EventStoreError, StoreUnavailableError, WrongExpectedRevisionError } from '../errors';
+import {
+  START,
+  comparePositions,
+  type AppendResult,
+  type EventStoreAdapter,
+  type ExpectedRevision,
+  type PreparedEvent,
+  type ReadAllOptions,
+  type ReadStreamOptions,
+  type StoredEvent,
+} from '../event-store.port';
+
+interface EnvelopeMetadata {
+  schemaVersion: number;
+  occurredAt: string;
+  correlationId: string | null;
+  causationId: string | null;
+}
+
+/**
+ * Event store on EventStoreDB (production / scale-out mode). Revisions and positions are EventStoreDB's
+ * own; its $all order is commit order, so the late-commit problem of SQL stores does not arise.
+ * Subscriptions are pull-based reads of $all (see GuardedEventStore.subscribeToAll), which gives
+ * backpressure and avoids the client's un-awaited async `data` handlers (client issue #141).
+ */
+export class EventStoreDbEventStoreAdapter implements EventStoreAdapter {
+  readonly kind = 'eventstoredb' as const;
+  private readonly client: EventStoreDBClient;
+  private readonly appended = new EventEmitter();
+
+  constructor(connectionString: string) {
+    this.client = EventStoreDBClient.connectionString(connectionString);
+    this.appended.setMaxListeners(0);
+  }
+
+  async initialise(): Promise<void> {
+    await this.ping();
+  }
+
+  async append(streamId: string, events: readonly PreparedEvent[], expected: ExpectedRevision): Promise<AppendResult> {
+    return this.guard(streamId, expected, async () => {
+      const result = await this.client.appendToStream(
+        streamId,
+        events.map((e) =>
+          jsonEvent({
+            id: e.eventId,
+            type: e.type,
+            data: e.data,
+            metadata: {
+              schemaVersion: e.schemaVersion,
+              occurredAt: e.occurredAt.toISOString(),
+              correlationId: e.correlationId,
+              causationId: e.causationId,
+            } satisfies EnvelopeMetadata,
+          }),
+        ),
+        { expectedRevision: expected === 'any' ? ANY : expected === 'no_stream' ? NO_STREAM : expected },
+      );
+      setImmediate(() => this.appended.emit('appended'));
+      return {
+        nextExpectedRevision: result.nextExpectedRevision,
+        position: result.position ? { commit: result.position.commit, prepare: result.position.prepare } : START,
+      };
+    });
+  }
+
+  async readStream(streamId: string, options: ReadStreamOptions = {}): Promise<StoredEvent[]> {
+    return this.guard(streamId, 'any', async () => {
+      const events: StoredEvent[] = [];
+      try {
+        for await (const resolved of this.client.readStream(streamId, {
+          direction: FORWARDS,
+          fromRevision: options.fromRevision ?? ESDB_START,
+          maxCount: options.maxCount ?? Number.MAX_SAFE_INTEGER,
+        })) {
+          const stored = toStoredEvent(resolved);
+          if (stored) events.push(stored);
+        }
+      } catch (error) {
+        if (error instanceof StreamNotFoundError) return [];
+        throw error;
+      }
+      return events;
+    });
+  }
+
+  async readAll(options: ReadAllOptions): Promise<StoredEvent[]> {
+    const after = options.after ?? START;
+    return this.guard('$all', 'any', async () => {
+      const events: StoredEvent[] = [];
+      let from = after.commit < 0n ? undefined : after;
+      // System events are skipped; keep reading until the batch is full or $all ends.
+      for (;;) {
+        let read = 0;
+        let last: { commit: bigint; prepare: bigint } | undefined;
+        for await (const resolved of this.client.readAll({
+          direction: FORWARDS,
+          fromPosition: from ?? ESDB_START,
+          maxCount: options.maxCount + 1,
+        }) as AsyncIterable<AllStreamResolvedEvent>) {
+          read++;
+          const position = resolved.event?.position ?? resolved.commitPosition;
+          if (position && typeof position === 'object') last = position;
+          const stored = toStoredEvent(resolved);
+          // fromPosition is inclusive: drop the checkpoint event itself.
+          if (!stored || comparePositions(stored.globalPosition, after) <= 0) continue;
+          events.push(stored);
+          if (events.length === options.maxCount) return events;
+        }
+        if (read <= options.maxCount || !last) return events;
+        from = last;
+      }
+    });
+  }
+
+  async countEvents(): Promise<undefined> {
+    return undefined; // $all has no cheap count
+  }
+
+  async ping(): Promise<void> {
+    await this.guard('$all', 'any', async () => {
+      for await (const _ of this.client.readAll({ direction: BACKWARDS, fromPosition: END, maxCount: 1 })) break;
+    });
+  }
+
+  onAppended(listener: () => void): () => void {
+    this.appended.on('appended', listener);
+    return () => this.appended.off('appended', listener);
+  }
+
+  async close(): Promise<void> {
+    this.appended.removeAllListeners();
+    await this.client.dispose();
+  }
+
+  private async guard<T>(streamId: string, expected: ExpectedRevision, work: () => Promise<T>): Promise<T> {
+    try {
+      return await work();
+    } catch (error) {
+      if (error instanceof EventStoreError) throw error;
+      if (error instanceof WrongExpectedVersionError) {
+        const actual = error.actualVersion;
+        throw new WrongExpectedRevisionError(streamId, expected, typeof actual === 'bigint' ? actual : 'no_stream');
+      }
+      // Against a closed port appendToStream fails with a plain gRPC error (code 14), not UnavailableError.
+      if (error instanceof UnavailableError || (error as { code?: unknown }).code === 14) {
+        throw new StoreUnavailableError(`EventStoreDB unavailable: ${(error as Error).message}`, { cause: error });
+      }
+      throw error;
+    }
+  }
+}
+
+function toStoredEvent(resolved: ResolvedEvent | AllStreamResolvedEvent): StoredEvent | undefined {
+  const event = resolved.event;
+  if (!event || event.type.startsWith('$') || event.streamId.startsWith('$') || !event.position) return undefined;
+  const metadata = (event.metadata ?? {}) as Partial<EnvelopeMetadata>;
+  return {
+    eventId: event.id,
+    type: event.type,
+    schemaVersion: metadata.schemaVersion ?? 1,
+    streamId: event.streamId,
+    revision: event.revision,
+    globalPosition: { commit: event.position.commit, prepare: event.position.prepare },
+    occurredAt: new Date(metadata.occurredAt ?? event.created),
+    correlationId: metadata.correlationId ?? null,
+    causationId: metadata.causationId ?? null,
+    data: event.data as Record<string, unknown>,
+  };
+}

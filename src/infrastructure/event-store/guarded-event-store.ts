@@ -1,0 +1,144 @@
+import { randomUUID } from 'node:crypto';
+import { EventRejectedError } from './errors';
+import type { EventRegistry } from './event-registry';
+import {
+  START,
+  type AppendOptions,
+  type AppendResult,
+  type EventBatch,
+  type EventStore,
+  type EventStoreAdapter,
+  type NewEvent,
+  type PreparedEvent,
+  type ReadAllOptions,
+  type ReadStreamOptions,
+  type RecordedEvent,
+  type SubscribeOptions,
+} from './event-store.port';
+import { looksLikeNikOrKk } from './personal-data';
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+/** `category-id`: a lower-case category, then an opaque id (UUID, code or year-semester). */
+const STREAM_ID = /^[a-z][a-z0-9]*(?:-[A-Za-z0-9]+)+$/;
+const MAX_EVENTS_PER_APPEND = 1000;
+
+/**
+ * The EventStore the application uses: every append passes the privacy guard before anything is
+ * written (all events of the call are checked first, so a refusal writes none), and every read is
+ * upcast to the current schema version. Subscriptions are built here once, on top of any adapter.
+ */
+export class GuardedEventStore implements EventStore {
+  constructor(
+    private readonly adapter: EventStoreAdapter,
+    private readonly registry: EventRegistry,
+    private readonly now: () => Date = () => new Date(),
+  ) {}
+
+  get kind(): EventStoreAdapter['kind'] {
+    return this.adapter.kind;
+  }
+
+  async appendToStream(streamId: string, events: readonly NewEvent[], options: AppendOptions = {}): Promise<AppendResult> {
+    const prepared = this.prepare(streamId, events);
+    return this.adapter.append(streamId, prepared, options.expectedRevision ?? 'any');
+  }
+
+  async readStream(streamId: string, options?: ReadStreamOptions): Promise<RecordedEvent[]> {
+    return (await this.adapter.readStream(streamId, options)).map((e) => this.upcast(e));
+  }
+
+  async readAll(options: ReadAllOptions): Promise<RecordedEvent[]> {
+    return (await this.adapter.readAll(options)).map((e) => this.upcast(e));
+  }
+
+  /**
+   * Catch-up subscription: reads a batch, hands it over, and reads the next only when the consumer asks
+   * (async iteration is the backpressure). Once caught up it yields one empty `caughtUp` batch, then
+   * waits for an append in this process or the poll interval.
+   */
+  async *subscribeToAll(options: SubscribeOptions = {}): AsyncGenerator<EventBatch> {
+    let after = options.after ?? START;
+    const batchSize = options.batchSize ?? 500;
+    const pollIntervalMs = options.pollIntervalMs ?? 250;
+    let announcedCaughtUp = false;
+    while (!options.signal?.aborted) {
+      const events = await this.readAll({ after, maxCount: batchSize });
+      if (events.length > 0) {
+        after = events[events.length - 1]!.globalPosition;
+        const caughtUp = events.length < batchSize;
+        announcedCaughtUp = caughtUp;
+        yield { events, position: after, caughtUp };
+        continue;
+      }
+      if (!announcedCaughtUp) {
+        announcedCaughtUp = true;
+        yield { events: [], position: after, caughtUp: true };
+        continue;
+      }
+      await this.waitForAppend(pollIntervalMs, options.signal);
+    }
+  }
+
+  countEvents(): Promise<bigint | undefined> {
+    return this.adapter.countEvents();
+  }
+
+  ping(): Promise<void> {
+    return this.adapter.ping();
+  }
+
+  close(): Promise<void> {
+    return this.adapter.close();
+  }
+
+  private prepare(streamId: string, events: readonly NewEvent[]): PreparedEvent[] {
+    if (!STREAM_ID.test(streamId) || streamId.length > 120 || looksLikeNikOrKk(streamId)) {
+      throw new EventRejectedError('EVENT_ENVELOPE_INVALID', events[0]?.type ?? '?', '/streamId', 'stream id must be category-opaqueId');
+    }
+    if (events.length > MAX_EVENTS_PER_APPEND) {
+      throw new EventRejectedError('EVENT_ENVELOPE_INVALID', events[0]!.type, '', `more than ${MAX_EVENTS_PER_APPEND} events in one append`);
+    }
+    return events.map((event) => {
+      this.registry.validate(event.type, event.data);
+      for (const key of ['eventId', 'correlationId', 'causationId'] as const) {
+        const value = event[key];
+        if (value !== undefined && !UUID.test(value)) {
+          throw new EventRejectedError('EVENT_ENVELOPE_INVALID', event.type, `/${key}`, 'must be a UUID');
+        }
+      }
+      const occurredAt = event.occurredAt ?? this.now();
+      if (Number.isNaN(occurredAt.getTime())) {
+        throw new EventRejectedError('EVENT_ENVELOPE_INVALID', event.type, '/occurredAt', 'must be a valid date');
+      }
+      return {
+        eventId: event.eventId ?? randomUUID(),
+        type: event.type,
+        schemaVersion: this.registry.currentVersion(event.type),
+        data: event.data,
+        occurredAt,
+        correlationId: event.correlationId ?? null,
+        causationId: event.causationId ?? null,
+      };
+    });
+  }
+
+  private upcast(event: RecordedEvent): RecordedEvent {
+    if (!this.registry.has(event.type)) return event; // read what was written by a newer version as it is
+    const { data, version } = this.registry.upcast(event.type, event.schemaVersion, event.data);
+    return version === event.schemaVersion && data === event.data ? event : { ...event, data, schemaVersion: version };
+  }
+
+  private waitForAppend(timeoutMs: number, signal?: AbortSignal): Promise<void> {
+    return new Promise((resolve) => {
+      const done = () => {
+        clearTimeout(timer);
+        unsubscribe();
+        signal?.removeEventListener('abort', done);
+        resolve();
+      };
+      const timer = setTimeout(done, timeoutMs);
+      const unsubscribe = this.adapter.onAppended(done);
+      signal?.addEventListener('abort', done, { once: true });
+    });
+  }
+}

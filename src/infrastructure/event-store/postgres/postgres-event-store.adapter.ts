@@ -1,0 +1,291 @@
+import { EventEmitter } from 'node:events';
+import type { Pool, PoolClient } from 'pg';
+import { DuplicateEventError, StoreUnavailableError, WrongExpectedRevisionError } from '../errors';
+import {
+  START,
+  type AppendResult,
+  type EventStoreAdapter,
+  type ExpectedRevision,
+  type PreparedEvent,
+  type ReadAllOptions,
+  type ReadStreamOptions,
+  type StoredEvent,
+} from '../event-store.port';
+import { isConnectionFailure } from './postgres-errors';
+
+export interface PostgresEventStoreOptions {
+  /** Schema holding the event tables; lets tests and benchmarks run side by side. */
+  readonly schema?: string;
+}
+
+type Queryable = Pick<PoolClient, 'query'>;
+
+interface EventRow {
+  event_id: string;
+  stream_id: string;
+  revision: string;
+  type: string;
+  schema_version: number;
+  data: Record<string, unknown>;
+  occurred_at: Date;
+  correlation_id: string | null;
+  causation_id: string | null;
+  global_position: string;
+  transaction_id: string;
+}
+
+/**
+ * Event store on PostgreSQL, the same code for a PostgreSQL server and for embedded PGlite (served over
+ * the wire protocol by PGLiteSocketServer).
+ *
+ * The global order is (transaction_id, global_position), read only below the oldest transaction still
+ * running (`pg_snapshot_xmin(pg_current_snapshot())`), as emmett-postgresql does. Ordering by the
+ * sequence alone lets a reader pass an event whose transaction took its sequence value early but
+ * committed late; this way an event becomes readable only once nothing before it can still appear.
+ */
+export class PostgresEventStoreAdapter implements EventStoreAdapter {
+  readonly kind = 'postgres' as const;
+  private readonly appended = new EventEmitter();
+  private readonly s: string;
+  private readonly sql: ReturnType<typeof statements>;
+
+  constructor(
+    private readonly pool: Pool,
+    options: PostgresEventStoreOptions = {},
+  ) {
+    const schema = options.schema ?? 'public';
+    if (!/^[a-z_][a-z0-9_]*$/.test(schema)) throw new Error(`Invalid schema name ${schema}`);
+    this.s = `"${schema}"`;
+    this.sql = statements(this.s);
+    this.appended.setMaxListeners(0);
+  }
+
+  async initialise(): Promise<void> {
+    await this.guard(async () => {
+      const client = await this.pool.connect();
+      try {
+        await client.query('BEGIN');
+        // Serialise concurrent first starts: CREATE ... IF NOT EXISTS is not safe against itself.
+        await client.query(`SELECT pg_advisory_xact_lock(hashtext('nik-gateway:event-store-schema'))`);
+        await client.query(schemaDdl(this.s));
+        await client.query('COMMIT');
+      } catch (error) {
+        await client.query('ROLLBACK').catch(() => undefined);
+        throw error;
+      } finally {
+        client.release();
+      }
+    });
+  }
+
+  append(streamId: string, events: readonly PreparedEvent[], expected: ExpectedRevision): Promise<AppendResult> {
+    return this.appendOn(this.pool, streamId, events, expected);
+  }
+
+  /**
+   * Append inside a transaction the caller controls (for writing an event and another row atomically).
+   * The caller commits; subscribers see the events only after that commit.
+   */
+  async appendOn(db: Queryable, streamId: string, events: readonly PreparedEvent[], expected: ExpectedRevision): Promise<AppendResult> {
+    return this.guard(async () => {
+      if (events.length === 0) return this.checkOnly(db, streamId, expected);
+      const params = [
+        streamId,
+        events.length,
+        events.map((e) => e.eventId),
+        events.map((e) => e.type),
+        events.map((e) => e.schemaVersion),
+        events.map((e) => JSON.stringify(e.data)),
+        events.map((e) => e.occurredAt.toISOString()),
+        events.map((e) => e.correlationId),
+        events.map((e) => e.causationId),
+      ];
+      let result;
+      try {
+        if (expected === 'any') result = await db.query(this.sql.appendAny, params);
+        else if (expected === 'no_stream') result = await db.query(this.sql.appendNoStream, params);
+        else result = await db.query(this.sql.appendExact, [...params, expected.toString()]);
+      } catch (error) {
+        if ((error as { code?: string }).code === '23505' && /event_id/.test((error as { constraint?: string }).constraint ?? '')) {
+          throw new DuplicateEventError(streamId);
+        }
+        throw error;
+      }
+      const row = result.rows[0] as { last_revision: string; global_position: string; transaction_id: string } | undefined;
+      if (!row) throw new WrongExpectedRevisionError(streamId, expected, await this.actualRevision(db, streamId));
+      setImmediate(() => this.appended.emit('appended'));
+      return {
+        nextExpectedRevision: BigInt(row.last_revision),
+        position: { commit: BigInt(row.transaction_id), prepare: BigInt(row.global_position) },
+      };
+    });
+  }
+
+  async readStream(streamId: string, options: ReadStreamOptions = {}): Promise<StoredEvent[]> {
+    return this.guard(async () => {
+      const { rows } = await this.pool.query<EventRow>(this.sql.readStream, [
+        streamId,
+        (options.fromRevision ?? 0n).toString(),
+        options.maxCount ?? null,
+      ]);
+      return rows.map(toStoredEvent);
+    });
+  }
+
+  async readAll(options: ReadAllOptions): Promise<StoredEvent[]> {
+    const after = options.after ?? START;
+    return this.guard(async () => {
+      const { rows } = await this.pool.query<EventRow>(this.sql.readAll, [
+        // xid8 has no negative values: START (-1) becomes 0, below every real transaction id.
+        (after.commit < 0n ? 0n : after.commit).toString(),
+        after.prepare.toString(),
+        options.maxCount,
+      ]);
+      return rows.map(toStoredEvent);
+    });
+  }
+
+  async countEvents(): Promise<bigint> {
+    return this.guard(async () => {
+      const { rows } = await this.pool.query<{ n: string }>(`SELECT count(*)::text AS n FROM ${this.s}.es_events`);
+      return BigInt(rows[0]!.n);
+    });
+  }
+
+  async ping(): Promise<void> {
+    await this.guard(() => this.pool.query(`SELECT 1 FROM ${this.s}.es_streams LIMIT 1`));
+  }
+
+  onAppended(listener: () => void): () => void {
+    this.appended.on('appended', listener);
+    return () => this.appended.off('appended', listener);
+  }
+
+  async close(): Promise<void> {
+    this.appended.removeAllListeners();
+  }
+
+  private async checkOnly(db: Queryable, streamId: string, expected: ExpectedRevision): Promise<AppendResult> {
+    const actual = await this.actualRevision(db, streamId);
+    const ok = expected === 'any' || (expected === 'no_stream' ? actual === 'no_stream' : actual === expected);
+    if (!ok) throw new WrongExpectedRevisionError(streamId, expected, actual);
+    return { nextExpectedRevision: actual === 'no_stream' ? -1n : actual, position: START };
+  }
+
+  private async actualRevision(db: Queryable, streamId: string): Promise<bigint | 'no_stream'> {
+    const { rows } = await db.query(`SELECT revision::text AS revision FROM ${this.s}.es_streams WHERE stream_id = $1`, [streamId]);
+    return rows[0] ? BigInt((rows[0] as { revision: string }).revision) : 'no_stream';
+  }
+
+  private async guard<T>(work: () => Promise<T>): Promise<T> {
+    try {
+      return await work();
+    } catch (error) {
+      if (isConnectionFailure(error)) {
+        throw new StoreUnavailableError(`PostgreSQL event store unavailable: ${(error as Error).message}`, { cause: error });
+      }
+      throw error;
+    }
+  }
+}
+
+function toStoredEvent(row: EventRow): StoredEvent {
+  return {
+    eventId: row.event_id,
+    type: row.type,
+    schemaVersion: row.schema_version,
+    streamId: row.stream_id,
+    revision: BigInt(row.revision),
+    globalPosition: { commit: BigInt(row.transaction_id), prepare: BigInt(row.global_position) },
+    occurredAt: row.occurred_at,
+    correlationId: row.correlation_id,
+    causationId: row.causation_id,
+    data: row.data,
+  };
+}
+
+export function schemaDdl(s: string): string {
+  return `
+    CREATE SCHEMA IF NOT EXISTS ${s};
+    CREATE TABLE IF NOT EXISTS ${s}.es_streams (
+      stream_id text PRIMARY KEY,
+      revision bigint NOT NULL
+    );
+    CREATE TABLE IF NOT EXISTS ${s}.es_events (
+      global_position bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+      transaction_id xid8 NOT NULL DEFAULT pg_current_xact_id(),
+      event_id uuid NOT NULL,
+      stream_id text NOT NULL,
+      revision bigint NOT NULL,
+      type text NOT NULL,
+      schema_version integer NOT NULL,
+      data jsonb NOT NULL,
+      occurred_at timestamptz NOT NULL,
+      correlation_id uuid,
+      causation_id uuid,
+      CONSTRAINT es_events_event_id_key UNIQUE (event_id),
+      CONSTRAINT es_events_stream_revision_key UNIQUE (stream_id, revision)
+    );
+    CREATE INDEX IF NOT EXISTS es_events_global_order ON ${s}.es_events (transaction_id, global_position);
+    CREATE OR REPLACE FUNCTION ${s}.es_events_are_immutable() RETURNS trigger LANGUAGE plpgsql AS $$
+      BEGIN RAISE EXCEPTION 'events are immutable: % refused', TG_OP; END $$;
+    DROP TRIGGER IF EXISTS es_events_immutable ON ${s}.es_events;
+    CREATE TRIGGER es_events_immutable BEFORE UPDATE OR DELETE ON ${s}.es_events
+      FOR EACH ROW EXECUTE FUNCTION ${s}.es_events_are_immutable();
+    DROP TRIGGER IF EXISTS es_events_no_truncate ON ${s}.es_events;
+    CREATE TRIGGER es_events_no_truncate BEFORE TRUNCATE ON ${s}.es_events
+      FOR EACH STATEMENT EXECUTE FUNCTION ${s}.es_events_are_immutable();
+  `;
+}
+
+/** Output columns; ORDER BY must name the table's columns (e.x), not these text-cast aliases. */
+const EVENT_COLUMNS = `e.event_id, e.stream_id, e.revision::text AS revision, e.type, e.schema_version, e.data, e.occurred_at,
+             e.correlation_id, e.causation_id, e.global_position::text AS global_position, e.transaction_id::text AS transaction_id`;
+
+/**
+ * Each append is ONE statement (one round trip): bump the stream's revision if it is what the caller
+ * expected, then insert the events numbered from it. No row from the first CTE means a conflict.
+ */
+function statements(s: string) {
+  const insertEvents = (bump: string) => `
+    WITH bumped AS (${bump}),
+    inserted AS (
+      INSERT INTO ${s}.es_events (event_id, stream_id, revision, type, schema_version, data, occurred_at, correlation_id, causation_id)
+      SELECT e.event_id, $1, b.last_revision - $2::bigint + e.ord, e.type, e.schema_version, e.data, e.occurred_at, e.correlation_id, e.causation_id
+      FROM bumped b,
+           unnest($3::uuid[], $4::text[], $5::int[], $6::jsonb[], $7::timestamptz[], $8::uuid[], $9::uuid[])
+             WITH ORDINALITY AS e(event_id, type, schema_version, data, occurred_at, correlation_id, causation_id, ord)
+      RETURNING global_position
+    )
+    SELECT b.last_revision::text AS last_revision,
+           (SELECT max(global_position) FROM inserted)::text AS global_position,
+           pg_current_xact_id()::text AS transaction_id
+    FROM bumped b`;
+  return {
+    appendAny: insertEvents(`
+      INSERT INTO ${s}.es_streams AS st (stream_id, revision) VALUES ($1, $2::bigint - 1)
+      ON CONFLICT (stream_id) DO UPDATE SET revision = st.revision + $2::bigint
+      RETURNING st.revision AS last_revision`),
+    appendNoStream: insertEvents(`
+      INSERT INTO ${s}.es_streams (stream_id, revision) VALUES ($1, $2::bigint - 1)
+      ON CONFLICT (stream_id) DO NOTHING
+      RETURNING revision AS last_revision`),
+    appendExact: insertEvents(`
+      UPDATE ${s}.es_streams SET revision = revision + $2::bigint
+      WHERE stream_id = $1 AND revision = $10::bigint
+      RETURNING revision AS last_revision`),
+    readStream: `
+      SELECT ${EVENT_COLUMNS}
+      FROM ${s}.es_events e
+      WHERE e.stream_id = $1 AND e.revision >= $2::bigint
+      ORDER BY e.revision
+      LIMIT $3`,
+    readAll: `
+      SELECT ${EVENT_COLUMNS}
+      FROM ${s}.es_events e
+      WHERE (e.transaction_id, e.global_position) > ($1::text::xid8, $2::bigint)
+        AND e.transaction_id < pg_snapshot_xmin(pg_current_snapshot())
+      ORDER BY e.transaction_id, e.global_position
+      LIMIT $3`,
+  };
+}

@@ -1,0 +1,106 @@
+import fc from 'fast-check';
+import { EventRejectedError } from '../../src/infrastructure/event-store/errors';
+import { START } from '../../src/infrastructure/event-store/event-store.port';
+import { looksLikeNikOrKk } from '../../src/infrastructure/event-store/personal-data';
+import { personalValue } from '../support/personal-data.arbitraries';
+import { arbitraryFor, leafPaths, setAt } from '../support/schema.arbitraries';
+import { openStore, storeTargets, streamId, testRegistry } from '../support/targets';
+
+const registry = testRegistry();
+const definitions = registry.definitions();
+
+function rejection(type: string, data: unknown): EventRejectedError | undefined {
+  try {
+    registry.validate(type, data);
+    return undefined;
+  } catch (error) {
+    if (error instanceof EventRejectedError) return error;
+    throw error;
+  }
+}
+
+describe('The privacy guard at the event store', () => {
+  it('knows every registered event type and accepts valid data for each', () => {
+    expect(definitions.length).toBeGreaterThan(0);
+    for (const definition of definitions) {
+      fc.assert(
+        fc.property(arbitraryFor(definition.schema), (data) => {
+          expect(rejection(definition.type, data)).toBeUndefined();
+        }),
+        { numRuns: 100 },
+      );
+    }
+  });
+
+  it('refuses a NIK or KK number placed in any field of any registered event type, in any writing', () => {
+    for (const definition of definitions) {
+      const withPersonalValue = arbitraryFor(definition.schema)
+        .chain((data) => fc.tuple(fc.constant(data), fc.constantFrom(...leafPaths(data)), personalValue))
+        .filter(([, path]) => path.length > 0);
+      fc.assert(
+        fc.property(withPersonalValue, ([data, path, value]) => {
+          const refused = rejection(definition.type, setAt(data, path, value));
+          expect(refused?.code).toBe('PERSONAL_DATA_REFUSED');
+          // The error names where, never what.
+          expect(refused!.message).not.toContain(String(value));
+        }),
+        { numRuns: 200 },
+      );
+    }
+  });
+
+  it('refuses a field the event type does not declare, even with a harmless value', () => {
+    for (const definition of definitions) {
+      fc.assert(
+        fc.property(arbitraryFor(definition.schema), fc.constantFrom('nama', 'alamat', 'tglLahir', 'extra'), (data, field) => {
+          expect(rejection(definition.type, { ...(data as object), [field]: 'x' })?.code).toBe('EVENT_FIELD_UNKNOWN');
+        }),
+        { numRuns: 50 },
+      );
+    }
+  });
+
+  it('refuses an event type nobody registered', () => {
+    expect(rejection('PatientNamed', { name: 'x' })?.code).toBe('EVENT_TYPE_UNKNOWN');
+  });
+
+  it('does not mistake opaque ids, timestamps and ordinary numbers for a NIK', () => {
+    fc.assert(
+      fc.property(fc.uuid(), fc.date({ noInvalidDate: true }), fc.integer({ min: 0, max: 999_999_999_999_999 }), (uuid, date, n) => {
+        expect(looksLikeNikOrKk(uuid)).toBe(false);
+        expect(looksLikeNikOrKk(date.toISOString())).toBe(false);
+        expect(looksLikeNikOrKk(n)).toBe(false);
+        expect(looksLikeNikOrKk('473.3/2271.12/IX/2022')).toBe(false);
+      }),
+    );
+    expect(looksLikeNikOrKk('00000000-0000-4000-8000-000000000000')).toBe(false);
+  });
+
+  it('refuses at registration a schema that leaves room for free personal text', () => {
+    const open = { type: 'object', additionalProperties: false, properties: { name: { type: 'string' } } } as const;
+    expect(() => registry.register({ type: 'LooseEvent', version: 1, schema: open })).toThrow(/unconstrained string/);
+    const unclosed = { type: 'object', properties: { n: { type: 'integer' } } } as const;
+    expect(() => registry.register({ type: 'OpenEvent', version: 1, schema: unclosed })).toThrow(/additionalProperties/);
+  });
+});
+
+const embedded = storeTargets[0]!;
+describe('A refused append on the embedded store', () => {
+  it('writes nothing at all, whatever personal value and whichever event type', async () => {
+    const ctx = await openStore(embedded);
+    try {
+      const sample = definitions.map((d) => arbitraryFor(d.schema).map((data) => ({ type: d.type, data })));
+      await fc.assert(
+        fc.asyncProperty(fc.oneof(...sample), personalValue, async (valid, value) => {
+          const id = streamId();
+          const poisoned = { type: valid.type, data: setAt(valid.data, [leafPaths(valid.data)[0]![0]!], value) as Record<string, unknown> };
+          await expect(ctx.store.appendToStream(id, [valid as never, poisoned])).rejects.toMatchObject({ code: 'PERSONAL_DATA_REFUSED' });
+        }),
+        { numRuns: 100 },
+      );
+      expect(await ctx.store.readAll({ after: START, maxCount: 1 })).toEqual([]);
+    } finally {
+      await ctx.close();
+    }
+  });
+});

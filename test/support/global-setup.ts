@@ -1,0 +1,21 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { startEmbeddedPostgres } from '../../src/infrastructure/database/embedded-postgres';
+
+/**
+ * One embedded PGlite for the whole run, served over the wire protocol; suites connect with `pg`.
+ * (Importing PGlite inside a jest test file fails: its dynamic imports need --experimental-vm-modules.)
+ */
+export default async function globalSetup(): Promise<void> {
+  const dataDir = mkdtempSync(join(tmpdir(), 'nik-gateway-test-'));
+  const embedded = await startEmbeddedPostgres({ dataDir });
+  process.env.TEST_EMBEDDED_URL = embedded.url;
+  process.env.TEST_EMBEDDED_DIR = dataDir;
+  (globalThis as { __embedded?: typeof embedded }).__embedded = embedded;
+  const skipped = [
+    process.env.DATABASE_URL ? null : 'PostgreSQL server suites: DATABASE_URL not set (.ci/run sets it)',
+    process.env.EVENTSTORE_CONNECTION_STRING ? null : 'EventStoreDB contract suite: EVENTSTORE_CONNECTION_STRING not set',
+  ].filter(Boolean);
+  for (const line of skipped) process.stdout.write(`\n[SKIPPED] ${line}\n`);
+}
