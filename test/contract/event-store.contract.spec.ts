@@ -1,4 +1,7 @@
 import { randomUUID } from 'node:crypto';
+import { Pool } from 'pg';
+import { EventStoreDbEventStoreAdapter } from '../../src/infrastructure/event-store/eventstoredb/eventstoredb-event-store.adapter';
+import { PostgresEventStoreAdapter } from '../../src/infrastructure/event-store/postgres/postgres-event-store.adapter';
 import {
   EventRejectedError,
   StoreUnavailableError,
@@ -187,8 +190,6 @@ for (const target of storeTargets) {
 }
 
 it('reports a PostgreSQL server that cannot be reached as StoreUnavailableError', async () => {
-  const { Pool } = await import('pg');
-  const { PostgresEventStoreAdapter } = await import('../../src/infrastructure/event-store/postgres/postgres-event-store.adapter');
   const pool = new Pool({ connectionString: 'postgres://postgres@127.0.0.1:1/none', connectionTimeoutMillis: 2000 });
   const adapter = new PostgresEventStoreAdapter(pool);
   await expect(adapter.readAll({ maxCount: 1 })).rejects.toBeInstanceOf(StoreUnavailableError);
@@ -197,9 +198,6 @@ it('reports a PostgreSQL server that cannot be reached as StoreUnavailableError'
 });
 
 it('reports an EventStoreDB that cannot be reached as StoreUnavailableError (client against a closed port)', async () => {
-  const { EventStoreDbEventStoreAdapter } = await import(
-    '../../src/infrastructure/event-store/eventstoredb/eventstoredb-event-store.adapter'
-  );
   const adapter = new EventStoreDbEventStoreAdapter('esdb://127.0.0.1:1?tls=false&defaultDeadline=3000');
   const prepared = [{ eventId: randomUUID(), type: 'FixtureCounted', schemaVersion: 1, data: { key: 'a', amount: 1 }, occurredAt: new Date(), correlationId: null, causationId: null }];
   await expect(adapter.append('fixture-1', prepared, 'any')).rejects.toBeInstanceOf(StoreUnavailableError);

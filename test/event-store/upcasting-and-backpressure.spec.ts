@@ -83,7 +83,7 @@ describe('A catch-up subscription', () => {
       const id = streamId();
       await ctx.store.appendToStream(id, [counted(7)]);
       const woken = await next; // a 60 s poll interval: only the append can have woken it within the test timeout
-      expect(woken.value!.events.map((e) => e.streamId)).toEqual([id]);
+      expect(woken.value!.events.map((e: { streamId: string }) => e.streamId)).toEqual([id]);
       await iterator.return!(undefined);
     } finally {
       await ctx.close();

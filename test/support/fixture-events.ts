@@ -68,7 +68,7 @@ export const fixtureEvents: EventDefinition[] = [
       additionalProperties: false,
       required: ['key', 'amount'],
       properties: {
-        key: { type: 'string', pattern: '^[a-z]{1,8}$' },
+        key: { type: 'string', pattern: '^[a-z][a-z0-9]{0,7}$' },
         amount: { type: 'integer', minimum: 0, maximum: 1000 },
       },
     },

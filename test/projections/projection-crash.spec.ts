@@ -1,0 +1,102 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { randomUUID } from 'node:crypto';
+import { Client } from 'pg';
+import { expectedTotals } from '../support/fixture-totals.projection';
+import { distPath, runScript, startUntil } from '../support/processes';
+
+const worker = distPath('test', 'support', 'projection-worker.js');
+const EVENTS = 3000;
+
+/**
+ * A projection worker is killed with SIGKILL half-way through applying a batch (inside its open
+ * transaction), restarted, and must end with exactly the read model a clean rebuild produces — and the
+ * one the seeded events imply: no event lost, none applied twice.
+ */
+const targets = [
+  { name: 'embedded PGlite (the worker hosts the database: the kill takes it down too)', server: undefined as string | undefined },
+  { name: 'PostgreSQL server', server: process.env.DATABASE_URL },
+];
+
+for (const target of targets) {
+  const isServer = target.name === 'PostgreSQL server';
+  const available = !isServer || target.server;
+  const suite = available ? describe : describe.skip;
+  suite(`A projection worker killed mid-batch on ${target.name}${available ? '' : ' — SKIPPED: DATABASE_URL is not set'}`, () => {
+    let env: NodeJS.ProcessEnv;
+    let cleanup: () => Promise<void>;
+
+    beforeAll(async () => {
+      if (isServer) {
+        const database = `crash_${randomUUID().replace(/-/g, '').slice(0, 12)}`;
+        const admin = new Client({ connectionString: target.server });
+        await admin.connect();
+        await admin.query(`CREATE DATABASE ${database}`);
+        await admin.end();
+        const url = new URL(target.server!);
+        url.pathname = `/${database}`;
+        env = { DATABASE_URL: url.toString(), LOG_LEVEL: 'silent' };
+        cleanup = async () => {
+          const c = new Client({ connectionString: target.server });
+          await c.connect();
+          await c.query(`DROP DATABASE IF EXISTS ${database} WITH (FORCE)`);
+          await c.end();
+        };
+      } else {
+        const dir = mkdtempSync(join(tmpdir(), 'nik-crash-'));
+        env = { DATA_DIR: dir, DATABASE_URL: '', LOG_LEVEL: 'silent' };
+        cleanup = async () => rmSync(dir, { recursive: true, force: true });
+      }
+      const seeded = await runScript(worker, ['seed', String(EVENTS)], env);
+      expect(seeded.stderr).toBe('');
+      expect(seeded.code).toBe(0);
+    });
+    afterAll(async () => cleanup?.());
+
+    it('resumes after the kill and ends equal to a clean rebuild, with every event counted once', async () => {
+      const { child, exited } = await startUntil(worker, ['run', '7'], env, /MID_BATCH/);
+      child.kill('SIGKILL');
+      const killed = await exited;
+      expect(killed.signal).toBe('SIGKILL');
+
+      const partial = JSON.parse((await runScript(worker, ['dump'], env)).stdout);
+      expect(partial.eventsHandled).toBe(700); // 7 batches of 100 committed; the 8th died with its transaction
+
+      const resumed = await runScript(worker, ['run'], env);
+      expect(resumed.stdout.trim()).toBe('caught-up');
+      const afterRestart = JSON.parse((await runScript(worker, ['dump'], env)).stdout);
+      const rebuilt = JSON.parse((await runScript(worker, ['rebuild-dump'], env)).stdout);
+
+      expect(afterRestart.totals).toEqual(expectedTotals(EVENTS));
+      expect(afterRestart).toEqual(rebuilt);
+      expect(afterRestart.eventsHandled).toBe(EVENTS);
+    });
+
+    if (isServer) {
+      it('lets only one worker run a projection at a time', async () => {
+        const { child, exited } = await startUntil(worker, ['rebuild', '0'], env, /MID_BATCH/);
+        try {
+          const [run, rebuild] = await Promise.all([runScript(worker, ['run'], env), runScript(worker, ['rebuild'], env)]);
+          expect(run.stdout.trim()).toBe('locked');
+          expect(rebuild.stdout.trim()).toBe('locked');
+        } finally {
+          child.kill('SIGKILL');
+          await exited;
+        }
+      });
+    } else {
+      it('refuses a second process on the same embedded data directory, saying why', async () => {
+        const { child, exited } = await startUntil(worker, ['rebuild', '0'], env, /MID_BATCH/);
+        try {
+          const second = await runScript(worker, ['dump'], env);
+          expect(second.code).toBe(1);
+          expect(second.stderr).toMatch(/is in use by process \d+/);
+        } finally {
+          child.kill('SIGKILL');
+          await exited;
+        }
+      });
+    }
+  });
+}

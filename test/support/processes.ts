@@ -1,0 +1,47 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { join } from 'node:path';
+
+export const distPath = (...parts: string[]) => join(__dirname, '..', '..', 'dist', ...parts);
+
+export interface Finished {
+  code: number | null;
+  signal: NodeJS.Signals | null;
+  stdout: string;
+  stderr: string;
+}
+
+/** Runs a compiled script to its end. */
+export function runScript(script: string, args: string[], env: NodeJS.ProcessEnv): Promise<Finished> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [script, ...args], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d) => (stdout += d));
+    child.stderr.on('data', (d) => (stderr += d));
+    child.on('error', reject);
+    child.on('exit', (code, signal) => resolve({ code, signal, stdout, stderr }));
+  });
+}
+
+/** Starts a compiled script and resolves when a line of its stdout matches; the child keeps running. */
+export function startUntil(script: string, args: string[], env: NodeJS.ProcessEnv, line: RegExp): Promise<{ child: ChildProcess; exited: Promise<Finished> }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [script, ...args], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    let matched = false;
+    const exited = new Promise<Finished>((done) => child.on('exit', (code, signal) => done({ code, signal, stdout, stderr })));
+    child.stdout!.on('data', (d) => {
+      stdout += d;
+      if (!matched && line.test(stdout)) {
+        matched = true;
+        resolve({ child, exited });
+      }
+    });
+    child.stderr!.on('data', (d) => (stderr += d));
+    child.on('error', reject);
+    void exited.then((f) => {
+      if (!matched) reject(new Error(`process exited (${f.code ?? f.signal}) before printing ${line}: ${f.stderr.slice(-2000)}`));
+    });
+  });
+}
