@@ -1,6 +1,7 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { createDataSource, migrate } from '../../src/infrastructure/database/data-source';
 import { startEmbeddedPostgres } from '../../src/infrastructure/database/embedded-postgres';
 
 /**
@@ -11,6 +12,11 @@ export default async function globalSetup(): Promise<void> {
   const dataDir = mkdtempSync(join(tmpdir(), 'nik-gateway-test-'));
   const embedded = await startEmbeddedPostgres({ dataDir });
   process.env.TEST_EMBEDDED_URL = embedded.url;
+  // Migrate once here: on PGlite all connections share one session, so suites must not race to migrate.
+  const dataSource = createDataSource(embedded.url);
+  await dataSource.initialize();
+  await migrate(dataSource);
+  await dataSource.destroy();
   process.env.TEST_EMBEDDED_DIR = dataDir;
   (globalThis as { __embedded?: typeof embedded }).__embedded = embedded;
   const skipped = [

@@ -24,7 +24,7 @@ export function runScript(script: string, args: string[], env: NodeJS.ProcessEnv
 }
 
 /** Starts a compiled script and resolves when a line of its stdout matches; the child keeps running. */
-export function startUntil(script: string, args: string[], env: NodeJS.ProcessEnv, line: RegExp): Promise<{ child: ChildProcess; exited: Promise<Finished> }> {
+export function startUntil(script: string, args: string[], env: NodeJS.ProcessEnv, line: RegExp): Promise<{ child: ChildProcess; exited: Promise<Finished>; output: string }> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [script, ...args], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
@@ -35,7 +35,7 @@ export function startUntil(script: string, args: string[], env: NodeJS.ProcessEn
       stdout += d;
       if (!matched && line.test(stdout)) {
         matched = true;
-        resolve({ child, exited });
+        resolve({ child, exited, output: stdout });
       }
     });
     child.stderr!.on('data', (d) => (stderr += d));

@@ -116,8 +116,8 @@ export interface EventStoreAdapter {
   append(streamId: string, events: readonly PreparedEvent[], expected: ExpectedRevision): Promise<AppendResult>;
   readStream(streamId: string, options?: ReadStreamOptions): Promise<StoredEvent[]>;
   readAll(options: ReadAllOptions): Promise<StoredEvent[]>;
-  /** Number of events in the store, when the store can tell cheaply (used for progress bars). */
-  countEvents(): Promise<bigint | undefined>;
+  /** Number of events (after a position), when the store can tell cheaply: progress bars and projection lag. */
+  countEvents(after?: LogPosition): Promise<bigint | undefined>;
   ping(): Promise<void>;
   /** Register a callback fired after an append in this process, so subscriptions wake without waiting for a poll. */
   onAppended(listener: () => void): () => void;
@@ -132,7 +132,7 @@ export interface EventStore {
   readStream(streamId: string, options?: ReadStreamOptions): Promise<RecordedEvent[]>;
   readAll(options: ReadAllOptions): Promise<RecordedEvent[]>;
   subscribeToAll(options?: SubscribeOptions): AsyncIterable<EventBatch>;
-  countEvents(): Promise<bigint | undefined>;
+  countEvents(after?: LogPosition): Promise<bigint | undefined>;
   ping(): Promise<void>;
   close(): Promise<void>;
 }

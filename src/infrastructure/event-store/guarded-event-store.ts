@@ -8,6 +8,7 @@ import {
   type EventBatch,
   type EventStore,
   type EventStoreAdapter,
+  type LogPosition,
   type NewEvent,
   type PreparedEvent,
   type ReadAllOptions,
@@ -79,8 +80,8 @@ export class GuardedEventStore implements EventStore {
     }
   }
 
-  countEvents(): Promise<bigint | undefined> {
-    return this.adapter.countEvents();
+  countEvents(after?: LogPosition): Promise<bigint | undefined> {
+    return this.adapter.countEvents(after);
   }
 
   ping(): Promise<void> {

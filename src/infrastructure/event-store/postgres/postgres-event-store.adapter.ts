@@ -6,6 +6,7 @@ import {
   type AppendResult,
   type EventStoreAdapter,
   type ExpectedRevision,
+  type LogPosition,
   type PreparedEvent,
   type ReadAllOptions,
   type ReadStreamOptions,
@@ -145,9 +146,12 @@ export class PostgresEventStoreAdapter implements EventStoreAdapter {
     });
   }
 
-  async countEvents(): Promise<bigint> {
+  async countEvents(after: LogPosition = START): Promise<bigint> {
     return this.guard(async () => {
-      const { rows } = await this.pool.query<{ n: string }>(`SELECT count(*)::text AS n FROM ${this.s}.es_events`);
+      const { rows } = await this.pool.query<{ n: string }>(
+        `SELECT count(*)::text AS n FROM ${this.s}.es_events e WHERE (e.transaction_id, e.global_position) > ($1::text::xid8, $2::bigint)`,
+        [(after.commit < 0n ? 0n : after.commit).toString(), after.prepare.toString()],
+      );
       return BigInt(rows[0]!.n);
     });
   }

@@ -1,0 +1,19 @@
+import { Module, type DynamicModule } from '@nestjs/common';
+import { CqrsModule } from '@nestjs/cqrs';
+import type { Logger } from 'pino';
+import type { Infrastructure } from './infrastructure/bootstrap';
+import { HealthModule } from './infrastructure/health/health.module';
+import { InfrastructureModule } from './infrastructure/infrastructure.module';
+import { ProjectionHostService } from './infrastructure/projections/projection-host.service';
+
+/** The HTTP application. Feature modules (access, balikan, reporting) are added here as they land. */
+@Module({})
+export class AppModule {
+  static register(infra: Infrastructure, logger: Logger): DynamicModule {
+    return {
+      module: AppModule,
+      imports: [InfrastructureModule.forRoot(infra, logger), CqrsModule.forRoot(), HealthModule],
+      providers: [ProjectionHostService],
+    };
+  }
+}

@@ -1,0 +1,83 @@
+import { ArgumentsHost, Catch, HttpException, HttpStatus, type ExceptionFilter } from '@nestjs/common';
+import type { Response } from 'express';
+import type { Logger } from 'pino';
+import { EventRejectedError, StoreUnavailableError, WrongExpectedRevisionError } from '../event-store/errors';
+import type { ErrorBody } from './api-error';
+
+const CODE_BY_STATUS: Record<number, string> = {
+  400: 'BAD_REQUEST',
+  401: 'UNAUTHENTICATED',
+  403: 'FORBIDDEN',
+  404: 'ROUTE_NOT_FOUND',
+  405: 'METHOD_NOT_ALLOWED',
+  409: 'CONFLICT',
+  413: 'PAYLOAD_TOO_LARGE',
+  415: 'UNSUPPORTED_MEDIA_TYPE',
+  422: 'UNPROCESSABLE',
+  429: 'RATE_LIMITED',
+  503: 'SERVICE_UNAVAILABLE',
+};
+
+const GENERIC_MESSAGE: Record<number, string> = {
+  400: 'The request is not valid.',
+  401: 'Authentication is required.',
+  403: 'This is not allowed.',
+  404: 'There is nothing here.',
+  405: 'This method is not allowed here.',
+  413: 'The body is too large.',
+  415: 'Send JSON.',
+  429: 'Too many requests; slow down.',
+  503: 'The service is not ready; retry later.',
+};
+
+/**
+ * Turns every error into the documented body. Client mistakes keep their 4xx; anything unexpected is a
+ * 500 with a generic message (the detail goes to the log, without request data), never a stack trace.
+ */
+@Catch()
+export class ErrorFilter implements ExceptionFilter {
+  constructor(private readonly logger: Logger) {}
+
+  catch(error: unknown, host: ArgumentsHost): void {
+    const response = host.switchToHttp().getResponse<Response>();
+    const body = this.toBody(error);
+    if (body.statusCode >= 500) {
+      this.logger.error({ err: { type: (error as Error)?.name, code: (error as { code?: unknown })?.code } }, `request failed: ${body.code}`);
+    }
+    if (!response.headersSent) response.status(body.statusCode).json(body);
+  }
+
+  private toBody(error: unknown): ErrorBody {
+    if (error instanceof HttpException) {
+      const status = error.getStatus();
+      const payload = error.getResponse();
+      if (typeof payload === 'object' && payload && typeof (payload as ErrorBody).code === 'string') {
+        const { code, message } = payload as ErrorBody;
+        return { statusCode: status, code, message };
+      }
+      // Framework messages can echo the path or a JSON parser's view of the body: answer in our own words.
+      const cause = (error as { cause?: { type?: string } }).cause;
+      if (cause?.type === 'entity.parse.failed' || /JSON/.test(error.message)) {
+        return { statusCode: 400, code: 'MALFORMED_JSON', message: 'The body is not valid JSON.' };
+      }
+      return { statusCode: status, code: CODE_BY_STATUS[status] ?? `HTTP_${status}`, message: GENERIC_MESSAGE[status] ?? 'The request was refused.' };
+    }
+    if (error instanceof StoreUnavailableError) {
+      return { statusCode: 503, code: error.code, message: 'The event store is unavailable; retry later.' };
+    }
+    if (error instanceof WrongExpectedRevisionError) {
+      return { statusCode: 409, code: 'CONCURRENT_CHANGE', message: 'The record was changed by someone else; reload and retry.' };
+    }
+    if (error instanceof EventRejectedError) {
+      // A bug of ours (a command produced an event the guard refuses), not the client's: fail closed.
+      return { statusCode: 500, code: 'INTERNAL_ERROR', message: 'The request could not be recorded.' };
+    }
+    const bodyParser = error as { type?: string; status?: number };
+    if (bodyParser?.type === 'entity.parse.failed') return { statusCode: 400, code: 'MALFORMED_JSON', message: 'The body is not valid JSON.' };
+    if (bodyParser?.type === 'entity.too.large') return { statusCode: 413, code: 'PAYLOAD_TOO_LARGE', message: 'The body is too large.' };
+    if (typeof bodyParser?.status === 'number' && bodyParser.status >= 400 && bodyParser.status < 500) {
+      return { statusCode: bodyParser.status, code: CODE_BY_STATUS[bodyParser.status] ?? 'BAD_REQUEST', message: 'The request could not be read.' };
+    }
+    return { statusCode: HttpStatus.INTERNAL_SERVER_ERROR, code: 'INTERNAL_ERROR', message: 'Something went wrong on our side.' };
+  }
+}

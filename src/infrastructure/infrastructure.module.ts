@@ -1,0 +1,29 @@
+import { Global, Module, type DynamicModule } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import type { Infrastructure } from './bootstrap';
+import { EVENT_STORE } from './event-store/event-store.port';
+import { PROJECTIONS } from './projections/projection';
+import { ProjectionRunner } from './projections/projection-runner';
+
+export const INFRASTRUCTURE = Symbol('INFRASTRUCTURE');
+export const LOGGER = Symbol('LOGGER');
+
+/** Storage opened before Nest starts (so a bad setting stops start-up with one line), handed in as values. */
+@Global()
+@Module({})
+export class InfrastructureModule {
+  static forRoot(infra: Infrastructure, logger: import('pino').Logger): DynamicModule {
+    return {
+      module: InfrastructureModule,
+      providers: [
+        { provide: INFRASTRUCTURE, useValue: infra },
+        { provide: LOGGER, useValue: logger },
+        { provide: EVENT_STORE, useValue: infra.eventStore },
+        { provide: DataSource, useValue: infra.dataSource },
+        { provide: ProjectionRunner, useValue: infra.runner },
+        { provide: PROJECTIONS, useValue: infra.projections },
+      ],
+      exports: [INFRASTRUCTURE, LOGGER, EVENT_STORE, DataSource, ProjectionRunner, PROJECTIONS],
+    };
+  }
+}

@@ -1,0 +1,61 @@
+import { Inject, Injectable, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import type { Logger } from 'pino';
+import { LOGGER } from '../infrastructure.module';
+import { PROJECTIONS, type Projection } from './projection';
+import { ProjectionRunner } from './projection-runner';
+
+const STANDBY_MS = 5000;
+const MAX_BACKOFF_MS = 30_000;
+
+/**
+ * Runs every projection in the background of the HTTP process. Another instance holding a projection's
+ * lock puts this one on standby; a failure (database restarting, store unavailable) is logged and
+ * retried with backoff. The process never crashes because a projection failed.
+ */
+@Injectable()
+export class ProjectionHostService implements OnApplicationBootstrap, OnApplicationShutdown {
+  private readonly controller = new AbortController();
+  private loops: Promise<void>[] = [];
+
+  constructor(
+    private readonly runner: ProjectionRunner,
+    @Inject(PROJECTIONS) private readonly projections: readonly Projection[],
+    @Inject(LOGGER) private readonly logger: Logger,
+  ) {}
+
+  onApplicationBootstrap(): void {
+    if (process.env.RUN_PROJECTIONS === 'false') return;
+    this.loops = this.projections.map((p) => this.keepRunning(p));
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    this.controller.abort();
+    await Promise.all(this.loops);
+  }
+
+  private async keepRunning(projection: Projection): Promise<void> {
+    const signal = this.controller.signal;
+    let backoff = 500;
+    while (!signal.aborted) {
+      try {
+        const outcome = await this.runner.run(projection, { signal });
+        if (outcome === 'locked') await pause(STANDBY_MS, signal);
+        backoff = 500;
+      } catch (error) {
+        this.logger.warn({ projection: projection.name, error: (error as Error).name, code: (error as { code?: unknown }).code }, 'projection failed; retrying');
+        await pause(backoff, signal);
+        backoff = Math.min(backoff * 2, MAX_BACKOFF_MS);
+      }
+    }
+  }
+}
+
+function pause(ms: number, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    const timer = setTimeout(resolve, ms);
+    signal.addEventListener('abort', () => {
+      clearTimeout(timer);
+      resolve();
+    }, { once: true });
+  });
+}

@@ -1,0 +1,42 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { distPath, runScript, startUntil } from '../support/processes';
+
+const main = distPath('src', 'main.js');
+
+/** Start-up as a newcomer or an operator sees it: a real process, its exit code and what it prints. */
+describe('Starting the gateway', () => {
+  it('starts on the embedded default with nothing installed, serves /health, and stops cleanly on SIGTERM', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'nik-start-'));
+    try {
+      const { child, exited, output } = await startUntil(main, [], { DATA_DIR: dir, PORT: '0', DATABASE_URL: '', EVENTSTORE_CONNECTION_STRING: '' }, /listening on port \d+/);
+      const port = Number(/"port":(\d+)/.exec(output)![1]);
+      const health = await fetch(`http://127.0.0.1:${port}/health`);
+      expect(health.status).toBe(200);
+      child.kill('SIGTERM');
+      expect((await exited).code).toBe(0);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it.each([
+    ['a DATABASE_URL that is not a postgres URL', { DATABASE_URL: 'mysql://db/x' }, /^Configuration error: DATABASE_URL: must be a postgres:\/\/ URL$/],
+    ['a PORT that is not a number', { PORT: 'eighty' }, /^Configuration error: PORT: must be an integer/],
+    ['an unreachable PostgreSQL server', { DATABASE_URL: 'postgres://gateway:hunter2@127.0.0.1:1/app' }, /^Cannot start: DATABASE_URL: cannot reach postgres:\/\/127\.0\.0\.1:1\/app \(ECONNREFUSED\)$/],
+    [
+      'an unreachable EventStoreDB',
+      { DATABASE_URL: process.env.TEST_EMBEDDED_URL, EVENTSTORE_CONNECTION_STRING: 'esdb://127.0.0.1:1?tls=false' },
+      /^Cannot start: EVENTSTORE_CONNECTION_STRING: cannot reach esdb:\/\/127\.0\.0\.1:1/,
+    ],
+  ])('stops with one clear line naming the setting when given %s', async (_what, env, line) => {
+    const result = await runScript(main, [], { PORT: '0', LOG_LEVEL: 'silent', ...env });
+    expect(result.code).toBe(1);
+    const lines = result.stderr.trim().split('\n');
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toMatch(line);
+    expect(result.stderr).not.toContain('hunter2');
+    expect(result.stderr).not.toMatch(/\bat .*\.js:\d+/); // no stack trace
+  });
+});
