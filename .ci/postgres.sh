@@ -6,11 +6,15 @@
 set -euo pipefail
 PGBIN=${PGBIN:-/usr/lib/postgresql/15/bin}
 cmd=$1; dir=$2
-as_pg() { if [ "$(id -u)" = 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi; }
+as_pg() { if [ "$(id -u)" = 0 ]; then (cd / && runuser -u postgres -- "$@"); else "$@"; fi; }
 case "$cmd" in
   start)
     port=$3; shift 3
-    mkdir -p "$dir"; [ "$(id -u)" = 0 ] && chown postgres:postgres "$dir"
+    mkdir -p "$dir"
+    if [ "$(id -u)" = 0 ]; then
+      chown postgres:postgres "$dir"
+      chmod 755 "$(dirname "$dir")" # the postgres user must reach DIR (mktemp makes its parent 0700)
+    fi
     as_pg "$PGBIN/initdb" -D "$dir" -U postgres --auth=trust -E UTF8 --locale=C.UTF-8 >/dev/null
     opts="-p $port -c listen_addresses=127.0.0.1 -k $dir -c max_connections=200"
     for o in "$@"; do opts="$opts -c $o"; done
