@@ -1,5 +1,6 @@
 import { closeSync, mkdirSync, openSync, readFileSync, rmSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
+import { keepProtocolSequencesTogether } from './pglite-protocol-sequences';
 
 export interface EmbeddedPostgres {
   /** postgres:// URL of the in-process server on the loopback interface. */
@@ -20,7 +21,8 @@ export class DataDirectoryInUseError extends Error {
  * The embedded default: PGlite (PostgreSQL compiled to WASM) with its files under `dataDir`, served over
  * the PostgreSQL wire protocol on loopback so that the same `pg`/TypeORM code runs here and on a server.
  * All socket connections share one PGlite session, so only one process may use a data directory: a lock
- * file refuses a second one.
+ * file refuses a second one. Protocol sequences of concurrent connections are kept apart (see
+ * pglite-protocol-sequences.ts).
  */
 export async function startEmbeddedPostgres(options: {
   dataDir: string;
@@ -40,6 +42,7 @@ export async function startEmbeddedPostgres(options: {
       port: options.port ?? 0,
       maxConnections: options.maxConnections ?? 64,
     });
+    keepProtocolSequencesTogether(server);
     await server.start();
     const address = (server as unknown as { server: { address(): { port: number } } }).server.address();
     return {
