@@ -68,12 +68,16 @@ describe('The privacy guard at the event store', () => {
     fc.assert(
       fc.property(fc.uuid(), fc.date({ noInvalidDate: true }), fc.integer({ min: 0, max: 999_999_999_999_999 }), (uuid, date, n) => {
         expect(looksLikeNikOrKk(uuid)).toBe(false);
+        expect(looksLikeNikOrKk(`access-${uuid}`)).toBe(false);
         expect(looksLikeNikOrKk(date.toISOString())).toBe(false);
         expect(looksLikeNikOrKk(n)).toBe(false);
         expect(looksLikeNikOrKk('473.3/2271.12/IX/2022')).toBe(false);
       }),
     );
     expect(looksLikeNikOrKk('00000000-0000-4000-8000-000000000000')).toBe(false);
+    expect(looksLikeNikOrKk('access-12345678-1234-4234-8234-123456789012')).toBe(false);
+    // ...but a NIK beside a UUID is still a NIK.
+    expect(looksLikeNikOrKk('3313011209900001 12345678-1234-4234-8234-123456789012')).toBe(true);
   });
 
   it('refuses at registration a schema that leaves room for free personal text', () => {

@@ -9,15 +9,18 @@
 
 /** 16 or more digits, where single spaces, dots or dashes may separate them ("3313 0112 9000 0001"). */
 const LONG_DIGIT_RUN = /\d(?:[ .\-]?\d){15,}/;
-/** Canonical UUIDs are opaque ids; an all-digit UUID would otherwise look like a long digit run. */
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+/**
+ * Canonical UUIDs are opaque ids. About one random UUID in a few hundred has 16 digits in a row across
+ * its dashes, so UUIDs (alone or inside a stream id like `access-<uuid>`) are set aside before the scan.
+ */
+const UUIDS = /[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/gi;
 /** Any number with 16 or more integer digits. */
 const SIXTEEN_DIGITS = 1e15;
 
 export function looksLikeNikOrKk(value: unknown): boolean {
   switch (typeof value) {
     case 'string':
-      return !UUID.test(value) && LONG_DIGIT_RUN.test(value);
+      return LONG_DIGIT_RUN.test(value.replace(UUIDS, ' '));
     case 'number':
       return Number.isFinite(value) && Math.abs(value) >= SIXTEEN_DIGITS;
     case 'bigint':
