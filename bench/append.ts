@@ -31,15 +31,19 @@ const payload = () => ({
 const ENVELOPE = { type: 'FixtureLookupRecorded', correlationId: randomUUID() };
 
 type Writer = (stream: string, i: number) => Promise<unknown>;
+type Workload = 'new stream per append' | 'one stream per writer';
+const WORKLOADS: Workload[] = ['new stream per append', 'one stream per writer'];
 
-async function timed(concurrency: number, write: Writer): Promise<number> {
+async function timed(concurrency: number, workload: Workload, write: Writer): Promise<number> {
   const perWriter = Math.floor(EVENTS / concurrency);
   const runId = randomUUID().slice(0, 8);
   const started = process.hrtime.bigint();
   await Promise.all(
     Array.from({ length: concurrency }, async (_, w) => {
-      const stream = `bench-${runId}w${w}`;
-      for (let i = 0; i < perWriter; i++) await write(stream, i);
+      for (let i = 0; i < perWriter; i++) {
+        if (workload === 'one stream per writer') await write(`bench-${runId}w${w}`, i);
+        else await write(`bench-${runId}w${w}i${i}`, 0);
+      }
     }),
   );
   const seconds = Number(process.hrtime.bigint() - started) / 1e9;
@@ -66,11 +70,11 @@ async function main(): Promise<void> {
     const emmett = getPostgreSQLEventStore(db.url);
     const sample = JSON.stringify(payload());
     console.log(`bench/append — ${db.settings}; ${EVENTS} events per run, median of ${ROUNDS} rounds, payload ${Buffer.byteLength(sample)} B of JSON, 1 event per append`);
-    console.log('concurrency | raw INSERT ev/s | ours ev/s | emmett ev/s | ours/raw | ours/emmett');
+    console.log('workload              | concurrency | raw INSERT ev/s | ours ev/s | emmett ev/s | ours/raw | ours/emmett');
 
-    for (const concurrency of [1, 8]) {
+    for (const workload of WORKLOADS) for (const concurrency of [1, 8]) {
       const pool = new Pool({ connectionString: db.url, max: concurrency });
-      const adapter = new PostgresEventStoreAdapter(pool, { schema: 'bench_ours' });
+      const adapter = new PostgresEventStoreAdapter(pool, { schema: 'bench_ours', namedStatements: true }); // as configured on a server
       await adapter.initialise();
       const store = new GuardedEventStore(adapter, registry);
 
@@ -90,12 +94,12 @@ async function main(): Promise<void> {
       const figures: Record<string, number[]> = { raw: [], ours: [], emmett: [] };
       for (const write of Object.values(contenders)) await warmUp(write); // connections, plans, emmett's migrations
       for (let round = 0; round < ROUNDS; round++) {
-        for (const [name, write] of Object.entries(contenders)) figures[name]!.push(await timed(concurrency, write));
+        for (const [name, write] of Object.entries(contenders)) figures[name]!.push(await timed(concurrency, workload, write));
       }
       const raw = median(figures.raw!);
       const ours = median(figures.ours!);
       const em = median(figures.emmett!);
-      const line = `${String(concurrency).padStart(11)} | ${raw.toFixed(0).padStart(15)} | ${ours.toFixed(0).padStart(9)} | ${em.toFixed(0).padStart(11)} | ${(ours / raw).toFixed(2).padStart(8)} | ${(ours / em).toFixed(2).padStart(11)}`;
+      const line = `${workload.padEnd(21)} | ${String(concurrency).padStart(11)} | ${raw.toFixed(0).padStart(15)} | ${ours.toFixed(0).padStart(9)} | ${em.toFixed(0).padStart(11)} | ${(ours / raw).toFixed(2).padStart(8)} | ${(ours / em).toFixed(2).padStart(11)}`;
       console.log(line);
       results.push(line);
       await pool.end();

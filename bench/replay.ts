@@ -37,11 +37,7 @@ async function main(): Promise<void> {
         for (let from = rows[0].n; from < EVENTS; from += 100_000) {
           const to = Math.min(from + 100_000, EVENTS);
           await pool.query(
-            `WITH s AS (
-               INSERT INTO es_streams (stream_id, revision)
-               SELECT 'fixture-r' || g, 9 FROM generate_series($1::int / 10, ($2::int - 1) / 10) g
-               ON CONFLICT DO NOTHING)
-             INSERT INTO es_events (event_id, stream_id, revision, type, schema_version, data, occurred_at)
+            `INSERT INTO es_events (event_id, stream_id, revision, type, schema_version, data, occurred_at)
              SELECT gen_random_uuid(), 'fixture-r' || (g / 10), g % 10, 'FixtureCounted', 1,
                     jsonb_build_object('key', 'k' || (g % 7), 'amount', g % 100),
                     timestamptz '2025-01-01' + (g || ' seconds')::interval

@@ -75,7 +75,7 @@ export async function openInfrastructure(config: AppConfig, options: OpenOptions
       const pool = new Pool({ connectionString: url, max: 10, connectionTimeoutMillis: 5000 });
       pool.on('error', (error) => options.logger?.warn({ err: error.message }, 'idle event-store connection failed'));
       closers.push(() => pool.end());
-      adapter = new PostgresEventStoreAdapter(pool);
+      adapter = new PostgresEventStoreAdapter(pool, { namedStatements: mode !== 'embedded' });
       await reach('DATABASE_URL', url, () => adapter.initialise());
     }
 

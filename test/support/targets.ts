@@ -50,7 +50,8 @@ export async function openStore(target: StoreTarget, registry = testRegistry()) 
   const schema = `t_${randomUUID().replace(/-/g, '').slice(0, 16)}`;
   if (target.kind === 'postgres') {
     pool = new Pool({ connectionString: target.url, max: 10 });
-    const pg = new PostgresEventStoreAdapter(pool, { schema });
+    // As the application configures it: named statements on a server, not on embedded PGlite.
+    const pg = new PostgresEventStoreAdapter(pool, { schema, namedStatements: target.name !== 'embedded PGlite' });
     adapter = pg;
   } else {
     adapter = new EventStoreDbEventStoreAdapter(target.url!);

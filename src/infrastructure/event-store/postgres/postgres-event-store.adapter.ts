@@ -17,6 +17,11 @@ import { isConnectionFailure } from './postgres-errors';
 export interface PostgresEventStoreOptions {
   /** Schema holding the event tables; lets tests and benchmarks run side by side. */
   readonly schema?: string;
+  /**
+   * Prepare the append statements once per connection (named statements). Faster on a server; must be
+   * off on embedded PGlite, where every connection shares one session and so one statement namespace.
+   */
+  readonly namedStatements?: boolean;
 }
 
 type Queryable = Pick<PoolClient, 'query'>;
@@ -48,6 +53,7 @@ export class PostgresEventStoreAdapter implements EventStoreAdapter {
   readonly kind = 'postgres' as const;
   private readonly appended = new EventEmitter();
   private readonly s: string;
+  private readonly prefix: string | undefined;
   private readonly sql: ReturnType<typeof statements>;
 
   constructor(
@@ -57,6 +63,7 @@ export class PostgresEventStoreAdapter implements EventStoreAdapter {
     const schema = options.schema ?? 'public';
     if (!/^[a-z_][a-z0-9_]*$/.test(schema)) throw new Error(`Invalid schema name ${schema}`);
     this.s = `"${schema}"`;
+    this.prefix = options.namedStatements ? `es_${schema}_` : undefined;
     this.sql = statements(this.s);
     this.appended.setMaxListeners(0);
   }
@@ -85,14 +92,14 @@ export class PostgresEventStoreAdapter implements EventStoreAdapter {
 
   /**
    * Append inside a transaction the caller controls (for writing an event and another row atomically).
-   * The caller commits; subscribers see the events only after that commit.
+   * The caller commits; subscribers see the events only after that commit. A conflict raises
+   * WrongExpectedRevisionError and, being a failed statement, aborts the caller's transaction.
    */
   async appendOn(db: Queryable, streamId: string, events: readonly PreparedEvent[], expected: ExpectedRevision): Promise<AppendResult> {
     return this.guard(async () => {
       if (events.length === 0) return this.checkOnly(db, streamId, expected);
       const params = [
         streamId,
-        events.length,
         events.map((e) => e.eventId),
         events.map((e) => e.type),
         events.map((e) => e.schemaVersion),
@@ -101,24 +108,33 @@ export class PostgresEventStoreAdapter implements EventStoreAdapter {
         events.map((e) => e.correlationId),
         events.map((e) => e.causationId),
       ];
-      let result;
-      try {
-        if (expected === 'any') result = await db.query(this.sql.appendAny, params);
-        else if (expected === 'no_stream') result = await db.query(this.sql.appendNoStream, params);
-        else result = await db.query(this.sql.appendExact, [...params, expected.toString()]);
-      } catch (error) {
-        if ((error as { code?: string }).code === '23505' && /event_id/.test((error as { constraint?: string }).constraint ?? '')) {
-          throw new DuplicateEventError(streamId);
+      // "any" races other writers for the next revision; on our own connection we simply try again.
+      const attempts = expected === 'any' && db === this.pool ? 5 : 1;
+      for (let attempt = 1; ; attempt++) {
+        let result;
+        try {
+          if (expected === 'any') result = await db.query(this.statement('append_any', this.sql.appendAny, params));
+          else if (expected === 'no_stream') result = await db.query(this.statement('append_new', this.sql.appendNew, params));
+          else result = await db.query(this.statement('append_at', this.sql.appendAt, [...params, expected.toString()]));
+        } catch (error) {
+          const { code, constraint } = error as { code?: string; constraint?: string };
+          if (code === '23505' && constraint === 'es_events_event_id_key') throw new DuplicateEventError(streamId);
+          if (code === '23505' && constraint === 'es_events_stream_revision_key') {
+            if (attempt < attempts) continue;
+            throw new WrongExpectedRevisionError(streamId, expected, await this.actualRevision(this.pool, streamId));
+          }
+          throw error;
         }
-        throw error;
+        const row = result.rows[0] as { last_revision: string | null; global_position: string; transaction_id: string };
+        if (row.last_revision === null) {
+          throw new WrongExpectedRevisionError(streamId, expected, await this.actualRevision(db, streamId));
+        }
+        setImmediate(() => this.appended.emit('appended'));
+        return {
+          nextExpectedRevision: BigInt(row.last_revision),
+          position: { commit: BigInt(row.transaction_id), prepare: BigInt(row.global_position) },
+        };
       }
-      const row = result.rows[0] as { last_revision: string; global_position: string; transaction_id: string } | undefined;
-      if (!row) throw new WrongExpectedRevisionError(streamId, expected, await this.actualRevision(db, streamId));
-      setImmediate(() => this.appended.emit('appended'));
-      return {
-        nextExpectedRevision: BigInt(row.last_revision),
-        position: { commit: BigInt(row.transaction_id), prepare: BigInt(row.global_position) },
-      };
     });
   }
 
@@ -157,7 +173,7 @@ export class PostgresEventStoreAdapter implements EventStoreAdapter {
   }
 
   async ping(): Promise<void> {
-    await this.guard(() => this.pool.query(`SELECT 1 FROM ${this.s}.es_streams LIMIT 1`));
+    await this.guard(() => this.pool.query(`SELECT 1 FROM ${this.s}.es_events LIMIT 1`));
   }
 
   onAppended(listener: () => void): () => void {
@@ -169,6 +185,11 @@ export class PostgresEventStoreAdapter implements EventStoreAdapter {
     this.appended.removeAllListeners();
   }
 
+  /** Parsed and planned once per connection when named statements are on; otherwise on every call. */
+  private statement(name: string, text: string, values: unknown[]) {
+    return this.prefix ? { name: `${this.prefix}${name}`, text, values } : { text, values };
+  }
+
   private async checkOnly(db: Queryable, streamId: string, expected: ExpectedRevision): Promise<AppendResult> {
     const actual = await this.actualRevision(db, streamId);
     const ok = expected === 'any' || (expected === 'no_stream' ? actual === 'no_stream' : actual === expected);
@@ -177,8 +198,9 @@ export class PostgresEventStoreAdapter implements EventStoreAdapter {
   }
 
   private async actualRevision(db: Queryable, streamId: string): Promise<bigint | 'no_stream'> {
-    const { rows } = await db.query(`SELECT revision::text AS revision FROM ${this.s}.es_streams WHERE stream_id = $1`, [streamId]);
-    return rows[0] ? BigInt((rows[0] as { revision: string }).revision) : 'no_stream';
+    const { rows } = await db.query(`SELECT max(revision)::text AS revision FROM ${this.s}.es_events WHERE stream_id = $1`, [streamId]);
+    const revision = (rows[0] as { revision: string | null }).revision;
+    return revision === null ? 'no_stream' : BigInt(revision);
   }
 
   private async guard<T>(work: () => Promise<T>): Promise<T> {
@@ -211,10 +233,6 @@ function toStoredEvent(row: EventRow): StoredEvent {
 export function schemaDdl(s: string): string {
   return `
     CREATE SCHEMA IF NOT EXISTS ${s};
-    CREATE TABLE IF NOT EXISTS ${s}.es_streams (
-      stream_id text PRIMARY KEY,
-      revision bigint NOT NULL
-    );
     CREATE TABLE IF NOT EXISTS ${s}.es_events (
       global_position bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
       transaction_id xid8 NOT NULL DEFAULT pg_current_xact_id(),
@@ -247,37 +265,29 @@ const EVENT_COLUMNS = `e.event_id, e.stream_id, e.revision::text AS revision, e.
              e.correlation_id, e.causation_id, e.global_position::text AS global_position, e.transaction_id::text AS transaction_id`;
 
 /**
- * Each append is ONE statement (one round trip): bump the stream's revision if it is what the caller
- * expected, then insert the events numbered from it. No row from the first CTE means a conflict.
+ * Each append is ONE statement (one round trip) inserting the events numbered from the stream's next
+ * revision. The unique key on (stream_id, revision) is the optimistic-concurrency check: of two writers
+ * at the same revision the second waits for the first and fails on the key. "Exact revision r" also
+ * requires revision r to exist (revisions are contiguous, so r exists and r + 1 is free means "at r").
+ * A null last_revision means the precondition did not hold: a conflict.
  */
 function statements(s: string) {
-  const insertEvents = (bump: string) => `
-    WITH bumped AS (${bump}),
-    inserted AS (
+  const insertEvents = (firstRevision: string, condition = 'true') => `
+    WITH inserted AS (
       INSERT INTO ${s}.es_events (event_id, stream_id, revision, type, schema_version, data, occurred_at, correlation_id, causation_id)
-      SELECT e.event_id, $1, b.last_revision - $2::bigint + e.ord, e.type, e.schema_version, e.data, e.occurred_at, e.correlation_id, e.causation_id
-      FROM bumped b,
-           unnest($3::uuid[], $4::text[], $5::int[], $6::jsonb[], $7::timestamptz[], $8::uuid[], $9::uuid[])
+      SELECT e.event_id, $1, ${firstRevision} + e.ord - 1, e.type, e.schema_version, e.data, e.occurred_at, e.correlation_id, e.causation_id
+      FROM unnest($2::uuid[], $3::text[], $4::int[], $5::jsonb[], $6::timestamptz[], $7::uuid[], $8::uuid[])
              WITH ORDINALITY AS e(event_id, type, schema_version, data, occurred_at, correlation_id, causation_id, ord)
-      RETURNING global_position
+      WHERE ${condition}
+      RETURNING revision, global_position
     )
-    SELECT b.last_revision::text AS last_revision,
-           (SELECT max(global_position) FROM inserted)::text AS global_position,
+    SELECT max(revision)::text AS last_revision, max(global_position)::text AS global_position,
            pg_current_xact_id()::text AS transaction_id
-    FROM bumped b`;
+    FROM inserted`;
   return {
-    appendAny: insertEvents(`
-      INSERT INTO ${s}.es_streams AS st (stream_id, revision) VALUES ($1, $2::bigint - 1)
-      ON CONFLICT (stream_id) DO UPDATE SET revision = st.revision + $2::bigint
-      RETURNING st.revision AS last_revision`),
-    appendNoStream: insertEvents(`
-      INSERT INTO ${s}.es_streams (stream_id, revision) VALUES ($1, $2::bigint - 1)
-      ON CONFLICT (stream_id) DO NOTHING
-      RETURNING revision AS last_revision`),
-    appendExact: insertEvents(`
-      UPDATE ${s}.es_streams SET revision = revision + $2::bigint
-      WHERE stream_id = $1 AND revision = $10::bigint
-      RETURNING revision AS last_revision`),
+    appendAny: insertEvents(`coalesce((SELECT max(x.revision) FROM ${s}.es_events x WHERE x.stream_id = $1), -1) + 1`),
+    appendNew: insertEvents('0'),
+    appendAt: insertEvents('$9::bigint + 1', `EXISTS (SELECT 1 FROM ${s}.es_events x WHERE x.stream_id = $1 AND x.revision = $9::bigint)`),
     readStream: `
       SELECT ${EVENT_COLUMNS}
       FROM ${s}.es_events e
