@@ -48,7 +48,14 @@ program
 async function rebuildWithProgress(infra: Infrastructure, projection: Projection): Promise<void> {
   const total = await infra.eventStore.countEvents();
   const bar = new SingleBar(
-    { format: `${projection.name.padEnd(20)} [{bar}] {percentage}% | {value}/{total} events | {eta_formatted} left`, hideCursor: true },
+    {
+      format: `${projection.name.padEnd(20)} [{bar}] {percentage}% | {value}/{total} events | {eta_formatted} left`,
+      hideCursor: true,
+      stream: process.stdout,
+      // Piped into a log file or run by a scheduler: still print the progress, every 5 s.
+      noTTYOutput: true,
+      notTTYSchedule: 5000,
+    },
     Presets.shades_classic,
   );
   bar.start(Number(total ?? 0n), 0);

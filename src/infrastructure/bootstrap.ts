@@ -25,6 +25,7 @@ export class StartupError extends Error {
 }
 
 export interface Infrastructure {
+  readonly config: AppConfig;
   readonly mode: StorageMode;
   readonly registry: EventRegistry;
   readonly eventStore: EventStore;
@@ -82,7 +83,7 @@ export async function openInfrastructure(config: AppConfig, options: OpenOptions
     const registry = new EventRegistry([...eventCatalogue, ...(options.extraEvents ?? [])]);
     const eventStore = new GuardedEventStore(adapter, registry);
     const projections = options.projections?.(registry) ?? applicationProjections(registry);
-    return { mode, registry, eventStore, dataSource, projections, runner: new ProjectionRunner(eventStore, dataSource), close };
+    return { config, mode, registry, eventStore, dataSource, projections, runner: new ProjectionRunner(eventStore, dataSource), close };
   } catch (error) {
     await close();
     throw error;

@@ -1,6 +1,7 @@
 import { Inject, Injectable, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import type { Logger } from 'pino';
-import { LOGGER } from '../infrastructure.module';
+import type { Infrastructure } from '../bootstrap';
+import { INFRASTRUCTURE, LOGGER } from '../infrastructure.module';
 import { PROJECTIONS, type Projection } from './projection';
 import { ProjectionRunner } from './projection-runner';
 
@@ -21,10 +22,11 @@ export class ProjectionHostService implements OnApplicationBootstrap, OnApplicat
     private readonly runner: ProjectionRunner,
     @Inject(PROJECTIONS) private readonly projections: readonly Projection[],
     @Inject(LOGGER) private readonly logger: Logger,
+    @Inject(INFRASTRUCTURE) private readonly infra: Infrastructure,
   ) {}
 
   onApplicationBootstrap(): void {
-    if (process.env.RUN_PROJECTIONS === 'false') return;
+    if (!this.infra.config.runProjections) return;
     this.loops = this.projections.map((p) => this.keepRunning(p));
   }
 

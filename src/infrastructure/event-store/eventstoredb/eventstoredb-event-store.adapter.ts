@@ -21,6 +21,7 @@ import {
   type AppendResult,
   type EventStoreAdapter,
   type ExpectedRevision,
+  type LogPosition,
   type PreparedEvent,
   type ReadAllOptions,
   type ReadStreamOptions,
@@ -105,27 +106,27 @@ export class EventStoreDbEventStoreAdapter implements EventStoreAdapter {
     const after = options.after ?? START;
     return this.guard('$all', 'any', async () => {
       const events: StoredEvent[] = [];
-      let from = after.commit < 0n ? undefined : after;
+      // fromPosition is inclusive: everything at or before `floor` was already delivered.
+      let floor: LogPosition = after;
       // System events are skipped; keep reading until the batch is full or $all ends.
       for (;;) {
         let read = 0;
-        let last: { commit: bigint; prepare: bigint } | undefined;
+        let last: LogPosition | undefined;
         for await (const resolved of this.client.readAll({
           direction: FORWARDS,
-          fromPosition: from ?? ESDB_START,
+          fromPosition: floor.commit < 0n ? ESDB_START : floor,
           maxCount: options.maxCount + 1,
         }) as AsyncIterable<AllStreamResolvedEvent>) {
           read++;
-          const position = resolved.event?.position ?? resolved.commitPosition;
-          if (position && typeof position === 'object') last = position;
+          const position = resolved.event?.position;
+          if (position) last = { commit: position.commit, prepare: position.prepare };
           const stored = toStoredEvent(resolved);
-          // fromPosition is inclusive: drop the checkpoint event itself.
-          if (!stored || comparePositions(stored.globalPosition, after) <= 0) continue;
+          if (!stored || comparePositions(stored.globalPosition, floor) <= 0) continue;
           events.push(stored);
           if (events.length === options.maxCount) return events;
         }
         if (read <= options.maxCount || !last) return events;
-        from = last;
+        floor = last;
       }
     });
   }

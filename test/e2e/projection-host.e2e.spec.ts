@@ -1,0 +1,53 @@
+import type { INestApplication } from '@nestjs/common';
+import pino from 'pino';
+import { openInfrastructure, type Infrastructure } from '../../src/infrastructure/bootstrap';
+import { loadConfig } from '../../src/infrastructure/config/config';
+import { createHttpApp } from '../../src/http-app';
+import { fixtureEvents } from '../support/fixture-events';
+
+/** Read models follow the event store while the service runs, without anyone asking. */
+describe('The running service', () => {
+  let infra: Infrastructure;
+  let app: INestApplication;
+
+  beforeAll(async () => {
+    infra = await openInfrastructure(loadConfig({ DATABASE_URL: process.env.TEST_EMBEDDED_URL }), { extraEvents: fixtureEvents });
+    app = await createHttpApp(infra, pino({ level: 'silent' }));
+    await app.init();
+  });
+  afterAll(async () => {
+    await app?.close();
+    await infra?.close();
+  });
+
+  it('projects newly appended events into the event-volume read model, per WIB day', async () => {
+    const before = await counted(infra);
+    // 23:30 UTC on 31 Dec is already 1 Jan in Jakarta.
+    await infra.eventStore.appendToStream('fixture-hostcheck', [
+      { type: 'FixtureCounted', data: { key: 'a', amount: 1 }, occurredAt: new Date('2025-12-31T23:30:00Z') },
+      { type: 'FixtureCounted', data: { key: 'a', amount: 2 }, occurredAt: new Date('2025-12-31T16:59:59Z') },
+    ]);
+    await until(async () => (await counted(infra)) === before + 2);
+    const rows: { day: string; events: string }[] = await infra.dataSource.query(
+      `SELECT to_char(day, 'YYYY-MM-DD') AS day, events::text FROM event_volume_daily WHERE event_type = 'FixtureCounted' AND day IN ('2025-12-31', '2026-01-01') ORDER BY day`,
+    );
+    expect(rows).toEqual([
+      { day: '2025-12-31', events: '1' },
+      { day: '2026-01-01', events: '1' },
+    ]);
+  });
+});
+
+async function counted(infra: Infrastructure): Promise<number> {
+  const [row] = await infra.dataSource.query(`SELECT coalesce(sum(events), 0)::int AS n FROM event_volume_daily WHERE event_type = 'FixtureCounted'`);
+  return row.n;
+}
+
+/** Polls a condition (the projection runs in the background); fails after 10 s. */
+async function until(condition: () => Promise<boolean>): Promise<void> {
+  const deadline = Date.now() + 10_000;
+  while (!(await condition())) {
+    if (Date.now() > deadline) throw new Error('condition not met within 10 s');
+    await new Promise((resolve) => setTimeout(resolve, 25));
+  }
+}
