@@ -1,9 +1,8 @@
 import 'reflect-metadata';
 import { SingleBar, Presets } from 'cli-progress';
 import { Command } from 'commander';
-import { ConfigError, loadConfig } from './infrastructure/config/config';
-import { StartupError, openInfrastructure, type Infrastructure } from './infrastructure/bootstrap';
-import { DataDirectoryInUseError } from './infrastructure/database/embedded-postgres';
+import { loadConfig } from './infrastructure/config/config';
+import { openInfrastructure, startupFailureLine, type Infrastructure } from './infrastructure/bootstrap';
 import { createLogger } from './infrastructure/logging/logger';
 import type { Projection } from './infrastructure/projections/projection';
 
@@ -89,10 +88,7 @@ async function withInfrastructure(work: (infra: Infrastructure) => Promise<void>
 }
 
 program.parseAsync().catch((error: unknown) => {
-  if (error instanceof ConfigError) process.stderr.write(`Configuration error: ${error.message}\n`);
-  else if (error instanceof StartupError) process.stderr.write(`Cannot start: ${error.setting}: ${error.message}\n`);
-  else if (error instanceof DataDirectoryInUseError) process.stderr.write(`Cannot start: DATA_DIR: ${error.message}\n`);
-  else if (error instanceof UsageError) process.stderr.write(`${error.message}\n`);
-  else process.stderr.write(`Failed: ${(error as Error)?.message ?? String(error)}\n`);
+  const line = error instanceof UsageError ? error.message : (startupFailureLine(error) ?? `Failed: ${(error as Error)?.message ?? String(error)}`);
+  process.stderr.write(`${line}\n`);
   process.exit(1);
 });

@@ -1,7 +1,6 @@
 import 'reflect-metadata';
-import { ConfigError, loadConfig, storageMode } from './infrastructure/config/config';
-import { StartupError, openInfrastructure } from './infrastructure/bootstrap';
-import { DataDirectoryInUseError } from './infrastructure/database/embedded-postgres';
+import { loadConfig, storageMode } from './infrastructure/config/config';
+import { openInfrastructure, startupFailureLine } from './infrastructure/bootstrap';
 import { createLogger } from './infrastructure/logging/logger';
 import { createHttpApp } from './http-app';
 
@@ -27,14 +26,6 @@ async function main(): Promise<void> {
 }
 
 main().catch((error: unknown) => {
-  if (error instanceof ConfigError) {
-    process.stderr.write(`Configuration error: ${error.message}\n`);
-  } else if (error instanceof StartupError) {
-    process.stderr.write(`Cannot start: ${error.setting}: ${error.message}\n`);
-  } else if (error instanceof DataDirectoryInUseError) {
-    process.stderr.write(`Cannot start: DATA_DIR: ${error.message}\n`);
-  } else {
-    process.stderr.write(`Cannot start: ${(error as Error)?.message ?? String(error)}\n`);
-  }
+  process.stderr.write(`${startupFailureLine(error) ?? `Cannot start: ${(error as Error)?.message ?? String(error)}`}\n`);
   process.exit(1);
 });

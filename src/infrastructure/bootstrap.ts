@@ -3,9 +3,9 @@ import type { Logger } from 'pino';
 import type { DataSource } from 'typeorm';
 import { eventCatalogue } from '../event-catalogue';
 import { EventVolumeProjection } from '../modules/reporting/event-volume/event-volume.projection';
-import { describeUrl, storageMode, type AppConfig, type StorageMode } from './config/config';
+import { ConfigError, describeUrl, storageMode, type AppConfig, type StorageMode } from './config/config';
 import { createDataSource, migrate } from './database/data-source';
-import { startEmbeddedPostgres, type EmbeddedPostgres } from './database/embedded-postgres';
+import { DataDirectoryInUseError, startEmbeddedPostgres, type EmbeddedPostgres } from './database/embedded-postgres';
 import { EventRegistry, type EventDefinition } from './event-store/event-registry';
 import type { EventStore, EventStoreAdapter } from './event-store/event-store.port';
 import { EventStoreDbEventStoreAdapter } from './event-store/eventstoredb/eventstoredb-event-store.adapter';
@@ -93,6 +93,14 @@ export async function openInfrastructure(config: AppConfig, options: OpenOptions
 /** The read models of the application. */
 export function applicationProjections(registry: EventRegistry): Projection[] {
   return [new EventVolumeProjection(registry.definitions().map((d) => d.type))];
+}
+
+/** The one line a person sees when the service or the CLI cannot start; undefined for anything unexpected. */
+export function startupFailureLine(error: unknown): string | undefined {
+  if (error instanceof ConfigError) return `Configuration error: ${error.message}`;
+  if (error instanceof StartupError) return `Cannot start: ${error.setting}: ${error.message}`;
+  if (error instanceof DataDirectoryInUseError) return `Cannot start: DATA_DIR: ${error.message}`;
+  return undefined;
 }
 
 async function reach<T>(setting: string, url: string, connect: () => Promise<T>): Promise<T> {

@@ -12,6 +12,8 @@ import { fixtureEvents } from './fixture-events';
 export interface StoreTarget {
   readonly name: string;
   readonly kind: 'postgres' | 'eventstoredb';
+  /** Embedded PGlite: one shared session, so no named statements (as the application configures it). */
+  readonly embedded?: boolean;
   readonly url: string | undefined;
   readonly skipReason: string;
 }
@@ -20,6 +22,7 @@ export const storeTargets: StoreTarget[] = [
   {
     name: 'embedded PGlite',
     kind: 'postgres',
+    embedded: true,
     url: process.env.TEST_EMBEDDED_URL,
     skipReason: 'the embedded server did not start',
   },
@@ -50,8 +53,7 @@ export async function openStore(target: StoreTarget, registry = testRegistry()) 
   const schema = `t_${randomUUID().replace(/-/g, '').slice(0, 16)}`;
   if (target.kind === 'postgres') {
     pool = new Pool({ connectionString: target.url, max: 10 });
-    // As the application configures it: named statements on a server, not on embedded PGlite.
-    const pg = new PostgresEventStoreAdapter(pool, { schema, namedStatements: target.name !== 'embedded PGlite' });
+    const pg = new PostgresEventStoreAdapter(pool, { schema, namedStatements: !target.embedded });
     adapter = pg;
   } else {
     adapter = new EventStoreDbEventStoreAdapter(target.url!);
