@@ -121,6 +121,14 @@ for (const target of storeTargets) {
       expect(await ctx.store.readStream(id)).toHaveLength(2);
     });
 
+    it('lets concurrent "any" appends to one stream all succeed, each at its own revision', async () => {
+      const id = streamId();
+      const results = await Promise.all(Array.from({ length: 8 }, (_, i) => ctx.store.appendToStream(id, [counted(i)], { expectedRevision: 'any' })));
+      expect(results.map((r) => r.nextExpectedRevision).sort((a, b) => Number(a - b))).toEqual([0n, 1n, 2n, 3n, 4n, 5n, 6n, 7n]);
+      const events = await ctx.store.readStream(id);
+      expect(events.map((e) => e.data.amount).sort()).toEqual([0, 1, 2, 3, 4, 5, 6, 7]);
+    });
+
     it('writes nothing of an append when one of its events is refused by the privacy guard', async () => {
       const id = streamId();
       const before = await readEverything(ctx.store);

@@ -41,7 +41,7 @@ suite(title, () => {
     const lateClient = await late;
     const lateStream = streamId('late');
     await lateClient.query('BEGIN');
-    await adapter.appendOn(lateClient, lateStream, [prepared()], 'no_stream'); // takes the lower position, not committed
+    await adapter.appendInTransaction(lateClient, lateStream, [prepared()], 'no_stream'); // takes the lower position, not committed
 
     const early = Array.from({ length: 5 }, () => streamId('early'));
     for (const id of early) await ctx.store.appendToStream(id, [counted(1)]);

@@ -73,10 +73,12 @@ describe('The gateway as an operator first meets it', () => {
       .set('authorization', 'Bearer secret-token-value')
       .set('content-type', 'application/json')
       .send({ nik: '3313011209900003', fullName: 'SITI AMINAH' });
+    await request(app.getHttpServer()).get('/v1/x/3313%2D0112%2D9000%2D0004');
+    await request(app.getHttpServer()).get('/v1/x/3313/0112/9000/0005');
     const log = logLines.join('');
     expect(log).toMatch(/"method":"POST"/);
     expect(log).toMatch(/"statusCode":404/);
-    for (const secret of ['3313-0112-9000-0001', '3313011209900002', '3313011209900003', 'SITI AMINAH', 'secret-token-value']) {
+    for (const secret of ['3313-0112-9000-0001', '3313011209900002', '3313011209900003', 'SITI AMINAH', 'secret-token-value', '%2D0112', '0112/9000/0005']) {
       expect(log).not.toContain(secret);
     }
   });

@@ -60,6 +60,21 @@ describe('The privacy guard at the event store', () => {
     }
   });
 
+  it('never repeats an undeclared field name in its refusal (it may be a name or a NIK)', () => {
+    for (const definition of definitions) {
+      fc.assert(
+        fc.property(arbitraryFor(definition.schema), personalValue, (data, value) => {
+          const refused = rejection(definition.type, { ...(data as object), 'Budi Santoso': value });
+          expect(refused).toBeDefined();
+          expect(refused!.message).not.toContain('Budi');
+        }),
+        { numRuns: 50 },
+      );
+      const keyed = rejection(definition.type, { '3313011209900001': 1 });
+      expect(keyed?.message).not.toContain('3313011209900001');
+    }
+  });
+
   it('refuses an event type nobody registered', () => {
     expect(rejection('PatientNamed', { name: 'x' })?.code).toBe('EVENT_TYPE_UNKNOWN');
   });

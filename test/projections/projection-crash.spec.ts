@@ -54,14 +54,19 @@ for (const target of targets) {
     });
     afterAll(async () => cleanup?.());
 
-    it('resumes after the kill and ends equal to a clean rebuild, with every event counted once', async () => {
-      const { child, exited } = await startUntil(worker, ['run', '7'], env, /MID_BATCH/);
+    async function killAt(args: string[]): Promise<void> {
+      const { child, exited } = await startUntil(worker, args, env, /MID_BATCH/);
       child.kill('SIGKILL');
-      const killed = await exited;
-      expect(killed.signal).toBe('SIGKILL');
+      expect((await exited).signal).toBe('SIGKILL');
+    }
 
-      const partial = JSON.parse((await runScript(worker, ['dump'], env)).stdout);
-      expect(partial.eventsHandled).toBe(700); // 7 batches of 100 committed; the 8th died with its transaction
+    it('resumes after each kill and ends equal to a clean rebuild, with every event counted once', async () => {
+      // Killed half-way through applying batch 8: 7 batches of 100 committed, the 8th died with its transaction.
+      await killAt(['run', '7', 'apply']);
+      expect(JSON.parse((await runScript(worker, ['dump'], env)).stdout).eventsHandled).toBe(700);
+      // Killed after applying a batch, before its checkpoint moved: the applied rows must die with it.
+      await killAt(['run', '5', 'checkpoint']);
+      expect(JSON.parse((await runScript(worker, ['dump'], env)).stdout).eventsHandled).toBe(1200);
 
       const resumed = await runScript(worker, ['run'], env);
       expect(resumed.stdout.trim()).toBe('caught-up');

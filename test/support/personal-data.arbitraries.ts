@@ -22,13 +22,33 @@ export const nik = fc
 /** A KK (family card) number has the same 16-digit shape. */
 export const kk = nik;
 
+/** Separators people (and scripts) put between digit groups, visible or not. */
+const separator = fc.constantFrom(' ', '.', '-', '/', '_', ', ', '  ', ' - ', '\u00a0', '\u2013', '\t', '\n', '\u200b', '');
+
+/** A NIK cut into groups at random places, joined by random separators. */
+const separated = fc
+  .tuple(nik, fc.uniqueArray(fc.integer({ min: 1, max: 15 }), { maxLength: 5 }), fc.array(separator, { minLength: 5, maxLength: 5 }))
+  .map(([n, cuts, seps]) => {
+    const points = [...cuts].sort((a, b) => a - b);
+    let out = '';
+    let from = 0;
+    points.forEach((p, i) => {
+      out += n.slice(from, p) + seps[i];
+      from = p;
+    });
+    return out + n.slice(from);
+  });
+
+const FULL_WIDTH_ZERO = 0xff10;
+
 /** Every way a NIK or KK might be written into a field. */
 export const personalValue: fc.Arbitrary<unknown> = fc.oneof(
   nik,
-  nik.map((n) => `${n.slice(0, 4)} ${n.slice(4, 8)} ${n.slice(8, 12)} ${n.slice(12)}`),
+  separated,
   nik.map((n) => `${n.slice(0, 2)}.${n.slice(2, 4)}.${n.slice(4, 6)}.${n.slice(6, 12)}.${n.slice(12)}`),
-  nik.map((n) => `${n.slice(0, 6)}-${n.slice(6, 12)}-${n.slice(12)}`),
+  nik.map((n) => [...n].map((d) => String.fromCharCode(FULL_WIDTH_ZERO + Number(d))).join('')), // full-width digits
+  nik.map((n) => `${n.slice(0, 8)}-${n.slice(8, 12)}-${n.slice(12)}-4000-800000000000`), // laid out like a UUID
   nik.map((n) => Number(n)),
   nik.map((n) => BigInt(n)),
-  fc.tuple(fc.constantFrom('NIK ', 'KK: ', 'no ', ''), kk, fc.constantFrom('', ' ok', '/x')).map(([a, n, b]) => `${a}${n}${b}`),
+  fc.tuple(fc.constantFrom('NIK ', 'KK: ', 'no ', ''), separated, fc.constantFrom('', ' ok', '/x')).map(([a, n, b]) => `${a}${n}${b}`),
 );

@@ -1,9 +1,10 @@
 /**
  * A real process running the projection runner, for the crash test:
- *   node dist/test/support/projection-worker.js seed N | run [BLOCK_AT_BATCH] | rebuild [BLOCK_AT_BATCH] | dump | rebuild-dump
+ *   node dist/test/support/projection-worker.js seed N | run [BATCH [apply|checkpoint]] | rebuild [BATCH] | dump | rebuild-dump
  * Storage as the app chooses it: DATABASE_URL for a server, else embedded PGlite under DATA_DIR.
- * With BLOCK_AT_BATCH, the worker stops half-way through applying that batch, inside its transaction,
- * prints MID_BATCH and waits, so the test can kill -9 it there.
+ * With BATCH, the worker stops inside that batch's transaction — half-way through applying it (`apply`,
+ * the default), or after applying it and before its checkpoint moves (`checkpoint`) — prints MID_BATCH
+ * and waits, so the test can kill -9 it there.
  */
 import { loadConfig } from '../../src/infrastructure/config/config';
 import { openInfrastructure } from '../../src/infrastructure/bootstrap';
@@ -11,15 +12,16 @@ import { fixtureEvents } from './fixture-events';
 import { FixtureTotalsProjection, seededEvent } from './fixture-totals.projection';
 
 async function main(): Promise<void> {
-  const [command, arg] = process.argv.slice(2);
+  const [command, arg, where = 'apply'] = process.argv.slice(2);
   let batches = 0;
   const blockAt = (command === 'run' || command === 'rebuild') && arg ? Number(arg) : undefined;
-  const projection = new FixtureTotalsProjection(async () => {
-    if (blockAt !== undefined && batches === blockAt) {
+  const blockHere = (point: string) => async () => {
+    if (blockAt !== undefined && batches === blockAt && where === point) {
       process.stdout.write('MID_BATCH\n');
       await new Promise(() => undefined); // hold the open transaction until killed
     }
-  });
+  };
+  const projection = new FixtureTotalsProjection(blockHere('apply'));
   const infra = await openInfrastructure(loadConfig(), { extraEvents: fixtureEvents, projections: () => [projection] });
   try {
     await FixtureTotalsProjection.createTable((sql) => infra.dataSource.query(sql));
@@ -36,6 +38,7 @@ async function main(): Promise<void> {
         const outcome = await infra.runner.run(projection, {
           untilCaughtUp: true,
           batchSize: 100,
+          beforeCheckpoint: blockHere('checkpoint'),
           onBatch: () => {
             batches++;
           },

@@ -49,6 +49,10 @@ export function keepProtocolSequencesTogether(server: unknown): void {
   const db = queue.db;
   /** The connection holding the session mid-sequence, if any. */
   let owner: number | null = null;
+  /** The message being executed now, settled only after the bookkeeping that follows it. */
+  let running: { handlerId: number; done: Promise<void> } | null = null;
+  /** Connections that went away; they must not be handed the session again. */
+  const closed = new Set<number>();
 
   queue.processQueue = async function processQueue(): Promise<void> {
     if (queue.processing) return;
@@ -59,6 +63,8 @@ export function keepProtocolSequencesTogether(server: unknown): void {
         const index = holder === null ? 0 : queue.queue.findIndex((m) => m.handlerId === holder);
         if (index === -1) break; // wait for the holder's next message; its enqueue restarts processing
         const item = queue.queue.splice(index, 1)[0]!;
+        let finished!: () => void;
+        running = { handlerId: item.handlerId, done: new Promise<void>((resolve) => (finished = resolve)) };
         let bytes = 0;
         try {
           await db.runExclusive(() =>
@@ -69,14 +75,16 @@ export function keepProtocolSequencesTogether(server: unknown): void {
               },
             }),
           );
+          queue.lastHandlerId = item.handlerId;
+          owner = IN_SEQUENCE.has(item.message[0]!) && !closed.has(item.handlerId) ? item.handlerId : null;
+          item.resolve(bytes);
         } catch (error) {
           owner = null;
           item.reject(error);
-          continue;
+        } finally {
+          running = null;
+          finished();
         }
-        queue.lastHandlerId = item.handlerId;
-        owner = IN_SEQUENCE.has(item.message[0]!) ? item.handlerId : null;
-        item.resolve(bytes);
       }
     } finally {
       queue.processing = false;
@@ -85,12 +93,19 @@ export function keepProtocolSequencesTogether(server: unknown): void {
 
   const clearTransaction = queue.clearTransactionIfNeeded.bind(queue);
   queue.clearTransactionIfNeeded = async (handlerId: number): Promise<void> => {
-    if (owner === handlerId) {
-      // The connection went away mid-sequence: end its sequence so the session accepts others again.
-      owner = null;
-      await db.runExclusive(() => db.execProtocolRawStream(SYNC, { onRawData: () => undefined })).catch(() => undefined);
+    closed.add(handlerId);
+    try {
+      // A message of the departing connection may still be executing: decide only once it has finished.
+      if (running?.handlerId === handlerId) await running.done;
+      if (owner === handlerId) {
+        // It went away mid-sequence: end its sequence so the session accepts others again.
+        owner = null;
+        await db.runExclusive(() => db.execProtocolRawStream(SYNC, { onRawData: () => undefined })).catch(() => undefined);
+      }
+      await clearTransaction(handlerId); // rolls back a transaction it left open
+    } finally {
+      closed.delete(handlerId); // handler ids are never reused
     }
-    await clearTransaction(handlerId);
     await queue.processQueue();
   };
 }

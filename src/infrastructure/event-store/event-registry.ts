@@ -92,7 +92,7 @@ export class EventRegistry {
   validate(type: string, data: unknown): void {
     const registered = this.types.get(type);
     if (!registered) throw new EventRejectedError('EVENT_TYPE_UNKNOWN', type, '', 'event type is not registered');
-    const personal = findPersonalData(data);
+    const personal = findPersonalData(data, registered.definition.schema);
     if (personal) {
       throw new EventRejectedError('PERSONAL_DATA_REFUSED', type, personal, 'value is shaped like a NIK or KK number');
     }

@@ -1,26 +1,36 @@
 /**
- * Recognises values shaped like personal data that must never reach the event store.
+ * Recognises values shaped like personal data that must never reach the event store or a log line.
  *
- * What can be recognised by shape: NIK and KK numbers (16 digits, written with or without spaces, dots or
- * dashes between digits, as a string or a number). Names, addresses and birth dates cannot be told from
- * other text by shape; they are kept out by the registry's closed schemas (unknown fields and free
- * strings are refused there).
+ * What can be recognised by shape: NIK and KK numbers, 16 digits, however they are written: plain, with
+ * spaces, dots, dashes, slashes or any other punctuation between digits (up to three characters),
+ * full-width or other Unicode digits, zero-width characters slipped in, as a string, a number or a
+ * bigint. Names, addresses and birth dates cannot be told from other text by shape; the registry's
+ * closed schemas keep them out (unknown fields and free strings are refused there).
  */
+import type { JsonSchema } from './event-registry';
 
-/** 16 or more digits, where single spaces, dots or dashes may separate them ("3313 0112 9000 0001"). */
-const LONG_DIGIT_RUN = /\d(?:[ .\-]?\d){15,}/;
+/** 16 or more digits, where up to three characters that are neither letters nor digits may separate them. */
+const LONG_DIGIT_RUN = /\p{Nd}(?:[^\p{L}\p{Nd}]{0,3}\p{Nd}){15,}/u;
+const LONG_DIGIT_RUNS = new RegExp(LONG_DIGIT_RUN.source, 'gu');
+/** Invisible formatting characters (zero-width space, joiners, marks) that could split a run. */
+const FORMAT_CHARACTERS = /\p{Cf}/gu;
 /**
- * Canonical UUIDs are opaque ids. About one random UUID in a few hundred has 16 digits in a row across
- * its dashes, so UUIDs (alone or inside a stream id like `access-<uuid>`) are set aside before the scan.
+ * Canonical UUIDs (valid version and variant) are opaque ids. About one random UUID in a few hundred has
+ * 16 digits in a row across its dashes, so they are set aside before the scan. A NIK laid out like a UUID
+ * has no valid version digit (its 13th digit is a serial's first) and is still caught.
  */
-const UUIDS = /[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/gi;
+const UUIDS = /[0-9a-f]{8}-[0-9a-f]{4}-[1-8][0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}/gi;
 /** Any number with 16 or more integer digits. */
 const SIXTEEN_DIGITS = 1e15;
+
+function normalise(text: string): string {
+  return text.normalize('NFKC').replace(FORMAT_CHARACTERS, '');
+}
 
 export function looksLikeNikOrKk(value: unknown): boolean {
   switch (typeof value) {
     case 'string':
-      return LONG_DIGIT_RUN.test(value.replace(UUIDS, ' '));
+      return LONG_DIGIT_RUN.test(normalise(value).replace(UUIDS, ' '));
     case 'number':
       return Number.isFinite(value) && Math.abs(value) >= SIXTEEN_DIGITS;
     case 'bigint':
@@ -30,20 +40,39 @@ export function looksLikeNikOrKk(value: unknown): boolean {
   }
 }
 
-/** JSON-pointer path of the first NIK/KK-shaped value inside `value`, or undefined. */
-export function findPersonalData(value: unknown, path = ''): string | undefined {
+/** Text fit for a log line: every NIK/KK-shaped run outside a UUID replaced by [redacted]. */
+export function maskPersonalData(text: string): string {
+  const normal = normalise(text);
+  const mask = (part: string) => part.replace(LONG_DIGIT_RUNS, '[redacted]');
+  let masked = '';
+  let from = 0;
+  for (const uuid of normal.matchAll(UUIDS)) {
+    masked += mask(normal.slice(from, uuid.index)) + uuid[0];
+    from = uuid.index + uuid[0].length;
+  }
+  return masked + mask(normal.slice(from));
+}
+
+/**
+ * JSON-pointer path of the first NIK/KK-shaped value (or key) inside `value`, or undefined. With a
+ * schema, a key the schema does not declare is named `<undeclared>`: a caller's field name is text of
+ * the caller's choosing and is never repeated in an error.
+ */
+export function findPersonalData(value: unknown, schema?: JsonSchema, path = ''): string | undefined {
   if (looksLikeNikOrKk(value)) return path || '/';
   if (Array.isArray(value)) {
     for (let i = 0; i < value.length; i++) {
-      const found = findPersonalData(value[i], `${path}/${i}`);
+      const found = findPersonalData(value[i], schema?.items, `${path}/${i}`);
       if (found) return found;
     }
     return undefined;
   }
   if (value !== null && typeof value === 'object') {
     for (const [key, child] of Object.entries(value)) {
+      const declared = schema?.properties?.[key];
+      const segment = declared ? key : '<undeclared>';
       if (looksLikeNikOrKk(key)) return `${path}/<key>`;
-      const found = findPersonalData(child, `${path}/${key}`);
+      const found = findPersonalData(child, declared, `${path}/${segment}`);
       if (found) return found;
     }
   }

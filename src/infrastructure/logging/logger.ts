@@ -1,5 +1,6 @@
 import type { LoggerService } from '@nestjs/common';
 import pino, { type Logger } from 'pino';
+import { maskPersonalData } from '../event-store/personal-data';
 
 /**
  * Structured JSON logs. Bodies are never logged (nothing here serialises them), and as a second line of
@@ -29,10 +30,16 @@ export function createLogger(level: string = process.env.LOG_LEVEL ?? 'info'): L
   });
 }
 
-/** Masks any run of 16+ digits (a NIK or KK number pasted into a URL) and drops the query string. */
+/** The path of a URL fit for a log line: query string dropped, percent-decoded, NIK/KK-shaped runs masked. */
 export function safePath(url: string | undefined): string {
   const path = (url ?? '').split('?')[0] ?? '';
-  return path.replace(/\d(?:[ .\-%20]?\d){15,}/g, '[redacted]').slice(0, 200);
+  let decoded = path;
+  try {
+    decoded = decodeURIComponent(path);
+  } catch {
+    decoded = path.replace(/%[0-9a-f]{2}/gi, ' '); // malformed escapes: treat them as separators
+  }
+  return maskPersonalData(decoded).slice(0, 200);
 }
 
 /** Nest's logger interface over pino, so framework messages are structured too. */

@@ -10,6 +10,8 @@ export interface RunOptions {
   readonly pollIntervalMs?: number;
   /** Called after each committed batch. */
   readonly onBatch?: (progress: { handled: number; read: number; position: LogPosition }) => void;
+  /** Called inside each batch's transaction after `apply`, before the checkpoint moves (the crash test dies here). */
+  readonly beforeCheckpoint?: () => Promise<void>;
 }
 
 export type RunOutcome = 'caught-up' | 'stopped' | 'locked';
@@ -99,6 +101,7 @@ export class ProjectionRunner {
         await this.dataSource.transaction(async (tx) => {
           await this.expectCheckpoint(tx, projection.name, from);
           if (handled.length > 0) await projection.apply(handled, tx);
+          await options.beforeCheckpoint?.();
           const last = batch.events[batch.events.length - 1]!;
           await tx.query(
             `UPDATE projection_checkpoints
@@ -128,9 +131,14 @@ export class ProjectionRunner {
   /** A session-level advisory lock, held on its own connection for as long as the projection runs. */
   private async tryLock(name: string): Promise<QueryRunner | undefined> {
     const runner = this.dataSource.createQueryRunner();
-    await runner.connect();
-    const [{ locked }] = await runner.query(`SELECT pg_try_advisory_lock(hashtext($1)) AS locked`, [`projection:${name}`]);
-    if (locked) return runner;
+    try {
+      await runner.connect();
+      const [{ locked }] = await runner.query(`SELECT pg_try_advisory_lock(hashtext($1)) AS locked`, [`projection:${name}`]);
+      if (locked) return runner;
+    } catch (error) {
+      await runner.release().catch(() => undefined);
+      throw error;
+    }
     await runner.release();
     return undefined;
   }

@@ -91,11 +91,15 @@ export class PostgresEventStoreAdapter implements EventStoreAdapter {
   }
 
   /**
-   * Append inside a transaction the caller controls (for writing an event and another row atomically).
-   * The caller commits; subscribers see the events only after that commit. A conflict raises
-   * WrongExpectedRevisionError and, being a failed statement, aborts the caller's transaction.
+   * Append inside a transaction the caller has opened on `client` (to write an event and another row
+   * atomically). The caller commits; subscribers see the events only after that commit. The append runs
+   * under a savepoint, so a conflict raises WrongExpectedRevisionError and leaves the transaction usable.
    */
-  async appendOn(db: Queryable, streamId: string, events: readonly PreparedEvent[], expected: ExpectedRevision): Promise<AppendResult> {
+  appendInTransaction(client: Queryable, streamId: string, events: readonly PreparedEvent[], expected: ExpectedRevision): Promise<AppendResult> {
+    return this.appendOn(client, streamId, events, expected);
+  }
+
+  private async appendOn(db: Queryable, streamId: string, events: readonly PreparedEvent[], expected: ExpectedRevision): Promise<AppendResult> {
     return this.guard(async () => {
       if (events.length === 0) return this.checkOnly(db, streamId, expected);
       const params = [
@@ -108,20 +112,24 @@ export class PostgresEventStoreAdapter implements EventStoreAdapter {
         events.map((e) => e.correlationId),
         events.map((e) => e.causationId),
       ];
-      // "any" races other writers for the next revision; on our own connection we simply try again.
-      const attempts = expected === 'any' && db === this.pool ? 5 : 1;
+      const savepoint = db !== this.pool;
+      // "any" only loses a race for the next revision to another writer: take the revision after theirs.
+      const attempts = expected === 'any' ? 50 : 1;
       for (let attempt = 1; ; attempt++) {
         let result;
         try {
+          if (savepoint) await db.query('SAVEPOINT es_append');
           if (expected === 'any') result = await db.query(this.statement('append_any', this.sql.appendAny, params));
           else if (expected === 'no_stream') result = await db.query(this.statement('append_new', this.sql.appendNew, params));
           else result = await db.query(this.statement('append_at', this.sql.appendAt, [...params, expected.toString()]));
+          if (savepoint) await db.query('RELEASE SAVEPOINT es_append');
         } catch (error) {
+          if (savepoint) await db.query('ROLLBACK TO SAVEPOINT es_append').catch(() => undefined);
           const { code, constraint } = error as { code?: string; constraint?: string };
           if (code === '23505' && constraint === 'es_events_event_id_key') throw new DuplicateEventError(streamId);
           if (code === '23505' && constraint === 'es_events_stream_revision_key') {
             if (attempt < attempts) continue;
-            throw new WrongExpectedRevisionError(streamId, expected, await this.actualRevision(this.pool, streamId));
+            throw new WrongExpectedRevisionError(streamId, expected, await this.actualRevision(db, streamId));
           }
           throw error;
         }
