@@ -1,4 +1,3 @@
-import { EventEmitter } from 'node:events';
 import {
   ANY,
   BACKWARDS,
@@ -14,6 +13,7 @@ import {
   type AllStreamResolvedEvent,
   type ResolvedEvent,
 } from '@eventstore/db-client';
+import { AppendSignal } from '../append-signal';
 import { EventStoreError, StoreUnavailableError, WrongExpectedRevisionError } from '../errors';
 import {
   START,
@@ -44,11 +44,10 @@ interface EnvelopeMetadata {
 export class EventStoreDbEventStoreAdapter implements EventStoreAdapter {
   readonly kind = 'eventstoredb' as const;
   private readonly client: EventStoreDBClient;
-  private readonly appended = new EventEmitter();
+  private readonly appended = new AppendSignal();
 
   constructor(connectionString: string) {
     this.client = EventStoreDBClient.connectionString(connectionString);
-    this.appended.setMaxListeners(0);
   }
 
   async initialise(): Promise<void> {
@@ -74,7 +73,7 @@ export class EventStoreDbEventStoreAdapter implements EventStoreAdapter {
         ),
         { expectedRevision: expected === 'any' ? ANY : expected === 'no_stream' ? NO_STREAM : expected },
       );
-      setImmediate(() => this.appended.emit('appended'));
+      this.appended.notify();
       return {
         nextExpectedRevision: result.nextExpectedRevision,
         position: result.position ? { commit: result.position.commit, prepare: result.position.prepare } : START,
@@ -142,12 +141,11 @@ export class EventStoreDbEventStoreAdapter implements EventStoreAdapter {
   }
 
   onAppended(listener: () => void): () => void {
-    this.appended.on('appended', listener);
-    return () => this.appended.off('appended', listener);
+    return this.appended.on(listener);
   }
 
   async close(): Promise<void> {
-    this.appended.removeAllListeners();
+    this.appended.clear();
     await this.client.dispose();
   }
 

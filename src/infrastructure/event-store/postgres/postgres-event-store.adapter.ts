@@ -1,5 +1,5 @@
-import { EventEmitter } from 'node:events';
 import type { Pool, PoolClient } from 'pg';
+import { AppendSignal } from '../append-signal';
 import { DuplicateEventError, StoreUnavailableError, WrongExpectedRevisionError } from '../errors';
 import {
   START,
@@ -51,7 +51,7 @@ interface EventRow {
  */
 export class PostgresEventStoreAdapter implements EventStoreAdapter {
   readonly kind = 'postgres' as const;
-  private readonly appended = new EventEmitter();
+  private readonly appended = new AppendSignal();
   private readonly s: string;
   private readonly prefix: string | undefined;
   private readonly sql: ReturnType<typeof statements>;
@@ -65,7 +65,6 @@ export class PostgresEventStoreAdapter implements EventStoreAdapter {
     this.s = `"${schema}"`;
     this.prefix = options.namedStatements ? `es_${schema}_` : undefined;
     this.sql = statements(this.s);
-    this.appended.setMaxListeners(0);
   }
 
   async initialise(): Promise<void> {
@@ -137,7 +136,7 @@ export class PostgresEventStoreAdapter implements EventStoreAdapter {
         if (row.last_revision === null) {
           throw new WrongExpectedRevisionError(streamId, expected, await this.actualRevision(db, streamId));
         }
-        setImmediate(() => this.appended.emit('appended'));
+        this.appended.notify();
         return {
           nextExpectedRevision: BigInt(row.last_revision),
           position: { commit: BigInt(row.transaction_id), prepare: BigInt(row.global_position) },
@@ -185,12 +184,11 @@ export class PostgresEventStoreAdapter implements EventStoreAdapter {
   }
 
   onAppended(listener: () => void): () => void {
-    this.appended.on('appended', listener);
-    return () => this.appended.off('appended', listener);
+    return this.appended.on(listener);
   }
 
   async close(): Promise<void> {
-    this.appended.removeAllListeners();
+    this.appended.clear();
   }
 
   /** Parsed and planned once per connection when named statements are on; otherwise on every call. */
