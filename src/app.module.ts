@@ -5,6 +5,7 @@ import type { Infrastructure } from './infrastructure/bootstrap';
 import { HealthModule } from './infrastructure/health/health.module';
 import { InfrastructureModule } from './infrastructure/infrastructure.module';
 import { ProjectionHostService } from './infrastructure/projections/projection-host.service';
+import { AccessModule } from './modules/access/access.module';
 
 /** The HTTP application. Feature modules (access, balikan, reporting) are added here as they land. */
 @Module({})
@@ -12,7 +13,7 @@ export class AppModule {
   static register(infra: Infrastructure, logger: Logger): DynamicModule {
     return {
       module: AppModule,
-      imports: [InfrastructureModule.forRoot(infra, logger), CqrsModule.forRoot(), HealthModule],
+      imports: [InfrastructureModule.forRoot(infra, logger), CqrsModule.forRoot(), HealthModule, AccessModule],
       providers: [ProjectionHostService],
     };
   }

@@ -1,7 +1,12 @@
 import type { EventDefinition } from './infrastructure/event-store/event-registry';
+import { agreementEvents } from './modules/access/agreements/agreement';
+import { denialEvents } from './modules/access/denials/access-denied';
+import { facilityEvents } from './modules/access/facilities/facility';
+import { operatorEvents } from './modules/access/operators/operator';
+import { seedEvents } from './modules/access/seed/seed';
 
 /**
  * Every event type the application writes, gathered from the modules. The privacy guard refuses any
  * other type, and the privacy property test runs over each of these.
  */
-export const eventCatalogue: readonly EventDefinition[] = [];
+export const eventCatalogue: readonly EventDefinition[] = [...agreementEvents, ...facilityEvents, ...operatorEvents, ...denialEvents, ...seedEvents];

@@ -2,6 +2,7 @@ import { Pool } from 'pg';
 import type { Logger } from 'pino';
 import type { DataSource } from 'typeorm';
 import { eventCatalogue } from '../event-catalogue';
+import { AccessRegistersProjection } from '../modules/access/registers.projection';
 import { EventVolumeProjection } from '../modules/reporting/event-volume/event-volume.projection';
 import { ConfigError, describeUrl, storageMode, type AppConfig, type StorageMode } from './config/config';
 import { createDataSource, migrate } from './database/data-source';
@@ -76,7 +77,7 @@ export async function openInfrastructure(config: AppConfig, options: OpenOptions
       const pool = new Pool({ connectionString: url, max: 10, connectionTimeoutMillis: 5000 });
       pool.on('error', (error) => options.logger?.warn({ err: error.message }, 'idle event-store connection failed'));
       closers.push(() => pool.end());
-      adapter = new PostgresEventStoreAdapter(pool, { namedStatements: mode !== 'embedded' });
+      adapter = new PostgresEventStoreAdapter(pool);
       await reach('DATABASE_URL', url, () => adapter.initialise());
     }
 
@@ -92,7 +93,7 @@ export async function openInfrastructure(config: AppConfig, options: OpenOptions
 
 /** The read models of the application. */
 export function applicationProjections(registry: EventRegistry): Projection[] {
-  return [new EventVolumeProjection(registry.definitions().map((d) => d.type))];
+  return [new EventVolumeProjection(registry.definitions().map((d) => d.type)), new AccessRegistersProjection()];
 }
 
 /** The one line a person sees when the service or the CLI cannot start; undefined for anything unexpected. */

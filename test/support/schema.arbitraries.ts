@@ -11,8 +11,10 @@ export function arbitraryFor(schema: JsonSchema): fc.Arbitrary<unknown> {
       const properties = Object.fromEntries(Object.entries(schema.properties ?? {}).map(([k, s]) => [k, arbitraryFor(s)]));
       return fc.record(properties, { requiredKeys: [...(schema.required ?? [])] });
     }
-    case 'array':
-      return fc.array(arbitraryFor(schema.items!), { maxLength: Math.min(schema.maxItems ?? 3, 3), minLength: 0 });
+    case 'array': {
+      const constraints = { maxLength: Math.min(schema.maxItems ?? 3, 3), minLength: 0 };
+      return schema.uniqueItems ? fc.uniqueArray(arbitraryFor(schema.items!), constraints) : fc.array(arbitraryFor(schema.items!), constraints);
+    }
     case 'integer':
       return fc.integer({ min: schema.minimum ?? -1000, max: schema.maximum ?? 1_000_000 });
     case 'number':

@@ -53,7 +53,7 @@ export async function openStore(target: StoreTarget, registry = testRegistry()) 
   const schema = `t_${randomUUID().replace(/-/g, '').slice(0, 16)}`;
   if (target.kind === 'postgres') {
     pool = new Pool({ connectionString: target.url, max: 10 });
-    const pg = new PostgresEventStoreAdapter(pool, { schema, namedStatements: !target.embedded });
+    const pg = new PostgresEventStoreAdapter(pool, { schema });
     adapter = pg;
   } else {
     adapter = new EventStoreDbEventStoreAdapter(target.url!);

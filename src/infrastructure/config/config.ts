@@ -1,4 +1,5 @@
 import { resolve } from 'node:path';
+import { NetworkAllowList } from '../security/network';
 
 export type StorageMode = 'embedded' | 'postgres' | 'eventstoredb';
 
@@ -14,6 +15,14 @@ export interface AppConfig {
   readonly logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
   /** Whether projections run inside this process (a dedicated worker can take them instead). */
   readonly runProjections: boolean;
+  /** The closed network: CIDRs requests may come from (every route but /health). */
+  readonly allowedNetworks: readonly string[];
+  /** Express "trust proxy": false unless a proxy in front of the gateway is configured. */
+  readonly trustProxy: string | false;
+  /** Lifetime of a login token. */
+  readonly tokenTtlSeconds: number;
+  /** Password of the first DINKES_ADMIN on an empty store; a random one is printed once when absent. */
+  readonly initialAdminPassword?: string;
 }
 
 /** A setting is wrong: start-up stops with one line naming it. */
@@ -46,7 +55,26 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   if (!LOG_LEVELS.includes(logLevel)) throw new ConfigError('LOG_LEVEL', `must be one of ${LOG_LEVELS.join(', ')}`);
   const runProjections = (env.RUN_PROJECTIONS ?? 'true').toLowerCase();
   if (!['true', 'false'].includes(runProjections)) throw new ConfigError('RUN_PROJECTIONS', 'must be true or false');
+  const allowedNetworks = (env.ALLOWED_NETWORKS ?? '127.0.0.0/8,::1/128')
+    .split(',')
+    .map((c) => c.trim())
+    .filter(Boolean);
+  try {
+    new NetworkAllowList(allowedNetworks);
+  } catch (error) {
+    throw new ConfigError('ALLOWED_NETWORKS', (error as Error).message);
+  }
+  if (allowedNetworks.length === 0) throw new ConfigError('ALLOWED_NETWORKS', 'must list at least one CIDR');
+  const trustProxy = env.TRUST_PROXY && env.TRUST_PROXY !== 'false' ? env.TRUST_PROXY : false;
+  const initialAdminPassword = env.INITIAL_ADMIN_PASSWORD || undefined;
+  if (initialAdminPassword !== undefined && (initialAdminPassword.length < 12 || initialAdminPassword.length > 128)) {
+    throw new ConfigError('INITIAL_ADMIN_PASSWORD', 'must be 12 to 128 characters');
+  }
   return {
+    allowedNetworks,
+    trustProxy,
+    tokenTtlSeconds: integer(env, 'TOKEN_TTL_SECONDS', 900, 60, 86_400),
+    initialAdminPassword,
     port,
     host: env.HOST ?? '0.0.0.0',
     dataDir: resolve(env.DATA_DIR ?? './data'),

@@ -4,6 +4,7 @@ import { HealthCheck, HealthCheckService, HealthIndicatorService } from '@nestjs
 import { DataSource } from 'typeorm';
 import { EVENT_STORE, type EventStore } from '../event-store/event-store.port';
 import { ApiError } from '../http/api-error';
+import { Public } from '../security/access-rule';
 
 /** Liveness and readiness: can we reach the event store and the read-model database? No details leak. */
 @ApiTags('operations')
@@ -17,6 +18,7 @@ export class HealthController {
   ) {}
 
   @Get()
+  @Public()
   @HealthCheck()
   @ApiOperation({ summary: 'Readiness of the event store and the database (no authentication, no details)' })
   @ApiOkResponse({ description: 'Both reachable' })

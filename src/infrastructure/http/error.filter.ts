@@ -3,6 +3,7 @@ import type { Response } from 'express';
 import type { Logger } from 'pino';
 import { EventRejectedError, StoreUnavailableError, WrongExpectedRevisionError } from '../event-store/errors';
 import type { ErrorBody } from './api-error';
+import { Refusal } from '../event-store/command-handling';
 
 const CODE_BY_STATUS: Record<number, string> = {
   400: 'BAD_REQUEST',
@@ -42,7 +43,9 @@ export class ErrorFilter implements ExceptionFilter {
     const response = host.switchToHttp().getResponse<Response>();
     const body = this.toBody(error);
     if (body.statusCode >= 500) {
-      this.logger.error({ err: { type: (error as Error)?.name, code: (error as { code?: unknown })?.code } }, `request failed: ${body.code}`);
+      // Type, code and stack only: an error's message may quote data (a driver echoing a value).
+      const err = error as { name?: string; code?: unknown; stack?: string };
+      this.logger.error({ err: { type: err?.name, code: err?.code, stack: err?.stack?.split('\n').slice(1, 6).join('\n') } }, `request failed: ${body.code}`);
     }
     if (!response.headersSent) response.status(body.statusCode).json(body);
   }
@@ -62,6 +65,7 @@ export class ErrorFilter implements ExceptionFilter {
       }
       return { statusCode: status, code: CODE_BY_STATUS[status] ?? `HTTP_${status}`, message: GENERIC_MESSAGE[status] ?? 'The request was refused.' };
     }
+    if (error instanceof Refusal) return { statusCode: error.status, code: error.code, message: error.message };
     if (error instanceof StoreUnavailableError) {
       return { statusCode: 503, code: error.code, message: 'The event store is unavailable; retry later.' };
     }

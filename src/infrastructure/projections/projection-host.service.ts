@@ -3,7 +3,7 @@ import type { Logger } from 'pino';
 import type { Infrastructure } from '../bootstrap';
 import { INFRASTRUCTURE, LOGGER } from '../infrastructure.module';
 import { PROJECTIONS, type Projection } from './projection';
-import { ProjectionRunner } from './projection-runner';
+import { CheckpointMovedError, ProjectionRunner } from './projection-runner';
 
 const STANDBY_MS = 5000;
 const MAX_BACKOFF_MS = 30_000;
@@ -44,6 +44,10 @@ export class ProjectionHostService implements OnApplicationBootstrap, OnApplicat
         if (outcome === 'locked') await pause(STANDBY_MS, signal);
         backoff = 500;
       } catch (error) {
+        if (error instanceof CheckpointMovedError) {
+          this.logger.debug({ projection: projection.name }, 'checkpoint moved by another runner; re-reading');
+          continue; // a race, not a failure: read again from the stored checkpoint at once
+        }
         this.logger.warn({ projection: projection.name, error: (error as Error).name, code: (error as { code?: unknown }).code }, 'projection failed; retrying');
         await pause(backoff, signal);
         backoff = Math.min(backoff * 2, MAX_BACKOFF_MS);

@@ -24,6 +24,9 @@ export interface ProjectionStatus {
   readonly updatedAt: Date | null;
 }
 
+/** Projections this process is running, per database. */
+const claimed = new Set<string>();
+
 /** Another process moved the checkpoint under us: this batch must not be applied. */
 export class CheckpointMovedError extends Error {
   constructor(projection: string) {
@@ -128,23 +131,33 @@ export class ProjectionRunner {
     if (comparePositions(stored, expected) !== 0) throw new CheckpointMovedError(name);
   }
 
-  /** A session-level advisory lock, held on its own connection for as long as the projection runs. */
+  /**
+   * A session-level advisory lock, held on its own connection for as long as the projection runs, plus
+   * an in-process claim: on PGlite every connection shares one session, where an advisory lock is
+   * granted again to whoever asks, so within a process the claim is what keeps runners apart.
+   */
   private async tryLock(name: string): Promise<QueryRunner | undefined> {
+    const claim = `${String((this.dataSource.options as { url?: string }).url)}|${name}`;
+    if (claimed.has(claim)) return undefined;
+    claimed.add(claim);
     const runner = this.dataSource.createQueryRunner();
     try {
       await runner.connect();
       const [{ locked }] = await runner.query(`SELECT pg_try_advisory_lock(hashtext($1)) AS locked`, [`projection:${name}`]);
-      if (locked) return runner;
+      if (locked) return Object.assign(runner, { claim });
     } catch (error) {
+      claimed.delete(claim);
       await runner.release().catch(() => undefined);
       throw error;
     }
+    claimed.delete(claim);
     await runner.release();
     return undefined;
   }
 
   private async unlock(runner: QueryRunner, name: string): Promise<void> {
     await runner.query(`SELECT pg_advisory_unlock(hashtext($1))`, [`projection:${name}`]).catch(() => undefined);
+    claimed.delete((runner as QueryRunner & { claim: string }).claim);
     await runner.release();
   }
 }

@@ -19,9 +19,10 @@ export interface PostgresEventStoreOptions {
   readonly schema?: string;
   /**
    * Prepare the append statements once per connection (named statements). Faster on a server; must be
-   * off on embedded PGlite, where every connection shares one session and so one statement namespace.
+   * off on PGlite, where every connection shares one session and so one statement namespace. 'auto'
+   * (the default) asks the server what it is.
    */
-  readonly namedStatements?: boolean;
+  readonly namedStatements?: boolean | 'auto';
 }
 
 type Queryable = Pick<PoolClient, 'query'>;
@@ -53,7 +54,9 @@ export class PostgresEventStoreAdapter implements EventStoreAdapter {
   readonly kind = 'postgres' as const;
   private readonly appended = new AppendSignal();
   private readonly s: string;
-  private readonly prefix: string | undefined;
+  private prefix: string | undefined;
+  private readonly namedStatements: boolean | 'auto';
+  private readonly schemaName: string;
   private readonly sql: ReturnType<typeof statements>;
 
   constructor(
@@ -63,7 +66,8 @@ export class PostgresEventStoreAdapter implements EventStoreAdapter {
     const schema = options.schema ?? 'public';
     if (!/^[a-z_][a-z0-9_]*$/.test(schema)) throw new Error(`Invalid schema name ${schema}`);
     this.s = `"${schema}"`;
-    this.prefix = options.namedStatements ? `es_${schema}_` : undefined;
+    this.namedStatements = options.namedStatements ?? 'auto';
+    this.schemaName = schema;
     this.sql = statements(this.s);
   }
 
@@ -76,6 +80,11 @@ export class PostgresEventStoreAdapter implements EventStoreAdapter {
         await client.query(`SELECT pg_advisory_xact_lock(hashtext('nik-gateway:event-store-schema'))`);
         await client.query(schemaDdl(this.s));
         await client.query('COMMIT');
+        const named =
+          this.namedStatements === 'auto'
+            ? !/PGlite/.test((await client.query<{ v: string }>('SELECT version() AS v')).rows[0]!.v)
+            : this.namedStatements;
+        this.prefix = named ? `es_${this.schemaName}_` : undefined;
       } catch (error) {
         await client.query('ROLLBACK').catch(() => undefined);
         throw error;

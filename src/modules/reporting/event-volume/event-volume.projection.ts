@@ -1,6 +1,7 @@
 import type { EntityManager } from 'typeorm';
 import type { RecordedEvent } from '../../../infrastructure/event-store/event-store.port';
 import type { Projection } from '../../../infrastructure/projections/projection';
+import { wibDay } from '../../../infrastructure/time/wib';
 
 /**
  * Events per type per day (WIB): the operators' first look at what the gateway is doing, and the
@@ -37,11 +38,4 @@ export class EventVolumeProjection implements Projection {
   async reset(tx: EntityManager): Promise<void> {
     await tx.query('DELETE FROM event_volume_daily');
   }
-}
-
-const WIB_OFFSET_MS = 7 * 60 * 60 * 1000;
-
-/** Calendar day in Asia/Jakarta (UTC+7, no daylight saving). */
-export function wibDay(instant: Date): string {
-  return new Date(instant.getTime() + WIB_OFFSET_MS).toISOString().slice(0, 10);
 }

@@ -1,0 +1,61 @@
+import { WrongExpectedRevisionError } from './errors';
+import type { EventStore, NewEvent, RecordedEvent } from './event-store.port';
+
+/**
+ * A rule of the domain said no. Thrown by pure `decide` functions; the HTTP layer answers with its
+ * status and stable code. The message is for people and never carries personal data.
+ */
+export class Refusal extends Error {
+  constructor(
+    readonly status: 403 | 404 | 409 | 422,
+    readonly code: string,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+export interface Decider<State, Command> {
+  readonly initialState: State;
+  evolve(state: State, event: RecordedEvent): State;
+  /** Pure: the events a command produces from a state, or a Refusal. */
+  decide(command: Command, state: State, now: Date): NewEvent[];
+}
+
+/** Folds a stream into its state. */
+export async function loadState<State>(store: EventStore, streamId: string, decider: Pick<Decider<State, unknown>, 'initialState' | 'evolve'>) {
+  const events = await store.readStream(streamId);
+  return {
+    state: events.reduce(decider.evolve, decider.initialState),
+    revision: events.length === 0 ? ('no_stream' as const) : events[events.length - 1]!.revision,
+    events,
+  };
+}
+
+/**
+ * Load, decide, append with the revision that was read; on a concurrent change, load and decide again
+ * (a few times). Returns the state after the new events.
+ */
+export async function handle<State, Command>(
+  store: EventStore,
+  streamId: string,
+  decider: Decider<State, Command>,
+  command: Command,
+  context: { now?: () => Date; correlationId?: string } = {},
+): Promise<{ state: State; events: NewEvent[] }> {
+  for (let attempt = 1; ; attempt++) {
+    const { state, revision } = await loadState(store, streamId, decider);
+    const events = decider.decide(command, state, (context.now ?? (() => new Date()))());
+    if (events.length === 0) return { state, events };
+    try {
+      const stamped = events.map((e) => ({ ...e, correlationId: context.correlationId }));
+      const result = await store.appendToStream(streamId, stamped, { expectedRevision: revision });
+      // Fold the new events as they were stored, so the caller sees the state a reload would give.
+      const stored = await store.readStream(streamId, { fromRevision: result.nextExpectedRevision - BigInt(events.length) + 1n });
+      return { state: stored.reduce(decider.evolve, state), events };
+    } catch (error) {
+      if (error instanceof WrongExpectedRevisionError && attempt < 3) continue;
+      throw error;
+    }
+  }
+}

@@ -1,0 +1,50 @@
+import { ParseUUIDPipe, ValidationPipe, type ValidationError } from '@nestjs/common';
+import { registerDecorator, type ValidationOptions } from 'class-validator';
+import { isCalendarDate } from '../time/wib';
+import { ApiError } from './api-error';
+
+/**
+ * Bodies are whitelisted: unknown fields are refused, types are checked, and the answer names the
+ * fields and rules that failed, never the values sent.
+ */
+export const validationPipe = new ValidationPipe({
+  whitelist: true,
+  forbidNonWhitelisted: true,
+  transform: true,
+  stopAtFirstError: true,
+  validationError: { target: false, value: false },
+  exceptionFactory: (errors: ValidationError[]) => {
+    const problems = flatten(errors);
+    const unknown = problems.find((p) => p.constraint === 'whitelistValidation');
+    if (unknown) return new ApiError(400, 'FIELD_NOT_ALLOWED', `Field ${unknown.field} is not part of this request.`);
+    return new ApiError(400, 'VALIDATION_FAILED', problems.map((p) => p.message).join('; ') || 'The body is not valid.');
+  },
+});
+
+function flatten(errors: ValidationError[], prefix = ''): { field: string; constraint: string; message: string }[] {
+  return errors.flatMap((error) => {
+    const field = `${prefix}${error.property}`;
+    const own = Object.entries(error.constraints ?? {}).map(([constraint, message]) => ({ field: safeField(field), constraint, message: message.replace(error.property, safeField(field)) }));
+    return [...own, ...flatten(error.children ?? [], `${field}.`)];
+  });
+}
+
+/** A field name the caller sent may be anything (a name, a NIK): only echo plain identifiers. */
+function safeField(field: string): string {
+  return /^[A-Za-z][A-Za-z0-9_.]{0,40}$/.test(field) ? field : '(unnamed field)';
+}
+
+/** A path id that must be a UUID: 400 ID_MALFORMED otherwise. */
+export const UuidParam = new ParseUUIDPipe({ exceptionFactory: () => new ApiError(400, 'ID_MALFORMED', 'The id in the path is not a valid UUID.') });
+
+/** A calendar date (YYYY-MM-DD) that exists: 2023-02-29 is refused. */
+export function IsCalendarDate(options?: ValidationOptions) {
+  return (object: object, propertyName: string) =>
+    registerDecorator({
+      name: 'isCalendarDate',
+      target: object.constructor,
+      propertyName,
+      options: { message: `${propertyName} must be a date that exists, as YYYY-MM-DD`, ...options },
+      validator: { validate: (value: unknown) => typeof value === 'string' && isCalendarDate(value) },
+    });
+}

@@ -1,0 +1,19 @@
+import { SetMetadata } from '@nestjs/common';
+import type { Role } from '../../modules/access/operators/operator';
+
+export const ACCESS_RULE = 'nik-gateway:access-rule';
+
+/** Who may call a route: anyone (still inside the allowed networks), or signed-in operators of these roles. */
+export type AccessRule = { readonly public: true } | { readonly public?: false; readonly roles: readonly Role[] };
+
+/** The one place a route says who may call it. A route without a rule is refused (and fails the route-matrix test). */
+export const Allow = (...roles: Role[]) => SetMetadata(ACCESS_RULE, { roles } satisfies AccessRule);
+export const Public = () => SetMetadata(ACCESS_RULE, { public: true } satisfies AccessRule);
+
+/** The signed-in operator, attached to the request by the access guard. */
+export interface Caller {
+  readonly operatorId: string;
+  readonly role: Role;
+  /** Null for roles outside Dinkes' facilities (auditors, the Bupati's office). */
+  readonly facilityId: string | null;
+}

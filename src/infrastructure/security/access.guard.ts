@@ -1,0 +1,63 @@
+import { Inject, Injectable, type CanActivate, type ExecutionContext } from '@nestjs/common';
+import { Reflector } from '@nestjs/core';
+import type { Request } from 'express';
+import { EVENT_STORE, type EventStore } from '../event-store/event-store.port';
+import { loadState } from '../event-store/command-handling';
+import { ApiError } from '../http/api-error';
+import { operatorDecider, operatorStream } from '../../modules/access/operators/operator';
+import { OperatorAccounts } from '../../modules/access/operators/accounts';
+import { DenialRecorder } from '../../modules/access/denials/denial-recorder';
+import { ACCESS_RULE, type AccessRule, type Caller } from './access-rule';
+
+export type AuthenticatedRequest = Request & { caller?: Caller; routeTemplate?: string };
+
+/**
+ * Who may call what, decided in one place for every route (after the network check):
+ *  1. the route's rule (a route without one is refused: fail closed);
+ *  2. the bearer token, and the operator's CURRENT state read from its stream — so a suspension or
+ *     revocation takes effect on the very next request, whatever the token's expiry;
+ *  3. the role. Refusals of an identified operator are recorded as AccessDenied events.
+ */
+@Injectable()
+export class AccessGuard implements CanActivate {
+  constructor(
+    private readonly reflector: Reflector,
+    @Inject(EVENT_STORE) private readonly store: EventStore,
+    private readonly accounts: OperatorAccounts,
+    private readonly denials: DenialRecorder,
+  ) {}
+
+  async canActivate(context: ExecutionContext): Promise<boolean> {
+    const rule = this.reflector.getAllAndOverride<AccessRule | undefined>(ACCESS_RULE, [context.getHandler(), context.getClass()]);
+    const request = context.switchToHttp().getRequest<AuthenticatedRequest>();
+    const route = routeTemplate(request);
+    request.routeTemplate = route;
+    if (!rule) throw new ApiError(403, 'ROUTE_WITHOUT_RULE', 'This route has no access rule.');
+    if (rule.public) return true;
+
+    const token = /^Bearer ([A-Za-z0-9_-]{20,100})$/.exec(request.headers.authorization ?? '')?.[1];
+    if (!token) throw new ApiError(401, 'UNAUTHENTICATED', 'Sign in and send Authorization: Bearer <token>.');
+    const session = await this.accounts.session(token);
+    if (!session) throw new ApiError(401, 'TOKEN_INVALID_OR_EXPIRED', 'The token is unknown or expired; sign in again.');
+
+    const { state: operator } = await loadState(this.store, operatorStream(session.operatorId), operatorDecider);
+    const caller: Caller = { operatorId: session.operatorId, role: operator.role, facilityId: operator.facilityId || null };
+    const correlationId = request.id as string | undefined;
+    const deny = async (reason: 'OPERATOR_SUSPENDED' | 'OPERATOR_REVOKED' | 'ROLE_NOT_ALLOWED', code: string, message: string) => {
+      await this.denials.record(reason, { route, operatorId: caller.operatorId, facilityId: caller.facilityId, role: caller.role, correlationId });
+      throw new ApiError(403, code, message);
+    };
+    if (!operator.operatorId) throw new ApiError(401, 'TOKEN_INVALID_OR_EXPIRED', 'The token is unknown or expired; sign in again.');
+    if (operator.status === 'SUSPENDED') await deny('OPERATOR_SUSPENDED', 'OPERATOR_SUSPENDED', 'This account is suspended.');
+    if (operator.status === 'REVOKED') await deny('OPERATOR_REVOKED', 'OPERATOR_REVOKED', 'This account is revoked.');
+    if (!rule.roles.includes(operator.role)) await deny('ROLE_NOT_ALLOWED', 'ROLE_NOT_ALLOWED', 'Your role may not do this.');
+    request.caller = caller;
+    return true;
+  }
+}
+
+/** "POST /v1/operators/:id/suspension": the matched route's template, never the concrete path. */
+export function routeTemplate(request: Request): string {
+  const path = (request.route as { path?: string } | undefined)?.path ?? '';
+  return `${request.method} ${path.replace(/\/+$/, '') || '/'}`;
+}

@@ -1,0 +1,57 @@
+import { Inject, Injectable, Module, type OnApplicationBootstrap } from '@nestjs/common';
+import { APP_GUARD } from '@nestjs/core';
+import type { Logger } from 'pino';
+import { DataSource } from 'typeorm';
+import type { Infrastructure } from '../../infrastructure/bootstrap';
+import { EVENT_STORE, type EventStore } from '../../infrastructure/event-store/event-store.port';
+import { INFRASTRUCTURE, LOGGER } from '../../infrastructure/infrastructure.module';
+import { AccessGuard } from '../../infrastructure/security/access.guard';
+import { NETWORK_ALLOW_LIST, NetworkMiddleware } from '../../infrastructure/security/network.middleware';
+import { NetworkAllowList } from '../../infrastructure/security/network';
+import { AgreementsController } from './agreements/agreements.controller';
+import { AuthController } from './auth/auth.controller';
+import { DenialRecorder } from './denials/denial-recorder';
+import { FacilitiesController } from './facilities/facilities.controller';
+import { OperatorAccounts } from './operators/accounts';
+import { OperatorsController } from './operators/operators.controller';
+import { seedRegisters } from './seed/seed';
+import { agreementInForce } from './agreements/agreement-in-force';
+
+/** Seeds the registers and the first administrator on the first start of an empty store. */
+@Injectable()
+export class RegisterSeeder implements OnApplicationBootstrap {
+  constructor(
+    @Inject(EVENT_STORE) private readonly store: EventStore,
+    private readonly accounts: OperatorAccounts,
+    @Inject(LOGGER) private readonly logger: Logger,
+    @Inject(INFRASTRUCTURE) private readonly infra: Infrastructure,
+  ) {}
+
+  async onApplicationBootstrap(): Promise<void> {
+    await seedRegisters(this.store, this.accounts, this.logger, this.infra.config.initialAdminPassword);
+    // The seeded agreement (2022-2024) has expired: say so at every start until an extension is registered.
+    const { agreement, status, daysLeft } = await agreementInForce(this.store, this.infra.dataSource, new Date());
+    if (status === 'ACTIVE') {
+      this.logger.info({ status, daysLeft, validUntil: agreement!.validUntil }, 'agreement in force');
+    } else {
+      this.logger.warn(
+        { status, validUntil: agreement?.validUntil },
+        `No agreement in force (${status}): every access command is refused until an administrator registers an extension (POST /v1/agreements/{id}/extensions; see README).`,
+      );
+    }
+  }
+}
+
+@Module({
+  controllers: [AuthController, AgreementsController, FacilitiesController, OperatorsController],
+  providers: [
+    { provide: OperatorAccounts, inject: [DataSource], useFactory: (db: DataSource) => new OperatorAccounts(db) },
+    { provide: DenialRecorder, inject: [EVENT_STORE], useFactory: (store: EventStore) => new DenialRecorder(store) },
+    { provide: NETWORK_ALLOW_LIST, inject: [INFRASTRUCTURE], useFactory: (infra: Infrastructure) => new NetworkAllowList(infra.config.allowedNetworks) },
+    NetworkMiddleware,
+    { provide: APP_GUARD, useClass: AccessGuard },
+    RegisterSeeder,
+  ],
+  exports: [OperatorAccounts, DenialRecorder, NetworkMiddleware],
+})
+export class AccessModule {}

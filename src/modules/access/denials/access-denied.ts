@@ -1,0 +1,42 @@
+import type { EventDefinition } from '../../../infrastructure/event-store/event-registry';
+
+/** Why a request was refused; each refusal is recorded so the compliance views can count them. */
+export const DENIAL_REASONS = [
+  'NETWORK_NOT_ALLOWED',
+  'OPERATOR_SUSPENDED',
+  'OPERATOR_REVOKED',
+  'ROLE_NOT_ALLOWED',
+  'FACILITY_SCOPE',
+  'AGREEMENT_NOT_ACTIVE',
+  'FACILITY_NOT_REGISTERED',
+  'CARD_READER_NOT_REGISTERED',
+  'CARD_READER_RETIRED',
+  'ACCOUNT_LOCKED',
+] as const;
+export type DenialReason = (typeof DENIAL_REASONS)[number];
+
+const uuid = { type: 'string', format: 'uuid' } as const;
+
+export const denialEvents: EventDefinition[] = [
+  {
+    type: 'AccessDenied',
+    version: 1,
+    description: "A refused request. Never the caller's address, never request values.",
+    schema: {
+      type: 'object',
+      additionalProperties: false,
+      required: ['denialId', 'reason', 'route'],
+      properties: {
+        denialId: uuid,
+        reason: { type: 'string', enum: DENIAL_REASONS },
+        /** The route template, e.g. "POST /v1/access/nik-lookups". */
+        route: { type: 'string', pattern: '^(GET|POST|PUT|PATCH|DELETE|HEAD|OPTIONS) /[A-Za-z0-9/:_.{}-]{0,120}$' },
+        operatorId: uuid,
+        facilityId: uuid,
+        role: { type: 'string', enum: ['PUSKESMAS_OPERATOR', 'DINKES_ADMIN', 'DUKCAPIL_AUDITOR', 'BUPATI_OFFICE'] },
+      },
+    },
+  },
+];
+
+export const denialStream = (denialId: string) => `denial-${denialId}`;

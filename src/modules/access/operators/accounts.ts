@@ -1,0 +1,92 @@
+import { createHash, randomBytes } from 'node:crypto';
+import type { DataSource } from 'typeorm';
+import { hashPassword } from '../../../infrastructure/security/passwords';
+
+export interface Profile {
+  displayName?: string | null;
+  nip?: string | null;
+  phone?: string | null;
+}
+
+/**
+ * The mutable, erasable side of operator accounts: login name and password hash, a person's profile,
+ * and login sessions. Kept out of the event store on purpose (events carry only the opaque operator id).
+ */
+export class OperatorAccounts {
+  constructor(private readonly db: DataSource) {}
+
+  async create(operatorId: string, userId: string, password: string, profile: Profile): Promise<'created' | 'user-id-taken'> {
+    const hash = await hashPassword(password);
+    const inserted: unknown[] = await this.db.query(
+      `INSERT INTO operator_accounts (operator_id, user_id, password_hash) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING RETURNING operator_id`,
+      [operatorId, userId, hash],
+    );
+    if (inserted.length === 0) return 'user-id-taken';
+    await this.db.query(`INSERT INTO operator_profiles (operator_id, display_name, nip, phone) VALUES ($1, $2, $3, $4)`, [
+      operatorId,
+      profile.displayName ?? null,
+      profile.nip ?? null,
+      profile.phone ?? null,
+    ]);
+    return 'created';
+  }
+
+  async userIdTaken(userId: string): Promise<boolean> {
+    const rows: unknown[] = await this.db.query(`SELECT 1 FROM operator_accounts WHERE user_id = $1`, [userId]);
+    return rows.length > 0;
+  }
+
+  async byUserId(userId: string): Promise<{ operatorId: string; passwordHash: string } | undefined> {
+    const rows: { operator_id: string; password_hash: string }[] = await this.db.query(
+      `SELECT operator_id, password_hash FROM operator_accounts WHERE user_id = $1`,
+      [userId],
+    );
+    return rows[0] ? { operatorId: rows[0].operator_id, passwordHash: rows[0].password_hash } : undefined;
+  }
+
+  async setPassword(operatorId: string, password: string): Promise<void> {
+    await this.db.query(`UPDATE operator_accounts SET password_hash = $2, updated_at = now() WHERE operator_id = $1`, [operatorId, await hashPassword(password)]);
+  }
+
+  async profiles(): Promise<Map<string, Profile & { userId: string }>> {
+    const rows: { operator_id: string; user_id: string; display_name: string | null; nip: string | null; phone: string | null }[] = await this.db.query(
+      `SELECT a.operator_id, a.user_id, p.display_name, p.nip, p.phone FROM operator_accounts a LEFT JOIN operator_profiles p USING (operator_id)`,
+    );
+    return new Map(rows.map((r) => [r.operator_id, { userId: r.user_id, displayName: r.display_name, nip: r.nip, phone: r.phone }]));
+  }
+
+  /** Erases a person's details; the events about the account stay as they are. */
+  async eraseProfile(operatorId: string): Promise<void> {
+    await this.db.query(`UPDATE operator_profiles SET display_name = NULL, nip = NULL, phone = NULL, updated_at = now() WHERE operator_id = $1`, [operatorId]);
+  }
+
+  async anyAccount(): Promise<boolean> {
+    const rows: unknown[] = await this.db.query(`SELECT 1 FROM operator_accounts LIMIT 1`);
+    return rows.length > 0;
+  }
+
+  /** A new bearer token; only its SHA-256 is stored (a random 256-bit token, not personal data). */
+  async openSession(operatorId: string, ttlSeconds: number): Promise<string> {
+    const token = randomBytes(32).toString('base64url');
+    await this.db.query(`DELETE FROM sessions WHERE expires_at < now()`);
+    await this.db.query(`INSERT INTO sessions (token_hash, operator_id, expires_at) VALUES ($1, $2, now() + make_interval(secs => $3))`, [
+      tokenHash(token),
+      operatorId,
+      ttlSeconds,
+    ]);
+    return token;
+  }
+
+  async session(token: string): Promise<{ operatorId: string } | undefined> {
+    const rows: { operator_id: string }[] = await this.db.query(`SELECT operator_id FROM sessions WHERE token_hash = $1 AND expires_at > now()`, [tokenHash(token)]);
+    return rows[0] ? { operatorId: rows[0].operator_id } : undefined;
+  }
+
+  async closeSessions(operatorId: string): Promise<void> {
+    await this.db.query(`DELETE FROM sessions WHERE operator_id = $1`, [operatorId]);
+  }
+}
+
+function tokenHash(token: string): string {
+  return createHash('sha256').update(token).digest('hex');
+}

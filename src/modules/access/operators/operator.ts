@@ -1,0 +1,129 @@
+import type { EventDefinition } from '../../../infrastructure/event-store/event-registry';
+import { Refusal, type Decider } from '../../../infrastructure/event-store/command-handling';
+import type { NewEvent, RecordedEvent } from '../../../infrastructure/event-store/event-store.port';
+
+export const ROLES = ['PUSKESMAS_OPERATOR', 'DINKES_ADMIN', 'DUKCAPIL_AUDITOR', 'BUPATI_OFFICE'] as const;
+export type Role = (typeof ROLES)[number];
+export type OperatorStatus = 'ACTIVE' | 'SUSPENDED' | 'REVOKED';
+
+export const LOCKOUT_FAILURES = 5;
+export const LOCKOUT_WINDOW_MS = 15 * 60 * 1000;
+export const LOCKOUT_DURATION_MS = 15 * 60 * 1000;
+
+const uuid = { type: 'string', format: 'uuid' } as const;
+const operatorOnly = (type: string, extra: Record<string, object> = {}): EventDefinition => ({
+  type,
+  version: 1,
+  schema: {
+    type: 'object',
+    additionalProperties: false,
+    required: ['operatorId', ...Object.keys(extra)],
+    properties: { operatorId: uuid, ...extra },
+  },
+});
+
+export const operatorEvents: EventDefinition[] = [
+  {
+    type: 'OperatorEnrolled',
+    version: 1,
+    schema: {
+      type: 'object',
+      additionalProperties: false,
+      required: ['operatorId', 'role'],
+      // facilityId: the Puskesmas of an operator, Dinkes for an administrator; none for auditors and the Bupati's office.
+      properties: { operatorId: uuid, facilityId: uuid, role: { type: 'string', enum: ROLES } },
+    },
+  },
+  operatorOnly('OperatorSuspended'),
+  operatorOnly('OperatorReinstated'),
+  operatorOnly('OperatorRevoked'),
+  operatorOnly('OperatorPasswordChanged', { by: { type: 'string', enum: ['SELF', 'ADMIN'] } }),
+  operatorOnly('OperatorLoggedIn'),
+  operatorOnly('OperatorLoginFailed'),
+  operatorOnly('OperatorLockedOut', { until: { type: 'string', format: 'date-time' } }),
+];
+
+export const operatorStream = (operatorId: string) => `operator-${operatorId}`;
+
+export interface Operator {
+  readonly operatorId: string | null;
+  readonly facilityId: string;
+  readonly role: Role;
+  readonly status: OperatorStatus;
+  /** Failed logins since the last success or lockout (their times). */
+  readonly recentFailures: readonly number[];
+  readonly lockedUntil: number | null;
+}
+
+export type OperatorCommand =
+  | { kind: 'enrol'; operatorId: string; facilityId: string | null; role: Role }
+  | { kind: 'suspend' }
+  | { kind: 'reinstate' }
+  | { kind: 'revoke' }
+  | { kind: 'changePassword'; by: 'SELF' | 'ADMIN' }
+  | { kind: 'recordLogin'; succeeded: boolean };
+
+export const operatorDecider: Decider<Operator, OperatorCommand> = {
+  initialState: { operatorId: null, facilityId: '', role: 'PUSKESMAS_OPERATOR', status: 'ACTIVE', recentFailures: [], lockedUntil: null },
+
+  evolve(state: Operator, event: RecordedEvent): Operator {
+    const d = event.data as Record<string, string>;
+    const at = event.occurredAt.getTime();
+    switch (event.type) {
+      case 'OperatorEnrolled':
+        return { ...state, operatorId: d.operatorId!, facilityId: d.facilityId ?? '', role: d.role as Role, status: 'ACTIVE' };
+      case 'OperatorSuspended':
+        return { ...state, status: 'SUSPENDED' };
+      case 'OperatorReinstated':
+        return { ...state, status: 'ACTIVE' };
+      case 'OperatorRevoked':
+        return { ...state, status: 'REVOKED' };
+      case 'OperatorLoggedIn':
+        return { ...state, recentFailures: [] };
+      case 'OperatorLoginFailed':
+        return { ...state, recentFailures: [...state.recentFailures, at].filter((t) => t > at - LOCKOUT_WINDOW_MS) };
+      case 'OperatorLockedOut':
+        return { ...state, recentFailures: [], lockedUntil: Date.parse(d.until!) };
+      default:
+        return state;
+    }
+  },
+
+  decide(command: OperatorCommand, state: Operator, now: Date): NewEvent[] {
+    if (command.kind === 'enrol') {
+      if (state.operatorId) throw new Refusal(409, 'OPERATOR_EXISTS', 'This operator is already enrolled.');
+      const data: Record<string, string> = { operatorId: command.operatorId, role: command.role };
+      if (command.facilityId) data.facilityId = command.facilityId;
+      return [{ type: 'OperatorEnrolled', data }];
+    }
+    if (!state.operatorId) throw new Refusal(404, 'OPERATOR_NOT_FOUND', 'No operator with this id.');
+    const operatorId = state.operatorId;
+    if (state.status === 'REVOKED' && command.kind !== 'recordLogin') {
+      throw new Refusal(409, 'OPERATOR_REVOKED', 'This account is revoked for good; enrol a new one.');
+    }
+    switch (command.kind) {
+      case 'suspend':
+        if (state.status === 'SUSPENDED') throw new Refusal(409, 'OPERATOR_ALREADY_SUSPENDED', 'This account is already suspended.');
+        return [{ type: 'OperatorSuspended', data: { operatorId } }];
+      case 'reinstate':
+        if (state.status === 'ACTIVE') throw new Refusal(409, 'OPERATOR_ALREADY_ACTIVE', 'This account is already active.');
+        return [{ type: 'OperatorReinstated', data: { operatorId } }];
+      case 'revoke':
+        return [{ type: 'OperatorRevoked', data: { operatorId } }];
+      case 'changePassword':
+        return [{ type: 'OperatorPasswordChanged', data: { operatorId, by: command.by } }];
+      case 'recordLogin': {
+        if (command.succeeded) return [{ type: 'OperatorLoggedIn', data: { operatorId } }];
+        const failed: NewEvent = { type: 'OperatorLoginFailed', data: { operatorId }, occurredAt: now };
+        const recent = state.recentFailures.filter((t) => t > now.getTime() - LOCKOUT_WINDOW_MS);
+        if (recent.length + 1 < LOCKOUT_FAILURES) return [failed];
+        const until = new Date(now.getTime() + LOCKOUT_DURATION_MS).toISOString();
+        return [failed, { type: 'OperatorLockedOut', data: { operatorId, until }, occurredAt: now }];
+      }
+    }
+  },
+};
+
+export function isLockedOut(operator: Operator, now: Date): boolean {
+  return operator.lockedUntil !== null && operator.lockedUntil > now.getTime();
+}

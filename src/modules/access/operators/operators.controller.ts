@@ -1,0 +1,181 @@
+import { Body, Controller, Delete, Get, HttpCode, Inject, Param, Post, Req } from '@nestjs/common';
+import { ApiBearerAuth, ApiOperation, ApiProperty, ApiPropertyOptional, ApiResponse, ApiTags } from '@nestjs/swagger';
+import { IsIn, IsOptional, IsString, IsUUID, Length, Matches } from 'class-validator';
+import { randomUUID } from 'node:crypto';
+import { DataSource } from 'typeorm';
+import { handle, loadState } from '../../../infrastructure/event-store/command-handling';
+import { EVENT_STORE, type EventStore } from '../../../infrastructure/event-store/event-store.port';
+import { ApiError } from '../../../infrastructure/http/api-error';
+import { UuidParam } from '../../../infrastructure/http/validation';
+import { Allow } from '../../../infrastructure/security/access-rule';
+import type { AuthenticatedRequest } from '../../../infrastructure/security/access.guard';
+import { facilityDecider, facilityStream } from '../facilities/facility';
+import { OperatorAccounts } from './accounts';
+import { ROLES, operatorDecider, operatorStream, type Role } from './operator';
+
+export const USER_ID = /^[a-z0-9][a-z0-9._-]{2,39}$/;
+
+export class EnrolOperatorDto {
+  @ApiProperty({ example: 'pkm.jaten1.loket2', description: 'Login name: 3-40 lower-case letters, digits, . _ -' })
+  @Matches(USER_ID, { message: 'userId must be 3-40 lower-case letters, digits, dots, dashes or underscores' })
+  userId!: string;
+
+  @ApiProperty({ minLength: 12, maxLength: 128, description: 'Initial password; the operator changes it' })
+  @IsString()
+  @Length(12, 128, { message: 'password must be 12 to 128 characters' })
+  password!: string;
+
+  @ApiProperty({ enum: ROLES })
+  @IsIn(ROLES, { message: `role must be one of ${ROLES.join(', ')}` })
+  role!: Role;
+
+  @ApiPropertyOptional({ format: 'uuid', description: 'The Puskesmas of a PUSKESMAS_OPERATOR; Dinkes for a DINKES_ADMIN; none for the other roles' })
+  @IsOptional()
+  @IsUUID(undefined, { message: 'facilityId must be a UUID' })
+  facilityId?: string;
+
+  @ApiPropertyOptional({ description: "The person's name (profile: erasable, never in an event)" })
+  @IsOptional()
+  @IsString()
+  @Length(1, 120)
+  displayName?: string;
+
+  @ApiPropertyOptional({ description: 'NIP (civil servant number), profile only' })
+  @IsOptional()
+  @Matches(/^[0-9]{18}$/, { message: 'nip must be 18 digits' })
+  nip?: string;
+
+  @ApiPropertyOptional({ description: 'Phone, profile only' })
+  @IsOptional()
+  @Matches(/^\+?[0-9]{8,15}$/, { message: 'phone must be 8-15 digits, optionally starting with +' })
+  phone?: string;
+}
+
+export class ChangePasswordDto {
+  @ApiProperty({ minLength: 12, maxLength: 128 })
+  @IsString()
+  @Length(12, 128, { message: 'newPassword must be 12 to 128 characters' })
+  newPassword!: string;
+}
+
+/** Operator accounts (Pasal 3(1)(c), 4(2)(c)): Dinkes administers them; every change is an event. */
+@ApiTags('operators')
+@ApiBearerAuth()
+@Controller('v1/operators')
+export class OperatorsController {
+  constructor(
+    @Inject(EVENT_STORE) private readonly store: EventStore,
+    private readonly db: DataSource,
+    private readonly accounts: OperatorAccounts,
+  ) {}
+
+  @Get()
+  @Allow('DINKES_ADMIN')
+  @ApiOperation({ summary: 'Accounts with role, facility, status and lockout; profile details from the erasable profile table' })
+  async list() {
+    const rows: { operator_id: string; facility_id: string | null; role: string; status: string; locked_until: Date | null }[] = await this.db.query(
+      `SELECT operator_id, facility_id, role, status, locked_until FROM operator_register ORDER BY enrolled_at`,
+    );
+    const profiles = await this.accounts.profiles();
+    const now = Date.now();
+    return rows.map((r) => ({
+      operatorId: r.operator_id,
+      userId: profiles.get(r.operator_id)?.userId ?? null,
+      role: r.role,
+      facilityId: r.facility_id,
+      status: r.status,
+      lockedUntil: r.locked_until && r.locked_until.getTime() > now ? r.locked_until.toISOString() : null,
+      displayName: profiles.get(r.operator_id)?.displayName ?? null,
+    }));
+  }
+
+  @Post()
+  @Allow('DINKES_ADMIN')
+  @ApiOperation({ summary: 'Enrol an operator account' })
+  @ApiResponse({ status: 409, description: 'USER_ID_TAKEN' })
+  @ApiResponse({ status: 422, description: 'FACILITY_REQUIRED, FACILITY_KIND_MISMATCH, FACILITY_NOT_EXPECTED' })
+  @ApiResponse({ status: 404, description: 'FACILITY_NOT_FOUND' })
+  async enrol(@Body() body: EnrolOperatorDto) {
+    const facilityId = await this.facilityFor(body.role, body.facilityId);
+    if (await this.accounts.userIdTaken(body.userId)) throw new ApiError(409, 'USER_ID_TAKEN', 'This user id is in use.');
+    const operatorId = randomUUID();
+    await handle(this.store, operatorStream(operatorId), operatorDecider, { kind: 'enrol', operatorId, facilityId, role: body.role });
+    const created = await this.accounts.create(operatorId, body.userId, body.password, body);
+    if (created === 'user-id-taken') {
+      // Lost a race for the user id: take the account we just enrolled out of service.
+      await handle(this.store, operatorStream(operatorId), operatorDecider, { kind: 'revoke' });
+      throw new ApiError(409, 'USER_ID_TAKEN', 'This user id is in use.');
+    }
+    return { operatorId, userId: body.userId, role: body.role, facilityId, status: 'ACTIVE' };
+  }
+
+  @Post(':id/suspension')
+  @HttpCode(201)
+  @Allow('DINKES_ADMIN')
+  @ApiOperation({ summary: 'Suspend: refused from the very next request' })
+  async suspend(@Param('id', UuidParam) id: string) {
+    return this.change(id, { kind: 'suspend' });
+  }
+
+  @Post(':id/reinstatement')
+  @HttpCode(201)
+  @Allow('DINKES_ADMIN')
+  @ApiOperation({ summary: 'Reinstate a suspended account' })
+  async reinstate(@Param('id', UuidParam) id: string) {
+    return this.change(id, { kind: 'reinstate' });
+  }
+
+  @Post(':id/revocation')
+  @HttpCode(201)
+  @Allow('DINKES_ADMIN')
+  @ApiOperation({ summary: 'Revoke for good: refused from the very next request' })
+  async revoke(@Param('id', UuidParam) id: string) {
+    const result = await this.change(id, { kind: 'revoke' });
+    await this.accounts.closeSessions(id);
+    return result;
+  }
+
+  @Post(':id/password')
+  @HttpCode(201)
+  @Allow('PUSKESMAS_OPERATOR', 'DINKES_ADMIN', 'DUKCAPIL_AUDITOR', 'BUPATI_OFFICE')
+  @ApiOperation({ summary: 'Change a password: your own, or any account as DINKES_ADMIN' })
+  @ApiResponse({ status: 403, description: 'NOT_YOUR_ACCOUNT' })
+  async changePassword(@Param('id', UuidParam) id: string, @Body() body: ChangePasswordDto, @Req() request: AuthenticatedRequest) {
+    const caller = request.caller!;
+    const self = caller.operatorId === id;
+    if (!self && caller.role !== 'DINKES_ADMIN') throw new ApiError(403, 'NOT_YOUR_ACCOUNT', 'You may change only your own password.');
+    const result = await this.change(id, { kind: 'changePassword', by: self ? 'SELF' : 'ADMIN' });
+    await this.accounts.setPassword(id, body.newPassword);
+    if (!self) await this.accounts.closeSessions(id);
+    return result;
+  }
+
+  @Delete(':id/profile')
+  @HttpCode(204)
+  @Allow('DINKES_ADMIN')
+  @ApiOperation({ summary: "Erase a person's profile (name, NIP, phone); the account's events stay" })
+  async eraseProfile(@Param('id', UuidParam) id: string) {
+    const { state } = await loadState(this.store, operatorStream(id), operatorDecider);
+    if (!state.operatorId) throw new ApiError(404, 'OPERATOR_NOT_FOUND', 'No operator with this id.');
+    await this.accounts.eraseProfile(id);
+  }
+
+  private async change(id: string, command: Parameters<typeof operatorDecider.decide>[0]) {
+    const { state } = await handle(this.store, operatorStream(id), operatorDecider, command);
+    return { operatorId: id, role: state.role, facilityId: state.facilityId || null, status: state.status };
+  }
+
+  /** Operators belong to a Puskesmas, administrators to Dinkes; auditors and the Bupati's office to neither. */
+  private async facilityFor(role: Role, facilityId: string | undefined): Promise<string | null> {
+    const expected = role === 'PUSKESMAS_OPERATOR' ? 'PUSKESMAS' : role === 'DINKES_ADMIN' ? 'DINKES' : null;
+    if (!expected) {
+      if (facilityId) throw new ApiError(422, 'FACILITY_NOT_EXPECTED', `A ${role} account is not bound to a facility.`);
+      return null;
+    }
+    if (!facilityId) throw new ApiError(422, 'FACILITY_REQUIRED', `A ${role} account needs its facility (${expected}).`);
+    const { state } = await loadState(this.store, facilityStream(facilityId), facilityDecider);
+    if (!state.facilityId) throw new ApiError(404, 'FACILITY_NOT_FOUND', 'No facility with this id.');
+    if (state.kind !== expected) throw new ApiError(422, 'FACILITY_KIND_MISMATCH', `A ${role} account belongs to a ${expected}.`);
+    return facilityId;
+  }
+}

@@ -1,0 +1,107 @@
+import { createHash, randomBytes } from 'node:crypto';
+import type { Logger } from 'pino';
+import type { EventDefinition } from '../../../infrastructure/event-store/event-registry';
+import { WrongExpectedRevisionError } from '../../../infrastructure/event-store/errors';
+import type { EventStore, NewEvent } from '../../../infrastructure/event-store/event-store.port';
+import { agreementStream } from '../agreements/agreement';
+import { facilityStream } from '../facilities/facility';
+import { operatorStream } from '../operators/operator';
+import type { OperatorAccounts } from '../operators/accounts';
+import regency from './karanganyar.json';
+
+export const seedEvents: EventDefinition[] = [
+  {
+    type: 'RegistersSeeded',
+    version: 1,
+    schema: {
+      type: 'object',
+      additionalProperties: false,
+      required: ['source', 'facilities'],
+      properties: { source: { type: 'string', enum: ['karanganyar.json'] }, facilities: { type: 'integer', minimum: 0, maximum: 100 } },
+    },
+  },
+];
+
+/** A stable UUID for a seeded record, so a seed interrupted half-way completes on the next start. */
+export function seededId(name: string): string {
+  const bytes = createHash('sha256').update(`nik-gateway:seed:${name}`).digest().subarray(0, 16);
+  bytes[6] = (bytes[6]! & 0x0f) | 0x50; // version 5 (name-based)
+  bytes[8] = (bytes[8]! & 0x3f) | 0x80; // RFC 4122 variant
+  const hex = bytes.toString('hex');
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
+}
+
+export const SEEDED_AGREEMENT_ID = seededId('agreement:2022');
+export const DINKES_FACILITY_ID = seededId('facility:DINKES');
+
+/** Puskesmas codes: PKM, the kecamatan code, and a number for kecamatan with two Puskesmas. */
+export function seededFacilities() {
+  const facilities = [
+    { facilityId: DINKES_FACILITY_ID, kind: 'DINKES', code: 'DINKES-3313', name: 'Dinas Kesehatan Kabupaten Karanganyar', kecamatanCode: '331309' },
+  ];
+  for (const district of regency.districts) {
+    district.puskesmas.forEach((name, i) => {
+      const code = `PKM-${district.code}-${i + 1}`;
+      facilities.push({ facilityId: seededId(`facility:${code}`), kind: 'PUSKESMAS', code, name, kecamatanCode: district.code });
+    });
+  }
+  return facilities;
+}
+
+/**
+ * First start of an empty store: the 2022 agreement, Dinkes and the 21 Puskesmas, and the first
+ * DINKES_ADMIN (user id `admin`). Idempotent: each record is appended to its own stream with
+ * "no stream" expected, and a finished seed leaves a marker.
+ */
+export async function seedRegisters(
+  store: EventStore,
+  accounts: OperatorAccounts,
+  logger: Logger,
+  initialAdminPassword: string | undefined,
+  print: (line: string) => void = (line) => process.stdout.write(`${line}\n`),
+): Promise<void> {
+  if ((await store.readStream('seed-karanganyar')).length === 0) {
+    const create = async (streamId: string, events: NewEvent[]) => {
+      try {
+        await store.appendToStream(streamId, events, { expectedRevision: 'no_stream' });
+      } catch (error) {
+        if (!(error instanceof WrongExpectedRevisionError)) throw error; // written by an interrupted earlier seed
+      }
+    };
+    const a = regency.agreement;
+    await create(agreementStream(SEEDED_AGREEMENT_ID), [
+      {
+        type: 'AgreementSigned',
+        data: {
+          agreementId: SEEDED_AGREEMENT_ID,
+          dukcapilNumber: a.dukcapilNumber,
+          dinkesNumber: a.dinkesNumber,
+          signedOn: a.signedOn,
+          validFrom: a.validFrom,
+          validUntil: a.validUntil,
+          grantedFields: a.grantedFields,
+        },
+      },
+    ]);
+    const facilities = seededFacilities();
+    for (const facility of facilities) await create(facilityStream(facility.facilityId), [{ type: 'FacilityRegistered', data: facility }]);
+    await create('seed-karanganyar', [{ type: 'RegistersSeeded', data: { source: 'karanganyar.json', facilities: facilities.length } }]);
+    logger.info({ facilities: facilities.length }, 'registers seeded: the 2022 agreement, Dinkes and the Puskesmas of Karanganyar');
+  }
+
+  if (!(await accounts.anyAccount())) {
+    const operatorId = seededId('operator:admin');
+    const password = initialAdminPassword ?? randomBytes(18).toString('base64url');
+    // The event first: a start interrupted before the account row finishes the job next time.
+    try {
+      await store.appendToStream(operatorStream(operatorId), [{ type: 'OperatorEnrolled', data: { operatorId, facilityId: DINKES_FACILITY_ID, role: 'DINKES_ADMIN' } }], {
+        expectedRevision: 'no_stream',
+      });
+    } catch (error) {
+      if (!(error instanceof WrongExpectedRevisionError)) throw error;
+    }
+    await accounts.create(operatorId, 'admin', password, { displayName: 'Administrator Dinkes' });
+    if (initialAdminPassword) print('First administrator created: user id "admin", password from INITIAL_ADMIN_PASSWORD.');
+    else print(`First administrator created: user id "admin", password "${password}" (shown once; change it after signing in).`);
+  }
+}

@@ -1,0 +1,184 @@
+import { START } from '../../src/infrastructure/event-store/event-store.port';
+import { SEEDED_AGREEMENT_ID } from '../../src/modules/access/seed/seed';
+import { ADMIN_PASSWORD, startApp, uniqueUserId, until, type TestApp } from '../support/app';
+
+/** The registers as a Dinkes administrator works them, through HTTP, on the embedded database. */
+describe('The access registers through HTTP', () => {
+  let t: TestApp;
+  let admin: string;
+  const auth = (token: string) => ({ authorization: `Bearer ${token}` });
+
+  beforeAll(async () => {
+    t = await startApp();
+    admin = await t.login('admin', ADMIN_PASSWORD);
+  });
+  afterAll(async () => t?.close());
+
+  async function eventCount(): Promise<number> {
+    return Number((await t.infra.eventStore.countEvents(START)) ?? 0n);
+  }
+
+  it('has seeded the 2022 agreement and shows it EXPIRED, and Dinkes with the 21 Puskesmas', async () => {
+    const agreement = await t.http().get(`/v1/agreements/${SEEDED_AGREEMENT_ID}`).set(auth(admin)).expect(200);
+    expect(agreement.body).toMatchObject({ dukcapilNumber: '473.3/2271.12/IX/2022', dinkesNumber: '440/2633.17.5/IX/2022', validUntil: '2024-09-15', status: 'EXPIRED', daysLeft: 0 });
+    await until(async () => (await t.http().get('/v1/facilities').set(auth(admin))).body.length >= 22, 'facilities listed');
+    const facilities = (await t.http().get('/v1/facilities').set(auth(admin))).body as { kind: string; name: string }[];
+    expect(facilities.filter((f) => f.kind === 'PUSKESMAS').map((f) => f.name)).toEqual(expect.arrayContaining(['Puskesmas Jaten I', 'Puskesmas Jaten II', 'Puskesmas Jenawi']));
+    expect(facilities.filter((f) => f.kind === 'PUSKESMAS' && f.name.startsWith('Puskesmas '))).toHaveLength(21);
+    expect(facilities.filter((f) => f.kind === 'DINKES')).toHaveLength(1);
+  });
+
+  it('seeds only once, however often the service starts', async () => {
+    const again = await startApp();
+    await again.close();
+    await until(async () => (await t.http().get('/v1/facilities').set(auth(admin))).body.length >= 22);
+    const seeded = (await t.infra.eventStore.readStream('seed-karanganyar')).length;
+    expect(seeded).toBe(1);
+    const rows = await t.infra.dataSource.query(`SELECT count(*)::int AS n FROM facility_register WHERE code LIKE 'PKM-%' AND name LIKE 'Puskesmas %'`);
+    expect(rows[0].n).toBe(21);
+  });
+
+  it('signs, extends and terminates an agreement, refusing contradictions with a clear code', async () => {
+    const signed = await t.http()
+      .post('/v1/agreements')
+      .set(auth(admin))
+      .send({ dukcapilNumber: '473.3/9/I/2030', dinkesNumber: '440/9/I/2030', signedOn: '2030-01-02', validFrom: '2030-01-02', validUntil: '2031-01-01', grantedFields: ['NIK', 'NAMA_LENGKAP'] })
+      .expect(201);
+    expect(signed.body).toMatchObject({ status: 'NOT_YET_VALID', validUntil: '2031-01-01' });
+    const id = signed.body.agreementId as string;
+
+    const ends = await t.http().post('/v1/agreements').set(auth(admin)).send({ dukcapilNumber: 'A/1', dinkesNumber: 'B/1', signedOn: '2030-01-01', validFrom: '2030-01-02', validUntil: '2030-01-01', grantedFields: [] });
+    expect(ends.status).toBe(422);
+    expect(ends.body.code).toBe('AGREEMENT_END_BEFORE_START');
+
+    const earlier = await t.http().post(`/v1/agreements/${id}/extensions`).set(auth(admin)).send({ addendumNumber: 'ADD/1/2030', validUntil: '2030-06-01' });
+    expect(earlier.status).toBe(422);
+    expect(earlier.body.code).toBe('EXTENSION_NOT_LATER');
+
+    const extended = await t.http().post(`/v1/agreements/${id}/extensions`).set(auth(admin)).send({ addendumNumber: 'ADD/1/2030', validUntil: '2032-01-01' }).expect(201);
+    expect(extended.body.validUntil).toBe('2032-01-01');
+
+    await t.http().post(`/v1/agreements/${id}/termination`).set(auth(admin)).send({ reason: 'MUTUAL_CONSENT', effectiveOn: '2030-06-01' }).expect(201);
+    const again = await t.http().post(`/v1/agreements/${id}/extensions`).set(auth(admin)).send({ addendumNumber: 'ADD/2/2030', validUntil: '2033-01-01' });
+    expect(again.status).toBe(422);
+    expect(again.body.code).toBe('AGREEMENT_TERMINATED');
+
+    const missing = await t.http().post('/v1/agreements/00000000-0000-4000-8000-000000000000/extensions').set(auth(admin)).send({ addendumNumber: 'X/1', validUntil: '2033-01-01' });
+    expect(missing.status).toBe(404);
+    expect(missing.body.code).toBe('AGREEMENT_NOT_FOUND');
+  });
+
+  it('answers bad input with 400 and a stable code, and writes nothing', async () => {
+    const before = await eventCount();
+    const cases: [string, string, object, string][] = [
+      ['POST', '/v1/agreements/not-a-uuid/extensions', { addendumNumber: 'A/1', validUntil: '2030-01-01' }, 'ID_MALFORMED'],
+      ['POST', `/v1/agreements/${SEEDED_AGREEMENT_ID}/extensions`, { addendumNumber: 'A/1', validUntil: '2023-02-29' }, 'VALIDATION_FAILED'],
+      ['POST', `/v1/agreements/${SEEDED_AGREEMENT_ID}/termination`, { reason: 'BORED', effectiveOn: '2023-01-01' }, 'VALIDATION_FAILED'],
+      ['POST', `/v1/agreements/${SEEDED_AGREEMENT_ID}/extensions`, { addendumNumber: 'A/1', validUntil: '2030-01-01', nama: 'SITI' }, 'FIELD_NOT_ALLOWED'],
+      ['POST', '/v1/facilities', { kind: 'HOSPITAL', code: 'RS-1', name: 'Rumah Sakit', kecamatanCode: '331301' }, 'VALIDATION_FAILED'],
+      ['POST', '/v1/operators', { userId: 'x', password: 'short', role: 'PUSKESMAS_OPERATOR' }, 'VALIDATION_FAILED'],
+    ];
+    for (const [method, path, body, code] of cases) {
+      const res = await t.http()[method === 'POST' ? 'post' : 'get'](path).set(auth(admin)).send(body);
+      expect({ path, status: res.status, code: res.body.code }).toEqual({ path, status: 400, code });
+      expect(JSON.stringify(res.body)).not.toContain('SITI');
+    }
+    expect(await eventCount()).toBe(before);
+  });
+
+  it('registers a card reader for a Puskesmas, retires it once, and refuses readers for Dinkes', async () => {
+    const facilities = (await t.http().get('/v1/facilities').set(auth(admin))).body as { facilityId: string; kind: string }[];
+    const puskesmas = facilities.find((f) => f.kind === 'PUSKESMAS')!;
+    const dinkes = facilities.find((f) => f.kind === 'DINKES')!;
+    const reader = await t.http().post(`/v1/facilities/${puskesmas.facilityId}/card-readers`).set(auth(admin)).send({ samSerial: 'SAM-0001-2345' }).expect(201);
+    expect(reader.body).toMatchObject({ facilityId: puskesmas.facilityId, samSerial: 'SAM-0001-2345', retired: false });
+    const readerId = reader.body.readerId as string;
+    await t.http().post(`/v1/card-readers/${readerId}/retirement`).set(auth(admin)).expect(201);
+    expect((await t.http().post(`/v1/card-readers/${readerId}/retirement`).set(auth(admin))).body.code).toBe('CARD_READER_ALREADY_RETIRED');
+    expect((await t.http().post(`/v1/facilities/${dinkes.facilityId}/card-readers`).set(auth(admin)).send({ samSerial: 'SAM-9' })).body.code).toBe('CARD_READER_NEEDS_PUSKESMAS');
+    expect((await t.http().post('/v1/card-readers/00000000-0000-4000-8000-000000000000/retirement').set(auth(admin))).status).toBe(404);
+    await until(async () => ((await t.http().get('/v1/card-readers').set(auth(admin))).body as { readerId: string; retired: boolean }[]).some((r) => r.readerId === readerId && r.retired));
+  });
+
+  it('suspends and revokes an operator from the very next request, even with a valid token', async () => {
+    const facilities = (await t.http().get('/v1/facilities').set(auth(admin))).body as { facilityId: string; kind: string }[];
+    const puskesmas = facilities.find((f) => f.kind === 'PUSKESMAS')!;
+    const userId = uniqueUserId('pkm');
+    const enrolled = await t.http()
+      .post('/v1/operators')
+      .set(auth(admin))
+      .send({ userId, password: 'operator-password-1', role: 'PUSKESMAS_OPERATOR', facilityId: puskesmas.facilityId, displayName: 'Ani', nip: '198001012005012001' })
+      .expect(201);
+    const operatorId = enrolled.body.operatorId as string;
+    const token = await t.login(userId, 'operator-password-1');
+    const own = () => t.http().post(`/v1/operators/${operatorId}/password`).set(auth(token)).send({ newPassword: 'operator-password-2' });
+    expect((await own()).status).toBe(201);
+
+    await t.http().post(`/v1/operators/${operatorId}/suspension`).set(auth(admin)).expect(201);
+    const suspended = await own();
+    expect(suspended.status).toBe(403);
+    expect(suspended.body.code).toBe('OPERATOR_SUSPENDED');
+
+    await t.http().post(`/v1/operators/${operatorId}/reinstatement`).set(auth(admin)).expect(201);
+    expect((await own()).status).toBe(201);
+
+    await t.http().post(`/v1/operators/${operatorId}/revocation`).set(auth(admin)).expect(201);
+    expect((await own()).status).toBe(401); // sessions closed with the revocation
+    const relogin = await t.http().post('/v1/auth/login').send({ userId, password: 'operator-password-2' });
+    expect(relogin.body.code).toBe('OPERATOR_REVOKED');
+
+    const denied = (await t.infra.eventStore.readAll({ after: START, maxCount: 100_000 })).filter(
+      (e) => e.type === 'AccessDenied' && e.data.operatorId === operatorId,
+    );
+    expect(denied.map((e) => e.data.reason)).toEqual(expect.arrayContaining(['OPERATOR_SUSPENDED', 'OPERATOR_REVOKED']));
+  });
+
+  it('keeps the person in an erasable profile, never in the events', async () => {
+    const userId = uniqueUserId('auditor');
+    const enrolled = await t.http()
+      .post('/v1/operators')
+      .set(auth(admin))
+      .send({ userId, password: 'auditor-password-1', role: 'DUKCAPIL_AUDITOR', displayName: 'Budi Hartono', phone: '081234567890' })
+      .expect(201);
+    const operatorId = enrolled.body.operatorId as string;
+    const events = await t.infra.eventStore.readStream(`operator-${operatorId}`);
+    const text = JSON.stringify(events.map((e) => e.data));
+    for (const personal of ['Budi', '081234567890', userId]) expect(text).not.toContain(personal);
+    await until(async () => ((await t.http().get('/v1/operators').set(auth(admin))).body as { operatorId: string }[]).some((o) => o.operatorId === operatorId));
+    await t.http().delete(`/v1/operators/${operatorId}/profile`).set(auth(admin)).expect(204);
+    const listed = ((await t.http().get('/v1/operators').set(auth(admin))).body as { operatorId: string; displayName: string | null }[]).find((o) => o.operatorId === operatorId);
+    expect(listed!.displayName).toBeNull();
+  });
+
+  it('binds operators to a Puskesmas and administrators to Dinkes', async () => {
+    const facilities = (await t.http().get('/v1/facilities').set(auth(admin))).body as { facilityId: string; kind: string }[];
+    const dinkes = facilities.find((f) => f.kind === 'DINKES')!;
+    const wrong = await t.http().post('/v1/operators').set(auth(admin)).send({ userId: uniqueUserId('x'), password: 'operator-password-1', role: 'PUSKESMAS_OPERATOR', facilityId: dinkes.facilityId });
+    expect(wrong.body.code).toBe('FACILITY_KIND_MISMATCH');
+    const none = await t.http().post('/v1/operators').set(auth(admin)).send({ userId: uniqueUserId('x'), password: 'operator-password-1', role: 'PUSKESMAS_OPERATOR' });
+    expect(none.body.code).toBe('FACILITY_REQUIRED');
+    const taken = await t.http().post('/v1/operators').set(auth(admin)).send({ userId: 'admin', password: 'operator-password-1', role: 'BUPATI_OFFICE' });
+    expect(taken.status).toBe(409);
+    expect(taken.body.code).toBe('USER_ID_TAKEN');
+  });
+
+  it('locks an account after 5 wrong passwords in 15 minutes, even against the right one, and shows it to admins', async () => {
+    const userId = uniqueUserId('bupati');
+    const enrolled = await t.http().post('/v1/operators').set(auth(admin)).send({ userId, password: 'bupati-password-1', role: 'BUPATI_OFFICE' }).expect(201);
+    for (let i = 0; i < 5; i++) {
+      const res = await t.http().post('/v1/auth/login').send({ userId, password: `wrong-password-${i}` });
+      expect(res.body.code).toBe('LOGIN_FAILED');
+    }
+    const locked = await t.http().post('/v1/auth/login').send({ userId, password: 'bupati-password-1' });
+    expect(locked.status).toBe(403);
+    expect(locked.body.code).toBe('ACCOUNT_LOCKED');
+    await until(async () => ((await t.http().get('/v1/operators').set(auth(admin))).body as { operatorId: string; lockedUntil: string | null }[]).some((o) => o.operatorId === enrolled.body.operatorId && o.lockedUntil !== null), 'lockout visible');
+  });
+
+  it('answers an unknown user id exactly like a wrong password', async () => {
+    const unknown = await t.http().post('/v1/auth/login').send({ userId: 'nobody-here', password: 'whatever-password' });
+    const wrong = await t.http().post('/v1/auth/login').send({ userId: 'admin', password: 'whatever-password' });
+    expect(unknown.status).toBe(401);
+    expect(unknown.body).toEqual(wrong.body);
+  });
+});

@@ -1,0 +1,100 @@
+import { randomUUID } from 'node:crypto';
+import type { Role } from '../../src/modules/access/operators/operator';
+import { DINKES_FACILITY_ID, seededFacilities } from '../../src/modules/access/seed/seed';
+import { ADMIN_PASSWORD, startApp, uniqueUserId, type TestApp } from '../support/app';
+
+type Who = Role | 'ANONYMOUS';
+const ROLES: Role[] = ['PUSKESMAS_OPERATOR', 'DINKES_ADMIN', 'DUKCAPIL_AUDITOR', 'BUPATI_OFFICE'];
+const ADMIN: Who[] = ['DINKES_ADMIN'];
+const ADMIN_AUDITOR: Who[] = ['DINKES_ADMIN', 'DUKCAPIL_AUDITOR'];
+const ANYONE: Who[] = ['ANONYMOUS', ...ROLES];
+const SIGNED_IN: Who[] = ROLES;
+
+/**
+ * Who may call what: the expected answer for every route. The routes come from the Nest router itself,
+ * so a route added without an entry here fails this suite (and one without an access rule is refused).
+ */
+const EXPECTED: Record<string, Who[]> = {
+  'GET /health': ANYONE,
+  'POST /v1/auth/login': ANYONE,
+  'GET /v1/agreements': ADMIN_AUDITOR,
+  'GET /v1/agreements/:id': ADMIN_AUDITOR,
+  'POST /v1/agreements': ADMIN,
+  'POST /v1/agreements/:id/extensions': ADMIN,
+  'POST /v1/agreements/:id/termination': ADMIN,
+  'GET /v1/facilities': ADMIN_AUDITOR,
+  'POST /v1/facilities': ADMIN,
+  'GET /v1/card-readers': ADMIN_AUDITOR,
+  'POST /v1/facilities/:facilityId/card-readers': ADMIN,
+  'POST /v1/card-readers/:id/retirement': ADMIN,
+  'GET /v1/operators': ADMIN,
+  'POST /v1/operators': ADMIN,
+  'POST /v1/operators/:id/suspension': ADMIN,
+  'POST /v1/operators/:id/reinstatement': ADMIN,
+  'POST /v1/operators/:id/revocation': ADMIN,
+  'POST /v1/operators/:id/password': SIGNED_IN,
+  'DELETE /v1/operators/:id/profile': ADMIN,
+};
+
+interface RouteLayer {
+  route?: { path: string; methods: Record<string, boolean> };
+}
+
+/** Every METHOD + path the Nest application has registered on its Express router. */
+function routesOf(t: TestApp): string[] {
+  const express = t.app.getHttpAdapter().getInstance() as { router?: { stack: RouteLayer[] }; _router?: { stack: RouteLayer[] } };
+  const stack = (express.router ?? express._router)!.stack;
+  return stack
+    .filter((layer) => layer.route)
+    // The API documentation (swagger-ui's own files) is public inside the closed network; network.e2e covers it.
+    .filter((layer) => !/^\/docs/.test(layer.route!.path))
+    .flatMap((layer) => Object.keys(layer.route!.methods).filter((m) => m !== '_all').map((m) => `${m.toUpperCase()} ${layer.route!.path}`));
+}
+
+describe('Who may call what, for every route of the application', () => {
+  let t: TestApp;
+  const tokens = new Map<Who, string | undefined>();
+
+  beforeAll(async () => {
+    t = await startApp();
+    const admin = await t.login('admin', ADMIN_PASSWORD);
+    tokens.set('ANONYMOUS', undefined);
+    tokens.set('DINKES_ADMIN', admin);
+    const puskesmas = seededFacilities().find((f) => f.kind === 'PUSKESMAS')!.facilityId;
+    for (const role of ['PUSKESMAS_OPERATOR', 'DUKCAPIL_AUDITOR', 'BUPATI_OFFICE'] as Role[]) {
+      const userId = uniqueUserId(role.toLowerCase().replace(/_/g, '-'));
+      const facilityId = role === 'PUSKESMAS_OPERATOR' ? puskesmas : undefined;
+      const res = await t.http().post('/v1/operators').set('authorization', `Bearer ${admin}`).send({ userId, password: 'matrix-password-1', role, facilityId });
+      expect(res.status).toBe(201);
+      tokens.set(role, await t.login(userId, 'matrix-password-1'));
+    }
+    expect(DINKES_FACILITY_ID).toBeDefined();
+  });
+  afterAll(async () => t?.close());
+
+  it('has an expected answer for every route the router serves, and no expectation for a route that is gone', () => {
+    const routes = routesOf(t);
+    expect(routes.length).toBeGreaterThanOrEqual(Object.keys(EXPECTED).length);
+    expect(routes.filter((r) => !(r in EXPECTED))).toEqual([]);
+    expect(Object.keys(EXPECTED).filter((r) => !routes.includes(r))).toEqual([]);
+  });
+
+  it('lets each role through exactly where the matrix says, and refuses it everywhere else', async () => {
+    const mismatches: string[] = [];
+    for (const route of routesOf(t)) {
+      const [method, template] = route.split(' ') as [string, string];
+      // Unknown ids and empty bodies: an allowed caller gets past the guard and meets 400/404, never a write.
+      const path = template.replace(/:[A-Za-z]+/g, () => randomUUID());
+      for (const [who, token] of tokens) {
+        let req = t.http()[method.toLowerCase() as 'get' | 'post' | 'delete'](path);
+        if (token) req = req.set('authorization', `Bearer ${token}`);
+        const res = await (method === 'GET' || method === 'DELETE' ? req : req.send({}));
+        const allowed = EXPECTED[route]!.includes(who);
+        const refused = who === 'ANONYMOUS' ? res.status === 401 && res.body.code === 'UNAUTHENTICATED' : res.status === 403 && res.body.code === 'ROLE_NOT_ALLOWED';
+        const passedTheGuard = res.status !== 401 && res.status !== 403;
+        if ((allowed ? !passedTheGuard : !refused) || res.status >= 500) mismatches.push(`${who} ${route}: ${res.status} ${res.body.code ?? ''}`);
+      }
+    }
+    expect(mismatches).toEqual([]);
+  });
+});

@@ -1,0 +1,53 @@
+import type { INestApplication } from '@nestjs/common';
+import pino from 'pino';
+import request from 'supertest';
+import { openInfrastructure, type Infrastructure } from '../../src/infrastructure/bootstrap';
+import { loadConfig } from '../../src/infrastructure/config/config';
+import { createHttpApp } from '../../src/http-app';
+
+export const ADMIN_PASSWORD = 'test-admin-password-1';
+
+export interface TestApp {
+  app: INestApplication;
+  infra: Infrastructure;
+  http: () => ReturnType<typeof request>;
+  login(userId: string, password: string): Promise<string>;
+  close(): Promise<void>;
+}
+
+/** The real application on the shared embedded database of the test run, as a Puskesmas app would reach it. */
+export async function startApp(env: Record<string, string> = {}): Promise<TestApp> {
+  const infra = await openInfrastructure(
+    loadConfig({ DATABASE_URL: process.env.TEST_EMBEDDED_URL, INITIAL_ADMIN_PASSWORD: ADMIN_PASSWORD, LOG_LEVEL: 'silent', ...env }),
+  );
+  const app = await createHttpApp(infra, pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' }));
+  await app.init();
+  const http = () => request(app.getHttpServer());
+  return {
+    app,
+    infra,
+    http,
+    async login(userId, password) {
+      const res = await http().post('/v1/auth/login').send({ userId, password });
+      if (res.status !== 200) throw new Error(`login ${userId}: ${res.status} ${JSON.stringify(res.body)}`);
+      return res.body.accessToken as string;
+    },
+    async close() {
+      await app.close();
+      await infra.close();
+    },
+  };
+}
+
+/** Polls a condition that a background projection makes true; fails after 10 s. */
+export async function until(condition: () => Promise<boolean>, what = 'condition'): Promise<void> {
+  const deadline = Date.now() + 10_000;
+  while (!(await condition())) {
+    if (Date.now() > deadline) throw new Error(`${what} not met within 10 s`);
+    await new Promise((resolve) => setTimeout(resolve, 25));
+  }
+}
+
+let counter = 0;
+/** A user id unique to this run. */
+export const uniqueUserId = (prefix: string) => `${prefix}.${process.pid}.${Date.now() % 100000}.${counter++}`;
