@@ -55,6 +55,45 @@ export async function createHttpApp(infra: Infrastructure, logger: Logger): Prom
       .addBearerAuth()
       .build(),
   );
+  documentErrors(document);
   SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs-json' });
   return app;
+}
+
+/** Every operation answers errors in one shape; the common codes are listed once per status. */
+function documentErrors(document: ReturnType<typeof SwaggerModule.createDocument>): void {
+  document.components ??= {};
+  document.components.schemas ??= {};
+  document.components.schemas.Error = {
+    type: 'object',
+    required: ['statusCode', 'code', 'message'],
+    properties: {
+      statusCode: { type: 'integer', example: 400 },
+      code: { type: 'string', description: 'Stable, SCREAMING_SNAKE_CASE', example: 'VALIDATION_FAILED' },
+      message: { type: 'string', description: 'For people; never carries request values' },
+    },
+  };
+  const common: Record<string, string> = {
+    '400': 'MALFORMED_JSON, VALIDATION_FAILED, FIELD_NOT_ALLOWED, ID_MALFORMED',
+    '401': 'UNAUTHENTICATED, TOKEN_INVALID_OR_EXPIRED',
+    '403': 'NETWORK_NOT_ALLOWED, ROLE_NOT_ALLOWED, OPERATOR_SUSPENDED, OPERATOR_REVOKED',
+    '413': 'PAYLOAD_TOO_LARGE',
+    '503': 'EVENT_STORE_UNAVAILABLE',
+  };
+  for (const [path, operations] of Object.entries(document.paths)) {
+    if (path === '/health') continue; // outside the network check and the guard
+    for (const operation of Object.values(operations) as { security?: unknown[]; responses?: Record<string, { description: string; content?: unknown }> }[]) {
+      if (!operation?.responses) continue;
+      const signedIn = (operation.security?.length ?? 0) > 0;
+      for (const [status, codes] of Object.entries(common)) {
+        if (!signedIn && status === '401') continue;
+        const existing = operation.responses[status];
+        const listed = !signedIn && status === '403' ? 'NETWORK_NOT_ALLOWED' : codes;
+        operation.responses[status] = {
+          description: existing ? `${existing.description}; ${listed}` : listed,
+          content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } },
+        };
+      }
+    }
+  }
 }

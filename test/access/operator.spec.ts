@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { RecordedEvent } from '../../src/infrastructure/event-store/event-store.port';
-import { isLockedOut, operatorDecider, type Operator } from '../../src/modules/access/operators/operator';
+import { isLockedOut, operatorDecider, signInDecider, type SignIns } from '../../src/modules/access/operators/operator';
 
 const operatorId = randomUUID();
 const enrolled = operatorDecider.evolve(operatorDecider.initialState, {
@@ -9,16 +9,16 @@ const enrolled = operatorDecider.evolve(operatorDecider.initialState, {
   occurredAt: new Date(),
 } as unknown as RecordedEvent);
 
-/** Applies the events a command produced, as the store would. */
-function run(state: Operator, failedAt: Date): { state: Operator; types: string[] } {
-  const events = operatorDecider.decide({ kind: 'recordLogin', succeeded: false }, state, failedAt);
-  const next = events.reduce((s, e) => operatorDecider.evolve(s, { ...e, occurredAt: failedAt } as unknown as RecordedEvent), state);
+/** Applies the events a failed sign-in produced, as the store would. */
+function run(state: SignIns, failedAt: Date): { state: SignIns; types: string[] } {
+  const events = signInDecider.decide({ kind: 'record', operatorId, succeeded: false }, state, failedAt);
+  const next = events.reduce((s, e) => signInDecider.evolve(s, { ...e, occurredAt: failedAt } as unknown as RecordedEvent), state);
   return { state: next, types: events.map((e) => e.type) };
 }
 
 describe('Locking an account after failed sign-ins', () => {
   it('locks the account for 15 minutes at the 5th failure within 15 minutes', () => {
-    let state = enrolled;
+    let state = signInDecider.initialState;
     const start = Date.parse('2025-03-01T01:00:00Z');
     for (let i = 0; i < 4; i++) {
       const r = run(state, new Date(start + i * 60_000));
@@ -32,7 +32,7 @@ describe('Locking an account after failed sign-ins', () => {
   });
 
   it('does not lock for failures spread over more than 15 minutes', () => {
-    let state = enrolled;
+    let state = signInDecider.initialState;
     const start = Date.parse('2025-03-01T01:00:00Z');
     for (let i = 0; i < 8; i++) {
       const r = run(state, new Date(start + i * 5 * 60_000)); // one every 5 minutes: at most 4 in any 15-minute window
@@ -42,11 +42,11 @@ describe('Locking an account after failed sign-ins', () => {
   });
 
   it('forgets earlier failures after a successful sign-in', () => {
-    let state = enrolled;
+    let state = signInDecider.initialState;
     const start = Date.parse('2025-03-01T01:00:00Z');
     for (let i = 0; i < 4; i++) state = run(state, new Date(start + i * 1000)).state;
-    const [success] = operatorDecider.decide({ kind: 'recordLogin', succeeded: true }, state, new Date(start + 5000));
-    state = operatorDecider.evolve(state, { ...success!, occurredAt: new Date(start + 5000) } as unknown as RecordedEvent);
+    const [success] = signInDecider.decide({ kind: 'record', operatorId, succeeded: true }, state, new Date(start + 5000));
+    state = signInDecider.evolve(state, { ...success!, occurredAt: new Date(start + 5000) } as unknown as RecordedEvent);
     expect(run(state, new Date(start + 6000)).types).toEqual(['OperatorLoginFailed']);
   });
 

@@ -66,6 +66,18 @@ for (const target of storeTargets) {
       ]);
     });
 
+    it('reads the newest events of a stream first when asked to read backwards', async () => {
+      const id = streamId();
+      await ctx.store.appendToStream(id, Array.from({ length: 12 }, (_, n) => counted(n)));
+      const newest = await ctx.store.readStream(id, { backwards: true, maxCount: 3 });
+      expect(newest.map((e) => [e.revision, e.data.amount])).toEqual([
+        [11n, 11],
+        [10n, 10],
+        [9n, 9],
+      ]);
+      expect(await ctx.store.readStream(streamId(), { backwards: true, maxCount: 3 })).toEqual([]);
+    });
+
     it('keeps revision order past ten events (revisions compare as numbers, not text)', async () => {
       const id = streamId();
       await ctx.store.appendToStream(id, Array.from({ length: 12 }, (_, n) => counted(n)));

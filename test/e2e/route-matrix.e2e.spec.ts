@@ -79,6 +79,15 @@ describe('Who may call what, for every route of the application', () => {
     expect(Object.keys(EXPECTED).filter((r) => !routes.includes(r))).toEqual([]);
   });
 
+  it('documents every route in the OpenAPI document', async () => {
+    const doc = (await t.http().get('/docs-json').expect(200)).body as { paths: Record<string, Record<string, { security?: unknown[] }>> };
+    const missing = routesOf(t).filter((route) => {
+      const [method, template] = route.split(' ') as [string, string];
+      return !doc.paths[template.replace(/:([A-Za-z]+)/g, '{$1}')]?.[method.toLowerCase()];
+    });
+    expect(missing).toEqual([]);
+  });
+
   it('lets each role through exactly where the matrix says, and refuses it everywhere else', async () => {
     const mismatches: string[] = [];
     for (const route of routesOf(t)) {

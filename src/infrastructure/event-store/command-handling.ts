@@ -22,9 +22,17 @@ export interface Decider<State, Command> {
   decide(command: Command, state: State, now: Date): NewEvent[];
 }
 
-/** Folds a stream into its state. */
-export async function loadState<State>(store: EventStore, streamId: string, decider: Pick<Decider<State, unknown>, 'initialState' | 'evolve'>) {
-  const events = await store.readStream(streamId);
+/**
+ * Folds a stream into its state. With `tail`, only the newest events count (for deciders whose state is a
+ * recent window, like failed sign-ins), so the cost stays flat however long the stream grows.
+ */
+export async function loadState<State>(
+  store: EventStore,
+  streamId: string,
+  decider: Pick<Decider<State, unknown>, 'initialState' | 'evolve'>,
+  options: { tail?: number } = {},
+) {
+  const events = options.tail ? (await store.readStream(streamId, { backwards: true, maxCount: options.tail })).reverse() : await store.readStream(streamId);
   return {
     state: events.reduce(decider.evolve, decider.initialState),
     revision: events.length === 0 ? ('no_stream' as const) : events[events.length - 1]!.revision,
@@ -41,10 +49,10 @@ export async function handle<State, Command>(
   streamId: string,
   decider: Decider<State, Command>,
   command: Command,
-  context: { now?: () => Date; correlationId?: string } = {},
+  context: { now?: () => Date; correlationId?: string; tail?: number } = {},
 ): Promise<{ state: State; events: NewEvent[] }> {
   for (let attempt = 1; ; attempt++) {
-    const { state, revision } = await loadState(store, streamId, decider);
+    const { state, revision } = await loadState(store, streamId, decider, { tail: context.tail });
     const events = decider.decide(command, state, (context.now ?? (() => new Date()))());
     if (events.length === 0) return { state, events };
     try {

@@ -83,6 +83,8 @@ export interface AppendResult {
 export interface ReadStreamOptions {
   readonly fromRevision?: bigint;
   readonly maxCount?: number;
+  /** Read from the end of the stream towards its start (newest first); `fromRevision` is then ignored. */
+  readonly backwards?: boolean;
 }
 
 export interface ReadAllOptions {

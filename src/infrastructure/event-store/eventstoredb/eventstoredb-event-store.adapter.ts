@@ -86,8 +86,8 @@ export class EventStoreDbEventStoreAdapter implements EventStoreAdapter {
       const events: StoredEvent[] = [];
       try {
         for await (const resolved of this.client.readStream(streamId, {
-          direction: FORWARDS,
-          fromRevision: options.fromRevision ?? ESDB_START,
+          direction: options.backwards ? BACKWARDS : FORWARDS,
+          fromRevision: options.backwards ? END : (options.fromRevision ?? ESDB_START),
           maxCount: options.maxCount ?? Number.MAX_SAFE_INTEGER,
         })) {
           const stored = toStoredEvent(resolved);

@@ -156,11 +156,9 @@ export class PostgresEventStoreAdapter implements EventStoreAdapter {
 
   async readStream(streamId: string, options: ReadStreamOptions = {}): Promise<StoredEvent[]> {
     return this.guard(async () => {
-      const { rows } = await this.pool.query<EventRow>(this.sql.readStream, [
-        streamId,
-        (options.fromRevision ?? 0n).toString(),
-        options.maxCount ?? null,
-      ]);
+      const { rows } = options.backwards
+        ? await this.pool.query<EventRow>(this.sql.readStreamBackwards, [streamId, options.maxCount ?? null])
+        : await this.pool.query<EventRow>(this.sql.readStream, [streamId, (options.fromRevision ?? 0n).toString(), options.maxCount ?? null]);
       return rows.map(toStoredEvent);
     });
   }
@@ -309,6 +307,12 @@ function statements(s: string) {
       WHERE e.stream_id = $1 AND e.revision >= $2::bigint
       ORDER BY e.revision
       LIMIT $3`,
+    readStreamBackwards: `
+      SELECT ${EVENT_COLUMNS}
+      FROM ${s}.es_events e
+      WHERE e.stream_id = $1
+      ORDER BY e.revision DESC
+      LIMIT $2`,
     readAll: `
       SELECT ${EVENT_COLUMNS}
       FROM ${s}.es_events e

@@ -11,7 +11,7 @@ import { routeTemplate } from '../../../infrastructure/security/access.guard';
 import { verifyAgainstNothing, verifyPassword } from '../../../infrastructure/security/passwords';
 import { DenialRecorder } from '../denials/denial-recorder';
 import { OperatorAccounts } from '../operators/accounts';
-import { isLockedOut, operatorDecider, operatorStream } from '../operators/operator';
+import { SIGN_IN_TAIL, isLockedOut, operatorDecider, operatorStream, signInDecider, signInStream } from '../operators/operator';
 import type { Request } from 'express';
 
 export class LoginDto {
@@ -51,17 +51,20 @@ export class AuthController {
       await verifyAgainstNothing(body.password); // same time as a real check
       throw BAD_CREDENTIALS();
     }
-    const stream = operatorStream(account.operatorId);
-    const { state } = await loadState(this.store, stream, operatorDecider);
+    const { state } = await loadState(this.store, operatorStream(account.operatorId), operatorDecider);
+    const signIns = signInStream(account.operatorId);
+    const { state: recent } = await loadState(this.store, signIns, signInDecider, { tail: SIGN_IN_TAIL });
     const now = new Date();
     const route = routeTemplate(request);
-    if (isLockedOut(state, now)) {
+    const record = (succeeded: boolean) =>
+      handle(this.store, signIns, signInDecider, { kind: 'record', operatorId: account.operatorId, succeeded }, { tail: SIGN_IN_TAIL });
+    if (isLockedOut(recent, now)) {
       await this.denials.record('ACCOUNT_LOCKED', { route, operatorId: account.operatorId, role: state.role });
       throw new ApiError(403, 'ACCOUNT_LOCKED', 'Too many failed attempts; try again in 15 minutes or ask an administrator.');
     }
     const valid = await verifyPassword(account.passwordHash, body.password);
     if (!valid) {
-      await handle(this.store, stream, operatorDecider, { kind: 'recordLogin', succeeded: false });
+      await record(false);
       throw BAD_CREDENTIALS();
     }
     if (state.status !== 'ACTIVE') {
@@ -69,7 +72,7 @@ export class AuthController {
       await this.denials.record(reason, { route, operatorId: account.operatorId, role: state.role });
       throw new ApiError(403, reason, `This account is ${state.status.toLowerCase()}.`);
     }
-    await handle(this.store, stream, operatorDecider, { kind: 'recordLogin', succeeded: true });
+    await record(true);
     const ttl = this.infra.config.tokenTtlSeconds;
     const accessToken = await this.accounts.openSession(account.operatorId, ttl);
     return { accessToken, expiresIn: ttl, role: state.role, facilityId: state.facilityId || null, operatorId: account.operatorId };

@@ -50,9 +50,6 @@ export interface Operator {
   readonly facilityId: string;
   readonly role: Role;
   readonly status: OperatorStatus;
-  /** Failed logins since the last success or lockout (their times). */
-  readonly recentFailures: readonly number[];
-  readonly lockedUntil: number | null;
 }
 
 export type OperatorCommand =
@@ -60,15 +57,13 @@ export type OperatorCommand =
   | { kind: 'suspend' }
   | { kind: 'reinstate' }
   | { kind: 'revoke' }
-  | { kind: 'changePassword'; by: 'SELF' | 'ADMIN' }
-  | { kind: 'recordLogin'; succeeded: boolean };
+  | { kind: 'changePassword'; by: 'SELF' | 'ADMIN' };
 
 export const operatorDecider: Decider<Operator, OperatorCommand> = {
-  initialState: { operatorId: null, facilityId: '', role: 'PUSKESMAS_OPERATOR', status: 'ACTIVE', recentFailures: [], lockedUntil: null },
+  initialState: { operatorId: null, facilityId: '', role: 'PUSKESMAS_OPERATOR', status: 'ACTIVE' },
 
   evolve(state: Operator, event: RecordedEvent): Operator {
     const d = event.data as Record<string, string>;
-    const at = event.occurredAt.getTime();
     switch (event.type) {
       case 'OperatorEnrolled':
         return { ...state, operatorId: d.operatorId!, facilityId: d.facilityId ?? '', role: d.role as Role, status: 'ACTIVE' };
@@ -78,18 +73,12 @@ export const operatorDecider: Decider<Operator, OperatorCommand> = {
         return { ...state, status: 'ACTIVE' };
       case 'OperatorRevoked':
         return { ...state, status: 'REVOKED' };
-      case 'OperatorLoggedIn':
-        return { ...state, recentFailures: [] };
-      case 'OperatorLoginFailed':
-        return { ...state, recentFailures: [...state.recentFailures, at].filter((t) => t > at - LOCKOUT_WINDOW_MS) };
-      case 'OperatorLockedOut':
-        return { ...state, recentFailures: [], lockedUntil: Date.parse(d.until!) };
       default:
         return state;
     }
   },
 
-  decide(command: OperatorCommand, state: Operator, now: Date): NewEvent[] {
+  decide(command: OperatorCommand, state: Operator): NewEvent[] {
     if (command.kind === 'enrol') {
       if (state.operatorId) throw new Refusal(409, 'OPERATOR_EXISTS', 'This operator is already enrolled.');
       const data: Record<string, string> = { operatorId: command.operatorId, role: command.role };
@@ -98,7 +87,7 @@ export const operatorDecider: Decider<Operator, OperatorCommand> = {
     }
     if (!state.operatorId) throw new Refusal(404, 'OPERATOR_NOT_FOUND', 'No operator with this id.');
     const operatorId = state.operatorId;
-    if (state.status === 'REVOKED' && command.kind !== 'recordLogin') {
+    if (state.status === 'REVOKED') {
       throw new Refusal(409, 'OPERATOR_REVOKED', 'This account is revoked for good; enrol a new one.');
     }
     switch (command.kind) {
@@ -112,18 +101,53 @@ export const operatorDecider: Decider<Operator, OperatorCommand> = {
         return [{ type: 'OperatorRevoked', data: { operatorId } }];
       case 'changePassword':
         return [{ type: 'OperatorPasswordChanged', data: { operatorId, by: command.by } }];
-      case 'recordLogin': {
-        if (command.succeeded) return [{ type: 'OperatorLoggedIn', data: { operatorId } }];
-        const failed: NewEvent = { type: 'OperatorLoginFailed', data: { operatorId }, occurredAt: now };
-        const recent = state.recentFailures.filter((t) => t > now.getTime() - LOCKOUT_WINDOW_MS);
-        if (recent.length + 1 < LOCKOUT_FAILURES) return [failed];
-        const until = new Date(now.getTime() + LOCKOUT_DURATION_MS).toISOString();
-        return [failed, { type: 'OperatorLockedOut', data: { operatorId, until }, occurredAt: now }];
-      }
     }
   },
 };
 
-export function isLockedOut(operator: Operator, now: Date): boolean {
-  return operator.lockedUntil !== null && operator.lockedUntil > now.getTime();
+/**
+ * Sign-ins of one operator, on their own stream (`signin-{operatorId}`) so that the account's stream,
+ * read on every request, stays short. Only the newest events matter: the failures of the last 15 minutes.
+ */
+export const signInStream = (operatorId: string) => `signin-${operatorId}`;
+export const SIGN_IN_TAIL = 2 * LOCKOUT_FAILURES;
+
+export interface SignIns {
+  /** Failed sign-ins since the last success or lockout (their times). */
+  readonly recentFailures: readonly number[];
+  readonly lockedUntil: number | null;
+}
+
+export type SignInCommand = { kind: 'record'; operatorId: string; succeeded: boolean };
+
+export const signInDecider: Decider<SignIns, SignInCommand> = {
+  initialState: { recentFailures: [], lockedUntil: null },
+
+  evolve(state: SignIns, event: RecordedEvent): SignIns {
+    const at = event.occurredAt.getTime();
+    switch (event.type) {
+      case 'OperatorLoggedIn':
+        return { ...state, recentFailures: [] };
+      case 'OperatorLoginFailed':
+        return { ...state, recentFailures: [...state.recentFailures, at].filter((t) => t > at - LOCKOUT_WINDOW_MS) };
+      case 'OperatorLockedOut':
+        return { recentFailures: [], lockedUntil: Date.parse((event.data as { until: string }).until) };
+      default:
+        return state;
+    }
+  },
+
+  decide(command: SignInCommand, state: SignIns, now: Date): NewEvent[] {
+    const { operatorId } = command;
+    if (command.succeeded) return [{ type: 'OperatorLoggedIn', data: { operatorId }, occurredAt: now }];
+    const failed: NewEvent = { type: 'OperatorLoginFailed', data: { operatorId }, occurredAt: now };
+    const recent = state.recentFailures.filter((t) => t > now.getTime() - LOCKOUT_WINDOW_MS);
+    if (recent.length + 1 < LOCKOUT_FAILURES) return [failed];
+    const until = new Date(now.getTime() + LOCKOUT_DURATION_MS).toISOString();
+    return [failed, { type: 'OperatorLockedOut', data: { operatorId, until }, occurredAt: now }];
+  },
+};
+
+export function isLockedOut(signIns: SignIns, now: Date): boolean {
+  return signIns.lockedUntil !== null && signIns.lockedUntil > now.getTime();
 }
