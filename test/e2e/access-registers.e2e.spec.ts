@@ -1,4 +1,5 @@
 import { START } from '../../src/infrastructure/event-store/event-store.port';
+import { wibDay } from '../../src/infrastructure/time/wib';
 import { SEEDED_AGREEMENT_ID } from '../../src/modules/access/seed/seed';
 import { ADMIN_PASSWORD, startApp, uniqueUserId, until, type TestApp } from '../support/app';
 
@@ -66,6 +67,15 @@ describe('The access registers through HTTP', () => {
     const missing = await t.http().post('/v1/agreements/00000000-0000-4000-8000-000000000000/extensions').set(auth(admin)).send({ addendumNumber: 'X/1', validUntil: '2033-01-01' });
     expect(missing.status).toBe(404);
     expect(missing.body.code).toBe('AGREEMENT_NOT_FOUND');
+  });
+
+  it('counts an agreement valid through the end of its last day in Jakarta, and expired the day after', async () => {
+    const today = wibDay(new Date());
+    const yesterday = wibDay(new Date(Date.now() - 86_400_000));
+    const sign = (n: number, validUntil: string) =>
+      t.http().post('/v1/agreements').set(auth(admin)).send({ dukcapilNumber: `WIB/${n}/D`, dinkesNumber: `WIB/${n}/K`, signedOn: '2020-01-01', validFrom: '2020-01-01', validUntil, grantedFields: ['NIK'] });
+    expect((await sign(1, today)).body).toMatchObject({ status: 'ACTIVE', daysLeft: 1 });
+    expect((await sign(2, yesterday)).body).toMatchObject({ status: 'EXPIRED', daysLeft: 0 });
   });
 
   it('answers bad input with 400 and a stable code, and writes nothing', async () => {

@@ -12,6 +12,9 @@ describe('Starting the gateway', () => {
     try {
       const { child, exited, output } = await startUntil(main, [], { DATA_DIR: dir, PORT: '0', DATABASE_URL: '', EVENTSTORE_CONNECTION_STRING: '' }, /listening on port \d+/);
       const port = Number(/"port":(\d+)/.exec(output)![1]);
+      // A fresh store: the registers are seeded and the newcomer is told how to sign in.
+      expect(output).toMatch(/First administrator created: user id "admin", password "[A-Za-z0-9_-]{20,}" \(shown once/);
+      expect(output).toMatch(/No agreement in force \(EXPIRED\)/);
       const health = await fetch(`http://127.0.0.1:${port}/health`);
       expect(health.status).toBe(200);
       child.kill('SIGTERM');
