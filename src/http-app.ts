@@ -8,7 +8,7 @@ import { AppModule } from './app.module';
 import type { Infrastructure } from './infrastructure/bootstrap';
 import type { NextFunction, Request, Response } from 'express';
 import { ErrorFilter } from './infrastructure/http/error.filter';
-import { validationPipe } from './infrastructure/http/validation';
+import { refuseControlCharacters, validationPipe } from './infrastructure/http/validation';
 import { NetworkMiddleware } from './infrastructure/security/network.middleware';
 import { PinoNestLogger, safePath } from './infrastructure/logging/logger';
 
@@ -18,7 +18,6 @@ export async function createHttpApp(infra: Infrastructure, logger: Logger): Prom
     logger: new PinoNestLogger(logger),
     bodyParser: false,
   });
-  app.useBodyParser('json', { limit: '16kb' });
   app.disable('x-powered-by');
   app.set('trust proxy', infra.config.trustProxy);
   app.use(
@@ -37,9 +36,12 @@ export async function createHttpApp(infra: Infrastructure, logger: Logger): Prom
       customErrorMessage: (req, res) => `${req.method} ${safePath(req.url)} ${res.statusCode}`,
     }),
   );
-  // The closed network first, on every path but /health (the API documentation included).
+  // The closed network first, before the body is even read, on every path but /health (docs included).
   const network = app.get(NetworkMiddleware);
+  network.routesOf(app.getHttpAdapter().getInstance());
   app.use((req: Request, res: Response, next: NextFunction) => void network.use(req, res, next));
+  app.useBodyParser('json', { limit: '16kb' });
+  app.use(refuseControlCharacters);
   app.useGlobalFilters(new ErrorFilter(logger));
   app.useGlobalPipes(validationPipe);
 

@@ -9,45 +9,68 @@ const enrolled = operatorDecider.evolve(operatorDecider.initialState, {
   occurredAt: new Date(),
 } as unknown as RecordedEvent);
 
-/** Applies the events a failed sign-in produced, as the store would. */
-function run(state: SignIns, failedAt: Date): { state: SignIns; types: string[] } {
-  const events = signInDecider.decide({ kind: 'record', operatorId, succeeded: false }, state, failedAt);
-  const next = events.reduce((s, e) => signInDecider.evolve(s, { ...e, occurredAt: failedAt } as unknown as RecordedEvent), state);
-  return { state: next, types: events.map((e) => e.type) };
+/** Given the sign-in state, when a step happens at a time, then these events (applied, as the store would) or this refusal. */
+function step(state: SignIns, kind: 'attempt' | 'succeeded' | 'failed', at: number): { state: SignIns; types: string[]; refusal?: string } {
+  try {
+    const events = signInDecider.decide({ kind, operatorId }, state, new Date(at));
+    const next = events.reduce((s, e) => signInDecider.evolve(s, { ...e, occurredAt: new Date(at) } as unknown as RecordedEvent), state);
+    return { state: next, types: events.map((e) => e.type) };
+  } catch (error) {
+    return { state, types: [], refusal: (error as { code: string }).code };
+  }
 }
 
+/** A whole failed sign-in: the attempt is recorded first, then the wrong password. */
+function failOnce(state: SignIns, at: number) {
+  const attempted = step(state, 'attempt', at);
+  if (attempted.refusal) return attempted;
+  const failed = step(attempted.state, 'failed', at);
+  return { state: failed.state, types: [...attempted.types, ...failed.types] };
+}
+
+const start = Date.parse('2025-03-01T01:00:00Z');
+
 describe('Locking an account after failed sign-ins', () => {
-  it('locks the account for 15 minutes at the 5th failure within 15 minutes', () => {
+  it('locks the account for 15 minutes at the 5th failure within 15 minutes, even against the right password', () => {
     let state = signInDecider.initialState;
-    const start = Date.parse('2025-03-01T01:00:00Z');
     for (let i = 0; i < 4; i++) {
-      const r = run(state, new Date(start + i * 60_000));
-      expect(r.types).toEqual(['OperatorLoginFailed']);
+      const r = failOnce(state, start + i * 60_000);
+      expect(r.types).toEqual(['OperatorSignInAttempted']);
       state = r.state;
     }
-    const fifth = run(state, new Date(start + 4 * 60_000));
-    expect(fifth.types).toEqual(['OperatorLoginFailed', 'OperatorLockedOut']);
+    const fifth = failOnce(state, start + 4 * 60_000);
+    expect(fifth.types).toEqual(['OperatorSignInAttempted', 'OperatorLockedOut']);
     expect(isLockedOut(fifth.state, new Date(start + 4 * 60_000 + 14 * 60_000))).toBe(true);
+    expect(step(fifth.state, 'attempt', start + 10 * 60_000).refusal).toBe('ACCOUNT_LOCKED');
     expect(isLockedOut(fifth.state, new Date(start + 4 * 60_000 + 15 * 60_000 + 1))).toBe(false);
+  });
+
+  it('refuses a sixth attempt before any password is checked while five are still unresolved (parallel guesses)', () => {
+    let state = signInDecider.initialState;
+    for (let i = 0; i < 5; i++) {
+      const r = step(state, 'attempt', start + i);
+      expect(r.refusal).toBeUndefined();
+      state = r.state;
+    }
+    expect(step(state, 'attempt', start + 10).refusal).toBe('ACCOUNT_LOCKED');
   });
 
   it('does not lock for failures spread over more than 15 minutes', () => {
     let state = signInDecider.initialState;
-    const start = Date.parse('2025-03-01T01:00:00Z');
     for (let i = 0; i < 8; i++) {
-      const r = run(state, new Date(start + i * 5 * 60_000)); // one every 5 minutes: at most 4 in any 15-minute window
-      expect(r.types).toEqual(['OperatorLoginFailed']);
+      const r = failOnce(state, start + i * 5 * 60_000); // one every 5 minutes: at most 4 in any 15-minute window
+      expect(r.types).toEqual(['OperatorSignInAttempted']);
       state = r.state;
     }
   });
 
-  it('forgets earlier failures after a successful sign-in', () => {
+  it('lets the right password in after four failures, and forgets them', () => {
     let state = signInDecider.initialState;
-    const start = Date.parse('2025-03-01T01:00:00Z');
-    for (let i = 0; i < 4; i++) state = run(state, new Date(start + i * 1000)).state;
-    const [success] = signInDecider.decide({ kind: 'record', operatorId, succeeded: true }, state, new Date(start + 5000));
-    state = signInDecider.evolve(state, { ...success!, occurredAt: new Date(start + 5000) } as unknown as RecordedEvent);
-    expect(run(state, new Date(start + 6000)).types).toEqual(['OperatorLoginFailed']);
+    for (let i = 0; i < 4; i++) state = failOnce(state, start + i * 1000).state;
+    const attempt = step(state, 'attempt', start + 5000);
+    const success = step(attempt.state, 'succeeded', start + 5000);
+    expect(success.types).toEqual(['OperatorLoggedIn']);
+    expect(failOnce(success.state, start + 6000).types).toEqual(['OperatorSignInAttempted']);
   });
 
   it('refuses to change a revoked account, but lets an administrator see it', () => {

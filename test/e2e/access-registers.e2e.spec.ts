@@ -121,8 +121,14 @@ describe('The access registers through HTTP', () => {
       .expect(201);
     const operatorId = enrolled.body.operatorId as string;
     const token = await t.login(userId, 'operator-password-1');
-    const own = () => t.http().post(`/v1/operators/${operatorId}/password`).set(auth(token)).send({ newPassword: 'operator-password-2' });
+    const noCurrent = await t.http().post(`/v1/operators/${operatorId}/password`).set(auth(token)).send({ newPassword: 'operator-password-2' });
+    expect(noCurrent.body.code).toBe('CURRENT_PASSWORD_WRONG'); // a stolen token is not enough
+    const own = () =>
+      t.http().post(`/v1/operators/${operatorId}/password`).set(auth(token)).send({ currentPassword: 'operator-password-1', newPassword: 'operator-password-1' });
     expect((await own()).status).toBe(201);
+    // Nobody but the account itself or an administrator changes a password, and the refusal is recorded.
+    const other = await t.http().post(`/v1/operators/${operatorId}/password`).set(auth(await t.login(await enrolAuditor(), 'auditor-password-1'))).send({ newPassword: 'taken-over-password' });
+    expect(other.body.code).toBe('NOT_YOUR_ACCOUNT');
 
     await t.http().post(`/v1/operators/${operatorId}/suspension`).set(auth(admin)).expect(201);
     const suspended = await own();
@@ -130,10 +136,12 @@ describe('The access registers through HTTP', () => {
     expect(suspended.body.code).toBe('OPERATOR_SUSPENDED');
 
     await t.http().post(`/v1/operators/${operatorId}/reinstatement`).set(auth(admin)).expect(201);
-    expect((await own()).status).toBe(201);
+    expect((await own()).status).toBe(401); // reinstating does not revive tokens from before the suspension
+    const again = await t.login(userId, 'operator-password-1');
+    expect((await t.http().post(`/v1/operators/${operatorId}/password`).set(auth(again)).send({ currentPassword: 'operator-password-1', newPassword: 'operator-password-2' })).status).toBe(201);
 
     await t.http().post(`/v1/operators/${operatorId}/revocation`).set(auth(admin)).expect(201);
-    expect((await own()).status).toBe(401); // sessions closed with the revocation
+    expect((await t.http().post(`/v1/operators/${operatorId}/password`).set(auth(again)).send({})).status).toBe(401); // sessions closed with the revocation
     const relogin = await t.http().post('/v1/auth/login').send({ userId, password: 'operator-password-2' });
     expect(relogin.body.code).toBe('OPERATOR_REVOKED');
 
@@ -142,6 +150,12 @@ describe('The access registers through HTTP', () => {
     );
     expect(denied.map((e) => e.data.reason)).toEqual(expect.arrayContaining(['OPERATOR_SUSPENDED', 'OPERATOR_REVOKED']));
   });
+
+  async function enrolAuditor(): Promise<string> {
+    const userId = uniqueUserId('auditor');
+    await t.http().post('/v1/operators').set(auth(admin)).send({ userId, password: 'auditor-password-1', role: 'DUKCAPIL_AUDITOR' }).expect(201);
+    return userId;
+  }
 
   it('keeps the person in an erasable profile, never in the events', async () => {
     const userId = uniqueUserId('auditor');
@@ -183,6 +197,36 @@ describe('The access registers through HTTP', () => {
     expect(locked.status).toBe(403);
     expect(locked.body.code).toBe('ACCOUNT_LOCKED');
     await until(async () => ((await t.http().get('/v1/operators').set(auth(admin))).body as { operatorId: string; lockedUntil: string | null }[]).some((o) => o.operatorId === enrolled.body.operatorId && o.lockedUntil !== null), 'lockout visible');
+  });
+
+  it('counts parallel guesses one by one: at most five passwords are ever checked before the lock', async () => {
+    const userId = uniqueUserId('parallel');
+    await t.http().post('/v1/operators').set(auth(admin)).send({ userId, password: 'parallel-password-1', role: 'BUPATI_OFFICE' }).expect(201);
+    const answers = await Promise.all(Array.from({ length: 15 }, (_, i) => t.http().post('/v1/auth/login').send({ userId, password: `guess-${i}-wrong` })));
+    const codes = answers.map((a) => a.body.code);
+    expect(codes.filter((c) => c === 'LOGIN_FAILED').length).toBeLessThanOrEqual(5);
+    expect(codes.filter((c) => c !== 'LOGIN_FAILED' && c !== 'ACCOUNT_LOCKED')).toEqual([]);
+    expect((await t.http().post('/v1/auth/login').send({ userId, password: 'parallel-password-1' })).body.code).toBe('ACCOUNT_LOCKED');
+  });
+
+  it('locks an unknown user id like a real one, so a lockout does not tell whether an id exists', async () => {
+    for (let i = 0; i < 5; i++) expect((await t.http().post('/v1/auth/login').send({ userId: 'nobody-at-all', password: `guess-${i}` })).body.code).toBe('LOGIN_FAILED');
+    expect((await t.http().post('/v1/auth/login').send({ userId: 'nobody-at-all', password: 'guess-6' })).body.code).toBe('ACCOUNT_LOCKED');
+  });
+
+  it('refuses control characters and unknown fields without repeating what was sent', async () => {
+    const nul = await t.http().post('/v1/auth/login').send({ userId: 'admin\u0000', password: 'x' });
+    expect(nul.status).toBe(400);
+    expect(nul.body.code).toBe('CONTROL_CHARACTER');
+    const extra = await t.http().post('/v1/facilities').set(auth(admin)).send({ kind: 'PUSKESMAS', code: 'PKM-X-1', name: 'Puskesmas X', kecamatanCode: '331301', sitiRahayu: 1 });
+    expect(extra.body.code).toBe('FIELD_NOT_ALLOWED');
+    expect(JSON.stringify(extra.body)).not.toContain('siti');
+  });
+
+  it('refuses a second facility with a code already in use, even the seeded ones', async () => {
+    const res = await t.http().post('/v1/facilities').set(auth(admin)).send({ kind: 'PUSKESMAS', code: 'PKM-331311-1', name: 'Puskesmas Kembar', kecamatanCode: '331311' });
+    expect(res.status).toBe(409);
+    expect(res.body.code).toBe('FACILITY_CODE_USED');
   });
 
   it('answers an unknown user id exactly like a wrong password', async () => {

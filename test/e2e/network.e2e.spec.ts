@@ -1,6 +1,20 @@
 import { START } from '../../src/infrastructure/event-store/event-store.port';
 import { startApp, type TestApp } from '../support/app';
 
+describe('A request through a configured proxy', () => {
+  it('is judged by the address the proxy forwards, and only then', async () => {
+    const t = await startApp({ ALLOWED_NETWORKS: '10.20.0.0/16', TRUST_PROXY: 'loopback' });
+    try {
+      const inside = await t.http().get('/v1/agreements').set('x-forwarded-for', '10.20.0.5');
+      expect(inside.body.code).toBe('UNAUTHENTICATED'); // past the network check, on to authentication
+      const outside = await t.http().get('/v1/agreements').set('x-forwarded-for', '192.0.2.7');
+      expect(outside.body.code).toBe('NETWORK_NOT_ALLOWED');
+    } finally {
+      await t.close();
+    }
+  });
+});
+
 /** The closed network (Pasal 3(1)(b)): this test's own address (loopback) is outside the allowed ranges. */
 describe('A request from outside the closed network', () => {
   let t: TestApp;
@@ -21,18 +35,29 @@ describe('A request from outside the closed network', () => {
     }
   });
 
+  it('ignores X-Forwarded-For when no proxy is configured, and refuses before reading the body', async () => {
+    const forged = await t.http().get('/v1/agreements').set('x-forwarded-for', '10.20.0.5');
+    expect(forged.body.code).toBe('NETWORK_NOT_ALLOWED');
+    const malformed = await t.http().post('/v1/auth/login').set('content-type', 'application/json').send('{"broken":');
+    expect(malformed.body.code).toBe('NETWORK_NOT_ALLOWED');
+  });
+
   it('still lets the load balancer see /health', async () => {
     await t.http().get('/health').expect(200);
   });
 
   it('is recorded as AccessDenied with the route shape and without the caller\'s address', async () => {
     await t.http().get('/v1/operators/3313011209900001/profile').expect(403);
+    await t.http().delete('/v1/operators/3313011209900001/profile').expect(403);
+    await t.http().get('/v1/people/siti-rahayu').expect(403);
     const denials = (await t.infra.eventStore.readAll({ after: START, maxCount: 100_000 })).filter(
       (e) => e.type === 'AccessDenied' && e.data.reason === 'NETWORK_NOT_ALLOWED',
     );
-    expect(denials.map((e) => e.data.route)).toEqual(expect.arrayContaining(['POST /v1/auth/login', 'GET /v1/operators/:id/profile']));
+    // Only routes the application defines are named; any other path is "/_unmatched".
+    expect(denials.map((e) => e.data.route)).toEqual(expect.arrayContaining(['POST /v1/auth/login', 'DELETE /v1/operators/:id/profile', 'GET /_unmatched']));
     const text = JSON.stringify(denials.map((e) => e.data));
     expect(text).not.toMatch(/127\.0\.0\.1|::1|::ffff/);
     expect(text).not.toContain('3313011209900001');
+    expect(text).not.toContain('siti');
   });
 });

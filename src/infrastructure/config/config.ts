@@ -17,8 +17,8 @@ export interface AppConfig {
   readonly runProjections: boolean;
   /** The closed network: CIDRs requests may come from (every route but /health). */
   readonly allowedNetworks: readonly string[];
-  /** Express "trust proxy": false unless a proxy in front of the gateway is configured. */
-  readonly trustProxy: string | false;
+  /** Express "trust proxy": false unless a proxy in front of the gateway is configured (hop count or addresses). */
+  readonly trustProxy: string | number | false;
   /** Lifetime of a login token. */
   readonly tokenTtlSeconds: number;
   /** Password of the first DINKES_ADMIN on an empty store; a random one is printed once when absent. */
@@ -65,7 +65,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     throw new ConfigError('ALLOWED_NETWORKS', (error as Error).message);
   }
   if (allowedNetworks.length === 0) throw new ConfigError('ALLOWED_NETWORKS', 'must list at least one CIDR');
-  const trustProxy = env.TRUST_PROXY && env.TRUST_PROXY !== 'false' ? env.TRUST_PROXY : false;
+  const trustProxy = parseTrustProxy(env.TRUST_PROXY);
   const initialAdminPassword = env.INITIAL_ADMIN_PASSWORD || undefined;
   if (initialAdminPassword !== undefined && (initialAdminPassword.length < 12 || initialAdminPassword.length > 128)) {
     throw new ConfigError('INITIAL_ADMIN_PASSWORD', 'must be 12 to 128 characters');
@@ -114,4 +114,24 @@ export function describeUrl(raw: string): string {
   } catch {
     return '<invalid url>';
   }
+}
+
+/**
+ * TRUST_PROXY: unset or "false" trusts no proxy (X-Forwarded-For ignored); a number trusts that many hops;
+ * otherwise a comma-separated list of addresses, CIDRs or Express keywords (loopback, linklocal, uniquelocal).
+ * "true" (trust anyone's X-Forwarded-For) is refused: it would let any caller choose its address.
+ */
+function parseTrustProxy(raw: string | undefined): string | number | false {
+  if (!raw || raw === 'false') return false;
+  if (/^\d{1,2}$/.test(raw)) return Number(raw);
+  if (raw === 'true') throw new ConfigError('TRUST_PROXY', 'must name the proxies (addresses, CIDRs, loopback) or a hop count, not true');
+  for (const entry of raw.split(',').map((e) => e.trim())) {
+    if (['loopback', 'linklocal', 'uniquelocal'].includes(entry)) continue;
+    try {
+      new NetworkAllowList([entry]);
+    } catch {
+      throw new ConfigError('TRUST_PROXY', `"${entry}" is not an address, CIDR, hop count or loopback/linklocal/uniquelocal`);
+    }
+  }
+  return raw;
 }

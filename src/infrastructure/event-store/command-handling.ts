@@ -49,7 +49,7 @@ export async function handle<State, Command>(
   streamId: string,
   decider: Decider<State, Command>,
   command: Command,
-  context: { now?: () => Date; correlationId?: string; tail?: number } = {},
+  context: { now?: () => Date; correlationId?: string; tail?: number; attempts?: number } = {},
 ): Promise<{ state: State; events: NewEvent[] }> {
   for (let attempt = 1; ; attempt++) {
     const { state, revision } = await loadState(store, streamId, decider, { tail: context.tail });
@@ -62,7 +62,7 @@ export async function handle<State, Command>(
       const stored = await store.readStream(streamId, { fromRevision: result.nextExpectedRevision - BigInt(events.length) + 1n });
       return { state: stored.reduce(decider.evolve, state), events };
     } catch (error) {
-      if (error instanceof WrongExpectedRevisionError && attempt < 3) continue;
+      if (error instanceof WrongExpectedRevisionError && attempt < (context.attempts ?? 3)) continue;
       throw error;
     }
   }

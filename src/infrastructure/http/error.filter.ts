@@ -66,6 +66,11 @@ export class ErrorFilter implements ExceptionFilter {
       return { statusCode: status, code: CODE_BY_STATUS[status] ?? `HTTP_${status}`, message: GENERIC_MESSAGE[status] ?? 'The request was refused.' };
     }
     if (error instanceof Refusal) return { statusCode: error.status, code: error.code, message: error.message };
+    // Text PostgreSQL cannot store (bad encoding) or parse: the client's input, answered as such.
+    const sqlState = (error as { code?: unknown; driverError?: unknown })?.code;
+    if (sqlState === '22021' || sqlState === '22P05' || sqlState === '22P02') {
+      return { statusCode: 400, code: 'VALIDATION_FAILED', message: 'A value in the request cannot be stored.' };
+    }
     if (error instanceof StoreUnavailableError) {
       return { statusCode: 503, code: error.code, message: 'The event store is unavailable; retry later.' };
     }

@@ -16,7 +16,8 @@ export const validationPipe = new ValidationPipe({
   exceptionFactory: (errors: ValidationError[]) => {
     const problems = flatten(errors);
     const unknown = problems.find((p) => p.constraint === 'whitelistValidation');
-    if (unknown) return new ApiError(400, 'FIELD_NOT_ALLOWED', `Field ${unknown.field} is not part of this request.`);
+    // Never repeat the unknown field's name: it is text of the caller's choosing.
+    if (unknown) return new ApiError(400, 'FIELD_NOT_ALLOWED', 'The body has a field that is not part of this request.');
     return new ApiError(400, 'VALIDATION_FAILED', problems.map((p) => p.message).join('; ') || 'The body is not valid.');
   },
 });
@@ -47,4 +48,18 @@ export function IsCalendarDate(options?: ValidationOptions) {
       options: { message: `${propertyName} must be a date that exists, as YYYY-MM-DD`, ...options },
       validator: { validate: (value: unknown) => typeof value === 'string' && isCalendarDate(value) },
     });
+}
+
+const CONTROL = /[\u0000-\u001f\u007f]/;
+
+function hasControlCharacter(value: unknown, depth = 0): boolean {
+  if (typeof value === 'string') return CONTROL.test(value);
+  if (depth > 10 || value === null || typeof value !== 'object') return false;
+  return Object.entries(value).some(([k, v]) => CONTROL.test(k) || hasControlCharacter(v, depth + 1));
+}
+
+/** No field of any request may carry control characters (NUL breaks PostgreSQL text; none has a use here). */
+export function refuseControlCharacters(request: { body?: unknown }, response: { status(n: number): { json(b: unknown): void } }, next: () => void): void {
+  if (!hasControlCharacter(request.body)) return next();
+  response.status(400).json({ statusCode: 400, code: 'CONTROL_CHARACTER', message: 'Text fields may not contain control characters.' });
 }

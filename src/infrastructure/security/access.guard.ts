@@ -9,7 +9,7 @@ import { OperatorAccounts } from '../../modules/access/operators/accounts';
 import { DenialRecorder } from '../../modules/access/denials/denial-recorder';
 import { ACCESS_RULE, type AccessRule, type Caller } from './access-rule';
 
-export type AuthenticatedRequest = Request & { caller?: Caller; routeTemplate?: string };
+export type AuthenticatedRequest = Request & { caller?: Caller; routeTemplate?: string; token?: string };
 
 /**
  * Who may call what, decided in one place for every route (after the network check):
@@ -52,6 +52,7 @@ export class AccessGuard implements CanActivate {
     if (operator.status === 'REVOKED') await deny('OPERATOR_REVOKED', 'OPERATOR_REVOKED', 'This account is revoked.');
     if (!rule.roles.includes(operator.role)) await deny('ROLE_NOT_ALLOWED', 'ROLE_NOT_ALLOWED', 'Your role may not do this.');
     request.caller = caller;
+    request.token = token;
     return true;
   }
 }

@@ -3,7 +3,7 @@ import type { NextFunction, Request, Response } from 'express';
 import type { Logger } from 'pino';
 import { LOGGER } from '../infrastructure.module';
 import { DenialRecorder } from '../../modules/access/denials/denial-recorder';
-import { NetworkAllowList, routeShape } from './network';
+import { NetworkAllowList, routeOf } from './network';
 
 export const NETWORK_ALLOW_LIST = Symbol('NETWORK_ALLOW_LIST');
 
@@ -19,12 +19,19 @@ export class NetworkMiddleware implements NestMiddleware {
     @Inject(LOGGER) private readonly logger: Logger,
   ) {}
 
+  private expressApp: unknown;
+
+  /** The Express application whose routes name a refused request in its event. */
+  routesOf(expressApp: unknown): void {
+    this.expressApp = expressApp;
+  }
+
   async use(request: Request, response: Response, next: NextFunction): Promise<void> {
     if (request.path === '/health' || this.allowList.allows(request.ip)) return next();
     try {
-      await this.denials.record('NETWORK_NOT_ALLOWED', { route: routeShape(request.method, request.path), correlationId: request.id as string });
+      await this.denials.record('NETWORK_NOT_ALLOWED', { route: routeOf(this.expressApp, request.method, request.path), correlationId: request.id as string });
     } catch (error) {
-      this.logger.warn({ err: (error as Error).name }, 'could not record a network refusal');
+      this.logger.error({ err: (error as Error).name }, 'could not record a network refusal');
     }
     response.status(403).json({ statusCode: 403, code: 'NETWORK_NOT_ALLOWED', message: 'Requests are accepted only from the closed network.' });
   }

@@ -25,16 +25,23 @@ export class NetworkAllowList {
   }
 }
 
+const METHODS = new Set(['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'HEAD', 'OPTIONS']);
+
+interface RouteLayer {
+  route?: { path: string; methods: Record<string, boolean> };
+  match(path: string): boolean;
+}
+
 /**
- * The shape of a path for an event: literal segments kept, anything else (ids, numbers) replaced, so no
- * caller-chosen text reaches the event store. "/v1/operators/1b9…/suspension" -> "/v1/operators/:id/suspension".
+ * The registered route a request would reach, as its template ("POST /v1/operators/:id/suspension"), or
+ * "/_unmatched": only text the application itself defined ever reaches an event, never the caller's path.
  */
-export function routeShape(method: string, path: string): string {
-  const segments = (path.split('?')[0] ?? '')
-    .split('/')
-    .filter(Boolean)
-    .slice(0, 8)
-    .map((s) => (/^[a-z][a-z0-9-]{0,29}$/.test(s) ? s : ':id'));
-  const verb = /^[A-Z]{3,7}$/.test(method) ? method : 'GET';
-  return `${verb} /${segments.join('/')}`;
+export function routeOf(expressApp: unknown, method: string, path: string): string {
+  const verb = METHODS.has(method) ? method : 'OTHER';
+  const app = expressApp as { router?: { stack: RouteLayer[] }; _router?: { stack: RouteLayer[] } };
+  for (const layer of (app.router ?? app._router)?.stack ?? []) {
+    if (!layer.route || !(layer.route.methods[method.toLowerCase()] || layer.route.methods._all)) continue;
+    if (layer.match(path)) return `${verb} ${layer.route.path}`;
+  }
+  return `${verb} /_unmatched`;
 }

@@ -1,7 +1,7 @@
 import { Body, Controller, HttpCode, Inject, Post, Req } from '@nestjs/common';
 import { ApiOperation, ApiProperty, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { IsString, Length } from 'class-validator';
-import { handle, loadState } from '../../../infrastructure/event-store/command-handling';
+import { Refusal, handle, loadState } from '../../../infrastructure/event-store/command-handling';
 import { EVENT_STORE, type EventStore } from '../../../infrastructure/event-store/event-store.port';
 import { ApiError } from '../../../infrastructure/http/api-error';
 import { INFRASTRUCTURE } from '../../../infrastructure/infrastructure.module';
@@ -11,7 +11,8 @@ import { routeTemplate } from '../../../infrastructure/security/access.guard';
 import { verifyAgainstNothing, verifyPassword } from '../../../infrastructure/security/passwords';
 import { DenialRecorder } from '../denials/denial-recorder';
 import { OperatorAccounts } from '../operators/accounts';
-import { SIGN_IN_TAIL, isLockedOut, operatorDecider, operatorStream, signInDecider, signInStream } from '../operators/operator';
+import { LOCKOUT_FAILURES, LOCKOUT_WINDOW_MS, SIGN_IN_TAIL, operatorDecider, operatorStream, signInDecider, signInStream, type SignInCommand } from '../operators/operator';
+import { createHmac, randomBytes } from 'node:crypto';
 import type { Request } from 'express';
 
 export class LoginDto {
@@ -27,6 +28,29 @@ export class LoginDto {
 }
 
 const BAD_CREDENTIALS = () => new ApiError(401, 'LOGIN_FAILED', 'Unknown user id or wrong password.');
+const LOCKED = () => new ApiError(403, 'ACCOUNT_LOCKED', 'Too many failed attempts; try again in 15 minutes or ask an administrator.');
+
+/**
+ * Failed attempts against user ids that do not exist, so that they lock like real ones and a lockout
+ * does not tell whether an id exists. In memory only, keyed by an HMAC under a key that never leaves
+ * the process, bounded in size.
+ */
+export class UnknownIdAttempts {
+  private readonly key = randomBytes(32);
+  private readonly attempts = new Map<string, number[]>();
+
+  /** Records an attempt; true when this id is "locked" (five or more in the window). */
+  attempt(userId: string, now = Date.now()): boolean {
+    const id = createHmac('sha256', this.key).update(userId).digest('base64url');
+    const recent = (this.attempts.get(id) ?? []).filter((t) => t > now - LOCKOUT_WINDOW_MS);
+    if (recent.length >= LOCKOUT_FAILURES) return true;
+    recent.push(now);
+    this.attempts.delete(id);
+    this.attempts.set(id, recent);
+    if (this.attempts.size > 10_000) this.attempts.delete(this.attempts.keys().next().value!);
+    return false;
+  }
+}
 
 /** Sign-in (Pasal 3(1)(c)): argon2id, lockout after 5 failures in 15 minutes, short-lived tokens. */
 @ApiTags('auth')
@@ -39,6 +63,8 @@ export class AuthController {
     @Inject(INFRASTRUCTURE) private readonly infra: Infrastructure,
   ) {}
 
+  private readonly unknownIds = new UnknownIdAttempts();
+
   @Post('login')
   @HttpCode(200)
   @Public()
@@ -48,33 +74,38 @@ export class AuthController {
   async login(@Body() body: LoginDto, @Req() request: Request) {
     const account = await this.accounts.byUserId(body.userId);
     if (!account) {
-      await verifyAgainstNothing(body.password); // same time as a real check
+      // The same answers as for a real account: a lockout after five tries, the same hashing work.
+      if (this.unknownIds.attempt(body.userId)) throw LOCKED();
+      await verifyAgainstNothing(body.password);
       throw BAD_CREDENTIALS();
     }
-    const { state } = await loadState(this.store, operatorStream(account.operatorId), operatorDecider);
-    const signIns = signInStream(account.operatorId);
-    const { state: recent } = await loadState(this.store, signIns, signInDecider, { tail: SIGN_IN_TAIL });
-    const now = new Date();
-    const route = routeTemplate(request);
-    const record = (succeeded: boolean) =>
-      handle(this.store, signIns, signInDecider, { kind: 'record', operatorId: account.operatorId, succeeded }, { tail: SIGN_IN_TAIL });
-    if (isLockedOut(recent, now)) {
-      await this.denials.record('ACCOUNT_LOCKED', { route, operatorId: account.operatorId, role: state.role });
-      throw new ApiError(403, 'ACCOUNT_LOCKED', 'Too many failed attempts; try again in 15 minutes or ask an administrator.');
+    const { operatorId } = account;
+    const { state } = await loadState(this.store, operatorStream(operatorId), operatorDecider);
+    const signIns = signInStream(operatorId);
+    const step = (kind: SignInCommand['kind']) =>
+      handle(this.store, signIns, signInDecider, { kind, operatorId }, { tail: SIGN_IN_TAIL, attempts: 50 });
+    try {
+      await step('attempt'); // counted before the password is checked: parallel guesses cannot outrun the lockout
+    } catch (error) {
+      if (error instanceof Refusal && error.code === 'ACCOUNT_LOCKED') {
+        await this.denials.record('ACCOUNT_LOCKED', { route: routeTemplate(request), operatorId, role: state.role });
+        throw LOCKED();
+      }
+      throw error;
     }
-    const valid = await verifyPassword(account.passwordHash, body.password);
-    if (!valid) {
-      await record(false);
+    if (!(await verifyPassword(account.passwordHash, body.password))) {
+      await step('failed');
       throw BAD_CREDENTIALS();
     }
     if (state.status !== 'ACTIVE') {
       const reason = state.status === 'SUSPENDED' ? 'OPERATOR_SUSPENDED' : 'OPERATOR_REVOKED';
-      await this.denials.record(reason, { route, operatorId: account.operatorId, role: state.role });
+      await this.denials.record(reason, { route: routeTemplate(request), operatorId, role: state.role });
       throw new ApiError(403, reason, `This account is ${state.status.toLowerCase()}.`);
     }
-    await record(true);
+    await step('succeeded');
     const ttl = this.infra.config.tokenTtlSeconds;
-    const accessToken = await this.accounts.openSession(account.operatorId, ttl);
-    return { accessToken, expiresIn: ttl, role: state.role, facilityId: state.facilityId || null, operatorId: account.operatorId };
+    const accessToken = await this.accounts.openSession(operatorId, ttl);
+    return { accessToken, expiresIn: ttl, role: state.role, facilityId: state.facilityId || null, operatorId };
   }
+
 }

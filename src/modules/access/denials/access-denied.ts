@@ -12,6 +12,7 @@ export const DENIAL_REASONS = [
   'CARD_READER_NOT_REGISTERED',
   'CARD_READER_RETIRED',
   'ACCOUNT_LOCKED',
+  'NOT_YOUR_ACCOUNT',
 ] as const;
 export type DenialReason = (typeof DENIAL_REASONS)[number];
 
@@ -30,7 +31,7 @@ export const denialEvents: EventDefinition[] = [
         denialId: uuid,
         reason: { type: 'string', enum: DENIAL_REASONS },
         /** The route template, e.g. "POST /v1/access/nik-lookups". */
-        route: { type: 'string', pattern: '^(GET|POST|PUT|PATCH|DELETE|HEAD|OPTIONS) /[A-Za-z0-9/:_.{}-]{0,120}$' },
+        route: { type: 'string', pattern: '^(GET|POST|PUT|PATCH|DELETE|HEAD|OPTIONS|OTHER) /[A-Za-z0-9/:_-]{0,120}$' },
         operatorId: uuid,
         facilityId: uuid,
         role: { type: 'string', enum: ['PUSKESMAS_OPERATOR', 'DINKES_ADMIN', 'DUKCAPIL_AUDITOR', 'BUPATI_OFFICE'] },

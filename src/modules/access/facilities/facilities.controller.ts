@@ -6,6 +6,7 @@ import { DataSource } from 'typeorm';
 import { handle, loadState } from '../../../infrastructure/event-store/command-handling';
 import { EVENT_STORE, type EventStore } from '../../../infrastructure/event-store/event-store.port';
 import { ApiError } from '../../../infrastructure/http/api-error';
+import { WrongExpectedRevisionError } from '../../../infrastructure/event-store/errors';
 import { UuidParam } from '../../../infrastructure/http/validation';
 import { Allow } from '../../../infrastructure/security/access-rule';
 import {
@@ -15,6 +16,7 @@ import {
   KECAMATAN_CODE,
   SAM_SERIAL,
   cardReaderDecider,
+  facilityCodeStream,
   facilityDecider,
   facilityStream,
   readerStream,
@@ -27,7 +29,7 @@ export class RegisterFacilityDto {
   kind!: FacilityKind;
 
   @ApiProperty({ example: 'PKM-331311-3', description: 'Unique code, upper case' })
-  @Matches(new RegExp(FACILITY_CODE), { message: 'code must be 3-20 upper-case letters, digits or dashes' })
+  @Matches(new RegExp(FACILITY_CODE), { message: 'code must be 3-20 upper-case letters, digits or dashes, starting with a letter' })
   code!: string;
 
   @ApiProperty({ example: 'Puskesmas Jaten III' })
@@ -70,9 +72,16 @@ export class FacilitiesController {
   @ApiOperation({ summary: 'Register a Puskesmas (or Dinkes)' })
   @ApiResponse({ status: 409, description: 'FACILITY_CODE_USED' })
   async register(@Body() body: RegisterFacilityDto) {
-    const taken: unknown[] = await this.db.query(`SELECT 1 FROM facility_register WHERE code = $1`, [body.code]);
-    if (taken.length > 0) throw new ApiError(409, 'FACILITY_CODE_USED', 'Another facility has this code.');
     const facilityId = randomUUID();
+    // The code is claimed on its own stream first: of two registrations with one code, one fails here.
+    try {
+      await this.store.appendToStream(facilityCodeStream(body.code), [{ type: 'FacilityCodeReserved', data: { code: body.code, facilityId } }], {
+        expectedRevision: 'no_stream',
+      });
+    } catch (error) {
+      if (error instanceof WrongExpectedRevisionError) throw new ApiError(409, 'FACILITY_CODE_USED', 'Another facility has this code.');
+      throw error;
+    }
     const { state } = await handle(this.store, facilityStream(facilityId), facilityDecider, {
       kind: 'register',
       facilityId,

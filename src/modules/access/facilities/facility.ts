@@ -6,7 +6,7 @@ export const FACILITY_KINDS = ['PUSKESMAS', 'DINKES'] as const;
 export type FacilityKind = (typeof FACILITY_KINDS)[number];
 
 /** Codes and names of institutions (not of people): uppercase codes, plain names. */
-export const FACILITY_CODE = '^[A-Z0-9][A-Z0-9-]{2,19}$';
+export const FACILITY_CODE = '^[A-Z][A-Z0-9-]{2,19}$';
 export const FACILITY_NAME = "^[A-Za-z0-9][A-Za-z0-9 .'()/-]{2,79}$";
 export const KECAMATAN_CODE = '^[0-9]{6}$';
 export const SAM_SERIAL = '^[A-Z0-9][A-Z0-9-]{3,31}$';
@@ -27,6 +27,17 @@ export const facilityEvents: EventDefinition[] = [
         name: { type: 'string', pattern: FACILITY_NAME },
         kecamatanCode: { type: 'string', pattern: KECAMATAN_CODE },
       },
+    },
+  },
+  {
+    type: 'FacilityCodeReserved',
+    version: 1,
+    description: 'Claims a facility code on its own stream (facilitycode-{code}), so two facilities cannot share one.',
+    schema: {
+      type: 'object',
+      additionalProperties: false,
+      required: ['code', 'facilityId'],
+      properties: { code: { type: 'string', pattern: FACILITY_CODE }, facilityId: uuid },
     },
   },
   {
@@ -52,6 +63,7 @@ export const facilityEvents: EventDefinition[] = [
 ];
 
 export const facilityStream = (facilityId: string) => `facility-${facilityId}`;
+export const facilityCodeStream = (code: string) => `facilitycode-${code}`;
 export const readerStream = (readerId: string) => `reader-${readerId}`;
 
 export interface Facility {

@@ -1,6 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
 import type { DataSource } from 'typeorm';
-import { hashPassword } from '../../../infrastructure/security/passwords';
+import { hashPassword, verifyPassword } from '../../../infrastructure/security/passwords';
 
 export interface Profile {
   displayName?: string | null;
@@ -17,18 +17,25 @@ export class OperatorAccounts {
 
   async create(operatorId: string, userId: string, password: string, profile: Profile): Promise<'created' | 'user-id-taken'> {
     const hash = await hashPassword(password);
-    const inserted: unknown[] = await this.db.query(
-      `INSERT INTO operator_accounts (operator_id, user_id, password_hash) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING RETURNING operator_id`,
-      [operatorId, userId, hash],
-    );
-    if (inserted.length === 0) return 'user-id-taken';
-    await this.db.query(`INSERT INTO operator_profiles (operator_id, display_name, nip, phone) VALUES ($1, $2, $3, $4)`, [
-      operatorId,
-      profile.displayName ?? null,
-      profile.nip ?? null,
-      profile.phone ?? null,
-    ]);
-    return 'created';
+    return this.db.transaction(async (tx) => {
+      const inserted: unknown[] = await tx.query(
+        `INSERT INTO operator_accounts (operator_id, user_id, password_hash) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING RETURNING operator_id`,
+        [operatorId, userId, hash],
+      );
+      if (inserted.length === 0) return 'user-id-taken' as const;
+      await tx.query(`INSERT INTO operator_profiles (operator_id, display_name, nip, phone) VALUES ($1, $2, $3, $4)`, [
+        operatorId,
+        profile.displayName ?? null,
+        profile.nip ?? null,
+        profile.phone ?? null,
+      ]);
+      return 'created' as const;
+    });
+  }
+
+  async verify(operatorId: string, password: string): Promise<boolean> {
+    const rows: { password_hash: string }[] = await this.db.query(`SELECT password_hash FROM operator_accounts WHERE operator_id = $1`, [operatorId]);
+    return rows[0] ? verifyPassword(rows[0].password_hash, password) : false;
   }
 
   async userIdTaken(userId: string): Promise<boolean> {
@@ -82,8 +89,9 @@ export class OperatorAccounts {
     return rows[0] ? { operatorId: rows[0].operator_id } : undefined;
   }
 
-  async closeSessions(operatorId: string): Promise<void> {
-    await this.db.query(`DELETE FROM sessions WHERE operator_id = $1`, [operatorId]);
+  /** Ends every session of an operator, but the one of `keepToken` if given. */
+  async closeSessions(operatorId: string, keepToken?: string): Promise<void> {
+    await this.db.query(`DELETE FROM sessions WHERE operator_id = $1 AND token_hash <> $2`, [operatorId, keepToken ? tokenHash(keepToken) : '']);
   }
 }
 

@@ -39,7 +39,7 @@ export const operatorEvents: EventDefinition[] = [
   operatorOnly('OperatorRevoked'),
   operatorOnly('OperatorPasswordChanged', { by: { type: 'string', enum: ['SELF', 'ADMIN'] } }),
   operatorOnly('OperatorLoggedIn'),
-  operatorOnly('OperatorLoginFailed'),
+  operatorOnly('OperatorSignInAttempted'),
   operatorOnly('OperatorLockedOut', { until: { type: 'string', format: 'date-time' } }),
 ];
 
@@ -107,31 +107,38 @@ export const operatorDecider: Decider<Operator, OperatorCommand> = {
 
 /**
  * Sign-ins of one operator, on their own stream (`signin-{operatorId}`) so that the account's stream,
- * read on every request, stays short. Only the newest events matter: the failures of the last 15 minutes.
+ * read on every request, stays short. Every attempt is recorded BEFORE the password is checked, in one
+ * append with the expected revision: parallel guesses are counted one by one, and once five attempts
+ * in 15 minutes have not ended in a sign-in, further attempts are refused without checking a password.
+ * A successful sign-in clears the count; a failed fifth attempt locks the account for 15 minutes.
  */
 export const signInStream = (operatorId: string) => `signin-${operatorId}`;
-export const SIGN_IN_TAIL = 2 * LOCKOUT_FAILURES;
+export const SIGN_IN_TAIL = 4 * LOCKOUT_FAILURES;
 
 export interface SignIns {
-  /** Failed sign-ins since the last success or lockout (their times). */
-  readonly recentFailures: readonly number[];
+  /** Times of attempts since the last sign-in (each a failure unless a sign-in follows). */
+  readonly unresolved: readonly number[];
   readonly lockedUntil: number | null;
 }
 
-export type SignInCommand = { kind: 'record'; operatorId: string; succeeded: boolean };
+export type SignInCommand =
+  | { kind: 'attempt'; operatorId: string }
+  | { kind: 'succeeded'; operatorId: string }
+  | { kind: 'failed'; operatorId: string };
+
+const inWindow = (times: readonly number[], now: number) => times.filter((t) => t > now - LOCKOUT_WINDOW_MS);
 
 export const signInDecider: Decider<SignIns, SignInCommand> = {
-  initialState: { recentFailures: [], lockedUntil: null },
+  initialState: { unresolved: [], lockedUntil: null },
 
   evolve(state: SignIns, event: RecordedEvent): SignIns {
-    const at = event.occurredAt.getTime();
     switch (event.type) {
+      case 'OperatorSignInAttempted':
+        return { ...state, unresolved: [...state.unresolved, event.occurredAt.getTime()] };
       case 'OperatorLoggedIn':
-        return { ...state, recentFailures: [] };
-      case 'OperatorLoginFailed':
-        return { ...state, recentFailures: [...state.recentFailures, at].filter((t) => t > at - LOCKOUT_WINDOW_MS) };
+        return { ...state, unresolved: [] };
       case 'OperatorLockedOut':
-        return { recentFailures: [], lockedUntil: Date.parse((event.data as { until: string }).until) };
+        return { unresolved: [], lockedUntil: Date.parse((event.data as { until: string }).until) };
       default:
         return state;
     }
@@ -139,12 +146,18 @@ export const signInDecider: Decider<SignIns, SignInCommand> = {
 
   decide(command: SignInCommand, state: SignIns, now: Date): NewEvent[] {
     const { operatorId } = command;
-    if (command.succeeded) return [{ type: 'OperatorLoggedIn', data: { operatorId }, occurredAt: now }];
-    const failed: NewEvent = { type: 'OperatorLoginFailed', data: { operatorId }, occurredAt: now };
-    const recent = state.recentFailures.filter((t) => t > now.getTime() - LOCKOUT_WINDOW_MS);
-    if (recent.length + 1 < LOCKOUT_FAILURES) return [failed];
-    const until = new Date(now.getTime() + LOCKOUT_DURATION_MS).toISOString();
-    return [failed, { type: 'OperatorLockedOut', data: { operatorId, until }, occurredAt: now }];
+    const locked = isLockedOut(state, now) || inWindow(state.unresolved, now.getTime()).length >= LOCKOUT_FAILURES;
+    switch (command.kind) {
+      case 'attempt':
+        if (locked) throw new Refusal(403, 'ACCOUNT_LOCKED', 'Too many failed attempts; try again in 15 minutes or ask an administrator.');
+        return [{ type: 'OperatorSignInAttempted', data: { operatorId }, occurredAt: now }];
+      case 'succeeded':
+        if (isLockedOut(state, now)) throw new Refusal(403, 'ACCOUNT_LOCKED', 'Too many failed attempts; try again in 15 minutes or ask an administrator.');
+        return [{ type: 'OperatorLoggedIn', data: { operatorId }, occurredAt: now }];
+      case 'failed':
+        if (isLockedOut(state, now) || inWindow(state.unresolved, now.getTime()).length < LOCKOUT_FAILURES) return [];
+        return [{ type: 'OperatorLockedOut', data: { operatorId, until: new Date(now.getTime() + LOCKOUT_DURATION_MS).toISOString() }, occurredAt: now }];
+    }
   },
 };
 

@@ -11,6 +11,7 @@ import { Allow } from '../../../infrastructure/security/access-rule';
 import type { AuthenticatedRequest } from '../../../infrastructure/security/access.guard';
 import { facilityDecider, facilityStream } from '../facilities/facility';
 import { OperatorAccounts } from './accounts';
+import { DenialRecorder } from '../denials/denial-recorder';
 import { ROLES, operatorDecider, operatorStream, type Role } from './operator';
 
 export const USER_ID = /^[a-z0-9][a-z0-9._-]{2,39}$/;
@@ -52,6 +53,12 @@ export class EnrolOperatorDto {
 }
 
 export class ChangePasswordDto {
+  @ApiPropertyOptional({ description: 'Required when changing your own password' })
+  @IsOptional()
+  @IsString()
+  @Length(1, 128)
+  currentPassword?: string;
+
   @ApiProperty({ minLength: 12, maxLength: 128 })
   @IsString()
   @Length(12, 128, { message: 'newPassword must be 12 to 128 characters' })
@@ -67,6 +74,7 @@ export class OperatorsController {
     @Inject(EVENT_STORE) private readonly store: EventStore,
     private readonly db: DataSource,
     private readonly accounts: OperatorAccounts,
+    private readonly denials: DenialRecorder,
   ) {}
 
   @Get()
@@ -114,7 +122,7 @@ export class OperatorsController {
   @Allow('DINKES_ADMIN')
   @ApiOperation({ summary: 'Suspend: refused from the very next request' })
   async suspend(@Param('id', UuidParam) id: string) {
-    return this.change(id, { kind: 'suspend' });
+    return this.change(id, { kind: 'suspend' }); // its tokens now meet 403 OPERATOR_SUSPENDED (and an AccessDenied)
   }
 
   @Post(':id/reinstatement')
@@ -122,7 +130,9 @@ export class OperatorsController {
   @Allow('DINKES_ADMIN')
   @ApiOperation({ summary: 'Reinstate a suspended account' })
   async reinstate(@Param('id', UuidParam) id: string) {
-    return this.change(id, { kind: 'reinstate' });
+    const result = await this.change(id, { kind: 'reinstate' });
+    await this.accounts.closeSessions(id); // tokens from before the suspension stay dead: sign in again
+    return result;
   }
 
   @Post(':id/revocation')
@@ -143,10 +153,17 @@ export class OperatorsController {
   async changePassword(@Param('id', UuidParam) id: string, @Body() body: ChangePasswordDto, @Req() request: AuthenticatedRequest) {
     const caller = request.caller!;
     const self = caller.operatorId === id;
-    if (!self && caller.role !== 'DINKES_ADMIN') throw new ApiError(403, 'NOT_YOUR_ACCOUNT', 'You may change only your own password.');
+    if (!self && caller.role !== 'DINKES_ADMIN') {
+      await this.denials.record('NOT_YOUR_ACCOUNT', { route: request.routeTemplate!, operatorId: caller.operatorId, facilityId: caller.facilityId, role: caller.role });
+      throw new ApiError(403, 'NOT_YOUR_ACCOUNT', 'You may change only your own password.');
+    }
+    // A stolen token must not be enough to take the account over: your own change needs your password.
+    if (self && !(body.currentPassword && (await this.accounts.verify(id, body.currentPassword)))) {
+      throw new ApiError(403, 'CURRENT_PASSWORD_WRONG', 'Give your current password to change it.');
+    }
     const result = await this.change(id, { kind: 'changePassword', by: self ? 'SELF' : 'ADMIN' });
     await this.accounts.setPassword(id, body.newPassword);
-    if (!self) await this.accounts.closeSessions(id);
+    await this.accounts.closeSessions(id, self ? request.token : undefined); // every other session ends
     return result;
   }
 

@@ -4,7 +4,7 @@ import type { EventDefinition } from '../../../infrastructure/event-store/event-
 import { WrongExpectedRevisionError } from '../../../infrastructure/event-store/errors';
 import type { EventStore, NewEvent } from '../../../infrastructure/event-store/event-store.port';
 import { agreementStream } from '../agreements/agreement';
-import { facilityStream } from '../facilities/facility';
+import { facilityCodeStream, facilityStream } from '../facilities/facility';
 import { operatorStream } from '../operators/operator';
 import type { OperatorAccounts } from '../operators/accounts';
 import regency from './karanganyar.json';
@@ -84,7 +84,10 @@ export async function seedRegisters(
       },
     ]);
     const facilities = seededFacilities();
-    for (const facility of facilities) await create(facilityStream(facility.facilityId), [{ type: 'FacilityRegistered', data: facility }]);
+    for (const facility of facilities) {
+      await create(facilityCodeStream(facility.code), [{ type: 'FacilityCodeReserved', data: { code: facility.code, facilityId: facility.facilityId } }]);
+      await create(facilityStream(facility.facilityId), [{ type: 'FacilityRegistered', data: facility }]);
+    }
     await create('seed-karanganyar', [{ type: 'RegistersSeeded', data: { source: 'karanganyar.json', facilities: facilities.length } }]);
     logger.info({ facilities: facilities.length }, 'registers seeded: the 2022 agreement, Dinkes and the Puskesmas of Karanganyar');
   }
