@@ -1,0 +1,176 @@
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo, Socket } from 'node:net';
+import { LosslessNumber, stringify } from 'lossless-json';
+import { generatePopulation, type SimulatedPerson } from './population';
+
+/** What the simulator can be told to do instead of answering normally. */
+export type Fault =
+  | { mode: 'RESPON'; respon: string } // answer 200 with this RESPON (every error string the real service uses)
+  | { mode: 'HTTP_5XX'; status?: number }
+  | { mode: 'SLOW'; delayMs: number }
+  | { mode: 'HANG' } // never answer: the client's timeout must fire
+  | { mode: 'DOWN' } // reset the connection
+  | { mode: 'MALFORMED' }; // 200 with a body that is not the envelope
+
+export interface SimulatorOptions {
+  readonly port?: number;
+  readonly host?: string;
+  readonly userId?: string;
+  readonly password?: string;
+  readonly populationSize?: number;
+  readonly seed?: number;
+}
+
+export interface RegistrySimulator {
+  readonly url: string;
+  readonly samples: Samples;
+  setFault(fault: Fault | null): void;
+  /** CALL_NIK requests received so far. */
+  calls(): number;
+  stop(): Promise<void>;
+}
+
+export interface Samples {
+  found: string[];
+  deceased: string[];
+  outsideRegency: string[];
+  notFound: string[];
+}
+
+/**
+ * The population registry's CALL_NIK service as public clients use it, over synthetic people, for
+ * development, tests and benchmarks. Faults on demand: POST /simulator/faults, DELETE to clear.
+ */
+export async function startRegistrySimulator(options: SimulatorOptions = {}): Promise<RegistrySimulator> {
+  const people = generatePopulation(options.populationSize ?? 5000, options.seed);
+  const byNik = new Map(people.map((p) => [p.nik, p]));
+  const samples = pickSamples(people, byNik);
+  const credentials = { userId: options.userId ?? 'simulator', password: options.password ?? 'simulator' };
+  let fault: Fault | null = null;
+  let calls = 0;
+  const sockets = new Set<Socket>();
+
+  const server = createServer((request, response) => {
+    void handle(request, response).catch(() => {
+      if (!response.headersSent) response.writeHead(500).end();
+    });
+  });
+  server.on('connection', (socket) => {
+    sockets.add(socket);
+    socket.on('close', () => sockets.delete(socket));
+  });
+
+  async function handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
+    const url = new URL(request.url ?? '/', 'http://simulator');
+    const body = await readBody(request);
+    if (request.method === 'GET' && url.pathname === '/simulator/samples') return json(response, 200, samples);
+    if (url.pathname === '/simulator/faults') {
+      if (request.method === 'DELETE') fault = null;
+      else if (request.method === 'POST') fault = JSON.parse(body || 'null') as Fault | null;
+      return json(response, 200, { fault });
+    }
+    if (request.method === 'POST' && /^\/dukcapil\/get_json\/[^/]+\/call_nik$/i.test(url.pathname)) {
+      calls++;
+      return callNik(body, request, response);
+    }
+    json(response, 404, { message: 'Not Found' });
+  }
+
+  async function callNik(body: string, request: IncomingMessage, response: ServerResponse): Promise<void> {
+    const current = fault;
+    if (current?.mode === 'DOWN') return void request.socket.destroy();
+    if (current?.mode === 'HANG') return; // the socket stays open, no answer
+    if (current?.mode === 'SLOW') await new Promise((resolve) => setTimeout(resolve, current.delayMs));
+    if (current?.mode === 'HTTP_5XX') return json(response, current.status ?? 503, { message: 'Service Unavailable' });
+    if (current?.mode === 'MALFORMED') return void response.writeHead(200, { 'content-type': 'application/json' }).end('{"content": "not-a-list"');
+    if (current?.mode === 'RESPON') return page(response, [{ RESPON: current.respon }]);
+    let input: Record<string, unknown>;
+    try {
+      input = Object.fromEntries(Object.entries(JSON.parse(body) as Record<string, unknown>).map(([k, v]) => [k.toUpperCase(), v]));
+    } catch {
+      return page(response, [{ RESPON: 'Parameter Tidak Lengkap' }]);
+    }
+    if (input.USER_ID !== credentials.userId || input.PASSWORD !== credentials.password) return page(response, [{ RESPON: 'Login Gagal' }]);
+    const person = byNik.get(String(input.NIK ?? ''));
+    if (!person) return page(response, [{ RESPON: 'Data Tidak Ditemukan' }]);
+    return page(response, [answerFor(person)]);
+  }
+
+  await new Promise<void>((resolve) => server.listen(options.port ?? 0, options.host ?? '127.0.0.1', resolve));
+  const address = server.address() as AddressInfo;
+  return {
+    url: `http://${options.host ?? '127.0.0.1'}:${address.port}`,
+    samples,
+    setFault(next) {
+      fault = next;
+    },
+    calls: () => calls,
+    async stop() {
+      for (const socket of sockets) socket.destroy();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+  };
+}
+
+/** The fields the real service sends (more than the nine agreed); NIK and NO_KK as raw JSON numbers. */
+function answerFor(p: SimulatedPerson): Record<string, unknown> {
+  return {
+    NIK: new LosslessNumber(p.nik),
+    NO_KK: new LosslessNumber(p.kk),
+    NAMA_LGKP: p.name,
+    JENIS_KLMIN: p.female ? 'Perempuan' : 'Laki-Laki',
+    TMPT_LHR: p.birthPlace,
+    TGL_LHR: p.birthDate,
+    JENIS_PKRJN: p.occupation,
+    STATUS_KAWIN: p.maritalStatus,
+    ALAMAT: p.street,
+    NO_RT: p.rt,
+    NO_RW: p.rw,
+    KEL_NAME: p.village,
+    KEC_NAME: p.district,
+    KAB_NAME: p.regencyName,
+    PROP_NAME: p.provinceName,
+    ...p.extra,
+    ...(p.deceased ? { RESPON: 'Data Ditemukan, Status Meninggal Dunia' } : {}),
+  };
+}
+
+function page(response: ServerResponse, content: Record<string, unknown>[]): void {
+  const body = stringify({ content, lastPage: true, numberOfElements: content.length, sort: null, totalElements: content.length, firstPage: true, number: 0, size: content.length })!;
+  response.writeHead(200, { 'content-type': 'application/json' }).end(body);
+}
+
+function json(response: ServerResponse, status: number, body: unknown): void {
+  response.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(body));
+}
+
+function readBody(request: IncomingMessage): Promise<string> {
+  return new Promise((resolve, reject) => {
+    let data = '';
+    request.setEncoding('utf8');
+    request.on('data', (chunk) => {
+      data += chunk;
+      if (data.length > 64 * 1024) request.destroy();
+    });
+    request.on('end', () => resolve(data));
+    request.on('error', reject);
+  });
+}
+
+function pickSamples(people: SimulatedPerson[], byNik: Map<string, SimulatedPerson>): Samples {
+  const inRegency = (p: SimulatedPerson) => p.nik.startsWith('3313');
+  const notFound: string[] = [];
+  for (let serial = 9999; notFound.length < 3; serial--) {
+    const nik = `331309010190${String(serial).padStart(4, '0')}`; // valid structure, nobody registered
+    if (!byNik.has(nik)) notFound.push(nik);
+  }
+  return {
+    found: people.filter((p) => !p.deceased && inRegency(p)).slice(0, 5).map((p) => p.nik),
+    deceased: people.filter((p) => p.deceased).slice(0, 3).map((p) => p.nik),
+    outsideRegency: [
+      ...people.filter((p) => !p.deceased && !inRegency(p) && !/^9[12]/.test(p.nik)).slice(0, 2),
+      ...people.filter((p) => !p.deceased && /^9[12]/.test(p.nik)).slice(0, 2),
+    ].map((p) => p.nik),
+    notFound,
+  };
+}

@@ -1,0 +1,154 @@
+import { parseLossless, readCallNikAnswer } from '../../src/infrastructure/registry/registry-answer';
+import { RegistryClient, type RegistryClientOptions } from '../../src/infrastructure/registry/registry-client';
+import { startRegistrySimulator, type RegistrySimulator } from '../../src/infrastructure/registry/simulator/registry-simulator';
+
+const NINE = ['kkNumber', 'nik', 'fullName', 'sex', 'birthPlace', 'birthDate', 'occupation', 'maritalStatus', 'address'];
+const ADDRESS = ['street', 'rt', 'rw', 'village', 'district', 'regency', 'province'];
+
+/** The registry client against the simulator over a real socket. */
+describe('The population registry client', () => {
+  let simulator: RegistrySimulator;
+  let client: RegistryClient;
+  const options = (over: Partial<RegistryClientOptions> = {}): RegistryClientOptions => ({
+    baseUrl: simulator.url,
+    instansi: 'DINKES_KRA',
+    userId: 'simulator',
+    password: 'simulator',
+    ipUser: '10.0.0.5',
+    timeoutMs: 500,
+    ...over,
+  });
+
+  beforeAll(async () => {
+    simulator = await startRegistrySimulator();
+  });
+  afterAll(async () => simulator?.stop());
+  beforeEach(() => {
+    simulator.setFault(null);
+    client = new RegistryClient(options());
+  });
+  afterEach(() => client.shutdown());
+
+  it('returns exactly the nine agreed fields of a person found, whatever else the registry sent', async () => {
+    const nik = simulator.samples.found[0]!;
+    const result = await client.callNik(nik);
+    expect(result.outcome).toBe('FOUND');
+    const person = (result as unknown as { person: Record<string, unknown> }).person;
+    expect(Object.keys(person).sort()).toEqual([...NINE].sort());
+    expect(Object.keys(person.address as object).sort()).toEqual([...ADDRESS].sort());
+    expect(person.nik).toBe(nik);
+    expect(person.kkNumber).toMatch(/^\d{16}$/);
+    expect(person.birthDate).toMatch(/^\d{4}-\d{2}-\d{2}$/);
+    expect(['LAKI-LAKI', 'PEREMPUAN']).toContain(person.sex);
+    expect((person.address as { rt: string }).rt).toMatch(/^\d{3}$/);
+  });
+
+  it('keeps NIKs above 2^53 (provinces 91 and 92) to the last digit', async () => {
+    const papua = simulator.samples.outsideRegency.find((n) => /^9[12]/.test(n))!;
+    expect(Number(papua)).toBeGreaterThan(Number.MAX_SAFE_INTEGER);
+    const result = await client.callNik(papua);
+    expect((result as unknown as { person: { nik: string } }).person.nik).toBe(papua);
+  });
+
+  it('tells found, deceased and not found apart', async () => {
+    expect((await client.callNik(simulator.samples.deceased[0]!)).outcome).toBe('DECEASED');
+    expect((await client.callNik(simulator.samples.notFound[0]!)).outcome).toBe('NOT_FOUND');
+  });
+
+  it.each([
+    ['Login Gagal', 'LOGIN_FAILED'],
+    ['IP Address Tidak Sesuai', 'IP_NOT_MATCHED'],
+    ['IP Client  Tidak terdaftar', 'IP_NOT_REGISTERED'],
+    ['ip client tidak terdaftar', 'IP_NOT_REGISTERED'],
+    ['Kuota Akses Hari ini telah Habis', 'DAILY_QUOTA_EXHAUSTED'],
+    ['Sesuatu yang baru', 'UNRECOGNISED'],
+  ])('reads the registry refusal "%s" as %s', async (respon, reason) => {
+    simulator.setFault({ mode: 'RESPON', respon });
+    expect(await client.callNik(simulator.samples.found[0]!)).toMatchObject({ outcome: 'REFUSED', reason });
+  });
+
+  it('reads "data tidak ditemukan" in any case and spacing as not found', async () => {
+    simulator.setFault({ mode: 'RESPON', respon: '  data  TIDAK ditemukan ' });
+    expect((await client.callNik(simulator.samples.found[0]!)).outcome).toBe('NOT_FOUND');
+  });
+
+  it('is refused by the registry with wrong credentials, and never repeats them', async () => {
+    const wrong = new RegistryClient(options({ password: 'hunter2-secret' }));
+    const result = await wrong.callNik(simulator.samples.found[0]!);
+    wrong.shutdown();
+    expect(result).toMatchObject({ outcome: 'REFUSED', reason: 'LOGIN_FAILED' });
+    expect(JSON.stringify(result)).not.toContain('hunter2');
+  });
+
+  it('answers TIMEOUT when the registry does not answer in time, without retrying', async () => {
+    simulator.setFault({ mode: 'HANG' });
+    const before = simulator.calls();
+    const result = await client.callNik(simulator.samples.found[0]!);
+    expect(result.outcome).toBe('TIMEOUT');
+    expect(result.latencyMs).toBeLessThan(2000);
+    expect(simulator.calls() - before).toBe(1);
+  });
+
+  it('answers UNAVAILABLE for 5xx and unreadable answers, and retries only a broken connection', async () => {
+    simulator.setFault({ mode: 'HTTP_5XX', status: 502 });
+    expect((await client.callNik(simulator.samples.found[0]!)).outcome).toBe('UNAVAILABLE');
+    simulator.setFault({ mode: 'MALFORMED' });
+    expect((await client.callNik(simulator.samples.found[0]!)).outcome).toBe('UNAVAILABLE');
+    simulator.setFault({ mode: 'DOWN' });
+    const before = simulator.calls();
+    expect((await client.callNik(simulator.samples.found[0]!)).outcome).toBe('UNAVAILABLE');
+    expect(simulator.calls() - before).toBe(3); // the first try and two retries
+  });
+
+  it('opens the breaker after repeated failures (answering at once, without calling), and closes it once the registry is back', async () => {
+    const breaking = new RegistryClient(options({ breakerVolume: 3, breakerResetMs: 300, retries: 0 }));
+    try {
+      simulator.setFault({ mode: 'HTTP_5XX' });
+      for (let i = 0; i < 3; i++) await breaking.callNik(simulator.samples.found[0]!);
+      expect(breaking.breakerState).toBe('OPEN');
+      const before = simulator.calls();
+      const fast = await breaking.callNik(simulator.samples.found[0]!);
+      expect(fast).toMatchObject({ outcome: 'UNAVAILABLE', breakerOpen: true });
+      expect(simulator.calls()).toBe(before);
+
+      simulator.setFault(null); // the registry recovers
+      const deadline = Date.now() + 5000;
+      let result = await breaking.callNik(simulator.samples.found[0]!);
+      while (result.outcome !== 'FOUND' && Date.now() < deadline) {
+        await new Promise((resolve) => setTimeout(resolve, 50)); // polling the breaker's half-open window
+        result = await breaking.callNik(simulator.samples.found[0]!);
+      }
+      expect(result.outcome).toBe('FOUND');
+      expect(breaking.breakerState).toBe('CLOSED');
+    } finally {
+      breaking.shutdown();
+    }
+  });
+});
+
+describe('Reading a registry answer', () => {
+  it('lets only the nine agreed fields through from an answer carrying every field the real service sends', () => {
+    const answer = parseLossless(`{"content":[{"EKTP_STATUS":"SUDAH REKAM","NO_KK":3313090101900001,"NIK":3313095512900002,"NAMA_LGKP":"SITI AMINAH",
+      "KAB_NAME":"KARANGANYAR","AGAMA":"ISLAM","NO_RW":5,"KEC_NAME":"KARANGANYAR","JENIS_PKRJN":"GURU","NO_RT":2,"NO_KEL":2001,"ALAMAT":"DUSUN KRAJAN",
+      "NO_KEC":9,"TMPT_LHR":"KARANGANYAR","PDDK_AKH":"SLTA/SEDERAJAT","STATUS_KAWIN":"KAWIN","NO_PROP":33,"NAMA_LGKP_IBU":"SARMI","PROP_NAME":"JAWA TENGAH",
+      "NO_KAB":13,"KEL_NAME":"BEJEN","JENIS_KLMIN":"PEREMPUAN","TGL_LHR":"1990-12-15","GOL_DARAH":"O","DUSUN":"KRAJAN","STAT_HBKEL":"ISTRI",
+      "EKTP_CREATED":"2013-01-01","NAMA_LGKP_AYAH":"PAIMIN","KODE_POS":57714}],"lastPage":true,"numberOfElements":1,"totalElements":1,"firstPage":true,"number":0,"size":1}`);
+    const result = readCallNikAnswer(answer);
+    expect(result).toEqual({
+      outcome: 'FOUND',
+      person: {
+        kkNumber: '3313090101900001',
+        nik: '3313095512900002',
+        fullName: 'SITI AMINAH',
+        sex: 'PEREMPUAN',
+        birthPlace: 'KARANGANYAR',
+        birthDate: '1990-12-15',
+        occupation: 'GURU',
+        maritalStatus: 'KAWIN',
+        address: { street: 'DUSUN KRAJAN', rt: '002', rw: '005', village: 'BEJEN', district: 'KARANGANYAR', regency: 'KARANGANYAR', province: 'JAWA TENGAH' },
+      },
+    });
+    const out = JSON.stringify(result);
+    for (const dropped of ['ISLAM', 'SARMI', 'PAIMIN', 'SLTA', 'SUDAH REKAM', 'ISTRI', '57714', '"O"']) expect(out).not.toContain(dropped);
+  });
+});
