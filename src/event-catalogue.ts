@@ -4,9 +4,10 @@ import { denialEvents } from './modules/access/denials/access-denied';
 import { facilityEvents } from './modules/access/facilities/facility';
 import { operatorEvents } from './modules/access/operators/operator';
 import { seedEvents } from './modules/access/seed/seed';
+import { accessEvents } from './modules/access/lookups/access.events';
 
 /**
  * Every event type the application writes, gathered from the modules. The privacy guard refuses any
  * other type, and the privacy property test runs over each of these.
  */
-export const eventCatalogue: readonly EventDefinition[] = [...agreementEvents, ...facilityEvents, ...operatorEvents, ...denialEvents, ...seedEvents];
+export const eventCatalogue: readonly EventDefinition[] = [...agreementEvents, ...facilityEvents, ...operatorEvents, ...denialEvents, ...seedEvents, ...accessEvents];

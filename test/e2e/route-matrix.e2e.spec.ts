@@ -34,6 +34,8 @@ const EXPECTED: Record<string, Who[]> = {
   'POST /v1/operators/:id/revocation': ADMIN,
   'POST /v1/operators/:id/password': SIGNED_IN,
   'DELETE /v1/operators/:id/profile': ADMIN,
+  'POST /v1/access/nik-lookups': ['PUSKESMAS_OPERATOR'],
+  'POST /v1/access/card-reads': ['PUSKESMAS_OPERATOR'],
 };
 
 interface RouteLayer {

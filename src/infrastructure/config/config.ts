@@ -23,6 +23,20 @@ export interface AppConfig {
   readonly tokenTtlSeconds: number;
   /** Password of the first DINKES_ADMIN on an empty store; a random one is printed once when absent. */
   readonly initialAdminPassword?: string;
+  /** The population registry; absent: the built-in simulator runs in-process (development, tests). */
+  readonly registry: {
+    readonly url?: string;
+    readonly instansi: string;
+    readonly userId: string;
+    readonly password: string;
+    readonly ipUser: string;
+    readonly timeoutMs: number;
+    readonly breakerResetMs: number;
+  };
+  /** Lookups and card reads per operator per hour (against bulk harvesting). */
+  readonly lookupsPerHour: number;
+  /** A card read whose fingerprint check was not performed: refused (default) or allowed. */
+  readonly fingerprintNotPerformed: 'refuse' | 'allow';
 }
 
 /** A setting is wrong: start-up stops with one line naming it. */
@@ -70,7 +84,24 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   if (initialAdminPassword !== undefined && (initialAdminPassword.length < 12 || initialAdminPassword.length > 128)) {
     throw new ConfigError('INITIAL_ADMIN_PASSWORD', 'must be 12 to 128 characters');
   }
+  const registryUrl = optionalUrl(env, 'REGISTRY_URL', ['http:', 'https:'], 'an http:// URL of the registry service');
+  if (registryUrl && !(env.REGISTRY_USER_ID && env.REGISTRY_PASSWORD)) {
+    throw new ConfigError('REGISTRY_USER_ID', 'REGISTRY_USER_ID and REGISTRY_PASSWORD are required with REGISTRY_URL');
+  }
+  const fingerprintNotPerformed = (env.FINGERPRINT_NOT_PERFORMED ?? 'refuse') as 'refuse' | 'allow';
+  if (!['refuse', 'allow'].includes(fingerprintNotPerformed)) throw new ConfigError('FINGERPRINT_NOT_PERFORMED', 'must be refuse or allow');
   return {
+    registry: {
+      url: registryUrl,
+      instansi: env.REGISTRY_INSTANSI ?? 'DINKES_KARANGANYAR',
+      userId: env.REGISTRY_USER_ID ?? 'simulator',
+      password: env.REGISTRY_PASSWORD ?? 'simulator',
+      ipUser: env.REGISTRY_IP_USER ?? '127.0.0.1',
+      timeoutMs: integer(env, 'REGISTRY_TIMEOUT_MS', 5000, 100, 60_000),
+      breakerResetMs: integer(env, 'REGISTRY_BREAKER_RESET_MS', 15_000, 100, 600_000),
+    },
+    lookupsPerHour: integer(env, 'LOOKUPS_PER_HOUR', 300, 1, 100_000),
+    fingerprintNotPerformed,
     allowedNetworks,
     trustProxy,
     tokenTtlSeconds: integer(env, 'TOKEN_TTL_SECONDS', 900, 60, 86_400),

@@ -15,6 +15,8 @@ import { FacilitiesController } from './facilities/facilities.controller';
 import { OperatorAccounts } from './operators/accounts';
 import { OperatorsController } from './operators/operators.controller';
 import { seedRegisters } from './seed/seed';
+import { LookupsController } from './lookups/lookups.controller';
+import { RegistryConnection } from '../../infrastructure/registry/registry-connection';
 import { agreementInForce } from './agreements/agreement-in-force';
 
 /** Seeds the registers and the first administrator on the first start of an empty store. */
@@ -43,8 +45,13 @@ export class RegisterSeeder implements OnApplicationBootstrap {
 }
 
 @Module({
-  controllers: [AuthController, AgreementsController, FacilitiesController, OperatorsController],
+  controllers: [AuthController, AgreementsController, FacilitiesController, OperatorsController, LookupsController],
   providers: [
+    {
+      provide: RegistryConnection,
+      inject: [INFRASTRUCTURE, LOGGER],
+      useFactory: (infra: Infrastructure, logger: Logger) => RegistryConnection.open(infra.config.registry, logger),
+    },
     { provide: OperatorAccounts, inject: [DataSource], useFactory: (db: DataSource) => new OperatorAccounts(db) },
     { provide: DenialRecorder, inject: [EVENT_STORE], useFactory: (store: EventStore) => new DenialRecorder(store) },
     { provide: NETWORK_ALLOW_LIST, inject: [INFRASTRUCTURE], useFactory: (infra: Infrastructure) => new NetworkAllowList(infra.config.allowedNetworks) },
@@ -52,6 +59,6 @@ export class RegisterSeeder implements OnApplicationBootstrap {
     { provide: APP_GUARD, useClass: AccessGuard },
     RegisterSeeder,
   ],
-  exports: [OperatorAccounts, DenialRecorder, NetworkMiddleware],
+  exports: [OperatorAccounts, DenialRecorder, NetworkMiddleware, RegistryConnection],
 })
 export class AccessModule {}

@@ -1,6 +1,7 @@
 import { ProjectionCheckpoints1764201600000 } from './1764201600000-projection-checkpoints';
 import { EventVolumeDaily1764201600001 } from './1764201600001-event-volume-daily';
 import { AccessRegisters1764288000000 } from './1764288000000-access-registers';
+import { RateLimits1764374400000 } from './1764374400000-rate-limits';
 
 /** Every read-model migration, oldest first. Run at start-up (and by the CLI) before projections start. */
-export const migrations = [ProjectionCheckpoints1764201600000, EventVolumeDaily1764201600001, AccessRegisters1764288000000];
+export const migrations = [ProjectionCheckpoints1764201600000, EventVolumeDaily1764201600001, AccessRegisters1764288000000, RateLimits1764374400000];

@@ -64,6 +64,7 @@ export async function startRegistrySimulator(options: SimulatorOptions = {}): Pr
     const url = new URL(request.url ?? '/', 'http://simulator');
     const body = await readBody(request);
     if (request.method === 'GET' && url.pathname === '/simulator/samples') return json(response, 200, samples);
+    if (request.method === 'GET' && url.pathname === '/simulator/calls') return json(response, 200, { calls });
     if (url.pathname === '/simulator/faults') {
       if (request.method === 'DELETE') fault = null;
       else if (request.method === 'POST') fault = JSON.parse(body || 'null') as Fault | null;

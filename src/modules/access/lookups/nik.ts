@@ -1,0 +1,42 @@
+import { isCalendarDate, wibDay } from '../../../infrastructure/time/wib';
+
+/** Province codes (BPS), including the Papua provinces formed in 2022. */
+const PROVINCES = new Set([
+  '11', '12', '13', '14', '15', '16', '17', '18', '19', '21', '31', '32', '33', '34', '35', '36', '51', '52', '53',
+  '61', '62', '63', '64', '65', '71', '72', '73', '74', '75', '76', '81', '82', '91', '92', '93', '94', '95', '96',
+]);
+
+export type NikProblem = 'NIK_NOT_16_DIGITS' | 'NIK_UNKNOWN_PROVINCE' | 'NIK_INVALID_DATE' | 'NIK_DATE_IN_FUTURE';
+
+const MESSAGES: Record<NikProblem, string> = {
+  NIK_NOT_16_DIGITS: 'A NIK is exactly 16 digits.',
+  NIK_UNKNOWN_PROVINCE: 'The first two digits of the NIK are not a province code.',
+  NIK_INVALID_DATE: 'Digits 7-12 of the NIK are not a date that exists (day + 40 for women).',
+  NIK_DATE_IN_FUTURE: 'The birth date in the NIK is in the future.',
+};
+
+/**
+ * Checks a NIK's structure before anyone calls the registry: 16 digits, a real province, a birth date
+ * (DDMMYY, day + 40 for women) that exists and is not in the future. No checksum exists. The message
+ * never repeats the NIK.
+ */
+export function checkNik(nik: string, now: Date = new Date()): { problem: NikProblem; message: string } | null {
+  const fail = (problem: NikProblem) => ({ problem, message: MESSAGES[problem] });
+  if (!/^\d{16}$/.test(nik)) return fail('NIK_NOT_16_DIGITS');
+  if (!PROVINCES.has(nik.slice(0, 2))) return fail('NIK_UNKNOWN_PROVINCE');
+  let day = Number(nik.slice(6, 8));
+  if (day > 40) day -= 40;
+  const month = nik.slice(8, 10);
+  const yy = Number(nik.slice(10, 12));
+  const today = wibDay(now);
+  const century = 2000 + yy <= Number(today.slice(0, 4)) ? 2000 : 1900; // a two-digit year: the latest past one
+  const date = `${century + yy}-${month}-${String(day).padStart(2, '0')}`;
+  if (!isCalendarDate(date)) return fail('NIK_INVALID_DATE');
+  if (date > today) return fail('NIK_DATE_IN_FUTURE');
+  return null;
+}
+
+/** Pasal 3(2)(e): holders from anywhere are served; reports only count where the NIK was registered. */
+export function holderOrigin(nik: string): 'IN_REGENCY' | 'OUT_OF_REGENCY' {
+  return nik.startsWith('3313') ? 'IN_REGENCY' : 'OUT_OF_REGENCY';
+}

@@ -1,0 +1,208 @@
+import type { ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { distPath, startUntil, type Finished } from '../support/processes';
+
+/**
+ * NIK lookups and card reads as a Puskesmas app meets them: the real service (`node dist/src/main.js`,
+ * as `npm start` runs it) on a fresh embedded store, the built-in registry simulator over a real socket,
+ * logging at debug so every line can be searched for personal data afterwards.
+ */
+describe('Looking a person up by NIK, and reading a KTP-el card', () => {
+  jest.setTimeout(60_000);
+  const dir = mkdtempSync(join(tmpdir(), 'nik-lookup-'));
+  let child: ChildProcess;
+  let exited: Promise<Finished>;
+  let output = '';
+  let api = '';
+  let simulator = '';
+  let admin = '';
+  let operator = '';
+  let operatorFacility = '';
+  let samples: { found: string[]; deceased: string[]; outsideRegency: string[]; notFound: string[] };
+  const names: string[] = [];
+
+  const call = async (method: string, path: string, token?: string, body?: unknown) => {
+    const res = await fetch(`${api}${path}`, {
+      method,
+      headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    return { status: res.status, headers: res.headers, body: (await res.json().catch(() => null)) as Record<string, any> };
+  };
+  const fault = (f: unknown) => fetch(`${simulator}/simulator/faults`, { method: f ? 'POST' : 'DELETE', body: f ? JSON.stringify(f) : undefined });
+  const registryCalls = async () => ((await (await fetch(`${simulator}/simulator/calls`)).json()) as { calls: number }).calls;
+  const lookup = (nik: string, token = operator) => call('POST', '/v1/access/nik-lookups', token, { nik });
+
+  beforeAll(async () => {
+    const started = await startUntil(
+      distPath('src', 'main.js'),
+      [],
+      {
+        DATA_DIR: dir,
+        PORT: '0',
+        DATABASE_URL: '',
+        REGISTRY_URL: '',
+        LOG_LEVEL: 'debug',
+        INITIAL_ADMIN_PASSWORD: 'lookup-admin-password',
+        REGISTRY_TIMEOUT_MS: '400',
+        REGISTRY_BREAKER_RESET_MS: '500',
+        LOOKUPS_PER_HOUR: '60',
+      },
+      /listening on port \d+/,
+    );
+    child = started.child;
+    exited = started.exited;
+    child.stdout!.on('data', (d) => (output += d));
+    output += started.output;
+    api = `http://127.0.0.1:${/"port":(\d+)/.exec(output)![1]}`;
+    simulator = /"samples":"(http:\/\/127\.0\.0\.1:\d+)\/simulator\/samples"/.exec(output)![1]!;
+    samples = (await (await fetch(`${simulator}/simulator/samples`)).json()) as typeof samples;
+    admin = (await call('POST', '/v1/auth/login', undefined, { userId: 'admin', password: 'lookup-admin-password' })).body.accessToken;
+    const facilities = (await until(async () => {
+      const list = (await call('GET', '/v1/facilities', admin)).body as { facilityId: string; kind: string }[];
+      return list.length >= 22 ? list : undefined;
+    }))!;
+    operatorFacility = facilities.find((f) => f.kind === 'PUSKESMAS')!.facilityId;
+    await call('POST', '/v1/operators', admin, { userId: 'loket.satu', password: 'operator-password-1', role: 'PUSKESMAS_OPERATOR', facilityId: operatorFacility });
+    operator = (await call('POST', '/v1/auth/login', undefined, { userId: 'loket.satu', password: 'operator-password-1' })).body.accessToken;
+  });
+
+  afterAll(async () => {
+    child?.kill('SIGTERM');
+    await exited;
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('refuses every lookup with 403 AGREEMENT_NOT_ACTIVE while only the expired 2022 agreement exists, without calling the registry', async () => {
+    const before = await registryCalls();
+    const res = await lookup(samples.found[0]!);
+    expect(res.status).toBe(403);
+    expect(res.body.code).toBe('AGREEMENT_NOT_ACTIVE');
+    expect(await registryCalls()).toBe(before);
+  });
+
+  it('answers the nine agreed fields once the extension is registered, with Cache-Control: no-store', async () => {
+    const [agreement] = (await call('GET', '/v1/agreements', admin)).body as unknown as { agreementId: string }[];
+    const extended = await call('POST', `/v1/agreements/${agreement!.agreementId}/extensions`, admin, { addendumNumber: '473.3/ADD/IX/2024', validUntil: '2099-12-31' });
+    expect(extended.body.status).toBe('ACTIVE');
+    const res = await lookup(samples.found[0]!);
+    expect(res.status).toBe(200);
+    expect(res.headers.get('cache-control')).toBe('no-store');
+    expect(res.body.outcome).toBe('FOUND');
+    expect(res.body.accessId).toMatch(/^[0-9a-f-]{36}$/);
+    expect(Object.keys(res.body.person).sort()).toEqual(['address', 'birthDate', 'birthPlace', 'fullName', 'kkNumber', 'maritalStatus', 'nik', 'occupation', 'sex']);
+    expect(res.body.person.nik).toBe(samples.found[0]);
+    names.push(res.body.person.fullName);
+  });
+
+  it('serves holders registered outside the regency, with NIKs above 2^53 intact', async () => {
+    for (const nik of samples.outsideRegency) {
+      const res = await lookup(nik);
+      expect(res.status).toBe(200);
+      expect(res.body.person.nik).toBe(nik);
+      names.push(res.body.person.fullName);
+    }
+  });
+
+  it('tells a deceased holder and an unknown NIK apart', async () => {
+    const deceased = await lookup(samples.deceased[0]!);
+    expect(deceased.status).toBe(200);
+    expect(deceased.body.outcome).toBe('DECEASED');
+    const missing = await lookup(samples.notFound[0]!);
+    expect(missing.status).toBe(404);
+    expect(missing.body.code).toBe('NIK_NOT_FOUND');
+    expect(JSON.stringify(missing.body)).not.toContain(samples.notFound[0]);
+  });
+
+  it.each([
+    ['33130901019', 'NIK_NOT_16_DIGITS'],
+    ['0013090101900001', 'NIK_UNKNOWN_PROVINCE'],
+    ['3313093202900001', 'NIK_INVALID_DATE'],
+    ['3313097302900001', 'NIK_INVALID_DATE'],
+  ])('refuses the malformed NIK %s with %s, without calling the registry', async (nik, code) => {
+    const before = await registryCalls();
+    const res = await lookup(nik);
+    expect({ status: res.status, code: res.body.code }).toEqual({ status: 400, code });
+    expect(JSON.stringify(res.body)).not.toContain(nik);
+    expect(await registryCalls()).toBe(before);
+  });
+
+  it('answers 502 with the reason when the registry refuses, 504 when it is too slow and 503 when it fails', async () => {
+    try {
+      await fault({ mode: 'RESPON', respon: 'Kuota Akses Hari ini telah Habis' });
+      expect((await lookup(samples.found[1]!)).body).toMatchObject({ statusCode: 502, code: 'REGISTRY_REFUSED' });
+      await fault({ mode: 'HANG' });
+      expect((await lookup(samples.found[1]!)).body).toMatchObject({ statusCode: 504, code: 'REGISTRY_TIMEOUT' });
+      await fault({ mode: 'HTTP_5XX' });
+      expect((await lookup(samples.found[1]!)).body).toMatchObject({ statusCode: 503, code: 'REGISTRY_UNAVAILABLE' });
+    } finally {
+      await fault(null);
+    }
+  });
+
+  it('stops calling a failing registry for a while (503 at once), and serves again once it is back', async () => {
+    await fault({ mode: 'HTTP_5XX' });
+    try {
+      // Failures outweigh the earlier successes in the breaker's window: within a few dozen it opens.
+      let opened = false;
+      for (let i = 0; i < 40 && !opened; i++) {
+        const before = await registryCalls();
+        const res = await lookup(samples.found[2]!);
+        expect(res.body.code).toBe('REGISTRY_UNAVAILABLE');
+        opened = (await registryCalls()) === before; // answered without calling the registry
+      }
+      expect(opened).toBe(true);
+    } finally {
+      await fault(null);
+    }
+    const served = await until(async () => {
+      const res = await lookup(samples.found[2]!);
+      return res.status === 200 ? res : undefined;
+    });
+    expect(served!.body.outcome).toBe('FOUND');
+  });
+
+  it('reads a card only from a registered, in-service reader of the operator\'s own Puskesmas, and only after a matched fingerprint', async () => {
+    const reader = (await call('POST', `/v1/facilities/${operatorFacility}/card-readers`, admin, { samSerial: 'SAM-LOOKUP-1' })).body.readerId as string;
+    const card = (fingerprint: string, readerId = reader) => call('POST', '/v1/access/card-reads', operator, { readerId, nik: samples.found[3], fingerprint });
+    const matched = await card('MATCHED');
+    expect(matched.status).toBe(200);
+    expect(matched.body.outcome).toBe('FOUND');
+    const before = await registryCalls();
+    expect((await card('NOT_MATCHED')).body.code).toBe('FINGERPRINT_NOT_MATCHED');
+    expect((await card('NOT_PERFORMED')).body.code).toBe('FINGERPRINT_NOT_PERFORMED');
+    expect(await registryCalls()).toBe(before);
+    const facilities = (await call('GET', '/v1/facilities', admin)).body as unknown as { facilityId: string; kind: string }[];
+    const elsewhere = facilities.filter((f) => f.kind === 'PUSKESMAS' && f.facilityId !== operatorFacility)[0]!.facilityId;
+    const foreign = (await call('POST', `/v1/facilities/${elsewhere}/card-readers`, admin, { samSerial: 'SAM-LOOKUP-2' })).body.readerId as string;
+    expect((await card('MATCHED', foreign)).body.code).toBe('CARD_READER_NOT_REGISTERED');
+    await call('POST', `/v1/card-readers/${reader}/retirement`, admin);
+    expect((await card('MATCHED')).body.code).toBe('CARD_READER_RETIRED');
+  });
+
+  it('limits each operator\'s lookups per hour with 429 RATE_LIMITED', async () => {
+    await call('POST', '/v1/operators', admin, { userId: 'loket.dua', password: 'operator-password-2', role: 'PUSKESMAS_OPERATOR', facilityId: operatorFacility });
+    const busy = (await call('POST', '/v1/auth/login', undefined, { userId: 'loket.dua', password: 'operator-password-2' })).body.accessToken;
+    const codes: (string | undefined)[] = [];
+    for (let i = 0; i < 61; i++) codes.push((await lookup(samples.found[4]!, busy)).body.code);
+    expect(codes.slice(0, 60).every((c) => c === undefined)).toBe(true);
+    expect(codes[60]).toBe('RATE_LIMITED');
+  });
+
+  it('never writes a NIK or a name into its log, even at debug level', async () => {
+    expect(output.length).toBeGreaterThan(1000);
+    const niks = [...samples.found, ...samples.deceased, ...samples.outsideRegency, ...samples.notFound];
+    for (const secret of [...niks, ...names]) expect(output).not.toContain(secret);
+  });
+});
+
+async function until<T>(probe: () => Promise<T | undefined>): Promise<T | undefined> {
+  const deadline = Date.now() + 10_000;
+  for (;;) {
+    const value = await probe();
+    if (value !== undefined || Date.now() > deadline) return value;
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
