@@ -23,10 +23,13 @@ export function runScript(script: string, args: string[], env: NodeJS.ProcessEnv
   });
 }
 
+/** Node flags for started children, e.g. CHILD_NODE_ARGS=--cpu-prof to profile the service under a benchmark. */
+const childNodeArgs = (process.env.CHILD_NODE_ARGS ?? '').split(' ').filter(Boolean);
+
 /** Starts a compiled script and resolves when a line of its stdout matches; the child keeps running. */
 export function startUntil(script: string, args: string[], env: NodeJS.ProcessEnv, line: RegExp): Promise<{ child: ChildProcess; exited: Promise<Finished>; output: string }> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [script, ...args], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [...childNodeArgs, script, ...args], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
     let matched = false;
