@@ -55,6 +55,7 @@ describe('Looking a person up by NIK, and reading a KTP-el card', () => {
     child = started.child;
     exited = started.exited;
     child.stdout!.on('data', (d) => (output += d));
+    child.stderr!.on('data', (d) => (output += d));
     output += started.output;
     api = `http://127.0.0.1:${/"port":(\d+)/.exec(output)![1]}`;
     simulator = /"samples":"(http:\/\/127\.0\.0\.1:\d+)\/simulator\/samples"/.exec(output)![1]!;
@@ -94,7 +95,7 @@ describe('Looking a person up by NIK, and reading a KTP-el card', () => {
     expect(res.body.accessId).toMatch(/^[0-9a-f-]{36}$/);
     expect(Object.keys(res.body.person).sort()).toEqual(['address', 'birthDate', 'birthPlace', 'fullName', 'kkNumber', 'maritalStatus', 'nik', 'occupation', 'sex']);
     expect(res.body.person.nik).toBe(samples.found[0]);
-    names.push(res.body.person.fullName);
+    names.push(res.body.person.fullName, res.body.person.kkNumber);
   });
 
   it('serves holders registered outside the regency, with NIKs above 2^53 intact', async () => {
@@ -102,7 +103,7 @@ describe('Looking a person up by NIK, and reading a KTP-el card', () => {
       const res = await lookup(nik);
       expect(res.status).toBe(200);
       expect(res.body.person.nik).toBe(nik);
-      names.push(res.body.person.fullName);
+      names.push(res.body.person.fullName, res.body.person.kkNumber);
     }
   });
 
@@ -191,7 +192,7 @@ describe('Looking a person up by NIK, and reading a KTP-el card', () => {
     expect(codes[60]).toBe('RATE_LIMITED');
   });
 
-  it('never writes a NIK or a name into its log, even at debug level', async () => {
+  it('never writes a NIK, a KK number or a name into its log or error output, even at debug level', async () => {
     expect(output.length).toBeGreaterThan(1000);
     const niks = [...samples.found, ...samples.deceased, ...samples.outsideRegency, ...samples.notFound];
     for (const secret of [...niks, ...names]) expect(output).not.toContain(secret);

@@ -67,6 +67,11 @@ describe('The population registry client', () => {
     expect(await client.callNik(simulator.samples.found[0]!)).toMatchObject({ outcome: 'REFUSED', reason });
   });
 
+  it('reads "User ID tidak ditemukan" as a refusal of the gateway, not as "no such person"', async () => {
+    simulator.setFault({ mode: 'RESPON', respon: 'User ID Tidak Ditemukan' });
+    expect(await client.callNik(simulator.samples.found[0]!)).toMatchObject({ outcome: 'REFUSED', reason: 'LOGIN_FAILED' });
+  });
+
   it('reads "data tidak ditemukan" in any case and spacing as not found', async () => {
     simulator.setFault({ mode: 'RESPON', respon: '  data  TIDAK ditemukan ' });
     expect((await client.callNik(simulator.samples.found[0]!)).outcome).toBe('NOT_FOUND');
@@ -91,13 +96,28 @@ describe('The population registry client', () => {
 
   it('answers UNAVAILABLE for 5xx and unreadable answers, and retries only a broken connection', async () => {
     simulator.setFault({ mode: 'HTTP_5XX', status: 502 });
+    let before = simulator.calls();
     expect((await client.callNik(simulator.samples.found[0]!)).outcome).toBe('UNAVAILABLE');
+    expect(simulator.calls() - before).toBe(1);
     simulator.setFault({ mode: 'MALFORMED' });
+    before = simulator.calls();
     expect((await client.callNik(simulator.samples.found[0]!)).outcome).toBe('UNAVAILABLE');
+    expect(simulator.calls() - before).toBe(1);
     simulator.setFault({ mode: 'DOWN' });
-    const before = simulator.calls();
+    before = simulator.calls();
     expect((await client.callNik(simulator.samples.found[0]!)).outcome).toBe('UNAVAILABLE');
     expect(simulator.calls() - before).toBe(3); // the first try and two retries
+  });
+
+  it('reads a 4xx as the registry refusing the gateway, not as an outage', async () => {
+    simulator.setFault({ mode: 'HTTP_5XX', status: 403 });
+    expect(await client.callNik(simulator.samples.found[0]!)).toMatchObject({ outcome: 'REFUSED', reason: 'UNRECOGNISED' });
+  });
+
+  it('never follows a redirect, which would carry the credentials and the NIK elsewhere', async () => {
+    simulator.setFault({ mode: 'REDIRECT' });
+    expect((await client.callNik(simulator.samples.found[0]!)).outcome).toBe('UNAVAILABLE');
+    expect(simulator.captured()).toBe(0);
   });
 
   it('opens the breaker after repeated failures (answering at once, without calling), and closes it once the registry is back', async () => {

@@ -9,8 +9,10 @@ export class ApiError extends HttpException {
     status: number,
     readonly code: string,
     message: string,
+    /** The access this refusal belongs to, when one was recorded (a lookup that reached the registry). */
+    accessId?: string,
   ) {
-    super({ statusCode: status, code, message }, status);
+    super({ statusCode: status, code, message, ...(accessId ? { accessId } : {}) }, status);
   }
 }
 
@@ -18,4 +20,5 @@ export interface ErrorBody {
   statusCode: number;
   code: string;
   message: string;
+  accessId?: string;
 }

@@ -55,8 +55,8 @@ export class ErrorFilter implements ExceptionFilter {
       const status = error.getStatus();
       const payload = error.getResponse();
       if (typeof payload === 'object' && payload && typeof (payload as ErrorBody).code === 'string') {
-        const { code, message } = payload as ErrorBody;
-        return { statusCode: status, code, message };
+        const { code, message, accessId } = payload as ErrorBody;
+        return { statusCode: status, code, message, ...(accessId ? { accessId } : {}) };
       }
       // Framework messages can echo the path or a JSON parser's view of the body: answer in our own words.
       const cause = (error as { cause?: { type?: string } }).cause;

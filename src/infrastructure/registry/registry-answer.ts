@@ -52,6 +52,7 @@ const REFUSALS: [RegExp, RegistryRefusal][] = [
   [/waktu akses/, 'ACCESS_TIME'],
   [/instansi tidak aktif/, 'INSTANCE_INACTIVE'],
   [/user ?id tidak aktif/, 'USER_INACTIVE'],
+  [/^user ?id tidak ditemukan/, 'LOGIN_FAILED'],
 ];
 
 /** Reads the Spring-page envelope `{content: [{...}], ...}` of a CALL_NIK answer. */
@@ -62,12 +63,12 @@ export function readCallNikAnswer(body: unknown): RegistryAnswer {
   const fields = upperKeys(first);
   const respon = typeof fields.RESPON === 'string' ? norm(fields.RESPON) : undefined;
   const hasPerson = fields.NIK !== undefined && fields.NAMA_LGKP !== undefined;
-  if (respon && /meninggal/.test(respon)) return { outcome: 'DECEASED', person: hasPerson ? toPerson(fields) : null };
-  if (respon && /tidak ditemukan/.test(respon)) return { outcome: 'NOT_FOUND' };
-  if (respon && !hasPerson) {
-    const reason = REFUSALS.find(([pattern]) => pattern.test(respon))?.[1] ?? 'UNRECOGNISED';
-    return { outcome: 'REFUSED', reason };
-  }
+  // Refusals first, and anchored patterns: "User ID tidak ditemukan" is a refusal, not "no such person".
+  const refusal = respon ? REFUSALS.find(([pattern]) => pattern.test(respon))?.[1] : undefined;
+  if (refusal) return { outcome: 'REFUSED', reason: refusal };
+  if (respon && /^data\b[a-z ,:.]*meninggal/.test(respon)) return { outcome: 'DECEASED', person: hasPerson ? toPerson(fields) : null };
+  if (respon && /^(data|nik)\b[a-z ]*tidak ditemukan/.test(respon)) return { outcome: 'NOT_FOUND' };
+  if (respon && !hasPerson) return { outcome: 'REFUSED', reason: 'UNRECOGNISED' };
   if (!hasPerson) throw new MalformedAnswerError('no person and no RESPON');
   return { outcome: 'FOUND', person: toPerson(fields) };
 }

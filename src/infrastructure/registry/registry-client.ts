@@ -86,7 +86,9 @@ export class RegistryClient {
           continue;
         }
         if (error instanceof RegistryFailure) throw error;
-        if ((error as Error).name === 'TimeoutError' || (error as Error).name === 'AbortError') throw new RegistryFailure('TIMEOUT');
+        if ((error as Error).name === 'TimeoutError' || (error as Error).name === 'AbortError' || code === 'UND_ERR_CONNECT_TIMEOUT') {
+          throw new RegistryFailure('TIMEOUT');
+        }
         throw new RegistryFailure('UNAVAILABLE'); // transport, unreadable: never the request, never the credentials
       }
     }
@@ -98,10 +100,13 @@ export class RegistryClient {
       headers: { 'content-type': 'application/json', accept: 'application/json' },
       body: JSON.stringify({ NIK: nik, user_id: this.options.userId, password: this.options.password, IP_USER: this.options.ipUser }),
       signal: AbortSignal.timeout(this.options.timeoutMs ?? 5000),
+      // Never follow a redirect: it would carry the credentials and the NIK to wherever it points.
+      redirect: 'error',
     });
     const text = await response.text();
     if (response.status >= 500) throw new RegistryFailure('UNAVAILABLE');
-    if (response.status !== 200) throw new RegistryFailure('UNAVAILABLE');
+    // A 4xx is the registry refusing us (wrong INSTANSI, address blocked): an answer, not an outage.
+    if (response.status !== 200) return { outcome: 'REFUSED', reason: 'UNRECOGNISED' };
     try {
       return readCallNikAnswer(parseLossless(text));
     } catch {

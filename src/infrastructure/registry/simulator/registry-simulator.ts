@@ -6,7 +6,8 @@ import { generatePopulation, type SimulatedPerson } from './population';
 /** What the simulator can be told to do instead of answering normally. */
 export type Fault =
   | { mode: 'RESPON'; respon: string } // answer 200 with this RESPON (every error string the real service uses)
-  | { mode: 'HTTP_5XX'; status?: number }
+  | { mode: 'HTTP_5XX'; status?: number } // any status, in fact: 4xx too
+  | { mode: 'REDIRECT' } // 307 to /simulator/captured, which counts what reaches it
   | { mode: 'SLOW'; delayMs: number }
   | { mode: 'HANG' } // never answer: the client's timeout must fire
   | { mode: 'DOWN' } // reset the connection
@@ -27,6 +28,8 @@ export interface RegistrySimulator {
   setFault(fault: Fault | null): void;
   /** CALL_NIK requests received so far. */
   calls(): number;
+  /** Requests that followed a REDIRECT fault (must stay 0: the client never follows redirects). */
+  captured(): number;
   stop(): Promise<void>;
 }
 
@@ -48,6 +51,7 @@ export async function startRegistrySimulator(options: SimulatorOptions = {}): Pr
   const credentials = { userId: options.userId ?? 'simulator', password: options.password ?? 'simulator' };
   let fault: Fault | null = null;
   let calls = 0;
+  let captured = 0;
   const sockets = new Set<Socket>();
 
   const server = createServer((request, response) => {
@@ -64,7 +68,11 @@ export async function startRegistrySimulator(options: SimulatorOptions = {}): Pr
     const url = new URL(request.url ?? '/', 'http://simulator');
     const body = await readBody(request);
     if (request.method === 'GET' && url.pathname === '/simulator/samples') return json(response, 200, samples);
-    if (request.method === 'GET' && url.pathname === '/simulator/calls') return json(response, 200, { calls });
+    if (request.method === 'GET' && url.pathname === '/simulator/calls') return json(response, 200, { calls, captured });
+    if (url.pathname === '/simulator/captured') {
+      captured++;
+      return json(response, 200, { content: [{ RESPON: 'Data Tidak Ditemukan' }] });
+    }
     if (url.pathname === '/simulator/faults') {
       if (request.method === 'DELETE') fault = null;
       else if (request.method === 'POST') fault = JSON.parse(body || 'null') as Fault | null;
@@ -83,6 +91,7 @@ export async function startRegistrySimulator(options: SimulatorOptions = {}): Pr
     if (current?.mode === 'HANG') return; // the socket stays open, no answer
     if (current?.mode === 'SLOW') await new Promise((resolve) => setTimeout(resolve, current.delayMs));
     if (current?.mode === 'HTTP_5XX') return json(response, current.status ?? 503, { message: 'Service Unavailable' });
+    if (current?.mode === 'REDIRECT') return void response.writeHead(307, { location: '/simulator/captured' }).end();
     if (current?.mode === 'MALFORMED') return void response.writeHead(200, { 'content-type': 'application/json' }).end('{"content": "not-a-list"');
     if (current?.mode === 'RESPON') return page(response, [{ RESPON: current.respon }]);
     let input: Record<string, unknown>;
@@ -106,6 +115,7 @@ export async function startRegistrySimulator(options: SimulatorOptions = {}): Pr
       fault = next;
     },
     calls: () => calls,
+    captured: () => captured,
     async stop() {
       for (const socket of sockets) socket.destroy();
       await new Promise<void>((resolve) => server.close(() => resolve()));

@@ -72,7 +72,7 @@ export class LookupsController {
   @ApiOperation({ summary: 'Look up a person by NIK in the population registry: the nine agreed fields' })
   @ApiResponse({ status: 200, description: 'FOUND or DECEASED: {accessId, outcome, person}' })
   @ApiResponse({ status: 404, description: 'NIK_NOT_FOUND (with accessId)' })
-  @ApiResponse({ status: 400, description: 'NIK_NOT_16_DIGITS, NIK_UNKNOWN_PROVINCE, NIK_INVALID_DATE, NIK_DATE_IN_FUTURE' })
+  @ApiResponse({ status: 400, description: 'NIK_NOT_16_DIGITS, NIK_UNKNOWN_PROVINCE, NIK_INVALID_DATE' })
   @ApiResponse({ status: 403, description: 'AGREEMENT_NOT_ACTIVE, FACILITY_NOT_REGISTERED' })
   @ApiResponse({ status: 429, description: 'RATE_LIMITED' })
   @ApiResponse({ status: 502, description: 'REGISTRY_REFUSED (with the registry\'s reason)' })
@@ -125,7 +125,7 @@ export class LookupsController {
       if (!notPerformed || this.infra.config.fingerprintNotPerformed === 'refuse') {
         const outcome = notPerformed ? 'FINGERPRINT_NOT_PERFORMED' : 'FINGERPRINT_NOT_MATCHED';
         await record(outcome);
-        throw new ApiError(422, outcome, notPerformed ? 'A card read needs the fingerprint check.' : 'The fingerprint did not match the card.');
+        throw new ApiError(422, outcome, notPerformed ? 'A card read needs the fingerprint check.' : 'The fingerprint did not match the card.', accessId);
       }
     }
 
@@ -138,16 +138,16 @@ export class LookupsController {
         return { accessId, outcome: answer.outcome, person: answer.person };
       case 'NOT_FOUND':
         await record('NOT_FOUND', latency);
-        throw new ApiError(404, 'NIK_NOT_FOUND', `The registry has no person with this NIK (access ${accessId}).`);
+        throw new ApiError(404, 'NIK_NOT_FOUND', 'The registry has no person with this NIK.', accessId);
       case 'REFUSED':
         await record('REGISTRY_REFUSED', { ...latency, registryRefusal: answer.reason });
-        throw new ApiError(502, 'REGISTRY_REFUSED', `The registry refused the request: ${answer.reason}.`);
+        throw new ApiError(502, 'REGISTRY_REFUSED', `The registry refused the request: ${answer.reason}.`, accessId);
       case 'TIMEOUT':
         await record('REGISTRY_TIMEOUT', latency);
-        throw new ApiError(504, 'REGISTRY_TIMEOUT', 'The registry did not answer in time; try again.');
+        throw new ApiError(504, 'REGISTRY_TIMEOUT', 'The registry did not answer in time; try again.', accessId);
       case 'UNAVAILABLE':
         await record('REGISTRY_UNAVAILABLE', latency);
-        throw new ApiError(503, 'REGISTRY_UNAVAILABLE', answer.breakerOpen ? 'The registry is unavailable; retry in a little while.' : 'The registry is unavailable; try again.');
+        throw new ApiError(503, 'REGISTRY_UNAVAILABLE', answer.breakerOpen ? 'The registry is unavailable; retry in a little while.' : 'The registry is unavailable; try again.', accessId);
     }
   }
 }

@@ -6,19 +6,21 @@ const PROVINCES = new Set([
   '61', '62', '63', '64', '65', '71', '72', '73', '74', '75', '76', '81', '82', '91', '92', '93', '94', '95', '96',
 ]);
 
-export type NikProblem = 'NIK_NOT_16_DIGITS' | 'NIK_UNKNOWN_PROVINCE' | 'NIK_INVALID_DATE' | 'NIK_DATE_IN_FUTURE';
+export type NikProblem = 'NIK_NOT_16_DIGITS' | 'NIK_UNKNOWN_PROVINCE' | 'NIK_INVALID_DATE';
 
 const MESSAGES: Record<NikProblem, string> = {
   NIK_NOT_16_DIGITS: 'A NIK is exactly 16 digits.',
   NIK_UNKNOWN_PROVINCE: 'The first two digits of the NIK are not a province code.',
   NIK_INVALID_DATE: 'Digits 7-12 of the NIK are not a date that exists (day + 40 for women).',
-  NIK_DATE_IN_FUTURE: 'The birth date in the NIK is in the future.',
 };
 
 /**
- * Checks a NIK's structure before anyone calls the registry: 16 digits, a real province, a birth date
- * (DDMMYY, day + 40 for women) that exists and is not in the future. No checksum exists. The message
- * never repeats the NIK.
+ * Checks a NIK's structure before anyone calls the registry: 16 digits, a real province, and a birth
+ * date (DDMMYY, day + 40 for women) that exists and is not in the future. The year has two digits, so
+ * the date is read as the latest such day not after today: 20yy if that has passed, else 19yy. (A
+ * date later this year is therefore a centenarian, not a future birth: "not in the future" holds by
+ * construction, and no NIK of a real 99-year-old is refused.) No checksum exists. The message never
+ * repeats the NIK.
  */
 export function checkNik(nik: string, now: Date = new Date()): { problem: NikProblem; message: string } | null {
   const fail = (problem: NikProblem) => ({ problem, message: MESSAGES[problem] });
@@ -29,11 +31,10 @@ export function checkNik(nik: string, now: Date = new Date()): { problem: NikPro
   const month = nik.slice(8, 10);
   const yy = Number(nik.slice(10, 12));
   const today = wibDay(now);
-  const century = 2000 + yy <= Number(today.slice(0, 4)) ? 2000 : 1900; // a two-digit year: the latest past one
-  const date = `${century + yy}-${month}-${String(day).padStart(2, '0')}`;
-  if (!isCalendarDate(date)) return fail('NIK_INVALID_DATE');
-  if (date > today) return fail('NIK_DATE_IN_FUTURE');
-  return null;
+  const dayMonth = `${month}-${String(day).padStart(2, '0')}`;
+  // A two-digit year means the latest such date not after today: 20yy if that has passed, else 19yy.
+  const candidates = [`${2000 + yy}-${dayMonth}`, `${1900 + yy}-${dayMonth}`];
+  return candidates.some((date) => isCalendarDate(date) && date <= today) ? null : fail('NIK_INVALID_DATE');
 }
 
 /** Pasal 3(2)(e): holders from anywhere are served; reports only count where the NIK was registered. */
