@@ -13,6 +13,9 @@ export type Fault =
   | { mode: 'DOWN' } // reset the connection
   | { mode: 'MALFORMED' }; // 200 with a body that is not the envelope
 
+/** Which endpoint a fault applies to. */
+export type FaultTarget = 'CALL_NIK' | 'BALIKAN';
+
 export interface SimulatorOptions {
   readonly port?: number;
   readonly host?: string;
@@ -20,12 +23,16 @@ export interface SimulatorOptions {
   readonly password?: string;
   readonly populationSize?: number;
   readonly seed?: number;
+  /** Bearer token the data-balikan endpoint expects. */
+  readonly balikanToken?: string;
 }
 
 export interface RegistrySimulator {
   readonly url: string;
   readonly samples: Samples;
-  setFault(fault: Fault | null): void;
+  setFault(fault: Fault | null, target?: FaultTarget): void;
+  /** Data balikan received, per reference (Idempotency-Key): a re-sent one counts once in `distinct`. */
+  balikan(): { received: number; distinct: number; perReference: Map<string, number> };
   /** CALL_NIK requests received so far. */
   calls(): number;
   /** Requests that followed a REDIRECT fault (must stay 0: the client never follows redirects). */
@@ -49,7 +56,10 @@ export async function startRegistrySimulator(options: SimulatorOptions = {}): Pr
   const byNik = new Map(people.map((p) => [p.nik, p]));
   const samples = pickSamples(people, byNik);
   const credentials = { userId: options.userId ?? 'simulator', password: options.password ?? 'simulator' };
-  let fault: Fault | null = null;
+  const faults: Record<FaultTarget, Fault | null> = { CALL_NIK: null, BALIKAN: null };
+  const balikanReceived = new Map<string, number>();
+  let balikanTotal = 0;
+  const balikanToken = options.balikanToken ?? 'simulator-balikan-token';
   let calls = 0;
   let captured = 0;
   const sockets = new Set<Socket>();
@@ -74,10 +84,16 @@ export async function startRegistrySimulator(options: SimulatorOptions = {}): Pr
       return json(response, 200, { content: [{ RESPON: 'Data Tidak Ditemukan' }] });
     }
     if (url.pathname === '/simulator/faults') {
-      if (request.method === 'DELETE') fault = null;
-      else if (request.method === 'POST') fault = JSON.parse(body || 'null') as Fault | null;
-      return json(response, 200, { fault });
+      const target = (url.searchParams.get('target') ?? 'CALL_NIK').toUpperCase() as FaultTarget;
+      if (!(target in faults)) return json(response, 400, { message: 'target is CALL_NIK or BALIKAN' });
+      if (request.method === 'DELETE') faults[target] = null;
+      else if (request.method === 'POST') faults[target] = JSON.parse(body || 'null') as Fault | null;
+      return json(response, 200, { target, fault: faults[target] });
     }
+    if (request.method === 'GET' && url.pathname === '/simulator/balikan') {
+      return json(response, 200, { received: balikanTotal, distinct: balikanReceived.size, perReference: Object.fromEntries(balikanReceived) });
+    }
+    if (request.method === 'POST' && url.pathname === '/databalikan/api/store') return storeBalikan(body, request, response);
     if (request.method === 'POST' && /^\/dukcapil\/get_json\/[^/]+\/call_nik$/i.test(url.pathname)) {
       calls++;
       return callNik(body, request, response);
@@ -85,8 +101,31 @@ export async function startRegistrySimulator(options: SimulatorOptions = {}): Pr
     json(response, 404, { message: 'Not Found' });
   }
 
+  /** The data-balikan service: acknowledges {"message":"Success"}; counts deliveries per reference. */
+  async function storeBalikan(body: string, request: IncomingMessage, response: ServerResponse): Promise<void> {
+    const current = faults.BALIKAN;
+    if (current?.mode === 'DOWN') return void request.socket.destroy();
+    if (current?.mode === 'HANG') return;
+    if (current?.mode === 'SLOW') await new Promise((resolve) => setTimeout(resolve, current.delayMs));
+    if (current?.mode === 'HTTP_5XX') return json(response, current.status ?? 503, { message: 'Service Unavailable' });
+    if (current?.mode === 'MALFORMED') return void response.writeHead(200, { 'content-type': 'application/json' }).end('<html>');
+    if (current?.mode === 'REDIRECT') return void response.writeHead(307, { location: '/simulator/captured' }).end();
+    if (request.headers.authorization !== `Bearer ${balikanToken}`) return json(response, 401, { message: 'Unauthenticated' });
+    let input: { nik?: unknown; id_lembaga?: unknown; param?: unknown };
+    try {
+      input = JSON.parse(body) as typeof input;
+    } catch {
+      return json(response, 400, { message: 'Bad Request' });
+    }
+    if (typeof input.nik !== 'string' || !Array.isArray(input.param) || typeof input.id_lembaga !== 'string') return json(response, 422, { message: 'Invalid' });
+    const reference = String(request.headers['idempotency-key'] ?? '');
+    balikanTotal++;
+    balikanReceived.set(reference, (balikanReceived.get(reference) ?? 0) + 1);
+    return json(response, 200, { message: 'Success' });
+  }
+
   async function callNik(body: string, request: IncomingMessage, response: ServerResponse): Promise<void> {
-    const current = fault;
+    const current = faults.CALL_NIK;
     if (current?.mode === 'DOWN') return void request.socket.destroy();
     if (current?.mode === 'HANG') return; // the socket stays open, no answer
     if (current?.mode === 'SLOW') await new Promise((resolve) => setTimeout(resolve, current.delayMs));
@@ -111,9 +150,10 @@ export async function startRegistrySimulator(options: SimulatorOptions = {}): Pr
   return {
     url: `http://${options.host ?? '127.0.0.1'}:${address.port}`,
     samples,
-    setFault(next) {
-      fault = next;
+    setFault(next, target = 'CALL_NIK') {
+      faults[target] = next;
     },
+    balikan: () => ({ received: balikanTotal, distinct: balikanReceived.size, perReference: new Map(balikanReceived) }),
     calls: () => calls,
     captured: () => captured,
     async stop() {
