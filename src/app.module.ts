@@ -6,6 +6,7 @@ import { HealthModule } from './infrastructure/health/health.module';
 import { InfrastructureModule } from './infrastructure/infrastructure.module';
 import { ProjectionHostService } from './infrastructure/projections/projection-host.service';
 import { AccessModule } from './modules/access/access.module';
+import { BalikanModule } from './modules/balikan/balikan.module';
 
 /** The HTTP application. Feature modules (access, balikan, reporting) are added here as they land. */
 @Module({})
@@ -13,7 +14,7 @@ export class AppModule {
   static register(infra: Infrastructure, logger: Logger): DynamicModule {
     return {
       module: AppModule,
-      imports: [InfrastructureModule.forRoot(infra, logger), CqrsModule.forRoot(), HealthModule, AccessModule],
+      imports: [InfrastructureModule.forRoot(infra, logger), CqrsModule.forRoot(), HealthModule, AccessModule, BalikanModule],
       providers: [ProjectionHostService],
     };
   }

@@ -5,9 +5,10 @@ import { facilityEvents } from './modules/access/facilities/facility';
 import { operatorEvents } from './modules/access/operators/operator';
 import { seedEvents } from './modules/access/seed/seed';
 import { accessEvents } from './modules/access/lookups/access.events';
+import { balikanEvents } from './modules/balikan/balikan';
 
 /**
  * Every event type the application writes, gathered from the modules. The privacy guard refuses any
  * other type, and the privacy property test runs over each of these.
  */
-export const eventCatalogue: readonly EventDefinition[] = [...agreementEvents, ...facilityEvents, ...operatorEvents, ...denialEvents, ...seedEvents, ...accessEvents];
+export const eventCatalogue: readonly EventDefinition[] = [...agreementEvents, ...facilityEvents, ...operatorEvents, ...denialEvents, ...seedEvents, ...accessEvents, ...balikanEvents];

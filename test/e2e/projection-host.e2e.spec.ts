@@ -3,6 +3,7 @@ import pino from 'pino';
 import { openInfrastructure, type Infrastructure } from '../../src/infrastructure/bootstrap';
 import { loadConfig } from '../../src/infrastructure/config/config';
 import { createHttpApp } from '../../src/http-app';
+import { TEST_BALIKAN_KEY } from '../support/app';
 import { fixtureEvents } from '../support/fixture-events';
 
 /** Read models follow the event store while the service runs, without anyone asking. */
@@ -11,7 +12,7 @@ describe('The running service', () => {
   let app: INestApplication;
 
   beforeAll(async () => {
-    infra = await openInfrastructure(loadConfig({ DATABASE_URL: process.env.TEST_EMBEDDED_URL }), { extraEvents: fixtureEvents });
+    infra = await openInfrastructure(loadConfig({ DATABASE_URL: process.env.TEST_EMBEDDED_URL, BALIKAN_KEY: TEST_BALIKAN_KEY }), { extraEvents: fixtureEvents });
     app = await createHttpApp(infra, pino({ level: 'silent' }));
     await app.init();
   });

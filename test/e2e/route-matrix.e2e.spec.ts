@@ -36,6 +36,8 @@ const EXPECTED: Record<string, Who[]> = {
   'DELETE /v1/operators/:id/profile': ADMIN,
   'POST /v1/access/nik-lookups': ['PUSKESMAS_OPERATOR'],
   'POST /v1/access/card-reads': ['PUSKESMAS_OPERATOR'],
+  'POST /v1/balikan': ['PUSKESMAS_OPERATOR'],
+  'GET /v1/balikan/:id': ['PUSKESMAS_OPERATOR', 'DINKES_ADMIN'],
 };
 
 interface RouteLayer {

@@ -1,5 +1,6 @@
 import { resolve } from 'node:path';
 import { NetworkAllowList } from '../security/network';
+import { parseKey } from '../security/sealing';
 
 export type StorageMode = 'embedded' | 'postgres' | 'eventstoredb';
 
@@ -15,6 +16,8 @@ export interface AppConfig {
   readonly logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
   /** Whether projections run inside this process (a dedicated worker can take them instead). */
   readonly runProjections: boolean;
+  /** Whether this process delivers waiting balikan (any number of instances may; rows are leased). */
+  readonly runBalikanDelivery: boolean;
   /** The closed network: CIDRs requests may come from (every route but /health). */
   readonly allowedNetworks: readonly string[];
   /** Express "trust proxy": false unless a proxy in front of the gateway is configured (hop count or addresses). */
@@ -37,6 +40,18 @@ export interface AppConfig {
   readonly lookupsPerHour: number;
   /** A card read whose fingerprint check was not performed: refused (default) or allowed. */
   readonly fingerprintNotPerformed: 'refuse' | 'allow';
+  /** The registry's data-balikan service; absent: the built-in simulator's. */
+  readonly balikan: {
+    readonly url?: string;
+    readonly token: string;
+    readonly idLembaga: string;
+    readonly namaLembaga: string;
+    readonly paramKeys: { readonly medicalRecordNumber: string; readonly bloodType: string; readonly deathCertificateNumber: string };
+    /** base64 AES-256 key sealing waiting balikan; absent in the embedded mode: generated under DATA_DIR. */
+    readonly key?: string;
+    /** After this long undelivered, a balikan is purged and marked ABANDONED. */
+    readonly maxAgeMs: number;
+  };
 }
 
 /** A setting is wrong: start-up stops with one line naming it. */
@@ -90,7 +105,30 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   }
   const fingerprintNotPerformed = (env.FINGERPRINT_NOT_PERFORMED ?? 'refuse') as 'refuse' | 'allow';
   if (!['refuse', 'allow'].includes(fingerprintNotPerformed)) throw new ConfigError('FINGERPRINT_NOT_PERFORMED', 'must be refuse or allow');
+  const balikanUrl = optionalUrl(env, 'BALIKAN_URL', ['http:', 'https:'], 'an http:// URL of the data-balikan service');
+  if (balikanUrl && !env.BALIKAN_TOKEN) throw new ConfigError('BALIKAN_TOKEN', 'is required with BALIKAN_URL');
+  const balikanKey = env.BALIKAN_KEY || undefined;
+  if (balikanKey) {
+    try {
+      parseKey(balikanKey);
+    } catch (error) {
+      throw new ConfigError('BALIKAN_KEY', (error as Error).message);
+    }
+  }
   return {
+    balikan: {
+      url: balikanUrl,
+      token: env.BALIKAN_TOKEN ?? 'simulator-balikan-token',
+      idLembaga: env.BALIKAN_ID_LEMBAGA ?? 'DINKES-3313',
+      namaLembaga: env.BALIKAN_NAMA_LEMBAGA ?? 'Dinas Kesehatan Kabupaten Karanganyar',
+      paramKeys: {
+        medicalRecordNumber: env.BALIKAN_PARAM_MEDICAL_RECORD ?? 'NO_RM',
+        bloodType: env.BALIKAN_PARAM_BLOOD_TYPE ?? 'GOL_DARAH',
+        deathCertificateNumber: env.BALIKAN_PARAM_DEATH_CERTIFICATE ?? 'NO_SKK',
+      },
+      key: balikanKey,
+      maxAgeMs: integer(env, 'BALIKAN_MAX_AGE_HOURS', 168, 1, 24 * 365) * 3_600_000,
+    },
     registry: {
       url: registryUrl,
       instansi: env.REGISTRY_INSTANSI ?? 'DINKES_KARANGANYAR',
@@ -113,6 +151,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     eventStoreConnectionString,
     logLevel,
     runProjections: runProjections === 'true',
+    runBalikanDelivery: (env.RUN_BALIKAN_DELIVERY ?? 'true').toLowerCase() !== 'false',
   };
 }
 

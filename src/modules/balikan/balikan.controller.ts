@@ -1,0 +1,134 @@
+import { Body, Controller, Get, Headers, HttpCode, Inject, Param, Post, Req } from '@nestjs/common';
+import { ApiBearerAuth, ApiHeader, ApiOperation, ApiPropertyOptional, ApiProperty, ApiResponse, ApiTags } from '@nestjs/swagger';
+import { IsIn, IsOptional, IsString, IsUUID, Length, Matches } from 'class-validator';
+import { randomUUID } from 'node:crypto';
+import { handle, loadState } from '../../infrastructure/event-store/command-handling';
+import { EVENT_STORE, type EventStore } from '../../infrastructure/event-store/event-store.port';
+import { ApiError } from '../../infrastructure/http/api-error';
+import { UuidParam } from '../../infrastructure/http/validation';
+import { Allow } from '../../infrastructure/security/access-rule';
+import type { AuthenticatedRequest } from '../../infrastructure/security/access.guard';
+import { requireOwnFacility } from '../../infrastructure/security/facility-scope';
+import { DenialRecorder } from '../access/denials/denial-recorder';
+import { accessStream } from '../access/lookups/access.events';
+import { checkNik } from '../access/lookups/nik';
+import regency from '../access/seed/karanganyar.json';
+import { balikanDecider, type BalikanKind } from './balikan';
+import { BalikanOutbox } from './balikan-outbox';
+import { BalikanDeliveryService } from './balikan-delivery.service';
+
+/** Printable text, no control characters: what a medical record or certificate number looks like. */
+const CODE_TEXT = /^[A-Za-z0-9][A-Za-z0-9 ./_-]*$/;
+
+export class SubmitBalikanDto {
+  @ApiProperty({ format: 'uuid', description: 'The accessId of the lookup or card read that found the person' })
+  @IsUUID(undefined, { message: 'accessId must be a UUID' })
+  accessId!: string;
+
+  @ApiProperty({ description: "The person's NIK (16 digits)" })
+  @IsString()
+  @Length(1, 32)
+  nik!: string;
+
+  @ApiPropertyOptional({ maxLength: 30, description: 'Nomor rekam medis' })
+  @IsOptional()
+  @IsString()
+  @Length(1, 30, { message: 'medicalRecordNumber must be 1 to 30 characters' })
+  @Matches(CODE_TEXT, { message: 'medicalRecordNumber may hold letters, digits, spaces and . / _ -' })
+  medicalRecordNumber?: string;
+
+  @ApiPropertyOptional({ enum: regency.bloodTypes, description: 'Golongan darah, SIAK list' })
+  @IsOptional()
+  @IsIn(regency.bloodTypes, { message: `bloodType must be one of ${regency.bloodTypes.join(', ')}` })
+  bloodType?: string;
+
+  @ApiPropertyOptional({ maxLength: 50, description: 'Nomor akta/surat keterangan kematian' })
+  @IsOptional()
+  @IsString()
+  @Length(1, 50, { message: 'deathCertificateNumber must be 1 to 50 characters' })
+  @Matches(CODE_TEXT, { message: 'deathCertificateNumber may hold letters, digits, spaces and . / _ -' })
+  deathCertificateNumber?: string;
+}
+
+/**
+ * Data balikan (Pasal 3(2)(b), 4(1)(b)): medical record number, blood type and death certificate number
+ * sent back to the registry for a person an access found. Accepted at once (202), held sealed until the
+ * registry acknowledges, then deleted. Its status never shows the values.
+ */
+@ApiTags('balikan')
+@ApiBearerAuth()
+@Controller('v1/balikan')
+export class BalikanController {
+  constructor(
+    @Inject(EVENT_STORE) private readonly store: EventStore,
+    private readonly outbox: BalikanOutbox,
+    private readonly delivery: BalikanDeliveryService,
+    private readonly denials: DenialRecorder,
+  ) {}
+
+  @Post()
+  @HttpCode(202)
+  @Allow('PUSKESMAS_OPERATOR')
+  @ApiOperation({ summary: 'Submit data balikan for an access; delivered to the registry in the background' })
+  @ApiHeader({ name: 'Idempotency-Key', required: false, description: 'A UUID; the same key returns the same balikan' })
+  @ApiResponse({ status: 202, description: '{balikanId, status: "QUEUED"}' })
+  @ApiResponse({ status: 400, description: 'BALIKAN_EMPTY, NIK_NOT_16_DIGITS, NIK_UNKNOWN_PROVINCE, NIK_INVALID_DATE, IDEMPOTENCY_KEY_INVALID, VALIDATION_FAILED' })
+  @ApiResponse({ status: 403, description: 'FACILITY_SCOPE' })
+  @ApiResponse({ status: 404, description: 'ACCESS_NOT_FOUND' })
+  @ApiResponse({ status: 422, description: 'ACCESS_FOUND_NOBODY' })
+  async submit(@Body() body: SubmitBalikanDto, @Headers('idempotency-key') idempotencyKey: string | undefined, @Req() request: AuthenticatedRequest) {
+    const caller = request.caller!;
+    if (idempotencyKey !== undefined && !/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(idempotencyKey)) {
+      throw new ApiError(400, 'IDEMPOTENCY_KEY_INVALID', 'Idempotency-Key must be a UUID.');
+    }
+    const kinds: BalikanKind[] = [];
+    if (body.medicalRecordNumber !== undefined) kinds.push('MEDICAL_RECORD_NUMBER');
+    if (body.bloodType !== undefined) kinds.push('BLOOD_TYPE');
+    if (body.deathCertificateNumber !== undefined) kinds.push('DEATH_CERTIFICATE_NUMBER');
+    if (kinds.length === 0) throw new ApiError(400, 'BALIKAN_EMPTY', 'Give at least one of medicalRecordNumber, bloodType, deathCertificateNumber.');
+    const problem = checkNik(body.nik);
+    if (problem) throw new ApiError(400, problem.problem, problem.message);
+
+    if (idempotencyKey) {
+      const earlier = await this.outbox.byIdempotencyKey(caller.operatorId, idempotencyKey);
+      if (earlier) return this.status(earlier, caller);
+    }
+    const stream = accessStream(body.accessId);
+    const { state } = await loadState(this.store, stream, balikanDecider);
+    if (!state.accessId) throw new ApiError(404, 'ACCESS_NOT_FOUND', 'No access with this id.');
+    await requireOwnFacility(caller, state.facilityId, this.denials, request.routeTemplate!);
+
+    const balikanId = randomUUID();
+    const { nik, medicalRecordNumber, bloodType, deathCertificateNumber } = body;
+    const sealed = this.outbox.seal(balikanId, { nik, medicalRecordNumber, bloodType, deathCertificateNumber });
+    // The sealed row first, then the event; if the event cannot be recorded the row goes (nothing was acknowledged).
+    await this.outbox.add({ balikanId, accessId: body.accessId, facilityId: state.facilityId, operatorId: caller.operatorId, idempotencyKey, sealed });
+    try {
+      await handle(this.store, stream, balikanDecider, { kind: 'submit', balikanId, caller, kinds });
+    } catch (error) {
+      await this.outbox.remove(balikanId);
+      throw error;
+    }
+    this.delivery.wake();
+    return { balikanId, status: 'QUEUED' };
+  }
+
+  @Get(':id')
+  @Allow('PUSKESMAS_OPERATOR', 'DINKES_ADMIN')
+  @ApiOperation({ summary: 'Delivery status of a balikan (QUEUED, FAILED_RETRYING, DELIVERED, ABANDONED): never its values' })
+  @ApiResponse({ status: 404, description: 'BALIKAN_NOT_FOUND' })
+  async get(@Param('id', UuidParam) id: string, @Req() request: AuthenticatedRequest) {
+    const indexed = await this.outbox.indexed(id);
+    if (!indexed) throw new ApiError(404, 'BALIKAN_NOT_FOUND', 'No balikan with this id.');
+    await requireOwnFacility(request.caller!, indexed.facilityId, this.denials, request.routeTemplate!);
+    return this.status(id, request.caller!);
+  }
+
+  private async status(balikanId: string, caller: AuthenticatedRequest['caller']) {
+    const indexed = (await this.outbox.indexed(balikanId))!;
+    const { state } = await loadState(this.store, accessStream(indexed.accessId), balikanDecider);
+    const balikan = state.balikan.get(balikanId);
+    if (!balikan || !caller) throw new ApiError(404, 'BALIKAN_NOT_FOUND', 'No balikan with this id.');
+    return { balikanId, accessId: indexed.accessId, status: balikan.status, attempts: balikan.attempts, kinds: balikan.kinds };
+  }
+}

@@ -1,0 +1,138 @@
+import type { EventDefinition } from '../../infrastructure/event-store/event-registry';
+import { Refusal, type Decider } from '../../infrastructure/event-store/command-handling';
+import type { NewEvent, RecordedEvent } from '../../infrastructure/event-store/event-store.port';
+import type { Caller } from '../../infrastructure/security/access-rule';
+
+/** What a balikan may carry (Pasal 3(2)(b)); the values themselves never enter an event. */
+export const BALIKAN_KINDS = ['MEDICAL_RECORD_NUMBER', 'BLOOD_TYPE', 'DEATH_CERTIFICATE_NUMBER'] as const;
+export type BalikanKind = (typeof BALIKAN_KINDS)[number];
+export const DELIVERY_FAILURES = ['UNAVAILABLE', 'TIMEOUT', 'REJECTED', 'MALFORMED_ANSWER', 'UNREADABLE'] as const;
+export type BalikanStatus = 'QUEUED' | 'FAILED_RETRYING' | 'DELIVERED' | 'ABANDONED';
+
+const uuid = { type: 'string', format: 'uuid' } as const;
+const attempts = { type: 'integer', minimum: 0, maximum: 100_000 } as const;
+
+export const balikanEvents: EventDefinition[] = [
+  {
+    type: 'BalikanSubmitted',
+    version: 1,
+    schema: {
+      type: 'object',
+      additionalProperties: false,
+      required: ['balikanId', 'accessId', 'facilityId', 'operatorId', 'kinds'],
+      properties: {
+        balikanId: uuid,
+        accessId: uuid,
+        facilityId: uuid,
+        operatorId: uuid,
+        kinds: { type: 'array', maxItems: 3, uniqueItems: true, items: { type: 'string', enum: BALIKAN_KINDS } },
+      },
+    },
+  },
+  {
+    type: 'BalikanDelivered',
+    version: 1,
+    schema: { type: 'object', additionalProperties: false, required: ['balikanId', 'accessId', 'attempts'], properties: { balikanId: uuid, accessId: uuid, attempts } },
+  },
+  {
+    type: 'BalikanDeliveryFailed',
+    version: 1,
+    schema: {
+      type: 'object',
+      additionalProperties: false,
+      required: ['balikanId', 'accessId', 'attempt', 'reason'],
+      properties: { balikanId: uuid, accessId: uuid, attempt: attempts, reason: { type: 'string', enum: DELIVERY_FAILURES } },
+    },
+  },
+  {
+    type: 'BalikanAbandoned',
+    version: 1,
+    schema: { type: 'object', additionalProperties: false, required: ['balikanId', 'accessId', 'attempts'], properties: { balikanId: uuid, accessId: uuid, attempts } },
+  },
+];
+
+export interface BalikanState {
+  readonly status: BalikanStatus;
+  readonly attempts: number;
+  readonly kinds: readonly BalikanKind[];
+  readonly facilityId: string;
+}
+
+/** An access (lookup or card read) as the balikan side needs it: where, with what outcome, and its balikan. */
+export interface Access {
+  readonly accessId: string | null;
+  readonly facilityId: string;
+  readonly outcome: string;
+  readonly balikan: ReadonlyMap<string, BalikanState>;
+}
+
+export type BalikanCommand =
+  | { kind: 'submit'; balikanId: string; caller: Caller; kinds: readonly BalikanKind[] }
+  | { kind: 'delivered'; balikanId: string; attempts: number }
+  | { kind: 'failed'; balikanId: string; attempt: number; reason: (typeof DELIVERY_FAILURES)[number] }
+  | { kind: 'abandon'; balikanId: string; attempts: number };
+
+const FINDS = new Set(['FOUND', 'DECEASED']);
+
+/** The balikan of one access live on its stream (`access-{accessId}`): the expected revision there is what keeps a delivery from being recorded twice. */
+export const balikanDecider: Decider<Access, BalikanCommand> = {
+  initialState: { accessId: null, facilityId: '', outcome: '', balikan: new Map() },
+
+  evolve(state: Access, event: RecordedEvent): Access {
+    const d = event.data as Record<string, never>;
+    const update = (id: string, change: Partial<BalikanState>) => {
+      const balikan = new Map(state.balikan);
+      balikan.set(id, { ...balikan.get(id)!, ...change });
+      return { ...state, balikan };
+    };
+    switch (event.type) {
+      case 'NikLookupPerformed':
+      case 'CardReadRecorded':
+        return { ...state, accessId: d.accessId, facilityId: d.facilityId, outcome: d.outcome };
+      case 'BalikanSubmitted': {
+        const balikan = new Map(state.balikan);
+        balikan.set(d.balikanId, { status: 'QUEUED', attempts: 0, kinds: d.kinds, facilityId: d.facilityId });
+        return { ...state, balikan };
+      }
+      case 'BalikanDeliveryFailed':
+        return update(d.balikanId, { status: 'FAILED_RETRYING', attempts: d.attempt });
+      case 'BalikanDelivered':
+        return update(d.balikanId, { status: 'DELIVERED', attempts: d.attempts });
+      case 'BalikanAbandoned':
+        return update(d.balikanId, { status: 'ABANDONED', attempts: d.attempts });
+      default:
+        return state;
+    }
+  },
+
+  decide(command: BalikanCommand, state: Access): NewEvent[] {
+    if (!state.accessId) throw new Refusal(404, 'ACCESS_NOT_FOUND', 'No access with this id.');
+    const accessId = state.accessId;
+    if (command.kind === 'submit') {
+      const { caller } = command;
+      if (caller.role === 'PUSKESMAS_OPERATOR' && caller.facilityId !== state.facilityId) {
+        throw new Refusal(403, 'FACILITY_SCOPE', 'This access belongs to another Puskesmas.');
+      }
+      if (!FINDS.has(state.outcome)) throw new Refusal(422, 'ACCESS_FOUND_NOBODY', 'A balikan needs an access that found the person.');
+      if (state.balikan.has(command.balikanId)) return [];
+      return [
+        {
+          type: 'BalikanSubmitted',
+          data: { balikanId: command.balikanId, accessId, facilityId: state.facilityId, operatorId: caller.operatorId, kinds: [...command.kinds] },
+        },
+      ];
+    }
+    const balikan = state.balikan.get(command.balikanId);
+    if (!balikan) throw new Refusal(404, 'BALIKAN_NOT_FOUND', 'No balikan with this id on this access.');
+    // Settled is settled: a re-sent delivery (crash after the acknowledgement) records nothing again.
+    if (balikan.status === 'DELIVERED' || balikan.status === 'ABANDONED') return [];
+    switch (command.kind) {
+      case 'delivered':
+        return [{ type: 'BalikanDelivered', data: { balikanId: command.balikanId, accessId, attempts: command.attempts } }];
+      case 'failed':
+        return [{ type: 'BalikanDeliveryFailed', data: { balikanId: command.balikanId, accessId, attempt: command.attempt, reason: command.reason } }];
+      case 'abandon':
+        return [{ type: 'BalikanAbandoned', data: { balikanId: command.balikanId, accessId, attempts: command.attempts } }];
+    }
+  },
+};
