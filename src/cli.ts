@@ -1,6 +1,7 @@
 import 'reflect-metadata';
 import { SingleBar, Presets } from 'cli-progress';
 import { Command } from 'commander';
+import { readFileSync } from 'node:fs';
 import { loadConfig } from './infrastructure/config/config';
 import { openInfrastructure, startupFailureLine, type Infrastructure } from './infrastructure/bootstrap';
 import { createLogger } from './infrastructure/logging/logger';
@@ -74,6 +75,58 @@ async function rebuildWithProgress(infra: Infrastructure, projection: Projection
   const seconds = (Date.now() - started) / 1000;
   console.log(`${projection.name}: ${done} events replayed in ${seconds.toFixed(1)} s (${Math.round(done / Math.max(seconds, 0.001))} events/s)`);
 }
+
+program
+  .command('balikan:outbox')
+  .description('how many data balikan wait for the registry, and since when')
+  .action(() =>
+    withInfrastructure(async (infra) => {
+      const [row]: { n: number; oldest: Date | null }[] = await infra.dataSource.query(`SELECT count(*)::int AS n, min(created_at) AS oldest FROM balikan_outbox`);
+      console.log(JSON.stringify({ waiting: row!.n, oldest: row!.oldest?.toISOString() ?? null }));
+    }),
+  );
+
+program
+  .command('events:count')
+  .argument('<type>', 'event type, e.g. BalikanDelivered')
+  .description('count the events of one type in the store')
+  .action((type: string) =>
+    withInfrastructure(async (infra) => {
+      let count = 0;
+      for await (const batch of infra.eventStore.subscribeToAll({ batchSize: 2000 })) {
+        count += batch.events.filter((e) => e.type === type).length;
+        if (batch.caughtUp) break;
+      }
+      console.log(count);
+    }),
+  );
+
+program
+  .command('privacy:scan')
+  .argument('<valuesFile>', 'a file with one value per line (NIKs, names, record numbers) that must appear nowhere')
+  .description('search every table and every event for the values, plain, base64 and hex; exit 1 if any is found')
+  .action((valuesFile: string) =>
+    withInfrastructure(async (infra) => {
+      const values = readFileSync(valuesFile, 'utf8').split('\n').map((v) => v.trim()).filter(Boolean);
+      const encodings = values.flatMap((v) => [v, Buffer.from(v).toString('base64'), Buffer.from(v).toString('hex')]);
+      const tables: { table_schema: string; table_name: string }[] = await infra.dataSource.query(
+        `SELECT table_schema, table_name FROM information_schema.tables WHERE table_type = 'BASE TABLE' AND table_schema NOT IN ('pg_catalog', 'information_schema')`,
+      );
+      const found: { table: string; rows: number }[] = [];
+      for (const { table_schema, table_name } of tables) {
+        const rows: { t: string }[] = await infra.dataSource.query(`SELECT row_to_json(x)::text AS t FROM "${table_schema}"."${table_name}" x`);
+        const hits = rows.filter((r) => encodings.some((e) => r.t.includes(e))).length;
+        if (hits > 0) found.push({ table: `${table_schema}.${table_name}`, rows: hits });
+      }
+      for await (const batch of infra.eventStore.subscribeToAll({ batchSize: 2000 })) {
+        const hits = batch.events.filter((e) => encodings.some((v) => JSON.stringify(e.data).includes(v))).length;
+        if (hits > 0) found.push({ table: 'event store', rows: hits });
+        if (batch.caughtUp) break;
+      }
+      console.log(JSON.stringify({ tables: tables.length, values: values.length, found }));
+      if (found.length > 0) process.exitCode = 1;
+    }),
+  );
 
 class UsageError extends Error {}
 

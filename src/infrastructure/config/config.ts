@@ -51,6 +51,8 @@ export interface AppConfig {
     readonly key?: string;
     /** After this long undelivered, a balikan is purged and marked ABANDONED. */
     readonly maxAgeMs: number;
+    /** How long a claimed row stays with the instance delivering it (a crashed instance's rows return after this). */
+    readonly leaseSeconds: number;
   };
 }
 
@@ -128,6 +130,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       },
       key: balikanKey,
       maxAgeMs: integer(env, 'BALIKAN_MAX_AGE_HOURS', 168, 1, 24 * 365) * 3_600_000,
+      leaseSeconds: integer(env, 'BALIKAN_LEASE_SECONDS', 60, 1, 3600),
     },
     registry: {
       url: registryUrl,

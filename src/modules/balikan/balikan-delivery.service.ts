@@ -7,7 +7,6 @@ import { accessStream } from '../access/lookups/access.events';
 import { balikanDecider, type BalikanCommand } from './balikan';
 import type { BalikanOutbox, Waiting } from './balikan-outbox';
 
-const LEASE_SECONDS = 60;
 const BASE_DELAY_MS = 2_000;
 const MAX_DELAY_MS = 15 * 60_000;
 /** A row with no BalikanSubmitted after this long was left by a submission that failed half-way. */
@@ -36,6 +35,7 @@ export class BalikanDeliveryService implements OnApplicationBootstrap, OnApplica
     private readonly logger: Logger,
     private readonly maxAgeMs: number,
     private readonly enabled = true,
+    private readonly leaseSeconds = 60,
     private readonly intervalMs = 1000,
   ) {}
 
@@ -56,7 +56,7 @@ export class BalikanDeliveryService implements OnApplicationBootstrap, OnApplica
 
   /** One pass over the due rows; returns how many were handled. */
   async deliverDue(): Promise<number> {
-    const rows = await this.outbox.claimDue(20, LEASE_SECONDS);
+    const rows = await this.outbox.claimDue(20, this.leaseSeconds);
     for (const row of rows) await this.deliverOne(row);
     return rows.length;
   }
@@ -101,6 +101,8 @@ export class BalikanDeliveryService implements OnApplicationBootstrap, OnApplica
       const result = await this.client.deliver(row.balikanId, nik, values);
       if (result.acknowledged) {
         await record({ kind: 'delivered', balikanId: row.balikanId, attempts: attempt });
+        // Failpoint for the crash test (test/balikan/balikan-faults.spec.ts): die between acknowledgement and delete.
+        if (process.env.NIK_GATEWAY_FAILPOINT === 'balikan-after-ack') process.kill(process.pid, 'SIGKILL');
         await this.outbox.delete(row.balikanId);
         return;
       }

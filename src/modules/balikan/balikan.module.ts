@@ -45,7 +45,7 @@ import { BalikanOutbox } from './balikan-outbox';
       provide: BalikanDeliveryService,
       inject: [EVENT_STORE, BalikanOutbox, BalikanClient, LOGGER, INFRASTRUCTURE],
       useFactory: (store: EventStore, outbox: BalikanOutbox, client: BalikanClient, logger: Logger, infra: Infrastructure) =>
-        new BalikanDeliveryService(store, outbox, client, logger, infra.config.balikan.maxAgeMs, infra.config.runBalikanDelivery),
+        new BalikanDeliveryService(store, outbox, client, logger, infra.config.balikan.maxAgeMs, infra.config.runBalikanDelivery, infra.config.balikan.leaseSeconds),
     },
   ],
 })
