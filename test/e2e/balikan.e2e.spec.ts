@@ -1,6 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import { RegistryConnection } from '../../src/infrastructure/registry/registry-connection';
 import type { RegistrySimulator } from '../../src/infrastructure/registry/simulator/registry-simulator';
+import pino from 'pino';
+import { BalikanClient } from '../../src/infrastructure/registry/balikan-client';
+import { BalikanDeliveryService } from '../../src/modules/balikan/balikan-delivery.service';
+import { BalikanOutbox } from '../../src/modules/balikan/balikan-outbox';
 import { ADMIN_PASSWORD, startApp, uniqueUserId, until, type TestApp } from '../support/app';
 
 /** Data balikan as a registration clerk sends it, delivered to the simulator over a real socket. */
@@ -77,6 +81,27 @@ describe('Sending data balikan back to the registry', () => {
     expect(second.body.balikanId).toBe(first.body.balikanId);
     const submitted = (await t.infra.eventStore.readStream(`access-${accessId}`)).filter((e) => e.type === 'BalikanSubmitted');
     expect(submitted).toHaveLength(1);
+  });
+
+  it('gives up on a balikan that could not be delivered in time: purged, and marked ABANDONED', async () => {
+    const nik = simulator.samples.found[4]!;
+    const { accessId } = await lookup(nik);
+    simulator.setFault({ mode: 'DOWN' }, 'BALIKAN');
+    try {
+      const id = (await submit({ accessId, nik, bloodType: 'B+' }).expect(202)).body.balikanId as string;
+      await until(async () => (await status(id)).status === 'FAILED_RETRYING', 'first failure');
+      // A delivery pass for which every waiting balikan is already too old (max age 0), due now.
+      await t.infra.dataSource.query('UPDATE balikan_outbox SET next_attempt_at = now(), lease_until = NULL WHERE balikan_id = $1', [id]);
+      const expiring = new BalikanDeliveryService(t.infra.eventStore, t.app.get(BalikanOutbox), t.app.get(BalikanClient), pino({ level: 'silent' }), 0, false);
+      await until(async () => {
+        await expiring.deliverDue();
+        return (await status(id)).status === 'ABANDONED';
+      }, 'abandoned');
+      expect(await t.infra.dataSource.query('SELECT 1 FROM balikan_outbox WHERE balikan_id = $1', [id])).toEqual([]);
+      expect(simulator.balikan().perReference.get(id)).toBeUndefined();
+    } finally {
+      simulator.setFault(null, 'BALIKAN');
+    }
   });
 
   it('refuses what cannot be sent back, each with its code', async () => {
