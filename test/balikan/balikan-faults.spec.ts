@@ -1,9 +1,8 @@
 import type { ChildProcess } from 'node:child_process';
-import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Client } from 'pg';
+import { isolatedStorage } from '../support/isolated-storage';
 import { startRegistrySimulator, type RegistrySimulator } from '../../src/infrastructure/registry/simulator/registry-simulator';
 import { distPath, runScript, startUntil, type Finished } from '../support/processes';
 
@@ -81,26 +80,9 @@ for (const target of targets) {
         INITIAL_ADMIN_PASSWORD: 'faults-admin-password',
         LOOKUPS_PER_HOUR: '100000',
       };
-      if (isServer) {
-        const database = `balikan_${randomUUID().replace(/-/g, '').slice(0, 12)}`;
-        const admin = new Client({ connectionString: target.server });
-        await admin.connect();
-        await admin.query(`CREATE DATABASE ${database}`);
-        await admin.end();
-        const url = new URL(target.server!);
-        url.pathname = `/${database}`;
-        env = { ...base, DATABASE_URL: url.toString(), BALIKAN_KEY: Buffer.alloc(32, 3).toString('base64') };
-        cleanup = async () => {
-          const c = new Client({ connectionString: target.server });
-          await c.connect();
-          await c.query(`DROP DATABASE IF EXISTS ${database} WITH (FORCE)`);
-          await c.end();
-        };
-      } else {
-        const dir = mkdtempSync(join(tmpdir(), 'nik-balikan-'));
-        env = { ...base, DATA_DIR: dir, DATABASE_URL: '' };
-        cleanup = async () => rmSync(dir, { recursive: true, force: true });
-      }
+      const storage = await isolatedStorage(isServer ? target.server : undefined, 'balikan');
+      env = { ...base, ...storage.env, ...(isServer ? { BALIKAN_KEY: Buffer.alloc(32, 3).toString('base64') } : {}) };
+      cleanup = storage.cleanup;
       await start();
       const admin = (await call('POST', '/v1/auth/login', undefined, { userId: 'admin', password: 'faults-admin-password' })).body.accessToken;
       let facilities: { facilityId: string; kind: string }[] = [];

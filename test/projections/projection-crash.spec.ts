@@ -1,8 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { randomUUID } from 'node:crypto';
-import { Client } from 'pg';
+import { isolatedStorage } from '../support/isolated-storage';
 import { expectedTotals } from '../support/fixture-totals.projection';
 import { distPath, runScript, startUntil } from '../support/processes';
 
@@ -28,26 +24,9 @@ for (const target of targets) {
     let cleanup: () => Promise<void>;
 
     beforeAll(async () => {
-      if (isServer) {
-        const database = `crash_${randomUUID().replace(/-/g, '').slice(0, 12)}`;
-        const admin = new Client({ connectionString: target.server });
-        await admin.connect();
-        await admin.query(`CREATE DATABASE ${database}`);
-        await admin.end();
-        const url = new URL(target.server!);
-        url.pathname = `/${database}`;
-        env = { DATABASE_URL: url.toString(), LOG_LEVEL: 'silent' };
-        cleanup = async () => {
-          const c = new Client({ connectionString: target.server });
-          await c.connect();
-          await c.query(`DROP DATABASE IF EXISTS ${database} WITH (FORCE)`);
-          await c.end();
-        };
-      } else {
-        const dir = mkdtempSync(join(tmpdir(), 'nik-crash-'));
-        env = { DATA_DIR: dir, DATABASE_URL: '', LOG_LEVEL: 'silent' };
-        cleanup = async () => rmSync(dir, { recursive: true, force: true });
-      }
+      const storage = await isolatedStorage(isServer ? target.server : undefined, 'crash');
+      env = { ...storage.env, LOG_LEVEL: 'silent' };
+      cleanup = storage.cleanup;
       const seeded = await runScript(worker, ['seed', String(EVENTS)], env);
       expect(seeded.stderr).toBe('');
       expect(seeded.code).toBe(0);

@@ -1,0 +1,27 @@
+import { randomUUID } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Client } from 'pg';
+
+/**
+ * Storage of its own for a suite that runs the service as real processes: a fresh database on the
+ * PostgreSQL server when `serverUrl` is given, else a fresh embedded data directory.
+ */
+export async function isolatedStorage(serverUrl: string | undefined, prefix: string): Promise<{ env: NodeJS.ProcessEnv; cleanup(): Promise<void> }> {
+  if (!serverUrl) {
+    const dir = mkdtempSync(join(tmpdir(), `nik-${prefix}-`));
+    return { env: { DATA_DIR: dir, DATABASE_URL: '' }, cleanup: async () => rmSync(dir, { recursive: true, force: true }) };
+  }
+  const database = `${prefix}_${randomUUID().replace(/-/g, '').slice(0, 12)}`;
+  const admin = async (sql: string) => {
+    const client = new Client({ connectionString: serverUrl });
+    await client.connect();
+    await client.query(sql);
+    await client.end();
+  };
+  await admin(`CREATE DATABASE ${database}`);
+  const url = new URL(serverUrl);
+  url.pathname = `/${database}`;
+  return { env: { DATABASE_URL: url.toString() }, cleanup: () => admin(`DROP DATABASE IF EXISTS ${database} WITH (FORCE)`) };
+}
