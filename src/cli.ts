@@ -6,6 +6,7 @@ import { loadConfig } from './infrastructure/config/config';
 import { openInfrastructure, startupFailureLine, type Infrastructure } from './infrastructure/bootstrap';
 import { createLogger } from './infrastructure/logging/logger';
 import type { Projection } from './infrastructure/projections/projection';
+import type { RecordedEvent } from './infrastructure/event-store/event-store.port';
 
 /** Operations from the command line: `npm run cli -- <command>`. Same storage settings as the service. */
 const program = new Command('nik-gateway').description('NIK access gateway: operations').showHelpAfterError();
@@ -93,10 +94,9 @@ program
   .action((type: string) =>
     withInfrastructure(async (infra) => {
       let count = 0;
-      for await (const batch of infra.eventStore.subscribeToAll({ batchSize: 2000 })) {
-        count += batch.events.filter((e) => e.type === type).length;
-        if (batch.caughtUp) break;
-      }
+      await eachEvent(infra, (e) => {
+        if (e.type === type) count++;
+      });
       console.log(count);
     }),
   );
@@ -118,15 +118,24 @@ program
         const hits = rows.filter((r) => encodings.some((e) => r.t.includes(e))).length;
         if (hits > 0) found.push({ table: `${table_schema}.${table_name}`, rows: hits });
       }
-      for await (const batch of infra.eventStore.subscribeToAll({ batchSize: 2000 })) {
-        const hits = batch.events.filter((e) => encodings.some((v) => JSON.stringify(e.data).includes(v))).length;
-        if (hits > 0) found.push({ table: 'event store', rows: hits });
-        if (batch.caughtUp) break;
-      }
+      let eventHits = 0;
+      await eachEvent(infra, (e) => {
+        const text = JSON.stringify(e.data);
+        if (encodings.some((v) => text.includes(v))) eventHits++;
+      });
+      if (eventHits > 0) found.push({ table: 'event store', rows: eventHits });
       console.log(JSON.stringify({ tables: tables.length, values: values.length, found }));
       if (found.length > 0) process.exitCode = 1;
     }),
   );
+
+/** Every event in the store, in the global order, up to its end as it is now. */
+async function eachEvent(infra: Infrastructure, visit: (event: RecordedEvent) => void): Promise<void> {
+  for await (const batch of infra.eventStore.subscribeToAll({ batchSize: 2000 })) {
+    batch.events.forEach(visit);
+    if (batch.caughtUp) return;
+  }
+}
 
 class UsageError extends Error {}
 

@@ -5,6 +5,7 @@ import type { Logger } from 'pino';
 import { pinoHttp } from 'pino-http';
 import { randomUUID } from 'node:crypto';
 import { AppModule } from './app.module';
+import { isUuid } from './infrastructure/ids';
 import type { Infrastructure } from './infrastructure/bootstrap';
 import type { NextFunction, Request, Response } from 'express';
 import { ErrorFilter } from './infrastructure/http/error.filter';
@@ -25,7 +26,7 @@ export async function createHttpApp(infra: Infrastructure, logger: Logger): Prom
       logger,
       genReqId: (req) => {
         const given = req.headers['x-request-id'];
-        return typeof given === 'string' && /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(given) ? given : randomUUID();
+        return isUuid(given) ? given : randomUUID();
       },
       // Method, path (query dropped, long digit runs masked), status and time: never headers or bodies.
       serializers: {

@@ -17,8 +17,8 @@ import {
   type SubscribeOptions,
 } from './event-store.port';
 import { looksLikeNikOrKk } from './personal-data';
+import { isUuid } from '../ids';
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 /** `category-id`: a lower-case category, then an opaque id (UUID, code or year-semester). */
 const STREAM_ID = /^[a-z][a-z0-9]*(?:-[A-Za-z0-9]+)+$/;
 const MAX_EVENTS_PER_APPEND = 1000;
@@ -103,7 +103,7 @@ export class GuardedEventStore implements EventStore {
       this.registry.validate(event.type, event.data);
       for (const key of ['eventId', 'correlationId', 'causationId'] as const) {
         const value = event[key];
-        if (value !== undefined && !UUID.test(value)) {
+        if (value !== undefined && !isUuid(value)) {
           throw new EventRejectedError('EVENT_ENVELOPE_INVALID', event.type, `/${key}`, 'must be a UUID');
         }
       }

@@ -5,6 +5,7 @@ import { randomUUID } from 'node:crypto';
 import { handle, loadState } from '../../infrastructure/event-store/command-handling';
 import { EVENT_STORE, type EventStore } from '../../infrastructure/event-store/event-store.port';
 import { ApiError } from '../../infrastructure/http/api-error';
+import { isUuid } from '../../infrastructure/ids';
 import { UuidParam } from '../../infrastructure/http/validation';
 import { Allow } from '../../infrastructure/security/access-rule';
 import type { AuthenticatedRequest } from '../../infrastructure/security/access.guard';
@@ -78,7 +79,7 @@ export class BalikanController {
   @ApiResponse({ status: 422, description: 'ACCESS_FOUND_NOBODY' })
   async submit(@Body() body: SubmitBalikanDto, @Headers('idempotency-key') idempotencyKey: string | undefined, @Req() request: AuthenticatedRequest) {
     const caller = request.caller!;
-    if (idempotencyKey !== undefined && !/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(idempotencyKey)) {
+    if (idempotencyKey !== undefined && !isUuid(idempotencyKey)) {
       throw new ApiError(400, 'IDEMPOTENCY_KEY_INVALID', 'Idempotency-Key must be a UUID.');
     }
     const kinds: BalikanKind[] = [];
@@ -91,7 +92,7 @@ export class BalikanController {
 
     if (idempotencyKey) {
       const earlier = await this.outbox.byIdempotencyKey(caller.operatorId, idempotencyKey);
-      if (earlier) return this.status(earlier, caller);
+      if (earlier) return this.status(earlier, (await this.outbox.indexed(earlier))!.accessId);
     }
     const stream = accessStream(body.accessId);
     const { state } = await loadState(this.store, stream, balikanDecider);
@@ -121,14 +122,13 @@ export class BalikanController {
     const indexed = await this.outbox.indexed(id);
     if (!indexed) throw new ApiError(404, 'BALIKAN_NOT_FOUND', 'No balikan with this id.');
     await requireOwnFacility(request.caller!, indexed.facilityId, this.denials, request.routeTemplate!);
-    return this.status(id, request.caller!);
+    return this.status(id, indexed.accessId);
   }
 
-  private async status(balikanId: string, caller: AuthenticatedRequest['caller']) {
-    const indexed = (await this.outbox.indexed(balikanId))!;
-    const { state } = await loadState(this.store, accessStream(indexed.accessId), balikanDecider);
+  private async status(balikanId: string, accessId: string) {
+    const { state } = await loadState(this.store, accessStream(accessId), balikanDecider);
     const balikan = state.balikan.get(balikanId);
-    if (!balikan || !caller) throw new ApiError(404, 'BALIKAN_NOT_FOUND', 'No balikan with this id.');
-    return { balikanId, accessId: indexed.accessId, status: balikan.status, attempts: balikan.attempts, kinds: balikan.kinds };
+    if (!balikan) throw new ApiError(404, 'BALIKAN_NOT_FOUND', 'No balikan with this id.');
+    return { balikanId, accessId, status: balikan.status, attempts: balikan.attempts, kinds: balikan.kinds };
   }
 }
