@@ -52,7 +52,9 @@ describe('Sending data balikan back to the registry', () => {
     const id = res.body.balikanId as string;
     await until(async () => (await status(id)).status === 'DELIVERED', 'balikan delivered');
     expect(simulator.balikan().perReference.get(id)).toBe(1);
-    expect(await t.infra.dataSource.query('SELECT 1 FROM balikan_outbox WHERE balikan_id = $1', [id])).toEqual([]);
+    // DELIVERED is recorded first and the sealed row deleted right after, so the delete is awaited, not assumed.
+    const rowsLeft = async () => (await t.infra.dataSource.query('SELECT 1 FROM balikan_outbox WHERE balikan_id = $1', [id])).length;
+    await until(async () => (await rowsLeft()) === 0, 'sealed outbox row deleted');
     const shown = JSON.stringify(await status(id));
     const recorded = JSON.stringify((await t.infra.eventStore.readStream(`access-${accessId}`)).map((e) => e.data));
     for (const text of [shown, recorded]) for (const value of ['RM-2025-000871', nik]) expect(text).not.toContain(value);
