@@ -7,6 +7,7 @@ import { InfrastructureModule } from './infrastructure/infrastructure.module';
 import { ProjectionHostService } from './infrastructure/projections/projection-host.service';
 import { AccessModule } from './modules/access/access.module';
 import { BalikanModule } from './modules/balikan/balikan.module';
+import { ReportingModule } from './modules/reporting/reporting.module';
 
 /** The HTTP application. Feature modules (access, balikan, reporting) are added here as they land. */
 @Module({})
@@ -14,7 +15,7 @@ export class AppModule {
   static register(infra: Infrastructure, logger: Logger): DynamicModule {
     return {
       module: AppModule,
-      imports: [InfrastructureModule.forRoot(infra, logger), CqrsModule.forRoot(), HealthModule, AccessModule, BalikanModule],
+      imports: [InfrastructureModule.forRoot(infra, logger), CqrsModule.forRoot(), HealthModule, AccessModule, BalikanModule, ReportingModule],
       providers: [ProjectionHostService],
     };
   }

@@ -1,12 +1,16 @@
 import 'reflect-metadata';
 import { SingleBar, Presets } from 'cli-progress';
 import { Command } from 'commander';
-import { readFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { loadConfig } from './infrastructure/config/config';
 import { openInfrastructure, startupFailureLine, type Infrastructure } from './infrastructure/bootstrap';
 import { createLogger } from './infrastructure/logging/logger';
 import type { Projection } from './infrastructure/projections/projection';
 import type { RecordedEvent } from './infrastructure/event-store/event-store.port';
+import { REPORTING_PROJECTION } from './modules/reporting/read-models/reporting-freshness';
+import { exportDocument, type DocumentFormat } from './modules/reporting/semester/export-document';
+import { parsePeriod } from './modules/reporting/semester/reports.controller';
 
 /** Operations from the command line: `npm run cli -- <command>`. Same storage settings as the service. */
 const program = new Command('nik-gateway').description('NIK access gateway: operations').showHelpAfterError();
@@ -76,6 +80,33 @@ async function rebuildWithProgress(infra: Infrastructure, projection: Projection
   const seconds = (Date.now() - started) / 1000;
   console.log(`${projection.name}: ${done} events replayed in ${seconds.toFixed(1)} s (${Math.round(done / Math.max(seconds, 0.001))} events/s)`);
 }
+
+program
+  .command('report:export')
+  .description('write the semester utilisation report (Pasal 9(1)) or the Bupati summary (Pasal 9(4)) to a file')
+  .requiredOption('--year <year>', 'e.g. 2025')
+  .requiredOption('--semester <semester>', '1 (January-June) or 2 (July-December)')
+  .requiredOption('--to <file>', 'where to write it')
+  .option('--format <format>', 'pdf, xlsx, csv or json (the Bupati summary: pdf, xlsx or json)', 'pdf')
+  .option('--bupati', 'the summary for the Bupati instead of the semester report')
+  .action((options: { year: string; semester: string; to: string; format: string; bupati?: boolean }) =>
+    withInfrastructure(async (infra) => {
+      const formats = options.bupati ? ['pdf', 'xlsx', 'json'] : ['pdf', 'xlsx', 'csv', 'json'];
+      if (!formats.includes(options.format)) throw new UsageError(`--format must be one of ${formats.join(', ')}`);
+      let period;
+      try {
+        period = parsePeriod(options.year, options.semester, new Date());
+      } catch (error) {
+        throw new UsageError((error as Error).message);
+      }
+      // Bring the read models up to date first (unless the service is running them right now).
+      const reporting = infra.projections.find((p) => p.name === REPORTING_PROJECTION)!;
+      await infra.runner.run(reporting, { untilCaughtUp: true });
+      const bytes = await exportDocument(infra.dataSource.manager, period, options.format as DocumentFormat, options.bupati === true, new Date());
+      writeFileSync(options.to, bytes);
+      console.log(`${options.to}: ${bytes.length} bytes, sha256 ${createHash('sha256').update(bytes).digest('hex')}`);
+    }),
+  );
 
 program
   .command('balikan:outbox')

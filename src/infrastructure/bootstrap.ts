@@ -4,6 +4,7 @@ import type { DataSource } from 'typeorm';
 import { eventCatalogue } from '../event-catalogue';
 import { AccessRegistersProjection } from '../modules/access/registers.projection';
 import { EventVolumeProjection } from '../modules/reporting/event-volume/event-volume.projection';
+import { ReportingProjection } from '../modules/reporting/read-models/reporting.projection';
 import { ConfigError, describeUrl, storageMode, type AppConfig, type StorageMode } from './config/config';
 import { createDataSource, migrate } from './database/data-source';
 import { DataDirectoryInUseError, startEmbeddedPostgres, type EmbeddedPostgres } from './database/embedded-postgres';
@@ -93,7 +94,7 @@ export async function openInfrastructure(config: AppConfig, options: OpenOptions
 
 /** The read models of the application. */
 export function applicationProjections(registry: EventRegistry): Projection[] {
-  return [new EventVolumeProjection(registry.definitions().map((d) => d.type)), new AccessRegistersProjection()];
+  return [new EventVolumeProjection(registry.definitions().map((d) => d.type)), new AccessRegistersProjection(), new ReportingProjection()];
 }
 
 /** The one line a person sees when the service or the CLI cannot start; undefined for anything unexpected. */

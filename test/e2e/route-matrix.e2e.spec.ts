@@ -38,6 +38,18 @@ const EXPECTED: Record<string, Who[]> = {
   'POST /v1/access/card-reads': ['PUSKESMAS_OPERATOR'],
   'POST /v1/balikan': ['PUSKESMAS_OPERATOR'],
   'GET /v1/balikan/:id': ['PUSKESMAS_OPERATOR', 'DINKES_ADMIN'],
+  'GET /v1/reports/semester/:year/:semester': ADMIN_AUDITOR,
+  'POST /v1/reports/semester/:year/:semester/submission': ADMIN,
+  'GET /v1/reports/semester/:year/:semester/submission': ADMIN_AUDITOR,
+  'GET /v1/reports/bupati/:year/:semester': ['BUPATI_OFFICE', 'DUKCAPIL_AUDITOR', 'DINKES_ADMIN'],
+  'GET /v1/compliance/obligations': ADMIN_AUDITOR,
+  'GET /v1/compliance/balikan-backlog': ADMIN_AUDITOR,
+  'GET /v1/compliance/refusals': ADMIN_AUDITOR,
+  'GET /v1/compliance/operator-activity': ADMIN_AUDITOR,
+  'GET /v1/compliance/card-readers': ADMIN_AUDITOR,
+  'GET /v1/compliance/reports': ADMIN_AUDITOR,
+  'POST /v1/evaluations': ['DUKCAPIL_AUDITOR'],
+  'GET /v1/evaluations': ['DUKCAPIL_AUDITOR', 'DINKES_ADMIN', 'BUPATI_OFFICE'],
 };
 
 interface RouteLayer {

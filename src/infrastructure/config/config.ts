@@ -38,6 +38,8 @@ export interface AppConfig {
   };
   /** Lookups and card reads per operator per hour (against bulk harvesting). */
   readonly lookupsPerHour: number;
+  /** An operator's day with more accesses than this is flagged as unusual in the compliance views. */
+  readonly operatorDailyLimit: number;
   /** A card read whose fingerprint check was not performed: refused (default) or allowed. */
   readonly fingerprintNotPerformed: 'refuse' | 'allow';
   /** The registry's data-balikan service; absent: the built-in simulator's. */
@@ -142,6 +144,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       breakerResetMs: integer(env, 'REGISTRY_BREAKER_RESET_MS', 15_000, 100, 600_000),
     },
     lookupsPerHour: integer(env, 'LOOKUPS_PER_HOUR', 300, 1, 100_000),
+    operatorDailyLimit: integer(env, 'OPERATOR_DAILY_LIMIT', 150, 1, 1_000_000),
     fingerprintNotPerformed,
     allowedNetworks,
     trustProxy,

@@ -19,6 +19,7 @@ export type JsonSchema = {
   maximum?: number;
   minLength?: number;
   maxLength?: number;
+  minItems?: number;
   maxItems?: number;
   uniqueItems?: boolean;
   /** Marks a deliberately free string (short notes); it must have a maxLength. The NIK/KK scan still applies. */

@@ -1,0 +1,123 @@
+import { Controller, Get, Inject, Query } from '@nestjs/common';
+import { ApiBearerAuth, ApiOperation, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
+import { IsIn, IsOptional } from 'class-validator';
+import { DataSource } from 'typeorm';
+import type { Infrastructure } from '../../../infrastructure/bootstrap';
+import { ApiError } from '../../../infrastructure/http/api-error';
+import { IsCalendarDate } from '../../../infrastructure/http/validation';
+import { INFRASTRUCTURE } from '../../../infrastructure/infrastructure.module';
+import { Allow } from '../../../infrastructure/security/access-rule';
+import { wibDay } from '../../../infrastructure/time/wib';
+import { ReportingFreshness } from '../read-models/reporting-freshness';
+import { parsePeriod } from '../semester/reports.controller';
+import { semesterOf, semesterPeriod } from '../semester/semester';
+import { balikanBacklog, cardReaders, obligations, operatorActivity, refusals, reportCalendar } from './compliance.query';
+
+export class PeriodQuery {
+  @ApiPropertyOptional({ description: 'Defaults to the current semester' })
+  @IsOptional()
+  year?: string;
+
+  @ApiPropertyOptional({ enum: ['1', '2'] })
+  @IsOptional()
+  semester?: string;
+}
+
+export class RangeQuery {
+  @ApiPropertyOptional({ format: 'date', description: 'First day (WIB); defaults to the start of the current semester' })
+  @IsOptional()
+  @IsCalendarDate()
+  from?: string;
+
+  @ApiPropertyOptional({ format: 'date', description: 'Last day (WIB); defaults to today' })
+  @IsOptional()
+  @IsCalendarDate()
+  to?: string;
+}
+
+export class ActivityQuery extends RangeQuery {
+  @ApiPropertyOptional({ enum: ['true', 'false'], default: 'true', description: 'Only the days flagged unusual' })
+  @IsOptional()
+  @IsIn(['true', 'false'], { message: 'unusualOnly must be true or false' })
+  unusualOnly?: string;
+}
+
+const MAX_RANGE_DAYS = 366;
+
+/**
+ * Read-only views for Disdukcapil's supervision (Pasal 4(1)(a)): each obligation of Pasal 3(2), per
+ * Puskesmas, from the reporting read models. Operators appear by opaque id only.
+ */
+@ApiTags('compliance')
+@ApiBearerAuth()
+@Controller('v1/compliance')
+export class ComplianceController {
+  constructor(
+    private readonly db: DataSource,
+    private readonly freshness: ReportingFreshness,
+    @Inject(INFRASTRUCTURE) private readonly infra: Infrastructure,
+  ) {}
+
+  @Get('obligations')
+  @Allow('DUKCAPIL_AUDITOR', 'DINKES_ADMIN')
+  @ApiOperation({ summary: 'Each obligation of Pasal 3(2) and the report of Pasal 9(1) for a semester, overall and per Puskesmas' })
+  async obligations(@Query() query: PeriodQuery) {
+    const now = new Date();
+    const current = semesterOf(now);
+    const { year, semester } = parsePeriod(query.year ?? String(current.year), query.semester ?? String(current.semester), now);
+    await this.freshness.catchUp();
+    return obligations(this.db.manager, year, semester, now, this.infra.config.operatorDailyLimit);
+  }
+
+  @Get('balikan-backlog')
+  @Allow('DUKCAPIL_AUDITOR', 'DINKES_ADMIN')
+  @ApiOperation({ summary: 'Accesses that found a person and still owe a delivered balikan, per Puskesmas and by age' })
+  async backlog() {
+    await this.freshness.catchUp();
+    return balikanBacklog(this.db.manager, new Date());
+  }
+
+  @Get('refusals')
+  @Allow('DUKCAPIL_AUDITOR', 'DINKES_ADMIN')
+  @ApiOperation({ summary: 'Refused requests by reason and by Puskesmas over a range of days' })
+  async refusals(@Query() query: RangeQuery) {
+    const { from, to } = this.range(query);
+    await this.freshness.catchUp();
+    return refusals(this.db.manager, from, to);
+  }
+
+  @Get('operator-activity')
+  @Allow('DUKCAPIL_AUDITOR', 'DINKES_ADMIN')
+  @ApiOperation({ summary: 'Accesses per operator per day, with unusual days flagged by the documented rule' })
+  async activity(@Query() query: ActivityQuery) {
+    const { from, to } = this.range(query);
+    await this.freshness.catchUp();
+    return operatorActivity(this.db.manager, from, to, this.infra.config.operatorDailyLimit, (query.unusualOnly ?? 'true') === 'true');
+  }
+
+  @Get('card-readers')
+  @Allow('DUKCAPIL_AUDITOR', 'DINKES_ADMIN')
+  @ApiOperation({ summary: 'Card readers per Puskesmas (in service or retired) and their reads by fingerprint outcome' })
+  async readers() {
+    await this.freshness.catchUp();
+    return cardReaders(this.db.manager);
+  }
+
+  @Get('reports')
+  @Allow('DUKCAPIL_AUDITOR', 'DINKES_ADMIN')
+  @ApiOperation({ summary: 'Every semester report due so far: submitted on time, late, overdue or not yet due' })
+  async reports() {
+    await this.freshness.catchUp();
+    return reportCalendar(this.db.manager, new Date());
+  }
+
+  private range(query: RangeQuery): { from: string; to: string } {
+    const now = new Date();
+    const current = semesterOf(now);
+    const from = query.from ?? semesterPeriod(current.year, current.semester).from;
+    const to = query.to ?? wibDay(now);
+    if (from > to) throw new ApiError(400, 'RANGE_INVALID', 'from must not be after to.');
+    if ((Date.parse(to) - Date.parse(from)) / 86_400_000 > MAX_RANGE_DAYS) throw new ApiError(400, 'RANGE_TOO_LONG', `A range covers at most ${MAX_RANGE_DAYS} days.`);
+    return { from, to };
+  }
+}

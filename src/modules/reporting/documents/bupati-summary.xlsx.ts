@@ -1,0 +1,92 @@
+import { CHANNEL_LABELS, EVALUATION_KIND_LABELS, agreementStatusLabel, findingLabel, formatDate, formatDateTime, formatPeriod, obligationLabel, reportStatusLabel } from './labels';
+import type { BupatiSummary } from './report-data';
+import { addSheet, createWorkbook, headerRow, labelValueRows, tableSheet, titleRow, workbookBuffer, type SheetColumn } from './semester-report.xlsx';
+
+/*
+ * The Bupati summary as a workbook (same conventions as the semester report's).
+ *
+ * Sheet "Ringkasan" (label in column A, value in column B; rows fixed):
+ *   A1:B1 title (merged)
+ *   B2  kepada ("Bupati Karanganyar")           B7  sisa masa berlaku in days (number; empty when unknown)
+ *   B3  periode (text)                          B8  laporan semester: status sentence (text)
+ *   B4  data per (text, WIB)                    B9  batas penyampaian laporan (text)
+ *   B5  perjanjian "dukcapil / dinkes"          A10:B10 header "Uraian" | "Nilai"
+ *   B6  status perjanjian (text)
+ *   B11 jumlah akses        B12 Web Portal      B13 Card Reader     B14 akses pemegang KTP-el luar kabupaten
+ *   B15 pangsa luar kabupaten ('0.0%')          B16 balikan wajib   B17 balikan terkirim
+ *   B18 cakupan balikan ('0.0%')                B19 jumlah penolakan
+ *   B20 ukuran log audit, B21 akar log audit (empty without a checkpoint)
+ * Sheet "Puskesmas": every Puskesmas in the summary's (ranked) order: A Peringkat, B Kode, C Puskesmas,
+ *   D Kecamatan, E Web Portal, F Card Reader, G Jumlah akses, H Balikan wajib, I Balikan terkirim, J Cakupan.
+ * Sheet "Evaluasi": one row per finding: A Tanggal, B Jenis, C Kode kewajiban, D Kewajiban, E Hasil, F Catatan.
+ */
+
+export async function renderBupatiSummaryXlsx(summary: BupatiSummary): Promise<Buffer> {
+  const workbook = createWorkbook(summary.asOf, 'Dinas Kependudukan dan Pencatatan Sipil Kabupaten Karanganyar', summary.title);
+  const s = summary;
+  const sheet = addSheet(workbook, 'Ringkasan', [46, 60]);
+  titleRow(sheet, s.title, 2);
+  const a = s.agreement;
+  labelValueRows(sheet, 2, [
+    ['Kepada Yth.', 'Bupati Karanganyar'],
+    ['Periode', formatPeriod(s.periodFrom, s.periodTo)],
+    ['Data per', formatDateTime(s.asOf)],
+    ['Perjanjian Kerja Sama', a ? `${a.dukcapilNumber} / ${a.dinkesNumber}` : 'Tidak ada perjanjian terdaftar'],
+    ['Status perjanjian', a ? agreementStatusLabel(a.status) : '-'],
+    ['Sisa masa berlaku (hari)', s.daysLeft, 'count'],
+    ['Laporan semester Dinas Kesehatan', reportStatusLabel(s.report.dueOn, s.report.submission)],
+    ['Batas penyampaian laporan', formatDate(s.report.dueOn)],
+  ]);
+  headerRow(sheet, 10, ['Uraian', 'Nilai']);
+  labelValueRows(sheet, 11, [
+    ['Jumlah akses data kependudukan', s.totals.total, 'count'],
+    [CHANNEL_LABELS.WEB_PORTAL, s.totals.webPortal, 'count'],
+    [CHANNEL_LABELS.CARD_READER, s.totals.cardReader, 'count'],
+    ['Akses untuk pemegang KTP-el dari luar kabupaten', s.totals.outOfRegency, 'count'],
+    ['Pemegang KTP-el dari luar kabupaten', s.outOfRegencyShare, 'percent'],
+    ['Data balikan wajib disampaikan', s.balikan.owed, 'count'],
+    ['Data balikan terkirim', s.balikan.delivered, 'count'],
+    ['Cakupan data balikan', s.balikan.coverage, 'percent'],
+    ['Jumlah penolakan akses', s.refusalsTotal, 'count'],
+    ['Ukuran log audit', s.logCheckpoint?.treeSize ?? null, 'count'],
+    ['Akar log audit', s.logCheckpoint?.rootHash ?? null],
+  ]);
+
+  const count = (header: string): SheetColumn => ({ header, width: 13, format: 'count' });
+  tableSheet(workbook, {
+    name: 'Puskesmas',
+    title: `PUSKESMAS MENURUT JUMLAH AKSES - ${s.title}`,
+    landscape: true,
+    columns: [
+      { header: 'Peringkat', width: 10 },
+      { header: 'Kode', width: 14 },
+      { header: 'Puskesmas', width: 32 },
+      { header: 'Kecamatan', width: 16 },
+      count('Web Portal'),
+      count('Card Reader'),
+      count('Jumlah akses'),
+      count('Balikan wajib'),
+      count('Balikan terkirim'),
+      { header: 'Cakupan balikan', width: 12, format: 'percent' },
+    ],
+    rows: s.perPuskesmas.map((p, i) => [i + 1, p.code, p.name, p.kecamatan, p.accesses.webPortal, p.accesses.cardReader, p.accesses.total, p.balikan.owed, p.balikan.delivered, p.balikan.coverage]),
+  });
+
+  tableSheet(workbook, {
+    name: 'Evaluasi',
+    title: `HASIL EVALUASI - ${s.title}`,
+    landscape: true,
+    columns: [
+      { header: 'Tanggal', width: 18 },
+      { header: 'Jenis', width: 12 },
+      { header: 'Kode kewajiban', width: 18 },
+      { header: 'Kewajiban', width: 60 },
+      { header: 'Hasil', width: 16 },
+      { header: 'Catatan', width: 50 },
+    ],
+    rows: s.evaluations.flatMap((e) =>
+      e.findings.map((f) => [formatDate(e.recordedAt), EVALUATION_KIND_LABELS[e.kind] ?? e.kind, f.obligation, obligationLabel(f.obligation, f.label), findingLabel(f.finding), f.note ?? '']),
+    ),
+  });
+  return workbookBuffer(workbook);
+}

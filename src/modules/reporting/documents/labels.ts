@@ -1,0 +1,172 @@
+import type { DenialReason } from '../../access/denials/access-denied';
+import type { AccessOutcome } from '../../access/lookups/access.events';
+import type { Channel, Finding, Semester, SubmissionSummary } from './report-data';
+
+/**
+ * Bahasa Indonesia wording and number/date formats shared by every rendered document. Formatting is done by
+ * hand rather than with Intl so the output does not depend on the ICU data Node was built with.
+ */
+
+export const MONTHS = ['Januari', 'Februari', 'Maret', 'April', 'Mei', 'Juni', 'Juli', 'Agustus', 'September', 'Oktober', 'November', 'Desember'] as const;
+
+/** Western Indonesia Time (UTC+7) has no daylight saving, so a fixed offset is exact. */
+const WIB_OFFSET_MS = 7 * 60 * 60 * 1000;
+
+export function semesterRoman(semester: Semester): 'I' | 'II' {
+  return semester === 1 ? 'I' : 'II';
+}
+
+/** "2025-03" → "Maret" (the month name, as in MonthRow.label); anything else is returned unchanged. */
+export function monthLabel(month: string): string {
+  const match = /^\d{4}-(\d{2})$/.exec(month);
+  return (match && MONTHS[Number(match[1]) - 1]) || month;
+}
+
+interface CalendarDay {
+  readonly year: number;
+  readonly month: number;
+  readonly day: number;
+}
+
+/** A calendar date "YYYY-MM-DD" is taken as is; an instant is read on the WIB wall clock. */
+function calendarDay(value: string): CalendarDay | null {
+  const plain = /^(\d{4})-(\d{2})-(\d{2})$/.exec(value);
+  if (plain) return { year: Number(plain[1]), month: Number(plain[2]), day: Number(plain[3]) };
+  const instant = wibClock(value);
+  return instant ? { year: instant.getUTCFullYear(), month: instant.getUTCMonth() + 1, day: instant.getUTCDate() } : null;
+}
+
+/** The instant shifted so its UTC fields show the time in WIB. */
+function wibClock(iso: string): Date | null {
+  const ms = Date.parse(iso);
+  return Number.isNaN(ms) ? null : new Date(ms + WIB_OFFSET_MS);
+}
+
+/** "2025-06-30" → "30 Juni 2025". Unparseable input is returned unchanged rather than hidden. */
+export function formatDate(value: string): string {
+  const day = calendarDay(value);
+  const name = day ? MONTHS[day.month - 1] : undefined;
+  return day && name ? `${day.day} ${name} ${day.year}` : value;
+}
+
+/** "2025-06-30T16:59:00Z" → "30 Juni 2025 23.59 WIB" (Indonesian writes times with a dot). */
+export function formatDateTime(iso: string): string {
+  const clock = wibClock(iso);
+  if (!clock) return iso;
+  const two = (n: number) => String(n).padStart(2, '0');
+  return `${formatDate(iso)} ${two(clock.getUTCHours())}.${two(clock.getUTCMinutes())} WIB`;
+}
+
+/** "1 Januari 2025 s.d. 30 Juni 2025" */
+export function formatPeriod(from: string, to: string): string {
+  return `${formatDate(from)} s.d. ${formatDate(to)}`;
+}
+
+/** 12345 → "12.345" (dot groups thousands in Indonesian). Counts are integers; anything else is rounded. */
+export function formatNumber(value: number): string {
+  if (!Number.isFinite(value)) return '-';
+  const rounded = Math.round(value);
+  const digits = String(Math.abs(rounded)).replace(/\B(?=(\d{3})+(?!\d))/g, '.');
+  return rounded < 0 ? `-${digits}` : digits;
+}
+
+/** 0.875 → "87,5%" (one decimal, comma as decimal separator). */
+export function formatPercent(share: number): string {
+  if (!Number.isFinite(share)) return '-';
+  const tenths = Math.round(share * 1000);
+  const sign = tenths < 0 ? '-' : '';
+  const abs = Math.abs(tenths);
+  return `${sign}${formatNumber(Math.floor(abs / 10))},${abs % 10}%`;
+}
+
+export const CHANNEL_LABELS: Readonly<Record<Channel, string>> = {
+  WEB_PORTAL: 'Web Portal (NIK)',
+  CARD_READER: 'Card Reader KTP-el',
+};
+
+export const OUTCOME_LABELS: Readonly<Record<AccessOutcome, string>> = {
+  FOUND: 'Ditemukan',
+  DECEASED: 'Ditemukan, meninggal dunia',
+  NOT_FOUND: 'Tidak ditemukan',
+  REGISTRY_REFUSED: 'Ditolak oleh server Dukcapil',
+  REGISTRY_TIMEOUT: 'Server Dukcapil tidak menjawab',
+  REGISTRY_UNAVAILABLE: 'Server Dukcapil tidak tersedia',
+  FINGERPRINT_NOT_MATCHED: 'Sidik jari tidak cocok',
+  FINGERPRINT_NOT_PERFORMED: 'Sidik jari tidak diverifikasi',
+};
+
+/** Typed by DenialReason so a new refusal reason cannot ship without its wording. */
+export const REASON_LABELS: Readonly<Record<DenialReason, string>> = {
+  NETWORK_NOT_ALLOWED: 'Jaringan tidak diizinkan',
+  OPERATOR_SUSPENDED: 'Operator dinonaktifkan sementara',
+  OPERATOR_REVOKED: 'Hak akses operator dicabut',
+  ROLE_NOT_ALLOWED: 'Peran pengguna tidak berwenang',
+  FACILITY_SCOPE: 'Di luar wilayah kerja fasilitas',
+  AGREEMENT_NOT_ACTIVE: 'Perjanjian kerja sama tidak berlaku',
+  FACILITY_NOT_REGISTERED: 'Fasilitas kesehatan belum terdaftar',
+  CARD_READER_NOT_REGISTERED: 'Card reader belum terdaftar',
+  CARD_READER_RETIRED: 'Card reader sudah tidak digunakan',
+  ACCOUNT_LOCKED: 'Akun terkunci',
+  NOT_YOUR_ACCOUNT: 'Bukan akun milik sendiri',
+  RATE_LIMITED: 'Melebihi batas jumlah akses',
+};
+
+export const FINDING_LABELS: Readonly<Record<Finding, string>> = {
+  MET: 'Terpenuhi',
+  PARTIAL: 'Sebagian',
+  NOT_MET: 'Tidak terpenuhi',
+};
+
+export const AGREEMENT_STATUS_LABELS: Readonly<Record<string, string>> = {
+  ACTIVE: 'Berlaku',
+  EXPIRED: 'Berakhir (kedaluwarsa)',
+  TERMINATED: 'Diakhiri',
+  NOT_YET_VALID: 'Belum berlaku',
+};
+
+export const EVALUATION_KIND_LABELS: Readonly<Record<'PERIODIC' | 'AD_HOC', string>> = {
+  PERIODIC: 'Periodik',
+  AD_HOC: 'Insidental',
+};
+
+export interface Obligation {
+  readonly code: string;
+  readonly label: string;
+}
+
+/** The obligations of the Dinas under the agreement that an evaluation judges (Pasal 3 ayat (2), Pasal 9 ayat (1)). */
+export const OBLIGATIONS: readonly Obligation[] = [
+  { code: 'BALIKAN', label: 'Menyampaikan data balikan (Pasal 3 ayat (2) huruf b)' },
+  { code: 'ACCOUNTABILITY', label: 'Bertanggung jawab atas akses data kependudukan (Pasal 3 ayat (2) huruf c)' },
+  { code: 'CLOSED_NETWORK', label: 'Akses melalui jaringan tertutup (Pasal 3 ayat (2) huruf d)' },
+  { code: 'ALL_HOLDERS', label: 'Melayani semua pemegang KTP-el (Pasal 3 ayat (2) huruf e)' },
+  { code: 'CARD_READERS', label: 'Menyediakan perangkat pembaca KTP-el (Pasal 3 ayat (2) huruf f)' },
+  { code: 'CONFIDENTIALITY', label: 'Menjaga kerahasiaan dan tidak menyimpan data kependudukan (Pasal 3 ayat (2) huruf i)' },
+  { code: 'SEMESTER_REPORT', label: 'Menyampaikan laporan setiap semester (Pasal 9 ayat (1))' },
+];
+
+/** An unknown code falls back to the given wording, then to the code itself, so nothing silently disappears. */
+export function reasonLabel(reason: string, fallback?: string): string {
+  return (REASON_LABELS as Readonly<Record<string, string>>)[reason] ?? (fallback || reason);
+}
+
+export function agreementStatusLabel(status: string): string {
+  return AGREEMENT_STATUS_LABELS[status] ?? status;
+}
+
+export function obligationLabel(code: string, fallback?: string): string {
+  return OBLIGATIONS.find((o) => o.code === code)?.label ?? (fallback || code);
+}
+
+export function findingLabel(finding: string): string {
+  return (FINDING_LABELS as Readonly<Record<string, string>>)[finding] ?? finding;
+}
+
+/** Whether the Dinkes report of Pasal 9 ayat (1) was handed in, and when. */
+export function reportStatusLabel(dueOn: string, submission: SubmissionSummary | null): string {
+  const due = `batas penyampaian ${formatDate(dueOn)}`;
+  if (!submission) return `Belum disampaikan (${due}).`;
+  const when = formatDate(submission.submittedAt);
+  const revision = submission.revision > 1 ? `; revisi ke-${submission.revision} disampaikan ${when}` : `, pada ${when}`;
+  return `${submission.onTime ? 'Disampaikan tepat waktu' : 'Disampaikan terlambat'} (${due})${revision}.`;
+}

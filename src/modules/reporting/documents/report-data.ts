@@ -1,0 +1,136 @@
+/**
+ * The figures the semester report and the Bupati summary are made of. Aggregates only: counts, shares,
+ * institution codes and names, agreement numbers, opaque ids. The JSON answer, the PDF, the XLSX and the
+ * CSV are all rendered from one of these objects, so they cannot disagree.
+ */
+
+export type Semester = 1 | 2;
+export type Channel = 'WEB_PORTAL' | 'CARD_READER';
+export type Finding = 'MET' | 'PARTIAL' | 'NOT_MET';
+
+export interface AgreementSummary {
+  readonly dukcapilNumber: string;
+  readonly dinkesNumber: string;
+  readonly signedOn: string;
+  readonly validFrom: string;
+  readonly validUntil: string;
+  readonly addenda: readonly string[];
+  /** NOT_YET_VALID | ACTIVE | EXPIRED | TERMINATED, at the report's `asOf`. */
+  readonly status: string;
+}
+
+/** Counts of one slice of accesses (a Puskesmas, a month, or the whole semester). */
+export interface AccessCounts {
+  readonly webPortal: number;
+  readonly cardReader: number;
+  readonly total: number;
+  /** FOUND + DECEASED: the accesses that owe a balikan. */
+  readonly found: number;
+  readonly deceased: number;
+  readonly notFound: number;
+  /** Registry refused, timed out or was unavailable. */
+  readonly registryFailed: number;
+  /** Card reads whose fingerprint did not match or was not performed. */
+  readonly fingerprintFailed: number;
+  readonly outOfRegency: number;
+}
+
+export interface BalikanCounts {
+  /** Accesses that found the person (each owes a balikan). */
+  readonly owed: number;
+  /** Of those, accesses with at least one balikan submitted. */
+  readonly submitted: number;
+  readonly delivered: number;
+  readonly abandoned: number;
+  /** delivered / owed, 0..1 (0 when nothing is owed). */
+  readonly coverage: number;
+}
+
+export interface PuskesmasRow {
+  readonly code: string;
+  readonly name: string;
+  readonly kecamatan: string;
+  readonly accesses: AccessCounts;
+  readonly balikan: BalikanCounts;
+}
+
+export interface MonthRow {
+  /** YYYY-MM (WIB). */
+  readonly month: string;
+  /** Bahasa Indonesia month name, e.g. "Januari". */
+  readonly label: string;
+  readonly accesses: AccessCounts;
+}
+
+export interface ReasonCount {
+  readonly reason: string;
+  /** Bahasa Indonesia description of the reason. */
+  readonly label: string;
+  readonly count: number;
+}
+
+export interface SubmissionSummary {
+  readonly submittedAt: string;
+  readonly onTime: boolean;
+  readonly sha256: string;
+  readonly revision: number;
+}
+
+export interface SemesterReport {
+  readonly kind: 'SEMESTER_REPORT';
+  readonly year: number;
+  readonly semester: Semester;
+  /** e.g. "LAPORAN PEMANFAATAN NIK, DATA KEPENDUDUKAN DAN KTP-EL SEMESTER I TAHUN 2025" */
+  readonly title: string;
+  /** First and last calendar day of the semester (WIB), YYYY-MM-DD. */
+  readonly periodFrom: string;
+  readonly periodTo: string;
+  /** Pasal 9(1): 30 June or 31 December. */
+  readonly dueOn: string;
+  /** End of the WIB day the figures stand at (the earlier of today and the semester's last day), ISO. The documents' creation date, so equal data gives equal bytes. */
+  readonly asOf: string;
+  readonly agreement: AgreementSummary | null;
+  readonly totals: AccessCounts;
+  readonly balikan: BalikanCounts;
+  /** outOfRegency / total, 0..1. */
+  readonly outOfRegencyShare: number;
+  readonly perPuskesmas: readonly PuskesmasRow[];
+  readonly perMonth: readonly MonthRow[];
+  readonly refusals: readonly ReasonCount[];
+  readonly fingerprint: { readonly matched: number; readonly notMatched: number; readonly notPerformed: number };
+  readonly submission: SubmissionSummary | null;
+  /** The latest signed checkpoint of the audit log, when one exists (printed so paper pins the log). */
+  readonly logCheckpoint: { readonly treeSize: number; readonly rootHash: string } | null;
+}
+
+export interface EvaluationSummary {
+  readonly evaluationId: string;
+  readonly kind: 'PERIODIC' | 'AD_HOC';
+  /** The semester a periodic evaluation covers (absent for most ad-hoc ones). */
+  readonly year?: number;
+  readonly semester?: Semester;
+  readonly recordedAt: string;
+  readonly findings: readonly { readonly obligation: string; readonly label: string; readonly finding: Finding; readonly note: string | null }[];
+}
+
+export interface BupatiSummary {
+  readonly kind: 'BUPATI_SUMMARY';
+  readonly year: number;
+  readonly semester: Semester;
+  /** e.g. "RINGKASAN PEMANFAATAN DATA KEPENDUDUKAN OLEH DINAS KESEHATAN SEMESTER I TAHUN 2025" */
+  readonly title: string;
+  readonly periodFrom: string;
+  readonly periodTo: string;
+  readonly asOf: string;
+  readonly agreement: AgreementSummary | null;
+  readonly daysLeft: number | null;
+  readonly totals: AccessCounts;
+  readonly balikan: BalikanCounts;
+  readonly outOfRegencyShare: number;
+  readonly refusalsTotal: number;
+  /** Puskesmas ranked by accesses, with their balikan coverage. */
+  readonly perPuskesmas: readonly PuskesmasRow[];
+  readonly report: { readonly dueOn: string; readonly submission: SubmissionSummary | null };
+  readonly evaluations: readonly EvaluationSummary[];
+  readonly logCheckpoint: { readonly treeSize: number; readonly rootHash: string } | null;
+}

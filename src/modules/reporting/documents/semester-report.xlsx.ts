@@ -1,0 +1,280 @@
+import { Workbook, type Worksheet } from 'exceljs';
+import { CHANNEL_LABELS, agreementStatusLabel, formatDate, formatDateTime, formatPeriod, monthLabel, reasonLabel } from './labels';
+import type { SemesterReport } from './report-data';
+
+/*
+ * The semester report as a workbook. Counts are stored as numbers (format '#,##0', which Excel shows with the
+ * reader's own thousands separator) and shares as fractions formatted '0.0%', so they can be summed and charted.
+ *
+ * Sheet "Ringkasan" (label in column A, value in column B; rows fixed):
+ *   A1:B1 title (merged)
+ *   B2  periode (text)                          B5  perjanjian "dukcapil / dinkes" or "Tidak ada perjanjian terdaftar"
+ *   B3  batas penyampaian (text)                B6  status perjanjian (text, "-" without an agreement)
+ *   B4  data per (text, WIB)                    A7:B7 header "Uraian" | "Nilai"
+ *   B8  jumlah akses (totals.total)             B16 akses pemegang KTP-el luar kabupaten (totals.outOfRegency)
+ *   B9  Web Portal (totals.webPortal)           B17 pangsa luar kabupaten (outOfRegencyShare, 0..1, '0.0%')
+ *   B10 Card Reader (totals.cardReader)         B18 balikan wajib (balikan.owed)
+ *   B11 ditemukan (totals.found)                B19 balikan dikirim (balikan.submitted)
+ *   B12 meninggal (totals.deceased)             B20 balikan terkirim (balikan.delivered)
+ *   B13 tidak ditemukan (totals.notFound)       B21 balikan gagal/ditinggalkan (balikan.abandoned)
+ *   B14 gagal registry (totals.registryFailed)  B22 cakupan balikan (balikan.coverage, 0..1, '0.0%')
+ *   B15 sidik jari gagal (totals.fingerprintFailed)
+ *   B23 jumlah penolakan (sum of refusals)      B24 ukuran log audit, B25 akar log audit (empty without a checkpoint)
+ *
+ * Sheet "Per Puskesmas": A1:Q1 title, row 2 header, one row per Puskesmas from row 3 in report order, then a
+ *   JUMLAH row (report totals). Columns: A No, B Kode, C Puskesmas, D Kecamatan, E Web Portal, F Card Reader,
+ *   G Jumlah, H Ditemukan, I Meninggal, J Tidak ditemukan, K Gagal registry, L Luar kabupaten, M Balikan wajib,
+ *   N Balikan dikirim, O Balikan terkirim, P Balikan ditinggalkan, Q Cakupan balikan ('0.0%').
+ * Sheets "Per Bulan", "Data Balikan", "Penolakan", "Sidik Jari": title in row 1, header in row 2, data from row 3,
+ *   then a JUMLAH row.
+ *
+ * The xlsx container (a zip) stamps its entries with the time of writing, so unlike the PDF the bytes differ
+ * between runs; the cells and the document properties do not.
+ */
+
+export const COUNT_FORMAT = '#,##0';
+export const PERCENT_FORMAT = '0.0%';
+const HEADER_FILL = 'FFE7E6E6';
+const TOTAL_FILL = 'FFF2F2F2';
+
+export type CellValue = string | number | null;
+
+export interface SheetColumn {
+  readonly header: string;
+  readonly width: number;
+  readonly format?: 'count' | 'percent';
+}
+
+export function createWorkbook(asOf: string, author: string, title: string): Workbook {
+  const workbook = new Workbook();
+  const date = new Date(asOf);
+  workbook.creator = author;
+  workbook.lastModifiedBy = author;
+  workbook.title = title;
+  workbook.company = 'Pemerintah Kabupaten Karanganyar';
+  workbook.created = date;
+  workbook.modified = date;
+  return workbook;
+}
+
+export async function workbookBuffer(workbook: Workbook): Promise<Buffer> {
+  return Buffer.from(await workbook.xlsx.writeBuffer());
+}
+
+export function addSheet(workbook: Workbook, name: string, widths: readonly number[], landscape = false): Worksheet {
+  const sheet = workbook.addWorksheet(name, {
+    pageSetup: { paperSize: 9, orientation: landscape ? 'landscape' : 'portrait', fitToPage: true, fitToWidth: 1, fitToHeight: 0 },
+  });
+  sheet.columns = widths.map((width) => ({ width }));
+  return sheet;
+}
+
+/** Row 1: the title, bold, merged across the sheet's columns. */
+export function titleRow(sheet: Worksheet, title: string, columnCount: number): void {
+  sheet.mergeCells(1, 1, 1, Math.max(1, columnCount));
+  const cell = sheet.getCell(1, 1);
+  cell.value = title;
+  cell.font = { bold: true, size: 12 };
+  cell.alignment = { vertical: 'middle', wrapText: true };
+  sheet.getRow(1).height = 32;
+}
+
+export function headerRow(sheet: Worksheet, rowNumber: number, headers: readonly string[]): void {
+  const row = sheet.getRow(rowNumber);
+  headers.forEach((header, i) => {
+    const cell = row.getCell(i + 1);
+    cell.value = header;
+    cell.font = { bold: true };
+    cell.fill = { type: 'pattern', pattern: 'solid', fgColor: { argb: HEADER_FILL } };
+    cell.alignment = { horizontal: 'center', vertical: 'middle', wrapText: true };
+    cell.border = { bottom: { style: 'thin' } };
+  });
+}
+
+/** Writes values into a row; numbers get the column's format. */
+export function valueRow(sheet: Worksheet, rowNumber: number, values: readonly CellValue[], formats: readonly (SheetColumn['format'] | undefined)[], bold = false): void {
+  const row = sheet.getRow(rowNumber);
+  values.forEach((value, i) => {
+    const cell = row.getCell(i + 1);
+    cell.value = value;
+    const format = formats[i];
+    if (typeof value === 'number' && format) cell.numFmt = format === 'percent' ? PERCENT_FORMAT : COUNT_FORMAT;
+    if (bold) {
+      cell.font = { bold: true };
+      cell.fill = { type: 'pattern', pattern: 'solid', fgColor: { argb: TOTAL_FILL } };
+    }
+  });
+}
+
+/** A sheet holding one table: title (row 1), header (row 2, frozen), rows from row 3, optional bold total row. */
+export function tableSheet(
+  workbook: Workbook,
+  spec: { name: string; title: string; columns: readonly SheetColumn[]; rows: readonly (readonly CellValue[])[]; total?: readonly CellValue[]; landscape?: boolean },
+): Worksheet {
+  const sheet = addSheet(workbook, spec.name, spec.columns.map((c) => c.width), spec.landscape);
+  sheet.views = [{ state: 'frozen', ySplit: 2 }];
+  titleRow(sheet, spec.title, spec.columns.length);
+  headerRow(sheet, 2, spec.columns.map((c) => c.header));
+  const formats = spec.columns.map((c) => c.format);
+  spec.rows.forEach((values, i) => valueRow(sheet, 3 + i, values, formats));
+  if (spec.total) valueRow(sheet, 3 + spec.rows.length, spec.total, formats, true);
+  return sheet;
+}
+
+/** Label/value pairs from `firstRow` on, column A and B. */
+export function labelValueRows(sheet: Worksheet, firstRow: number, rows: readonly (readonly [string, CellValue, SheetColumn['format']?])[]): void {
+  rows.forEach(([label, value, format], i) => valueRow(sheet, firstRow + i, [label, value], [undefined, format]));
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+
+export async function renderSemesterReportXlsx(report: SemesterReport): Promise<Buffer> {
+  const workbook = createWorkbook(report.asOf, 'Dinas Kesehatan Kabupaten Karanganyar', report.title);
+  summarySheet(workbook, report);
+  puskesmasSheet(workbook, report);
+  monthSheet(workbook, report);
+  balikanSheet(workbook, report);
+  refusalSheet(workbook, report);
+  fingerprintSheet(workbook, report);
+  return workbookBuffer(workbook);
+}
+
+function summarySheet(workbook: Workbook, r: SemesterReport): void {
+  const sheet = addSheet(workbook, 'Ringkasan', [52, 34]);
+  titleRow(sheet, r.title, 2);
+  const a = r.agreement;
+  labelValueRows(sheet, 2, [
+    ['Periode', formatPeriod(r.periodFrom, r.periodTo)],
+    ['Batas penyampaian', formatDate(r.dueOn)],
+    ['Data per', formatDateTime(r.asOf)],
+    ['Perjanjian Kerja Sama', a ? `${a.dukcapilNumber} / ${a.dinkesNumber}` : 'Tidak ada perjanjian terdaftar'],
+    ['Status perjanjian', a ? agreementStatusLabel(a.status) : '-'],
+  ]);
+  headerRow(sheet, 7, ['Uraian', 'Nilai']);
+  const t = r.totals;
+  const b = r.balikan;
+  labelValueRows(sheet, 8, [
+    ['Jumlah akses data kependudukan', t.total, 'count'],
+    [CHANNEL_LABELS.WEB_PORTAL, t.webPortal, 'count'],
+    [CHANNEL_LABELS.CARD_READER, t.cardReader, 'count'],
+    ['Data ditemukan', t.found, 'count'],
+    ['Data ditemukan, tercatat meninggal dunia', t.deceased, 'count'],
+    ['Data tidak ditemukan', t.notFound, 'count'],
+    ['Gagal (server Dukcapil menolak/tidak tersedia)', t.registryFailed, 'count'],
+    ['Verifikasi sidik jari tidak berhasil', t.fingerprintFailed, 'count'],
+    ['Akses untuk pemegang KTP-el dari luar kabupaten', t.outOfRegency, 'count'],
+    ['Pemegang KTP-el dari luar kabupaten', r.outOfRegencyShare, 'percent'],
+    ['Data balikan wajib disampaikan', b.owed, 'count'],
+    ['Data balikan dikirim', b.submitted, 'count'],
+    ['Data balikan terkirim', b.delivered, 'count'],
+    ['Data balikan gagal/ditinggalkan', b.abandoned, 'count'],
+    ['Cakupan data balikan', b.coverage, 'percent'],
+    ['Jumlah penolakan akses', r.refusals.reduce((sum, x) => sum + x.count, 0), 'count'],
+    ['Ukuran log audit', r.logCheckpoint?.treeSize ?? null, 'count'],
+    ['Akar log audit', r.logCheckpoint?.rootHash ?? null],
+  ]);
+}
+
+function puskesmasSheet(workbook: Workbook, r: SemesterReport): void {
+  const count = (header: string): SheetColumn => ({ header, width: 12, format: 'count' });
+  const figures = (a: SemesterReport['totals'], b: SemesterReport['balikan']) => [
+    a.webPortal,
+    a.cardReader,
+    a.total,
+    a.found,
+    a.deceased,
+    a.notFound,
+    a.registryFailed,
+    a.outOfRegency,
+    b.owed,
+    b.submitted,
+    b.delivered,
+    b.abandoned,
+    b.coverage,
+  ];
+  tableSheet(workbook, {
+    name: 'Per Puskesmas',
+    title: `PEMANFAATAN PER PUSKESMAS - ${r.title}`,
+    landscape: true,
+    columns: [
+      { header: 'No', width: 5 },
+      { header: 'Kode', width: 14 },
+      { header: 'Puskesmas', width: 32 },
+      { header: 'Kecamatan', width: 16 },
+      count('Web Portal'),
+      count('Card Reader'),
+      count('Jumlah'),
+      count('Ditemukan'),
+      count('Meninggal'),
+      count('Tidak ditemukan'),
+      count('Gagal registry'),
+      count('Luar kabupaten'),
+      count('Balikan wajib'),
+      count('Balikan dikirim'),
+      count('Balikan terkirim'),
+      count('Balikan ditinggalkan'),
+      { header: 'Cakupan balikan', width: 12, format: 'percent' },
+    ],
+    rows: r.perPuskesmas.map((p, i) => [i + 1, p.code, p.name, p.kecamatan, ...figures(p.accesses, p.balikan)]),
+    total: [null, null, 'JUMLAH', null, ...figures(r.totals, r.balikan)],
+  });
+}
+
+function monthSheet(workbook: Workbook, r: SemesterReport): void {
+  const count = (header: string): SheetColumn => ({ header, width: 14, format: 'count' });
+  const t = r.totals;
+  tableSheet(workbook, {
+    name: 'Per Bulan',
+    title: `PEMANFAATAN PER BULAN - ${r.title}`,
+    columns: [{ header: 'Bulan', width: 14 }, { header: 'Kode bulan', width: 11 }, count('Web Portal'), count('Card Reader'), count('Jumlah'), count('Ditemukan'), count('Luar kabupaten')],
+    rows: r.perMonth.map((m) => [monthLabel(m.month), m.month, m.accesses.webPortal, m.accesses.cardReader, m.accesses.total, m.accesses.found, m.accesses.outOfRegency]),
+    total: ['JUMLAH', null, t.webPortal, t.cardReader, t.total, t.found, t.outOfRegency],
+  });
+}
+
+function balikanSheet(workbook: Workbook, r: SemesterReport): void {
+  const count = (header: string): SheetColumn => ({ header, width: 13, format: 'count' });
+  const b = r.balikan;
+  tableSheet(workbook, {
+    name: 'Data Balikan',
+    title: `DATA BALIKAN PER PUSKESMAS - ${r.title}`,
+    columns: [
+      { header: 'No', width: 5 },
+      { header: 'Kode', width: 14 },
+      { header: 'Puskesmas', width: 32 },
+      count('Wajib'),
+      count('Dikirim'),
+      count('Terkirim'),
+      count('Gagal/Ditinggalkan'),
+      { header: 'Cakupan', width: 11, format: 'percent' },
+    ],
+    rows: r.perPuskesmas.map((p, i) => [i + 1, p.code, p.name, p.balikan.owed, p.balikan.submitted, p.balikan.delivered, p.balikan.abandoned, p.balikan.coverage]),
+    total: [null, null, 'JUMLAH', b.owed, b.submitted, b.delivered, b.abandoned, b.coverage],
+  });
+}
+
+function refusalSheet(workbook: Workbook, r: SemesterReport): void {
+  const sheet = tableSheet(workbook, {
+    name: 'Penolakan',
+    title: `PENOLAKAN AKSES MENURUT ALASAN - ${r.title}`,
+    columns: [{ header: 'No', width: 5 }, { header: 'Kode alasan', width: 28 }, { header: 'Alasan penolakan', width: 40 }, { header: 'Jumlah', width: 12, format: 'count' }],
+    rows: r.refusals.map((x, i) => [i + 1, x.reason, reasonLabel(x.reason, x.label), x.count]),
+    total: [null, null, 'JUMLAH', r.refusals.reduce((sum, x) => sum + x.count, 0)],
+  });
+  if (r.refusals.length === 0) sheet.getCell('C5').value = 'Tidak ada penolakan akses pada periode ini.';
+}
+
+function fingerprintSheet(workbook: Workbook, r: SemesterReport): void {
+  const f = r.fingerprint;
+  tableSheet(workbook, {
+    name: 'Sidik Jari',
+    title: `VERIFIKASI SIDIK JARI (CARD READER KTP-EL) - ${r.title}`,
+    columns: [{ header: 'Hasil verifikasi', width: 34 }, { header: 'Jumlah', width: 12, format: 'count' }],
+    rows: [
+      ['Sidik jari cocok', f.matched],
+      ['Sidik jari tidak cocok', f.notMatched],
+      ['Sidik jari tidak diverifikasi', f.notPerformed],
+    ],
+    total: ['JUMLAH', f.matched + f.notMatched + f.notPerformed],
+  });
+}
