@@ -10,9 +10,9 @@
 import { Pool } from 'pg';
 import { loadConfig } from '../src/infrastructure/config/config';
 import { openInfrastructure } from '../src/infrastructure/bootstrap';
-import { START } from '../src/infrastructure/event-store/event-store.port';
 import { EventVolumeProjection } from '../src/modules/reporting/event-volume/event-volume.projection';
 import { fixtureEvents } from '../test/support/fixture-events';
+import { bareRead } from './support/bare-read';
 import { benchDatabase } from './support/postgres';
 
 const EVENTS = Number(process.env.BENCH_REPLAY_EVENTS ?? 1_000_000);
@@ -51,16 +51,8 @@ async function main(): Promise<void> {
       await pool.end();
 
       // Baseline: the bare read of the global order in the same batches, no projection, no transactions.
-      let read = 0;
-      let after = START;
-      const readStarted = process.hrtime.bigint();
-      for (;;) {
-        const batch = await infra.eventStore.readAll({ after, maxCount: BATCH });
-        if (batch.length === 0) break;
-        read += batch.length;
-        after = batch[batch.length - 1]!.globalPosition;
-      }
-      const readRate = read / (Number(process.hrtime.bigint() - readStarted) / 1e9);
+      const bare = await bareRead(infra.eventStore, BATCH);
+      const readRate = bare.events / bare.seconds;
 
       let replayed = 0;
       const started = process.hrtime.bigint();

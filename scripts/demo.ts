@@ -12,7 +12,8 @@ import { startRegistrySimulator, type RegistrySimulator } from '../src/infrastru
 import { semesterOf } from '../src/modules/reporting/semester/semester';
 
 const root = resolve(__dirname, '..', '..');
-const out = join(root, 'out');
+/** Where the documents go (./out, or DEMO_OUT_DIR for the test that runs the demo). */
+const out = resolve(process.env.DEMO_OUT_DIR ?? join(root, 'out'));
 const dataDir = join(out, 'demo-data');
 const ADMIN_PASSWORD = 'demo-admin-password';
 const PASSWORD = 'demo-operator-password';
@@ -74,7 +75,7 @@ async function main(): Promise<void> {
     HOST: '127.0.0.1',
     DATA_DIR: dataDir,
     DATABASE_URL: '',
-    LOG_LEVEL: 'warn',
+    LOG_LEVEL: 'info', // the "listening on port" line is how the demo learns the port
     INITIAL_ADMIN_PASSWORD: ADMIN_PASSWORD,
     REGISTRY_URL: simulator.url,
     REGISTRY_USER_ID: 'demo',
@@ -182,11 +183,11 @@ async function main(): Promise<void> {
       const res = await gateway.call('GET', path, token);
       if (res.status !== 200) throw new Error(`GET ${path}: ${res.status}`);
       writeFileSync(join(out, name), res.bytes);
-      console.log(`  wrote ${join('out', name)} (${res.bytes.length} bytes)`);
+      console.log(`  wrote ${join(out, name)} (${res.bytes.length} bytes)`);
     }
     const compliance = await gateway.ok('GET', '/v1/compliance/obligations', auditor);
     writeFileSync(join(out, 'kepatuhan.json'), JSON.stringify(compliance, null, 2));
-    console.log(`  wrote ${join('out', 'kepatuhan.json')} (the compliance view Disdukcapil reads)`);
+    console.log(`  wrote ${join(out, 'kepatuhan.json')} (the compliance view Disdukcapil reads)`);
     console.log(`\nDone. Open ${join(out, `laporan-semester-${semester}-${year}.pdf`)} to see the semester report.`);
   } finally {
     child.kill('SIGTERM');

@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { randomUUID } from 'node:crypto';
-import { DataSource } from 'typeorm';
+import type { DataSource } from 'typeorm';
+import { createDataSource, migrate } from '../../src/infrastructure/database/data-source';
 import type { RecordedEvent } from '../../src/infrastructure/event-store/event-store.port';
 import { wibDay } from '../../src/infrastructure/time/wib';
 import { ReportingProjection, NO_FACILITY } from '../../src/modules/reporting/read-models/reporting.projection';
@@ -153,12 +154,16 @@ async function project(db: DataSource, events: RecordedEvent[], cuts: number[]) 
   }
 }
 
-describe('The reporting read models', () => {
+const storages: [string, string | undefined][] = [['embedded PGlite', process.env.TEST_EMBEDDED_URL]];
+if (process.env.DATABASE_URL) storages.push(['PostgreSQL server', process.env.DATABASE_URL]);
+
+describe.each(storages)('The reporting read models on %s', (_name, url) => {
   let db: DataSource;
 
   beforeAll(async () => {
-    db = new DataSource({ type: 'postgres', url: process.env.TEST_EMBEDDED_URL });
+    db = createDataSource(url!);
     await db.initialize();
+    await migrate(db);
   });
   afterAll(() => db.destroy());
 

@@ -12,7 +12,8 @@ export function arbitraryFor(schema: JsonSchema): fc.Arbitrary<unknown> {
       return fc.record(properties, { requiredKeys: [...(schema.required ?? [])] });
     }
     case 'array': {
-      const constraints = { maxLength: Math.min(schema.maxItems ?? 3, 3), minLength: 0 };
+      const minLength = schema.minItems ?? 0;
+      const constraints = { maxLength: Math.max(minLength, Math.min(schema.maxItems ?? 3, 3)), minLength };
       return schema.uniqueItems ? fc.uniqueArray(arbitraryFor(schema.items!), constraints) : fc.array(arbitraryFor(schema.items!), constraints);
     }
     case 'integer':

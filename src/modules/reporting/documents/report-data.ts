@@ -24,7 +24,7 @@ export interface AccessCounts {
   readonly webPortal: number;
   readonly cardReader: number;
   readonly total: number;
-  /** FOUND + DECEASED: the accesses that owe a balikan. */
+  /** Found alive (FOUND). With `deceased`, the accesses that owe a balikan. */
   readonly found: number;
   readonly deceased: number;
   readonly notFound: number;

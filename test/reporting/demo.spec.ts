@@ -1,0 +1,61 @@
+import ExcelJS from 'exceljs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { semesterOf } from '../../src/modules/reporting/semester/semester';
+import { describeWithPoppler, pdfText } from '../support/pdf-text';
+import { distPath, runScript } from '../support/processes';
+
+/**
+ * `npm run demo` as a newcomer runs it: a whole semester driven through the HTTP API of the real service
+ * process, from an empty embedded store. Then the CLI re-renders the report from the same store: the same
+ * figures give the very bytes that were submitted, and so does a rebuild of the read models from the log.
+ */
+describeWithPoppler('The demo, and re-checking what it submitted', () => {
+  const out = mkdtempSync(join(tmpdir(), 'nik-demo-'));
+  const env = { DATA_DIR: join(out, 'demo-data'), DATABASE_URL: '', LOG_LEVEL: 'error' };
+  const { year, semester } = semesterOf(new Date());
+  const cli = (...args: string[]) => runScript(distPath('src', 'cli.js'), args, env);
+  const exportReport = async (format: string) => {
+    const file = join(out, `export-${Date.now()}.${format}`);
+    const run = await cli('report:export', '--year', String(year), '--semester', String(semester), '--format', format, '--to', file);
+    expect(run.code).toBe(0);
+    return { file, sha256: /sha256 ([0-9a-f]{64})/.exec(run.stdout)![1] };
+  };
+  let demo: { code: number | null; stdout: string; stderr: string };
+
+  beforeAll(async () => {
+    demo = await runScript(distPath('scripts', 'demo.js'), [], { DEMO_OUT_DIR: out });
+  }, 180_000);
+  afterAll(() => rmSync(out, { recursive: true, force: true }));
+
+  it('drives all 21 Puskesmas through a semester and writes the report and the Bupati summary', async () => {
+    expect(demo.stderr).toBe('');
+    expect(demo.code).toBe(0);
+    expect(demo.stdout).toMatch(/Enrolled 21 Puskesmas operators/);
+    for (const name of [`laporan-semester-${semester}-${year}.pdf`, `laporan-semester-${semester}-${year}.xlsx`, `laporan-semester-${semester}-${year}.csv`, `ringkasan-bupati-${semester}-${year}.pdf`, `ringkasan-bupati-${semester}-${year}.xlsx`]) {
+      expect(existsSync(join(out, name))).toBe(true);
+    }
+    const text = pdfText(join(out, `laporan-semester-${semester}-${year}.pdf`));
+    expect(text).toMatch(new RegExp(`SEMESTER ${semester === 1 ? 'I' : 'II'}\\s+TAHUN ${year}`));
+    expect(text).toContain('473.3/2271.12/IX/2022');
+    expect(text).toContain('Puskesmas Jenawi');
+    const report = JSON.parse(readFileSync((await exportReport('json')).file, 'utf8'));
+    expect(report.perPuskesmas.filter((p: { accesses: { total: number } }) => p.accesses.total > 0)).toHaveLength(21);
+    expect(report.balikan.delivered).toBe(report.balikan.submitted); // the outage is over: every balikan arrived
+    const book = new ExcelJS.Workbook();
+    await book.xlsx.readFile(join(out, `laporan-semester-${semester}-${year}.xlsx`));
+    expect(book.getWorksheet('Ringkasan')!.getCell('B8').value).toBe(report.totals.total);
+  }, 60_000);
+
+  it('renders, from the same store, exactly the PDF that was submitted, before and after a rebuild of the read models', async () => {
+    const submitted = /SHA-256 ([0-9a-f]{64})/.exec(demo.stdout)![1];
+    const before = await exportReport('json');
+    expect((await exportReport('pdf')).sha256).toBe(submitted);
+    const rebuild = await cli('projections:rebuild', 'reporting');
+    expect(rebuild.code).toBe(0);
+    const after = await exportReport('json');
+    expect(readFileSync(after.file, 'utf8')).toBe(readFileSync(before.file, 'utf8'));
+    expect((await exportReport('pdf')).sha256).toBe(submitted);
+  }, 120_000);
+});
