@@ -68,6 +68,15 @@ describe('Recording an evaluation (Pasal 9(2)-(3))', () => {
     expect(event!.data).toMatchObject({ kind: 'AD_HOC', findings: [{ obligation: 'CLOSED_NETWORK', finding: 'PARTIAL', note: 'Dua Puskesmas memakai jaringan umum' }] });
   });
 
+  it('refuses half a period, and a semester that has not started', () => {
+    const findings = [{ obligation: 'BALIKAN' as const, finding: 'MET' as const }];
+    const decide = (year: number | undefined, semester: 1 | 2 | undefined) => () =>
+      evaluationDecider.decide({ evaluationId: randomUUID(), kind: 'AD_HOC', year, semester, auditorId, findings }, evaluationDecider.initialState, new Date('2025-05-01T00:00:00Z'));
+    expect(decide(2025, undefined)).toThrow(expect.objectContaining({ code: 'EVALUATION_PERIOD_INCOMPLETE' }));
+    expect(decide(2025, 2)).toThrow(expect.objectContaining({ code: 'EVALUATION_PERIOD_NOT_STARTED' }));
+    expect(decide(2025, 1)()).toHaveLength(1);
+  });
+
   it('refuses two findings on the same obligation', () => {
     const findings = [
       { obligation: 'BALIKAN' as const, finding: 'MET' as const },

@@ -2,6 +2,7 @@ import type { EventDefinition } from '../../../infrastructure/event-store/event-
 import { Refusal, type Decider } from '../../../infrastructure/event-store/command-handling';
 import type { NewEvent, RecordedEvent } from '../../../infrastructure/event-store/event-store.port';
 import type { Finding, Semester } from '../documents/report-data';
+import { periodStart, semesterPeriod } from '../semester/semester';
 
 /** What Disdukcapil evaluates (Pasal 3(2) obligations of Dinkes and the report of Pasal 9(1)). */
 export const OBLIGATION_CODES = ['BALIKAN', 'ACCOUNTABILITY', 'CLOSED_NETWORK', 'ALL_HOLDERS', 'CARD_READERS', 'CONFIDENTIALITY', 'SEMESTER_REPORT'] as const;
@@ -61,10 +62,16 @@ export interface RecordEvaluation {
 export const evaluationDecider: Decider<{ recorded: boolean }, RecordEvaluation> = {
   initialState: { recorded: false },
   evolve: (state: { recorded: boolean }, event: RecordedEvent) => (event.type === 'EvaluationRecorded' ? { recorded: true } : state),
-  decide(command: RecordEvaluation, state: { recorded: boolean }): NewEvent[] {
+  decide(command: RecordEvaluation, state: { recorded: boolean }, now: Date): NewEvent[] {
     if (state.recorded) return [];
-    if (command.kind === 'PERIODIC' && (command.year === undefined || command.semester === undefined)) {
+    if ((command.year === undefined) !== (command.semester === undefined)) {
+      throw new Refusal(422, 'EVALUATION_PERIOD_INCOMPLETE', 'Give both the year and the semester, or neither.');
+    }
+    if (command.kind === 'PERIODIC' && command.year === undefined) {
       throw new Refusal(422, 'EVALUATION_PERIOD_REQUIRED', 'A periodic evaluation names the year and semester it evaluates.');
+    }
+    if (command.year !== undefined && now < periodStart(semesterPeriod(command.year, command.semester!))) {
+      throw new Refusal(422, 'EVALUATION_PERIOD_NOT_STARTED', 'That semester has not started yet.');
     }
     const obligations = command.findings.map((f) => f.obligation);
     if (new Set(obligations).size !== obligations.length) throw new Refusal(422, 'EVALUATION_DUPLICATE_FINDING', 'Give one finding per obligation.');

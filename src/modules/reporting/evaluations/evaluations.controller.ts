@@ -85,7 +85,7 @@ export class EvaluationsController {
   @Allow('DUKCAPIL_AUDITOR')
   @ApiOperation({ summary: 'Record an evaluation with a finding (MET, PARTIAL, NOT_MET) per obligation' })
   @ApiResponse({ status: 201, description: '{evaluationId}' })
-  @ApiResponse({ status: 422, description: 'EVALUATION_PERIOD_REQUIRED, EVALUATION_DUPLICATE_FINDING, NOTE_PERSONAL_DATA' })
+  @ApiResponse({ status: 422, description: 'EVALUATION_PERIOD_REQUIRED, EVALUATION_PERIOD_INCOMPLETE, EVALUATION_PERIOD_NOT_STARTED, EVALUATION_DUPLICATE_FINDING, NOTE_PERSONAL_DATA' })
   async record(@Body() body: RecordEvaluationDto, @Req() request: AuthenticatedRequest) {
     if (body.findings.some((f) => f.note !== undefined && looksLikeNikOrKk(f.note))) {
       throw new ApiError(422, 'NOTE_PERSONAL_DATA', 'A note must not hold a NIK or KK number (or any number that looks like one).');
