@@ -171,6 +171,11 @@ async function main(): Promise<void> {
     const submission = await gateway.ok('POST', `/v1/reports/semester/${year}/${semester}/submission`, admin);
     console.log(`Semester report ${semester === 1 ? 'I' : 'II'} ${year} submitted (revision ${submission.revision}), SHA-256 ${submission.sha256}`);
 
+    // The very document handed in, from the archive: anyone can run sha256sum on it.
+    const archived = await gateway.call('GET', `/v1/reports/semester/${year}/${semester}/submission?format=pdf`, admin);
+    writeFileSync(join(out, `laporan-semester-${semester}-${year}-disampaikan.pdf`), archived.bytes);
+    console.log(`  wrote ${join(out, `laporan-semester-${semester}-${year}-disampaikan.pdf`)} (the submitted PDF, ${archived.bytes.length} bytes)`);
+
     const bupati = await gateway.login('staf.bupati', PASSWORD);
     const files: [string, string, string][] = [
       [`/v1/reports/semester/${year}/${semester}?format=pdf`, admin, `laporan-semester-${semester}-${year}.pdf`],

@@ -8,6 +8,7 @@ import { ProjectionHostService } from './infrastructure/projections/projection-h
 import { AccessModule } from './modules/access/access.module';
 import { BalikanModule } from './modules/balikan/balikan.module';
 import { ReportingModule } from './modules/reporting/reporting.module';
+import { AuditModule } from './modules/audit/audit.module';
 
 /** The HTTP application. Feature modules (access, balikan, reporting) are added here as they land. */
 @Module({})
@@ -15,7 +16,7 @@ export class AppModule {
   static register(infra: Infrastructure, logger: Logger): DynamicModule {
     return {
       module: AppModule,
-      imports: [InfrastructureModule.forRoot(infra, logger), CqrsModule.forRoot(), HealthModule, AccessModule, BalikanModule, ReportingModule],
+      imports: [InfrastructureModule.forRoot(infra, logger), CqrsModule.forRoot(), HealthModule, AccessModule, BalikanModule, ReportingModule, AuditModule],
       providers: [ProjectionHostService],
     };
   }

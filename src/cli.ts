@@ -11,6 +11,10 @@ import type { RecordedEvent } from './infrastructure/event-store/event-store.por
 import { REPORTING_PROJECTION } from './modules/reporting/read-models/reporting-freshness';
 import { exportDocument, type DocumentFormat } from './modules/reporting/semester/export-document';
 import { parsePeriod } from './modules/reporting/semester/reports.controller';
+import { exportLog, readExportedCheckpoints, readExportedEvents } from './modules/audit/audit-export';
+import { parsePublicKey } from './modules/audit/checkpoint';
+import { NOTARY_PROJECTION, checkpointNow } from './modules/audit/notary.projection';
+import { verifyLog } from './modules/audit/verifier';
 
 /** Operations from the command line: `npm run cli -- <command>`. Same storage settings as the service. */
 const program = new Command('nik-gateway').description('NIK access gateway: operations').showHelpAfterError();
@@ -107,6 +111,48 @@ program
       console.log(`${options.to}: ${bytes.length} bytes, sha256 ${createHash('sha256').update(bytes).digest('hex')}`);
     }),
   );
+
+const audit = program.command('audit').description('the verifiable audit log: export it, verify an export offline');
+
+audit
+  .command('export')
+  .description('write the notarised log (events, digests, signed checkpoints, public key) to a directory')
+  .requiredOption('--to <dir>', 'directory to write (created if needed)')
+  .action((options: { to: string }) =>
+    withInfrastructure(async (infra) => {
+      // Notarise what is not yet (unless the service is doing it right now).
+      const notary = infra.projections.find((p) => p.name === NOTARY_PROJECTION)!;
+      // If the newest events cannot be notarised (the log was changed under a signed checkpoint), export what was.
+      await infra.runner.run(notary, { untilCaughtUp: true }).catch((error: Error) => console.error(`warning: the newest events were not notarised: ${error.message}`));
+      await checkpointNow(infra.dataSource, infra.auditSigner());
+      const { events, checkpoints } = await exportLog(infra.eventStore, infra.dataSource, infra.auditSigner(), options.to);
+      console.log(`${options.to}: ${events} events, ${checkpoints} signed checkpoints, public key ${infra.auditSigner().keyId}`);
+    }),
+  );
+
+audit
+  .command('verify')
+  .argument('<dir>', 'a directory written by "audit export"')
+  .requiredOption('--public-key <key>', "the key you trust: a PEM file, or base64 of the Ed25519 SPKI (not the export's own copy)")
+  .description('re-compute an exported log offline (no database, no network) and name the first event or checkpoint that fails')
+  .action(async (dir: string, options: { publicKey: string }) => {
+    let key;
+    try {
+      key = parsePublicKey(options.publicKey);
+    } catch (error) {
+      console.error(`--public-key: ${(error as Error).message}`);
+      process.exit(2);
+    }
+    const result = await verifyLog(readExportedEvents(dir), readExportedCheckpoints(dir), key);
+    if (result.ok) {
+      const latest = result.latest ? `; latest checkpoint: tree size ${result.latest.treeSize}, root ${result.latest.rootHash}` : '; no signed checkpoint in the export, so only the chain was checked';
+      console.log(`OK: ${result.events} events and ${result.checkpoints} signed checkpoints verified${latest}`);
+      return;
+    }
+    console.log(`FAILED: ${result.failure!.message}`);
+    console.log(JSON.stringify(result.failure));
+    process.exitCode = 1;
+  });
 
 program
   .command('balikan:outbox')

@@ -5,6 +5,8 @@ import { eventCatalogue } from '../event-catalogue';
 import { AccessRegistersProjection } from '../modules/access/registers.projection';
 import { EventVolumeProjection } from '../modules/reporting/event-volume/event-volume.projection';
 import { ReportingProjection } from '../modules/reporting/read-models/reporting.projection';
+import { CheckpointSigner, keyFromDataDir, parseSigningKey } from '../modules/audit/checkpoint';
+import { NotaryProjection } from '../modules/audit/notary.projection';
 import { ConfigError, describeUrl, storageMode, type AppConfig, type StorageMode } from './config/config';
 import { createDataSource, migrate } from './database/data-source';
 import { DataDirectoryInUseError, startEmbeddedPostgres, type EmbeddedPostgres } from './database/embedded-postgres';
@@ -34,6 +36,8 @@ export interface Infrastructure {
   readonly dataSource: DataSource;
   readonly projections: readonly Projection[];
   readonly runner: ProjectionRunner;
+  /** Signs the audit log's checkpoints; resolved (and a key file created, without AUDIT_SIGNING_KEY) on first use. */
+  readonly auditSigner: () => CheckpointSigner;
   close(): Promise<void>;
 }
 
@@ -84,17 +88,39 @@ export async function openInfrastructure(config: AppConfig, options: OpenOptions
 
     const registry = new EventRegistry([...eventCatalogue, ...(options.extraEvents ?? [])]);
     const eventStore = new GuardedEventStore(adapter, registry);
-    const projections = options.projections?.(registry) ?? applicationProjections(registry);
-    return { config, mode, registry, eventStore, dataSource, projections, runner: new ProjectionRunner(eventStore, dataSource), close };
+    const auditSigner = once(() => openAuditSigner(config, mode, options.logger));
+    const projections = options.projections?.(registry) ?? applicationProjections(registry, config, auditSigner);
+    return { config, mode, registry, eventStore, dataSource, projections, runner: new ProjectionRunner(eventStore, dataSource), auditSigner, close };
   } catch (error) {
     await close();
     throw error;
   }
 }
 
-/** The read models of the application. */
-export function applicationProjections(registry: EventRegistry): Projection[] {
-  return [new EventVolumeProjection(registry.definitions().map((d) => d.type)), new AccessRegistersProjection(), new ReportingProjection()];
+/** The read models of the application, and the notary. */
+export function applicationProjections(registry: EventRegistry, config: AppConfig, auditSigner: () => CheckpointSigner): Projection[] {
+  return [
+    new EventVolumeProjection(registry.definitions().map((d) => d.type)),
+    new AccessRegistersProjection(),
+    new ReportingProjection(),
+    new NotaryProjection({ everyEvents: config.audit.checkpointEveryEvents, everyMs: config.audit.checkpointEveryMinutes * 60_000, signer: auditSigner }),
+  ];
+}
+
+/** AUDIT_SIGNING_KEY, or a key kept under DATA_DIR (generated once, its public key printed). */
+function openAuditSigner(config: AppConfig, mode: StorageMode, logger?: Logger): CheckpointSigner {
+  if (config.audit.signingKey) return new CheckpointSigner(parseSigningKey(config.audit.signingKey));
+  const { key, path, created } = keyFromDataDir(config.dataDir);
+  const signer = new CheckpointSigner(key);
+  const line = { path, keyId: signer.keyId, publicKey: signer.publicKeyPem().trim() };
+  if (mode !== 'embedded') logger?.warn(line, 'no AUDIT_SIGNING_KEY: checkpoints are signed with a key kept under DATA_DIR; give every instance the same AUDIT_SIGNING_KEY');
+  else logger?.info(line, created ? 'generated the audit signing key (mode 0600); give Disdukcapil this public key' : 'audit checkpoints are signed with this key');
+  return signer;
+}
+
+function once<T>(make: () => T): () => T {
+  let value: { v: T } | undefined;
+  return () => (value ??= { v: make() }).v;
 }
 
 /** The one line a person sees when the service or the CLI cannot start; undefined for anything unexpected. */

@@ -21,7 +21,7 @@ describe('The gateway as an operator first meets it', () => {
       },
     });
     const logger = pino({ level: 'info' }, sink);
-    infra = await openInfrastructure(loadConfig({ DATABASE_URL: process.env.TEST_EMBEDDED_URL, BALIKAN_KEY: TEST_BALIKAN_KEY, RUN_PROJECTIONS: 'false' }));
+    infra = await openInfrastructure(loadConfig({ DATABASE_URL: process.env.TEST_EMBEDDED_URL, BALIKAN_KEY: TEST_BALIKAN_KEY, AUDIT_SIGNING_KEY: process.env.AUDIT_SIGNING_KEY, RUN_PROJECTIONS: 'false' }));
     app = await createHttpApp(infra, logger);
     await app.init();
   });

@@ -50,6 +50,10 @@ const EXPECTED: Record<string, Who[]> = {
   'GET /v1/compliance/reports': ADMIN_AUDITOR,
   'POST /v1/evaluations': ['DUKCAPIL_AUDITOR'],
   'GET /v1/evaluations': ['DUKCAPIL_AUDITOR', 'DINKES_ADMIN', 'BUPATI_OFFICE'],
+  'GET /v1/audit/checkpoints': ADMIN_AUDITOR,
+  'GET /v1/audit/proofs/:eventId': ADMIN_AUDITOR,
+  'GET /v1/audit/consistency': ADMIN_AUDITOR,
+  'GET /v1/audit/public-key': ADMIN_AUDITOR,
 };
 
 interface RouteLayer {

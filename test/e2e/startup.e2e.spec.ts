@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { distPath, runScript, startUntil } from '../support/processes';
@@ -9,16 +9,25 @@ const main = distPath('src', 'main.js');
 describe('Starting the gateway', () => {
   it('starts on the embedded default with nothing installed, serves /health, and stops cleanly on SIGTERM', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'nik-start-'));
+    let started: Awaited<ReturnType<typeof startUntil>> | undefined;
     try {
-      const { child, exited, output } = await startUntil(main, [], { DATA_DIR: dir, PORT: '0', DATABASE_URL: '', EVENTSTORE_CONNECTION_STRING: '' }, /listening on port \d+/);
+      started = await startUntil(main, [], { DATA_DIR: dir, PORT: '0', DATABASE_URL: '', EVENTSTORE_CONNECTION_STRING: '', AUDIT_SIGNING_KEY: '' }, /listening on port \d+/);
+      const { child, exited, output } = started;
       const port = Number(/"port":(\d+)/.exec(output)![1]);
       // A fresh store: the registers are seeded and the newcomer is told how to sign in.
       expect(output).toMatch(/First administrator created: user id "admin", password "[A-Za-z0-9_-]{20,}" \(shown once/);
       expect(output).toMatch(/No agreement in force \(EXPIRED\)/);
+      // The audit log's signing key is generated once, kept private, and its public key printed for Disdukcapil.
+      expect(output).toContain('generated the audit signing key');
+      expect(output).toContain('-----BEGIN PUBLIC KEY-----');
+      expect(statSync(join(dir, 'audit-signing.key')).mode & 0o777).toBe(0o600);
       const health = await fetch(`http://127.0.0.1:${port}/health`);
       expect(health.status).toBe(200);
       child.kill('SIGTERM');
       expect((await exited).code).toBe(0);
+    } catch (error) {
+      started?.child.kill('SIGKILL'); // never leave the service running behind a failed expectation
+      throw error;
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
@@ -27,6 +36,7 @@ describe('Starting the gateway', () => {
   it.each([
     ['a DATABASE_URL that is not a postgres URL', { DATABASE_URL: 'mysql://db/x' }, /^Configuration error: DATABASE_URL: must be a postgres:\/\/ URL$/],
     ['a PORT that is not a number', { PORT: 'eighty' }, /^Configuration error: PORT: must be an integer/],
+    ['an AUDIT_SIGNING_KEY that is not an Ed25519 key', { AUDIT_SIGNING_KEY: 'bm90IGEga2V5' }, /^Configuration error: AUDIT_SIGNING_KEY: must be an Ed25519 private key, PEM or base64 PKCS#8/],
     ['an unreachable PostgreSQL server', { DATABASE_URL: 'postgres://gateway:hunter2@127.0.0.1:1/app' }, /^Cannot start: DATABASE_URL: cannot reach postgres:\/\/127\.0\.0\.1:1\/app \(ECONNREFUSED\)$/],
     [
       'an unreachable EventStoreDB',

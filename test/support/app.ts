@@ -20,9 +20,11 @@ export interface TestApp {
 /** The real application on the shared embedded database of the test run, as a Puskesmas app would reach it. */
 export async function startApp(env: Record<string, string> = {}): Promise<TestApp> {
   const infra = await openInfrastructure(
-    loadConfig({ DATABASE_URL: process.env.TEST_EMBEDDED_URL, BALIKAN_KEY: TEST_BALIKAN_KEY, INITIAL_ADMIN_PASSWORD: ADMIN_PASSWORD, LOG_LEVEL: 'silent',
+    loadConfig({ DATABASE_URL: process.env.TEST_EMBEDDED_URL, BALIKAN_KEY: TEST_BALIKAN_KEY, AUDIT_SIGNING_KEY: process.env.AUDIT_SIGNING_KEY, INITIAL_ADMIN_PASSWORD: ADMIN_PASSWORD, LOG_LEVEL: 'silent',
       // Suites share one database: only the balikan suite delivers, to its own simulator.
       RUN_BALIKAN_DELIVERY: 'false',
+      // A signed checkpoint every 100 events, so the audit suite soon has several to prove against.
+      AUDIT_CHECKPOINT_EVENTS: '100',
       ...env }),
   );
   const app = await createHttpApp(infra, pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' }));

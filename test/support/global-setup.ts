@@ -1,3 +1,4 @@
+import { generateKeyPairSync } from 'node:crypto';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -18,6 +19,11 @@ export default async function globalSetup(): Promise<void> {
   await migrate(dataSource);
   await dataSource.destroy();
   process.env.TEST_EMBEDDED_DIR = dataDir;
+  // One audit signing key for the run, inherited by every suite and every process it starts, so no test
+  // writes a key file into the working directory's ./data.
+  const { privateKey, publicKey } = generateKeyPairSync('ed25519');
+  process.env.AUDIT_SIGNING_KEY = privateKey.export({ type: 'pkcs8', format: 'der' }).toString('base64');
+  process.env.TEST_AUDIT_PUBLIC_KEY = publicKey.export({ type: 'spki', format: 'der' }).toString('base64');
   (globalThis as { __embedded?: typeof embedded }).__embedded = embedded;
   const skipped = [
     process.env.DATABASE_URL ? null : 'PostgreSQL server suites: DATABASE_URL not set (.ci/run sets it)',

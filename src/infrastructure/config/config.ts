@@ -1,6 +1,7 @@
 import { resolve } from 'node:path';
 import { NetworkAllowList } from '../security/network';
 import { parseKey } from '../security/sealing';
+import { parseSigningKey } from '../../modules/audit/checkpoint';
 
 export type StorageMode = 'embedded' | 'postgres' | 'eventstoredb';
 
@@ -38,6 +39,13 @@ export interface AppConfig {
   };
   /** Lookups and card reads per operator per hour (against bulk harvesting). */
   readonly lookupsPerHour: number;
+  /** Signed checkpoints of the audit log. */
+  readonly audit: {
+    /** Ed25519 private key (PEM or base64 PKCS#8 DER); absent: generated under DATA_DIR. */
+    readonly signingKey?: string;
+    readonly checkpointEveryEvents: number;
+    readonly checkpointEveryMinutes: number;
+  };
   /** An operator's day with more accesses than this is flagged as unusual in the compliance views. */
   readonly operatorDailyLimit: number;
   /** A card read whose fingerprint check was not performed: refused (default) or allowed. */
@@ -111,6 +119,14 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   if (!['refuse', 'allow'].includes(fingerprintNotPerformed)) throw new ConfigError('FINGERPRINT_NOT_PERFORMED', 'must be refuse or allow');
   const balikanUrl = optionalUrl(env, 'BALIKAN_URL', ['http:', 'https:'], 'an http:// URL of the data-balikan service');
   if (balikanUrl && !env.BALIKAN_TOKEN) throw new ConfigError('BALIKAN_TOKEN', 'is required with BALIKAN_URL');
+  const auditSigningKey = env.AUDIT_SIGNING_KEY || undefined;
+  if (auditSigningKey) {
+    try {
+      parseSigningKey(auditSigningKey);
+    } catch (error) {
+      throw new ConfigError('AUDIT_SIGNING_KEY', `must be an Ed25519 private key, PEM or base64 PKCS#8 (${(error as Error).message.split('\n')[0]})`);
+    }
+  }
   const balikanKey = env.BALIKAN_KEY || undefined;
   if (balikanKey) {
     try {
@@ -145,6 +161,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     },
     lookupsPerHour: integer(env, 'LOOKUPS_PER_HOUR', 300, 1, 100_000),
     operatorDailyLimit: integer(env, 'OPERATOR_DAILY_LIMIT', 150, 1, 1_000_000),
+    audit: {
+      signingKey: auditSigningKey,
+      checkpointEveryEvents: integer(env, 'AUDIT_CHECKPOINT_EVENTS', 1000, 1, 10_000_000),
+      checkpointEveryMinutes: integer(env, 'AUDIT_CHECKPOINT_MINUTES', 60, 1, 7 * 24 * 60),
+    },
     fingerprintNotPerformed,
     allowedNetworks,
     trustProxy,

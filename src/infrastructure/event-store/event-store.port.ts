@@ -91,6 +91,8 @@ export interface ReadAllOptions {
   /** Read events strictly after this position (START for the beginning). */
   readonly after?: LogPosition;
   readonly maxCount: number;
+  /** Events exactly as stored, not upcast to the current schema version (the notary hashes what was written). */
+  readonly stored?: boolean;
 }
 
 export interface SubscribeOptions {
@@ -100,6 +102,8 @@ export interface SubscribeOptions {
   /** How long to wait between polls once caught up (an append in this process wakes it earlier). */
   readonly pollIntervalMs?: number;
   readonly signal?: AbortSignal;
+  /** Events exactly as stored, not upcast. */
+  readonly stored?: boolean;
 }
 
 /** One batch of a catch-up subscription. The next batch is not read until the consumer asks for it. */

@@ -49,7 +49,8 @@ export class GuardedEventStore implements EventStore {
   }
 
   async readAll(options: ReadAllOptions): Promise<RecordedEvent[]> {
-    return (await this.adapter.readAll(options)).map((e) => this.upcast(e));
+    const events = await this.adapter.readAll(options);
+    return options.stored ? events : events.map((e) => this.upcast(e));
   }
 
   /**
@@ -63,7 +64,7 @@ export class GuardedEventStore implements EventStore {
     const pollIntervalMs = options.pollIntervalMs ?? 250;
     let announcedCaughtUp = false;
     while (!options.signal?.aborted) {
-      const events = await this.readAll({ after, maxCount: batchSize });
+      const events = await this.readAll({ after, maxCount: batchSize, stored: options.stored });
       if (events.length > 0) {
         after = events[events.length - 1]!.globalPosition;
         const caughtUp = events.length < batchSize;

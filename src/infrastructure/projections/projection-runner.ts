@@ -93,13 +93,14 @@ export class ProjectionRunner {
     let checkpoint = (await this.status(projection.name)).position;
     const subscription = this.store.subscribeToAll({
       after: checkpoint,
-      batchSize: options.batchSize ?? 1000,
+      batchSize: options.batchSize ?? projection.batchSize ?? 1000,
       pollIntervalMs: options.pollIntervalMs,
       signal: options.signal,
+      stored: projection.readsStoredForm,
     });
     for await (const batch of subscription) {
       if (batch.events.length > 0) {
-        const handled = batch.events.filter((e) => handles.has(e.type));
+        const handled = handles.has('*') ? batch.events : batch.events.filter((e) => handles.has(e.type));
         const from = checkpoint;
         await this.dataSource.transaction(async (tx) => {
           await this.expectCheckpoint(tx, projection.name, from);

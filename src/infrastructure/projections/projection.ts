@@ -8,7 +8,12 @@ import type { RecordedEvent } from '../event-store/event-store.port';
  */
 export interface Projection {
   readonly name: string;
+  /** Event types applied; '*' for every event in the log. */
   readonly handles: readonly string[];
+  /** Receive events as stored rather than upcast (the notary, which must hash exactly what was written). */
+  readonly readsStoredForm?: boolean;
+  /** Events per batch (and transaction) when the caller does not say; 1,000 otherwise. */
+  readonly batchSize?: number;
   apply(events: readonly RecordedEvent[], tx: EntityManager): Promise<void>;
   /** Empties the read model, for a rebuild from position zero. Runs in the same transaction as the checkpoint reset. */
   reset(tx: EntityManager): Promise<void>;

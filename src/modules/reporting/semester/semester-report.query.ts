@@ -17,6 +17,7 @@ import {
   ZERO_ACCESSES,
   ZERO_BALIKAN,
 } from '../read-models/figures';
+import { latestCheckpoint } from '../../audit/audit-log.query';
 import { semesterPeriod, semesterRomanOf, type SemesterPeriod } from './semester';
 
 /**
@@ -32,7 +33,7 @@ export function asOfFor(period: SemesterPeriod, now: Date): Date {
 export async function semesterReport(db: EntityManager, year: number, semester: Semester, now: Date): Promise<SemesterReport> {
   const period = semesterPeriod(year, semester);
   const asOf = asOfFor(period, now);
-  const [places, rows, balikan, refusals, fingerprint, agreement, handedIn] = await Promise.all([
+  const [places, rows, balikan, refusals, fingerprint, agreement, handedIn, checkpoint] = await Promise.all([
     facilities(db),
     utilisation(db, period.months),
     balikanByFacility(db, period.months),
@@ -40,6 +41,7 @@ export async function semesterReport(db: EntityManager, year: number, semester: 
     fingerprintOutcomes(db, period.months),
     currentAgreement(db, asOf),
     submissions(db, year, semester),
+    latestCheckpoint(db),
   ]);
 
   const perFacility = new Map<string, AccessCounts>();
@@ -82,7 +84,8 @@ export async function semesterReport(db: EntityManager, year: number, semester: 
     refusals: refusals.map((r) => ({ ...r, label: reasonLabel(r.reason) })),
     fingerprint,
     submission: latest ? { submittedAt: latest.submittedAt, onTime: handedIn[0]!.onTime, sha256: latest.sha256, revision: latest.revision } : null,
-    logCheckpoint: null,
+    // The audit log's latest signed checkpoint, so a paper copy pins the log (read through the audit module's query).
+    logCheckpoint: checkpoint ? { treeSize: checkpoint.treeSize, rootHash: checkpoint.rootHash } : null,
   };
 }
 

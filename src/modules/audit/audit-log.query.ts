@@ -1,0 +1,83 @@
+// ORDER BY names the table column: a text-cast output column of the same name would sort as text (99 after 146).
+import type { EntityManager } from 'typeorm';
+import { ApiError } from '../../infrastructure/http/api-error';
+import { LOG_ID, type Checkpoint } from './checkpoint';
+import { consistencyRanges, inclusionRanges, perfectNodes, rangeHash, type Range } from './merkle';
+import { loadNodes } from './notary.projection';
+
+type Db = Pick<EntityManager, 'query'>;
+
+interface CheckpointRow {
+  tree_size: string;
+  root_hash: string;
+  chain_head: string;
+  signed_at: Date;
+  key_id: string;
+  signature: string;
+}
+
+const toCheckpoint = (r: CheckpointRow): Checkpoint => ({
+  logId: LOG_ID,
+  treeSize: Number(r.tree_size),
+  rootHash: r.root_hash,
+  chainHead: r.chain_head,
+  signedAt: new Date(r.signed_at).toISOString(),
+  keyId: r.key_id,
+  signature: r.signature,
+});
+
+const COLUMNS = 'tree_size::text, root_hash, chain_head, signed_at, key_id, signature';
+
+export async function checkpoints(db: Db, fromSize = 0): Promise<Checkpoint[]> {
+  const rows: CheckpointRow[] = await db.query(`SELECT ${COLUMNS} FROM audit_checkpoints WHERE tree_size >= $1 ORDER BY audit_checkpoints.tree_size`, [fromSize]);
+  return rows.map(toCheckpoint);
+}
+
+export async function latestCheckpoint(db: Db): Promise<Checkpoint | null> {
+  const rows: CheckpointRow[] = await db.query(`SELECT ${COLUMNS} FROM audit_checkpoints ORDER BY audit_checkpoints.tree_size DESC LIMIT 1`);
+  return rows[0] ? toCheckpoint(rows[0]) : null;
+}
+
+async function checkpointAt(db: Db, size: number): Promise<Checkpoint> {
+  const rows: CheckpointRow[] = await db.query(`SELECT ${COLUMNS} FROM audit_checkpoints WHERE tree_size = $1`, [size]);
+  if (!rows[0]) throw new ApiError(404, 'CHECKPOINT_NOT_FOUND', `No signed checkpoint at tree size ${size}.`);
+  return toCheckpoint(rows[0]);
+}
+
+/** The Merkle hashes of the ranges, from the stored perfect subtrees (one query). */
+async function hashesOf(db: Db, ranges: readonly Range[]): Promise<string[]> {
+  const node = await loadNodes(db, ranges.flatMap((r) => perfectNodes(r)));
+  return ranges.map((r) => rangeHash(r, node).toString('hex'));
+}
+
+/** RFC 9162 inclusion proof of an event to a signed checkpoint (the first that covers it, unless one is named). */
+export async function inclusionProof(db: Db, eventId: string, treeSize?: number) {
+  const rows: { leaf_index: string; leaf_hash: Buffer; chain_hash: Buffer }[] = await db.query(`SELECT leaf_index::text, leaf_hash, chain_hash FROM audit_leaves WHERE event_id = $1`, [eventId]);
+  if (!rows[0]) throw new ApiError(404, 'EVENT_NOT_NOTARISED', 'No event with this id in the notarised log (yet).');
+  const leafIndex = Number(rows[0].leaf_index);
+  let checkpoint: Checkpoint;
+  if (treeSize !== undefined) {
+    checkpoint = await checkpointAt(db, treeSize);
+    if (checkpoint.treeSize <= leafIndex) throw new ApiError(422, 'CHECKPOINT_TOO_SMALL', 'That checkpoint was signed before this event was logged.');
+  } else {
+    const covering: CheckpointRow[] = await db.query(`SELECT ${COLUMNS} FROM audit_checkpoints WHERE tree_size > $1 ORDER BY audit_checkpoints.tree_size LIMIT 1`, [leafIndex]);
+    if (!covering[0]) throw new ApiError(409, 'NOT_YET_CHECKPOINTED', 'The event is logged but no signed checkpoint covers it yet; ask again after the next checkpoint.');
+    checkpoint = toCheckpoint(covering[0]);
+  }
+  return {
+    eventId,
+    leafIndex,
+    leafHash: rows[0].leaf_hash.toString('hex'),
+    chainHash: rows[0].chain_hash.toString('hex'),
+    treeSize: checkpoint.treeSize,
+    auditPath: await hashesOf(db, inclusionRanges(leafIndex, checkpoint.treeSize)),
+    checkpoint,
+  };
+}
+
+/** RFC 9162 consistency proof: the log at `from` is a prefix of the log at `to` (both signed checkpoints). */
+export async function consistencyProof(db: Db, from: number, to: number) {
+  if (from > to) throw new ApiError(400, 'RANGE_INVALID', 'from must not be larger than to.');
+  const [first, second] = [await checkpointAt(db, from), await checkpointAt(db, to)];
+  return { from: first, to: second, path: await hashesOf(db, consistencyRanges(from, to)) };
+}

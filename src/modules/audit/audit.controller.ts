@@ -1,0 +1,80 @@
+import { Controller, Get, Inject, Param, Query } from '@nestjs/common';
+import { ApiBearerAuth, ApiOperation, ApiPropertyOptional, ApiResponse, ApiTags } from '@nestjs/swagger';
+import { IsOptional, Matches } from 'class-validator';
+import { DataSource } from 'typeorm';
+import type { Infrastructure } from '../../infrastructure/bootstrap';
+import { UuidParam } from '../../infrastructure/http/validation';
+import { INFRASTRUCTURE } from '../../infrastructure/infrastructure.module';
+import { Allow } from '../../infrastructure/security/access-rule';
+import { checkpoints, consistencyProof, inclusionProof } from './audit-log.query';
+
+const SIZE = /^[1-9][0-9]{0,14}$/;
+
+export class CheckpointsQuery {
+  @ApiPropertyOptional({ description: 'Only checkpoints of at least this tree size' })
+  @IsOptional()
+  @Matches(SIZE, { message: 'fromSize must be a positive whole number' })
+  fromSize?: string;
+}
+
+export class ProofQuery {
+  @ApiPropertyOptional({ description: 'Prove to this signed checkpoint (its tree size); default: the first that covers the event' })
+  @IsOptional()
+  @Matches(SIZE, { message: 'treeSize must be a positive whole number' })
+  treeSize?: string;
+}
+
+export class ConsistencyQuery {
+  @ApiPropertyOptional({ description: 'Tree size of the earlier checkpoint' })
+  @Matches(SIZE, { message: 'from must be the tree size of a checkpoint' })
+  from!: string;
+
+  @ApiPropertyOptional({ description: 'Tree size of the later checkpoint' })
+  @Matches(SIZE, { message: 'to must be the tree size of a checkpoint' })
+  to!: string;
+}
+
+/**
+ * The verifiable log for Disdukcapil's supervision (Pasal 4(1)(a), 9): signed checkpoints over every event,
+ * RFC 9162 inclusion and consistency proofs, and the public key they verify with.
+ */
+@ApiTags('audit')
+@ApiBearerAuth()
+@Controller('v1/audit')
+export class AuditController {
+  constructor(
+    private readonly db: DataSource,
+    @Inject(INFRASTRUCTURE) private readonly infra: Infrastructure,
+  ) {}
+
+  @Get('checkpoints')
+  @Allow('DUKCAPIL_AUDITOR', 'DINKES_ADMIN')
+  @ApiOperation({ summary: 'Signed checkpoints (tree size, Merkle root, chain head, time; Ed25519), oldest first' })
+  list(@Query() query: CheckpointsQuery) {
+    return checkpoints(this.db, query.fromSize ? Number(query.fromSize) : 0);
+  }
+
+  @Get('proofs/:eventId')
+  @Allow('DUKCAPIL_AUDITOR', 'DINKES_ADMIN')
+  @ApiOperation({ summary: 'Inclusion proof of one event to a signed checkpoint (RFC 9162)' })
+  @ApiResponse({ status: 404, description: 'EVENT_NOT_NOTARISED, CHECKPOINT_NOT_FOUND' })
+  @ApiResponse({ status: 409, description: 'NOT_YET_CHECKPOINTED' })
+  proof(@Param('eventId', UuidParam) eventId: string, @Query() query: ProofQuery) {
+    return inclusionProof(this.db, eventId, query.treeSize ? Number(query.treeSize) : undefined);
+  }
+
+  @Get('consistency')
+  @Allow('DUKCAPIL_AUDITOR', 'DINKES_ADMIN')
+  @ApiOperation({ summary: 'Consistency proof between two signed checkpoints: the earlier log is a prefix of the later (RFC 9162)' })
+  consistency(@Query() query: ConsistencyQuery) {
+    return consistencyProof(this.db, Number(query.from), Number(query.to));
+  }
+
+  @Get('public-key')
+  @Allow('DUKCAPIL_AUDITOR', 'DINKES_ADMIN')
+  @ApiOperation({ summary: 'The Ed25519 public key checkpoints verify with (pin it once; verify exports with it)' })
+  publicKey() {
+    const signer = this.infra.auditSigner();
+    return { keyId: signer.keyId, publicKey: signer.publicKeyPem() };
+  }
+}

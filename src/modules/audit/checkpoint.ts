@@ -1,0 +1,84 @@
+import canonicalize from 'canonicalize';
+import { createHash, createPrivateKey, createPublicKey, generateKeyPairSync, sign, verify, type KeyObject } from 'node:crypto';
+import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+
+/** Names this log in every signed checkpoint, so a signature cannot be replayed for another log. */
+export const LOG_ID = 'nik-gateway:dinkes-karanganyar';
+
+/** A signed tree head: the log's size, Merkle root and chain head at one moment, signed with Ed25519. */
+export interface Checkpoint {
+  readonly logId: string;
+  readonly treeSize: number;
+  /** hex */
+  readonly rootHash: string;
+  /** hex: the chain digest of the last event it covers */
+  readonly chainHead: string;
+  readonly signedAt: string;
+  /** first 16 hex digits of the SHA-256 of the public key (SPKI DER) */
+  readonly keyId: string;
+  /** base64 Ed25519 signature over signedBytes() */
+  readonly signature: string;
+}
+
+export type CheckpointBody = Omit<Checkpoint, 'signature' | 'keyId'>;
+
+/** The bytes signed: the body in the JSON Canonicalization Scheme. */
+export const signedBytes = (body: CheckpointBody) =>
+  Buffer.from(canonicalize({ logId: body.logId, treeSize: body.treeSize, rootHash: body.rootHash, chainHead: body.chainHead, signedAt: body.signedAt })!, 'utf8');
+
+export const keyIdOf = (publicKey: KeyObject) => createHash('sha256').update(publicKey.export({ type: 'spki', format: 'der' })).digest('hex').slice(0, 16);
+
+export class CheckpointSigner {
+  readonly publicKey: KeyObject;
+  readonly keyId: string;
+
+  constructor(private readonly privateKey: KeyObject) {
+    this.publicKey = createPublicKey(privateKey);
+    this.keyId = keyIdOf(this.publicKey);
+  }
+
+  sign(body: CheckpointBody): Checkpoint {
+    return { ...body, keyId: this.keyId, signature: sign(null, signedBytes(body), this.privateKey).toString('base64') };
+  }
+
+  publicKeyPem(): string {
+    return this.publicKey.export({ type: 'spki', format: 'pem' }).toString();
+  }
+}
+
+export function verifyCheckpoint(checkpoint: Checkpoint, publicKey: KeyObject): boolean {
+  try {
+    return verify(null, signedBytes(checkpoint), publicKey, Buffer.from(checkpoint.signature, 'base64'));
+  } catch {
+    return false;
+  }
+}
+
+/** AUDIT_SIGNING_KEY: an Ed25519 private key as PEM, or base64 of its PKCS#8 DER. */
+export function parseSigningKey(text: string): KeyObject {
+  const trimmed = text.trim();
+  const key = trimmed.startsWith('-----BEGIN') ? createPrivateKey(trimmed) : createPrivateKey({ key: Buffer.from(trimmed, 'base64'), format: 'der', type: 'pkcs8' });
+  if (key.asymmetricKeyType !== 'ed25519') throw new Error('must be an Ed25519 private key (openssl genpkey -algorithm ed25519)');
+  return key;
+}
+
+/** A public key to verify with: a PEM file, a PEM text, or base64 of the SPKI DER. */
+export function parsePublicKey(text: string): KeyObject {
+  const value = !text.includes('BEGIN') && existsSync(text) ? readFileSync(text, 'utf8') : text;
+  const trimmed = value.trim();
+  const key = trimmed.startsWith('-----BEGIN') ? createPublicKey(trimmed) : createPublicKey({ key: Buffer.from(trimmed, 'base64'), format: 'der', type: 'spki' });
+  if (key.asymmetricKeyType !== 'ed25519') throw new Error('the public key must be an Ed25519 key');
+  return key;
+}
+
+/** The key kept under the data directory when none is configured (mode 0600), created on first use. */
+export function keyFromDataDir(dataDir: string): { key: KeyObject; path: string; created: boolean } {
+  const path = join(dataDir, 'audit-signing.key');
+  if (existsSync(path)) return { key: parseSigningKey(readFileSync(path, 'utf8')), path, created: false };
+  mkdirSync(dataDir, { recursive: true });
+  const { privateKey } = generateKeyPairSync('ed25519');
+  writeFileSync(path, privateKey.export({ type: 'pkcs8', format: 'pem' }).toString(), { mode: 0o600, flag: 'wx' });
+  chmodSync(path, 0o600);
+  return { key: privateKey, path, created: true };
+}
