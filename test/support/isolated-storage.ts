@@ -25,3 +25,13 @@ export async function isolatedStorage(serverUrl: string | undefined, prefix: str
   url.pathname = `/${database}`;
   return { env: { DATABASE_URL: url.toString() }, cleanup: () => admin(`DROP DATABASE IF EXISTS ${database} WITH (FORCE)`) };
 }
+
+/**
+ * A suite run on the embedded default, and again on the PostgreSQL server when DATABASE_URL is set (else
+ * registered as skipped, saying why). `body` receives the server URL, or undefined for embedded.
+ */
+export function describeOnEachStorage(title: string, body: (server: string | undefined) => void, embeddedName = 'embedded PGlite'): void {
+  describe(`${title} on ${embeddedName}`, () => body(undefined));
+  const server = process.env.DATABASE_URL;
+  (server ? describe : describe.skip)(`${title} on PostgreSQL server${server ? '' : ' — SKIPPED: DATABASE_URL is not set'}`, () => body(server));
+}
