@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Throwaway PostgreSQL 15 server for the suites and benchmarks that need one.
 #   .ci/postgres.sh start DIR PORT [extra -c options...]   prints nothing; server log in DIR/server.log
+#   .ci/postgres.sh restart DIR
 #   .ci/postgres.sh stop DIR
 # As root it runs the server as the `postgres` system user (PostgreSQL refuses to run as root).
 set -euo pipefail
@@ -19,6 +20,10 @@ case "$cmd" in
     opts="-p $port -c listen_addresses=127.0.0.1 -k $dir -c max_connections=200"
     for o in "$@"; do opts="$opts -c $o"; done
     as_pg "$PGBIN/pg_ctl" -D "$dir" -l "$dir/server.log" -w -t 30 start -o "$opts" >/dev/null
+    ;;
+  restart)
+    # A fast restart (the fault tests restart the database under load); the same options as before.
+    as_pg "$PGBIN/pg_ctl" -D "$dir" -m fast -w -t 60 restart >/dev/null
     ;;
   stop)
     as_pg "$PGBIN/pg_ctl" -D "$dir" -m fast -w stop >/dev/null 2>&1 || true

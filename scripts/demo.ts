@@ -6,7 +6,7 @@
  * then writes the semester report (PDF, XLSX, CSV) and the Bupati summary (PDF, XLSX) to ./out.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { createWriteStream, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { startRegistrySimulator, type RegistrySimulator } from '../src/infrastructure/registry/simulator/registry-simulator';
 import { semesterOf } from '../src/modules/reporting/semester/semester';
@@ -51,17 +51,21 @@ class Gateway {
 
 function startService(env: NodeJS.ProcessEnv): Promise<{ child: ChildProcess; url: string }> {
   return new Promise((resolvePromise, reject) => {
-    const child = spawn(process.execPath, [join(root, 'dist', 'src', 'main.js')], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'inherit'] });
+    const child = spawn(process.execPath, [join(root, 'dist', 'src', 'main.js')], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    // Every line the gateway writes is kept in out/demo-gateway.log (the privacy scan reads it too).
+    const log = createWriteStream(join(out, 'demo-gateway.log'));
+    child.stdout!.pipe(log);
+    child.stderr!.pipe(log);
     let output = '';
-    child.stdout!.on('data', (chunk) => {
+    const listening = (chunk: Buffer) => {
       output += chunk;
       const port = /listening on port (\d+)/.exec(output)?.[1];
       if (port) {
-        child.stdout!.removeAllListeners('data');
-        child.stdout!.resume();
+        child.stdout!.off('data', listening);
         resolvePromise({ child, url: `http://127.0.0.1:${port}` });
       }
-    });
+    };
+    child.stdout!.on('data', listening);
     child.on('exit', (code) => reject(new Error(`the gateway stopped (${code}) before listening:\n${output.slice(-2000)}`)));
   });
 }
@@ -75,7 +79,7 @@ async function main(): Promise<void> {
     HOST: '127.0.0.1',
     DATA_DIR: dataDir,
     DATABASE_URL: '',
-    LOG_LEVEL: 'info', // the "listening on port" line is how the demo learns the port
+    LOG_LEVEL: 'debug', // everything, for the privacy scan; the "listening on port" line is how the demo learns the port
     INITIAL_ADMIN_PASSWORD: ADMIN_PASSWORD,
     REGISTRY_URL: simulator.url,
     REGISTRY_USER_ID: 'demo',

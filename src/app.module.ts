@@ -9,6 +9,7 @@ import { AccessModule } from './modules/access/access.module';
 import { BalikanModule } from './modules/balikan/balikan.module';
 import { ReportingModule } from './modules/reporting/reporting.module';
 import { AuditModule } from './modules/audit/audit.module';
+import { MetricsModule } from './infrastructure/metrics/metrics.module';
 
 /** The HTTP application. Feature modules (access, balikan, reporting) are added here as they land. */
 @Module({})
@@ -16,7 +17,7 @@ export class AppModule {
   static register(infra: Infrastructure, logger: Logger): DynamicModule {
     return {
       module: AppModule,
-      imports: [InfrastructureModule.forRoot(infra, logger), CqrsModule.forRoot(), HealthModule, AccessModule, BalikanModule, ReportingModule, AuditModule],
+      imports: [InfrastructureModule.forRoot(infra, logger), CqrsModule.forRoot(), HealthModule, MetricsModule, AccessModule, BalikanModule, ReportingModule, AuditModule],
       providers: [ProjectionHostService],
     };
   }

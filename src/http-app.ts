@@ -3,6 +3,7 @@ import type { NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import type { Logger } from 'pino';
 import { pinoHttp } from 'pino-http';
+import helmet from 'helmet';
 import { randomUUID } from 'node:crypto';
 import { AppModule } from './app.module';
 import { isUuid } from './infrastructure/ids';
@@ -12,6 +13,7 @@ import { ErrorFilter } from './infrastructure/http/error.filter';
 import { refuseControlCharacters, validationPipe } from './infrastructure/http/validation';
 import { NetworkMiddleware } from './infrastructure/security/network.middleware';
 import { PinoNestLogger, safePath } from './infrastructure/logging/logger';
+import { Metrics } from './infrastructure/metrics/metrics';
 
 /** Builds the Nest HTTP application on opened infrastructure; shared by main.ts and the e2e tests. */
 export async function createHttpApp(infra: Infrastructure, logger: Logger): Promise<NestExpressApplication> {
@@ -20,7 +22,14 @@ export async function createHttpApp(infra: Infrastructure, logger: Logger): Prom
     bodyParser: false,
   });
   app.disable('x-powered-by');
+  // Security headers on every answer (helmet's defaults: no sniffing, no framing, HSTS, a strict CSP). The
+  // API explorer under /docs runs swagger-ui's inline scripts, so only there the CSP is left out.
+  const strict = helmet();
+  const docs = helmet({ contentSecurityPolicy: false });
+  app.use((req: Request, res: Response, next: NextFunction) => (req.path.startsWith('/docs') ? docs : strict)(req, res, next));
   app.set('trust proxy', infra.config.trustProxy);
+  // Every answer counted by its route template (never the path), refusals of the network check included.
+  app.use(app.get(Metrics).httpMiddleware(app.getHttpAdapter().getInstance()));
   app.use(
     pinoHttp({
       logger,

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { START } from '../../src/infrastructure/event-store/event-store.port';
 import { startApp, type TestApp } from '../support/app';
 
@@ -40,6 +41,14 @@ describe('A request from outside the closed network', () => {
     expect(forged.body.code).toBe('NETWORK_NOT_ALLOWED');
     const malformed = await t.http().post('/v1/auth/login').set('content-type', 'application/json').send('{"broken":');
     expect(malformed.body.code).toBe('NETWORK_NOT_ALLOWED');
+  });
+
+  it('records the refusal even when the path cannot be decoded, under the route it would reach', async () => {
+    // "%E0%A4%A" is no UTF-8: naming the route used to throw, and the refusal went unrecorded.
+    const requestId = randomUUID();
+    await t.http().get('/v1/agreements/%E0%A4%A').set('x-request-id', requestId).expect(403);
+    const rows: { type: string; route: string }[] = await t.infra.dataSource.query(`SELECT type, data->>'route' AS route FROM es_events WHERE correlation_id = $1`, [requestId]);
+    expect(rows).toEqual([{ type: 'AccessDenied', route: 'GET /v1/agreements/:id' }]);
   });
 
   it('still lets the load balancer see /health', async () => {

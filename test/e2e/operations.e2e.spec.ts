@@ -67,6 +67,18 @@ describe('The gateway as an operator first meets it', () => {
     expect(res.body.code).toBe('PAYLOAD_TOO_LARGE');
   });
 
+  it('refuses a body nested deeper than any request with 400, not a failure of the service', async () => {
+    // 7,000 arrays or 2,500 objects deep still fit in 16 kB; validating them used to overflow the stack (a 500).
+    for (const [open, close, depth] of [['[', ']', 7_000], ['{"a":', '}', 2_500]] as const) {
+      const res = await request(app.getHttpServer())
+        .post('/v1/auth/login')
+        .set('content-type', 'application/json')
+        .send(`{"userId":${open.repeat(depth)}"3313011209900001"${close.repeat(depth)},"password":"x"}`)
+        .expect(400);
+      expect(res.body).toEqual({ statusCode: 400, code: 'VALIDATION_FAILED', message: 'The body is nested too deeply.' });
+    }
+  });
+
   it('logs method, path and status of each request, but never its body, query string, headers or a NIK in the path', async () => {
     logLines.length = 0;
     await request(app.getHttpServer())

@@ -54,6 +54,7 @@ const EXPECTED: Record<string, Who[]> = {
   'GET /v1/audit/proofs/:eventId': ADMIN_AUDITOR,
   'GET /v1/audit/consistency': ADMIN_AUDITOR,
   'GET /v1/audit/public-key': ADMIN_AUDITOR,
+  'GET /metrics': ADMIN_AUDITOR,
 };
 
 interface RouteLayer {

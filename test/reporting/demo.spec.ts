@@ -1,8 +1,10 @@
 import ExcelJS from 'exceljs';
 import { createHash } from 'node:crypto';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { generatePopulation } from '../../src/infrastructure/registry/simulator/population';
+import { startRegistrySimulator } from '../../src/infrastructure/registry/simulator/registry-simulator';
 import { semesterOf } from '../../src/modules/reporting/semester/semester';
 import { describeWithPoppler, pdfText } from '../support/pdf-text';
 import { distPath, runScript } from '../support/processes';
@@ -25,7 +27,13 @@ describeWithPoppler('The demo, and re-checking what it submitted', () => {
   };
   let demo: { code: number | null; stdout: string; stderr: string };
 
+  let samples: { found: string[]; deceased: string[]; outsideRegency: string[]; notFound: string[] };
+
   beforeAll(async () => {
+    // The demo's simulator is seeded: the same people it serves (a simulator of our own only names them).
+    const simulator = await startRegistrySimulator();
+    samples = simulator.samples;
+    await simulator.stop();
     demo = await runScript(distPath('scripts', 'demo.js'), [], { DEMO_OUT_DIR: out });
   }, 180_000);
   afterAll(() => rmSync(out, { recursive: true, force: true }));
@@ -48,6 +56,25 @@ describeWithPoppler('The demo, and re-checking what it submitted', () => {
     await book.xlsx.readFile(join(out, `laporan-semester-${semester}-${year}.xlsx`));
     expect(book.getWorksheet('Ringkasan')!.getCell('B8').value).toBe(report.totals.total);
   }, 60_000);
+
+  it('leaves no NIK, KK number, name, birth date or address of the people it served, and no balikan value, in any table, event or log line, in any encoding', async () => {
+    const bySample = new Map(generatePopulation().map((p) => [p.nik, p]));
+    const served = [...samples.found, ...samples.deceased, ...samples.outsideRegency].map((nik) => bySample.get(nik)!);
+    const values = [
+      ...samples.notFound,
+      ...served.flatMap((p) => [p.nik, p.kk, p.name, p.birthDate, p.birthDate.split('-').reverse().join('-'), `${p.street} RT ${p.rt}`, p.extra.NAMA_LGKP_IBU as string]),
+      ...Array.from({ length: 400 }, (_, i) => [`RM-${100000 + i}`, `474.3/${1000 + i}/KRA/2025`]).flat(),
+    ];
+    const file = join(out, 'values.txt');
+    writeFileSync(file, values.join('\n'));
+    const scan = await cli('privacy:scan', file);
+    expect(JSON.parse(scan.stdout)).toMatchObject({ found: [], values: values.length });
+    expect(scan.code).toBe(0);
+    const log = readFileSync(join(out, 'demo-gateway.log'), 'utf8');
+    expect(log.split("\n").length).toBeGreaterThan(500); // debug level: every request, registry call and delivery
+    const leaks = values.flatMap((v) => [v, JSON.stringify(v).slice(1, -1), Buffer.from(v).toString('base64'), Buffer.from(v).toString('hex')]).filter((form) => log.includes(form));
+    expect(leaks).toEqual([]);
+  }, 120_000);
 
   it('keeps the submitted PDF, whose SHA-256 anyone can re-check, and renders the same bytes again from the same store, also after a rebuild of the read models', async () => {
     const submitted = /SHA-256 ([0-9a-f]{64})/.exec(demo.stdout)![1];

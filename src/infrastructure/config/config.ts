@@ -25,6 +25,8 @@ export interface AppConfig {
   readonly trustProxy: string | number | false;
   /** Lifetime of a login token. */
   readonly tokenTtlSeconds: number;
+  /** A static bearer token a Prometheus scraper may present on GET /metrics (and nowhere else); absent: signed-in admins and auditors only. */
+  readonly metricsToken?: string;
   /** Password of the first DINKES_ADMIN on an empty store; a random one is printed once when absent. */
   readonly initialAdminPassword?: string;
   /** The population registry; absent: the built-in simulator runs in-process (development, tests). */
@@ -111,6 +113,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   if (initialAdminPassword !== undefined && (initialAdminPassword.length < 12 || initialAdminPassword.length > 128)) {
     throw new ConfigError('INITIAL_ADMIN_PASSWORD', 'must be 12 to 128 characters');
   }
+  const metricsToken = env.METRICS_TOKEN || undefined;
+  if (metricsToken !== undefined && !/^[\x21-\x7e]{32,256}$/.test(metricsToken)) {
+    throw new ConfigError('METRICS_TOKEN', 'must be 32 to 256 visible ASCII characters, no spaces (e.g. openssl rand -hex 32)');
+  }
   const registryUrl = optionalUrl(env, 'REGISTRY_URL', ['http:', 'https:'], 'an http:// URL of the registry service');
   if (registryUrl && !(env.REGISTRY_USER_ID && env.REGISTRY_PASSWORD)) {
     throw new ConfigError('REGISTRY_USER_ID', 'REGISTRY_USER_ID and REGISTRY_PASSWORD are required with REGISTRY_URL');
@@ -170,6 +176,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     allowedNetworks,
     trustProxy,
     tokenTtlSeconds: integer(env, 'TOKEN_TTL_SECONDS', 900, 60, 86_400),
+    metricsToken,
     initialAdminPassword,
     port,
     host: env.HOST ?? '0.0.0.0',

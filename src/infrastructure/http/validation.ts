@@ -58,8 +58,28 @@ function hasControlCharacter(value: unknown, depth = 0): boolean {
   return Object.entries(value).some(([k, v]) => CONTROL.test(k) || hasControlCharacter(v, depth + 1));
 }
 
-/** No field of any request may carry control characters (NUL breaks PostgreSQL text; none has a use here). */
+/**
+ * Deeper than any request of this API (an evaluation's note is three levels down). Validation walks a body
+ * recursively: a few thousand levels, which fit in 16 kB, overflow the stack there (a 500), and the
+ * control-character check above stops at this depth.
+ */
+const MAX_BODY_DEPTH = 10;
+
+function tooDeep(value: unknown, depth = 0): boolean {
+  if (value === null || typeof value !== 'object') return false;
+  if (depth >= MAX_BODY_DEPTH) return true;
+  return Object.values(value).some((v) => tooDeep(v, depth + 1));
+}
+
+/**
+ * No field of any request may carry control characters (NUL breaks PostgreSQL text; none has a use here),
+ * and no body may be nested deeper than any request of the API.
+ */
 export function refuseControlCharacters(request: { body?: unknown }, response: { status(n: number): { json(b: unknown): void } }, next: () => void): void {
+  if (tooDeep(request.body)) {
+    response.status(400).json({ statusCode: 400, code: 'VALIDATION_FAILED', message: 'The body is nested too deeply.' });
+    return;
+  }
   if (!hasControlCharacter(request.body)) return next();
   response.status(400).json({ statusCode: 400, code: 'CONTROL_CHARACTER', message: 'Text fields may not contain control characters.' });
 }

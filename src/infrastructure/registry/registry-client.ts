@@ -18,6 +18,8 @@ export interface RegistryClientOptions {
   readonly breakerVolume?: number;
   /** How long an open breaker answers UNAVAILABLE at once before letting one call through. */
   readonly breakerResetMs?: number;
+  /** Told of every answer callNik gives (metrics); never the NIK. A throwing observer is ignored. */
+  readonly onCall?: (call: RegistryCall) => void;
 }
 
 export type RegistryCall = (RegistryAnswer | { readonly outcome: 'TIMEOUT' } | { readonly outcome: 'UNAVAILABLE'; readonly breakerOpen: boolean }) & {
@@ -58,6 +60,16 @@ export class RegistryClient {
   }
 
   async callNik(nik: string): Promise<RegistryCall> {
+    const call = await this.call(nik);
+    try {
+      this.options.onCall?.(call);
+    } catch {
+      // an observer never changes the answer
+    }
+    return call;
+  }
+
+  private async call(nik: string): Promise<RegistryCall> {
     const started = performance.now();
     const latencyMs = () => Math.round(performance.now() - started);
     try {

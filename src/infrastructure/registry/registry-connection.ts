@@ -1,7 +1,7 @@
 import type { OnApplicationShutdown } from '@nestjs/common';
 import type { Logger } from 'pino';
 import type { AppConfig } from '../config/config';
-import { RegistryClient } from './registry-client';
+import { RegistryClient, type RegistryClientOptions } from './registry-client';
 import { startRegistrySimulator, type RegistrySimulator } from './simulator/registry-simulator';
 
 /**
@@ -14,7 +14,7 @@ export class RegistryConnection implements OnApplicationShutdown {
     readonly simulator: RegistrySimulator | null,
   ) {}
 
-  static async open(config: AppConfig['registry'], logger?: Logger): Promise<RegistryConnection> {
+  static async open(config: AppConfig['registry'], logger?: Logger, onCall?: RegistryClientOptions['onCall']): Promise<RegistryConnection> {
     let simulator: RegistrySimulator | null = null;
     let baseUrl = config.url;
     if (!baseUrl) {
@@ -22,7 +22,7 @@ export class RegistryConnection implements OnApplicationShutdown {
       baseUrl = simulator.url;
       logger?.warn({ samples: `${simulator.url}/simulator/samples` }, 'no REGISTRY_URL: using the built-in registry simulator (synthetic people only)');
     }
-    const client = new RegistryClient({ ...config, baseUrl, breakerResetMs: config.breakerResetMs });
+    const client = new RegistryClient({ ...config, baseUrl, breakerResetMs: config.breakerResetMs, onCall });
     return new RegistryConnection(client, simulator);
   }
 

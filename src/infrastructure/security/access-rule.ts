@@ -10,6 +10,10 @@ export type AccessRule = { readonly public: true } | { readonly public?: false; 
 export const Allow = (...roles: Role[]) => SetMetadata(ACCESS_RULE, { roles } satisfies AccessRule);
 export const Public = () => SetMetadata(ACCESS_RULE, { public: true } satisfies AccessRule);
 
+export const SCRAPE_TOKEN = 'nik-gateway:scrape-token';
+/** Also accepts the static METRICS_TOKEN (a Prometheus scraper cannot sign in): for GET /metrics only. */
+export const ScrapeToken = () => SetMetadata(SCRAPE_TOKEN, true);
+
 /** The signed-in operator, attached to the request by the access guard. */
 export interface Caller {
   readonly operatorId: string;

@@ -1,4 +1,4 @@
-import { Inject, Injectable, type CanActivate, type ExecutionContext } from '@nestjs/common';
+import { Inject, Injectable, Optional, type CanActivate, type ExecutionContext } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import type { Request } from 'express';
 import { EVENT_STORE, type EventStore } from '../event-store/event-store.port';
@@ -7,7 +7,10 @@ import { ApiError } from '../http/api-error';
 import { operatorDecider, operatorStream } from '../../modules/access/operators/operator';
 import { OperatorAccounts } from '../../modules/access/operators/accounts';
 import { DenialRecorder } from '../../modules/access/denials/denial-recorder';
-import { ACCESS_RULE, type AccessRule, type Caller } from './access-rule';
+import { ACCESS_RULE, SCRAPE_TOKEN, type AccessRule, type Caller } from './access-rule';
+import { INFRASTRUCTURE } from '../infrastructure.module';
+import type { Infrastructure } from '../bootstrap';
+import { createHash, timingSafeEqual } from 'node:crypto';
 
 export type AuthenticatedRequest = Request & { caller?: Caller; routeTemplate?: string; token?: string };
 
@@ -25,6 +28,7 @@ export class AccessGuard implements CanActivate {
     @Inject(EVENT_STORE) private readonly store: EventStore,
     private readonly accounts: OperatorAccounts,
     private readonly denials: DenialRecorder,
+    @Optional() @Inject(INFRASTRUCTURE) private readonly infra?: Infrastructure,
   ) {}
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
@@ -34,6 +38,7 @@ export class AccessGuard implements CanActivate {
     request.routeTemplate = route;
     if (!rule) throw new ApiError(403, 'ROUTE_WITHOUT_RULE', 'This route has no access rule.');
     if (rule.public) return true;
+    if (this.scrapeTokenPresented(context, request)) return true;
 
     const token = /^Bearer ([A-Za-z0-9_-]{20,100})$/.exec(request.headers.authorization ?? '')?.[1];
     if (!token) throw new ApiError(401, 'UNAUTHENTICATED', 'Sign in and send Authorization: Bearer <token>.');
@@ -54,6 +59,16 @@ export class AccessGuard implements CanActivate {
     request.caller = caller;
     request.token = token;
     return true;
+  }
+
+  /** METRICS_TOKEN, on a route marked @ScrapeToken() only, compared in constant time. */
+  private scrapeTokenPresented(context: ExecutionContext, request: Request): boolean {
+    const expected = this.infra?.config.metricsToken;
+    if (!expected || !this.reflector.getAllAndOverride<boolean | undefined>(SCRAPE_TOKEN, [context.getHandler(), context.getClass()])) return false;
+    const presented = /^Bearer (\S{1,512})$/.exec(request.headers.authorization ?? '')?.[1];
+    if (!presented) return false;
+    const digest = (value: string) => createHash('sha256').update(value).digest();
+    return timingSafeEqual(digest(presented), digest(expected));
   }
 }
 

@@ -41,7 +41,20 @@ export function routeOf(expressApp: unknown, method: string, path: string): stri
   const app = expressApp as { router?: { stack: RouteLayer[] }; _router?: { stack: RouteLayer[] } };
   for (const layer of (app.router ?? app._router)?.stack ?? []) {
     if (!layer.route || !(layer.route.methods[method.toLowerCase()] || layer.route.methods._all)) continue;
-    if (layer.match(path)) return `${verb} ${layer.route.path}`;
+    if (matches(layer, path)) return `${verb} ${layer.route.path}`;
   }
   return `${verb} /_unmatched`;
+}
+
+/**
+ * Whether a route's pattern matches the path. Parameters are percent-decoded only once the pattern has
+ * matched, so one that cannot be decoded ("/v1/agreements/%E0%A4%A") throws URIError on a path that did
+ * match: Express answers it 400 from that route, and so it is named by that route.
+ */
+function matches(layer: RouteLayer, path: string): boolean {
+  try {
+    return Boolean(layer.match(path));
+  } catch {
+    return true;
+  }
 }

@@ -18,6 +18,7 @@ import { seedRegisters } from './seed/seed';
 import { LookupsController } from './lookups/lookups.controller';
 import { RegistryConnection } from '../../infrastructure/registry/registry-connection';
 import { agreementInForce } from './agreements/agreement-in-force';
+import { Metrics } from '../../infrastructure/metrics/metrics';
 
 /** Seeds the registers and the first administrator on the first start of an empty store. */
 @Injectable()
@@ -49,11 +50,15 @@ export class RegisterSeeder implements OnApplicationBootstrap {
   providers: [
     {
       provide: RegistryConnection,
-      inject: [INFRASTRUCTURE, LOGGER],
-      useFactory: (infra: Infrastructure, logger: Logger) => RegistryConnection.open(infra.config.registry, logger),
+      inject: [INFRASTRUCTURE, LOGGER, Metrics],
+      useFactory: async (infra: Infrastructure, logger: Logger, metrics: Metrics) => {
+        const connection = await RegistryConnection.open(infra.config.registry, logger, (call) => metrics.registryCall(call));
+        metrics.watchBreaker(() => connection.client.breakerState);
+        return connection;
+      },
     },
     { provide: OperatorAccounts, inject: [DataSource], useFactory: (db: DataSource) => new OperatorAccounts(db) },
-    { provide: DenialRecorder, inject: [EVENT_STORE], useFactory: (store: EventStore) => new DenialRecorder(store) },
+    { provide: DenialRecorder, inject: [EVENT_STORE, Metrics], useFactory: (store: EventStore, metrics: Metrics) => new DenialRecorder(store, (reason) => metrics.refusal(reason)) },
     { provide: NETWORK_ALLOW_LIST, inject: [INFRASTRUCTURE], useFactory: (infra: Infrastructure) => new NetworkAllowList(infra.config.allowedNetworks) },
     NetworkMiddleware,
     { provide: APP_GUARD, useClass: AccessGuard },

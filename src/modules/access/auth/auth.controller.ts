@@ -11,6 +11,7 @@ import { routeTemplate } from '../../../infrastructure/security/access.guard';
 import { verifyAgainstNothing, verifyPassword } from '../../../infrastructure/security/passwords';
 import { DenialRecorder } from '../denials/denial-recorder';
 import { OperatorAccounts } from '../operators/accounts';
+import { Metrics } from '../../../infrastructure/metrics/metrics';
 import { LOCKOUT_FAILURES, LOCKOUT_WINDOW_MS, SIGN_IN_TAIL, operatorDecider, operatorStream, signInDecider, signInStream, type SignInCommand } from '../operators/operator';
 import { createHmac, randomBytes } from 'node:crypto';
 import type { Request } from 'express';
@@ -52,6 +53,9 @@ export class UnknownIdAttempts {
   }
 }
 
+/** How long a refused sign-in takes at least: above the slowest refusal measured (argon2id plus two appends on embedded PGlite). */
+export const REFUSED_SIGN_IN_MS = 400;
+
 /** Sign-in (Pasal 3(1)(c)): argon2id, lockout after 5 failures in 15 minutes, short-lived tokens. */
 @ApiTags('auth')
 @Controller('v1/auth')
@@ -61,6 +65,7 @@ export class AuthController {
     private readonly accounts: OperatorAccounts,
     private readonly denials: DenialRecorder,
     @Inject(INFRASTRUCTURE) private readonly infra: Infrastructure,
+    private readonly metrics: Metrics,
   ) {}
 
   private readonly unknownIds = new UnknownIdAttempts();
@@ -72,6 +77,18 @@ export class AuthController {
   @ApiResponse({ status: 401, description: 'LOGIN_FAILED (unknown user id and wrong password answer alike)' })
   @ApiResponse({ status: 403, description: 'ACCOUNT_LOCKED, OPERATOR_SUSPENDED, OPERATOR_REVOKED' })
   async login(@Body() body: LoginDto, @Req() request: Request) {
+    const started = Date.now();
+    try {
+      return await this.signIn(body, request);
+    } catch (error) {
+      // A refused sign-in answers no sooner than a fixed time after it began, whichever path refused it: an
+      // unknown user id does less work (no events) than a known one, and the difference would tell.
+      await new Promise((resolve) => setTimeout(resolve, Math.max(0, started + REFUSED_SIGN_IN_MS - Date.now())));
+      throw error;
+    }
+  }
+
+  private async signIn(body: LoginDto, request: Request) {
     const account = await this.accounts.byUserId(body.userId);
     if (!account) {
       // The same answers as for a real account: a lockout after five tries, the same hashing work.
@@ -94,7 +111,8 @@ export class AuthController {
       throw error;
     }
     if (!(await verifyPassword(account.passwordHash, body.password))) {
-      await step('failed');
+      const { events } = await step('failed');
+      if (events.some((e) => e.type === 'OperatorLockedOut')) this.metrics.lockout();
       throw BAD_CREDENTIALS();
     }
     if (state.status !== 'ACTIVE') {

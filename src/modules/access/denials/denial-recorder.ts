@@ -13,9 +13,14 @@ export interface DenialContext {
 
 /** Records every refusal as an AccessDenied event (Pasal 3(2)(c)): no address, no request values. */
 export class DenialRecorder {
-  constructor(private readonly store: EventStore) {}
+  constructor(
+    private readonly store: EventStore,
+    /** Told of each refusal by reason (metrics): nothing about who or what. */
+    private readonly onRefusal?: (reason: DenialReason) => void,
+  ) {}
 
   async record(reason: DenialReason, context: DenialContext): Promise<void> {
+    this.onRefusal?.(reason);
     const denialId = randomUUID();
     const data: Record<string, unknown> = { denialId, reason, route: context.route };
     if (context.operatorId) data.operatorId = context.operatorId;

@@ -96,7 +96,7 @@ export class EvaluationsController {
       evaluationStream(evaluationId),
       evaluationDecider,
       { evaluationId, kind: body.kind, year: body.year, semester: body.semester, auditorId: request.caller!.operatorId, findings: body.findings },
-      { correlationId: request.header('x-request-id') },
+      { correlationId: request.id as string },
     );
     return { evaluationId };
   }

@@ -124,7 +124,7 @@ export class ReportsController {
       reportStream(year, semester),
       reportSubmissionDecider,
       { year, semester, pdfSha256: sha256, submittedBy: request.caller!.operatorId },
-      { now: () => now, correlationId: request.header('x-request-id') },
+      { now: () => now, correlationId: request.id as string },
     );
     const latest = state.submissions[state.submissions.length - 1]!;
     response.status(events.length > 0 ? 201 : 200);

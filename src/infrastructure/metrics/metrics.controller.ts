@@ -1,0 +1,28 @@
+import { Controller, Get, Res } from '@nestjs/common';
+import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
+import type { Response } from 'express';
+import { Allow, ScrapeToken } from '../security/access-rule';
+import { Metrics } from './metrics';
+
+/** Prometheus scrapes here: inside the closed network, signed-in admins and auditors, or METRICS_TOKEN. */
+@ApiTags('operations')
+@Controller('metrics')
+export class MetricsController {
+  constructor(private readonly metrics: Metrics) {}
+
+  @Get()
+  @Allow('DINKES_ADMIN', 'DUKCAPIL_AUDITOR')
+  @ScrapeToken()
+  @ApiBearerAuth()
+  @ApiOperation({
+    summary: 'Prometheus metrics (text format 0.0.4): requests by route template, registry calls, breaker, projection lag, balikan outbox, agreement, refusals, lockouts, process',
+    description: 'A sign-in token of a DINKES_ADMIN or DUKCAPIL_AUDITOR, or the static METRICS_TOKEN (accepted on this route only). No personal data in any label.',
+  })
+  @ApiProduces('text/plain')
+  @ApiOkResponse({ description: 'Prometheus text exposition format, version 0.0.4' })
+  async scrape(@Res() response: Response): Promise<void> {
+    const body = await this.metrics.render();
+    response.setHeader('Cache-Control', 'no-store');
+    response.type(this.metrics.contentType).send(body);
+  }
+}

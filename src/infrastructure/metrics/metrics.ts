@@ -1,0 +1,211 @@
+import type { NextFunction, Request, Response } from 'express';
+import type { Logger } from 'pino';
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import { agreementInForce } from '../../modules/access/agreements/agreement-in-force';
+import { DENIAL_REASONS, type DenialReason } from '../../modules/access/denials/access-denied';
+import type { Infrastructure } from '../bootstrap';
+import type { RegistryCall } from '../registry/registry-client';
+import { routeOf } from '../security/network';
+
+export const REGISTRY_OUTCOMES = ['FOUND', 'DECEASED', 'NOT_FOUND', 'REFUSED', 'TIMEOUT', 'UNAVAILABLE', 'BREAKER_OPEN'] as const;
+export type RegistryOutcome = (typeof REGISTRY_OUTCOMES)[number];
+
+const BREAKER_STATES = { CLOSED: 0, HALF_OPEN: 1, OPEN: 2 } as const;
+const METHODS = new Set(['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'HEAD', 'OPTIONS']);
+
+/**
+ * The gateway's Prometheus metrics: one prom-client Registry per application instance (never the global
+ * default registry), so several instances in one process (the e2e suites) keep their own figures.
+ * Labels are bounded sets the application defines (route templates, outcomes, reasons, projection
+ * names): never a path, a NIK, a name or an operator id. Counters start at zero with each process.
+ */
+export class Metrics {
+  readonly registry = new Registry();
+
+  private readonly httpRequests = new Counter({
+    name: 'http_requests_total',
+    help: 'HTTP requests answered, by method, route template and status',
+    labelNames: ['method', 'route', 'status'] as const,
+    registers: [this.registry],
+  });
+  private readonly httpDuration = new Histogram({
+    name: 'http_request_duration_seconds',
+    help: 'Time to answer an HTTP request, by method, route template and status',
+    labelNames: ['method', 'route', 'status'] as const,
+    buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
+    registers: [this.registry],
+  });
+  private readonly registryCalls = new Counter({
+    name: 'registry_calls_total',
+    help: 'Calls to the population registry (CALL_NIK), by outcome; BREAKER_OPEN was answered without a call',
+    labelNames: ['outcome'] as const,
+    registers: [this.registry],
+  });
+  private readonly registryDuration = new Histogram({
+    name: 'registry_call_duration_seconds',
+    help: 'Time a registry call took, retries included, by outcome',
+    labelNames: ['outcome'] as const,
+    buckets: [0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60],
+    registers: [this.registry],
+  });
+  private readonly breakerState = new Gauge({
+    name: 'registry_breaker_state',
+    help: "The registry client's circuit breaker: 0 closed, 1 half-open, 2 open (answering 503 without calling)",
+    registers: [this.registry],
+  });
+  private readonly lockouts = new Counter({
+    name: 'operator_lockouts_total',
+    help: 'Sign-ins that locked an account (OperatorLockedOut) since this process started',
+    registers: [this.registry],
+  });
+  private readonly refusals = new Counter({
+    name: 'access_refusals_total',
+    help: 'Refused requests recorded as AccessDenied, by reason, since this process started',
+    labelNames: ['reason'] as const,
+    registers: [this.registry],
+  });
+  private readonly lagEvents = new Gauge({
+    name: 'projection_lag_events',
+    help: 'Events in the store after the projection checkpoint (read at scrape time)',
+    labelNames: ['projection'] as const,
+    registers: [this.registry],
+  });
+  private readonly lagSeconds = new Gauge({
+    name: 'projection_lag_seconds',
+    help: 'Age of the oldest event the projection has not handled yet; 0 when caught up (read at scrape time)',
+    labelNames: ['projection'] as const,
+    registers: [this.registry],
+  });
+  private readonly outboxDepth = new Gauge({
+    name: 'balikan_outbox_depth',
+    help: 'Data balikan waiting for the registry (read at scrape time)',
+    registers: [this.registry],
+  });
+  private readonly outboxOldest = new Gauge({
+    name: 'balikan_outbox_oldest_age_seconds',
+    help: 'Age of the oldest data balikan waiting for the registry; 0 when none waits (read at scrape time)',
+    registers: [this.registry],
+  });
+  private readonly agreementDaysLeft = new Gauge({
+    name: 'agreement_days_left',
+    help: 'Days left of the agreement in force; -1 when none is in force (read at scrape time)',
+    registers: [this.registry],
+  });
+
+  private breaker: () => keyof typeof BREAKER_STATES = () => 'CLOSED';
+
+  constructor(
+    private readonly infra: Infrastructure,
+    private readonly logger?: Logger,
+  ) {
+    collectDefaultMetrics({ register: this.registry });
+    // Bounded label sets start at zero, so rate() and increase() see the first one.
+    for (const outcome of REGISTRY_OUTCOMES) {
+      this.registryCalls.inc({ outcome }, 0);
+      this.registryDuration.zero({ outcome });
+    }
+    for (const reason of DENIAL_REASONS) this.refusals.inc({ reason }, 0);
+    this.lockouts.inc(0);
+  }
+
+  get contentType(): string {
+    return this.registry.contentType;
+  }
+
+  /** The exposition text, with the scrape-time figures read just before. */
+  async render(): Promise<string> {
+    await this.refresh();
+    return this.registry.metrics();
+  }
+
+  httpRequest(method: string, route: string, status: number, seconds: number): void {
+    const labels = { method: METHODS.has(method) ? method : 'OTHER', route, status: String(status) };
+    this.httpRequests.inc(labels);
+    this.httpDuration.observe(labels, seconds);
+  }
+
+  /** The registry client's observer: every callNik answer, by outcome. */
+  registryCall(call: RegistryCall): void {
+    const outcome: RegistryOutcome = call.outcome === 'UNAVAILABLE' && call.breakerOpen ? 'BREAKER_OPEN' : call.outcome;
+    this.registryCalls.inc({ outcome });
+    this.registryDuration.observe({ outcome }, call.latencyMs / 1000);
+  }
+
+  /** Where the breaker state is read at scrape time. */
+  watchBreaker(state: () => keyof typeof BREAKER_STATES): void {
+    this.breaker = state;
+  }
+
+  refusal(reason: DenialReason): void {
+    this.refusals.inc({ reason });
+  }
+
+  lockout(): void {
+    this.lockouts.inc();
+  }
+
+  /** Express middleware: counts every answer by its route template once it is sent. */
+  httpMiddleware(expressApp: unknown): (req: Request, res: Response, next: NextFunction) => void {
+    return (req, res, next) => {
+      const started = process.hrtime.bigint();
+      res.once('finish', () => {
+        const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+        this.httpRequest(req.method, routeLabel(expressApp, req), res.statusCode, seconds);
+      });
+      next();
+    };
+  }
+
+  /** Figures read from the store and the database at scrape time; a part that fails is left out (and logged). */
+  private async refresh(): Promise<void> {
+    this.breakerState.set(BREAKER_STATES[this.breaker()]);
+    await Promise.all([
+      this.part('projection lag', [this.lagEvents, this.lagSeconds], () => this.projectionLag()),
+      this.part('balikan outbox', [this.outboxDepth, this.outboxOldest], () => this.outbox()),
+      this.part('agreement', [this.agreementDaysLeft], () => this.agreement()),
+    ]);
+  }
+
+  private async part(name: string, gauges: Gauge<string>[], read: () => Promise<void>): Promise<void> {
+    try {
+      await read();
+    } catch (error) {
+      for (const gauge of gauges) gauge.reset();
+      this.logger?.warn({ part: name, err: (error as Error).name }, 'metrics: could not read a scrape-time figure');
+    }
+  }
+
+  private async projectionLag(): Promise<void> {
+    const now = Date.now();
+    for (const { name } of this.infra.projections) {
+      const status = await this.infra.runner.status(name);
+      const behind = await this.infra.eventStore.countEvents(status.position);
+      if (behind === undefined) this.lagEvents.remove({ projection: name });
+      else this.lagEvents.set({ projection: name }, Number(behind));
+      const [oldest] = await this.infra.eventStore.readAll({ after: status.position, maxCount: 1 });
+      this.lagSeconds.set({ projection: name }, oldest ? Math.max(0, (now - oldest.occurredAt.getTime()) / 1000) : 0);
+    }
+  }
+
+  private async outbox(): Promise<void> {
+    const [row]: { depth: string; oldest: Date | null }[] = await this.infra.dataSource.query(
+      'SELECT count(*)::text AS depth, min(created_at) AS oldest FROM balikan_outbox',
+    );
+    this.outboxDepth.set(Number(row?.depth ?? 0));
+    this.outboxOldest.set(row?.oldest ? Math.max(0, (Date.now() - new Date(row.oldest).getTime()) / 1000) : 0);
+  }
+
+  private async agreement(): Promise<void> {
+    const { status, daysLeft } = await agreementInForce(this.infra.eventStore, this.infra.dataSource, new Date());
+    this.agreementDaysLeft.set(status === 'ACTIVE' ? daysLeft : -1);
+  }
+}
+
+/** The route template ("/v1/balikan/:id") a request reached or would have reached, else "unmatched": never the path. */
+export function routeLabel(expressApp: unknown, req: Request): string {
+  const matched = (req.route as { path?: unknown } | undefined)?.path;
+  if (typeof matched === 'string') return `${req.baseUrl ?? ''}${matched}`.replace(/\/+$/, '') || '/';
+  // Answered before routing (the network check, the body parser) or by no route: the template it would reach.
+  const template = routeOf(expressApp, req.method, req.path).split(' ')[1] ?? '';
+  return template === '/_unmatched' || !template.startsWith('/') ? 'unmatched' : template.replace(/\/+$/, '') || '/';
+}

@@ -1,0 +1,159 @@
+import type { ChildProcess } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { startRegistrySimulator, type RegistrySimulator } from '../../src/infrastructure/registry/simulator/registry-simulator';
+import { REFUSED_SIGN_IN_MS } from '../../src/modules/access/auth/auth.controller';
+import { distPath, startUntil, type Finished } from '../support/processes';
+
+const SECRETS = {
+  registryPassword: 'Registry-Secret-Pw-7731',
+  balikanToken: 'Balikan-Secret-Token-5521',
+  balikanKey: Buffer.alloc(32, 0x5c).toString('base64'),
+  auditKey: process.env.AUDIT_SIGNING_KEY!,
+};
+
+/** Every way a secret could be written down: plain, base64, hex, URL-encoded, JSON-escaped. */
+const encodings = (value: string) => [value, Buffer.from(value).toString('base64'), Buffer.from(value).toString('hex'), encodeURIComponent(value), JSON.stringify(value).slice(1, -1)];
+const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
+
+/**
+ * Security checks on the real service process (issue 8, item 5): secrets never leave it, security
+ * headers are set, and a refused sign-in takes as long whether or not the user id exists (measured).
+ */
+describe('The gateway keeps its secrets and gives nothing away', () => {
+  jest.setTimeout(120_000);
+  const dir = mkdtempSync(join(tmpdir(), 'nik-security-'));
+  let simulator: RegistrySimulator;
+  let child: ChildProcess;
+  let exited: Promise<Finished>;
+  let output = '';
+  let api = '';
+  const seen: string[] = []; // every answer, headers and body, as text
+
+  const call = async (method: string, path: string, token?: string, body?: unknown, raw?: string) => {
+    const res = await fetch(`${api}${path}`, {
+      method,
+      headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
+      body: raw ?? (body === undefined ? undefined : JSON.stringify(body)),
+    });
+    const text = await res.text();
+    seen.push(`${res.status} ${JSON.stringify([...res.headers])} ${text}`);
+    let json: Record<string, any> = {};
+    try {
+      json = JSON.parse(text);
+    } catch {
+      // not JSON (the docs page)
+    }
+    return { status: res.status, headers: res.headers, body: json };
+  };
+
+  beforeAll(async () => {
+    simulator = await startRegistrySimulator({ userId: 'security-user', password: SECRETS.registryPassword, balikanToken: SECRETS.balikanToken });
+    const started = await startUntil(
+      distPath('src', 'main.js'),
+      [],
+      {
+        DATA_DIR: dir,
+        PORT: '0',
+        DATABASE_URL: '',
+        LOG_LEVEL: 'debug',
+        INITIAL_ADMIN_PASSWORD: 'security-admin-password',
+        REGISTRY_URL: simulator.url,
+        REGISTRY_USER_ID: 'security-user',
+        REGISTRY_PASSWORD: SECRETS.registryPassword,
+        BALIKAN_URL: simulator.url,
+        BALIKAN_TOKEN: SECRETS.balikanToken,
+        BALIKAN_KEY: SECRETS.balikanKey,
+      },
+      /listening on port \d+/,
+    );
+    child = started.child;
+    exited = started.exited;
+    child.stdout!.on('data', (d) => (output += d));
+    child.stderr!.on('data', (d) => (output += d));
+    output += started.output;
+    api = `http://127.0.0.1:${/"port":(\d+)/.exec(output)![1]}`;
+  });
+  afterAll(async () => {
+    child?.kill('SIGTERM');
+    await exited;
+    await simulator?.stop();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('sets security headers on every answer (helmet), with a strict content policy outside the API explorer', async () => {
+    for (const path of ['/health', '/v1/agreements', '/no-such-route']) {
+      const { headers } = await call('GET', path);
+      expect(headers.get('x-content-type-options')).toBe('nosniff');
+      expect(headers.get('x-frame-options')).toBe('SAMEORIGIN');
+      expect(headers.get('strict-transport-security')).toMatch(/max-age=\d+/);
+      expect(headers.get('content-security-policy')).toContain("default-src 'self'");
+      expect(headers.get('x-powered-by')).toBeNull();
+    }
+    expect((await call('GET', '/docs')).headers.get('content-security-policy')).toBeNull();
+  });
+
+  it('takes as long to refuse a wrong password for a user id that exists as for one that does not (measured)', async () => {
+    const admin = (await call('POST', '/v1/auth/login', undefined, { userId: 'admin', password: 'security-admin-password' })).body.accessToken as string;
+    const [facility] = ((await call('GET', '/v1/facilities', admin)).body as unknown as { facilityId: string; kind: string }[]).filter((f) => f.kind === 'PUSKESMAS');
+    const known: string[] = [];
+    for (let i = 0; i < 9; i++) {
+      const userId = `timing.${i}`;
+      await call('POST', '/v1/operators', admin, { userId, password: 'timing-password-1', role: 'PUSKESMAS_OPERATOR', facilityId: facility!.facilityId });
+      known.push(userId);
+    }
+    const time = async (userId: string) => {
+      const started = performance.now();
+      const res = await call('POST', '/v1/auth/login', undefined, { userId, password: 'not-the-password' });
+      expect(res.body.code).toBe('LOGIN_FAILED');
+      return performance.now() - started;
+    };
+    const existing: number[] = [];
+    const unknown: number[] = [];
+    for (const userId of known) {
+      existing.push(await time(userId));
+      unknown.push(await time(`nobody.${randomUUID().slice(0, 8)}`));
+    }
+    const [a, b] = [median(existing), median(unknown)];
+    process.stdout.write(`  [login timing] refused sign-in, median of 9: existing user ${a.toFixed(1)} ms, unknown user ${b.toFixed(1)} ms (floor ${REFUSED_SIGN_IN_MS} ms)\n`);
+    expect(Math.min(a, b)).toBeGreaterThanOrEqual(REFUSED_SIGN_IN_MS);
+    expect(Math.abs(a - b)).toBeLessThan(25);
+  });
+
+  it('never lets the registry credentials, the balikan token or key, or the audit signing key leave the process: not in logs, answers, errors, the OpenAPI document or health', async () => {
+    const admin = (await call('POST', '/v1/auth/login', undefined, { userId: 'admin', password: 'security-admin-password' })).body.accessToken as string;
+    const [agreement] = (await call('GET', '/v1/agreements', admin)).body as unknown as { agreementId: string }[];
+    await call('POST', `/v1/agreements/${agreement!.agreementId}/extensions`, admin, { addendumNumber: '473.3/0915.12/IX/2024', validUntil: '2099-09-15' });
+    const [facility] = ((await call('GET', '/v1/facilities', admin)).body as unknown as { facilityId: string; kind: string }[]).filter((f) => f.kind === 'PUSKESMAS');
+    await call('POST', '/v1/operators', admin, { userId: 'secret.clerk', password: 'secret-clerk-password', role: 'PUSKESMAS_OPERATOR', facilityId: facility!.facilityId });
+    const clerk = (await call('POST', '/v1/auth/login', undefined, { userId: 'secret.clerk', password: 'secret-clerk-password' })).body.accessToken as string;
+    const found = await call('POST', '/v1/access/nik-lookups', clerk, { nik: simulator.samples.found[0] });
+    await call('POST', '/v1/access/nik-lookups', clerk, { nik: simulator.samples.notFound[0] });
+    const balikan = await call('POST', '/v1/balikan', clerk, { accessId: found.body.accessId, nik: simulator.samples.found[0], bloodType: 'B+' });
+    for (let i = 0; i < 100 && (await call('GET', `/v1/balikan/${balikan.body.balikanId}`, clerk)).body.status !== 'DELIVERED'; i++) await new Promise((r) => setTimeout(r, 100));
+    // The registry failing in each way, so every error path writes its log line.
+    for (const fault of [{ mode: 'HTTP_5XX', status: 500 }, { mode: 'MALFORMED' }, { mode: 'RESPON', respon: 'Login Gagal' }]) {
+      simulator.setFault(fault as never);
+      await call('POST', '/v1/access/nik-lookups', clerk, { nik: simulator.samples.found[1] });
+    }
+    simulator.setFault(null);
+    simulator.setFault({ mode: 'HTTP_5XX', status: 401 } as never, 'BALIKAN');
+    const refused = await call('POST', '/v1/balikan', clerk, { accessId: found.body.accessId, nik: simulator.samples.found[0], medicalRecordNumber: 'RM-SEC-1' });
+    // Wait for one delivery attempt against the refusing endpoint (its failure is logged).
+    for (let i = 0; i < 100 && (await call('GET', `/v1/balikan/${refused.body.balikanId}`, clerk)).body.status !== 'FAILED_RETRYING'; i++) await new Promise((r) => setTimeout(r, 100));
+    simulator.setFault(null, 'BALIKAN');
+    await call('POST', '/v1/auth/login', undefined, undefined, '{"userId": broken');
+    await call('GET', '/docs-json');
+    await call('GET', '/health');
+    await call('GET', '/v1/audit/public-key', admin);
+
+    expect(simulator.balikan().received).toBeGreaterThan(0); // the token was used, so it was there to leak
+    const everything = `${output}\n${seen.join('\n')}`;
+    expect(everything.length).toBeGreaterThan(5000);
+    for (const [name, value] of Object.entries(SECRETS)) {
+      for (const form of encodings(value)) expect({ name, leaked: everything.includes(form) }).toEqual({ name, leaked: false });
+    }
+  });
+});
