@@ -1,7 +1,9 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { join } from 'node:path';
+import { join, sep } from 'node:path';
 
-export const distPath = (...parts: string[]) => join(__dirname, '..', '..', 'dist', ...parts);
+/** Compiled files under dist/, whether this module runs from its source (jest) or compiled (scripts). */
+const root = __dirname.includes(`${sep}dist${sep}`) ? join(__dirname, '..', '..', '..') : join(__dirname, '..', '..');
+export const distPath = (...parts: string[]) => join(root, 'dist', ...parts);
 
 export interface Finished {
   code: number | null;
