@@ -149,8 +149,13 @@ export class Metrics {
     return (req, res, next) => {
       const started = process.hrtime.bigint();
       res.once('finish', () => {
-        const seconds = Number(process.hrtime.bigint() - started) / 1e9;
-        this.httpRequest(req.method, routeLabel(expressApp, req), res.statusCode, seconds);
+        // Counting must never take the service down: this runs outside any request's error handling.
+        try {
+          const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+          this.httpRequest(req.method, routeLabel(expressApp, req), res.statusCode, seconds);
+        } catch {
+          this.httpRequest(req.method, 'unmatched', res.statusCode, Number(process.hrtime.bigint() - started) / 1e9);
+        }
       });
       next();
     };
