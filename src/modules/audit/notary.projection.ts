@@ -39,10 +39,9 @@ export class NotaryProjection implements Projection {
   constructor(private readonly settings: NotarySettings) {}
 
   async apply(events: readonly RecordedEvent[], tx: EntityManager): Promise<void> {
-    const last: { leaf_index: string; chain_hash: Buffer }[] = await tx.query(`SELECT leaf_index::text, chain_hash FROM audit_leaves ORDER BY audit_leaves.leaf_index DESC LIMIT 1`);
-    const size = last[0] ? Number(last[0].leaf_index) + 1 : 0;
-    let chain: Buffer = last[0]?.chain_hash ?? GENESIS_CHAIN;
-    const edge = TreeEdge.of(size, await loadNodes(tx, edgeNodes(size)));
+    const head = await logHead(tx);
+    const { size, edge } = head;
+    let chain = head.chain;
     const [previous]: { tree_size: string; signed_at: Date }[] = await tx.query(`SELECT tree_size::text, signed_at FROM audit_checkpoints ORDER BY audit_checkpoints.tree_size DESC LIMIT 1`);
     let lastSignedAt = previous ? new Date(previous.signed_at).getTime() : 0;
     let lastSignedSize = previous ? Number(previous.tree_size) : 0;
@@ -112,11 +111,7 @@ export class NotaryProjection implements Projection {
       if (existing.root_hash !== body.rootHash || existing.chain_head !== body.chainHead) throw new LogAlteredError(body.treeSize);
       return;
     }
-    const signed = this.settings.signer().sign(body);
-    await tx.query(
-      `INSERT INTO audit_checkpoints (tree_size, root_hash, chain_head, signed_at, key_id, signature) VALUES ($1, $2, $3, $4, $5, $6)`,
-      [signed.treeSize, signed.rootHash, signed.chainHead, signed.signedAt, signed.keyId, signed.signature],
-    );
+    await insertCheckpoint(tx, this.settings.signer().sign(body), 'fail-if-present');
   }
 
   /** A rebuild recomputes leaves and nodes; the signed checkpoints stay, and the recomputation is held to them. */
@@ -132,17 +127,27 @@ export class NotaryProjection implements Projection {
  */
 export async function checkpointNow(db: DataSource, signer: CheckpointSigner, now = new Date()): Promise<number> {
   return db.transaction(async (tx) => {
-    const last: { leaf_index: string; chain_hash: Buffer }[] = await tx.query(`SELECT leaf_index::text, chain_hash FROM audit_leaves ORDER BY audit_leaves.leaf_index DESC LIMIT 1`);
-    if (!last[0]) return 0;
-    const size = Number(last[0].leaf_index) + 1;
-    const edge = TreeEdge.of(size, await loadNodes(tx, edgeNodes(size)));
-    const signed = signer.sign({ logId: LOG_ID, treeSize: size, rootHash: edge.root().toString('hex'), chainHead: last[0].chain_hash.toString('hex'), signedAt: now.toISOString() });
-    await tx.query(
-      `INSERT INTO audit_checkpoints (tree_size, root_hash, chain_head, signed_at, key_id, signature) VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (tree_size) DO NOTHING`,
-      [signed.treeSize, signed.rootHash, signed.chainHead, signed.signedAt, signed.keyId, signed.signature],
-    );
+    const { size, chain, edge } = await logHead(tx);
+    if (size === 0) return 0;
+    const signed = signer.sign({ logId: LOG_ID, treeSize: size, rootHash: edge.root().toString('hex'), chainHead: chain.toString('hex'), signedAt: now.toISOString() });
+    await insertCheckpoint(tx, signed, 'keep-existing');
     return size;
   });
+}
+
+/** The notarised log as it stands: its size, the last chain digest, and the right edge of its tree. */
+async function logHead(tx: EntityManager): Promise<{ size: number; chain: Buffer; edge: TreeEdge }> {
+  const last: { leaf_index: string; chain_hash: Buffer }[] = await tx.query(`SELECT leaf_index::text, chain_hash FROM audit_leaves ORDER BY audit_leaves.leaf_index DESC LIMIT 1`);
+  const size = last[0] ? Number(last[0].leaf_index) + 1 : 0;
+  return { size, chain: last[0]?.chain_hash ?? GENESIS_CHAIN, edge: TreeEdge.of(size, await loadNodes(tx, edgeNodes(size))) };
+}
+
+/** Stores a signed checkpoint; `keep-existing` leaves one already signed at that size (a concurrent notary's) alone. */
+async function insertCheckpoint(tx: EntityManager, c: Checkpoint, onConflict: 'fail-if-present' | 'keep-existing'): Promise<void> {
+  await tx.query(
+    `INSERT INTO audit_checkpoints (tree_size, root_hash, chain_head, signed_at, key_id, signature) VALUES ($1, $2, $3, $4, $5, $6)${onConflict === 'keep-existing' ? ' ON CONFLICT (tree_size) DO NOTHING' : ''}`,
+    [c.treeSize, c.rootHash, c.chainHead, c.signedAt, c.keyId, c.signature],
+  );
 }
 
 /** Perfect nodes by (level, index): level 0 from the leaves, the rest from audit_nodes, in one query. */
