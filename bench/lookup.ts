@@ -11,16 +11,14 @@ import autocannon from 'autocannon';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startUntil } from '../test/support/processes';
+import { startGateway } from '../test/support/processes';
 
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 32);
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
 
 async function main(): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'nik-bench-lookup-'));
-  const { child, exited, output: started } = await startUntil(
-    join(__dirname, '..', 'src', 'main.js'),
-    [],
+  const { child, exited, output: started } = await startGateway(
     { DATA_DIR: dir, PORT: '0', REGISTRY_URL: '', LOG_LEVEL: 'info', INITIAL_ADMIN_PASSWORD: 'bench-admin-password', LOOKUPS_PER_HOUR: '100000' },
     /listening on port \d+/,
   );

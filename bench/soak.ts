@@ -8,6 +8,7 @@
  *
  *   npm run bench:soak       BENCH_SOAK_SECONDS=600 BENCH_SOAK_RATE=20 BENCH_SOAK_STORAGE=server|embedded
  *   (server: a throwaway PostgreSQL 15, fsync on unless BENCH_FSYNC=off; embedded: PGlite inside the process)
+ *   The gateway runs with the Node flags of `npm start`; BENCH_SOAK_NODE_FLAGS replaces them (to compare).
  */
 import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync } from 'node:fs';
@@ -16,11 +17,14 @@ import { join } from 'node:path';
 import { startRegistrySimulator } from '../src/infrastructure/registry/simulator/registry-simulator';
 import { semesterOf } from '../src/modules/reporting/semester/semester';
 import { benchDatabase } from './support/postgres';
+import { gatewayNodeFlags } from '../test/support/processes';
 
 const SECONDS = Number(process.env.BENCH_SOAK_SECONDS ?? 600);
 const RATE = Number(process.env.BENCH_SOAK_RATE ?? 20);
 const STORAGE = process.env.BENCH_SOAK_STORAGE ?? 'server';
 const FSYNC = process.env.BENCH_FSYNC !== 'off';
+const NODE_FLAGS = process.env.BENCH_SOAK_NODE_FLAGS?.split(/\s+/).filter(Boolean) ?? gatewayNodeFlags();
+const METRICS_TOKEN = 'soak-metrics-token-0123456789abcdef0123456789';
 
 type Kind = 'lookup' | 'card-read' | 'balikan' | 'report' | 'compliance' | 'login';
 const MIX: [Kind, number][] = [['lookup', 0.55], ['card-read', 0.15], ['balikan', 0.15], ['report', 0.05], ['compliance', 0.05], ['login', 0.05]];
@@ -56,8 +60,9 @@ async function main(): Promise<void> {
     BALIKAN_URL: simulator.url,
     BALIKAN_TOKEN: 'soak-balikan-token',
     LOOKUPS_PER_HOUR: '100000',
+    METRICS_TOKEN,
   };
-  const child = spawn(process.execPath, [join(__dirname, '..', 'src', 'main.js')], { env, stdio: ['ignore', 'pipe', 'inherit'] });
+  const child = spawn(process.execPath, [...NODE_FLAGS, join(__dirname, '..', 'src', 'main.js')], { env, stdio: ['ignore', 'pipe', 'inherit'] });
   const url = await new Promise<string>((resolve, reject) => {
     let out = '';
     child.stdout!.on('data', (d) => {
@@ -101,6 +106,12 @@ async function main(): Promise<void> {
 
     const samples: { kind: Kind; ms: number; at: number; ok: boolean }[] = [];
     const memory: [number, number][] = [];
+    const heap: { used: number; total: number; external: number }[] = [];
+    const sampleHeap = async () => {
+      const text = await (await fetch(`${url}/metrics`, { headers: { authorization: `Bearer ${METRICS_TOKEN}` } })).text();
+      const mb = (name: string) => Number(new RegExp(`^${name} (\\S+)`, 'm').exec(text)?.[1] ?? NaN) / 2 ** 20;
+      heap.push({ used: mb('nodejs_heap_size_used_bytes'), total: mb('nodejs_heap_size_total_bytes'), external: mb('nodejs_external_memory_bytes') });
+    };
     let seq = 0;
     const request = async (kind: Kind) => {
       const site = sites[seq++ % sites.length]!;
@@ -150,7 +161,10 @@ async function main(): Promise<void> {
     const startedAt = Date.now();
     const inFlight = new Set<Promise<void>>();
     memory.push([0, rssMb(child.pid!)]);
-    const sampler = setInterval(() => memory.push([(Date.now() - startedAt) / 1000, rssMb(child.pid!)]), 10_000);
+    const sampler = setInterval(() => {
+      memory.push([(Date.now() - startedAt) / 1000, rssMb(child.pid!)]);
+      void sampleHeap().catch(() => undefined);
+    }, 10_000);
     // Open loop: requests are sent on schedule whether or not earlier ones answered.
     let sent = 0;
     while (Date.now() - startedAt < SECONDS * 1000) {
@@ -168,7 +182,7 @@ async function main(): Promise<void> {
 
     const elapsed = (Date.now() - startedAt) / 1000;
     const errors = samples.filter((s) => !s.ok).length;
-    console.log(`bench/soak — ${db?.settings ?? 'embedded PGlite'}; ${elapsed.toFixed(0)} s at ${RATE} requests/s scheduled (open loop), ${sites.length} Puskesmas`);
+    console.log(`bench/soak — ${db?.settings ?? 'embedded PGlite'}; gateway: node ${NODE_FLAGS.join(' ') || '(no flags)'}; ${elapsed.toFixed(0)} s at ${RATE} requests/s scheduled (open loop), ${sites.length} Puskesmas`);
     console.log(`throughput: ${(samples.length / elapsed).toFixed(1)} requests/s answered, ${samples.length} requests, ${errors} errors (${((100 * errors) / samples.length).toFixed(2)}%)`);
     console.log('kind        count   p50 ms   p95 ms   p99 ms');
     for (const [kind] of MIX) {
@@ -181,6 +195,7 @@ async function main(): Promise<void> {
     const rss = memory.map(([, mb]) => mb);
     const secondHalf = memory.filter(([t]) => t >= elapsed / 2);
     console.log(`gateway RSS every 10 s (MB): ${rss.map((m) => m.toFixed(0)).join(' ')}`);
+    console.log(`V8 heap used / heap total / external every 10 s (MB): ${heap.map((h) => `${h.used.toFixed(0)}/${h.total.toFixed(0)}/${h.external.toFixed(0)}`).join(' ')}`);
     console.log(`RSS max ${Math.max(...rss).toFixed(0)} MB (target <= 250), last/first-minute ${(rss[rss.length - 1]! / rss[Math.min(6, rss.length - 1)]!).toFixed(2)}x, trend over the second half ${(slope(secondHalf) * 60).toFixed(2)} MB/min`);
   } finally {
     child.kill('SIGTERM');

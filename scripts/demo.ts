@@ -10,6 +10,7 @@ import { createWriteStream, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { startRegistrySimulator, type RegistrySimulator } from '../src/infrastructure/registry/simulator/registry-simulator';
 import { semesterOf } from '../src/modules/reporting/semester/semester';
+import { gatewayNodeFlags } from '../test/support/processes';
 
 const root = resolve(__dirname, '..', '..');
 /** Where the documents go (./out, or DEMO_OUT_DIR for the test that runs the demo). */
@@ -51,7 +52,7 @@ class Gateway {
 
 function startService(env: NodeJS.ProcessEnv): Promise<{ child: ChildProcess; url: string }> {
   return new Promise((resolvePromise, reject) => {
-    const child = spawn(process.execPath, [join(root, 'dist', 'src', 'main.js')], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [...gatewayNodeFlags(), join(root, 'dist', 'src', 'main.js')], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
     // Every line the gateway writes is kept in out/demo-gateway.log (the privacy scan reads it too).
     const log = createWriteStream(join(out, 'demo-gateway.log'));
     child.stdout!.pipe(log);

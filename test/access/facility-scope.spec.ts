@@ -11,10 +11,10 @@ describe('The Puskesmas scope', () => {
       const own = randomUUID();
       const other = randomUUID();
       const operator = { operatorId: randomUUID(), role: 'PUSKESMAS_OPERATOR' as const, facilityId: own };
-      await expect(requireOwnFacility(operator, own, denials, 'POST /v1/access/nik-lookups')).resolves.toBeUndefined();
-      await expect(requireOwnFacility(operator, other, denials, 'POST /v1/access/nik-lookups')).rejects.toMatchObject({ code: 'FACILITY_SCOPE' });
+      await expect(requireOwnFacility(operator, own, denials, { route: 'POST /v1/access/nik-lookups' })).resolves.toBeUndefined();
+      await expect(requireOwnFacility(operator, other, denials, { route: 'POST /v1/access/nik-lookups' })).rejects.toMatchObject({ code: 'FACILITY_SCOPE' });
       const admin = { operatorId: randomUUID(), role: 'DINKES_ADMIN' as const, facilityId: randomUUID() };
-      await expect(requireOwnFacility(admin, other, denials, 'GET /v1/balikan/:id')).resolves.toBeUndefined();
+      await expect(requireOwnFacility(admin, other, denials, { route: 'GET /v1/balikan/:id' })).resolves.toBeUndefined();
       const recorded = (await ctx.store.readAll({ maxCount: 100 })).filter((e) => e.type === 'AccessDenied');
       expect(recorded.map((e) => [e.data.reason, e.data.operatorId])).toEqual([['FACILITY_SCOPE', operator.operatorId]]);
     } finally {

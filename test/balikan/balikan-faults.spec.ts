@@ -4,9 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describeOnEachStorage, isolatedStorage } from '../support/isolated-storage';
 import { startRegistrySimulator, type RegistrySimulator } from '../../src/infrastructure/registry/simulator/registry-simulator';
-import { distPath, runScript, startUntil, type Finished } from '../support/processes';
+import { distPath, runScript, startGateway, type Finished } from '../support/processes';
 
-const main = distPath('src', 'main.js');
 const cli = distPath('src', 'cli.js');
 
 /**
@@ -25,7 +24,7 @@ describeOnEachStorage('Data balikan through outages and crashes', (server) => {
   const secrets: string[] = [];
 
   const start = async (extra: NodeJS.ProcessEnv = {}) => {
-    const { child, exited, output } = await startUntil(main, [], { ...env, ...extra }, /listening on port \d+/);
+    const { child, exited, output } = await startGateway({ ...env, ...extra }, /listening on port \d+/);
     service = { child, exited, api: `http://127.0.0.1:${/"port":(\d+)/.exec(output)![1]}` };
     return service;
   };

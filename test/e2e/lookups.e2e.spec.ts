@@ -2,7 +2,7 @@ import type { ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { distPath, startUntil, type Finished } from '../support/processes';
+import { startGateway, type Finished } from '../support/processes';
 
 /**
  * NIK lookups and card reads as a Puskesmas app meets them: the real service (`node dist/src/main.js`,
@@ -36,9 +36,7 @@ describe('Looking a person up by NIK, and reading a KTP-el card', () => {
   const lookup = (nik: string, token = operator) => call('POST', '/v1/access/nik-lookups', token, { nik });
 
   beforeAll(async () => {
-    const started = await startUntil(
-      distPath('src', 'main.js'),
-      [],
+    const started = await startGateway(
       {
         DATA_DIR: dir,
         PORT: '0',

@@ -1,17 +1,20 @@
-import { mkdtempSync, rmSync, statSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { distPath, runScript, startUntil } from '../support/processes';
+import { distPath, gatewayNodeFlags, runScript, startGateway } from '../support/processes';
 
 const main = distPath('src', 'main.js');
+const METRICS_TOKEN = 'startup-metrics-token-0123456789abcdef012345';
+/** The heap bound in MB that `npm start` gives the gateway (--max-old-space-size). */
+const heapBoundMb = () => Number(/^--max-old-space-size=(\d+)$/.exec(gatewayNodeFlags().find((f) => f.startsWith('--max-old-space-size=')) ?? '')?.[1]);
 
 /** Start-up as a newcomer or an operator sees it: a real process, its exit code and what it prints. */
 describe('Starting the gateway', () => {
   it('starts on the embedded default with nothing installed, serves /health, and stops cleanly on SIGTERM', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'nik-start-'));
-    let started: Awaited<ReturnType<typeof startUntil>> | undefined;
+    let started: Awaited<ReturnType<typeof startGateway>> | undefined;
     try {
-      started = await startUntil(main, [], { DATA_DIR: dir, PORT: '0', DATABASE_URL: '', EVENTSTORE_CONNECTION_STRING: '', AUDIT_SIGNING_KEY: '' }, /listening on port \d+/);
+      started = await startGateway({ DATA_DIR: dir, PORT: '0', DATABASE_URL: '', EVENTSTORE_CONNECTION_STRING: '', AUDIT_SIGNING_KEY: '', METRICS_TOKEN }, /listening on port \d+/);
       const { child, exited, output } = started;
       const port = Number(/"port":(\d+)/.exec(output)![1]);
       // A fresh store: the registers are seeded and the newcomer is told how to sign in.
@@ -23,6 +26,11 @@ describe('Starting the gateway', () => {
       expect(statSync(join(dir, 'audit-signing.key')).mode & 0o777).toBe(0o600);
       const health = await fetch(`http://127.0.0.1:${port}/health`);
       expect(health.status).toBe(200);
+      // It runs with npm start's heap bound, and shows the limit to Prometheus (V8 adds its young generation).
+      const metrics = await (await fetch(`http://127.0.0.1:${port}/metrics`, { headers: { authorization: `Bearer ${METRICS_TOKEN}` } })).text();
+      const limitMb = Number(/^nodejs_heap_size_limit_bytes (\d+)$/m.exec(metrics)?.[1]) / 2 ** 20;
+      expect(limitMb).toBeGreaterThanOrEqual(heapBoundMb());
+      expect(limitMb).toBeLessThanOrEqual(heapBoundMb() + 64);
       child.kill('SIGTERM');
       expect((await exited).code).toBe(0);
     } catch (error) {
@@ -31,6 +39,13 @@ describe('Starting the gateway', () => {
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
+  });
+
+  it('is bounded to the same heap under npm start and in the Docker image', () => {
+    expect(heapBoundMb()).toBeGreaterThanOrEqual(128);
+    const dockerfile = readFileSync(join(__dirname, '..', '..', 'docker', 'Dockerfile'), 'utf8');
+    const command = JSON.parse(/^CMD (\[.*\])$/m.exec(dockerfile)![1]!) as string[];
+    expect(command).toEqual(['node', ...gatewayNodeFlags(), 'dist/src/main.js']);
   });
 
   it.each([

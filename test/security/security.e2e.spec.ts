@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startRegistrySimulator, type RegistrySimulator } from '../../src/infrastructure/registry/simulator/registry-simulator';
 import { REFUSED_SIGN_IN_MS } from '../../src/modules/access/auth/auth.controller';
-import { distPath, startUntil, type Finished } from '../support/processes';
+import { startGateway, type Finished } from '../support/processes';
 
 const SECRETS = {
   registryPassword: 'Registry-Secret-Pw-7731',
@@ -51,9 +51,7 @@ describe('The gateway keeps its secrets and gives nothing away', () => {
 
   beforeAll(async () => {
     simulator = await startRegistrySimulator({ userId: 'security-user', password: SECRETS.registryPassword, balikanToken: SECRETS.balikanToken });
-    const started = await startUntil(
-      distPath('src', 'main.js'),
-      [],
+    const started = await startGateway(
       {
         DATA_DIR: dir,
         PORT: '0',

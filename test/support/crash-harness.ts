@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Client } from 'pg';
 import { startRegistrySimulator, type RegistrySimulator } from '../../src/infrastructure/registry/simulator/registry-simulator';
-import { distPath, runScript, startUntil } from './processes';
+import { distPath, runScript, startGateway } from './processes';
 
 /**
  * The crash-safety harness (issue 8, item 1): several clients drive mixed commands (lookups, card reads,
@@ -87,7 +87,7 @@ export async function runCrashHarness(options: HarnessOptions): Promise<HarnessR
   let service: { child: ChildProcess; exited: Promise<unknown> } | undefined;
   let ready: Promise<void> = Promise.resolve();
   const start = async () => {
-    const started = await startUntil(distPath('src', 'main.js'), [], env, /listening on port/);
+    const started = await startGateway(env, /listening on port/);
     started.child.stdout!.resume(); // keep draining its log
     service = started;
   };
@@ -285,7 +285,7 @@ async function verify(url: string, acknowledged: Acknowledged, env: NodeJS.Proce
 
 /** Lets the projections finish what the last run of the service left (a short start of the service with nothing to do), then snapshots. */
 async function liveSnapshotAfterCatchUp(env: NodeJS.ProcessEnv, snapshot: () => Promise<Record<string, string>>): Promise<Record<string, string>> {
-  const { child, exited } = await startUntil(distPath('src', 'main.js'), [], { ...env, RUN_BALIKAN_DELIVERY: 'false' }, /listening on port/);
+  const { child, exited } = await startGateway({ ...env, RUN_BALIKAN_DELIVERY: 'false' }, /listening on port/);
   child.stdout!.resume();
   const base = `http://127.0.0.1:${env.PORT}`;
   // /health is ready once storage is; the projections catch up in the background: poll their lag through the CLI's view.

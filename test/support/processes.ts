@@ -1,4 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { join, sep } from 'node:path';
 
 /** Compiled files under dist/, whether this module runs from its source (jest) or compiled (scripts). */
@@ -28,10 +29,30 @@ export function runScript(script: string, args: string[], env: NodeJS.ProcessEnv
 /** Node flags for started children, e.g. CHILD_NODE_ARGS=--cpu-prof to profile the service under a benchmark. */
 const childNodeArgs = (process.env.CHILD_NODE_ARGS ?? '').split(' ').filter(Boolean);
 
+/**
+ * The Node flags `npm start` (and the Docker image) run the gateway with: its heap bound. Tests, the demo
+ * and the benchmarks start the gateway with these same flags, so what they prove holds for what operators run.
+ */
+export function gatewayNodeFlags(): string[] {
+  const { scripts } = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { scripts: Record<string, string> };
+  const flags = /\bnode((?: --\S+)*) dist\/src\/main\.js/.exec(scripts.start ?? '');
+  if (!flags) throw new Error(`package.json's start script does not run node … dist/src/main.js: ${scripts.start}`);
+  return flags[1]!.split(' ').filter(Boolean);
+}
+
+/** Starts the gateway as `npm start` does and resolves when a line of its stdout matches. */
+export const startGateway = (env: NodeJS.ProcessEnv, line: RegExp) => startUntil(distPath('src', 'main.js'), [], env, line, gatewayNodeFlags());
+
 /** Starts a compiled script and resolves when a line of its stdout matches; the child keeps running. */
-export function startUntil(script: string, args: string[], env: NodeJS.ProcessEnv, line: RegExp): Promise<{ child: ChildProcess; exited: Promise<Finished>; output: string }> {
+export function startUntil(
+  script: string,
+  args: string[],
+  env: NodeJS.ProcessEnv,
+  line: RegExp,
+  nodeFlags: string[] = [],
+): Promise<{ child: ChildProcess; exited: Promise<Finished>; output: string }> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [...childNodeArgs, script, ...args], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [...nodeFlags, ...childNodeArgs, script, ...args], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
     let matched = false;

@@ -1,5 +1,6 @@
 import type { NextFunction, Request, Response } from 'express';
 import type { Logger } from 'pino';
+import { getHeapStatistics } from 'node:v8';
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import { agreementInForce } from '../../modules/access/agreements/agreement-in-force';
 import { DENIAL_REASONS, type DenialReason } from '../../modules/access/denials/access-denied';
@@ -92,6 +93,13 @@ export class Metrics {
     registers: [this.registry],
   });
 
+  // With the heap bounded (npm start: --max-old-space-size), running into the limit stops the process: alert first.
+  private readonly heapLimit = new Gauge({
+    name: 'nodejs_heap_size_limit_bytes',
+    help: "V8's heap limit, set by --max-old-space-size; a process whose live heap reaches it stops",
+    registers: [this.registry],
+  });
+
   private breaker: () => keyof typeof BREAKER_STATES = () => 'CLOSED';
 
   constructor(
@@ -164,6 +172,7 @@ export class Metrics {
   /** Figures read from the store and the database at scrape time; a part that fails is left out (and logged). */
   private async refresh(): Promise<void> {
     this.breakerState.set(BREAKER_STATES[this.breaker()]);
+    this.heapLimit.set(getHeapStatistics().heap_size_limit);
     await Promise.all([
       this.part('projection lag', [this.lagEvents, this.lagSeconds], () => this.projectionLag()),
       this.part('balikan outbox', [this.outboxDepth, this.outboxOldest], () => this.outbox()),

@@ -4,6 +4,7 @@ import type { Logger } from 'pino';
 import { LOGGER } from '../infrastructure.module';
 import { DenialRecorder } from '../../modules/access/denials/denial-recorder';
 import { NetworkAllowList, routeOf } from './network';
+import { correlationOf } from '../http/correlation';
 
 export const NETWORK_ALLOW_LIST = Symbol('NETWORK_ALLOW_LIST');
 
@@ -29,7 +30,7 @@ export class NetworkMiddleware implements NestMiddleware {
   async use(request: Request, response: Response, next: NextFunction): Promise<void> {
     if (request.path === '/health' || this.allowList.allows(request.ip)) return next();
     try {
-      await this.denials.record('NETWORK_NOT_ALLOWED', { route: routeOf(this.expressApp, request.method, request.path), correlationId: request.id as string });
+      await this.denials.record('NETWORK_NOT_ALLOWED', { route: routeOf(this.expressApp, request.method, request.path), ...correlationOf(request) });
     } catch (error) {
       this.logger.error({ err: (error as Error).name }, 'could not record a network refusal');
     }

@@ -17,6 +17,7 @@ import regency from '../access/seed/karanganyar.json';
 import { balikanDecider, type BalikanKind } from './balikan';
 import { BalikanOutbox } from './balikan-outbox';
 import { BalikanDeliveryService } from './balikan-delivery.service';
+import { correlationOf } from '../../infrastructure/http/correlation';
 
 /** Printable text, no control characters: what a medical record or certificate number looks like. */
 const CODE_TEXT = /^[A-Za-z0-9][A-Za-z0-9 ./_-]*$/;
@@ -97,7 +98,7 @@ export class BalikanController {
     const stream = accessStream(body.accessId);
     const { state } = await loadState(this.store, stream, balikanDecider);
     if (!state.accessId) throw new ApiError(404, 'ACCESS_NOT_FOUND', 'No access with this id.');
-    await requireOwnFacility(caller, state.facilityId, this.denials, request.routeTemplate!);
+    await requireOwnFacility(caller, state.facilityId, this.denials, { route: request.routeTemplate!, ...correlationOf(request) });
 
     const balikanId = randomUUID();
     const { nik, medicalRecordNumber, bloodType, deathCertificateNumber } = body;
@@ -105,7 +106,7 @@ export class BalikanController {
     // The sealed row first, then the event; if the event cannot be recorded the row goes (nothing was acknowledged).
     await this.outbox.add({ balikanId, accessId: body.accessId, facilityId: state.facilityId, operatorId: caller.operatorId, idempotencyKey, sealed });
     try {
-      await handle(this.store, stream, balikanDecider, { kind: 'submit', balikanId, caller, kinds });
+      await handle(this.store, stream, balikanDecider, { kind: 'submit', balikanId, caller, kinds }, correlationOf(request));
     } catch (error) {
       await this.outbox.remove(balikanId);
       throw error;
@@ -121,7 +122,7 @@ export class BalikanController {
   async get(@Param('id', UuidParam) id: string, @Req() request: AuthenticatedRequest) {
     const indexed = await this.outbox.indexed(id);
     if (!indexed) throw new ApiError(404, 'BALIKAN_NOT_FOUND', 'No balikan with this id.');
-    await requireOwnFacility(request.caller!, indexed.facilityId, this.denials, request.routeTemplate!);
+    await requireOwnFacility(request.caller!, indexed.facilityId, this.denials, { route: request.routeTemplate!, ...correlationOf(request) });
     return this.status(id, indexed.accessId);
   }
 

@@ -1,4 +1,5 @@
-import { Body, Controller, Get, HttpCode, Inject, Param, Post } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Inject, Param, Post, Req } from '@nestjs/common';
+import type { Request } from 'express';
 import { ApiBearerAuth, ApiOperation, ApiProperty, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { ArrayMaxSize, ArrayUnique, IsArray, IsIn, Matches } from 'class-validator';
 import { randomUUID } from 'node:crypto';
@@ -18,6 +19,7 @@ import {
   type Agreement,
   type TerminationReason,
 } from './agreement';
+import { correlationOf } from '../../../infrastructure/http/correlation';
 
 const NUMBER = new RegExp(AGREEMENT_NUMBER);
 
@@ -123,9 +125,9 @@ export class AgreementsController {
   @ApiOperation({ summary: 'Record a signed agreement' })
   @ApiResponse({ status: 201, description: 'Signed' })
   @ApiResponse({ status: 422, description: 'AGREEMENT_END_BEFORE_START, AGREEMENT_STARTS_BEFORE_SIGNING, AGREEMENT_NUMBERS_IDENTICAL' })
-  async sign(@Body() body: SignAgreementDto) {
+  async sign(@Body() body: SignAgreementDto, @Req() request: Request) {
     const agreementId = randomUUID();
-    const { state } = await handle(this.store, agreementStream(agreementId), agreementDecider, { kind: 'sign', agreementId, ...body });
+    const { state } = await handle(this.store, agreementStream(agreementId), agreementDecider, { kind: 'sign', agreementId, ...body }, correlationOf(request));
     return present(state, new Date());
   }
 
@@ -135,8 +137,8 @@ export class AgreementsController {
   @ApiOperation({ summary: 'Extend by addendum (Pasal 5): a new last day of validity' })
   @ApiResponse({ status: 422, description: 'AGREEMENT_TERMINATED, EXTENSION_NOT_LATER' })
   @ApiResponse({ status: 409, description: 'ADDENDUM_NUMBER_USED' })
-  async extend(@Param('id', UuidParam) id: string, @Body() body: ExtendAgreementDto) {
-    const { state } = await handle(this.store, agreementStream(id), agreementDecider, { kind: 'extend', ...body });
+  async extend(@Param('id', UuidParam) id: string, @Body() body: ExtendAgreementDto, @Req() request: Request) {
+    const { state } = await handle(this.store, agreementStream(id), agreementDecider, { kind: 'extend', ...body }, correlationOf(request));
     return present(state, new Date());
   }
 
@@ -145,8 +147,8 @@ export class AgreementsController {
   @Allow('DINKES_ADMIN')
   @ApiOperation({ summary: 'Terminate (Pasal 10): takes effect from 00:00 WIB of the effective date' })
   @ApiResponse({ status: 422, description: 'AGREEMENT_TERMINATED, TERMINATION_BEFORE_START' })
-  async terminate(@Param('id', UuidParam) id: string, @Body() body: TerminateAgreementDto) {
-    const { state } = await handle(this.store, agreementStream(id), agreementDecider, { kind: 'terminate', ...body });
+  async terminate(@Param('id', UuidParam) id: string, @Body() body: TerminateAgreementDto, @Req() request: Request) {
+    const { state } = await handle(this.store, agreementStream(id), agreementDecider, { kind: 'terminate', ...body }, correlationOf(request));
     return present(state, new Date());
   }
 }

@@ -15,6 +15,7 @@ import { Metrics } from '../../../infrastructure/metrics/metrics';
 import { LOCKOUT_FAILURES, LOCKOUT_WINDOW_MS, SIGN_IN_TAIL, operatorDecider, operatorStream, signInDecider, signInStream, type SignInCommand } from '../operators/operator';
 import { createHmac, randomBytes } from 'node:crypto';
 import type { Request } from 'express';
+import { correlationOf } from '../../../infrastructure/http/correlation';
 
 export class LoginDto {
   @ApiProperty({ example: 'admin' })
@@ -100,12 +101,12 @@ export class AuthController {
     const { state } = await loadState(this.store, operatorStream(operatorId), operatorDecider);
     const signIns = signInStream(operatorId);
     const step = (kind: SignInCommand['kind']) =>
-      handle(this.store, signIns, signInDecider, { kind, operatorId }, { tail: SIGN_IN_TAIL, attempts: 50 });
+      handle(this.store, signIns, signInDecider, { kind, operatorId }, { tail: SIGN_IN_TAIL, attempts: 50, ...correlationOf(request) });
     try {
       await step('attempt'); // counted before the password is checked: parallel guesses cannot outrun the lockout
     } catch (error) {
       if (error instanceof Refusal && error.code === 'ACCOUNT_LOCKED') {
-        await this.denials.record('ACCOUNT_LOCKED', { route: routeTemplate(request), operatorId, role: state.role });
+        await this.denials.record('ACCOUNT_LOCKED', { route: routeTemplate(request), operatorId, role: state.role, ...correlationOf(request) });
         throw LOCKED();
       }
       throw error;
@@ -117,7 +118,7 @@ export class AuthController {
     }
     if (state.status !== 'ACTIVE') {
       const reason = state.status === 'SUSPENDED' ? 'OPERATOR_SUSPENDED' : 'OPERATOR_REVOKED';
-      await this.denials.record(reason, { route: routeTemplate(request), operatorId, role: state.role });
+      await this.denials.record(reason, { route: routeTemplate(request), operatorId, role: state.role, ...correlationOf(request) });
       throw new ApiError(403, reason, `This account is ${state.status.toLowerCase()}.`);
     }
     await step('succeeded');

@@ -1,4 +1,5 @@
-import { Body, Controller, Get, HttpCode, Inject, Param, Post } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Inject, Param, Post, Req } from '@nestjs/common';
+import type { Request } from 'express';
 import { ApiBearerAuth, ApiOperation, ApiProperty, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { IsIn, Matches } from 'class-validator';
 import { randomUUID } from 'node:crypto';
@@ -22,6 +23,7 @@ import {
   readerStream,
   type FacilityKind,
 } from './facility';
+import { correlationOf } from '../../../infrastructure/http/correlation';
 
 export class RegisterFacilityDto {
   @ApiProperty({ enum: FACILITY_KINDS, example: 'PUSKESMAS' })
@@ -71,11 +73,11 @@ export class FacilitiesController {
   @Allow('DINKES_ADMIN')
   @ApiOperation({ summary: 'Register a Puskesmas (or Dinkes)' })
   @ApiResponse({ status: 409, description: 'FACILITY_CODE_USED' })
-  async register(@Body() body: RegisterFacilityDto) {
+  async register(@Body() body: RegisterFacilityDto, @Req() request: Request) {
     const facilityId = randomUUID();
     // The code is claimed on its own stream first: of two registrations with one code, one fails here.
     try {
-      await this.store.appendToStream(facilityCodeStream(body.code), [{ type: 'FacilityCodeReserved', data: { code: body.code, facilityId } }], {
+      await this.store.appendToStream(facilityCodeStream(body.code), [{ type: 'FacilityCodeReserved', data: { code: body.code, facilityId }, ...correlationOf(request) }], {
         expectedRevision: 'no_stream',
       });
     } catch (error) {
@@ -89,7 +91,7 @@ export class FacilitiesController {
       code: body.code,
       name: body.name,
       kecamatanCode: body.kecamatanCode,
-    });
+    }, correlationOf(request));
     return state;
   }
 
@@ -109,10 +111,10 @@ export class FacilitiesController {
   @ApiOperation({ summary: 'Register a KTP-el card reader of a Puskesmas (Pasal 1(8), 3(2)(f))' })
   @ApiResponse({ status: 404, description: 'FACILITY_NOT_FOUND' })
   @ApiResponse({ status: 422, description: 'CARD_READER_NEEDS_PUSKESMAS' })
-  async registerReader(@Param('facilityId', UuidParam) facilityId: string, @Body() body: RegisterCardReaderDto) {
+  async registerReader(@Param('facilityId', UuidParam) facilityId: string, @Body() body: RegisterCardReaderDto, @Req() request: Request) {
     const { state: facility } = await loadState(this.store, facilityStream(facilityId), facilityDecider);
     const readerId = randomUUID();
-    const { state } = await handle(this.store, readerStream(readerId), cardReaderDecider, { kind: 'register', readerId, facilityId, samSerial: body.samSerial, facility });
+    const { state } = await handle(this.store, readerStream(readerId), cardReaderDecider, { kind: 'register', readerId, facilityId, samSerial: body.samSerial, facility }, correlationOf(request));
     return state;
   }
 
@@ -122,8 +124,8 @@ export class FacilitiesController {
   @ApiOperation({ summary: 'Retire a card reader: it can no longer be used' })
   @ApiResponse({ status: 404, description: 'CARD_READER_NOT_FOUND' })
   @ApiResponse({ status: 409, description: 'CARD_READER_ALREADY_RETIRED' })
-  async retireReader(@Param('id', UuidParam) id: string) {
-    const { state } = await handle(this.store, readerStream(id), cardReaderDecider, { kind: 'retire' });
+  async retireReader(@Param('id', UuidParam) id: string, @Req() request: Request) {
+    const { state } = await handle(this.store, readerStream(id), cardReaderDecider, { kind: 'retire' }, correlationOf(request));
     return state;
   }
 }

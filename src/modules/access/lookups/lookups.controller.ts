@@ -15,6 +15,7 @@ import { DenialRecorder } from '../denials/denial-recorder';
 import { FINGERPRINT, accessStream, type AccessOutcome } from './access.events';
 import { accessPolicies, type AccessPolicy } from './access-policies';
 import { checkNik, holderOrigin } from './nik';
+import { correlationOf } from '../../../infrastructure/http/correlation';
 
 export const PURPOSES = ['REGISTRATION', 'ADMISSION', 'REFERRAL', 'DEATH_RECORD', 'OTHER'] as const;
 
@@ -106,7 +107,7 @@ export class LookupsController {
     for (const policy of this.policies) {
       const verdict = await policy.check({ caller, now, readerId });
       if (!verdict.allowed) {
-        await this.denials.record(verdict.reason, { route, operatorId: caller.operatorId, facilityId: caller.facilityId, role: caller.role, correlationId: request.id as string });
+        await this.denials.record(verdict.reason, { route, operatorId: caller.operatorId, facilityId: caller.facilityId, role: caller.role, ...correlationOf(request) });
         throw new ApiError(verdict.status, verdict.code, verdict.message);
       }
     }
@@ -117,7 +118,7 @@ export class LookupsController {
     const base = { accessId, facilityId: caller.facilityId!, operatorId: caller.operatorId, holderOrigin: holderOrigin(nik) };
     const record = async (outcome: AccessOutcome, extra: Record<string, unknown> = {}) => {
       const data = { ...base, outcome, ...extra, ...(channel.type === 'CardReadRecorded' ? { readerId: channel.readerId, fingerprint: channel.fingerprint } : {}) };
-      await this.store.appendToStream(accessStream(accessId), [{ type: channel.type, data, correlationId: request.id as string }], { expectedRevision: 'no_stream' });
+      await this.store.appendToStream(accessStream(accessId), [{ type: channel.type, data, ...correlationOf(request) }], { expectedRevision: 'no_stream' });
     };
 
     if (channel.type === 'CardReadRecorded' && channel.fingerprint !== 'MATCHED') {

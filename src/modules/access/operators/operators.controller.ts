@@ -13,6 +13,7 @@ import { facilityDecider, facilityStream } from '../facilities/facility';
 import { OperatorAccounts } from './accounts';
 import { DenialRecorder } from '../denials/denial-recorder';
 import { ROLES, operatorDecider, operatorStream, type Role } from './operator';
+import { correlationOf } from '../../../infrastructure/http/correlation';
 
 export const USER_ID = /^[a-z0-9][a-z0-9._-]{2,39}$/;
 
@@ -103,15 +104,15 @@ export class OperatorsController {
   @ApiResponse({ status: 409, description: 'USER_ID_TAKEN' })
   @ApiResponse({ status: 422, description: 'FACILITY_REQUIRED, FACILITY_KIND_MISMATCH, FACILITY_NOT_EXPECTED' })
   @ApiResponse({ status: 404, description: 'FACILITY_NOT_FOUND' })
-  async enrol(@Body() body: EnrolOperatorDto) {
+  async enrol(@Body() body: EnrolOperatorDto, @Req() request: AuthenticatedRequest) {
     const facilityId = await this.facilityFor(body.role, body.facilityId);
     if (await this.accounts.userIdTaken(body.userId)) throw new ApiError(409, 'USER_ID_TAKEN', 'This user id is in use.');
     const operatorId = randomUUID();
-    await handle(this.store, operatorStream(operatorId), operatorDecider, { kind: 'enrol', operatorId, facilityId, role: body.role });
+    await handle(this.store, operatorStream(operatorId), operatorDecider, { kind: 'enrol', operatorId, facilityId, role: body.role }, correlationOf(request));
     const created = await this.accounts.create(operatorId, body.userId, body.password, body);
     if (created === 'user-id-taken') {
       // Lost a race for the user id: take the account we just enrolled out of service.
-      await handle(this.store, operatorStream(operatorId), operatorDecider, { kind: 'revoke' });
+      await handle(this.store, operatorStream(operatorId), operatorDecider, { kind: 'revoke' }, correlationOf(request));
       throw new ApiError(409, 'USER_ID_TAKEN', 'This user id is in use.');
     }
     return { operatorId, userId: body.userId, role: body.role, facilityId, status: 'ACTIVE' };
@@ -121,16 +122,16 @@ export class OperatorsController {
   @HttpCode(201)
   @Allow('DINKES_ADMIN')
   @ApiOperation({ summary: 'Suspend: refused from the very next request' })
-  async suspend(@Param('id', UuidParam) id: string) {
-    return this.change(id, { kind: 'suspend' }); // its tokens now meet 403 OPERATOR_SUSPENDED (and an AccessDenied)
+  async suspend(@Param('id', UuidParam) id: string, @Req() request: AuthenticatedRequest) {
+    return this.change(id, { kind: 'suspend' }, request); // its tokens now meet 403 OPERATOR_SUSPENDED (and an AccessDenied)
   }
 
   @Post(':id/reinstatement')
   @HttpCode(201)
   @Allow('DINKES_ADMIN')
   @ApiOperation({ summary: 'Reinstate a suspended account' })
-  async reinstate(@Param('id', UuidParam) id: string) {
-    const result = await this.change(id, { kind: 'reinstate' });
+  async reinstate(@Param('id', UuidParam) id: string, @Req() request: AuthenticatedRequest) {
+    const result = await this.change(id, { kind: 'reinstate' }, request);
     await this.accounts.closeSessions(id); // tokens from before the suspension stay dead: sign in again
     return result;
   }
@@ -139,8 +140,8 @@ export class OperatorsController {
   @HttpCode(201)
   @Allow('DINKES_ADMIN')
   @ApiOperation({ summary: 'Revoke for good: refused from the very next request' })
-  async revoke(@Param('id', UuidParam) id: string) {
-    const result = await this.change(id, { kind: 'revoke' });
+  async revoke(@Param('id', UuidParam) id: string, @Req() request: AuthenticatedRequest) {
+    const result = await this.change(id, { kind: 'revoke' }, request);
     await this.accounts.closeSessions(id);
     return result;
   }
@@ -154,14 +155,14 @@ export class OperatorsController {
     const caller = request.caller!;
     const self = caller.operatorId === id;
     if (!self && caller.role !== 'DINKES_ADMIN') {
-      await this.denials.record('NOT_YOUR_ACCOUNT', { route: request.routeTemplate!, operatorId: caller.operatorId, facilityId: caller.facilityId, role: caller.role });
+      await this.denials.record('NOT_YOUR_ACCOUNT', { route: request.routeTemplate!, operatorId: caller.operatorId, facilityId: caller.facilityId, role: caller.role, ...correlationOf(request) });
       throw new ApiError(403, 'NOT_YOUR_ACCOUNT', 'You may change only your own password.');
     }
     // A stolen token must not be enough to take the account over: your own change needs your password.
     if (self && !(body.currentPassword && (await this.accounts.verify(id, body.currentPassword)))) {
       throw new ApiError(403, 'CURRENT_PASSWORD_WRONG', 'Give your current password to change it.');
     }
-    const result = await this.change(id, { kind: 'changePassword', by: self ? 'SELF' : 'ADMIN' });
+    const result = await this.change(id, { kind: 'changePassword', by: self ? 'SELF' : 'ADMIN' }, request);
     await this.accounts.setPassword(id, body.newPassword);
     await this.accounts.closeSessions(id, self ? request.token : undefined); // every other session ends
     return result;
@@ -177,8 +178,8 @@ export class OperatorsController {
     await this.accounts.eraseProfile(id);
   }
 
-  private async change(id: string, command: Parameters<typeof operatorDecider.decide>[0]) {
-    const { state } = await handle(this.store, operatorStream(id), operatorDecider, command);
+  private async change(id: string, command: Parameters<typeof operatorDecider.decide>[0], request: AuthenticatedRequest) {
+    const { state } = await handle(this.store, operatorStream(id), operatorDecider, command, correlationOf(request));
     return { operatorId: id, role: state.role, facilityId: state.facilityId || null, status: state.status };
   }
 

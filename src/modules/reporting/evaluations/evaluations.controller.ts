@@ -14,6 +14,7 @@ import type { Finding, Semester } from '../documents/report-data';
 import { ReportingFreshness } from '../read-models/reporting-freshness';
 import { evaluations } from '../semester/semester-report.query';
 import { EVALUATION_KINDS, FINDINGS, NOTE_MAX_LENGTH, OBLIGATION_CODES, evaluationDecider, evaluationStream, type EvaluationKind, type ObligationCode } from './evaluation';
+import { correlationOf } from '../../../infrastructure/http/correlation';
 
 export class FindingDto {
   @ApiProperty({ enum: OBLIGATION_CODES })
@@ -96,7 +97,7 @@ export class EvaluationsController {
       evaluationStream(evaluationId),
       evaluationDecider,
       { evaluationId, kind: body.kind, year: body.year, semester: body.semester, auditorId: request.caller!.operatorId, findings: body.findings },
-      { correlationId: request.id as string },
+      correlationOf(request),
     );
     return { evaluationId };
   }

@@ -17,6 +17,7 @@ import { exportDocument } from './export-document';
 import { reportStream, reportSubmissionDecider } from './report-submission';
 import { periodStart, semesterPeriod, semesterRomanOf } from './semester';
 import { bupatiSummary, semesterReport } from './semester-report.query';
+import { correlationOf } from '../../../infrastructure/http/correlation';
 
 export const DOCUMENT_TYPES = {
   pdf: 'application/pdf',
@@ -124,7 +125,7 @@ export class ReportsController {
       reportStream(year, semester),
       reportSubmissionDecider,
       { year, semester, pdfSha256: sha256, submittedBy: request.caller!.operatorId },
-      { now: () => now, correlationId: request.id as string },
+      { now: () => now, ...correlationOf(request) },
     );
     const latest = state.submissions[state.submissions.length - 1]!;
     response.status(events.length > 0 ? 201 : 200);
