@@ -10,14 +10,14 @@
  *   (server: a throwaway PostgreSQL 15, fsync on unless BENCH_FSYNC=off; embedded: PGlite inside the process)
  *   The gateway runs with the Node flags of `npm start`; BENCH_SOAK_NODE_FLAGS replaces them (to compare).
  */
-import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startRegistrySimulator } from '../src/infrastructure/registry/simulator/registry-simulator';
 import { semesterOf } from '../src/modules/reporting/semester/semester';
 import { benchDatabase } from './support/postgres';
-import { gatewayNodeFlags } from '../test/support/processes';
+import { distPath, gatewayNodeFlags, startUntil } from '../test/support/processes';
+import { gatewayClient } from '../test/support/gateway-client';
 
 const SECONDS = Number(process.env.BENCH_SOAK_SECONDS ?? 600);
 const RATE = Number(process.env.BENCH_SOAK_RATE ?? 20);
@@ -62,31 +62,10 @@ async function main(): Promise<void> {
     LOOKUPS_PER_HOUR: '100000',
     METRICS_TOKEN,
   };
-  const child = spawn(process.execPath, [...NODE_FLAGS, join(__dirname, '..', 'src', 'main.js')], { env, stdio: ['ignore', 'pipe', 'inherit'] });
-  const url = await new Promise<string>((resolve, reject) => {
-    let out = '';
-    child.stdout!.on('data', (d) => {
-      out += d;
-      const port = /listening on port (\d+)/.exec(out)?.[1];
-      if (port) resolve(`http://127.0.0.1:${port}`);
-    });
-    child.on('exit', () => reject(new Error(`the gateway stopped: ${out.slice(-1500)}`)));
-  });
-  const call = async (method: string, path: string, token?: string, body?: unknown) => {
-    const res = await fetch(`${url}${path}`, {
-      method,
-      headers: { ...(token ? { authorization: `Bearer ${token}` } : {}), ...(body !== undefined ? { 'content-type': 'application/json' } : {}) },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
-    const text = await res.text();
-    let parsed: Record<string, any> = {};
-    try {
-      parsed = JSON.parse(text);
-    } catch {
-      // not JSON
-    }
-    return { status: res.status, body: parsed };
-  };
+  const { child, output } = await startUntil(distPath('src', 'main.js'), [], env, /listening on port \d+/, NODE_FLAGS);
+  child.stdout!.resume(); // keep draining its log
+  const url = `http://127.0.0.1:${/listening on port (\d+)/.exec(output)![1]}`;
+  const call = gatewayClient(url);
   try {
     const admin = (await call('POST', '/v1/auth/login', undefined, { userId: 'admin', password: 'soak-admin-password' })).body.accessToken as string;
     const [agreement] = (await call('GET', '/v1/agreements', admin)).body as unknown as { agreementId: string }[];

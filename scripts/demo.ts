@@ -11,6 +11,7 @@ import { join, resolve } from 'node:path';
 import { startRegistrySimulator, type RegistrySimulator } from '../src/infrastructure/registry/simulator/registry-simulator';
 import { semesterOf } from '../src/modules/reporting/semester/semester';
 import { gatewayNodeFlags } from '../test/support/processes';
+import { gatewayClient, type GatewayCall } from '../test/support/gateway-client';
 
 const root = resolve(__dirname, '..', '..');
 /** Where the documents go (./out, or DEMO_OUT_DIR for the test that runs the demo). */
@@ -26,20 +27,13 @@ function random(seed: number) {
 }
 
 class Gateway {
-  constructor(readonly url: string) {}
+  readonly call: GatewayCall;
 
-  async call(method: string, path: string, token?: string, body?: unknown): Promise<{ status: number; body: any; bytes: Buffer }> {
-    const res = await fetch(`${this.url}${path}`, {
-      method,
-      headers: { ...(token ? { authorization: `Bearer ${token}` } : {}), ...(body !== undefined ? { 'content-type': 'application/json' } : {}) },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
-    const bytes = Buffer.from(await res.arrayBuffer());
-    const json = (res.headers.get('content-type') ?? '').includes('json') ? JSON.parse(bytes.toString('utf8')) : null;
-    return { status: res.status, body: json, bytes };
+  constructor(readonly url: string) {
+    this.call = gatewayClient(url);
   }
 
-  async ok(method: string, path: string, token?: string, body?: unknown) {
+  async ok(method: string, path: string, token?: string, body?: unknown): Promise<any> {
     const res = await this.call(method, path, token, body);
     if (res.status >= 300) throw new Error(`${method} ${path}: ${res.status} ${JSON.stringify(res.body)}`);
     return res.body;

@@ -3,6 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startGateway, type Finished } from '../support/processes';
+import { gatewayClient } from '../support/gateway-client';
 
 /**
  * NIK lookups and card reads as a Puskesmas app meets them: the real service (`node dist/src/main.js`,
@@ -23,14 +24,7 @@ describe('Looking a person up by NIK, and reading a KTP-el card', () => {
   let samples: { found: string[]; deceased: string[]; outsideRegency: string[]; notFound: string[] };
   const names: string[] = [];
 
-  const call = async (method: string, path: string, token?: string, body?: unknown) => {
-    const res = await fetch(`${api}${path}`, {
-      method,
-      headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
-    return { status: res.status, headers: res.headers, body: (await res.json().catch(() => null)) as Record<string, any> };
-  };
+  const call = gatewayClient(() => api);
   const fault = (f: unknown) => fetch(`${simulator}/simulator/faults`, { method: f ? 'POST' : 'DELETE', body: f ? JSON.stringify(f) : undefined });
   const registryCalls = async () => ((await (await fetch(`${simulator}/simulator/calls`)).json()) as { calls: number }).calls;
   const lookup = (nik: string, token = operator) => call('POST', '/v1/access/nik-lookups', token, { nik });

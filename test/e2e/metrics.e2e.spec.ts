@@ -195,6 +195,14 @@ describe('Metrics for the operations desk (GET /metrics)', () => {
     expect(value(samples, 'access_refusals_total', { reason: 'ACCOUNT_LOCKED' })).toBe(value(before, 'access_refusals_total', { reason: 'ACCOUNT_LOCKED' })! + 1);
     expect(text).not.toContain(operatorId);
     expect(text).not.toContain(userId);
+
+    // Guesses at a user id that does not exist lock it like a real one, and count the same.
+    const unknown = uniqueUserId('metrics-nobody');
+    for (let i = 0; i < 5; i++) expect((await t.http().post('/v1/auth/login').send({ userId: unknown, password: 'wrong-password-1' })).body.code).toBe('LOGIN_FAILED');
+    expect((await t.http().post('/v1/auth/login').send({ userId: unknown, password: 'wrong-password-1' })).body.code).toBe('ACCOUNT_LOCKED');
+    const guessed = (await scrape()).samples;
+    expect(value(guessed, 'operator_lockouts_total')).toBe(value(before, 'operator_lockouts_total')! + 2);
+    expect((await scrape()).text).not.toContain(unknown);
   });
 
   it('lets signed-in administrators and auditors scrape, refuses other roles (403) and anonymous scrapes (401)', async () => {

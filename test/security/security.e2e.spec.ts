@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { startRegistrySimulator, type RegistrySimulator } from '../../src/infrastructure/registry/simulator/registry-simulator';
 import { REFUSED_SIGN_IN_MS } from '../../src/modules/access/auth/auth.controller';
 import { startGateway, type Finished } from '../support/processes';
+import { gatewayClient } from '../support/gateway-client';
 
 const SECRETS = {
   registryPassword: 'Registry-Secret-Pw-7731',
@@ -32,22 +33,7 @@ describe('The gateway keeps its secrets and gives nothing away', () => {
   let api = '';
   const seen: string[] = []; // every answer, headers and body, as text
 
-  const call = async (method: string, path: string, token?: string, body?: unknown, raw?: string) => {
-    const res = await fetch(`${api}${path}`, {
-      method,
-      headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
-      body: raw ?? (body === undefined ? undefined : JSON.stringify(body)),
-    });
-    const text = await res.text();
-    seen.push(`${res.status} ${JSON.stringify([...res.headers])} ${text}`);
-    let json: Record<string, any> = {};
-    try {
-      json = JSON.parse(text);
-    } catch {
-      // not JSON (the docs page)
-    }
-    return { status: res.status, headers: res.headers, body: json };
-  };
+  const call = gatewayClient(() => api, (answer) => seen.push(`${answer.status} ${JSON.stringify([...answer.headers])} ${answer.text}`));
 
   beforeAll(async () => {
     simulator = await startRegistrySimulator({ userId: 'security-user', password: SECRETS.registryPassword, balikanToken: SECRETS.balikanToken });
@@ -142,7 +128,7 @@ describe('The gateway keeps its secrets and gives nothing away', () => {
     // Wait for one delivery attempt against the refusing endpoint (its failure is logged).
     for (let i = 0; i < 100 && (await call('GET', `/v1/balikan/${refused.body.balikanId}`, clerk)).body.status !== 'FAILED_RETRYING'; i++) await new Promise((r) => setTimeout(r, 100));
     simulator.setFault(null, 'BALIKAN');
-    await call('POST', '/v1/auth/login', undefined, undefined, '{"userId": broken');
+    await call('POST', '/v1/auth/login', undefined, undefined, { raw: '{"userId": broken' });
     await call('GET', '/docs-json');
     await call('GET', '/health');
     await call('GET', '/v1/audit/public-key', admin);

@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { Client } from 'pg';
 import { startRegistrySimulator, type RegistrySimulator } from '../../src/infrastructure/registry/simulator/registry-simulator';
 import { distPath, runScript, startGateway } from './processes';
+import { gatewayClient } from './gateway-client';
 
 /**
  * The crash-safety harness (issue 8, item 1): several clients drive mixed commands (lookups, card reads,
@@ -91,14 +92,7 @@ export async function runCrashHarness(options: HarnessOptions): Promise<HarnessR
     started.child.stdout!.resume(); // keep draining its log
     service = started;
   };
-  const call = async (method: string, path: string, token?: string, body?: unknown, headers: Record<string, string> = {}) => {
-    const res = await fetch(`${url}${path}`, {
-      method,
-      headers: { ...(token ? { authorization: `Bearer ${token}` } : {}), ...(body !== undefined ? { 'content-type': 'application/json' } : {}), ...headers },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
-    return { status: res.status, body: (await res.json().catch(() => ({}))) as Record<string, any> };
-  };
+  const call = gatewayClient(url);
   const started = Date.now();
   const acknowledged: Acknowledged = { accesses: new Set(), balikan: new Set(), operators: new Set() };
   let unacknowledged = 0;
@@ -163,7 +157,7 @@ export async function runCrashHarness(options: HarnessOptions): Promise<HarnessR
           const key = randomUUID();
           for (let attempt = 0; attempt < 3; attempt++) {
             try {
-              const res = await call('POST', '/v1/balikan', client.token, { accessId: access.accessId, nik: access.nik, bloodType: 'O+' }, { 'idempotency-key': key });
+              const res = await call('POST', '/v1/balikan', client.token, { accessId: access.accessId, nik: access.nik, bloodType: 'O+' }, { headers: { 'idempotency-key': key } });
               if (res.status === 202) acknowledged.balikan.add(res.body.balikanId);
               else unacknowledged++;
               break;

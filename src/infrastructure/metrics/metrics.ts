@@ -56,7 +56,7 @@ export class Metrics {
   });
   private readonly lockouts = new Counter({
     name: 'operator_lockouts_total',
-    help: 'Sign-ins that locked an account (OperatorLockedOut) since this process started',
+    help: 'Sign-ins that locked an account (OperatorLockedOut), or a user id that does not exist, since this process started',
     registers: [this.registry],
   });
   private readonly refusals = new Counter({

@@ -41,16 +41,16 @@ export class UnknownIdAttempts {
   private readonly key = randomBytes(32);
   private readonly attempts = new Map<string, number[]>();
 
-  /** Records an attempt; true when this id is "locked" (five or more in the window). */
-  attempt(userId: string, now = Date.now()): boolean {
+  /** Records an attempt: LOCKED when this id already is (five in the window), LOCKS_NOW for the fifth. */
+  attempt(userId: string, now = Date.now()): 'COUNTED' | 'LOCKS_NOW' | 'LOCKED' {
     const id = createHmac('sha256', this.key).update(userId).digest('base64url');
     const recent = (this.attempts.get(id) ?? []).filter((t) => t > now - LOCKOUT_WINDOW_MS);
-    if (recent.length >= LOCKOUT_FAILURES) return true;
+    if (recent.length >= LOCKOUT_FAILURES) return 'LOCKED';
     recent.push(now);
     this.attempts.delete(id);
     this.attempts.set(id, recent);
     if (this.attempts.size > 10_000) this.attempts.delete(this.attempts.keys().next().value!);
-    return false;
+    return recent.length >= LOCKOUT_FAILURES ? 'LOCKS_NOW' : 'COUNTED';
   }
 }
 
@@ -93,7 +93,9 @@ export class AuthController {
     const account = await this.accounts.byUserId(body.userId);
     if (!account) {
       // The same answers as for a real account: a lockout after five tries, the same hashing work.
-      if (this.unknownIds.attempt(body.userId)) throw LOCKED();
+      const attempt = this.unknownIds.attempt(body.userId);
+      if (attempt === 'LOCKED') throw LOCKED();
+      if (attempt === 'LOCKS_NOW') this.metrics.lockout(); // someone guessing at user ids shows like a real lockout
       await verifyAgainstNothing(body.password);
       throw BAD_CREDENTIALS();
     }
