@@ -18,12 +18,13 @@ const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
 
 async function main(): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'nik-bench-lookup-'));
-  const { child, exited, output: started } = await startGateway(
-    { DATA_DIR: dir, PORT: '0', REGISTRY_URL: '', LOG_LEVEL: 'info', INITIAL_ADMIN_PASSWORD: 'bench-admin-password', LOOKUPS_PER_HOUR: '100000' },
-    /listening on port \d+/,
-  );
+  const {
+    child,
+    exited,
+    output: started,
+    url: api,
+  } = await startGateway({ DATA_DIR: dir, PORT: '0', REGISTRY_URL: '', LOG_LEVEL: 'info', INITIAL_ADMIN_PASSWORD: 'bench-admin-password', LOOKUPS_PER_HOUR: '100000' });
   try {
-    const api = `http://127.0.0.1:${/"port":(\d+)/.exec(started)![1]}`;
     const simulator = /"samples":"(http:\/\/127\.0\.0\.1:\d+)\/simulator\/samples"/.exec(started)![1]!;
     const post = async (path: string, body: unknown, token?: string) =>
       (await (await fetch(`${api}${path}`, { method: 'POST', headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) }, body: JSON.stringify(body) })).json()) as Record<string, any>;

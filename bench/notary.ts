@@ -10,12 +10,10 @@
  */
 import { generateKeyPairSync, randomUUID } from 'node:crypto';
 import { Pool } from 'pg';
-import { loadConfig } from '../src/infrastructure/config/config';
-import { openInfrastructure } from '../src/infrastructure/bootstrap';
 import { CheckpointSigner } from '../src/modules/audit/checkpoint';
 import { NotaryProjection } from '../src/modules/audit/notary.projection';
 import { fixtureEvents } from '../test/support/fixture-events';
-import { benchDatabase } from './support/postgres';
+import { secondsSince as seconds, seedFixtureCounted, withBenchInfrastructure } from './support/postgres';
 
 const EVENTS = Number(process.env.BENCH_NOTARY_EVENTS ?? 1_000_000);
 const APPENDS = Number(process.env.BENCH_APPENDS ?? 20_000);
@@ -23,55 +21,36 @@ const WRITERS = 8;
 const BATCH = process.env.BENCH_BATCH ? Number(process.env.BENCH_BATCH) : undefined; // default: the notary's own batch size
 const FSYNC = process.env.BENCH_FSYNC !== 'off';
 
-const seconds = (from: bigint) => Number(process.hrtime.bigint() - from) / 1e9;
-
 async function main(): Promise<void> {
-  const db = await benchDatabase({ fsync: FSYNC });
-  try {
-    const signer = new CheckpointSigner(generateKeyPairSync('ed25519').privateKey);
-    const notary = new NotaryProjection({ everyEvents: 1000, everyMs: 60 * 60_000, signer: () => signer });
-    const infra = await openInfrastructure(loadConfig({ DATABASE_URL: db.url, LOG_LEVEL: 'silent' }), { extraEvents: fixtureEvents, projections: () => [notary] });
-    try {
-      // The append rate, as the foundation bench measures it: every writer appends to new streams.
-      const appendStarted = process.hrtime.bigint();
-      await Promise.all(
-        Array.from({ length: WRITERS }, async (_, w) => {
-          for (let i = 0; i < APPENDS / WRITERS; i++) {
-            await infra.eventStore.appendToStream(`fixture-${randomUUID()}`, [{ type: 'FixtureCounted', data: { key: `w${w}`, amount: i % 1000 } }], { expectedRevision: 'no_stream' });
-          }
-        }),
-      );
-      const appendRate = APPENDS / seconds(appendStarted);
+  const signer = new CheckpointSigner(generateKeyPairSync('ed25519').privateKey);
+  const notary = new NotaryProjection({ everyEvents: 1000, everyMs: 60 * 60_000, signer: () => signer });
+  await withBenchInfrastructure(FSYNC, { extraEvents: fixtureEvents, projections: () => [notary] }, async (db, infra) => {
+    // The append rate, as the foundation bench measures it: every writer appends to new streams.
+    const appendStarted = process.hrtime.bigint();
+    await Promise.all(
+      Array.from({ length: WRITERS }, async (_, w) => {
+        for (let i = 0; i < APPENDS / WRITERS; i++) {
+          await infra.eventStore.appendToStream(`fixture-${randomUUID()}`, [{ type: 'FixtureCounted', data: { key: `w${w}`, amount: i % 1000 } }], { expectedRevision: 'no_stream' });
+        }
+      }),
+    );
+    const appendRate = APPENDS / seconds(appendStarted);
 
-      // Then the log is filled up to EVENTS (not measured) and notarised from zero.
-      const pool = new Pool({ connectionString: db.url, max: 1 });
-      for (let from = APPENDS; from < EVENTS; from += 100_000) {
-        await pool.query(
-          `INSERT INTO es_events (event_id, stream_id, revision, type, schema_version, data, occurred_at)
-           SELECT gen_random_uuid(), 'fixture-n' || (g / 10), g % 10, 'FixtureCounted', 1, jsonb_build_object('key', 'k' || (g % 7), 'amount', g % 100),
-                  timestamptz '2025-01-01' + (g || ' seconds')::interval
-           FROM generate_series($1::int, $2::int - 1) g`,
-          [from, Math.min(from + 100_000, EVENTS)],
-        );
-      }
-      await pool.query('ANALYZE es_events');
-      await pool.end();
+    // Then the log is filled up to EVENTS (not measured) and notarised from zero.
+    const pool = new Pool({ connectionString: db.url, max: 1 });
+    await seedFixtureCounted(pool, APPENDS, EVENTS, 'fixture-n');
+    await pool.end();
 
-      let notarised = 0;
-      const started = process.hrtime.bigint();
-      await infra.runner.rebuild(notary, { batchSize: BATCH, onBatch: ({ read }) => (notarised += read) });
-      const notaryRate = notarised / seconds(started);
-      const [{ n }] = await infra.dataSource.query('SELECT count(*)::int AS n FROM audit_checkpoints');
+    let notarised = 0;
+    const started = process.hrtime.bigint();
+    await infra.runner.rebuild(notary, { batchSize: BATCH, onBatch: ({ read }) => (notarised += read) });
+    const notaryRate = notarised / seconds(started);
+    const [{ n }] = await infra.dataSource.query('SELECT count(*)::int AS n FROM audit_checkpoints');
 
-      console.log(`bench/notary — ${db.settings}; ${notarised} events notarised in batches of ${BATCH ?? notary.batchSize}, ${n} checkpoints signed (Ed25519, one per 1,000 events)`);
-      console.log(`append rate (${WRITERS} writers, new stream per append, ${APPENDS} events): ${appendRate.toFixed(0)} events/s`);
-      console.log(`notary (chain + Merkle tree + checkpoints):                ${notaryRate.toFixed(0)} events/s  (${(notaryRate / appendRate).toFixed(1)}x the append rate; target >= 5x)`);
-    } finally {
-      await infra.close();
-    }
-  } finally {
-    db.stop();
-  }
+    console.log(`bench/notary — ${db.settings}; ${notarised} events notarised in batches of ${BATCH ?? notary.batchSize}, ${n} checkpoints signed (Ed25519, one per 1,000 events)`);
+    console.log(`append rate (${WRITERS} writers, new stream per append, ${APPENDS} events): ${appendRate.toFixed(0)} events/s`);
+    console.log(`notary (chain + Merkle tree + checkpoints):                ${notaryRate.toFixed(0)} events/s  (${(notaryRate / appendRate).toFixed(1)}x the append rate; target >= 5x)`);
+  });
 }
 
 main().catch((error) => {

@@ -9,20 +9,16 @@
  *   BENCH_REPORT_EVENTS=1000000
  */
 import { Pool } from 'pg';
-import { loadConfig } from '../src/infrastructure/config/config';
-import { openInfrastructure } from '../src/infrastructure/bootstrap';
 import { seededFacilities } from '../src/modules/access/seed/seed';
 import { renderSemesterReportPdf } from '../src/modules/reporting/documents';
 import { ReportingProjection } from '../src/modules/reporting/read-models/reporting.projection';
 import { semesterReport } from '../src/modules/reporting/semester/semester-report.query';
 import { bareRead } from './support/bare-read';
-import { benchDatabase } from './support/postgres';
+import { secondsSince as seconds, withBenchInfrastructure } from './support/postgres';
 
 const EVENTS = Number(process.env.BENCH_REPORT_EVENTS ?? 1_000_000);
 const FSYNC = process.env.BENCH_FSYNC === 'on';
 const CHUNK = 100_000;
-
-const seconds = (from: bigint) => Number(process.hrtime.bigint() - from) / 1e9;
 
 async function timed<T>(runs: number, work: () => Promise<T>): Promise<{ median: number; last: T }> {
   const times: number[] = [];
@@ -94,47 +90,39 @@ async function seed(pool: Pool, facilityIds: string[]): Promise<void> {
 }
 
 async function main(): Promise<void> {
-  const db = await benchDatabase({ fsync: FSYNC });
-  try {
-    const projection = new ReportingProjection();
-    const infra = await openInfrastructure(loadConfig({ DATABASE_URL: db.url, LOG_LEVEL: 'silent' }), { projections: () => [projection] });
-    try {
-      const pool = new Pool({ connectionString: db.url, max: 1 });
-      const { rows } = await pool.query('SELECT count(*)::int AS n FROM es_events');
-      if (rows[0].n === 0) {
-        const started = process.hrtime.bigint();
-        const puskesmas = seededFacilities().filter((f) => f.kind === 'PUSKESMAS');
-        for (const f of puskesmas) await infra.eventStore.appendToStream(`facility-${f.facilityId}`, [{ type: 'FacilityRegistered', data: f }]);
-        await seed(pool, puskesmas.map((f) => f.facilityId));
-        console.log(`seeded ${(await pool.query('SELECT count(*)::int AS n FROM es_events')).rows[0].n} events in ${seconds(started).toFixed(1)} s`);
-      }
-      await pool.end();
-
-      let replayed = 0;
-      const rebuildStarted = process.hrtime.bigint();
-      await infra.runner.rebuild(projection, { batchSize: 2000, onBatch: ({ read }) => (replayed += read) });
-      const rebuildSeconds = seconds(rebuildStarted);
-
-      // Baseline: what a report without read models costs at the least: reading the whole log once.
-      const bare = await bareRead(infra.eventStore, 2000);
-      const baselineMs = bare.seconds * 1000;
-
-      const now = new Date('2025-12-31T12:00:00Z');
-      const json = await timed(21, () => semesterReport(infra.dataSource.manager, 2025, 1, now));
-      const pdf = await timed(5, async () => renderSemesterReportPdf(await semesterReport(infra.dataSource.manager, 2025, 1, now)));
-
-      console.log(`bench/report — ${db.settings}; ${replayed} events in the log, 21 Puskesmas, report for semester I 2025`);
-      console.log(`projection rebuild (reporting):     ${(replayed / rebuildSeconds).toFixed(0)} events/s (${rebuildSeconds.toFixed(1)} s)`);
-      console.log(`baseline, bare read of the log:     ${baselineMs.toFixed(0)} ms for ${bare.events} events`);
-      console.log(`semester report as JSON (median/21): ${json.median.toFixed(1)} ms  (${(json.median / baselineMs).toFixed(4)}x the baseline; target <= 100 ms)`);
-      console.log(`semester report as PDF (median/5):   ${pdf.median.toFixed(1)} ms  (${(pdf.median / baselineMs).toFixed(4)}x the baseline; target <= 2000 ms), ${pdf.last.length} bytes`);
-      console.log(`figures: ${json.last.totals.total} accesses, balikan owed ${json.last.balikan.owed} / delivered ${json.last.balikan.delivered}, ${json.last.refusals.reduce((s, r) => s + r.count, 0)} refusals`);
-    } finally {
-      await infra.close();
+  const projection = new ReportingProjection();
+  await withBenchInfrastructure(FSYNC, { projections: () => [projection] }, async (db, infra) => {
+    const pool = new Pool({ connectionString: db.url, max: 1 });
+    const { rows } = await pool.query('SELECT count(*)::int AS n FROM es_events');
+    if (rows[0].n === 0) {
+      const started = process.hrtime.bigint();
+      const puskesmas = seededFacilities().filter((f) => f.kind === 'PUSKESMAS');
+      for (const f of puskesmas) await infra.eventStore.appendToStream(`facility-${f.facilityId}`, [{ type: 'FacilityRegistered', data: f }]);
+      await seed(pool, puskesmas.map((f) => f.facilityId));
+      console.log(`seeded ${(await pool.query('SELECT count(*)::int AS n FROM es_events')).rows[0].n} events in ${seconds(started).toFixed(1)} s`);
     }
-  } finally {
-    db.stop();
-  }
+    await pool.end();
+
+    let replayed = 0;
+    const rebuildStarted = process.hrtime.bigint();
+    await infra.runner.rebuild(projection, { batchSize: 2000, onBatch: ({ read }) => (replayed += read) });
+    const rebuildSeconds = seconds(rebuildStarted);
+
+    // Baseline: what a report without read models costs at the least: reading the whole log once.
+    const bare = await bareRead(infra.eventStore, 2000);
+    const baselineMs = bare.seconds * 1000;
+
+    const now = new Date('2025-12-31T12:00:00Z');
+    const json = await timed(21, () => semesterReport(infra.dataSource.manager, 2025, 1, now));
+    const pdf = await timed(5, async () => renderSemesterReportPdf(await semesterReport(infra.dataSource.manager, 2025, 1, now)));
+
+    console.log(`bench/report — ${db.settings}; ${replayed} events in the log, 21 Puskesmas, report for semester I 2025`);
+    console.log(`projection rebuild (reporting):     ${(replayed / rebuildSeconds).toFixed(0)} events/s (${rebuildSeconds.toFixed(1)} s)`);
+    console.log(`baseline, bare read of the log:     ${baselineMs.toFixed(0)} ms for ${bare.events} events`);
+    console.log(`semester report as JSON (median/21): ${json.median.toFixed(1)} ms  (${(json.median / baselineMs).toFixed(4)}x the baseline; target <= 100 ms)`);
+    console.log(`semester report as PDF (median/5):   ${pdf.median.toFixed(1)} ms  (${(pdf.median / baselineMs).toFixed(4)}x the baseline; target <= 2000 ms), ${pdf.last.length} bytes`);
+    console.log(`figures: ${json.last.totals.total} accesses, balikan owed ${json.last.balikan.owed} / delivered ${json.last.balikan.delivered}, ${json.last.refusals.reduce((s, r) => s + r.count, 0)} refusals`);
+  });
 }
 
 main().catch((error) => {

@@ -16,7 +16,7 @@ import { join } from 'node:path';
 import { startRegistrySimulator } from '../src/infrastructure/registry/simulator/registry-simulator';
 import { semesterOf } from '../src/modules/reporting/semester/semester';
 import { benchDatabase } from './support/postgres';
-import { distPath, gatewayNodeFlags, startUntil } from '../test/support/processes';
+import { gatewayNodeFlags, startGateway } from '../test/support/processes';
 import { gatewayClient } from '../test/support/gateway-client';
 
 const SECONDS = Number(process.env.BENCH_SOAK_SECONDS ?? 600);
@@ -62,9 +62,7 @@ async function main(): Promise<void> {
     LOOKUPS_PER_HOUR: '100000',
     METRICS_TOKEN,
   };
-  const { child, output } = await startUntil(distPath('src', 'main.js'), [], env, /listening on port \d+/, NODE_FLAGS);
-  child.stdout!.resume(); // keep draining its log
-  const url = `http://127.0.0.1:${/listening on port (\d+)/.exec(output)![1]}`;
+  const { child, url } = await startGateway(env, NODE_FLAGS);
   const call = gatewayClient(url);
   try {
     const admin = (await call('POST', '/v1/auth/login', undefined, { userId: 'admin', password: 'soak-admin-password' })).body.accessToken as string;

@@ -1,4 +1,5 @@
 import { START, type EventStore } from '../../src/infrastructure/event-store/event-store.port';
+import { secondsSince } from './postgres';
 
 /** The baseline of the replay and report benchmarks: one read of the whole global order, in batches, nothing done with it. */
 export async function bareRead(store: EventStore, batchSize: number): Promise<{ events: number; seconds: number }> {
@@ -10,5 +11,5 @@ export async function bareRead(store: EventStore, batchSize: number): Promise<{ 
     events += batch.length;
     after = batch[batch.length - 1]!.globalPosition;
   }
-  return { events, seconds: Number(process.hrtime.bigint() - started) / 1e9 };
+  return { events, seconds: secondsSince(started) };
 }

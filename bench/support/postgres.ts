@@ -2,7 +2,9 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Client } from 'pg';
+import { Client, type Pool } from 'pg';
+import { openInfrastructure, type Infrastructure, type OpenOptions } from '../../src/infrastructure/bootstrap';
+import { loadConfig } from '../../src/infrastructure/config/config';
 
 /**
  * The PostgreSQL 15 server a benchmark runs against: DATABASE_URL if given, else a throwaway server
@@ -32,4 +34,42 @@ export async function benchDatabase(options: { fsync: boolean }): Promise<{ url:
 export function median(values: number[]): number {
   const sorted = [...values].sort((a, b) => a - b);
   return sorted[Math.floor(sorted.length / 2)]!;
+}
+
+export const secondsSince = (from: bigint) => Number(process.hrtime.bigint() - from) / 1e9;
+
+type BenchDatabase = Awaited<ReturnType<typeof benchDatabase>>;
+
+/** A bench database with the application's infrastructure opened on it (logs silent); both closed after `run`. */
+export async function withBenchInfrastructure(fsync: boolean, options: OpenOptions, run: (db: BenchDatabase, infra: Infrastructure) => Promise<void>): Promise<void> {
+  const db = await benchDatabase({ fsync });
+  try {
+    const infra = await openInfrastructure(loadConfig({ DATABASE_URL: db.url, LOG_LEVEL: 'silent' }), options);
+    try {
+      await run(db, infra);
+    } finally {
+      await infra.close();
+    }
+  } finally {
+    db.stop();
+  }
+}
+
+/**
+ * Seeding, which is not what is measured: valid FixtureCounted events numbered [from, to), 10 per stream
+ * `${streamPrefix}N`, written by INSERT ... SELECT in transactions of 100,000 so that the global order spans
+ * many transaction ids, as real appends do; then ANALYZE.
+ */
+export async function seedFixtureCounted(pool: Pool, from: number, to: number, streamPrefix: string): Promise<void> {
+  for (let start = from; start < to; start += 100_000) {
+    await pool.query(
+      `INSERT INTO es_events (event_id, stream_id, revision, type, schema_version, data, occurred_at)
+       SELECT gen_random_uuid(), $3 || (g / 10), g % 10, 'FixtureCounted', 1,
+              jsonb_build_object('key', 'k' || (g % 7), 'amount', g % 100),
+              timestamptz '2025-01-01' + (g || ' seconds')::interval
+       FROM generate_series($1::int, $2::int - 1) g`,
+      [start, Math.min(start + 100_000, to), streamPrefix],
+    );
+  }
+  await pool.query('ANALYZE es_events');
 }

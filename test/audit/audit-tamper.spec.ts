@@ -47,10 +47,9 @@ describeOnEachStorage('Tampering with the audit log', (server) => {
     cleanup = storage.cleanup;
     env = { ...storage.env, LOG_LEVEL: 'warn', AUDIT_CHECKPOINT_EVENTS: '10', INITIAL_ADMIN_PASSWORD: 'audit-admin-password', ...(isServer ? { BALIKAN_KEY: Buffer.alloc(32, 5).toString('base64') } : {}) };
     // The service seeds the registers; a few sign-ins add to the log. Then it stops: the CLI notarises the rest.
-    const { child, exited, output } = await startGateway({ ...env, PORT: '0', LOG_LEVEL: 'info' }, /listening on port (\d+)/);
-    const port = /listening on port (\d+)/.exec(output)![1];
+    const { child, exited, url } = await startGateway({ ...env, PORT: '0', LOG_LEVEL: 'info' });
     for (const password of ['wrong-password-1', 'audit-admin-password', 'wrong-password-2', 'audit-admin-password']) {
-      await fetch(`http://127.0.0.1:${port}/v1/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ userId: 'admin', password }) });
+      await fetch(`${url}/v1/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ userId: 'admin', password }) });
     }
     child.kill('SIGTERM');
     await exited;

@@ -24,8 +24,8 @@ describeOnEachStorage('Data balikan through outages and crashes', (server) => {
   const secrets: string[] = [];
 
   const start = async (extra: NodeJS.ProcessEnv = {}) => {
-    const { child, exited, output } = await startGateway({ ...env, ...extra }, /listening on port \d+/);
-    service = { child, exited, api: `http://127.0.0.1:${/"port":(\d+)/.exec(output)![1]}` };
+    const { child, exited, url } = await startGateway({ ...env, ...extra });
+    service = { child, exited, api: url };
     return service;
   };
   const stop = async () => {

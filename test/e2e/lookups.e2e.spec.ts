@@ -42,14 +42,13 @@ describe('Looking a person up by NIK, and reading a KTP-el card', () => {
         REGISTRY_BREAKER_RESET_MS: '500',
         LOOKUPS_PER_HOUR: '60',
       },
-      /listening on port \d+/,
     );
     child = started.child;
     exited = started.exited;
     child.stdout!.on('data', (d) => (output += d));
     child.stderr!.on('data', (d) => (output += d));
     output += started.output;
-    api = `http://127.0.0.1:${/"port":(\d+)/.exec(output)![1]}`;
+    api = started.url;
     simulator = /"samples":"(http:\/\/127\.0\.0\.1:\d+)\/simulator\/samples"/.exec(output)![1]!;
     samples = (await (await fetch(`${simulator}/simulator/samples`)).json()) as typeof samples;
     admin = (await call('POST', '/v1/auth/login', undefined, { userId: 'admin', password: 'lookup-admin-password' })).body.accessToken;

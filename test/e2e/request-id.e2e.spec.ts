@@ -39,14 +39,14 @@ describe('The X-Request-Id a client sends', () => {
 
   it('is the correlation id of every event an administrator\'s change, a clerk\'s command or a refusal records', async () => {
     const auth = (token: string) => ({ authorization: `Bearer ${token}` });
-    const recorded: [string, string[]][] = [];
+    const recorded: [what: string, requestId: string][] = [];
     /** Sends one request under a fresh request id; what it recorded is looked up by that id afterwards. */
     const send = async (what: string, method: 'post' | 'delete', path: string, token: string | undefined, body?: object, expected = 201) => {
       const requestId = randomUUID();
       const req = t.http()[method](path).set('x-request-id', requestId);
       const res = await (token ? req.set(auth(token)) : req).send(body);
       expect({ what, status: res.status }).toEqual({ what, status: expected });
-      recorded.push([what, [requestId]]);
+      recorded.push([what, requestId]);
       return res.body;
     };
     const n = randomUUID().slice(0, 8).toUpperCase();
@@ -83,7 +83,7 @@ describe('The X-Request-Id a client sends', () => {
     }
     const typesOf = async (requestId: string) =>
       ((await t.infra.dataSource.query(`SELECT type FROM es_events WHERE correlation_id = $1 ORDER BY global_position`, [requestId])) as { type: string }[]).map((e) => e.type);
-    const found = await Promise.all(recorded.map(async ([what, [requestId]]) => [what, await typesOf(requestId!)] as const));
+    const found = await Promise.all(recorded.map(async ([what, requestId]) => [what, await typesOf(requestId)] as const));
     expect(Object.fromEntries(found)).toEqual({
       'sign an agreement': ['AgreementSigned'],
       'extend it': ['AgreementExtended'],

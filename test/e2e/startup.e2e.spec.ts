@@ -14,9 +14,8 @@ describe('Starting the gateway', () => {
     const dir = mkdtempSync(join(tmpdir(), 'nik-start-'));
     let started: Awaited<ReturnType<typeof startGateway>> | undefined;
     try {
-      started = await startGateway({ DATA_DIR: dir, PORT: '0', DATABASE_URL: '', EVENTSTORE_CONNECTION_STRING: '', AUDIT_SIGNING_KEY: '', METRICS_TOKEN }, /listening on port \d+/);
-      const { child, exited, output } = started;
-      const port = Number(/"port":(\d+)/.exec(output)![1]);
+      started = await startGateway({ DATA_DIR: dir, PORT: '0', DATABASE_URL: '', EVENTSTORE_CONNECTION_STRING: '', AUDIT_SIGNING_KEY: '', METRICS_TOKEN });
+      const { child, exited, output, url } = started;
       // A fresh store: the registers are seeded and the newcomer is told how to sign in.
       expect(output).toMatch(/First administrator created: user id "admin", password "[A-Za-z0-9_-]{20,}" \(shown once/);
       expect(output).toMatch(/No agreement in force \(EXPIRED\)/);
@@ -24,10 +23,10 @@ describe('Starting the gateway', () => {
       expect(output).toContain('generated the audit signing key');
       expect(output).toContain('-----BEGIN PUBLIC KEY-----');
       expect(statSync(join(dir, 'audit-signing.key')).mode & 0o777).toBe(0o600);
-      const health = await fetch(`http://127.0.0.1:${port}/health`);
+      const health = await fetch(`${url}/health`);
       expect(health.status).toBe(200);
       // It runs with npm start's heap bound, and shows the limit to Prometheus (V8 adds its young generation).
-      const metrics = await (await fetch(`http://127.0.0.1:${port}/metrics`, { headers: { authorization: `Bearer ${METRICS_TOKEN}` } })).text();
+      const metrics = await (await fetch(`${url}/metrics`, { headers: { authorization: `Bearer ${METRICS_TOKEN}` } })).text();
       const limitMb = Number(/^nodejs_heap_size_limit_bytes (\d+)$/m.exec(metrics)?.[1]) / 2 ** 20;
       expect(limitMb).toBeGreaterThanOrEqual(heapBoundMb());
       expect(limitMb).toBeLessThanOrEqual(heapBoundMb() + 64);

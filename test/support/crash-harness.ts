@@ -88,9 +88,7 @@ export async function runCrashHarness(options: HarnessOptions): Promise<HarnessR
   let service: { child: ChildProcess; exited: Promise<unknown> } | undefined;
   let ready: Promise<void> = Promise.resolve();
   const start = async () => {
-    const started = await startGateway(env, /listening on port/);
-    started.child.stdout!.resume(); // keep draining its log
-    service = started;
+    service = await startGateway(env);
   };
   const call = gatewayClient(url);
   const started = Date.now();
@@ -279,8 +277,7 @@ async function verify(url: string, acknowledged: Acknowledged, env: NodeJS.Proce
 
 /** Lets the projections finish what the last run of the service left (a short start of the service with nothing to do), then snapshots. */
 async function liveSnapshotAfterCatchUp(env: NodeJS.ProcessEnv, snapshot: () => Promise<Record<string, string>>): Promise<Record<string, string>> {
-  const { child, exited } = await startGateway({ ...env, RUN_BALIKAN_DELIVERY: 'false' }, /listening on port/);
-  child.stdout!.resume();
+  const { child, exited } = await startGateway({ ...env, RUN_BALIKAN_DELIVERY: 'false' });
   const base = `http://127.0.0.1:${env.PORT}`;
   // /health is ready once storage is; the projections catch up in the background: poll their lag through the CLI's view.
   for (let i = 0; i < 240; i++) {

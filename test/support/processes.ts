@@ -40,8 +40,11 @@ export function gatewayNodeFlags(): string[] {
   return flags[1]!.split(' ').filter(Boolean);
 }
 
-/** Starts the gateway as `npm start` does and resolves when a line of its stdout matches. */
-export const startGateway = (env: NodeJS.ProcessEnv, line: RegExp) => startUntil(distPath('src', 'main.js'), [], env, line, gatewayNodeFlags());
+/** Starts the gateway as `npm start` does (or with other Node flags) and resolves once it listens, with its URL. */
+export async function startGateway(env: NodeJS.ProcessEnv, nodeFlags = gatewayNodeFlags()) {
+  const started = await startUntil(distPath('src', 'main.js'), [], env, /listening on port \d+/, nodeFlags);
+  return { ...started, url: `http://127.0.0.1:${/listening on port (\d+)/.exec(started.output)![1]}` };
+}
 
 /** Starts a compiled script and resolves when a line of its stdout matches; the child keeps running. */
 export function startUntil(

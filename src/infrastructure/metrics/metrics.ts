@@ -114,6 +114,7 @@ export class Metrics {
     }
     for (const reason of DENIAL_REASONS) this.refusals.inc({ reason }, 0);
     this.lockouts.inc(0);
+    this.heapLimit.set(getHeapStatistics().heap_size_limit); // fixed when the process starts
   }
 
   get contentType(): string {
@@ -172,7 +173,6 @@ export class Metrics {
   /** Figures read from the store and the database at scrape time; a part that fails is left out (and logged). */
   private async refresh(): Promise<void> {
     this.breakerState.set(BREAKER_STATES[this.breaker()]);
-    this.heapLimit.set(getHeapStatistics().heap_size_limit);
     await Promise.all([
       this.part('projection lag', [this.lagEvents, this.lagSeconds], () => this.projectionLag()),
       this.part('balikan outbox', [this.outboxDepth, this.outboxOldest], () => this.outbox()),
