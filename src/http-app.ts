@@ -20,6 +20,9 @@ export async function createHttpApp(infra: Infrastructure, logger: Logger): Prom
   const app = await NestFactory.create<NestExpressApplication>(AppModule.register(infra, logger), {
     logger: new PinoNestLogger(logger),
     bodyParser: false,
+    // A module that refuses a setting (BALIKAN_KEY, BALIKAN_URL) throws to the caller, which names it in one
+    // line; Nest's default would log the bare message and exit the process itself.
+    abortOnError: false,
   });
   app.disable('x-powered-by');
   // Security headers on every answer (helmet's defaults: no sniffing, no framing, HSTS, a strict CSP). The

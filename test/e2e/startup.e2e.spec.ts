@@ -53,6 +53,11 @@ describe('Starting the gateway', () => {
     ['an AUDIT_SIGNING_KEY that is not an Ed25519 key', { AUDIT_SIGNING_KEY: 'bm90IGEga2V5' }, /^Configuration error: AUDIT_SIGNING_KEY: must be an Ed25519 private key, PEM or base64 PKCS#8/],
     ['an unreachable PostgreSQL server', { DATABASE_URL: 'postgres://gateway:hunter2@127.0.0.1:1/app' }, /^Cannot start: DATABASE_URL: cannot reach postgres:\/\/127\.0\.0\.1:1\/app \(ECONNREFUSED\)$/],
     [
+      'a PostgreSQL server but no BALIKAN_KEY',
+      { DATABASE_URL: process.env.TEST_EMBEDDED_URL, BALIKAN_KEY: '' },
+      /^Cannot start: BALIKAN_KEY: is required with DATABASE_URL or EVENTSTORE_CONNECTION_STRING/,
+    ],
+    [
       'an unreachable EventStoreDB',
       { DATABASE_URL: process.env.TEST_EMBEDDED_URL, EVENTSTORE_CONNECTION_STRING: 'esdb://127.0.0.1:1?tls=false' },
       /^Cannot start: EVENTSTORE_CONNECTION_STRING: cannot reach esdb:\/\/127\.0\.0\.1:1/,
