@@ -41,6 +41,11 @@ export interface AppConfig {
   };
   /** Lookups and card reads per operator per hour (against bulk harvesting). */
   readonly lookupsPerHour: number;
+  /**
+   * base64 HMAC key of the verification tokens that bind a balikan to the NIK its access looked up;
+   * absent in the embedded mode: generated under DATA_DIR. `previous` still verifies (rotation window).
+   */
+  readonly accessToken: { readonly key?: string; readonly previousKey?: string };
   /** Signed checkpoints of the audit log. */
   readonly audit: {
     /** Ed25519 private key (PEM or base64 PKCS#8 DER); absent: generated under DATA_DIR. */
@@ -141,7 +146,19 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       throw new ConfigError('BALIKAN_KEY', (error as Error).message);
     }
   }
+  const accessTokenKey = env.ACCESS_TOKEN_KEY || undefined;
+  const accessTokenKeyPrevious = env.ACCESS_TOKEN_KEY_PREVIOUS || undefined;
+  for (const [setting, value] of [['ACCESS_TOKEN_KEY', accessTokenKey], ['ACCESS_TOKEN_KEY_PREVIOUS', accessTokenKeyPrevious]] as const) {
+    if (!value) continue;
+    try {
+      parseKey(value);
+    } catch (error) {
+      throw new ConfigError(setting, (error as Error).message);
+    }
+  }
+  if (accessTokenKeyPrevious && !accessTokenKey) throw new ConfigError('ACCESS_TOKEN_KEY_PREVIOUS', 'is only used next to ACCESS_TOKEN_KEY (the new key)');
   return {
+    accessToken: { key: accessTokenKey, previousKey: accessTokenKeyPrevious },
     balikan: {
       url: balikanUrl,
       token: env.BALIKAN_TOKEN ?? 'simulator-balikan-token',

@@ -45,11 +45,11 @@ export function parseKey(base64: string): Buffer {
 }
 
 /**
- * The embedded default's key: generated once under the data directory with mode 0600 and reused on
- * every start. A key file others can read is refused rather than used.
+ * The embedded default's key (the balikan sealing key, the access-token key): generated once under the
+ * data directory with mode 0600 and reused on every start. A key file others can read is refused rather than used.
  */
-export function embeddedKey(dataDir: string): { key: Buffer; path: string; created: boolean } {
-  const path = join(dataDir, 'balikan.key');
+export function embeddedKey(dataDir: string, file = 'balikan.key'): { key: Buffer; path: string; created: boolean } {
+  const path = join(dataDir, file);
   if (existsSync(path)) {
     if ((statSync(path).mode & 0o077) !== 0) throw new Error(`${path} is readable by others; chmod 600 it`);
     return { key: parseKey(readFileSync(path, 'utf8').trim()), path, created: false };

@@ -19,6 +19,9 @@ import { LookupsController } from './lookups/lookups.controller';
 import { RegistryConnection } from '../../infrastructure/registry/registry-connection';
 import { agreementInForce } from './agreements/agreement-in-force';
 import { Metrics } from '../../infrastructure/metrics/metrics';
+import { StartupError } from '../../infrastructure/bootstrap';
+import { embeddedKey, parseKey } from '../../infrastructure/security/sealing';
+import { AccessTokens } from './lookups/access-token';
 
 /** Seeds the registers and the first administrator on the first start of an empty store. */
 @Injectable()
@@ -57,6 +60,25 @@ export class RegisterSeeder implements OnApplicationBootstrap {
         return connection;
       },
     },
+    {
+      // The key of the verification tokens: configured on a server (every instance the same), a 0600 file on the embedded default.
+      provide: AccessTokens,
+      inject: [INFRASTRUCTURE, LOGGER],
+      useFactory: (infra: Infrastructure, logger: Logger) => {
+        const { key, previousKey } = infra.config.accessToken;
+        if (key) return new AccessTokens(parseKey(key), previousKey ? [parseKey(previousKey)] : []);
+        if (infra.mode !== 'embedded') {
+          throw new StartupError('ACCESS_TOKEN_KEY', 'is required with DATABASE_URL or EVENTSTORE_CONNECTION_STRING (openssl rand -base64 32); the embedded mode generates one');
+        }
+        try {
+          const { key: generated, path, created } = embeddedKey(infra.config.dataDir, 'access-token.key');
+          if (created) logger.warn({ path }, 'generated the access-token key (mode 0600)');
+          return new AccessTokens(generated);
+        } catch (error) {
+          throw new StartupError('ACCESS_TOKEN_KEY', (error as Error).message);
+        }
+      },
+    },
     { provide: OperatorAccounts, inject: [DataSource], useFactory: (db: DataSource) => new OperatorAccounts(db) },
     { provide: DenialRecorder, inject: [EVENT_STORE, Metrics], useFactory: (store: EventStore, metrics: Metrics) => new DenialRecorder(store, (reason) => metrics.refusal(reason)) },
     { provide: NETWORK_ALLOW_LIST, inject: [INFRASTRUCTURE], useFactory: (infra: Infrastructure) => new NetworkAllowList(infra.config.allowedNetworks) },
@@ -64,6 +86,6 @@ export class RegisterSeeder implements OnApplicationBootstrap {
     { provide: APP_GUARD, useClass: AccessGuard },
     RegisterSeeder,
   ],
-  exports: [OperatorAccounts, DenialRecorder, NetworkMiddleware, RegistryConnection],
+  exports: [AccessTokens, OperatorAccounts, DenialRecorder, NetworkMiddleware, RegistryConnection],
 })
 export class AccessModule {}

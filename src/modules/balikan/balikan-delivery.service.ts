@@ -1,6 +1,6 @@
 import type { OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import type { Logger } from 'pino';
-import { Refusal, handle } from '../../infrastructure/event-store/command-handling';
+import { handle, loadState } from '../../infrastructure/event-store/command-handling';
 import type { EventStore } from '../../infrastructure/event-store/event-store.port';
 import type { BalikanClient } from '../../infrastructure/registry/balikan-client';
 import { accessStream } from '../access/lookups/access.events';
@@ -9,8 +9,8 @@ import type { BalikanOutbox, Waiting } from './balikan-outbox';
 
 const BASE_DELAY_MS = 2_000;
 const MAX_DELAY_MS = 15 * 60_000;
-/** A row with no BalikanSubmitted after this long was left by a submission that failed half-way. */
-const ORPHAN_AFTER_MS = 60_000;
+/** A row still not ready after this long was left by a submission that stopped half-way: the sweeper settles it. */
+export const STALE_AFTER_SECONDS = 60;
 
 /** Exponential backoff with full jitter: 2 s, 4 s, 8 s … capped at 15 minutes. */
 export function backoffMs(attempt: number, random = Math.random): number {
@@ -19,9 +19,11 @@ export function backoffMs(attempt: number, random = Math.random): number {
 }
 
 /**
- * Delivers waiting balikan: claim due rows (lease), open, send, then record the outcome on the access
- * stream and delete the row on acknowledgement. A crash after the acknowledgement and before the delete
- * re-sends the same reference once the lease runs out; the decider records DELIVERED only once.
+ * Delivers waiting balikan: claim due rows that are ready (lease), check on the access stream that the
+ * balikan was accepted and is not settled, open, send, then record the outcome and delete the row on
+ * acknowledgement. A crash after the acknowledgement and before DELIVERED is recorded re-sends the same
+ * reference once the lease runs out (the registry sees it twice under one reference); the decider records
+ * DELIVERED only once.
  */
 export class BalikanDeliveryService implements OnApplicationBootstrap, OnApplicationShutdown {
   private timer: NodeJS.Timeout | undefined;
@@ -56,8 +58,23 @@ export class BalikanDeliveryService implements OnApplicationBootstrap, OnApplica
 
   /** One pass over the due rows; returns how many were handled. */
   async deliverDue(): Promise<number> {
+    const swept = await this.sweep();
     const rows = await this.outbox.claimDue(20, this.leaseSeconds);
     for (const row of rows) await this.deliverOne(row);
+    return rows.length + swept;
+  }
+
+  /**
+   * Rows a submission left not ready (it stopped between the append and the ready mark, or the append
+   * failed and so did the clean-up): the event stored -> ready; no event -> deleted, nothing is sent.
+   */
+  async sweep(olderThanSeconds = STALE_AFTER_SECONDS): Promise<number> {
+    const rows = await this.outbox.stale(olderThanSeconds);
+    for (const row of rows) {
+      const { state } = await loadState(this.store, accessStream(row.accessId), balikanDecider);
+      if (state.balikan.has(row.balikanId)) await this.outbox.readyIfWaiting(row.balikanId);
+      else await this.outbox.dropUnrecorded(row.balikanId);
+    }
     return rows.length;
   }
 
@@ -83,38 +100,39 @@ export class BalikanDeliveryService implements OnApplicationBootstrap, OnApplica
   private async deliverOne(row: Waiting): Promise<void> {
     const record = (command: BalikanCommand) => handle(this.store, accessStream(row.accessId), balikanDecider, command);
     const attempt = row.attempts + 1;
-    try {
-      if (Date.now() - row.createdAt.getTime() > this.maxAgeMs) {
-        await record({ kind: 'abandon', balikanId: row.balikanId, attempts: row.attempts });
-        await this.outbox.delete(row.balikanId); // purged: the values are gone with the row
-        return;
-      }
-      let content;
-      try {
-        content = this.outbox.open(row);
-      } catch {
-        await record({ kind: 'failed', balikanId: row.balikanId, attempt, reason: 'UNREADABLE' });
-        await this.outbox.retryLater(row.balikanId, attempt, backoffMs(attempt));
-        return;
-      }
-      const { nik, ...values } = content;
-      const result = await this.client.deliver(row.balikanId, nik, values);
-      if (result.acknowledged) {
-        await record({ kind: 'delivered', balikanId: row.balikanId, attempts: attempt });
-        // Failpoint for the crash test (test/balikan/balikan-faults.spec.ts): die between acknowledgement and delete.
-        if (process.env.NIK_GATEWAY_FAILPOINT === 'balikan-after-ack') process.kill(process.pid, 'SIGKILL');
-        await this.outbox.delete(row.balikanId);
-        return;
-      }
-      await record({ kind: 'failed', balikanId: row.balikanId, attempt, reason: result.failure });
-      await this.outbox.retryLater(row.balikanId, attempt, backoffMs(attempt));
-    } catch (error) {
-      if (error instanceof Refusal && (error.code === 'BALIKAN_NOT_FOUND' || error.code === 'ACCESS_NOT_FOUND')) {
-        if (Date.now() - row.createdAt.getTime() > ORPHAN_AFTER_MS) await this.outbox.delete(row.balikanId);
-        else await this.outbox.retryLater(row.balikanId, row.attempts, BASE_DELAY_MS);
-        return;
-      }
-      throw error;
+    // Only what was accepted and is still waiting reaches the registry.
+    const { state } = await loadState(this.store, accessStream(row.accessId), balikanDecider);
+    const accepted = state.balikan.get(row.balikanId);
+    if (!accepted || accepted.status === 'DELIVERED' || accepted.status === 'ABANDONED') {
+      if (!accepted) this.logger.warn({ balikanId: row.balikanId }, 'balikan outbox row without its BalikanSubmitted; deleted, not sent');
+      await this.outbox.delete(row.balikanId);
+      return;
     }
+    if (Date.now() - row.createdAt.getTime() > this.maxAgeMs) {
+      await record({ kind: 'abandon', balikanId: row.balikanId, attempts: row.attempts });
+      await this.outbox.delete(row.balikanId); // purged: the values are gone with the row
+      return;
+    }
+    let content;
+    try {
+      content = this.outbox.open(row);
+    } catch {
+      await record({ kind: 'failed', balikanId: row.balikanId, attempt, reason: 'UNREADABLE' });
+      await this.outbox.retryLater(row.balikanId, attempt, backoffMs(attempt));
+      return;
+    }
+    const { nik, ...values } = content;
+    const result = await this.client.deliver(row.balikanId, nik, values);
+    if (result.acknowledged) {
+      // Failpoints for the crash tests (test/balikan/balikan-faults.spec.ts): die between the acknowledgement and
+      // recording it (the row is sent again), or between recording it and the delete (the row is not).
+      if (process.env.NIK_GATEWAY_FAILPOINT === 'balikan-after-ack') process.kill(process.pid, 'SIGKILL');
+      await record({ kind: 'delivered', balikanId: row.balikanId, attempts: attempt });
+      if (process.env.NIK_GATEWAY_FAILPOINT === 'balikan-after-record') process.kill(process.pid, 'SIGKILL');
+      await this.outbox.delete(row.balikanId);
+      return;
+    }
+    await record({ kind: 'failed', balikanId: row.balikanId, attempt, reason: result.failure });
+    await this.outbox.retryLater(row.balikanId, attempt, backoffMs(attempt));
   }
 }

@@ -16,7 +16,8 @@ export interface SealedContent extends BalikanValues {
 
 /**
  * Balikan waiting for the registry. The NIK and the values exist here only sealed (AES-256-GCM, bound
- * to the row's balikanId) and the row is deleted as soon as the registry acknowledges. Rows are claimed
+ * to the row's balikanId) and the row is deleted as soon as the registry acknowledges. A row is claimable
+ * only once ready: after its BalikanSubmitted is stored. Rows are claimed
  * with a lease (FOR UPDATE SKIP LOCKED, in a short transaction), so two instances never deliver the
  * same row at once and no transaction stays open during the HTTP call.
  */
@@ -34,29 +35,59 @@ export class BalikanOutbox {
     return JSON.parse(this.sealer.open(row.sealed, row.balikanId)) as SealedContent;
   }
 
-  /** The outbox row, its index entry and the idempotency key, in one transaction. */
-  async add(row: { balikanId: string; accessId: string; facilityId: string; operatorId: string; idempotencyKey?: string; sealed: string }): Promise<void> {
+  /**
+   * Before the append: the sealed row, NOT ready (no worker claims it), and its index entry. A concurrent
+   * submission with the same Idempotency-Key (same balikanId) finds them there and changes nothing.
+   */
+  async reserve(row: { balikanId: string; accessId: string; facilityId: string; sealed: string }): Promise<void> {
     await this.db.transaction(async (tx) => {
-      await tx.query(`INSERT INTO balikan_outbox (balikan_id, access_id, sealed) VALUES ($1, $2, $3)`, [row.balikanId, row.accessId, row.sealed]);
-      await tx.query(`INSERT INTO balikan_index (balikan_id, access_id, facility_id) VALUES ($1, $2, $3)`, [row.balikanId, row.accessId, row.facilityId]);
-      if (row.idempotencyKey) {
-        await tx.query(`INSERT INTO balikan_idempotency (operator_id, idempotency_key, balikan_id) VALUES ($1, $2, $3)`, [row.operatorId, row.idempotencyKey, row.balikanId]);
-      }
+      await tx.query(`INSERT INTO balikan_outbox (balikan_id, access_id, sealed, ready) VALUES ($1, $2, $3, false) ON CONFLICT (balikan_id) DO NOTHING`, [row.balikanId, row.accessId, row.sealed]);
+      await tx.query(`INSERT INTO balikan_index (balikan_id, access_id, facility_id) VALUES ($1, $2, $3) ON CONFLICT (balikan_id) DO NOTHING`, [row.balikanId, row.accessId, row.facilityId]);
     });
   }
 
-  /** Undoes `add` when the event could not be recorded: nothing was acknowledged to the caller. */
-  async remove(balikanId: string): Promise<void> {
+  /**
+   * After the BalikanSubmitted is stored: the row becomes claimable. An upsert carrying the sealed content,
+   * so whichever request gets here marks it; the request whose append recorded the event (`recorded`) also
+   * writes its content, so the values sent are those of the recorded kinds.
+   */
+  async markReady(row: { balikanId: string; accessId: string; facilityId: string; sealed: string; recorded: boolean }): Promise<void> {
     await this.db.transaction(async (tx) => {
-      await tx.query(`DELETE FROM balikan_idempotency WHERE balikan_id = $1`, [balikanId]);
-      await tx.query(`DELETE FROM balikan_index WHERE balikan_id = $1`, [balikanId]);
-      await tx.query(`DELETE FROM balikan_outbox WHERE balikan_id = $1`, [balikanId]);
+      await tx.query(
+        `INSERT INTO balikan_outbox (balikan_id, access_id, sealed, ready) VALUES ($1, $2, $3, true)
+         ON CONFLICT (balikan_id) DO UPDATE SET ready = true${row.recorded ? ', sealed = EXCLUDED.sealed' : ''}`,
+        [row.balikanId, row.accessId, row.sealed],
+      );
+      await tx.query(`INSERT INTO balikan_index (balikan_id, access_id, facility_id) VALUES ($1, $2, $3) ON CONFLICT (balikan_id) DO NOTHING`, [row.balikanId, row.accessId, row.facilityId]);
     });
   }
 
-  async byIdempotencyKey(operatorId: string, key: string): Promise<string | undefined> {
-    const rows: { balikan_id: string }[] = await this.db.query(`SELECT balikan_id FROM balikan_idempotency WHERE operator_id = $1 AND idempotency_key = $2`, [operatorId, key]);
-    return rows[0]?.balikan_id;
+  /** The append failed: drop the reserved row only if still not ready (a concurrent request may have recorded it). */
+  async release(balikanId: string): Promise<void> {
+    await this.db.transaction(async (tx) => {
+      // TypeORM answers a DELETE ... RETURNING on PostgreSQL as [rows, affected].
+      const [deleted]: [unknown[], number] = await tx.query(`DELETE FROM balikan_outbox WHERE balikan_id = $1 AND NOT ready RETURNING balikan_id`, [balikanId]);
+      if (deleted.length > 0) await tx.query(`DELETE FROM balikan_index WHERE balikan_id = $1`, [balikanId]);
+    });
+  }
+
+  /** Rows left not ready for longer than `olderThanSeconds` (a submission that stopped half-way). */
+  async stale(olderThanSeconds: number, limit = 100): Promise<{ balikanId: string; accessId: string }[]> {
+    const rows: { balikan_id: string; access_id: string }[] = await this.db.query(
+      `SELECT balikan_id, access_id FROM balikan_outbox WHERE NOT ready AND created_at < now() - make_interval(secs => $1) ORDER BY created_at LIMIT $2`,
+      [olderThanSeconds, limit],
+    );
+    return rows.map((r) => ({ balikanId: r.balikan_id, accessId: r.access_id }));
+  }
+
+  /** The sweeper found the event: the row may be sent. */
+  async readyIfWaiting(balikanId: string): Promise<void> {
+    await this.db.query(`UPDATE balikan_outbox SET ready = true WHERE balikan_id = $1`, [balikanId]);
+  }
+
+  /** The sweeper found no event: nothing was accepted, nothing may be sent. */
+  async dropUnrecorded(balikanId: string): Promise<void> {
+    await this.release(balikanId);
   }
 
   async indexed(balikanId: string): Promise<{ accessId: string; facilityId: string } | undefined> {
@@ -71,7 +102,7 @@ export class BalikanOutbox {
       `UPDATE balikan_outbox SET lease_until = now() + make_interval(secs => $2)
        WHERE balikan_id IN (
          SELECT balikan_id FROM balikan_outbox
-         WHERE next_attempt_at <= now() AND (lease_until IS NULL OR lease_until < now())
+         WHERE ready AND next_attempt_at <= now() AND (lease_until IS NULL OR lease_until < now())
          ORDER BY next_attempt_at LIMIT $1 FOR UPDATE SKIP LOCKED)
        RETURNING balikan_id, access_id, sealed, attempts, created_at`,
       [limit, leaseSeconds],

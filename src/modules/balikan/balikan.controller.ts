@@ -2,7 +2,8 @@ import { Body, Controller, Get, Headers, HttpCode, Inject, Param, Post, Req } fr
 import { ApiBearerAuth, ApiHeader, ApiOperation, ApiPropertyOptional, ApiProperty, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { IsIn, IsOptional, IsString, IsUUID, Length, Matches } from 'class-validator';
 import { randomUUID } from 'node:crypto';
-import { handle, loadState } from '../../infrastructure/event-store/command-handling';
+import { DataSource } from 'typeorm';
+import { Refusal, handle, loadState } from '../../infrastructure/event-store/command-handling';
 import { EVENT_STORE, type EventStore } from '../../infrastructure/event-store/event-store.port';
 import { ApiError } from '../../infrastructure/http/api-error';
 import { isUuid } from '../../infrastructure/ids';
@@ -14,7 +15,9 @@ import { DenialRecorder } from '../access/denials/denial-recorder';
 import { accessStream } from '../access/lookups/access.events';
 import { checkNik } from '../access/lookups/nik';
 import regency from '../access/seed/karanganyar.json';
-import { balikanDecider, type BalikanKind } from './balikan';
+import { agreementInForce } from '../access/agreements/agreement-in-force';
+import { AccessTokens, isWellFormedToken } from '../access/lookups/access-token';
+import { balikanDecider, balikanIdFor, type BalikanCommand, type BalikanKind } from './balikan';
 import { BalikanOutbox } from './balikan-outbox';
 import { BalikanDeliveryService } from './balikan-delivery.service';
 import { correlationOf } from '../../infrastructure/http/correlation';
@@ -27,10 +30,15 @@ export class SubmitBalikanDto {
   @IsUUID(undefined, { message: 'accessId must be a UUID' })
   accessId!: string;
 
-  @ApiProperty({ description: "The person's NIK (16 digits)" })
+  @ApiProperty({ description: "The person's NIK (16 digits): the one the access looked up" })
   @IsString()
   @Length(1, 32)
   nik!: string;
+
+  @ApiProperty({ description: 'The verificationToken of the lookup or card-read answer (43 characters, base64url): binds the balikan to the NIK that access found' })
+  @IsString()
+  @Length(1, 128)
+  verificationToken!: string;
 
   @ApiPropertyOptional({ maxLength: 30, description: 'Nomor rekam medis' })
   @IsOptional()
@@ -66,6 +74,8 @@ export class BalikanController {
     private readonly outbox: BalikanOutbox,
     private readonly delivery: BalikanDeliveryService,
     private readonly denials: DenialRecorder,
+    private readonly tokens: AccessTokens,
+    private readonly db: DataSource,
   ) {}
 
   @Post()
@@ -73,11 +83,11 @@ export class BalikanController {
   @Allow('PUSKESMAS_OPERATOR')
   @ApiOperation({ summary: 'Submit data balikan for an access; delivered to the registry in the background' })
   @ApiHeader({ name: 'Idempotency-Key', required: false, description: 'A UUID; the same key returns the same balikan' })
-  @ApiResponse({ status: 202, description: '{balikanId, status: "QUEUED"}' })
-  @ApiResponse({ status: 400, description: 'BALIKAN_EMPTY, NIK_NOT_16_DIGITS, NIK_UNKNOWN_PROVINCE, NIK_INVALID_DATE, IDEMPOTENCY_KEY_INVALID, VALIDATION_FAILED' })
-  @ApiResponse({ status: 403, description: 'FACILITY_SCOPE' })
+  @ApiResponse({ status: 202, description: '{balikanId, status}: the same answer for every submission with one Idempotency-Key' })
+  @ApiResponse({ status: 400, description: 'BALIKAN_EMPTY, NIK_NOT_16_DIGITS, NIK_UNKNOWN_PROVINCE, NIK_INVALID_DATE, IDEMPOTENCY_KEY_INVALID, VERIFICATION_TOKEN_MALFORMED, VALIDATION_FAILED' })
+  @ApiResponse({ status: 403, description: 'FACILITY_SCOPE, AGREEMENT_NOT_ACTIVE (recorded)' })
   @ApiResponse({ status: 404, description: 'ACCESS_NOT_FOUND' })
-  @ApiResponse({ status: 422, description: 'ACCESS_FOUND_NOBODY' })
+  @ApiResponse({ status: 422, description: 'ACCESS_FOUND_NOBODY; NIK_DOES_NOT_MATCH_ACCESS (the NIK or the verificationToken is not that of the access; recorded)' })
   async submit(@Body() body: SubmitBalikanDto, @Headers('idempotency-key') idempotencyKey: string | undefined, @Req() request: AuthenticatedRequest) {
     const caller = request.caller!;
     if (idempotencyKey !== undefined && !isUuid(idempotencyKey)) {
@@ -91,28 +101,57 @@ export class BalikanController {
     const problem = checkNik(body.nik);
     if (problem) throw new ApiError(400, problem.problem, problem.message);
 
-    if (idempotencyKey) {
-      const earlier = await this.outbox.byIdempotencyKey(caller.operatorId, idempotencyKey);
-      if (earlier) return this.status(earlier, (await this.outbox.indexed(earlier))!.accessId);
+    if (!isWellFormedToken(body.verificationToken)) {
+      throw new ApiError(400, 'VERIFICATION_TOKEN_MALFORMED', 'verificationToken must be the 43-character token of the lookup or card-read answer.');
     }
+    const context = { route: request.routeTemplate!, ...correlationOf(request) };
     const stream = accessStream(body.accessId);
     const { state } = await loadState(this.store, stream, balikanDecider);
     if (!state.accessId) throw new ApiError(404, 'ACCESS_NOT_FOUND', 'No access with this id.');
-    await requireOwnFacility(caller, state.facilityId, this.denials, { route: request.routeTemplate!, ...correlationOf(request) });
+    await requireOwnFacility(caller, state.facilityId, this.denials, context);
 
-    const balikanId = randomUUID();
-    const { nik, medicalRecordNumber, bloodType, deathCertificateNumber } = body;
-    const sealed = this.outbox.seal(balikanId, { nik, medicalRecordNumber, bloodType, deathCertificateNumber });
-    // The sealed row first, then the event; if the event cannot be recorded the row goes (nothing was acknowledged).
-    await this.outbox.add({ balikanId, accessId: body.accessId, facilityId: state.facilityId, operatorId: caller.operatorId, idempotencyKey, sealed });
+    const balikanId = idempotencyKey ? balikanIdFor(caller.operatorId, body.accessId, idempotencyKey) : randomUUID();
+    const now = new Date();
+    const command: BalikanCommand = {
+      kind: 'submit',
+      balikanId,
+      caller,
+      kinds,
+      agreementInForce: (await agreementInForce(this.store, this.db, now)).status === 'ACTIVE',
+      nikMatchesAccess: this.tokens.verify(body.accessId, body.nik, body.verificationToken),
+    };
+    // Decide first: a refused submission leaves no row anywhere, so nothing refused can reach the registry.
     try {
-      await handle(this.store, stream, balikanDecider, { kind: 'submit', balikanId, caller, kinds }, correlationOf(request));
+      balikanDecider.decide(command, state, now);
     } catch (error) {
-      await this.outbox.remove(balikanId);
+      await this.recordRefusal(error, caller, context);
       throw error;
     }
+
+    const { nik, medicalRecordNumber, bloodType, deathCertificateNumber } = body;
+    const sealed = this.outbox.seal(balikanId, { nik, medicalRecordNumber, bloodType, deathCertificateNumber });
+    const row = { balikanId, accessId: body.accessId, facilityId: state.facilityId, sealed };
+    // The row first, not ready (no worker may claim it); then the event; then the ready mark.
+    await this.outbox.reserve(row);
+    let after;
+    try {
+      after = await handle(this.store, stream, balikanDecider, command, correlationOf(request));
+    } catch (error) {
+      await this.outbox.release(balikanId);
+      await this.recordRefusal(error, caller, context);
+      throw error;
+    }
+    const status = after.state.balikan.get(balikanId)!.status;
+    // A repeat of a balikan already settled must not bring its row back.
+    if (status === 'QUEUED' || status === 'FAILED_RETRYING') await this.outbox.markReady({ ...row, recorded: after.events.length > 0 });
     this.delivery.wake();
-    return { balikanId, status: 'QUEUED' };
+    return { balikanId, status };
+  }
+
+  /** The refusals of the agreement's rules are recorded (Pasal 3(2)(c)); never the NIK or the token. */
+  private async recordRefusal(error: unknown, caller: AuthenticatedRequest['caller'] & object, context: { route: string; correlationId?: string }) {
+    if (!(error instanceof Refusal) || (error.code !== 'AGREEMENT_NOT_ACTIVE' && error.code !== 'NIK_DOES_NOT_MATCH_ACCESS')) return;
+    await this.denials.record(error.code, { ...context, operatorId: caller.operatorId, facilityId: caller.facilityId, role: caller.role });
   }
 
   @Get(':id')

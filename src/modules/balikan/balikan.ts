@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type { EventDefinition } from '../../infrastructure/event-store/event-registry';
 import { Refusal, type Decider } from '../../infrastructure/event-store/command-handling';
 import type { NewEvent, RecordedEvent } from '../../infrastructure/event-store/event-store.port';
@@ -67,7 +68,16 @@ export interface Access {
 }
 
 export type BalikanCommand =
-  | { kind: 'submit'; balikanId: string; caller: Caller; kinds: readonly BalikanKind[] }
+  | {
+      kind: 'submit';
+      balikanId: string;
+      caller: Caller;
+      kinds: readonly BalikanKind[];
+      /** Whether an agreement is in force now (Pasal 5-7, 10): checked by the caller, decided here. */
+      agreementInForce: boolean;
+      /** Whether the NIK and the verification token match this access (recomputed by the caller; never stored). */
+      nikMatchesAccess: boolean;
+    }
   | { kind: 'delivered'; balikanId: string; attempts: number }
   | { kind: 'failed'; balikanId: string; attempt: number; reason: (typeof DELIVERY_FAILURES)[number] }
   | { kind: 'abandon'; balikanId: string; attempts: number };
@@ -113,7 +123,11 @@ export const balikanDecider: Decider<Access, BalikanCommand> = {
       if (caller.role === 'PUSKESMAS_OPERATOR' && caller.facilityId !== state.facilityId) {
         throw new Refusal(403, 'FACILITY_SCOPE', 'This access belongs to another Puskesmas.');
       }
+      if (!command.agreementInForce) throw new Refusal(403, 'AGREEMENT_NOT_ACTIVE', 'No agreement is in force; a balikan is refused until one is.');
       if (!FINDS.has(state.outcome)) throw new Refusal(422, 'ACCESS_FOUND_NOBODY', 'A balikan needs an access that found the person.');
+      // Same refusal whether the NIK or the token is wrong: it tells nothing about which.
+      if (!command.nikMatchesAccess) throw new Refusal(422, 'NIK_DOES_NOT_MATCH_ACCESS', 'This NIK and verification token do not belong to this access.');
+      // The same balikanId (one Idempotency-Key) recorded already: nothing new, the same answer.
       if (state.balikan.has(command.balikanId)) return [];
       return [
         {
@@ -136,3 +150,17 @@ export const balikanDecider: Decider<Access, BalikanCommand> = {
     }
   },
 };
+
+/**
+ * The balikanId of a submission with an Idempotency-Key: a name-based UUID (v5 layout, SHA-256) of the
+ * operator, the access and the key. Concurrent submissions with one key name the same balikan, so the
+ * decider's "already recorded" makes the append idempotent. The access is part of the name so that a key
+ * reused on another access cannot name a balikan of a stream it does not live on.
+ */
+export function balikanIdFor(operatorId: string, accessId: string, idempotencyKey: string): string {
+  const bytes = createHash('sha256').update(`nik-gateway:balikan:${operatorId.toLowerCase()}:${accessId.toLowerCase()}:${idempotencyKey.toLowerCase()}`).digest().subarray(0, 16);
+  bytes[6] = (bytes[6]! & 0x0f) | 0x50; // version 5 (name-based)
+  bytes[8] = (bytes[8]! & 0x3f) | 0x80; // RFC 4122 variant
+  const hex = bytes.toString('hex');
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
+}

@@ -14,6 +14,8 @@ export const DENIAL_REASONS = [
   'ACCOUNT_LOCKED',
   'NOT_YOUR_ACCOUNT',
   'RATE_LIMITED',
+  /** A balikan whose NIK and verification token do not match the lookup it names. */
+  'NIK_DOES_NOT_MATCH_ACCESS',
 ] as const;
 export type DenialReason = (typeof DENIAL_REASONS)[number];
 

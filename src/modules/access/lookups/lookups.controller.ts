@@ -15,6 +15,7 @@ import { DenialRecorder } from '../denials/denial-recorder';
 import { FINGERPRINT, accessStream, type AccessOutcome } from './access.events';
 import { accessPolicies, type AccessPolicy } from './access-policies';
 import { checkNik, holderOrigin } from './nik';
+import { AccessTokens } from './access-token';
 import { correlationOf } from '../../../infrastructure/http/correlation';
 
 export const PURPOSES = ['REGISTRATION', 'ADMISSION', 'REFERRAL', 'DEATH_RECORD', 'OTHER'] as const;
@@ -63,6 +64,7 @@ export class LookupsController {
     private readonly registry: RegistryConnection,
     private readonly denials: DenialRecorder,
     @Inject(INFRASTRUCTURE) private readonly infra: Infrastructure,
+    private readonly tokens: AccessTokens,
   ) {
     this.policies = accessPolicies({ store, db, lookupsPerHour: infra.config.lookupsPerHour });
   }
@@ -71,7 +73,7 @@ export class LookupsController {
   @HttpCode(200)
   @Allow('PUSKESMAS_OPERATOR')
   @ApiOperation({ summary: 'Look up a person by NIK in the population registry: the nine agreed fields' })
-  @ApiResponse({ status: 200, description: 'FOUND or DECEASED: {accessId, outcome, person}' })
+  @ApiResponse({ status: 200, description: 'FOUND or DECEASED: {accessId, outcome, person, verificationToken}; POST /v1/balikan needs the verificationToken with the NIK' })
   @ApiResponse({ status: 404, description: 'NIK_NOT_FOUND (with accessId)' })
   @ApiResponse({ status: 400, description: 'NIK_NOT_16_DIGITS, NIK_UNKNOWN_PROVINCE, NIK_INVALID_DATE' })
   @ApiResponse({ status: 403, description: 'AGREEMENT_NOT_ACTIVE, FACILITY_NOT_REGISTERED' })
@@ -87,6 +89,7 @@ export class LookupsController {
   @HttpCode(200)
   @Allow('PUSKESMAS_OPERATOR')
   @ApiOperation({ summary: 'Record a KTP-el card read (after the 1:1 fingerprint check) and get the nine agreed fields' })
+  @ApiResponse({ status: 200, description: 'FOUND or DECEASED: {accessId, outcome, person, verificationToken}; POST /v1/balikan needs the verificationToken with the NIK' })
   @ApiResponse({ status: 403, description: 'CARD_READER_NOT_REGISTERED, CARD_READER_RETIRED, AGREEMENT_NOT_ACTIVE' })
   @ApiResponse({ status: 422, description: 'FINGERPRINT_NOT_MATCHED, FINGERPRINT_NOT_PERFORMED (no registry call)' })
   async cardRead(@Body() body: CardReadDto, @Req() request: AuthenticatedRequest, @Res({ passthrough: true }) response: Response) {
@@ -136,7 +139,8 @@ export class LookupsController {
       case 'FOUND':
       case 'DECEASED':
         await record(answer.outcome, latency);
-        return { accessId, outcome: answer.outcome, person: answer.person };
+        // Binds a later balikan to this NIK without keeping it: never stored, never logged.
+        return { accessId, outcome: answer.outcome, person: answer.person, verificationToken: this.tokens.issue(accessId, nik) };
       case 'NOT_FOUND':
         await record('NOT_FOUND', latency);
         throw new ApiError(404, 'NIK_NOT_FOUND', 'The registry has no person with this NIK.', accessId);

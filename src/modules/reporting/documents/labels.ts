@@ -109,6 +109,7 @@ export const REASON_LABELS: Readonly<Record<DenialReason, string>> = {
   ACCOUNT_LOCKED: 'Akun terkunci',
   NOT_YOUR_ACCOUNT: 'Bukan akun milik sendiri',
   RATE_LIMITED: 'Melebihi batas jumlah akses',
+  NIK_DOES_NOT_MATCH_ACCESS: 'Data balikan untuk NIK yang tidak diakses',
 };
 
 export const FINDING_LABELS: Readonly<Record<Finding, string>> = {
