@@ -53,6 +53,7 @@ async function main(): Promise<void> {
     DATA_DIR: mkdtempSync(join(tmpdir(), 'nik-soak-')),
     DATABASE_URL: db?.url ?? '',
     BALIKAN_KEY: Buffer.alloc(32, 4).toString('base64'),
+    ACCESS_TOKEN_KEY: Buffer.alloc(32, 5).toString('base64'),
     INITIAL_ADMIN_PASSWORD: 'soak-admin-password',
     REGISTRY_URL: simulator.url,
     REGISTRY_USER_ID: 'soak',
@@ -71,7 +72,7 @@ async function main(): Promise<void> {
     await call('POST', '/v1/operators', admin, { userId: 'soak.auditor', password: 'soak-operator-password', role: 'DUKCAPIL_AUDITOR' });
     const auditor = (await call('POST', '/v1/auth/login', undefined, { userId: 'soak.auditor', password: 'soak-operator-password' })).body.accessToken as string;
     const puskesmas = ((await call('GET', '/v1/facilities', admin)).body as unknown as { facilityId: string; kind: string }[]).filter((f) => f.kind === 'PUSKESMAS');
-    const sites: { userId: string; token: string; readerId: string; found: { accessId: string; nik: string }[] }[] = [];
+    const sites: { userId: string; token: string; readerId: string; found: { accessId: string; nik: string; verificationToken: string }[] }[] = [];
     for (const [i, p] of puskesmas.entries()) {
       const userId = `soak.${i}`;
       await call('POST', '/v1/operators', admin, { userId, password: 'soak-operator-password', role: 'PUSKESMAS_OPERATOR', facilityId: p.facilityId });
@@ -101,14 +102,14 @@ async function main(): Promise<void> {
             const nik = people[seq % people.length]!;
             const res = kind === 'lookup' ? await call('POST', '/v1/access/nik-lookups', site.token, { nik }) : await call('POST', '/v1/access/card-reads', site.token, { readerId: site.readerId, nik, fingerprint: 'MATCHED' });
             ok = res.status === 200 || res.status === 404;
-            if (res.status === 200) site.found.push({ accessId: res.body.accessId, nik });
+            if (res.status === 200) site.found.push({ accessId: res.body.accessId, nik, verificationToken: res.body.verificationToken });
             if (site.found.length > 50) site.found.shift();
             break;
           }
           case 'balikan': {
             const access = site.found[seq % Math.max(1, site.found.length)];
             if (!access) return;
-            ok = (await call('POST', '/v1/balikan', site.token, { accessId: access.accessId, nik: access.nik, bloodType: 'O' })).status === 202;
+            ok = (await call('POST', '/v1/balikan', site.token, { accessId: access.accessId, nik: access.nik, verificationToken: access.verificationToken, bloodType: 'O' })).status === 202;
             break;
           }
           case 'report':

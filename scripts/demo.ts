@@ -111,7 +111,7 @@ async function main(): Promise<void> {
     const { samples } = simulator;
     const people = [...samples.found, ...samples.found, ...samples.found, ...samples.outsideRegency, ...samples.deceased, ...samples.notFound];
     const counts = { lookups: 0, cardReads: 0, balikan: 0, refusals: 0 };
-    const balikanFor: { token: string; accessId: string; nik: string }[] = [];
+    const balikanFor: { token: string; accessId: string; nik: string; verificationToken: string }[] = [];
     for (const [i, site] of sites.entries()) {
       // Busier Puskesmas (the town ones) see more patients; one clerk has an unusually heavy day.
       const visits = 8 + Math.floor(next() * 20) + (i === 4 ? 40 : 0);
@@ -125,7 +125,7 @@ async function main(): Promise<void> {
           : await gateway.call('POST', '/v1/access/nik-lookups', site.token, { nik });
         if (byCard) counts.cardReads++;
         else counts.lookups++;
-        if (res.status === 200 && next() < 0.6) balikanFor.push({ token: site.token, accessId: res.body.accessId, nik });
+        if (res.status === 200 && next() < 0.6) balikanFor.push({ token: site.token, accessId: res.body.accessId, nik, verificationToken: res.body.verificationToken });
       }
     }
     simulator.setFault(null, 'CALL_NIK');
@@ -144,7 +144,7 @@ async function main(): Promise<void> {
       const values = samples.deceased.includes(b.nik)
         ? { deathCertificateNumber: `474.3/${1000 + i}/KRA/2025` }
         : { medicalRecordNumber: `RM-${String(100000 + i)}`, bloodType: pick(bloodTypes) };
-      const res = await gateway.call('POST', '/v1/balikan', b.token, { accessId: b.accessId, nik: b.nik, ...values });
+      const res = await gateway.call('POST', '/v1/balikan', b.token, { accessId: b.accessId, nik: b.nik, verificationToken: b.verificationToken, ...values });
       if (res.status === 202) counts.balikan++;
     }
     simulator.setFault(null, 'BALIKAN');

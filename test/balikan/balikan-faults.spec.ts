@@ -73,7 +73,7 @@ describeOnEachStorage('Data balikan through outages and crashes', (server) => {
       LOOKUPS_PER_HOUR: '100000',
     };
     const storage = await isolatedStorage(isServer ? server : undefined, 'balikan');
-    env = { ...base, ...storage.env, ...(isServer ? { BALIKAN_KEY: Buffer.alloc(32, 3).toString('base64') } : {}) };
+    env = { ...base, ...storage.env, ...(isServer ? { BALIKAN_KEY: Buffer.alloc(32, 3).toString('base64'), ACCESS_TOKEN_KEY: Buffer.alloc(32, 4).toString('base64') } : {}) };
     cleanup = storage.cleanup;
     await start();
     const admin = (await call('POST', '/v1/auth/login', undefined, { userId: 'admin', password: 'faults-admin-password' })).body.accessToken;

@@ -5,7 +5,7 @@ import request from 'supertest';
 import { openInfrastructure, type Infrastructure } from '../../src/infrastructure/bootstrap';
 import { loadConfig } from '../../src/infrastructure/config/config';
 import { createHttpApp } from '../../src/http-app';
-import { TEST_BALIKAN_KEY } from '../support/app';
+import { TEST_ACCESS_TOKEN_KEY, TEST_BALIKAN_KEY } from '../support/app';
 
 /** What an operator and a Puskesmas app developer rely on before any feature exists. */
 describe('The gateway as an operator first meets it', () => {
@@ -21,7 +21,7 @@ describe('The gateway as an operator first meets it', () => {
       },
     });
     const logger = pino({ level: 'info' }, sink);
-    infra = await openInfrastructure(loadConfig({ DATABASE_URL: process.env.TEST_EMBEDDED_URL, BALIKAN_KEY: TEST_BALIKAN_KEY, AUDIT_SIGNING_KEY: process.env.AUDIT_SIGNING_KEY, RUN_PROJECTIONS: 'false' }));
+    infra = await openInfrastructure(loadConfig({ DATABASE_URL: process.env.TEST_EMBEDDED_URL, BALIKAN_KEY: TEST_BALIKAN_KEY, ACCESS_TOKEN_KEY: TEST_ACCESS_TOKEN_KEY, AUDIT_SIGNING_KEY: process.env.AUDIT_SIGNING_KEY, RUN_PROJECTIONS: 'false' }));
     app = await createHttpApp(infra, logger);
     await app.init();
   });

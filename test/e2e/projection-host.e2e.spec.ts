@@ -3,7 +3,7 @@ import pino from 'pino';
 import { openInfrastructure, type Infrastructure } from '../../src/infrastructure/bootstrap';
 import { loadConfig } from '../../src/infrastructure/config/config';
 import { createHttpApp } from '../../src/http-app';
-import { TEST_BALIKAN_KEY } from '../support/app';
+import { TEST_ACCESS_TOKEN_KEY, TEST_BALIKAN_KEY } from '../support/app';
 import { fixtureEvents } from '../support/fixture-events';
 
 /** Read models follow the event store while the service runs, without anyone asking. */
@@ -12,7 +12,7 @@ describe('The running service', () => {
   let app: INestApplication;
 
   beforeAll(async () => {
-    infra = await openInfrastructure(loadConfig({ DATABASE_URL: process.env.TEST_EMBEDDED_URL, BALIKAN_KEY: TEST_BALIKAN_KEY, AUDIT_SIGNING_KEY: process.env.AUDIT_SIGNING_KEY, AUDIT_CHECKPOINT_EVENTS: '100' }), { extraEvents: fixtureEvents });
+    infra = await openInfrastructure(loadConfig({ DATABASE_URL: process.env.TEST_EMBEDDED_URL, BALIKAN_KEY: TEST_BALIKAN_KEY, ACCESS_TOKEN_KEY: TEST_ACCESS_TOKEN_KEY, AUDIT_SIGNING_KEY: process.env.AUDIT_SIGNING_KEY, AUDIT_CHECKPOINT_EVENTS: '100' }), { extraEvents: fixtureEvents });
     app = await createHttpApp(infra, pino({ level: 'silent' }));
     await app.init();
   });

@@ -66,7 +66,7 @@ describe('Reporting to Disdukcapil and the Bupati', () => {
     const unmatched = await t.http().post('/v1/access/card-reads').set(auth(operator)).send({ readerId, nik: samples.found[3], fingerprint: 'NOT_MATCHED' });
     expect(unmatched.body.code).toBe('FINGERPRINT_NOT_MATCHED');
     used = [samples.found[0]!, samples.found[1]!, samples.outsideRegency[0]!, samples.deceased[0]!, samples.notFound[0]!, samples.found[2]!, samples.found[3]!];
-    const balikanId = (await t.http().post('/v1/balikan').set(auth(operator)).send({ accessId: found.body.accessId, nik: samples.found[0], bloodType: 'A+' }).expect(202)).body.balikanId;
+    const balikanId = (await t.http().post('/v1/balikan').set(auth(operator)).send({ accessId: found.body.accessId, nik: samples.found[0], verificationToken: found.body.verificationToken, bloodType: 'A+' }).expect(202)).body.balikanId;
     // Delivered by this app's worker (or another suite's: they share the database), before anything is counted.
     await until(async () => (await t.http().get(`/v1/balikan/${balikanId}`).set(auth(operator))).body.status === 'DELIVERED', 'balikan delivered');
     await t.http().get('/v1/operators').set(auth(operator)).expect(403);

@@ -62,9 +62,9 @@ describe('The X-Request-Id a client sends', () => {
     await until(async () => (await t.http().post('/v1/access/nik-lookups').set(auth(signedIn.accessToken)).send({ nik })).status === 200, 'the clerk may look up');
     const lookup = await send('look up a NIK', 'post', '/v1/access/nik-lookups', signedIn.accessToken, { nik }, 200);
     await send('read a KTP-el', 'post', '/v1/access/card-reads', signedIn.accessToken, { readerId: reader.readerId, nik, fingerprint: 'MATCHED' }, 200);
-    await send('send data balikan', 'post', '/v1/balikan', signedIn.accessToken, { accessId: lookup.accessId, nik, bloodType: 'AB' }, 202);
+    await send('send data balikan', 'post', '/v1/balikan', signedIn.accessToken, { accessId: lookup.accessId, nik, verificationToken: lookup.verificationToken, bloodType: 'AB' }, 202);
     await send('sign an agreement as a clerk (refused)', 'post', '/v1/agreements', signedIn.accessToken, {}, 403);
-    const balikan = await send('send data balikan as another Puskesmas (refused)', 'post', '/v1/balikan', await otherClerk(), { accessId: lookup.accessId, nik, bloodType: 'AB' }, 403);
+    const balikan = await send('send data balikan as another Puskesmas (refused)', 'post', '/v1/balikan', await otherClerk(), { accessId: lookup.accessId, nik, verificationToken: lookup.verificationToken, bloodType: 'AB' }, 403);
     expect(balikan.code).toBe('FACILITY_SCOPE');
     await send('change the clerk\'s password', 'post', `/v1/operators/${clerk.operatorId}/password`, admin, { newPassword: 'request-id-password-3' });
     await send('suspend the clerk', 'post', `/v1/operators/${clerk.operatorId}/suspension`, admin, {});

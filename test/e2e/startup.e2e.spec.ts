@@ -54,9 +54,15 @@ describe('Starting the gateway', () => {
     ['an unreachable PostgreSQL server', { DATABASE_URL: 'postgres://gateway:hunter2@127.0.0.1:1/app' }, /^Cannot start: DATABASE_URL: cannot reach postgres:\/\/127\.0\.0\.1:1\/app \(ECONNREFUSED\)$/],
     [
       'a PostgreSQL server but no BALIKAN_KEY',
-      { DATABASE_URL: process.env.TEST_EMBEDDED_URL, BALIKAN_KEY: '' },
+      { DATABASE_URL: process.env.TEST_EMBEDDED_URL, BALIKAN_KEY: '', ACCESS_TOKEN_KEY: Buffer.alloc(32, 1).toString('base64') },
       /^Cannot start: BALIKAN_KEY: is required with DATABASE_URL or EVENTSTORE_CONNECTION_STRING/,
     ],
+    [
+      'a PostgreSQL server but no ACCESS_TOKEN_KEY',
+      { DATABASE_URL: process.env.TEST_EMBEDDED_URL, BALIKAN_KEY: Buffer.alloc(32, 1).toString('base64'), ACCESS_TOKEN_KEY: '' },
+      /^Cannot start: ACCESS_TOKEN_KEY: is required with DATABASE_URL or EVENTSTORE_CONNECTION_STRING/,
+    ],
+    ['an ACCESS_TOKEN_KEY that is not 32 bytes', { ACCESS_TOKEN_KEY: 'c2hvcnQ=' }, /^Configuration error: ACCESS_TOKEN_KEY: must be 32 bytes in base64/],
     [
       'an unreachable EventStoreDB',
       { DATABASE_URL: process.env.TEST_EMBEDDED_URL, EVENTSTORE_CONNECTION_STRING: 'esdb://127.0.0.1:1?tls=false' },

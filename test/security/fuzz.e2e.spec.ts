@@ -510,11 +510,8 @@ async function writesOfRefusal(t: TestApp, floor: string, route: Route, req: Fuz
     if (isUuid(sentAccessId)) {
       const [{ n }] = await t.infra.dataSource.query(`SELECT count(*)::int AS n FROM balikan_index WHERE access_id = $1`, [sentAccessId]);
       if (n > 0) problems.push('a refused balikan left a row in the outbox index');
-    }
-    const key = req.headers['idempotency-key'];
-    if (isUuid(key)) {
-      const [{ n }] = await t.infra.dataSource.query(`SELECT count(*)::int AS n FROM balikan_idempotency WHERE operator_id = $1 AND idempotency_key = $2`, [operatorId, key]);
-      if (n > 0) problems.push('a refused balikan kept its idempotency key');
+      const [{ m }] = await t.infra.dataSource.query(`SELECT count(*)::int AS m FROM balikan_outbox WHERE access_id = $1`, [sentAccessId]);
+      if (m > 0) problems.push('a refused balikan left a row in the outbox');
     }
   }
   return problems;

@@ -12,6 +12,7 @@ const SECRETS = {
   registryPassword: 'Registry-Secret-Pw-7731',
   balikanToken: 'Balikan-Secret-Token-5521',
   balikanKey: Buffer.alloc(32, 0x5c).toString('base64'),
+  accessTokenKey: Buffer.alloc(32, 0x3a).toString('base64'),
   auditKey: process.env.AUDIT_SIGNING_KEY!,
 };
 
@@ -50,6 +51,7 @@ describe('The gateway keeps its secrets and gives nothing away', () => {
         BALIKAN_URL: simulator.url,
         BALIKAN_TOKEN: SECRETS.balikanToken,
         BALIKAN_KEY: SECRETS.balikanKey,
+        ACCESS_TOKEN_KEY: SECRETS.accessTokenKey,
       },
     );
     child = started.child;
@@ -114,7 +116,7 @@ describe('The gateway keeps its secrets and gives nothing away', () => {
     const clerk = (await call('POST', '/v1/auth/login', undefined, { userId: 'secret.clerk', password: 'secret-clerk-password' })).body.accessToken as string;
     const found = await call('POST', '/v1/access/nik-lookups', clerk, { nik: simulator.samples.found[0] });
     await call('POST', '/v1/access/nik-lookups', clerk, { nik: simulator.samples.notFound[0] });
-    const balikan = await call('POST', '/v1/balikan', clerk, { accessId: found.body.accessId, nik: simulator.samples.found[0], bloodType: 'B+' });
+    const balikan = await call('POST', '/v1/balikan', clerk, { accessId: found.body.accessId, nik: simulator.samples.found[0], verificationToken: found.body.verificationToken, bloodType: 'B+' });
     for (let i = 0; i < 100 && (await call('GET', `/v1/balikan/${balikan.body.balikanId}`, clerk)).body.status !== 'DELIVERED'; i++) await new Promise((r) => setTimeout(r, 100));
     // The registry failing in each way, so every error path writes its log line.
     for (const fault of [{ mode: 'HTTP_5XX', status: 500 }, { mode: 'MALFORMED' }, { mode: 'RESPON', respon: 'Login Gagal' }]) {
@@ -123,7 +125,7 @@ describe('The gateway keeps its secrets and gives nothing away', () => {
     }
     simulator.setFault(null);
     simulator.setFault({ mode: 'HTTP_5XX', status: 401 } as never, 'BALIKAN');
-    const refused = await call('POST', '/v1/balikan', clerk, { accessId: found.body.accessId, nik: simulator.samples.found[0], medicalRecordNumber: 'RM-SEC-1' });
+    const refused = await call('POST', '/v1/balikan', clerk, { accessId: found.body.accessId, nik: simulator.samples.found[0], verificationToken: found.body.verificationToken, medicalRecordNumber: 'RM-SEC-1' });
     // Wait for one delivery attempt against the refusing endpoint (its failure is logged).
     for (let i = 0; i < 100 && (await call('GET', `/v1/balikan/${refused.body.balikanId}`, clerk)).body.status !== 'FAILED_RETRYING'; i++) await new Promise((r) => setTimeout(r, 100));
     simulator.setFault(null, 'BALIKAN');
@@ -138,5 +140,8 @@ describe('The gateway keeps its secrets and gives nothing away', () => {
     for (const [name, value] of Object.entries(SECRETS)) {
       for (const form of encodings(value)) expect({ name, leaked: everything.includes(form) }).toEqual({ name, leaked: false });
     }
+    // The lookup's verification token goes to the caller (in the answer) and nowhere else: not in a log line.
+    expect(found.body.verificationToken).toMatch(/^[A-Za-z0-9_-]{43}$/);
+    for (const form of encodings(found.body.verificationToken)) expect({ name: 'verificationToken', leaked: output.includes(form) }).toEqual({ name: 'verificationToken', leaked: false });
   });
 });

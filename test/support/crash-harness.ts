@@ -76,6 +76,7 @@ export async function runCrashHarness(options: HarnessOptions): Promise<HarnessR
     LOG_LEVEL: 'info',
     INITIAL_ADMIN_PASSWORD: ADMIN_PASSWORD,
     BALIKAN_KEY: Buffer.alloc(32, 9).toString('base64'),
+    ACCESS_TOKEN_KEY: Buffer.alloc(32, 10).toString('base64'),
     REGISTRY_URL: simulator.url,
     REGISTRY_USER_ID: 'crash',
     REGISTRY_PASSWORD: 'crash-registry-password',
@@ -102,13 +103,13 @@ export async function runCrashHarness(options: HarnessOptions): Promise<HarnessR
     const [agreement] = (await call('GET', '/v1/agreements', admin)).body as unknown as { agreementId: string }[];
     await call('POST', `/v1/agreements/${agreement!.agreementId}/extensions`, admin, { addendumNumber: '473.3/0915.12/IX/2024', validUntil: '2099-09-15' });
     const puskesmas = ((await call('GET', '/v1/facilities', admin)).body as unknown as { facilityId: string; kind: string }[]).filter((f) => f.kind === 'PUSKESMAS');
-    const clients: { facilityId: string; readerId: string; token: string; found: { accessId: string; nik: string }[] }[] = [];
+    const clients: { facilityId: string; readerId: string; token: string; found: { accessId: string; nik: string; verificationToken: string }[] }[] = [];
     for (let i = 0; i < options.clients; i++) {
       const facilityId = puskesmas[i]!.facilityId;
       const userId = `crash.client.${i}`;
       await call('POST', '/v1/operators', admin, { userId, password: PASSWORD, role: 'PUSKESMAS_OPERATOR', facilityId });
       const { readerId } = (await call('POST', `/v1/facilities/${facilityId}/card-readers`, admin, { samSerial: `SAM-CRASH-${i}` })).body;
-      clients.push({ facilityId, readerId, token: (await call('POST', '/v1/auth/login', undefined, { userId, password: PASSWORD })).body.accessToken as string, found: [] as { accessId: string; nik: string }[] });
+      clients.push({ facilityId, readerId, token: (await call('POST', '/v1/auth/login', undefined, { userId, password: PASSWORD })).body.accessToken as string, found: [] as { accessId: string; nik: string; verificationToken: string }[] });
     }
     const { samples } = simulator;
     const people = [...samples.found, ...samples.found, ...samples.deceased, ...samples.notFound, ...samples.outsideRegency];
@@ -147,7 +148,7 @@ export async function runCrashHarness(options: HarnessOptions): Promise<HarnessR
               : await call('POST', '/v1/access/card-reads', client.token, { readerId: client.readerId, nik, fingerprint: 'MATCHED' });
           if (res.body.accessId) {
             acknowledged.accesses.add(res.body.accessId);
-            if (res.status === 200) client.found.push({ accessId: res.body.accessId, nik });
+            if (res.status === 200) client.found.push({ accessId: res.body.accessId, nik, verificationToken: res.body.verificationToken });
           } else unacknowledged++;
         } else if (roll < 0.9 && client.found.length > 0) {
           const access = client.found[Math.floor(next() * client.found.length)]!;
@@ -155,7 +156,7 @@ export async function runCrashHarness(options: HarnessOptions): Promise<HarnessR
           const key = randomUUID();
           for (let attempt = 0; attempt < 3; attempt++) {
             try {
-              const res = await call('POST', '/v1/balikan', client.token, { accessId: access.accessId, nik: access.nik, bloodType: 'O+' }, { headers: { 'idempotency-key': key } });
+              const res = await call('POST', '/v1/balikan', client.token, { accessId: access.accessId, nik: access.nik, verificationToken: access.verificationToken, bloodType: 'O+' }, { headers: { 'idempotency-key': key } });
               if (res.status === 202) acknowledged.balikan.add(res.body.balikanId);
               else unacknowledged++;
               break;
