@@ -5,6 +5,7 @@ import pino from 'pino';
 import { BalikanClient } from '../../src/infrastructure/registry/balikan-client';
 import { BalikanDeliveryService } from '../../src/modules/balikan/balikan-delivery.service';
 import { BalikanOutbox } from '../../src/modules/balikan/balikan-outbox';
+import { balikanIdFor } from '../../src/modules/balikan/balikan';
 import { ADMIN_PASSWORD, startApp, uniqueUserId, until, type TestApp } from '../support/app';
 
 /** Data balikan as a registration clerk sends it, delivered to the simulator over a real socket. */
@@ -14,6 +15,7 @@ describe('Sending data balikan back to the registry', () => {
   let admin: string;
   let operator: string;
   let otherOperator: string;
+  let operatorId = '';
   const auth = (token: string) => ({ authorization: `Bearer ${token}` });
 
   beforeAll(async () => {
@@ -27,7 +29,9 @@ describe('Sending data balikan back to the registry', () => {
     const enrol = async (facilityId: string) => {
       const userId = uniqueUserId('balikan');
       await t.http().post('/v1/operators').set(auth(admin)).send({ userId, password: 'balikan-password-1', role: 'PUSKESMAS_OPERATOR', facilityId }).expect(201);
-      return t.login(userId, 'balikan-password-1');
+      const signedIn = (await t.http().post('/v1/auth/login').send({ userId, password: 'balikan-password-1' }).expect(200)).body as { accessToken: string; operatorId: string };
+      operatorId ||= signedIn.operatorId;
+      return signedIn.accessToken;
     };
     operator = await enrol(puskesmas[0]!.facilityId);
     otherOperator = await enrol(puskesmas[1]!.facilityId);
@@ -37,7 +41,7 @@ describe('Sending data balikan back to the registry', () => {
     await t?.close();
   });
 
-  const lookup = async (nik: string) => (await t.http().post('/v1/access/nik-lookups').set(auth(operator)).send({ nik })).body as { accessId: string };
+  const lookup = async (nik: string) => (await t.http().post('/v1/access/nik-lookups').set(auth(operator)).send({ nik })).body as { accessId: string; verificationToken: string };
   const submit = (body: object, token = operator, key?: string) => {
     const req = t.http().post('/v1/balikan').set(auth(token));
     return (key ? req.set('idempotency-key', key) : req).send(body);
@@ -46,8 +50,8 @@ describe('Sending data balikan back to the registry', () => {
 
   it('accepts a balikan at once, delivers it once, keeps no value anywhere, and shows only its status', async () => {
     const nik = simulator.samples.found[0]!;
-    const { accessId } = await lookup(nik);
-    const res = await submit({ accessId, nik, medicalRecordNumber: 'RM-2025-000871', bloodType: 'O+' }).expect(202);
+    const { accessId, verificationToken } = await lookup(nik);
+    const res = await submit({ accessId, nik, verificationToken, medicalRecordNumber: 'RM-2025-000871', bloodType: 'O+' }).expect(202);
     expect(res.body).toEqual({ balikanId: expect.any(String), status: 'QUEUED' });
     const id = res.body.balikanId as string;
     await until(async () => (await status(id)).status === 'DELIVERED', 'balikan delivered');
@@ -63,9 +67,9 @@ describe('Sending data balikan back to the registry', () => {
 
   it('keeps trying while the registry is down, then delivers', async () => {
     const nik = simulator.samples.found[1]!;
-    const { accessId } = await lookup(nik);
+    const { accessId, verificationToken } = await lookup(nik);
     simulator.setFault({ mode: 'HTTP_5XX', status: 503 }, 'BALIKAN');
-    const id = (await submit({ accessId, nik, deathCertificateNumber: 'SKK/474.3/12/2025' }).expect(202)).body.balikanId as string;
+    const id = (await submit({ accessId, nik, verificationToken, deathCertificateNumber: 'SKK/474.3/12/2025' }).expect(202)).body.balikanId as string;
     await until(async () => (await status(id)).status === 'FAILED_RETRYING', 'first failure recorded');
     const sealed: { sealed: string }[] = await t.infra.dataSource.query('SELECT sealed FROM balikan_outbox WHERE balikan_id = $1', [id]);
     expect(sealed[0]!.sealed).not.toContain('SKK/474.3');
@@ -76,10 +80,10 @@ describe('Sending data balikan back to the registry', () => {
 
   it('answers a repeated Idempotency-Key with the same balikan, recording nothing twice', async () => {
     const nik = simulator.samples.found[2]!;
-    const { accessId } = await lookup(nik);
+    const { accessId, verificationToken } = await lookup(nik);
     const key = randomUUID();
-    const first = await submit({ accessId, nik, bloodType: 'A' }, operator, key).expect(202);
-    const second = await submit({ accessId, nik, bloodType: 'A' }, operator, key).expect(202);
+    const first = await submit({ accessId, nik, verificationToken, bloodType: 'A' }, operator, key).expect(202);
+    const second = await submit({ accessId, nik, verificationToken, bloodType: 'A' }, operator, key).expect(202);
     expect(second.body.balikanId).toBe(first.body.balikanId);
     const submitted = (await t.infra.eventStore.readStream(`access-${accessId}`)).filter((e) => e.type === 'BalikanSubmitted');
     expect(submitted).toHaveLength(1);
@@ -87,10 +91,10 @@ describe('Sending data balikan back to the registry', () => {
 
   it('gives up on a balikan that could not be delivered in time: purged, and marked ABANDONED', async () => {
     const nik = simulator.samples.found[4]!;
-    const { accessId } = await lookup(nik);
+    const { accessId, verificationToken } = await lookup(nik);
     simulator.setFault({ mode: 'DOWN' }, 'BALIKAN');
     try {
-      const id = (await submit({ accessId, nik, bloodType: 'B+' }).expect(202)).body.balikanId as string;
+      const id = (await submit({ accessId, nik, verificationToken, bloodType: 'B+' }).expect(202)).body.balikanId as string;
       await until(async () => (await status(id)).status === 'FAILED_RETRYING', 'first failure');
       // A delivery pass for which every waiting balikan is already too old (max age 0), due now.
       await t.infra.dataSource.query('UPDATE balikan_outbox SET next_attempt_at = now(), lease_until = NULL WHERE balikan_id = $1', [id]);
@@ -108,22 +112,136 @@ describe('Sending data balikan back to the registry', () => {
 
   it('refuses what cannot be sent back, each with its code', async () => {
     const nik = simulator.samples.found[3]!;
-    const { accessId } = await lookup(nik);
+    const { accessId, verificationToken } = await lookup(nik);
     const missing = (await t.http().post('/v1/access/nik-lookups').set(auth(operator)).send({ nik: simulator.samples.notFound[0] })).body.accessId as string;
     const cases: [object, number, string, string?][] = [
-      [{ accessId, nik }, 400, 'BALIKAN_EMPTY'],
-      [{ accessId, nik, bloodType: 'Z' }, 400, 'VALIDATION_FAILED'],
-      [{ accessId, nik, medicalRecordNumber: '' }, 400, 'VALIDATION_FAILED'],
-      [{ accessId, nik, medicalRecordNumber: 'x'.repeat(31) }, 400, 'VALIDATION_FAILED'],
-      [{ accessId, nik: '123', bloodType: 'A' }, 400, 'NIK_NOT_16_DIGITS'],
-      [{ accessId: randomUUID(), nik, bloodType: 'A' }, 404, 'ACCESS_NOT_FOUND'],
-      [{ accessId: missing, nik: simulator.samples.notFound[0], bloodType: 'A' }, 422, 'ACCESS_FOUND_NOBODY'],
-      [{ accessId, nik, bloodType: 'A' }, 403, 'FACILITY_SCOPE', 'other'],
+      [{ accessId, nik, verificationToken }, 400, 'BALIKAN_EMPTY'],
+      [{ accessId, nik, verificationToken, bloodType: 'Z' }, 400, 'VALIDATION_FAILED'],
+      [{ accessId, nik, verificationToken, medicalRecordNumber: '' }, 400, 'VALIDATION_FAILED'],
+      [{ accessId, nik, verificationToken, medicalRecordNumber: 'x'.repeat(31) }, 400, 'VALIDATION_FAILED'],
+      [{ accessId, nik: '123', verificationToken, bloodType: 'A' }, 400, 'NIK_NOT_16_DIGITS'],
+      [{ accessId, nik, bloodType: 'A' }, 400, 'VALIDATION_FAILED'],
+      [{ accessId, nik, verificationToken: 'not-a-token', bloodType: 'A' }, 400, 'VERIFICATION_TOKEN_MALFORMED'],
+      [{ accessId: randomUUID(), nik, verificationToken, bloodType: 'A' }, 404, 'ACCESS_NOT_FOUND'],
+      [{ accessId: missing, nik: simulator.samples.notFound[0], verificationToken, bloodType: 'A' }, 422, 'ACCESS_FOUND_NOBODY'],
+      [{ accessId, nik, verificationToken, bloodType: 'A' }, 403, 'FACILITY_SCOPE', 'other'],
     ];
     for (const [body, code, name, who] of cases) {
       const res = await submit(body, who ? otherOperator : operator);
       expect({ body, status: res.status, code: res.body.code }).toEqual({ body, status: code, code: name });
     }
-    expect((await submit({ accessId, nik, bloodType: 'A' }, operator, 'not-a-uuid')).body.code).toBe('IDEMPOTENCY_KEY_INVALID');
+    expect((await submit({ accessId, nik, verificationToken, bloodType: 'A' }, operator, 'not-a-uuid')).body.code).toBe('IDEMPOTENCY_KEY_INVALID');
+  });
+
+  // ---- Nothing refused reaches the registry; nothing reaches it unrecorded; each accepted one once ----
+
+  /** Delivery passes as fast as they go, as a second instance would run them, while `work` runs. */
+  const withDeliveryRacing = async <T>(work: () => Promise<T>): Promise<T> => {
+    const worker = new BalikanDeliveryService(t.infra.eventStore, t.app.get(BalikanOutbox), t.app.get(BalikanClient), pino({ level: 'silent' }), 7 * 24 * 3_600_000, false, 60, 1000);
+    let done = false;
+    const racing = (async () => {
+      while (!done) await worker.deliverDue().catch(() => undefined);
+    })();
+    try {
+      return await work();
+    } finally {
+      done = true;
+      await racing;
+    }
+  };
+  const outboxRows = async (accessId: string) => (await t.infra.dataSource.query('SELECT 1 FROM balikan_outbox WHERE access_id = $1', [accessId])).length as number;
+  const denialsOf = async (reason: string) =>
+    ((await t.infra.dataSource.query(`SELECT count(*)::int AS n FROM es_events WHERE type = 'AccessDenied' AND data->>'reason' = $1 AND data->>'operatorId' = $2`, [reason, operatorId])) as { n: number }[])[0]!.n;
+  const drained = () => until(async () => (await t.infra.dataSource.query('SELECT 1 FROM balikan_outbox')).length === 0, 'outbox drained');
+
+  it('a refused balikan never reaches the registry: forty parallel submissions on an access that found nobody leave no row and send nothing', async () => {
+    const missing = (await t.http().post('/v1/access/nik-lookups').set(auth(operator)).send({ nik: simulator.samples.notFound[1] })).body.accessId as string;
+    const { verificationToken } = await lookup(simulator.samples.found[0]!);
+    await drained();
+    const before = simulator.balikan().received;
+    const keys = Array.from({ length: 40 }, () => randomUUID());
+    const answers = await withDeliveryRacing(() =>
+      Promise.all(keys.map((key) => submit({ accessId: missing, nik: simulator.samples.notFound[1], verificationToken, medicalRecordNumber: 'RM-REFUSED-1' }, operator, key))),
+    );
+    expect(new Set(answers.map((a) => `${a.status} ${a.body.code}`))).toEqual(new Set(['422 ACCESS_FOUND_NOBODY']));
+    await withDeliveryRacing(async () => undefined); // and a pass after them
+    expect(simulator.balikan().received).toBe(before);
+    expect(await outboxRows(missing)).toBe(0);
+    for (const key of keys) expect(simulator.balikan().perReference.has(balikanIdFor(operatorId, missing, key))).toBe(false);
+  }, 60_000);
+
+  it('answers six concurrent submissions with one Idempotency-Key alike: one balikan, recorded once, delivered once', async () => {
+    const nik = simulator.samples.found[1]!;
+    const { accessId, verificationToken } = await lookup(nik);
+    const key = randomUUID();
+    const answers = await withDeliveryRacing(() => Promise.all(Array.from({ length: 6 }, () => submit({ accessId, nik, verificationToken, bloodType: 'O-' }, operator, key))));
+    expect(answers.map((a) => a.status)).toEqual([202, 202, 202, 202, 202, 202]);
+    const id = answers[0]!.body.balikanId as string;
+    for (const a of answers) expect(a.body).toEqual({ balikanId: id, status: expect.stringMatching(/^(QUEUED|DELIVERED)$/) });
+    const submitted = (await t.infra.eventStore.readStream(`access-${accessId}`)).filter((e) => e.type === 'BalikanSubmitted');
+    expect(submitted.map((e) => (e.data as { balikanId: string }).balikanId)).toEqual([id]);
+    await until(async () => (await status(id)).status === 'DELIVERED', 'delivered');
+    await drained();
+    expect(simulator.balikan().perReference.get(id)).toBe(1);
+  }, 60_000);
+
+  it('delivers each of many accepted balikan exactly once while delivery runs alongside the submissions', async () => {
+    const people = [simulator.samples.found[2]!, simulator.samples.deceased[0]!, simulator.samples.outsideRegency[0]!];
+    const accesses = await Promise.all(people.map(async (nik) => ({ nik, ...(await lookup(nik)) })));
+    const answers = await withDeliveryRacing(() =>
+      Promise.all(Array.from({ length: 30 }, (_, i) => accesses[i % 3]!).map((a, i) => submit({ accessId: a.accessId, nik: a.nik, verificationToken: a.verificationToken, medicalRecordNumber: `RM-MANY-${i}` }))),
+    );
+    expect(answers.map((a) => a.status)).toEqual(answers.map(() => 202));
+    const ids = answers.map((a) => a.body.balikanId as string);
+    await withDeliveryRacing(() => until(async () => (await Promise.all(ids.map(status))).every((s) => s.status === 'DELIVERED'), 'all delivered'));
+    await drained();
+    expect(ids.map((id) => simulator.balikan().perReference.get(id))).toEqual(ids.map(() => 1));
+  }, 60_000);
+
+  // ---- A balikan is about the person that was looked up ----
+
+  it('an operator cannot send a balikan for another NIK: refused, recorded, and nothing reaches the registry', async () => {
+    const a = simulator.samples.found[3]!;
+    const b = simulator.samples.found[4]!;
+    const { accessId, verificationToken } = await lookup(a);
+    await drained();
+    const before = { received: simulator.balikan().received, denials: await denialsOf('NIK_DOES_NOT_MATCH_ACCESS') };
+    const res = await withDeliveryRacing(() => submit({ accessId, nik: b, verificationToken, deathCertificateNumber: 'SKK/FORGED/1' }));
+    expect({ status: res.status, code: res.body.code }).toEqual({ status: 422, code: 'NIK_DOES_NOT_MATCH_ACCESS' });
+    expect(JSON.stringify(res.body)).not.toContain(b);
+    expect(await denialsOf('NIK_DOES_NOT_MATCH_ACCESS')).toBe(before.denials + 1);
+    expect(simulator.balikan().received).toBe(before.received);
+    expect(await outboxRows(accessId)).toBe(0);
+  });
+
+  it('refuses a forged token, and the token of another access, with the same code', async () => {
+    const a = simulator.samples.deceased[1]!;
+    const { accessId } = await lookup(a);
+    const other = await lookup(a); // the same person, looked up again: its token is for that other access
+    const forged = Buffer.alloc(32, 1).toString('base64url');
+    const before = await denialsOf('NIK_DOES_NOT_MATCH_ACCESS');
+    for (const verificationToken of [forged, other.verificationToken]) {
+      const res = await submit({ accessId, nik: a, verificationToken, bloodType: 'A+' });
+      expect({ status: res.status, code: res.body.code }).toEqual({ status: 422, code: 'NIK_DOES_NOT_MATCH_ACCESS' });
+    }
+    expect(await denialsOf('NIK_DOES_NOT_MATCH_ACCESS')).toBe(before + 2);
+    expect(await outboxRows(accessId)).toBe(0);
+  });
+
+  it('keeps no trace of the verification token in any table or event', async () => {
+    const nik = simulator.samples.found[0]!;
+    const { accessId, verificationToken } = await lookup(nik);
+    await submit({ accessId, nik, verificationToken, bloodType: 'AB+' }).expect(202);
+    await submit({ accessId, nik: simulator.samples.found[1]!, verificationToken, bloodType: 'AB+' }).expect(422);
+    const forms = [verificationToken, Buffer.from(verificationToken, 'base64url').toString('hex'), Buffer.from(verificationToken, 'base64url').toString('base64')];
+    const tables: { table_name: string }[] = await t.infra.dataSource.query(`SELECT table_name FROM information_schema.tables WHERE table_schema = 'public' AND table_type = 'BASE TABLE'`);
+    expect(tables.length).toBeGreaterThan(10);
+    for (const { table_name } of tables) {
+      const [{ n }] = await t.infra.dataSource.query(
+        `SELECT count(*)::int AS n FROM "${table_name}" r WHERE ${forms.map((_, i) => `strpos(r::text, $${i + 1}) > 0`).join(' OR ')}`,
+        forms,
+      );
+      expect({ table: table_name, holds: n }).toEqual({ table: table_name, holds: 0 });
+    }
   });
 });

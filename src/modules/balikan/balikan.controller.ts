@@ -135,7 +135,8 @@ export class BalikanController {
     await this.outbox.reserve(row);
     let after;
     try {
-      after = await handle(this.store, stream, balikanDecider, command, correlationOf(request));
+      // Balikan of one access and their delivery records share its stream: retry a few more times than usual.
+      after = await handle(this.store, stream, balikanDecider, command, { ...correlationOf(request), attempts: 10 });
     } catch (error) {
       await this.outbox.release(balikanId);
       await this.recordRefusal(error, caller, context);
