@@ -21,7 +21,11 @@ describeOnEachStorage('Data balikan through outages and crashes', (server) => {
   let service: { child: ChildProcess; exited: Promise<Finished>; api: string } | undefined;
   let operator = '';
   let accessIds: string[] = [];
+  let tokens: string[] = [];
+  let admin = '';
   const secrets: string[] = [];
+  /** Every log line the service wrote, across restarts and kills. */
+  let logs = '';
 
   const start = async (extra: NodeJS.ProcessEnv = {}) => {
     const { child, exited, url } = await startGateway({ ...env, ...extra });
@@ -33,6 +37,11 @@ describeOnEachStorage('Data balikan through outages and crashes', (server) => {
     service.child.kill('SIGTERM');
     await service.exited;
     service = undefined;
+  };
+  const started = async (extra: NodeJS.ProcessEnv = {}) => {
+    const s = await start(extra);
+    void s.exited.then((f) => (logs += `${f.stdout}\n${f.stderr}\n`));
+    return s;
   };
   const call = async (method: string, path: string, token?: string, body?: unknown) => {
     const res = await fetch(`${service!.api}${path}`, {
@@ -53,7 +62,7 @@ describeOnEachStorage('Data balikan through outages and crashes', (server) => {
     const nik = simulator.samples.found[i % simulator.samples.found.length]!;
     const medicalRecordNumber = `RM-${server ? 'S' : 'E'}-${String(100000 + i)}`;
     secrets.push(medicalRecordNumber);
-    const res = await call('POST', '/v1/balikan', operator, { accessId: accessIds[i % accessIds.length], nik, medicalRecordNumber, bloodType: 'AB-' });
+    const res = await call('POST', '/v1/balikan', operator, { accessId: accessIds[i % accessIds.length], nik, verificationToken: tokens[i % tokens.length], medicalRecordNumber, bloodType: 'AB-' });
     expect(res.status).toBe(202);
     return res.body.balikanId as string;
   };
@@ -75,8 +84,8 @@ describeOnEachStorage('Data balikan through outages and crashes', (server) => {
     const storage = await isolatedStorage(isServer ? server : undefined, 'balikan');
     env = { ...base, ...storage.env, ...(isServer ? { BALIKAN_KEY: Buffer.alloc(32, 3).toString('base64'), ACCESS_TOKEN_KEY: Buffer.alloc(32, 4).toString('base64') } : {}) };
     cleanup = storage.cleanup;
-    await start();
-    const admin = (await call('POST', '/v1/auth/login', undefined, { userId: 'admin', password: 'faults-admin-password' })).body.accessToken;
+    await started();
+    admin = (await call('POST', '/v1/auth/login', undefined, { userId: 'admin', password: 'faults-admin-password' })).body.accessToken;
     let facilities: { facilityId: string; kind: string }[] = [];
     await until(async () => (facilities = (await call('GET', '/v1/facilities', admin)).body).length >= 22, 'facilities');
     const [agreement] = (await call('GET', '/v1/agreements', admin)).body;
@@ -84,8 +93,10 @@ describeOnEachStorage('Data balikan through outages and crashes', (server) => {
     await call('POST', '/v1/operators', admin, { userId: 'loket.faults', password: 'faults-password-1', role: 'PUSKESMAS_OPERATOR', facilityId: facilities.find((f) => f.kind === 'PUSKESMAS')!.facilityId });
     operator = (await call('POST', '/v1/auth/login', undefined, { userId: 'loket.faults', password: 'faults-password-1' })).body.accessToken;
     for (const nik of simulator.samples.found) {
-      accessIds.push((await call('POST', '/v1/access/nik-lookups', operator, { nik })).body.accessId);
-      secrets.push(nik);
+      const found = (await call('POST', '/v1/access/nik-lookups', operator, { nik })).body;
+      accessIds.push(found.accessId);
+      tokens.push(found.verificationToken);
+      secrets.push(nik, found.verificationToken);
     }
   });
 
@@ -109,14 +120,14 @@ describeOnEachStorage('Data balikan through outages and crashes', (server) => {
     expect([...statuses]).toEqual(['DELIVERED']);
   });
 
-  it('delivers once more after a kill -9 between the acknowledgement and the delete, and records DELIVERED once', async () => {
+  it('delivers once more after a kill -9 between the registry's acknowledgement and recording it, and records DELIVERED once', async () => {
     await stop();
-    const crashing = await start({ NIK_GATEWAY_FAILPOINT: 'balikan-after-ack' });
+    const crashing = await started({ NIK_GATEWAY_FAILPOINT: 'balikan-after-ack' });
     const id = await submit(1000);
-    expect((await crashing.exited).signal).toBe('SIGKILL'); // died right after the registry said Success
+    expect((await crashing.exited).signal).toBe('SIGKILL'); // died right after the registry said Success, before recording it
     service = undefined;
     expect(simulator.balikan().perReference.get(id)).toBe(1);
-    await start();
+    await started();
     // The lease runs out, the row is sent again under the same reference: the receiver sees it twice and can tell.
     await until(() => simulator.balikan().perReference.get(id) === 2, 're-sent after the crash');
     await until(async () => (await call('GET', `/v1/balikan/${id}`, operator)).body.status === 'DELIVERED', 'DELIVERED');
@@ -127,7 +138,40 @@ describeOnEachStorage('Data balikan through outages and crashes', (server) => {
     expect(Number(delivered.stdout.trim())).toBe(201); // 200 above and this one, once
   });
 
-  it('leaves no NIK and no medical record number in any table or event once delivered (plain, base64 or hex)', async () => {
+  it('sends nothing again after a kill -9 between recording DELIVERED and the delete', async () => {
+    const crashing = await started({ NIK_GATEWAY_FAILPOINT: 'balikan-after-record' });
+    const id = await submit(1001);
+    expect((await crashing.exited).signal).toBe('SIGKILL');
+    service = undefined;
+    expect(simulator.balikan().perReference.get(id)).toBe(1);
+    await started();
+    // The lease runs out and the row is claimed again: the worker finds DELIVERED on the access and deletes it unsent.
+    const depth = async () => /^balikan_outbox_depth (\d+)$/m.exec(await (await fetch(`${service!.api}/metrics`, { headers: { authorization: `Bearer ${admin}` } })).text())?.[1];
+    await until(async () => (await depth()) === '0', 'the row deleted without a re-send');
+    expect(simulator.balikan().perReference.get(id)).toBe(1);
+    expect((await call('GET', `/v1/balikan/${id}`, operator)).body.status).toBe('DELIVERED');
+    await stop();
+  });
+
+  it('refuses a balikan once the agreement has ended, and still delivers the one accepted before', async () => {
+    const deniedBefore = Number((await runScript(cli, ['events:count', 'AccessDenied'], { ...env, LOG_LEVEL: 'error' })).stdout.trim());
+    await started();
+    simulator.setFault({ mode: 'DOWN' }, 'BALIKAN');
+    const accepted = await submit(1002);
+    const [agreement] = (await call('GET', '/v1/agreements', admin)).body;
+    const today = new Date(Date.now() + 7 * 3_600_000).toISOString().slice(0, 10); // WIB
+    expect((await call('POST', `/v1/agreements/${agreement.agreementId}/termination`, admin, { reason: 'MUTUAL_CONSENT', effectiveOn: today })).status).toBe(201);
+    const refused = await call('POST', '/v1/balikan', operator, { accessId: accessIds[0], nik: simulator.samples.found[0], verificationToken: tokens[0], bloodType: 'O+' });
+    expect({ status: refused.status, code: refused.body.code }).toEqual({ status: 403, code: 'AGREEMENT_NOT_ACTIVE' });
+    simulator.setFault(null, 'BALIKAN');
+    await until(async () => (await call('GET', `/v1/balikan/${accepted}`, operator)).body.status === 'DELIVERED', 'the accepted balikan delivered after the agreement ended');
+    expect(simulator.balikan().perReference.get(accepted)).toBe(1);
+    await stop();
+    const denials = await runScript(cli, ['events:count', 'AccessDenied'], { ...env, LOG_LEVEL: 'error' });
+    expect(Number(denials.stdout.trim())).toBe(deniedBefore + 1); // the refusal, recorded
+  });
+
+  it('leaves no NIK, no medical record number and no verification token in any table, event or log line once delivered (plain, base64 or hex)', async () => {
     const file = join(mkdtempSync(join(tmpdir(), 'nik-scan-')), 'values.txt');
     writeFileSync(file, secrets.join('\n'));
     const scan = await runScript(cli, ['privacy:scan', file], { ...env, LOG_LEVEL: 'error' });
@@ -135,5 +179,8 @@ describeOnEachStorage('Data balikan through outages and crashes', (server) => {
     expect(report.found).toEqual([]);
     expect(report.tables).toBeGreaterThan(10);
     expect(scan.code).toBe(0);
+    // Nor in any log line of the service (the verification tokens, the NIKs, the values).
+    expect(logs.length).toBeGreaterThan(1000);
+    expect(secrets.filter((secret) => logs.includes(secret))).toEqual([]);
   });
 });
