@@ -86,7 +86,9 @@ describe('Looking a person up by NIK, and reading a KTP-el card', () => {
     expect(res.body.accessId).toMatch(/^[0-9a-f-]{36}$/);
     expect(Object.keys(res.body.person).sort()).toEqual(['address', 'birthDate', 'birthPlace', 'fullName', 'kkNumber', 'maritalStatus', 'nik', 'occupation', 'sex']);
     expect(res.body.person.nik).toBe(samples.found[0]);
-    names.push(res.body.person.fullName, res.body.person.kkNumber);
+    // What a balikan for this person must present: bound to this access and this NIK, kept nowhere on the server.
+    expect(res.body.verificationToken).toMatch(/^[A-Za-z0-9_-]{43}$/);
+    names.push(res.body.person.fullName, res.body.person.kkNumber, res.body.verificationToken);
   });
 
   it('serves holders registered outside the regency, with NIKs above 2^53 intact', async () => {
@@ -102,9 +104,12 @@ describe('Looking a person up by NIK, and reading a KTP-el card', () => {
     const deceased = await lookup(samples.deceased[0]!);
     expect(deceased.status).toBe(200);
     expect(deceased.body.outcome).toBe('DECEASED');
+    expect(deceased.body.verificationToken).toMatch(/^[A-Za-z0-9_-]{43}$/); // a death certificate number may be sent back
+    names.push(deceased.body.verificationToken);
     const missing = await lookup(samples.notFound[0]!);
     expect(missing.status).toBe(404);
     expect(missing.body.code).toBe('NIK_NOT_FOUND');
+    expect(missing.body.verificationToken).toBeUndefined(); // nobody found: nothing to send back about
     expect(JSON.stringify(missing.body)).not.toContain(samples.notFound[0]);
   });
 
@@ -183,7 +188,7 @@ describe('Looking a person up by NIK, and reading a KTP-el card', () => {
     expect(codes[60]).toBe('RATE_LIMITED');
   });
 
-  it('never writes a NIK, a KK number or a name into its log or error output, even at debug level', async () => {
+  it('never writes a NIK, a KK number, a name or a verification token into its log or error output, even at debug level', async () => {
     expect(output.length).toBeGreaterThan(1000);
     const niks = [...samples.found, ...samples.deceased, ...samples.outsideRegency, ...samples.notFound];
     for (const secret of [...niks, ...names]) expect(output).not.toContain(secret);
