@@ -120,7 +120,7 @@ describeOnEachStorage('Data balikan through outages and crashes', (server) => {
     expect([...statuses]).toEqual(['DELIVERED']);
   });
 
-  it('delivers once more after a kill -9 between the registry's acknowledgement and recording it, and records DELIVERED once', async () => {
+  it('delivers once more after a kill -9 between the registry acknowledging it and recording that, and records DELIVERED once', async () => {
     await stop();
     const crashing = await started({ NIK_GATEWAY_FAILPOINT: 'balikan-after-ack' });
     const id = await submit(1000);
