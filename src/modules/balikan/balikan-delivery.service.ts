@@ -98,7 +98,8 @@ export class BalikanDeliveryService implements OnApplicationBootstrap, OnApplica
   }
 
   private async deliverOne(row: Waiting): Promise<void> {
-    const record = (command: BalikanCommand) => handle(this.store, accessStream(row.accessId), balikanDecider, command);
+    // Submissions on the same access share its stream: retry more than usual, as a failed record after an acknowledgement means a re-send.
+    const record = (command: BalikanCommand) => handle(this.store, accessStream(row.accessId), balikanDecider, command, { attempts: 10 });
     const attempt = row.attempts + 1;
     // Only what was accepted and is still waiting reaches the registry.
     const { state } = await loadState(this.store, accessStream(row.accessId), balikanDecider);
