@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { chmodSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { distPath, gatewayNodeFlags, runScript, startGateway } from '../support/processes';
@@ -35,6 +35,23 @@ describe('Starting the gateway', () => {
     } catch (error) {
       started?.child.kill('SIGKILL'); // never leave the service running behind a failed expectation
       throw error;
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('keeps the access-token key in a 0600 file of the data directory, and refuses to start when others can read it', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'nik-start-token-'));
+    try {
+      const { child, exited } = await startGateway({ DATA_DIR: dir, PORT: '0', DATABASE_URL: '', EVENTSTORE_CONNECTION_STRING: '', ACCESS_TOKEN_KEY: '', LOG_LEVEL: 'info' });
+      child.kill('SIGTERM');
+      expect((await exited).code).toBe(0);
+      const path = join(dir, 'access-token.key');
+      expect(statSync(path).mode & 0o777).toBe(0o600);
+      chmodSync(path, 0o640);
+      const refused = await runScript(main, [], { DATA_DIR: dir, PORT: '0', DATABASE_URL: '', EVENTSTORE_CONNECTION_STRING: '', ACCESS_TOKEN_KEY: '', LOG_LEVEL: 'silent' });
+      expect(refused.code).toBe(1);
+      expect(refused.stderr.trim()).toMatch(/^Cannot start: ACCESS_TOKEN_KEY: .*access-token\.key is readable by others; chmod 600 it$/);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
