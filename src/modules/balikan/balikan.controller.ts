@@ -4,6 +4,7 @@ import { IsIn, IsOptional, IsString, IsUUID, Length, Matches } from 'class-valid
 import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import { Refusal, handle, loadState } from '../../infrastructure/event-store/command-handling';
+import { WrongExpectedRevisionError } from '../../infrastructure/event-store/errors';
 import { EVENT_STORE, type EventStore } from '../../infrastructure/event-store/event-store.port';
 import { ApiError } from '../../infrastructure/http/api-error';
 import { isUuid } from '../../infrastructure/ids';
@@ -138,7 +139,9 @@ export class BalikanController {
       // Balikan of one access and their delivery records share its stream: retry a few more times than usual.
       after = await handle(this.store, stream, balikanDecider, command, { ...correlationOf(request), attempts: 10 });
     } catch (error) {
-      await this.outbox.release(balikanId);
+      // Known not appended: drop the row now (unless a concurrent request made it ready). Otherwise (the store
+      // failed mid-way, the event may be stored) the sweeper decides on the event after STALE_AFTER_SECONDS.
+      if (error instanceof Refusal || error instanceof WrongExpectedRevisionError) await this.outbox.release(balikanId);
       await this.recordRefusal(error, caller, context);
       throw error;
     }
