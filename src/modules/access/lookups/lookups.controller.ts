@@ -11,6 +11,7 @@ import { INFRASTRUCTURE } from '../../../infrastructure/infrastructure.module';
 import { RegistryConnection } from '../../../infrastructure/registry/registry-connection';
 import { Allow } from '../../../infrastructure/security/access-rule';
 import type { AuthenticatedRequest } from '../../../infrastructure/security/access.guard';
+import { grantedPerson } from '../agreements/granted-fields';
 import { DenialRecorder } from '../denials/denial-recorder';
 import { FINGERPRINT, accessStream, type AccessOutcome } from './access.events';
 import { accessPolicies, type AccessPolicy } from './access-policies';
@@ -136,7 +137,7 @@ export class LookupsController {
       case 'FOUND':
       case 'DECEASED':
         await record(answer.outcome, latency);
-        return { accessId, outcome: answer.outcome, person: answer.person };
+        return { accessId, outcome: answer.outcome, person: await grantedPerson(answer.person, { store: this.store, db: this.infra.dataSource, now }) };
       case 'NOT_FOUND':
         await record('NOT_FOUND', latency);
         throw new ApiError(404, 'NIK_NOT_FOUND', 'The registry has no person with this NIK.', accessId);
