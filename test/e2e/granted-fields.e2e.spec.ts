@@ -14,7 +14,7 @@ import { gatewayClient } from '../support/gateway-client';
  * the only agreement in force grants two of the nine: NIK and NAMA_LENGKAP.
  */
 describe('The fields an agreement grants', () => {
-  jest.setTimeout(120_000);
+  jest.setTimeout(300_000);
   const dir = mkdtempSync(join(tmpdir(), 'nik-granted-'));
   let child: ChildProcess;
   let exited: Promise<Finished>;
@@ -51,7 +51,7 @@ describe('The fields an agreement grants', () => {
     await until(async () => ((await call('GET', '/v1/agreements', admin)).body as { status: string }[]).some((a) => a.status === 'ACTIVE') || undefined);
     await call('POST', '/v1/operators', admin, { userId: 'loket.dua', password: 'operator-password-2', role: 'PUSKESMAS_OPERATOR', facilityId: facility });
     operator = (await call('POST', '/v1/auth/login', undefined, { userId: 'loket.dua', password: 'operator-password-2' })).body.accessToken;
-  });
+  }, 300_000);
 
   afterAll(async () => {
     child?.kill('SIGTERM');

@@ -33,7 +33,7 @@ function traversableBase(prefix: string): string {
  * that only the gateway's own user can open, and no start on a directory others can see into.
  */
 describe('The embedded database on a shared host', () => {
-  jest.setTimeout(120_000);
+  jest.setTimeout(300_000);
   if (!runuser) {
     // CI runs as root with runuser; a machine without it cannot play the other user.
     process.stdout.write('\n[SKIPPED] LOUDLY: runuser is not installed: the "another user of the host" test cannot run here\n');

@@ -31,7 +31,7 @@ function getOver(kind: 'http' | 'https', url: string, ca?: Buffer): Promise<{ st
 
 /** Passwords, tokens and the nine fields must never cross a network in clear text. */
 describe('The gateway over TLS', () => {
-  jest.setTimeout(120_000);
+  jest.setTimeout(300_000);
   const dir = mkdtempSync(join(tmpdir(), 'nik-tls-'));
   const { cert, key } = selfSigned(dir);
   afterAll(() => rmSync(dir, { recursive: true, force: true }));

@@ -21,7 +21,7 @@ import { correlationOf } from '../../../infrastructure/http/correlation';
 export const PURPOSES = ['REGISTRATION', 'ADMISSION', 'REFERRAL', 'DEATH_RECORD', 'OTHER'] as const;
 
 export class NikLookupDto {
-  @ApiProperty({ example: '3313095512900002', description: '16 digits, as a string' })
+  @ApiProperty({ example: '0013095512900002', description: '16 digits, as a string. The example begins with province code 00, which is no province: it can never be the NIK of a real person (the gateway refuses it, NIK_UNKNOWN_PROVINCE).' })
   @IsString()
   @Length(1, 32)
   nik!: string;
@@ -37,7 +37,7 @@ export class CardReadDto {
   @IsUUID(undefined, { message: 'readerId must be a UUID' })
   readerId!: string;
 
-  @ApiProperty({ example: '3313095512900002', description: 'The NIK read from the KTP-el chip' })
+  @ApiProperty({ example: '0013095512900002', description: 'The NIK read from the KTP-el chip. The example begins with province code 00, which is no province: it can never be the NIK of a real person.' })
   @IsString()
   @Length(1, 32)
   nik!: string;
