@@ -5,6 +5,7 @@ import { facilityEvents } from './modules/access/facilities/facility';
 import { operatorEvents } from './modules/access/operators/operator';
 import { seedEvents } from './modules/access/seed/seed';
 import { accessEvents } from './modules/access/lookups/access.events';
+import { networkRefusalEvents } from './infrastructure/security/network-refusals';
 import { balikanEvents } from './modules/balikan/balikan';
 import { evaluationEvents } from './modules/reporting/evaluations/evaluation';
 import { reportEvents } from './modules/reporting/semester/report-submission';
@@ -13,4 +14,4 @@ import { reportEvents } from './modules/reporting/semester/report-submission';
  * Every event type the application writes, gathered from the modules. The privacy guard refuses any
  * other type, and the privacy property test runs over each of these.
  */
-export const eventCatalogue: readonly EventDefinition[] = [...agreementEvents, ...facilityEvents, ...operatorEvents, ...denialEvents, ...seedEvents, ...accessEvents, ...balikanEvents, ...reportEvents, ...evaluationEvents];
+export const eventCatalogue: readonly EventDefinition[] = [...agreementEvents, ...facilityEvents, ...operatorEvents, ...denialEvents, ...networkRefusalEvents, ...seedEvents, ...accessEvents, ...balikanEvents, ...reportEvents, ...evaluationEvents];

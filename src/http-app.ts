@@ -5,6 +5,7 @@ import type { Logger } from 'pino';
 import { pinoHttp } from 'pino-http';
 import helmet from 'helmet';
 import { randomUUID } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { AppModule } from './app.module';
 import { isUuid } from './infrastructure/ids';
 import type { Infrastructure } from './infrastructure/bootstrap';
@@ -17,7 +18,10 @@ import { Metrics } from './infrastructure/metrics/metrics';
 
 /** Builds the Nest HTTP application on opened infrastructure; shared by main.ts and the e2e tests. */
 export async function createHttpApp(infra: Infrastructure, logger: Logger): Promise<NestExpressApplication> {
+  const tls = infra.config.tls;
   const app = await NestFactory.create<NestExpressApplication>(AppModule.register(infra, logger), {
+    // HTTPS only on this port when a certificate is configured: passwords, tokens and the nine fields never cross a network in clear.
+    ...(tls ? { httpsOptions: { cert: readFileSync(tls.certFile), key: readFileSync(tls.keyFile) } } : {}),
     logger: new PinoNestLogger(logger),
     bodyParser: false,
     // A module that refuses a setting (BALIKAN_KEY, BALIKAN_URL) throws to the caller, which names it in one

@@ -22,7 +22,7 @@ async function main(): Promise<void> {
   process.once('SIGINT', shutdown);
   await app.listen(config.port, config.host);
   const address = app.getHttpServer().address() as { port: number };
-  logger.info({ port: address.port, storage: storageMode(config) }, `NIK gateway listening on port ${address.port}`);
+  logger.info({ port: address.port, storage: storageMode(config), https: Boolean(config.tls) }, `NIK gateway listening on port ${address.port}`);
 }
 
 main().catch((error: unknown) => {

@@ -9,7 +9,7 @@ import { CheckpointSigner, keyFromDataDir, parseSigningKey } from '../modules/au
 import { NotaryProjection } from '../modules/audit/notary.projection';
 import { ConfigError, describeUrl, storageMode, type AppConfig, type StorageMode } from './config/config';
 import { createDataSource, migrate } from './database/data-source';
-import { DataDirectoryInUseError, startEmbeddedPostgres, type EmbeddedPostgres } from './database/embedded-postgres';
+import { DataDirectoryError, startEmbeddedPostgres, type EmbeddedPostgres } from './database/embedded-postgres';
 import { EventRegistry, type EventDefinition } from './event-store/event-registry';
 import type { EventStore, EventStoreAdapter } from './event-store/event-store.port';
 import { EventStoreDbEventStoreAdapter } from './event-store/eventstoredb/eventstoredb-event-store.adapter';
@@ -127,7 +127,7 @@ function once<T>(make: () => T): () => T {
 export function startupFailureLine(error: unknown): string | undefined {
   if (error instanceof ConfigError) return `Configuration error: ${error.message}`;
   if (error instanceof StartupError) return `Cannot start: ${error.setting}: ${error.message}`;
-  if (error instanceof DataDirectoryInUseError) return `Cannot start: DATA_DIR: ${error.message}`;
+  if (error instanceof DataDirectoryError) return `Cannot start: DATA_DIR: ${error.message}`;
   return undefined;
 }
 

@@ -61,7 +61,7 @@ describe('The embedded PostgreSQL server under concurrent connections', () => {
 
   it('moves on when a connection dies in the middle of a protocol sequence (Parse sent, no Sync)', async () => {
     const url = new URL(process.env.TEST_EMBEDDED_URL!);
-    const socket = connect(Number(url.port), url.hostname);
+    const socket = connect(`${decodeURIComponent(url.hostname)}/.s.PGSQL.${url.port}`); // the embedded server's Unix socket
     await new Promise<void>((resolve) => socket.once('connect', resolve));
     const ready = waitFor(socket, 'Z'.charCodeAt(0));
     socket.write(startupMessage('postgres', 'postgres'));

@@ -187,6 +187,29 @@ describe.each(storages)('The reporting read models on %s', (_name, url) => {
     );
   }, 120_000);
 
+  it('count every refusal of a caller outside the closed network from the per-minute counts, on the day of its minute (WIB)', async () => {
+    // A day of 1990 no other suite writes to; its refusals sit on the shared "no Puskesmas" key.
+    const day = new Date(Date.UTC(1990, 0, 1) + Math.floor(Math.random() * 3000) * 86_400_000);
+    const dayText = wibDay(day);
+    const minute = (m: number) => new Date(Date.parse(`${dayText}T00:00:00+07:00`) + m * 60_000);
+    const counted = (count: number, from: Date) =>
+      recorded('NetworkRefusalsCounted', { tallyId: randomUUID(), sourceNetwork: '192.0.2.0/24', from: from.toISOString(), until: new Date(from.getTime() + 60_000).toISOString(), count, routes: [{ route: 'GET /v1/agreements', count }] }, new Date(from.getTime() + 61_000));
+    const events = [
+      counted(140, minute(0)),
+      counted(360, minute(1)),
+      // The last minute of the day, written just after midnight: it counts on its own day.
+      counted(7, minute(24 * 60 - 1)),
+      recorded('AccessDenied', { denialId: randomUUID(), reason: 'NETWORK_NOT_ALLOWED', route: 'GET /v1/agreements' }, minute(2)),
+    ];
+    const rows = async () => (await db.query(`SELECT reason, refusals::int AS n FROM report_refusals WHERE day = $1::date AND facility_id = $2`, [dayText, NO_FACILITY])) as { reason: string; n: number }[];
+    try {
+      await project(db, events, [1, 2]);
+      expect(await rows()).toEqual([{ reason: 'NETWORK_NOT_ALLOWED', n: 508 }]);
+    } finally {
+      await db.query(`DELETE FROM report_refusals WHERE day = $1::date AND facility_id = $2`, [dayText, NO_FACILITY]);
+    }
+  });
+
   it('count a balikan given up on only when nothing else was sent for that access', async () => {
     const world: World = { facilities: [randomUUID()], operators: [randomUUID()], readers: [randomUUID()] };
     const at = new Date('2025-03-10T03:00:00Z');

@@ -1,3 +1,5 @@
+import { X509Certificate, createPrivateKey } from 'node:crypto';
+import { readFileSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { NetworkAllowList } from '../security/network';
 import { parseKey } from '../security/sealing';
@@ -21,8 +23,10 @@ export interface AppConfig {
   readonly runBalikanDelivery: boolean;
   /** The closed network: CIDRs requests may come from (every route but /health). */
   readonly allowedNetworks: readonly string[];
-  /** Express "trust proxy": false unless a proxy in front of the gateway is configured (hop count or addresses). */
-  readonly trustProxy: string | number | false;
+  /** HTTPS on the gateway's port (TLS_CERT_FILE and TLS_KEY_FILE); absent: plain HTTP, for a TLS-terminating proxy on the same host. */
+  readonly tls?: { readonly certFile: string; readonly keyFile: string };
+  /** Express "trust proxy": false unless the proxies in front of the gateway are named (addresses, CIDRs, loopback). */
+  readonly trustProxy: string | false;
   /** Lifetime of a login token. */
   readonly tokenTtlSeconds: number;
   /** A static bearer token a Prometheus scraper may present on GET /metrics (and nowhere else); absent: signed-in admins and auditors only. */
@@ -114,6 +118,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   }
   if (allowedNetworks.length === 0) throw new ConfigError('ALLOWED_NETWORKS', 'must list at least one CIDR');
   const trustProxy = parseTrustProxy(env.TRUST_PROXY);
+  const tls = parseTls(env.TLS_CERT_FILE, env.TLS_KEY_FILE);
   const initialAdminPassword = env.INITIAL_ADMIN_PASSWORD || undefined;
   if (initialAdminPassword !== undefined && (initialAdminPassword.length < 12 || initialAdminPassword.length > 128)) {
     throw new ConfigError('INITIAL_ADMIN_PASSWORD', 'must be 12 to 128 characters');
@@ -192,6 +197,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     fingerprintNotPerformed,
     allowedNetworks,
     trustProxy,
+    ...(tls ? { tls } : {}),
     tokenTtlSeconds: integer(env, 'TOKEN_TTL_SECONDS', 900, 60, 86_400),
     metricsToken,
     initialAdminPassword,
@@ -238,20 +244,55 @@ export function describeUrl(raw: string): string {
 }
 
 /**
- * TRUST_PROXY: unset or "false" trusts no proxy (X-Forwarded-For ignored); a number trusts that many hops;
- * otherwise a comma-separated list of addresses, CIDRs or Express keywords (loopback, linklocal, uniquelocal).
- * "true" (trust anyone's X-Forwarded-For) is refused: it would let any caller choose its address.
+ * TLS_CERT_FILE and TLS_KEY_FILE, both or neither: a PEM certificate (chain) and its private key. The key
+ * file must not be writable by the group nor readable by others (0600, or 0640 for an ssl-cert group).
  */
-function parseTrustProxy(raw: string | undefined): string | number | false {
+function parseTls(certFile: string | undefined, keyFile: string | undefined): { certFile: string; keyFile: string } | undefined {
+  if (!certFile && !keyFile) return undefined;
+  if (!certFile) throw new ConfigError('TLS_CERT_FILE', 'is required with TLS_KEY_FILE: set both (HTTPS) or neither (plain HTTP behind a TLS proxy on the same host)');
+  if (!keyFile) throw new ConfigError('TLS_KEY_FILE', 'is required with TLS_CERT_FILE: set both (HTTPS) or neither (plain HTTP behind a TLS proxy on the same host)');
+  const read = (name: string, path: string) => {
+    try {
+      return readFileSync(path);
+    } catch (error) {
+      throw new ConfigError(name, `cannot read ${path} (${(error as NodeJS.ErrnoException).code ?? 'error'})`);
+    }
+  };
+  try {
+    new X509Certificate(read('TLS_CERT_FILE', certFile));
+  } catch (error) {
+    if (error instanceof ConfigError) throw error;
+    throw new ConfigError('TLS_CERT_FILE', `${certFile} is not a PEM certificate`);
+  }
+  const key = read('TLS_KEY_FILE', keyFile);
+  if ((statSync(keyFile).mode & 0o037) !== 0) throw new ConfigError('TLS_KEY_FILE', `${keyFile} is readable by others or writable by its group; chmod 600 it`);
+  try {
+    createPrivateKey(key);
+  } catch {
+    throw new ConfigError('TLS_KEY_FILE', `${keyFile} is not a PEM private key`);
+  }
+  return { certFile: resolve(certFile), keyFile: resolve(keyFile) };
+}
+
+/**
+ * TRUST_PROXY: unset or "false" trusts no proxy (X-Forwarded-For ignored); otherwise a comma-separated
+ * list of the proxies' addresses or CIDRs, or "loopback" (a proxy on the same host). Never a hop count nor
+ * "true": either trusts whoever connects, so a client reaching the gateway directly would choose its own
+ * address in X-Forwarded-For and walk into the closed network. Nor "uniquelocal"/"linklocal": the
+ * Puskesmas themselves are on private addresses, and none of them is a proxy.
+ */
+function parseTrustProxy(raw: string | undefined): string | false {
   if (!raw || raw === 'false') return false;
-  if (/^\d{1,2}$/.test(raw)) return Number(raw);
-  if (raw === 'true') throw new ConfigError('TRUST_PROXY', 'must name the proxies (addresses, CIDRs, loopback) or a hop count, not true');
-  for (const entry of raw.split(',').map((e) => e.trim())) {
-    if (['loopback', 'linklocal', 'uniquelocal'].includes(entry)) continue;
+  const entries = raw.split(',').map((e) => e.trim());
+  for (const entry of entries) {
+    if (entry === 'loopback') continue;
+    if (/^\d+$/.test(entry) || entry === 'true') {
+      throw new ConfigError('TRUST_PROXY', `must list the proxies' addresses or CIDRs (or loopback), not "${entry}": a hop count or "true" lets any client choose its address with X-Forwarded-For`);
+    }
     try {
       new NetworkAllowList([entry]);
     } catch {
-      throw new ConfigError('TRUST_PROXY', `"${entry}" is not an address, CIDR, hop count or loopback/linklocal/uniquelocal`);
+      throw new ConfigError('TRUST_PROXY', `"${entry}" is not an address, CIDR or loopback`);
     }
   }
   return raw;

@@ -1,6 +1,6 @@
 import canonicalize from 'canonicalize';
 import { createHash, createPrivateKey, createPublicKey, generateKeyPairSync, sign, verify, type KeyObject } from 'node:crypto';
-import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 /** Names this log in every signed checkpoint, so a signature cannot be replayed for another log. */
@@ -75,7 +75,11 @@ export function parsePublicKey(text: string): KeyObject {
 /** The key kept under the data directory when none is configured (mode 0600), created on first use. */
 export function keyFromDataDir(dataDir: string): { key: KeyObject; path: string; created: boolean } {
   const path = join(dataDir, 'audit-signing.key');
-  if (existsSync(path)) return { key: parseSigningKey(readFileSync(path, 'utf8')), path, created: false };
+  if (existsSync(path)) {
+    // As the balikan key: a signing key others could read may have signed forged checkpoints; refuse it.
+    if ((statSync(path).mode & 0o077) !== 0) throw new Error(`${path} is readable by others; chmod 600 it (and rotate the key if others could have read it)`);
+    return { key: parseSigningKey(readFileSync(path, 'utf8')), path, created: false };
+  }
   mkdirSync(dataDir, { recursive: true });
   const { privateKey } = generateKeyPairSync('ed25519');
   writeFileSync(path, privateKey.export({ type: 'pkcs8', format: 'pem' }).toString(), { mode: 0o600, flag: 'wx' });

@@ -11,6 +11,7 @@ import { INFRASTRUCTURE } from '../../../infrastructure/infrastructure.module';
 import { RegistryConnection } from '../../../infrastructure/registry/registry-connection';
 import { Allow } from '../../../infrastructure/security/access-rule';
 import type { AuthenticatedRequest } from '../../../infrastructure/security/access.guard';
+import { grantedPerson } from '../agreements/granted-fields';
 import { DenialRecorder } from '../denials/denial-recorder';
 import { FINGERPRINT, accessStream, type AccessOutcome } from './access.events';
 import { accessPolicies, type AccessPolicy } from './access-policies';
@@ -21,7 +22,7 @@ import { correlationOf } from '../../../infrastructure/http/correlation';
 export const PURPOSES = ['REGISTRATION', 'ADMISSION', 'REFERRAL', 'DEATH_RECORD', 'OTHER'] as const;
 
 export class NikLookupDto {
-  @ApiProperty({ example: '3313095512900002', description: '16 digits, as a string' })
+  @ApiProperty({ example: '0013095512900002', description: '16 digits, as a string. The example begins with province code 00, which is no province: it can never be the NIK of a real person (the gateway refuses it, NIK_UNKNOWN_PROVINCE).' })
   @IsString()
   @Length(1, 32)
   nik!: string;
@@ -37,7 +38,7 @@ export class CardReadDto {
   @IsUUID(undefined, { message: 'readerId must be a UUID' })
   readerId!: string;
 
-  @ApiProperty({ example: '3313095512900002', description: 'The NIK read from the KTP-el chip' })
+  @ApiProperty({ example: '0013095512900002', description: 'The NIK read from the KTP-el chip. The example begins with province code 00, which is no province: it can never be the NIK of a real person.' })
   @IsString()
   @Length(1, 32)
   nik!: string;
@@ -139,8 +140,13 @@ export class LookupsController {
       case 'FOUND':
       case 'DECEASED':
         await record(answer.outcome, latency);
-        // Binds a later balikan to this NIK without keeping it: never stored, never logged.
-        return { accessId, outcome: answer.outcome, person: answer.person, verificationToken: this.tokens.issue(accessId, nik) };
+        // The token binds a later balikan to this NIK without keeping it: never stored, never logged.
+        return {
+          accessId,
+          outcome: answer.outcome,
+          person: await grantedPerson(answer.person, { store: this.store, db: this.infra.dataSource, now }),
+          verificationToken: this.tokens.issue(accessId, nik),
+        };
       case 'NOT_FOUND':
         await record('NOT_FOUND', latency);
         throw new ApiError(404, 'NIK_NOT_FOUND', 'The registry has no person with this NIK.', accessId);

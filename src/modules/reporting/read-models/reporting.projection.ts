@@ -72,6 +72,7 @@ export class ReportingProjection implements Projection {
     'BalikanDelivered',
     'BalikanAbandoned',
     'AccessDenied',
+    'NetworkRefusalsCounted',
     'SemesterReportSubmitted',
     'EvaluationRecorded',
   ];
@@ -131,6 +132,10 @@ export class ReportingProjection implements Projection {
           if (d.operatorId) operatorRefusals.add([d.operatorId, day, d.facilityId ?? NO_FACILITY]);
           break;
         }
+        case 'NetworkRefusalsCounted':
+          // Refusals of callers outside the closed network, counted per minute: each one counts.
+          refusals.add([wibDay(new Date(d.from)), NO_FACILITY, 'NETWORK_NOT_ALLOWED'], d.count);
+          break;
         default:
           await applyRegisterEvent(event, d, tx);
       }
