@@ -13,6 +13,7 @@ export const DENIAL_REASONS = [
   'CARD_READER_RETIRED',
   'ACCOUNT_LOCKED',
   'NOT_YOUR_ACCOUNT',
+  'OTHER_PARTYS_ACCOUNT',
   'RATE_LIMITED',
 ] as const;
 export type DenialReason = (typeof DENIAL_REASONS)[number];
