@@ -195,7 +195,7 @@ function confirmed(event: RecordedEvent, change: ChangeKind, terms: Record<strin
     proposedByParty: null,
     proposedAt: d.proposedAt ?? null,
     confirmedBy: d.actorId ?? UNRECORDED_ACTOR,
-    confirmedAt: event.occurredAt.toISOString(),
+    confirmedAt: event.occurredAt?.toISOString() ?? null,
     rejectedBy: null,
     rejectedAt: null,
   };
@@ -223,7 +223,7 @@ export const agreementDecider: Decider<Agreement, AgreementCommand> = {
           status: 'PENDING',
           proposedBy: d.actorId,
           proposedByParty: d.party,
-          proposedAt: event.occurredAt.toISOString(),
+          proposedAt: event.occurredAt?.toISOString() ?? null,
           confirmedBy: null,
           confirmedAt: null,
           rejectedBy: null,
@@ -234,7 +234,7 @@ export const agreementDecider: Decider<Agreement, AgreementCommand> = {
       case 'AgreementChangeRejected':
         return {
           ...state,
-          changes: (state.changes ?? []).map((c) => (c.changeId === d.changeId ? { ...c, status: 'REJECTED', rejectedBy: d.actorId, rejectedAt: event.occurredAt.toISOString() } : c)),
+          changes: (state.changes ?? []).map((c) => (c.changeId === d.changeId ? { ...c, status: 'REJECTED', rejectedBy: d.actorId, rejectedAt: event.occurredAt?.toISOString() ?? null } : c)),
         };
       case 'AgreementSigned': {
         const { agreementId, dukcapilNumber, dinkesNumber, signedOn, validFrom, validUntil, grantedFields } = d;
@@ -278,7 +278,7 @@ export const agreementDecider: Decider<Agreement, AgreementCommand> = {
         throw new Refusal(403, 'OWN_PROPOSAL', `${partyName(party)} proposed this change; only ${partyName(party === 'DINKES' ? 'DISDUKCAPIL' : 'DINKES')} can confirm it.`);
       }
       // Checked again against the agreement as it is now: another change may have been confirmed since.
-      const by = { changeId: change.changeId!, proposedBy: change.proposedBy, proposedAt: change.proposedAt!, actorId };
+      const by = { changeId: change.changeId!, proposedBy: change.proposedBy, ...(change.proposedAt ? { proposedAt: change.proposedAt } : {}), actorId };
       if (change.change === 'SIGN') {
         const t = change.terms as SignTerms;
         if (state.signedOn) throw new Refusal(409, 'AGREEMENT_EXISTS', 'This agreement is already signed.');
