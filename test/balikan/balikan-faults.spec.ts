@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describeOnEachStorage, isolatedStorage } from '../support/isolated-storage';
 import { startRegistrySimulator, type RegistrySimulator } from '../../src/infrastructure/registry/simulator/registry-simulator';
+import { extendFirstAgreement } from '../support/parties';
 import { distPath, runScript, startGateway, type Finished } from '../support/processes';
 
 const cli = distPath('src', 'cli.js');
@@ -70,6 +71,7 @@ describeOnEachStorage('Data balikan through outages and crashes', (server) => {
       BALIKAN_TOKEN: 'simulator-balikan-token',
       BALIKAN_LEASE_SECONDS: '2',
       INITIAL_ADMIN_PASSWORD: 'faults-admin-password',
+      INITIAL_AUDITOR_PASSWORD: 'faults-auditor-password',
       LOOKUPS_PER_HOUR: '100000',
     };
     const storage = await isolatedStorage(isServer ? server : undefined, 'balikan');
@@ -79,8 +81,8 @@ describeOnEachStorage('Data balikan through outages and crashes', (server) => {
     const admin = (await call('POST', '/v1/auth/login', undefined, { userId: 'admin', password: 'faults-admin-password' })).body.accessToken;
     let facilities: { facilityId: string; kind: string }[] = [];
     await until(async () => (facilities = (await call('GET', '/v1/facilities', admin)).body).length >= 22, 'facilities');
-    const [agreement] = (await call('GET', '/v1/agreements', admin)).body;
-    await call('POST', `/v1/agreements/${agreement.agreementId}/extensions`, admin, { addendumNumber: 'ADD/FAULTS/1', validUntil: '2099-12-31' });
+    const auditor = (await call('POST', '/v1/auth/login', undefined, { userId: 'auditor', password: 'faults-auditor-password' })).body.accessToken;
+    await extendFirstAgreement(call, admin, auditor, 'ADD/FAULTS/1', '2099-12-31');
     await call('POST', '/v1/operators', admin, { userId: 'loket.faults', password: 'faults-password-1', role: 'PUSKESMAS_OPERATOR', facilityId: facilities.find((f) => f.kind === 'PUSKESMAS')!.facilityId });
     operator = (await call('POST', '/v1/auth/login', undefined, { userId: 'loket.faults', password: 'faults-password-1' })).body.accessToken;
     for (const nik of simulator.samples.found) {
