@@ -110,6 +110,8 @@ describe('Each party controls its own people and its own signature', () => {
       const id = proposed.body.agreementId as string;
       const shown = await t.http().get(`/v1/agreements/${id}`).set(auth(auditor)).expect(200);
       expect(shown.body.pendingChanges).toEqual([expect.objectContaining({ changeId: proposed.body.change.changeId, change: 'SIGN' })]);
+      // The register lists it for the other party to find, as PENDING.
+      await until(async () => ((await t.http().get('/v1/agreements').set(auth(auditor))).body as { agreementId: string; status: string }[]).some((x) => x.agreementId === id && x.status === 'PENDING'), 'listed as PENDING');
       // Nothing in force comes from it: the lookup-deciding function never returns a pending agreement.
       const inForce = await agreementInForce(t.infra.eventStore, t.infra.dataSource, new Date());
       expect(inForce.agreement?.agreementId).not.toBe(id);

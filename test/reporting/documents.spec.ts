@@ -135,6 +135,14 @@ describe('The semester report PDF, as a Dinkes administrator reads it', () => {
     expect(text).toContain('Status perjanjian per 30 Juni 2025: Berlaku');
   });
 
+  itWithPoppler('shows who proposed and who confirmed each change of the agreement, and when', () => {
+    const [, extension] = AGREEMENT.changes;
+    expect(text).toContain('Persetujuan para pihak:');
+    expect(text).toContain('diusulkan oleh data awal (ditandatangani kedua pihak)');
+    expect(text).toContain(`diusulkan oleh operator ${extension!.proposedBy} (${formatDateTime(extension!.proposedAt!)})`);
+    expect(text).toContain(`dikonfirmasi oleh operator ${extension!.confirmedBy} (${formatDateTime(extension!.confirmedAt!)})`);
+  });
+
   itWithPoppler('summarises the semester: accesses per channel, the share of holders from outside the regency, balikan coverage, refusals', () => {
     const t = report.totals;
     expect(text).toMatch(cells('Jumlah akses data kependudukan', ':', formatNumber(t.total)));
@@ -253,13 +261,23 @@ describe('The semester report workbook', () => {
     workbook = await readWorkbook(await renderSemesterReportXlsx(report));
   });
 
-  it('has the six sheets, each with its merged bold title and a bold header row', () => {
-    expect(workbook.worksheets.map((s) => s.name)).toEqual(['Ringkasan', 'Per Puskesmas', 'Per Bulan', 'Data Balikan', 'Penolakan', 'Sidik Jari']);
+  it('has the seven sheets, each with its merged bold title and a bold header row', () => {
+    expect(workbook.worksheets.map((s) => s.name)).toEqual(['Ringkasan', 'Per Puskesmas', 'Per Bulan', 'Data Balikan', 'Penolakan', 'Sidik Jari', 'Perjanjian']);
     for (const s of workbook.worksheets) {
       expect(s.getCell('A1').isMerged).toBe(true);
       expect(s.getCell('A1').font?.bold).toBe(true);
     }
     expect(sheet(workbook, 'Per Puskesmas').getCell('C2').font?.bold).toBe(true);
+  });
+
+  it('shows on the sheet Perjanjian who proposed and who confirmed each change of the agreement, and when', () => {
+    const rows = sheet(workbook, 'Perjanjian');
+    expect(rows.getCell('A2').value).toBe('No');
+    const [signing, extension] = AGREEMENT.changes;
+    expect([3, 4].map((r) => ['A', 'B', 'C', 'D', 'E', 'F', 'G', 'H'].map((c) => rows.getCell(`${c}${r}`).value))).toEqual([
+      [1, 'Penandatanganan', signing!.detail, 'Dikonfirmasi', 'data awal (ditandatangani kedua pihak)', '-', 'data awal (ditandatangani kedua pihak)', formatDateTime(signing!.confirmedAt!)],
+      [2, 'Perpanjangan (adendum)', extension!.detail, 'Dikonfirmasi', `operator ${extension!.proposedBy}`, formatDateTime(extension!.proposedAt!), `operator ${extension!.confirmedBy}`, formatDateTime(extension!.confirmedAt!)],
+    ]);
   });
 
   it('dates and signs the workbook from the data, not the clock', () => {

@@ -89,12 +89,12 @@ export class AgreementsController {
 
   @Get()
   @Allow('DINKES_ADMIN', 'DUKCAPIL_AUDITOR')
-  @ApiOperation({ summary: 'The agreements, with status (NOT_YET_VALID, ACTIVE, EXPIRED, TERMINATED) and days left' })
+  @ApiOperation({ summary: 'The agreements, with status (PENDING: signing not confirmed by the other party yet, NOT_YET_VALID, ACTIVE, EXPIRED, TERMINATED) and days left' })
   async list() {
     const rows: Record<string, unknown>[] = await this.db.query(
       `SELECT agreement_id, dukcapil_number, dinkes_number, to_char(signed_on, 'YYYY-MM-DD') AS signed_on, to_char(valid_from, 'YYYY-MM-DD') AS valid_from,
-              to_char(valid_until, 'YYYY-MM-DD') AS valid_until, granted_fields, addenda, termination_reason, to_char(terminated_on, 'YYYY-MM-DD') AS terminated_on
-       FROM agreement_register ORDER BY valid_from`,
+              to_char(valid_until, 'YYYY-MM-DD') AS valid_until, granted_fields, addenda, termination_reason, to_char(terminated_on, 'YYYY-MM-DD') AS terminated_on, pending_signing
+       FROM agreement_register ORDER BY pending_signing, valid_from`,
     );
     const now = new Date();
     return rows.map((r) =>
@@ -103,7 +103,8 @@ export class AgreementsController {
           agreementId: r.agreement_id as string,
           dukcapilNumber: r.dukcapil_number as string,
           dinkesNumber: r.dinkes_number as string,
-          signedOn: r.signed_on as string,
+          // Not signed until the other party confirms: PENDING (GET /v1/agreements/{id} shows the proposal).
+          signedOn: r.pending_signing ? '' : (r.signed_on as string),
           validFrom: r.valid_from as string,
           validUntil: r.valid_until as string,
           grantedFields: r.granted_fields as string[],
