@@ -122,15 +122,15 @@ export class OperatorsController {
     const facilityId = await this.facilityFor(body.role, body.facilityId);
     if (await this.accounts.userIdTaken(body.userId)) throw new ApiError(409, 'USER_ID_TAKEN', 'This user id is in use.');
     const operatorId = randomUUID();
-    if (isAdministrator(body.role)) await this.roster(partyOfRole(body.role), operatorId, true, actor, request);
     await handle(this.store, operatorStream(operatorId), operatorDecider, { kind: 'enrol', operatorId, facilityId, role: body.role, actor }, correlationOf(request));
     const created = await this.accounts.create(operatorId, body.userId, body.password, body);
     if (created === 'user-id-taken') {
       // Lost a race for the user id: take the account we just enrolled out of service.
-      if (isAdministrator(body.role)) await this.roster(partyOfRole(body.role), operatorId, false, actor, request, true);
       await handle(this.store, operatorStream(operatorId), operatorDecider, { kind: 'revoke', actor }, correlationOf(request));
       throw new ApiError(409, 'USER_ID_TAKEN', 'This user id is in use.');
     }
+    // Counted as an administrator only once it exists (late is the safe side: it can only refuse more).
+    if (isAdministrator(body.role)) await this.roster(partyOfRole(body.role), operatorId, true, actor, request);
     return { operatorId, userId: body.userId, role: body.role, facilityId, status: 'ACTIVE' };
   }
 
@@ -213,10 +213,12 @@ export class OperatorsController {
       throw error;
     }
     const role = loaded.state.role;
-    if (isAdministrator(role) && (command.kind === 'suspend' || command.kind === 'revoke' || command.kind === 'reinstate')) {
-      await this.roster(partyOfRole(role), id, command.kind === 'reinstate', actor, request);
-    }
+    // Leaving the administrators is on the roster BEFORE the account's event, joining AFTER it: if the
+    // second write fails, the roster counts fewer administrators than there are, never more.
+    const administrator = isAdministrator(role);
+    if (administrator && (command.kind === 'suspend' || command.kind === 'revoke')) await this.roster(partyOfRole(role), id, false, actor, request);
     const { state } = await handle(this.store, operatorStream(id), operatorDecider, full, correlationOf(request));
+    if (administrator && command.kind === 'reinstate') await this.roster(partyOfRole(role), id, true, actor, request);
     return { operatorId: id, role: state.role, facilityId: state.facilityId || null, status: state.status };
   }
 
@@ -240,9 +242,9 @@ export class OperatorsController {
    * refusing to leave the party without one. Accounts the roster has no word on yet (enrolled before it
    * existed) count by their own streams' status.
    */
-  private async roster(party: Party, operatorId: string, active: boolean, actor: Actor, request: AuthenticatedRequest, force = false): Promise<void> {
+  private async roster(party: Party, operatorId: string, active: boolean, actor: Actor, request: AuthenticatedRequest): Promise<void> {
     const activeOutsideRoster: string[] = [];
-    if (!active && !force) {
+    if (!active) {
       const rows: { operator_id: string }[] = await this.db.query(`SELECT operator_id FROM operator_register WHERE role = $1`, [ADMINISTRATOR_ROLE[party]]);
       const seeded = party === 'DINKES' ? SEEDED_ADMIN_ID : SEEDED_AUDITOR_ID;
       for (const candidate of new Set([...rows.map((r) => r.operator_id), seeded])) {
@@ -251,13 +253,7 @@ export class OperatorsController {
       }
       if (!activeOutsideRoster.includes(operatorId)) activeOutsideRoster.push(operatorId);
     }
-    await handle(
-      this.store,
-      administratorsStream(party),
-      force ? { ...rosterDecider, decide: (c) => [{ type: 'AdministratorRosterChanged', data: { party: c.party, operatorId: c.operatorId, active: c.active, actorId: c.actorId } }] } : rosterDecider,
-      { kind: 'set', party, operatorId, active, actorId: actor.actorId, activeOutsideRoster },
-      { ...correlationOf(request), attempts: 10 },
-    );
+    await handle(this.store, administratorsStream(party), rosterDecider, { kind: 'set', party, operatorId, active, actorId: actor.actorId, activeOutsideRoster }, { ...correlationOf(request), attempts: 10 });
   }
 
   /** Operators belong to a Puskesmas, administrators to Dinkes; auditors and the Bupati's office to neither. */
