@@ -246,6 +246,7 @@ async function verify(url: string, acknowledged: Acknowledged, env: NodeJS.Proce
     const tables = [
       'event_volume_daily',
       'agreement_register',
+      'report_agreement_changes',
       'facility_register',
       'card_reader_register',
       'report_utilisation',
