@@ -185,7 +185,8 @@ export function actorLabel(actor: string | null): string {
 
 /** "Perpanjangan (adendum) 473.3/100/IX/2024, 2026-09-15: diusulkan oleh ..., dikonfirmasi oleh ..." */
 export function agreementChangeLine(c: { change: string; detail: string; status: string; proposedBy: string; proposedAt: string | null; confirmedBy: string | null; confirmedAt: string | null; rejectedBy: string | null; rejectedAt: string | null }): string {
-  const at = (iso: string | null) => (iso ? ` (${formatDateTime(iso)})` : '');
+  // The seed's own time is when the gateway first started, not when the parties signed: not shown.
+  const at = (iso: string | null) => (iso && c.proposedBy !== 'SEED' ? ` (${formatDateTime(iso)})` : '');
   const proposed = `diusulkan oleh ${actorLabel(c.proposedBy)}${at(c.proposedAt)}`;
   const outcome =
     c.status === 'CONFIRMED'

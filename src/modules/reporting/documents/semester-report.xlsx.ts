@@ -291,7 +291,7 @@ function agreementSheet(workbook: Workbook, r: SemesterReport): void {
       actorLabel(c.proposedBy),
       c.proposedAt ? formatDateTime(c.proposedAt) : '-',
       actorLabel(c.confirmedBy ?? c.rejectedBy),
-      c.confirmedAt ? formatDateTime(c.confirmedAt) : c.rejectedAt ? formatDateTime(c.rejectedAt) : '-',
+      c.proposedBy === 'SEED' ? '-' : c.confirmedAt ? formatDateTime(c.confirmedAt) : c.rejectedAt ? formatDateTime(c.rejectedAt) : '-',
     ]),
     landscape: true,
   });
