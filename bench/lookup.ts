@@ -23,7 +23,7 @@ async function main(): Promise<void> {
     exited,
     output: started,
     url: api,
-  } = await startGateway({ DATA_DIR: dir, PORT: '0', REGISTRY_URL: '', LOG_LEVEL: 'info', INITIAL_ADMIN_PASSWORD: 'bench-admin-password', LOOKUPS_PER_HOUR: '100000' });
+  } = await startGateway({ DATA_DIR: dir, PORT: '0', REGISTRY_URL: '', LOG_LEVEL: 'info', INITIAL_ADMIN_PASSWORD: 'bench-admin-password', INITIAL_AUDITOR_PASSWORD: 'bench-auditor-password', LOOKUPS_PER_HOUR: '100000' });
   try {
     const simulator = /"samples":"(http:\/\/127\.0\.0\.1:\d+)\/simulator\/samples"/.exec(started)![1]!;
     const post = async (path: string, body: unknown, token?: string) =>
@@ -32,7 +32,10 @@ async function main(): Promise<void> {
     const agreements = (await (await fetch(`${api}/v1/agreements/`, { headers: { authorization: `Bearer ${admin}` } })).json()) as { agreementId: string }[];
     let facilities: { facilityId: string; kind: string }[] = [];
     while (facilities.length < 22) facilities = (await (await fetch(`${api}/v1/facilities`, { headers: { authorization: `Bearer ${admin}` } })).json()) as typeof facilities;
-    await post(`/v1/agreements/${agreements[0]!.agreementId}/extensions`, { addendumNumber: 'BENCH/1/2026', validUntil: '2099-12-31' }, admin);
+    // Dinkes proposes the addendum, Disdukcapil's seeded auditor confirms it.
+    const auditor = (await post('/v1/auth/login', { userId: 'auditor', password: 'bench-auditor-password' })).accessToken as string;
+    const proposed = await post(`/v1/agreements/${agreements[0]!.agreementId}/extensions`, { addendumNumber: 'BENCH/1/2026', validUntil: '2099-12-31' }, admin);
+    await post(`/v1/agreements/${agreements[0]!.agreementId}/changes/${proposed.change.changeId}/confirmation`, {}, auditor);
     await post('/v1/operators', { userId: 'bench.loket', password: 'bench-operator-pw', role: 'PUSKESMAS_OPERATOR', facilityId: facilities.find((f) => f.kind === 'PUSKESMAS')!.facilityId }, admin);
     const operator = (await post('/v1/auth/login', { userId: 'bench.loket', password: 'bench-operator-pw' })).accessToken as string;
     const samples = (await (await fetch(`${simulator}/simulator/samples`)).json()) as { found: string[] };

@@ -97,7 +97,7 @@ async function main(): Promise<void> {
     if (rows[0].n === 0) {
       const started = process.hrtime.bigint();
       const puskesmas = seededFacilities().filter((f) => f.kind === 'PUSKESMAS');
-      for (const f of puskesmas) await infra.eventStore.appendToStream(`facility-${f.facilityId}`, [{ type: 'FacilityRegistered', data: f }]);
+      for (const f of puskesmas) await infra.eventStore.appendToStream(`facility-${f.facilityId}`, [{ type: 'FacilityRegistered', data: { ...f, actorId: 'SEED' } }]);
       await seed(pool, puskesmas.map((f) => f.facilityId));
       console.log(`seeded ${(await pool.query('SELECT count(*)::int AS n FROM es_events')).rows[0].n} events in ${seconds(started).toFixed(1)} s`);
     }

@@ -18,6 +18,7 @@ import { semesterOf } from '../src/modules/reporting/semester/semester';
 import { benchDatabase } from './support/postgres';
 import { gatewayNodeFlags, startGateway } from '../test/support/processes';
 import { gatewayClient } from '../test/support/gateway-client';
+import { extendFirstAgreement } from '../test/support/parties';
 
 const SECONDS = Number(process.env.BENCH_SOAK_SECONDS ?? 600);
 const RATE = Number(process.env.BENCH_SOAK_RATE ?? 20);
@@ -55,6 +56,7 @@ async function main(): Promise<void> {
     BALIKAN_KEY: Buffer.alloc(32, 4).toString('base64'),
     ACCESS_TOKEN_KEY: Buffer.alloc(32, 5).toString('base64'),
     INITIAL_ADMIN_PASSWORD: 'soak-admin-password',
+    INITIAL_AUDITOR_PASSWORD: 'soak-auditor-password',
     REGISTRY_URL: simulator.url,
     REGISTRY_USER_ID: 'soak',
     REGISTRY_PASSWORD: 'soak-registry-password',
@@ -67,10 +69,9 @@ async function main(): Promise<void> {
   const call = gatewayClient(url);
   try {
     const admin = (await call('POST', '/v1/auth/login', undefined, { userId: 'admin', password: 'soak-admin-password' })).body.accessToken as string;
-    const [agreement] = (await call('GET', '/v1/agreements', admin)).body as unknown as { agreementId: string }[];
-    await call('POST', `/v1/agreements/${agreement!.agreementId}/extensions`, admin, { addendumNumber: '473.3/0915.12/IX/2024', validUntil: '2099-09-15' });
-    await call('POST', '/v1/operators', admin, { userId: 'soak.auditor', password: 'soak-operator-password', role: 'DUKCAPIL_AUDITOR' });
-    const auditor = (await call('POST', '/v1/auth/login', undefined, { userId: 'soak.auditor', password: 'soak-operator-password' })).body.accessToken as string;
+    // Dinkes proposes the addendum, Disdukcapil's seeded auditor confirms it.
+    const auditor = (await call('POST', '/v1/auth/login', undefined, { userId: 'auditor', password: 'soak-auditor-password' })).body.accessToken as string;
+    await extendFirstAgreement(call, admin, auditor, '473.3/0915.12/IX/2024', '2099-09-15');
     const puskesmas = ((await call('GET', '/v1/facilities', admin)).body as unknown as { facilityId: string; kind: string }[]).filter((f) => f.kind === 'PUSKESMAS');
     const sites: { userId: string; token: string; readerId: string; found: { accessId: string; nik: string; verificationToken: string }[] }[] = [];
     for (const [i, p] of puskesmas.entries()) {

@@ -12,6 +12,7 @@ import { startRegistrySimulator, type RegistrySimulator } from '../src/infrastru
 import { semesterOf } from '../src/modules/reporting/semester/semester';
 import { gatewayNodeFlags } from '../test/support/processes';
 import { gatewayClient, type GatewayCall } from '../test/support/gateway-client';
+import { readInitialPassword } from '../src/modules/access/seed/initial-passwords';
 
 const root = resolve(__dirname, '..', '..');
 /** Where the documents go (./out, or DEMO_OUT_DIR for the test that runs the demo). */
@@ -76,6 +77,8 @@ async function main(): Promise<void> {
     DATABASE_URL: '',
     LOG_LEVEL: 'debug', // everything, for the privacy scan; the "listening on port" line is how the demo learns the port
     INITIAL_ADMIN_PASSWORD: ADMIN_PASSWORD,
+    // No INITIAL_AUDITOR_PASSWORD: Disdukcapil's first auditor gets a one-time password in DATA_DIR/initial-passwords/auditor.
+    INITIAL_AUDITOR_PASSWORD: '',
     REGISTRY_URL: simulator.url,
     REGISTRY_USER_ID: 'demo',
     REGISTRY_PASSWORD: 'demo-registry-password',
@@ -90,11 +93,16 @@ async function main(): Promise<void> {
   try {
     console.log(`Gateway on ${url} (embedded store in ${dataDir}); registry simulator on ${simulator.url}`);
     const admin = await gateway.login('admin', ADMIN_PASSWORD);
+    // Disdukcapil's first auditor, with the one-time password the gateway wrote to its 0600 file.
+    const dukcapil = await gateway.login('auditor', readInitialPassword(dataDir, 'auditor')!);
 
-    // The seeded 2022 agreement expired on 15 September 2024: register the addendum that extends it.
+    // The seeded 2022 agreement expired on 15 September 2024: Dinkes proposes the addendum that extends it,
+    // and it takes effect when Disdukcapil confirms it.
     const [agreement] = await gateway.ok('GET', '/v1/agreements', admin);
-    await gateway.ok('POST', `/v1/agreements/${agreement.agreementId}/extensions`, admin, { addendumNumber: '473.3/0915.12/IX/2024', validUntil: '2027-09-15' });
-    console.log('Agreement extended to 15 September 2027 by addendum 473.3/0915.12/IX/2024');
+    const proposed = await gateway.ok('POST', `/v1/agreements/${agreement.agreementId}/extensions`, admin, { addendumNumber: '473.3/0915.12/IX/2024', validUntil: '2027-09-15' });
+    console.log(`Dinkes proposed addendum 473.3/0915.12/IX/2024 (status still ${proposed.status})`);
+    const confirmed = await gateway.ok('POST', `/v1/agreements/${agreement.agreementId}/changes/${proposed.change.changeId}/confirmation`, dukcapil);
+    console.log(`Disdukcapil confirmed it: agreement ${confirmed.status} until 15 September 2027`);
 
     const puskesmas = ((await gateway.ok('GET', '/v1/facilities', admin)) as { facilityId: string; kind: string; code: string; name: string }[]).filter((f) => f.kind === 'PUSKESMAS');
     const sites = [];
@@ -104,9 +112,10 @@ async function main(): Promise<void> {
       const { readerId } = await gateway.ok('POST', `/v1/facilities/${p.facilityId}/card-readers`, admin, { samSerial: `SAM-KRA-${String(i + 1).padStart(4, '0')}` });
       sites.push({ ...p, readerId, token: await gateway.login(userId, PASSWORD) });
     }
-    await gateway.ok('POST', '/v1/operators', admin, { userId: 'auditor.dukcapil', password: PASSWORD, role: 'DUKCAPIL_AUDITOR' });
-    await gateway.ok('POST', '/v1/operators', admin, { userId: 'staf.bupati', password: PASSWORD, role: 'BUPATI_OFFICE' });
-    console.log(`Enrolled ${sites.length} Puskesmas operators with a card reader each, an auditor and the Bupati's office`);
+    // Disdukcapil administers its own people and the Bupati's office accounts.
+    await gateway.ok('POST', '/v1/operators', dukcapil, { userId: 'auditor.dukcapil', password: PASSWORD, role: 'DUKCAPIL_AUDITOR' });
+    await gateway.ok('POST', '/v1/operators', dukcapil, { userId: 'staf.bupati', password: PASSWORD, role: 'BUPATI_OFFICE' });
+    console.log(`Enrolled ${sites.length} Puskesmas operators with a card reader each (Dinkes); an auditor and the Bupati's office (Disdukcapil)`);
 
     const { samples } = simulator;
     const people = [...samples.found, ...samples.found, ...samples.found, ...samples.outsideRegency, ...samples.deceased, ...samples.notFound];

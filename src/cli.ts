@@ -1,7 +1,7 @@
 import 'reflect-metadata';
 import { SingleBar, Presets } from 'cli-progress';
 import { Command } from 'commander';
-import { createHash } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { loadConfig } from './infrastructure/config/config';
 import { openInfrastructure, startupFailureLine, type Infrastructure } from './infrastructure/bootstrap';
@@ -15,6 +15,12 @@ import { exportLog, readExportedCheckpoints, readExportedEvents } from './module
 import { parsePublicKey } from './modules/audit/checkpoint';
 import { NOTARY_PROJECTION, checkpointNow } from './modules/audit/notary.projection';
 import { verifyLog } from './modules/audit/verifier';
+import { handle } from './infrastructure/event-store/command-handling';
+import { OperatorAccounts } from './modules/access/operators/accounts';
+import { hostActor, operatorDecider, operatorStream } from './modules/access/operators/operator';
+import { OFFLINE_RECOVERY_ACTOR } from './modules/access/parties/actor';
+import { SEEDED_ADMIN_ID, SEEDED_AUDITOR_ID } from './modules/access/seed/seed';
+import { writeInitialPassword } from './modules/access/seed/initial-passwords';
 
 /** Operations from the command line: `npm run cli -- <command>`. Same storage settings as the service. */
 const program = new Command('nik-gateway').description('NIK access gateway: operations').showHelpAfterError();
@@ -153,6 +159,28 @@ audit
     console.log(JSON.stringify(result.failure));
     process.exitCode = 1;
   });
+
+for (const [command, userId, operatorId, role] of [
+  ['admin:reset', 'admin', SEEDED_ADMIN_ID, 'DINKES_ADMIN'],
+  ['auditor:reset', 'auditor', SEEDED_AUDITOR_ID, 'DUKCAPIL_AUDITOR'],
+] as const) {
+  program
+    .command(command)
+    .description(`offline recovery: a new one-time password for the first ${role} (user id "${userId}"), written to DATA_DIR/initial-passwords/${userId} (0600), recorded as an event by OFFLINE_RECOVERY`)
+    .action(() =>
+      withInfrastructure(async (infra) => {
+        const accounts = new OperatorAccounts(infra.dataSource);
+        if (!(await accounts.hasOperator(operatorId))) throw new UsageError(`no "${userId}" account in this store yet: start the gateway once to create it`);
+        const password = randomBytes(18).toString('base64url');
+        // The file first: if anything below fails, the file still holds a password to retry with.
+        const path = writeInitialPassword(infra.config.dataDir, userId, password);
+        await handle(infra.eventStore, operatorStream(operatorId), operatorDecider, { kind: 'changePassword', by: 'ADMIN', actor: hostActor(OFFLINE_RECOVERY_ACTOR) });
+        await accounts.setPassword(operatorId, password);
+        await accounts.closeSessions(operatorId);
+        console.log(`New one-time password for "${userId}" written to ${path} (readable by this user only); every session of "${userId}" has ended.`);
+      }),
+    );
+}
 
 program
   .command('balikan:outbox')

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { RecordedEvent } from '../../src/infrastructure/event-store/event-store.port';
-import { isLockedOut, operatorDecider, signInDecider, type SignIns } from '../../src/modules/access/operators/operator';
+import { isLockedOut, operatorDecider, rosterDecider, signInDecider, type SignIns } from '../../src/modules/access/operators/operator';
 
 const operatorId = randomUUID();
 const enrolled = operatorDecider.evolve(operatorDecider.initialState, {
@@ -75,6 +75,75 @@ describe('Locking an account after failed sign-ins', () => {
 
   it('refuses to change a revoked account, but lets an administrator see it', () => {
     const revoked = operatorDecider.evolve(enrolled, { type: 'OperatorRevoked', data: { operatorId }, occurredAt: new Date() } as unknown as RecordedEvent);
-    expect(() => operatorDecider.decide({ kind: 'reinstate' }, revoked, new Date())).toThrow(expect.objectContaining({ code: 'OPERATOR_REVOKED' }));
+    expect(() => operatorDecider.decide({ kind: 'reinstate', actor: DINKES_ADMIN }, revoked, new Date())).toThrow(expect.objectContaining({ code: 'OPERATOR_REVOKED' }));
+  });
+});
+
+const DINKES_ADMIN = { actorId: randomUUID(), role: 'DINKES_ADMIN' };
+const DUKCAPIL_AUDITOR = { actorId: randomUUID(), role: 'DUKCAPIL_AUDITOR' };
+const accountOf = (role: string) =>
+  operatorDecider.evolve(operatorDecider.initialState, { type: 'OperatorEnrolled', data: { operatorId, role, actorId: 'SEED' }, occurredAt: new Date() } as unknown as RecordedEvent);
+const refusalOf = (run: () => unknown) => {
+  try {
+    run();
+    return undefined;
+  } catch (error) {
+    return (error as { code: string }).code;
+  }
+};
+
+describe('Each party administers its own people', () => {
+  it('a Dinkes administrator cannot enrol, suspend, reinstate, revoke or set the password of a Disdukcapil auditor or a Bupati-office account', () => {
+    for (const role of ['DUKCAPIL_AUDITOR', 'BUPATI_OFFICE'] as const) {
+      expect(refusalOf(() => operatorDecider.decide({ kind: 'enrol', operatorId, facilityId: null, role, actor: DINKES_ADMIN }, operatorDecider.initialState, new Date()))).toBe('OTHER_PARTYS_ACCOUNT');
+      for (const kind of ['suspend', 'reinstate', 'revoke'] as const) {
+        expect(refusalOf(() => operatorDecider.decide({ kind, actor: DINKES_ADMIN }, accountOf(role), new Date()))).toBe('OTHER_PARTYS_ACCOUNT');
+      }
+      expect(refusalOf(() => operatorDecider.decide({ kind: 'changePassword', by: 'ADMIN', actor: DINKES_ADMIN }, accountOf(role), new Date()))).toBe('OTHER_PARTYS_ACCOUNT');
+    }
+  });
+
+  it('a Disdukcapil auditor cannot enrol, suspend or set the password of a Dinkes administrator or a Puskesmas operator', () => {
+    for (const role of ['DINKES_ADMIN', 'PUSKESMAS_OPERATOR'] as const) {
+      expect(refusalOf(() => operatorDecider.decide({ kind: 'enrol', operatorId, facilityId: null, role, actor: DUKCAPIL_AUDITOR }, operatorDecider.initialState, new Date()))).toBe('OTHER_PARTYS_ACCOUNT');
+      expect(refusalOf(() => operatorDecider.decide({ kind: 'suspend', actor: DUKCAPIL_AUDITOR }, accountOf(role), new Date()))).toBe('OTHER_PARTYS_ACCOUNT');
+      expect(refusalOf(() => operatorDecider.decide({ kind: 'changePassword', by: 'ADMIN', actor: DUKCAPIL_AUDITOR }, accountOf(role), new Date()))).toBe('OTHER_PARTYS_ACCOUNT');
+    }
+  });
+
+  it("each party's administrator enrols and suspends its own accounts, and the event names who did it", () => {
+    expect(operatorDecider.decide({ kind: 'enrol', operatorId, facilityId: null, role: 'BUPATI_OFFICE', actor: DUKCAPIL_AUDITOR }, operatorDecider.initialState, new Date())).toEqual([
+      { type: 'OperatorEnrolled', data: { operatorId, role: 'BUPATI_OFFICE', actorId: DUKCAPIL_AUDITOR.actorId } },
+    ]);
+    expect(operatorDecider.decide({ kind: 'suspend', actor: DUKCAPIL_AUDITOR }, accountOf('DUKCAPIL_AUDITOR'), new Date())).toEqual([{ type: 'OperatorSuspended', data: { operatorId, actorId: DUKCAPIL_AUDITOR.actorId } }]);
+    expect(operatorDecider.decide({ kind: 'changePassword', by: 'ADMIN', actor: DINKES_ADMIN }, accountOf('PUSKESMAS_OPERATOR'), new Date())).toEqual([
+      { type: 'OperatorPasswordChanged', data: { operatorId, by: 'ADMIN', actorId: DINKES_ADMIN.actorId } },
+    ]);
+  });
+
+  it('anyone changes their own password, whatever their party', () => {
+    const self = { actorId: operatorId, role: 'BUPATI_OFFICE' };
+    expect(operatorDecider.decide({ kind: 'changePassword', by: 'SELF', actor: self }, accountOf('BUPATI_OFFICE'), new Date())).toEqual([{ type: 'OperatorPasswordChanged', data: { operatorId, by: 'SELF', actorId: operatorId } }]);
+  });
+});
+
+describe("A party's last active administrator", () => {
+  const a = randomUUID();
+  const b = randomUUID();
+  const set = (operatorId: string, active: boolean, activeOutsideRoster: string[] = []) => ({ kind: 'set' as const, party: 'DINKES' as const, operatorId, active, actorId: a, activeOutsideRoster });
+  const roster = (...entries: [string, boolean][]) => new Map(entries);
+
+  it('cannot be suspended or revoked: Dinkes would be left without an administrator', () => {
+    expect(refusalOf(() => rosterDecider.decide(set(a, false, [a]), roster(), new Date()))).toBe('LAST_ADMINISTRATOR');
+    expect(refusalOf(() => rosterDecider.decide(set(a, false), roster([a, true], [b, false]), new Date()))).toBe('LAST_ADMINISTRATOR');
+  });
+
+  it('can be suspended while another administrator is active', () => {
+    expect(rosterDecider.decide(set(a, false, [a, b]), roster(), new Date())).toEqual([{ type: 'AdministratorRosterChanged', data: { party: 'DINKES', operatorId: a, active: false, actorId: a } }]);
+  });
+
+  it('the roster has the last word over an account status read before it changed (two suspensions at once)', () => {
+    // b was counted active from its stream, but the roster already records b leaving: a is the last one.
+    expect(refusalOf(() => rosterDecider.decide(set(a, false, [a, b]), roster([b, false]), new Date()))).toBe('LAST_ADMINISTRATOR');
   });
 });

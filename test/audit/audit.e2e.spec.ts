@@ -3,7 +3,8 @@ import type { Checkpoint } from '../../src/modules/audit/checkpoint';
 import { verifyCheckpoint } from '../../src/modules/audit/checkpoint';
 import { verifyConsistency, verifyInclusion } from '../../src/modules/audit/merkle';
 import { semesterOf } from '../../src/modules/reporting/semester/semester';
-import { ADMIN_PASSWORD, startApp, uniqueUserId, until, type TestApp } from '../support/app';
+import { AUDITOR_PASSWORD, startApp, uniqueUserId, until, type TestApp } from '../support/app';
+import { AUDITOR_USER_ID } from '../support/parties';
 
 /**
  * What a Disdukcapil auditor does with the live log: fetch the signed checkpoints, check them with the key
@@ -18,9 +19,10 @@ describe('The verifiable audit log, through the API', () => {
 
   beforeAll(async () => {
     t = await startApp();
-    const admin = await t.login('admin', ADMIN_PASSWORD);
+    // Disdukcapil enrols its own auditors.
+    const seededAuditor = await t.login(AUDITOR_USER_ID, AUDITOR_PASSWORD);
     const userId = uniqueUserId('audit');
-    await t.http().post('/v1/operators').set(auth(admin)).send({ userId, password: 'audit-password-1', role: 'DUKCAPIL_AUDITOR' }).expect(201);
+    await t.http().post('/v1/operators').set(auth(seededAuditor)).send({ userId, password: 'audit-password-1', role: 'DUKCAPIL_AUDITOR' }).expect(201);
     auditor = await t.login(userId, 'audit-password-1');
     // Enough traffic for two checkpoints of their own (one every 100 events in the test set-up).
     for (let i = 0; i < 210; i++) {

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describeOnEachStorage, isolatedStorage } from '../support/isolated-storage';
 import { startRegistrySimulator, type RegistrySimulator } from '../../src/infrastructure/registry/simulator/registry-simulator';
+import { extendFirstAgreement, proposeAndConfirm } from '../support/parties';
 import { distPath, runScript, startGateway, type Finished } from '../support/processes';
 
 const cli = distPath('src', 'cli.js');
@@ -79,6 +80,7 @@ describeOnEachStorage('Data balikan through outages and crashes', (server) => {
       BALIKAN_TOKEN: 'simulator-balikan-token',
       BALIKAN_LEASE_SECONDS: '2',
       INITIAL_ADMIN_PASSWORD: 'faults-admin-password',
+      INITIAL_AUDITOR_PASSWORD: 'faults-auditor-password',
       LOOKUPS_PER_HOUR: '100000',
     };
     const storage = await isolatedStorage(isServer ? server : undefined, 'balikan');
@@ -88,8 +90,8 @@ describeOnEachStorage('Data balikan through outages and crashes', (server) => {
     admin = (await call('POST', '/v1/auth/login', undefined, { userId: 'admin', password: 'faults-admin-password' })).body.accessToken;
     let facilities: { facilityId: string; kind: string }[] = [];
     await until(async () => (facilities = (await call('GET', '/v1/facilities', admin)).body).length >= 22, 'facilities');
-    const [agreement] = (await call('GET', '/v1/agreements', admin)).body;
-    await call('POST', `/v1/agreements/${agreement.agreementId}/extensions`, admin, { addendumNumber: 'ADD/FAULTS/1', validUntil: '2099-12-31' });
+    const auditor = (await call('POST', '/v1/auth/login', undefined, { userId: 'auditor', password: 'faults-auditor-password' })).body.accessToken;
+    await extendFirstAgreement(call, admin, auditor, 'ADD/FAULTS/1', '2099-12-31');
     await call('POST', '/v1/operators', admin, { userId: 'loket.faults', password: 'faults-password-1', role: 'PUSKESMAS_OPERATOR', facilityId: facilities.find((f) => f.kind === 'PUSKESMAS')!.facilityId });
     operator = (await call('POST', '/v1/auth/login', undefined, { userId: 'loket.faults', password: 'faults-password-1' })).body.accessToken;
     for (const nik of simulator.samples.found) {
@@ -160,7 +162,9 @@ describeOnEachStorage('Data balikan through outages and crashes', (server) => {
     const accepted = await submit(1002);
     const [agreement] = (await call('GET', '/v1/agreements', admin)).body;
     const today = new Date(Date.now() + 7 * 3_600_000).toISOString().slice(0, 10); // WIB
-    expect((await call('POST', `/v1/agreements/${agreement.agreementId}/termination`, admin, { reason: 'MUTUAL_CONSENT', effectiveOn: today })).status).toBe(201);
+    // Ended by consent: Dinkes proposes, Disdukcapil confirms (the agreement's two parties).
+    const auditor = (await call('POST', '/v1/auth/login', undefined, { userId: 'auditor', password: 'faults-auditor-password' })).body.accessToken;
+    await proposeAndConfirm(call, admin, auditor, `/v1/agreements/${agreement.agreementId}/termination`, { reason: 'MUTUAL_CONSENT', effectiveOn: today });
     const refused = await call('POST', '/v1/balikan', operator, { accessId: accessIds[0], nik: simulator.samples.found[0], verificationToken: tokens[0], bloodType: 'O+' });
     expect({ status: refused.status, code: refused.body.code }).toEqual({ status: 403, code: 'AGREEMENT_NOT_ACTIVE' });
     simulator.setFault(null, 'BALIKAN');

@@ -1,23 +1,27 @@
 import { START } from '../../src/infrastructure/event-store/event-store.port';
 import { wibDay } from '../../src/infrastructure/time/wib';
 import { SEEDED_AGREEMENT_ID } from '../../src/modules/access/seed/seed';
-import { ADMIN_PASSWORD, startApp, uniqueUserId, until, type TestApp } from '../support/app';
+import { ADMIN_PASSWORD, AUDITOR_PASSWORD, startApp, uniqueUserId, until, type TestApp } from '../support/app';
+import { AUDITOR_USER_ID, callerOf, proposeAndConfirm } from '../support/parties';
 
 /** The registers as a Dinkes administrator works them, through HTTP, on the embedded database. */
 describe('The access registers through HTTP', () => {
   let t: TestApp;
   let admin: string;
+  let auditor: string;
   const auth = (token: string) => ({ authorization: `Bearer ${token}` });
 
   beforeAll(async () => {
     t = await startApp();
     admin = await t.login('admin', ADMIN_PASSWORD);
+    auditor = await t.login(AUDITOR_USER_ID, AUDITOR_PASSWORD);
   });
   afterAll(async () => t?.close());
 
-  it('has seeded the 2022 agreement and shows it EXPIRED, and Dinkes with the 21 Puskesmas', async () => {
+  it('has seeded the 2022 agreement (signed by both parties) and shows it EXPIRED, and Dinkes with the 21 Puskesmas', async () => {
     const agreement = await t.http().get(`/v1/agreements/${SEEDED_AGREEMENT_ID}`).set(auth(admin)).expect(200);
     expect(agreement.body).toMatchObject({ dukcapilNumber: '473.3/2271.12/IX/2022', dinkesNumber: '440/2633.17.5/IX/2022', validUntil: '2024-09-15', status: 'EXPIRED', daysLeft: 0 });
+    expect(agreement.body.changes[0]).toMatchObject({ change: 'SIGN', status: 'CONFIRMED', proposedBy: 'SEED', confirmedBy: 'SEED' });
     await until(async () => (await t.http().get('/v1/facilities').set(auth(admin))).body.length >= 22, 'facilities listed');
     const facilities = (await t.http().get('/v1/facilities').set(auth(admin))).body as { kind: string; name: string }[];
     expect(facilities.filter((f) => f.kind === 'PUSKESMAS').map((f) => f.name)).toEqual(expect.arrayContaining(['Puskesmas Jaten I', 'Puskesmas Jaten II', 'Puskesmas Jenawi']));
@@ -35,14 +39,18 @@ describe('The access registers through HTTP', () => {
     expect(rows[0].n).toBe(21);
   });
 
-  it('signs, extends and terminates an agreement, refusing contradictions with a clear code', async () => {
-    const signed = await t.http()
-      .post('/v1/agreements')
-      .set(auth(admin))
-      .send({ dukcapilNumber: '473.3/9/I/2030', dinkesNumber: '440/9/I/2030', signedOn: '2030-01-02', validFrom: '2030-01-02', validUntil: '2031-01-01', grantedFields: ['NIK', 'NAMA_LENGKAP'] })
-      .expect(201);
-    expect(signed.body).toMatchObject({ status: 'NOT_YET_VALID', validUntil: '2031-01-01' });
-    const id = signed.body.agreementId as string;
+  it('signs, extends and terminates an agreement with both parties, refusing contradictions with a clear code', async () => {
+    const call = callerOf(t);
+    const signed = await proposeAndConfirm(call, admin, auditor, '/v1/agreements', {
+      dukcapilNumber: '473.3/9/I/2030',
+      dinkesNumber: '440/9/I/2030',
+      signedOn: '2030-01-02',
+      validFrom: '2030-01-02',
+      validUntil: '2031-01-01',
+      grantedFields: ['NIK', 'NAMA_LENGKAP'],
+    });
+    expect(signed).toMatchObject({ status: 'NOT_YET_VALID', validUntil: '2031-01-01' });
+    const id = signed.agreementId as string;
 
     const ends = await t.http().post('/v1/agreements').set(auth(admin)).send({ dukcapilNumber: 'A/1', dinkesNumber: 'B/1', signedOn: '2030-01-01', validFrom: '2030-01-02', validUntil: '2030-01-01', grantedFields: [] });
     expect(ends.status).toBe(422);
@@ -52,10 +60,10 @@ describe('The access registers through HTTP', () => {
     expect(earlier.status).toBe(422);
     expect(earlier.body.code).toBe('EXTENSION_NOT_LATER');
 
-    const extended = await t.http().post(`/v1/agreements/${id}/extensions`).set(auth(admin)).send({ addendumNumber: 'ADD/1/2030', validUntil: '2032-01-01' }).expect(201);
-    expect(extended.body.validUntil).toBe('2032-01-01');
+    const extended = await proposeAndConfirm(call, auditor, admin, `/v1/agreements/${id}/extensions`, { addendumNumber: 'ADD/1/2030', validUntil: '2032-01-01' });
+    expect(extended.validUntil).toBe('2032-01-01');
 
-    await t.http().post(`/v1/agreements/${id}/termination`).set(auth(admin)).send({ reason: 'MUTUAL_CONSENT', effectiveOn: '2030-06-01' }).expect(201);
+    await proposeAndConfirm(call, admin, auditor, `/v1/agreements/${id}/termination`, { reason: 'MUTUAL_CONSENT', effectiveOn: '2030-06-01' });
     const again = await t.http().post(`/v1/agreements/${id}/extensions`).set(auth(admin)).send({ addendumNumber: 'ADD/2/2030', validUntil: '2033-01-01' });
     expect(again.status).toBe(422);
     expect(again.body.code).toBe('AGREEMENT_TERMINATED');
@@ -69,9 +77,9 @@ describe('The access registers through HTTP', () => {
     const today = wibDay(new Date());
     const yesterday = wibDay(new Date(Date.now() - 86_400_000));
     const sign = (n: number, validUntil: string) =>
-      t.http().post('/v1/agreements').set(auth(admin)).send({ dukcapilNumber: `WIB/${n}/D`, dinkesNumber: `WIB/${n}/K`, signedOn: '2020-01-01', validFrom: '2020-01-01', validUntil, grantedFields: ['NIK'] });
-    expect((await sign(1, today)).body).toMatchObject({ status: 'ACTIVE', daysLeft: 1 });
-    expect((await sign(2, yesterday)).body).toMatchObject({ status: 'EXPIRED', daysLeft: 0 });
+      proposeAndConfirm(callerOf(t), admin, auditor, '/v1/agreements', { dukcapilNumber: `WIB/${n}/D`, dinkesNumber: `WIB/${n}/K`, signedOn: '2020-01-01', validFrom: '2020-01-01', validUntil, grantedFields: ['NIK'] });
+    expect(await sign(1, today)).toMatchObject({ status: 'ACTIVE', daysLeft: 1 });
+    expect(await sign(2, yesterday)).toMatchObject({ status: 'EXPIRED', daysLeft: 0 });
   });
 
   it('answers bad input with 400 and a stable code, and writes nothing', async () => {
@@ -125,7 +133,7 @@ describe('The access registers through HTTP', () => {
       t.http().post(`/v1/operators/${operatorId}/password`).set(auth(token)).send({ currentPassword: 'operator-password-1', newPassword: 'operator-password-1' });
     expect((await own()).status).toBe(201);
     // Nobody but the account itself or an administrator changes a password, and the refusal is recorded.
-    const other = await t.http().post(`/v1/operators/${operatorId}/password`).set(auth(await t.login(await enrolAuditor(), 'auditor-password-1'))).send({ newPassword: 'taken-over-password' });
+    const other = await t.http().post(`/v1/operators/${operatorId}/password`).set(auth(await t.login(await enrolBupatiOffice(), 'bupati-password-1'))).send({ newPassword: 'taken-over-password' });
     expect(other.body.code).toBe('NOT_YOUR_ACCOUNT');
 
     await t.http().post(`/v1/operators/${operatorId}/suspension`).set(auth(admin)).expect(201);
@@ -149,9 +157,9 @@ describe('The access registers through HTTP', () => {
     expect(denied.map((e) => e.data.reason)).toEqual(expect.arrayContaining(['OPERATOR_SUSPENDED', 'OPERATOR_REVOKED']));
   });
 
-  async function enrolAuditor(): Promise<string> {
-    const userId = uniqueUserId('auditor');
-    await t.http().post('/v1/operators').set(auth(admin)).send({ userId, password: 'auditor-password-1', role: 'DUKCAPIL_AUDITOR' }).expect(201);
+  async function enrolBupatiOffice(): Promise<string> {
+    const userId = uniqueUserId('bupati');
+    await t.http().post('/v1/operators').set(auth(auditor)).send({ userId, password: 'bupati-password-1', role: 'BUPATI_OFFICE' }).expect(201);
     return userId;
   }
 
@@ -159,16 +167,16 @@ describe('The access registers through HTTP', () => {
     const userId = uniqueUserId('auditor');
     const enrolled = await t.http()
       .post('/v1/operators')
-      .set(auth(admin))
+      .set(auth(auditor))
       .send({ userId, password: 'auditor-password-1', role: 'DUKCAPIL_AUDITOR', displayName: 'Budi Hartono', phone: '081234567890' })
       .expect(201);
     const operatorId = enrolled.body.operatorId as string;
     const events = await t.infra.eventStore.readStream(`operator-${operatorId}`);
     const text = JSON.stringify(events.map((e) => e.data));
     for (const personal of ['Budi', '081234567890', userId]) expect(text).not.toContain(personal);
-    await until(async () => ((await t.http().get('/v1/operators').set(auth(admin))).body as { operatorId: string }[]).some((o) => o.operatorId === operatorId));
-    await t.http().delete(`/v1/operators/${operatorId}/profile`).set(auth(admin)).expect(204);
-    const listed = ((await t.http().get('/v1/operators').set(auth(admin))).body as { operatorId: string; displayName: string | null }[]).find((o) => o.operatorId === operatorId);
+    await until(async () => ((await t.http().get('/v1/operators').set(auth(auditor))).body as { operatorId: string }[]).some((o) => o.operatorId === operatorId));
+    await t.http().delete(`/v1/operators/${operatorId}/profile`).set(auth(auditor)).expect(204);
+    const listed = ((await t.http().get('/v1/operators').set(auth(auditor))).body as { operatorId: string; displayName: string | null }[]).find((o) => o.operatorId === operatorId);
     expect(listed!.displayName).toBeNull();
   });
 
@@ -179,14 +187,14 @@ describe('The access registers through HTTP', () => {
     expect(wrong.body.code).toBe('FACILITY_KIND_MISMATCH');
     const none = await t.http().post('/v1/operators').set(auth(admin)).send({ userId: uniqueUserId('x'), password: 'operator-password-1', role: 'PUSKESMAS_OPERATOR' });
     expect(none.body.code).toBe('FACILITY_REQUIRED');
-    const taken = await t.http().post('/v1/operators').set(auth(admin)).send({ userId: 'admin', password: 'operator-password-1', role: 'BUPATI_OFFICE' });
+    const taken = await t.http().post('/v1/operators').set(auth(auditor)).send({ userId: 'admin', password: 'operator-password-1', role: 'BUPATI_OFFICE' });
     expect(taken.status).toBe(409);
     expect(taken.body.code).toBe('USER_ID_TAKEN');
   });
 
   it('locks an account after 5 wrong passwords in 15 minutes, even against the right one, and shows it to admins', async () => {
     const userId = uniqueUserId('bupati');
-    const enrolled = await t.http().post('/v1/operators').set(auth(admin)).send({ userId, password: 'bupati-password-1', role: 'BUPATI_OFFICE' }).expect(201);
+    const enrolled = await t.http().post('/v1/operators').set(auth(auditor)).send({ userId, password: 'bupati-password-1', role: 'BUPATI_OFFICE' }).expect(201);
     for (let i = 0; i < 5; i++) {
       const res = await t.http().post('/v1/auth/login').send({ userId, password: `wrong-password-${i}` });
       expect(res.body.code).toBe('LOGIN_FAILED');
@@ -194,12 +202,12 @@ describe('The access registers through HTTP', () => {
     const locked = await t.http().post('/v1/auth/login').send({ userId, password: 'bupati-password-1' });
     expect(locked.status).toBe(403);
     expect(locked.body.code).toBe('ACCOUNT_LOCKED');
-    await until(async () => ((await t.http().get('/v1/operators').set(auth(admin))).body as { operatorId: string; lockedUntil: string | null }[]).some((o) => o.operatorId === enrolled.body.operatorId && o.lockedUntil !== null), 'lockout visible');
+    await until(async () => ((await t.http().get('/v1/operators').set(auth(auditor))).body as { operatorId: string; lockedUntil: string | null }[]).some((o) => o.operatorId === enrolled.body.operatorId && o.lockedUntil !== null), 'lockout visible');
   });
 
   it('counts parallel guesses one by one: at most five passwords are ever checked before the lock', async () => {
     const userId = uniqueUserId('parallel');
-    await t.http().post('/v1/operators').set(auth(admin)).send({ userId, password: 'parallel-password-1', role: 'BUPATI_OFFICE' }).expect(201);
+    await t.http().post('/v1/operators').set(auth(auditor)).send({ userId, password: 'parallel-password-1', role: 'BUPATI_OFFICE' }).expect(201);
     const answers = await Promise.all(Array.from({ length: 15 }, (_, i) => t.http().post('/v1/auth/login').send({ userId, password: `guess-${i}-wrong` })));
     const codes = answers.map((a) => a.body.code);
     expect(codes.filter((c) => c === 'LOGIN_FAILED').length).toBeLessThanOrEqual(5);

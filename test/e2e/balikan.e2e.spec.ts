@@ -6,7 +6,8 @@ import { BalikanClient } from '../../src/infrastructure/registry/balikan-client'
 import { BalikanDeliveryService } from '../../src/modules/balikan/balikan-delivery.service';
 import { BalikanOutbox } from '../../src/modules/balikan/balikan-outbox';
 import { balikanIdFor } from '../../src/modules/balikan/balikan';
-import { ADMIN_PASSWORD, startApp, uniqueUserId, until, type TestApp } from '../support/app';
+import { ADMIN_PASSWORD, AUDITOR_PASSWORD, startApp, uniqueUserId, until, type TestApp } from '../support/app';
+import { AUDITOR_USER_ID, callerOf, signAgreementInForce } from '../support/parties';
 
 /** Data balikan as a registration clerk sends it, delivered to the simulator over a real socket. */
 describe('Sending data balikan back to the registry', () => {
@@ -23,7 +24,7 @@ describe('Sending data balikan back to the registry', () => {
     simulator = t.app.get(RegistryConnection).simulator!;
     admin = await t.login('admin', ADMIN_PASSWORD);
     const n = randomUUID().slice(0, 8).toUpperCase();
-    await t.http().post('/v1/agreements').set(auth(admin)).send({ dukcapilNumber: `BK/${n}/D`, dinkesNumber: `BK/${n}/K`, signedOn: '2020-01-01', validFrom: '2020-01-01', validUntil: '2099-12-31', grantedFields: ['NIK'] }).expect(201);
+    await signAgreementInForce(callerOf(t), admin, await t.login(AUDITOR_USER_ID, AUDITOR_PASSWORD), { dukcapilNumber: `BK/${n}/D`, dinkesNumber: `BK/${n}/K` });
     await until(async () => ((await t.http().get('/v1/facilities').set(auth(admin))).body as unknown[]).length >= 22);
     const puskesmas = ((await t.http().get('/v1/facilities').set(auth(admin))).body as { facilityId: string; kind: string }[]).filter((f) => f.kind === 'PUSKESMAS');
     const enrol = async (facilityId: string) => {

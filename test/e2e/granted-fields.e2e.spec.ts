@@ -31,7 +31,7 @@ describe('The fields an agreement grants', () => {
       {
         streamId: `agreement-${agreementId}`,
         type: 'AgreementSigned',
-        data: { agreementId, dukcapilNumber: '473.3/GF/I/2025', dinkesNumber: '440/GF/I/2025', signedOn: '2025-01-02', validFrom: '2025-01-02', validUntil: '2099-12-31', grantedFields: ['NIK', 'NAMA_LENGKAP'] },
+        data: { agreementId, dukcapilNumber: '473.3/GF/I/2025', dinkesNumber: '440/GF/I/2025', signedOn: '2025-01-02', validFrom: '2025-01-02', validUntil: '2099-12-31', grantedFields: ['NIK', 'NAMA_LENGKAP'], actorId: 'SEED' },
       },
     ];
     const env = { DATA_DIR: dir, DATABASE_URL: '', REGISTRY_URL: '', LOG_LEVEL: 'info', INITIAL_ADMIN_PASSWORD: 'granted-admin-password' };

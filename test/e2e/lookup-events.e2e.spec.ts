@@ -2,7 +2,8 @@ import { randomUUID } from 'node:crypto';
 import { START, type RecordedEvent } from '../../src/infrastructure/event-store/event-store.port';
 import { GRANTED_FIELDS } from '../../src/modules/access/agreements/agreement';
 import { RegistryConnection } from '../../src/infrastructure/registry/registry-connection';
-import { ADMIN_PASSWORD, startApp, uniqueUserId, until, type TestApp } from '../support/app';
+import { ADMIN_PASSWORD, AUDITOR_PASSWORD, startApp, uniqueUserId, until, type TestApp } from '../support/app';
+import { AUDITOR_USER_ID, callerOf, signAgreementInForce } from '../support/parties';
 
 /** What a lookup leaves behind (Pasal 3(2)(c)): an event per access and per refusal, and nothing personal. */
 describe('The record every lookup and card read leaves', () => {
@@ -18,7 +19,7 @@ describe('The record every lookup and card read leaves', () => {
     samples = t.app.get(RegistryConnection).simulator!.samples;
     const admin = await t.login('admin', ADMIN_PASSWORD);
     const n = randomUUID().slice(0, 8).toUpperCase();
-    await t.http().post('/v1/agreements').set(auth(admin)).send({ dukcapilNumber: `EV/${n}/D`, dinkesNumber: `EV/${n}/K`, signedOn: '2020-01-01', validFrom: '2020-01-01', validUntil: '2099-12-31', grantedFields: [...GRANTED_FIELDS] }).expect(201);
+    await signAgreementInForce(callerOf(t), admin, await t.login(AUDITOR_USER_ID, AUDITOR_PASSWORD), { dukcapilNumber: `EV/${n}/D`, dinkesNumber: `EV/${n}/K`, grantedFields: [...GRANTED_FIELDS] });
     await until(async () => ((await t.http().get('/v1/facilities').set(auth(admin))).body as unknown[]).length >= 22);
     facilityId = ((await t.http().get('/v1/facilities').set(auth(admin))).body as { facilityId: string; kind: string }[]).find((f) => f.kind === 'PUSKESMAS')!.facilityId;
     const userId = uniqueUserId('events');

@@ -38,6 +38,7 @@ describe('Looking a person up by NIK, and reading a KTP-el card', () => {
         REGISTRY_URL: '',
         LOG_LEVEL: 'debug',
         INITIAL_ADMIN_PASSWORD: 'lookup-admin-password',
+        INITIAL_AUDITOR_PASSWORD: 'lookup-auditor-password',
         REGISTRY_TIMEOUT_MS: '400',
         REGISTRY_BREAKER_RESET_MS: '500',
         LOOKUPS_PER_HOUR: '60',
@@ -75,9 +76,16 @@ describe('Looking a person up by NIK, and reading a KTP-el card', () => {
     expect(await registryCalls()).toBe(before);
   });
 
-  it('answers the nine agreed fields once the extension is registered, with Cache-Control: no-store', async () => {
+  it('refuses lookups while the extension proposed by Dinkes waits for Disdukcapil, and answers the nine agreed fields once Disdukcapil confirms it, with Cache-Control: no-store', async () => {
     const [agreement] = (await call('GET', '/v1/agreements', admin)).body as unknown as { agreementId: string }[];
-    const extended = await call('POST', `/v1/agreements/${agreement!.agreementId}/extensions`, admin, { addendumNumber: '473.3/ADD/IX/2024', validUntil: '2099-12-31' });
+    const proposed = await call('POST', `/v1/agreements/${agreement!.agreementId}/extensions`, admin, { addendumNumber: '473.3/ADD/IX/2024', validUntil: '2099-12-31' });
+    expect(proposed.body).toMatchObject({ status: 'EXPIRED', validUntil: '2024-09-15' });
+    const before = await registryCalls();
+    const waiting = await lookup(samples.found[0]!);
+    expect([waiting.status, waiting.body.code]).toEqual([403, 'AGREEMENT_NOT_ACTIVE']);
+    expect(await registryCalls()).toBe(before);
+    const auditor = (await call('POST', '/v1/auth/login', undefined, { userId: 'auditor', password: 'lookup-auditor-password' })).body.accessToken as string;
+    const extended = await call('POST', `/v1/agreements/${agreement!.agreementId}/changes/${proposed.body.change.changeId}/confirmation`, auditor);
     expect(extended.body.status).toBe('ACTIVE');
     const res = await lookup(samples.found[0]!);
     expect(res.status).toBe(200);

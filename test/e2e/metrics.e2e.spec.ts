@@ -4,7 +4,8 @@ import { Metrics } from '../../src/infrastructure/metrics/metrics';
 import { agreementInForce } from '../../src/modules/access/agreements/agreement-in-force';
 import { RegistryConnection } from '../../src/infrastructure/registry/registry-connection';
 import type { RegistrySimulator } from '../../src/infrastructure/registry/simulator/registry-simulator';
-import { ADMIN_PASSWORD, startApp, uniqueUserId, until, type TestApp } from '../support/app';
+import { ADMIN_PASSWORD, AUDITOR_PASSWORD, startApp, uniqueUserId, until, type TestApp } from '../support/app';
+import { AUDITOR_USER_ID, callerOf, signAgreementInForce } from '../support/parties';
 
 type Labels = Record<string, string>;
 interface Sample {
@@ -41,6 +42,7 @@ describe('Metrics for the operations desk (GET /metrics)', () => {
   let operator: string;
   let operatorId: string;
   let auditor: string;
+  let seededAuditor: string;
   const auth = (token: string) => ({ authorization: `Bearer ${token}` });
   const scrape = async (token = admin) => {
     const res = await t.http().get('/metrics').set(auth(token));
@@ -55,14 +57,15 @@ describe('Metrics for the operations desk (GET /metrics)', () => {
     admin = await t.login('admin', ADMIN_PASSWORD);
     // An agreement in force (the shared database may hold only the expired 2022 one).
     const n = randomUUID().slice(0, 8).toUpperCase();
-    await t.http().post('/v1/agreements').set(auth(admin)).send({ dukcapilNumber: `MT/${n}/D`, dinkesNumber: `MT/${n}/K`, signedOn: '2020-01-01', validFrom: '2020-01-01', validUntil: '2099-12-31', grantedFields: ['NIK'] }).expect(201);
+    seededAuditor = await t.login(AUDITOR_USER_ID, AUDITOR_PASSWORD);
+    await signAgreementInForce(callerOf(t), admin, seededAuditor, { dukcapilNumber: `MT/${n}/D`, dinkesNumber: `MT/${n}/K` });
     await until(async () => ((await t.http().get('/v1/facilities').set(auth(admin))).body as unknown[]).length >= 22, 'facilities projected');
     const puskesmas = ((await t.http().get('/v1/facilities').set(auth(admin))).body as { facilityId: string; kind: string }[]).find((f) => f.kind === 'PUSKESMAS')!;
     const userId = uniqueUserId('metrics');
     operatorId = (await t.http().post('/v1/operators').set(auth(admin)).send({ userId, password: 'metrics-password-1', role: 'PUSKESMAS_OPERATOR', facilityId: puskesmas.facilityId }).expect(201)).body.operatorId;
     operator = await t.login(userId, 'metrics-password-1');
     const auditorId = uniqueUserId('metrics-auditor');
-    await t.http().post('/v1/operators').set(auth(admin)).send({ userId: auditorId, password: 'metrics-password-2', role: 'DUKCAPIL_AUDITOR' }).expect(201);
+    await t.http().post('/v1/operators').set(auth(seededAuditor)).send({ userId: auditorId, password: 'metrics-password-2', role: 'DUKCAPIL_AUDITOR' }).expect(201);
     auditor = await t.login(auditorId, 'metrics-password-2');
   });
   afterAll(async () => {
@@ -186,7 +189,7 @@ describe('Metrics for the operations desk (GET /metrics)', () => {
     expect(value(samples, 'access_refusals_total', { reason: 'NETWORK_NOT_ALLOWED' })).toBe(0); // every reason has its series
 
     const userId = uniqueUserId('metrics-locked');
-    await t.http().post('/v1/operators').set(auth(admin)).send({ userId, password: 'metrics-password-3', role: 'DUKCAPIL_AUDITOR' }).expect(201);
+    await t.http().post('/v1/operators').set(auth(seededAuditor)).send({ userId, password: 'metrics-password-3', role: 'DUKCAPIL_AUDITOR' }).expect(201);
     for (let i = 0; i < 5; i++) expect((await t.http().post('/v1/auth/login').send({ userId, password: 'wrong-password-1' })).body.code).toBe('LOGIN_FAILED');
     expect((await t.http().post('/v1/auth/login').send({ userId, password: 'metrics-password-3' })).body.code).toBe('ACCOUNT_LOCKED');
     const { text, samples: after } = await scrape();

@@ -5,7 +5,8 @@ import type { Samples } from '../../src/infrastructure/registry/simulator/regist
 import { holderOrigin } from '../../src/modules/access/lookups/nik';
 import { semesterOf } from '../../src/modules/reporting/semester/semester';
 import { HAS_POPPLER, itWithPoppler, pdfText } from '../support/pdf-text';
-import { ADMIN_PASSWORD, startApp, uniqueUserId, until, type TestApp } from '../support/app';
+import { ADMIN_PASSWORD, AUDITOR_PASSWORD, startApp, uniqueUserId, until, type TestApp } from '../support/app';
+import { AUDITOR_USER_ID, callerOf, signAgreementInForce } from '../support/parties';
 
 const binary = (res: { on: Function; setEncoding: Function }, done: (error: Error | null, body: Buffer) => void) => {
   const chunks: Buffer[] = [];
@@ -42,13 +43,15 @@ describe('Reporting to Disdukcapil and the Bupati', () => {
     samples = t.app.get(RegistryConnection).simulator!.samples;
     admin = await t.login('admin', ADMIN_PASSWORD);
     const n = randomUUID().slice(0, 8).toUpperCase();
-    await t.http().post('/v1/agreements').set(auth(admin)).send({ dukcapilNumber: `RP/${n}/D`, dinkesNumber: `RP/${n}/K`, signedOn: '2020-01-01', validFrom: '2020-01-01', validUntil: '2099-12-31', grantedFields: ['NIK'] }).expect(201);
+    const seededAuditor = await t.login(AUDITOR_USER_ID, AUDITOR_PASSWORD);
+    await signAgreementInForce(callerOf(t), admin, seededAuditor, { dukcapilNumber: `RP/${n}/D`, dinkesNumber: `RP/${n}/K` });
     code = `UJI-RP-${n.slice(0, 6)}`;
     const facilityId = (await t.http().post('/v1/facilities').set(auth(admin)).send({ kind: 'PUSKESMAS', code, name, kecamatanCode: '331311' }).expect(201)).body.facilityId as string;
     readerId = (await t.http().post(`/v1/facilities/${facilityId}/card-readers`).set(auth(admin)).send({ samSerial: `SAM-RP-${n}` }).expect(201)).body.readerId as string;
     const enrol = async (role: string, facility?: string) => {
       const userId = uniqueUserId('report');
-      await t.http().post('/v1/operators').set(auth(admin)).send({ userId, password: 'report-password-1', role, ...(facility ? { facilityId: facility } : {}) }).expect(201);
+      // Each party enrols its own: Dinkes the Puskesmas operator, Disdukcapil the auditor and the Bupati's office.
+      await t.http().post('/v1/operators').set(auth(role === 'PUSKESMAS_OPERATOR' ? admin : seededAuditor)).send({ userId, password: 'report-password-1', role, ...(facility ? { facilityId: facility } : {}) }).expect(201);
       return t.login(userId, 'report-password-1');
     };
     operator = await enrol('PUSKESMAS_OPERATOR', facilityId);

@@ -1,19 +1,22 @@
 import { randomUUID } from 'node:crypto';
 import { LOCKOUT_FAILURES } from '../../src/modules/access/operators/operator';
 import { RegistryConnection } from '../../src/infrastructure/registry/registry-connection';
-import { ADMIN_PASSWORD, startApp, uniqueUserId, until, type TestApp } from '../support/app';
+import { ADMIN_PASSWORD, AUDITOR_PASSWORD, startApp, uniqueUserId, until, type TestApp } from '../support/app';
+import { AUDITOR_USER_ID } from '../support/parties';
 
 /** The request id ties what a request recorded to the request (and to its log line). */
 describe('The X-Request-Id a client sends', () => {
   let t: TestApp;
   let auditor: string;
   let admin: string;
+  let seededAuditor: string;
 
   beforeAll(async () => {
     t = await startApp({ LOOKUPS_PER_HOUR: '1000' });
     admin = await t.login('admin', ADMIN_PASSWORD);
+    seededAuditor = await t.login(AUDITOR_USER_ID, AUDITOR_PASSWORD);
     const userId = uniqueUserId('request-id-auditor');
-    await t.http().post('/v1/operators').set('authorization', `Bearer ${admin}`).send({ userId, password: 'request-id-password-1', role: 'DUKCAPIL_AUDITOR' }).expect(201);
+    await t.http().post('/v1/operators').set('authorization', `Bearer ${seededAuditor}`).send({ userId, password: 'request-id-password-1', role: 'DUKCAPIL_AUDITOR' }).expect(201);
     auditor = await t.login(userId, 'request-id-password-1');
   });
   afterAll(async () => t?.close());
@@ -50,8 +53,10 @@ describe('The X-Request-Id a client sends', () => {
       return res.body;
     };
     const n = randomUUID().slice(0, 8).toUpperCase();
-    const agreement = await send('sign an agreement', 'post', '/v1/agreements', admin, { dukcapilNumber: `RQ/${n}/D`, dinkesNumber: `RQ/${n}/K`, signedOn: '2020-01-01', validFrom: '2020-01-01', validUntil: '2098-12-31', grantedFields: ['NIK'] });
-    await send('extend it', 'post', `/v1/agreements/${agreement.agreementId}/extensions`, admin, { addendumNumber: `RQ/${n}/ADD`, validUntil: '2099-12-31' });
+    const agreement = await send('propose an agreement', 'post', '/v1/agreements', admin, { dukcapilNumber: `RQ/${n}/D`, dinkesNumber: `RQ/${n}/K`, signedOn: '2020-01-01', validFrom: '2020-01-01', validUntil: '2098-12-31', grantedFields: ['NIK'] });
+    await send('confirm it', 'post', `/v1/agreements/${agreement.agreementId}/changes/${agreement.change.changeId}/confirmation`, seededAuditor);
+    const extension = await send('propose an extension', 'post', `/v1/agreements/${agreement.agreementId}/extensions`, admin, { addendumNumber: `RQ/${n}/ADD`, validUntil: '2099-12-31' });
+    await send('confirm the extension', 'post', `/v1/agreements/${agreement.agreementId}/changes/${extension.change.changeId}/confirmation`, seededAuditor);
     const facility = await send('register a Puskesmas', 'post', '/v1/facilities', admin, { kind: 'PUSKESMAS', code: `PKM-RQ${n}`, name: `Uji Korelasi ${n}`, kecamatanCode: '331311' });
     const reader = await send('register a card reader', 'post', `/v1/facilities/${facility.facilityId}/card-readers`, admin, { samSerial: `SAM-RQ-${n}` });
     const userId = uniqueUserId('request-id-clerk');
@@ -73,7 +78,8 @@ describe('The X-Request-Id a client sends', () => {
     for (let i = 0; i < LOCKOUT_FAILURES; i++) await send(`a wrong password (${i + 1})`, 'post', '/v1/auth/login', undefined, { userId, password: 'not-the-password' }, 401);
     await send('sign in while locked out', 'post', '/v1/auth/login', undefined, { userId, password: 'request-id-password-3' }, 403);
     await send('revoke the clerk', 'post', `/v1/operators/${clerk.operatorId}/revocation`, admin, {});
-    await send('terminate the agreement', 'post', `/v1/agreements/${agreement.agreementId}/termination`, admin, { reason: 'MUTUAL_CONSENT', effectiveOn: '2098-01-01' });
+    const termination = await send('propose terminating the agreement', 'post', `/v1/agreements/${agreement.agreementId}/termination`, admin, { reason: 'MUTUAL_CONSENT', effectiveOn: '2098-01-01' });
+    await send('confirm the termination', 'post', `/v1/agreements/${agreement.agreementId}/changes/${termination.change.changeId}/confirmation`, seededAuditor);
 
     async function otherClerk(): Promise<string> {
       const [puskesmas] = ((await t.http().get('/v1/facilities').set(auth(admin))).body as { facilityId: string; kind: string }[]).filter((f) => f.kind === 'PUSKESMAS' && f.facilityId !== facility.facilityId);
@@ -85,8 +91,10 @@ describe('The X-Request-Id a client sends', () => {
       ((await t.infra.dataSource.query(`SELECT type FROM es_events WHERE correlation_id = $1 ORDER BY global_position`, [requestId])) as { type: string }[]).map((e) => e.type);
     const found = await Promise.all(recorded.map(async ([what, requestId]) => [what, await typesOf(requestId)] as const));
     expect(Object.fromEntries(found)).toEqual({
-      'sign an agreement': ['AgreementSigned'],
-      'extend it': ['AgreementExtended'],
+      'propose an agreement': ['AgreementChangeProposed'],
+      'confirm it': ['AgreementSigned'],
+      'propose an extension': ['AgreementChangeProposed'],
+      'confirm the extension': ['AgreementExtended'],
       'register a Puskesmas': ['FacilityCodeReserved', 'FacilityRegistered'],
       'register a card reader': ['CardReaderRegistered'],
       'enrol a clerk': ['OperatorEnrolled'],
@@ -103,7 +111,8 @@ describe('The X-Request-Id a client sends', () => {
       ...Object.fromEntries(Array.from({ length: LOCKOUT_FAILURES }, (_, i) => [`a wrong password (${i + 1})`, i + 1 < LOCKOUT_FAILURES ? ['OperatorSignInAttempted'] : ['OperatorSignInAttempted', 'OperatorLockedOut']])),
       'sign in while locked out': ['AccessDenied'],
       'revoke the clerk': ['OperatorRevoked'],
-      'terminate the agreement': ['AgreementTerminated'],
+      'propose terminating the agreement': ['AgreementChangeProposed'],
+      'confirm the termination': ['AgreementTerminated'],
     });
   });
 });

@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import type { Role } from '../../src/modules/access/operators/operator';
 import { DINKES_FACILITY_ID, seededFacilities } from '../../src/modules/access/seed/seed';
-import { ADMIN_PASSWORD, startApp, uniqueUserId, type TestApp } from '../support/app';
+import { ADMIN_PASSWORD, AUDITOR_PASSWORD, startApp, uniqueUserId, type TestApp } from '../support/app';
+import { AUDITOR_USER_ID } from '../support/parties';
 
 type Who = Role | 'ANONYMOUS';
 const ROLES: Role[] = ['PUSKESMAS_OPERATOR', 'DINKES_ADMIN', 'DUKCAPIL_AUDITOR', 'BUPATI_OFFICE'];
@@ -19,21 +20,25 @@ const EXPECTED: Record<string, Who[]> = {
   'POST /v1/auth/login': ANYONE,
   'GET /v1/agreements': ADMIN_AUDITOR,
   'GET /v1/agreements/:id': ADMIN_AUDITOR,
-  'POST /v1/agreements': ADMIN,
-  'POST /v1/agreements/:id/extensions': ADMIN,
-  'POST /v1/agreements/:id/termination': ADMIN,
+  // Either party proposes; the other confirms (or refuses).
+  'POST /v1/agreements': ADMIN_AUDITOR,
+  'POST /v1/agreements/:id/extensions': ADMIN_AUDITOR,
+  'POST /v1/agreements/:id/termination': ADMIN_AUDITOR,
+  'POST /v1/agreements/:id/changes/:changeId/confirmation': ADMIN_AUDITOR,
+  'POST /v1/agreements/:id/changes/:changeId/rejection': ADMIN_AUDITOR,
   'GET /v1/facilities': ADMIN_AUDITOR,
   'POST /v1/facilities': ADMIN,
   'GET /v1/card-readers': ADMIN_AUDITOR,
   'POST /v1/facilities/:facilityId/card-readers': ADMIN,
   'POST /v1/card-readers/:id/retirement': ADMIN,
-  'GET /v1/operators': ADMIN,
-  'POST /v1/operators': ADMIN,
-  'POST /v1/operators/:id/suspension': ADMIN,
-  'POST /v1/operators/:id/reinstatement': ADMIN,
-  'POST /v1/operators/:id/revocation': ADMIN,
+  // Each party administers its own accounts (which ones: parties.e2e).
+  'GET /v1/operators': ADMIN_AUDITOR,
+  'POST /v1/operators': ADMIN_AUDITOR,
+  'POST /v1/operators/:id/suspension': ADMIN_AUDITOR,
+  'POST /v1/operators/:id/reinstatement': ADMIN_AUDITOR,
+  'POST /v1/operators/:id/revocation': ADMIN_AUDITOR,
   'POST /v1/operators/:id/password': SIGNED_IN,
-  'DELETE /v1/operators/:id/profile': ADMIN,
+  'DELETE /v1/operators/:id/profile': ADMIN_AUDITOR,
   'POST /v1/access/nik-lookups': ['PUSKESMAS_OPERATOR'],
   'POST /v1/access/card-reads': ['PUSKESMAS_OPERATOR'],
   'POST /v1/balikan': ['PUSKESMAS_OPERATOR'],
@@ -81,11 +86,13 @@ describe('Who may call what, for every route of the application', () => {
     const admin = await t.login('admin', ADMIN_PASSWORD);
     tokens.set('ANONYMOUS', undefined);
     tokens.set('DINKES_ADMIN', admin);
+    const auditor = await t.login(AUDITOR_USER_ID, AUDITOR_PASSWORD);
     const puskesmas = seededFacilities().find((f) => f.kind === 'PUSKESMAS')!.facilityId;
     for (const role of ['PUSKESMAS_OPERATOR', 'DUKCAPIL_AUDITOR', 'BUPATI_OFFICE'] as Role[]) {
       const userId = uniqueUserId(role.toLowerCase().replace(/_/g, '-'));
       const facilityId = role === 'PUSKESMAS_OPERATOR' ? puskesmas : undefined;
-      const res = await t.http().post('/v1/operators').set('authorization', `Bearer ${admin}`).send({ userId, password: 'matrix-password-1', role, facilityId });
+      const by = role === 'PUSKESMAS_OPERATOR' ? admin : auditor; // each party enrols its own
+      const res = await t.http().post('/v1/operators').set('authorization', `Bearer ${by}`).send({ userId, password: 'matrix-password-1', role, facilityId });
       expect(res.status).toBe(201);
       tokens.set(role, await t.login(userId, 'matrix-password-1'));
     }

@@ -135,6 +135,15 @@ describe('The semester report PDF, as a Dinkes administrator reads it', () => {
     expect(text).toContain('Status perjanjian per 30 Juni 2025: Berlaku');
   });
 
+  itWithPoppler('shows who proposed and who confirmed each change of the agreement, and when', () => {
+    const [, extension] = AGREEMENT.changes;
+    const flat = text.replace(/\s+/g, ' ');
+    expect(flat).toContain('Persetujuan para pihak:');
+    expect(flat).toContain('diusulkan oleh data awal (ditandatangani kedua pihak), dikonfirmasi oleh data awal (ditandatangani kedua pihak)');
+    expect(flat).toContain(`Perpanjangan (adendum) 473.3/100/IX/2024, 2026-09-15: diusulkan oleh operator ${extension!.proposedBy} (${formatDateTime(extension!.proposedAt!)})`);
+    expect(flat).toContain(`dikonfirmasi oleh operator ${extension!.confirmedBy} (${formatDateTime(extension!.confirmedAt!)})`);
+  });
+
   itWithPoppler('summarises the semester: accesses per channel, the share of holders from outside the regency, balikan coverage, refusals', () => {
     const t = report.totals;
     expect(text).toMatch(cells('Jumlah akses data kependudukan', ':', formatNumber(t.total)));
@@ -253,13 +262,23 @@ describe('The semester report workbook', () => {
     workbook = await readWorkbook(await renderSemesterReportXlsx(report));
   });
 
-  it('has the six sheets, each with its merged bold title and a bold header row', () => {
-    expect(workbook.worksheets.map((s) => s.name)).toEqual(['Ringkasan', 'Per Puskesmas', 'Per Bulan', 'Data Balikan', 'Penolakan', 'Sidik Jari']);
+  it('has the seven sheets, each with its merged bold title and a bold header row', () => {
+    expect(workbook.worksheets.map((s) => s.name)).toEqual(['Ringkasan', 'Per Puskesmas', 'Per Bulan', 'Data Balikan', 'Penolakan', 'Sidik Jari', 'Perjanjian']);
     for (const s of workbook.worksheets) {
       expect(s.getCell('A1').isMerged).toBe(true);
       expect(s.getCell('A1').font?.bold).toBe(true);
     }
     expect(sheet(workbook, 'Per Puskesmas').getCell('C2').font?.bold).toBe(true);
+  });
+
+  it('shows on the sheet Perjanjian who proposed and who confirmed each change of the agreement, and when', () => {
+    const rows = sheet(workbook, 'Perjanjian');
+    expect(rows.getCell('A2').value).toBe('No');
+    const [signing, extension] = AGREEMENT.changes;
+    expect([3, 4].map((r) => ['A', 'B', 'C', 'D', 'E', 'F', 'G', 'H'].map((c) => rows.getCell(`${c}${r}`).value))).toEqual([
+      [1, 'Penandatanganan', signing!.detail, 'Dikonfirmasi', 'data awal (ditandatangani kedua pihak)', '-', 'data awal (ditandatangani kedua pihak)', '-'],
+      [2, 'Perpanjangan (adendum)', extension!.detail, 'Dikonfirmasi', `operator ${extension!.proposedBy}`, formatDateTime(extension!.proposedAt!), `operator ${extension!.confirmedBy}`, formatDateTime(extension!.confirmedAt!)],
+    ]);
   });
 
   it('dates and signs the workbook from the data, not the clock', () => {

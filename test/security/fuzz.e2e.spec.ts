@@ -4,7 +4,8 @@ import type { Response } from 'supertest';
 import { isUuid } from '../../src/infrastructure/ids';
 import type { Role } from '../../src/modules/access/operators/operator';
 import { seededFacilities } from '../../src/modules/access/seed/seed';
-import { ADMIN_PASSWORD, startApp, uniqueUserId, type TestApp } from '../support/app';
+import { ADMIN_PASSWORD, AUDITOR_PASSWORD, startApp, uniqueUserId, type TestApp } from '../support/app';
+import { AUDITOR_USER_ID } from '../support/parties';
 
 /**
  * Every route of the OpenAPI document, fuzzed: generated bodies (any JSON, the route's own fields with
@@ -540,13 +541,15 @@ describe('Fuzzing every route of the OpenAPI document', () => {
     t = await startApp();
     const admin = await t.login('admin', ADMIN_PASSWORD);
     tokens.set('DINKES_ADMIN', admin);
+    const seededAuditor = await t.login(AUDITOR_USER_ID, AUDITOR_PASSWORD);
     // The last seeded Puskesmas: the other suites work at the first ones.
     const puskesmas = seededFacilities().filter((f) => f.kind === 'PUSKESMAS').at(-1)!.facilityId;
     for (const role of ['PUSKESMAS_OPERATOR', 'DUKCAPIL_AUDITOR', 'BUPATI_OFFICE'] as Role[]) {
       const userId = uniqueUserId(`fuzz-${role.toLowerCase().replace(/_/g, '-')}`);
       knownUserIds.add(userId);
       const facilityId = role === 'PUSKESMAS_OPERATOR' ? puskesmas : undefined;
-      const res = await t.http().post('/v1/operators').set('authorization', `Bearer ${admin}`).send({ userId, password: 'fuzzing-password-1', role, facilityId });
+      const by = role === 'PUSKESMAS_OPERATOR' ? admin : seededAuditor; // each party enrols its own
+      const res = await t.http().post('/v1/operators').set('authorization', `Bearer ${by}`).send({ userId, password: 'fuzzing-password-1', role, facilityId });
       expect(res.status).toBe(201);
       if (role === 'PUSKESMAS_OPERATOR') operatorId = res.body.operatorId;
       tokens.set(role, await t.login(userId, 'fuzzing-password-1'));

@@ -7,6 +7,7 @@ import { startRegistrySimulator, type RegistrySimulator } from '../../src/infras
 import { REFUSED_SIGN_IN_MS } from '../../src/modules/access/auth/auth.controller';
 import { startGateway, type Finished } from '../support/processes';
 import { gatewayClient } from '../support/gateway-client';
+import { extendFirstAgreement } from '../support/parties';
 
 const SECRETS = {
   registryPassword: 'Registry-Secret-Pw-7731',
@@ -45,6 +46,7 @@ describe('The gateway keeps its secrets and gives nothing away', () => {
         DATABASE_URL: '',
         LOG_LEVEL: 'debug',
         INITIAL_ADMIN_PASSWORD: 'security-admin-password',
+        INITIAL_AUDITOR_PASSWORD: 'security-auditor-password',
         REGISTRY_URL: simulator.url,
         REGISTRY_USER_ID: 'security-user',
         REGISTRY_PASSWORD: SECRETS.registryPassword,
@@ -109,8 +111,8 @@ describe('The gateway keeps its secrets and gives nothing away', () => {
 
   it('never lets the registry credentials, the balikan token or key, or the audit signing key leave the process: not in logs, answers, errors, the OpenAPI document or health', async () => {
     const admin = (await call('POST', '/v1/auth/login', undefined, { userId: 'admin', password: 'security-admin-password' })).body.accessToken as string;
-    const [agreement] = (await call('GET', '/v1/agreements', admin)).body as unknown as { agreementId: string }[];
-    await call('POST', `/v1/agreements/${agreement!.agreementId}/extensions`, admin, { addendumNumber: '473.3/0915.12/IX/2024', validUntil: '2099-09-15' });
+    const auditor = (await call('POST', '/v1/auth/login', undefined, { userId: 'auditor', password: 'security-auditor-password' })).body.accessToken as string;
+    await extendFirstAgreement(call, admin, auditor, '473.3/0915.12/IX/2024', '2099-09-15');
     const [facility] = ((await call('GET', '/v1/facilities', admin)).body as unknown as { facilityId: string; kind: string }[]).filter((f) => f.kind === 'PUSKESMAS');
     await call('POST', '/v1/operators', admin, { userId: 'secret.clerk', password: 'secret-clerk-password', role: 'PUSKESMAS_OPERATOR', facilityId: facility!.facilityId });
     const clerk = (await call('POST', '/v1/auth/login', undefined, { userId: 'secret.clerk', password: 'secret-clerk-password' })).body.accessToken as string;

@@ -6,6 +6,8 @@ import { loadConfig } from '../../src/infrastructure/config/config';
 import { createHttpApp } from '../../src/http-app';
 
 export const ADMIN_PASSWORD = 'test-admin-password-1';
+/** The seeded Disdukcapil auditor's (user id `auditor`). */
+export const AUDITOR_PASSWORD = 'test-auditor-password-1';
 /** A fixed sealing key for the shared test database (a server-mode URL, so no key file is generated). */
 export const TEST_BALIKAN_KEY = Buffer.alloc(32, 7).toString('base64');
 /** A fixed key of the lookups' verification tokens (required on a server, as the sealing key is). */
@@ -22,7 +24,7 @@ export interface TestApp {
 /** The real application on the shared embedded database of the test run, as a Puskesmas app would reach it. */
 export async function startApp(env: Record<string, string> = {}): Promise<TestApp> {
   const infra = await openInfrastructure(
-    loadConfig({ DATABASE_URL: process.env.TEST_EMBEDDED_URL, BALIKAN_KEY: TEST_BALIKAN_KEY, ACCESS_TOKEN_KEY: TEST_ACCESS_TOKEN_KEY, AUDIT_SIGNING_KEY: process.env.AUDIT_SIGNING_KEY, INITIAL_ADMIN_PASSWORD: ADMIN_PASSWORD, LOG_LEVEL: 'silent',
+    loadConfig({ DATABASE_URL: process.env.TEST_EMBEDDED_URL, BALIKAN_KEY: TEST_BALIKAN_KEY, ACCESS_TOKEN_KEY: TEST_ACCESS_TOKEN_KEY, AUDIT_SIGNING_KEY: process.env.AUDIT_SIGNING_KEY, INITIAL_ADMIN_PASSWORD: ADMIN_PASSWORD, INITIAL_AUDITOR_PASSWORD: AUDITOR_PASSWORD, LOG_LEVEL: 'silent',
       // Suites share one database: only the balikan suite delivers, to its own simulator.
       RUN_BALIKAN_DELIVERY: 'false',
       // A signed checkpoint every 100 events, so the audit suite soon has several to prove against.

@@ -7,6 +7,7 @@ import { Client } from 'pg';
 import { startRegistrySimulator, type RegistrySimulator } from '../../src/infrastructure/registry/simulator/registry-simulator';
 import { distPath, runScript, startGateway } from './processes';
 import { gatewayClient } from './gateway-client';
+import { extendFirstAgreement } from './parties';
 
 /**
  * The crash-safety harness (issue 8, item 1): several clients drive mixed commands (lookups, card reads,
@@ -40,6 +41,7 @@ export interface HarnessRun {
   readonly problems: string[];
 }
 
+const AUDITOR_PASSWORD = 'crash-auditor-password';
 const ADMIN_PASSWORD = 'crash-admin-password';
 const PASSWORD = 'crash-operator-password';
 
@@ -75,6 +77,7 @@ export async function runCrashHarness(options: HarnessOptions): Promise<HarnessR
     DATA_DIR: mkdtempSync(join(tmpdir(), 'nik-crash-data-')),
     LOG_LEVEL: 'info',
     INITIAL_ADMIN_PASSWORD: ADMIN_PASSWORD,
+    INITIAL_AUDITOR_PASSWORD: AUDITOR_PASSWORD,
     BALIKAN_KEY: Buffer.alloc(32, 9).toString('base64'),
     ACCESS_TOKEN_KEY: Buffer.alloc(32, 10).toString('base64'),
     REGISTRY_URL: simulator.url,
@@ -100,8 +103,8 @@ export async function runCrashHarness(options: HarnessOptions): Promise<HarnessR
   try {
     await start();
     const admin = (await call('POST', '/v1/auth/login', undefined, { userId: 'admin', password: ADMIN_PASSWORD })).body.accessToken as string;
-    const [agreement] = (await call('GET', '/v1/agreements', admin)).body as unknown as { agreementId: string }[];
-    await call('POST', `/v1/agreements/${agreement!.agreementId}/extensions`, admin, { addendumNumber: '473.3/0915.12/IX/2024', validUntil: '2099-09-15' });
+    const auditor = (await call('POST', '/v1/auth/login', undefined, { userId: 'auditor', password: AUDITOR_PASSWORD })).body.accessToken as string;
+    await extendFirstAgreement(call, admin, auditor, '473.3/0915.12/IX/2024', '2099-09-15');
     const puskesmas = ((await call('GET', '/v1/facilities', admin)).body as unknown as { facilityId: string; kind: string }[]).filter((f) => f.kind === 'PUSKESMAS');
     const clients: { facilityId: string; readerId: string; token: string; found: { accessId: string; nik: string; verificationToken: string }[] }[] = [];
     for (let i = 0; i < options.clients; i++) {
@@ -244,6 +247,7 @@ async function verify(url: string, acknowledged: Acknowledged, env: NodeJS.Proce
     const tables = [
       'event_volume_daily',
       'agreement_register',
+      'report_agreement_changes',
       'facility_register',
       'card_reader_register',
       'report_utilisation',

@@ -31,6 +31,20 @@ export const AGREEMENT: AgreementSummary = {
   validUntil: '2026-09-15',
   addenda: ['473.3/100/IX/2024'],
   status: 'ACTIVE',
+  changes: [
+    { change: 'SIGN', detail: '473.3/2271.12/IX/2022 / 440/2633.17.5/IX/2022, 2022-09-16..2024-09-15', status: 'CONFIRMED', proposedBy: 'SEED', proposedAt: null, confirmedBy: 'SEED', confirmedAt: '2025-11-27T01:00:00.000Z', rejectedBy: null, rejectedAt: null },
+    {
+      change: 'EXTEND',
+      detail: '473.3/100/IX/2024, 2026-09-15',
+      status: 'CONFIRMED',
+      proposedBy: '5d0c7a52-3f4e-4c1b-9a8e-2b6f1d3c4e5a',
+      proposedAt: '2025-12-01T02:30:00.000Z',
+      confirmedBy: '8e1f2a3b-4c5d-4e6f-8a9b-0c1d2e3f4a5b',
+      confirmedAt: '2025-12-02T03:45:00.000Z',
+      rejectedBy: null,
+      rejectedAt: null,
+    },
+  ],
 };
 
 const ROOT_HASH = '9f2c4e1a7b3d5f60812ac4e6b8d0f2a4c6e8f0a2b4d6f8a0c2e4a6c8e0b2d4f6';
@@ -272,6 +286,7 @@ const arbitraryAgreement: fc.Arbitrary<AgreementSummary> = fc.record({
   validUntil: fc.constantFrom('2024-09-15', '2026-09-15'),
   addenda: fc.array(fc.stringMatching(/^\d{3}\.\d\/\d{1,4}\/[IVX]{1,4}\/20\d\d$/), { maxLength: 3 }),
   status: fc.constantFrom('ACTIVE', 'EXPIRED', 'TERMINATED', 'NOT_YET_VALID'),
+  changes: fc.constant(AGREEMENT.changes),
 });
 
 const arbitraryRefusals: fc.Arbitrary<ReasonCount[]> = fc

@@ -31,8 +31,10 @@ export interface AppConfig {
   readonly tokenTtlSeconds: number;
   /** A static bearer token a Prometheus scraper may present on GET /metrics (and nowhere else); absent: signed-in admins and auditors only. */
   readonly metricsToken?: string;
-  /** Password of the first DINKES_ADMIN on an empty store; a random one is printed once when absent. */
+  /** Password of the first DINKES_ADMIN on an empty store; absent: a random one in DATA_DIR/initial-passwords/admin (0600). */
   readonly initialAdminPassword?: string;
+  /** Password of the first DUKCAPIL_AUDITOR (user id `auditor`); absent: a random one in DATA_DIR/initial-passwords/auditor. */
+  readonly initialAuditorPassword?: string;
   /** The population registry; absent: the built-in simulator runs in-process (development, tests). */
   readonly registry: {
     readonly url?: string;
@@ -123,6 +125,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   if (initialAdminPassword !== undefined && (initialAdminPassword.length < 12 || initialAdminPassword.length > 128)) {
     throw new ConfigError('INITIAL_ADMIN_PASSWORD', 'must be 12 to 128 characters');
   }
+  const initialAuditorPassword = env.INITIAL_AUDITOR_PASSWORD || undefined;
+  if (initialAuditorPassword !== undefined && (initialAuditorPassword.length < 12 || initialAuditorPassword.length > 128)) {
+    throw new ConfigError('INITIAL_AUDITOR_PASSWORD', 'must be 12 to 128 characters');
+  }
   const metricsToken = env.METRICS_TOKEN || undefined;
   if (metricsToken !== undefined && !/^[\x21-\x7e]{32,256}$/.test(metricsToken)) {
     throw new ConfigError('METRICS_TOKEN', 'must be 32 to 256 visible ASCII characters, no spaces (e.g. openssl rand -hex 32)');
@@ -201,6 +207,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     tokenTtlSeconds: integer(env, 'TOKEN_TTL_SECONDS', 900, 60, 86_400),
     metricsToken,
     initialAdminPassword,
+    initialAuditorPassword,
     port,
     host: env.HOST ?? '0.0.0.0',
     dataDir: resolve(env.DATA_DIR ?? './data'),

@@ -34,7 +34,8 @@ export class RegisterSeeder implements OnApplicationBootstrap {
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
-    await seedRegisters(this.store, this.accounts, this.logger, this.infra.config.initialAdminPassword);
+    const { dataDir, initialAdminPassword, initialAuditorPassword } = this.infra.config;
+    await seedRegisters(this.store, this.accounts, this.logger, { dataDir, initialAdminPassword, initialAuditorPassword });
     // The seeded agreement (2022-2024) has expired: say so at every start until an extension is registered.
     const { agreement, status, daysLeft } = await agreementInForce(this.store, this.infra.dataSource, new Date());
     if (status === 'ACTIVE') {
@@ -42,7 +43,7 @@ export class RegisterSeeder implements OnApplicationBootstrap {
     } else {
       this.logger.warn(
         { status, validUntil: agreement?.validUntil },
-        `No agreement in force (${status}): every access command is refused until an administrator registers an extension (POST /v1/agreements/{id}/extensions; see README).`,
+        `No agreement in force (${status}): every access command is refused until one party proposes an extension (POST /v1/agreements/{id}/extensions) and the other confirms it (see README).`,
       );
     }
   }

@@ -9,6 +9,8 @@ export class AccessRegistersProjection implements Projection {
     'AgreementSigned',
     'AgreementExtended',
     'AgreementTerminated',
+    'AgreementChangeProposed',
+    'AgreementChangeRejected',
     'FacilityRegistered',
     'CardReaderRegistered',
     'CardReaderRetired',
@@ -23,10 +25,24 @@ export class AccessRegistersProjection implements Projection {
     for (const event of events) {
       const d = event.data as Record<string, unknown>;
       switch (event.type) {
+        case 'AgreementChangeProposed': {
+          if (d.change !== 'SIGN') break;
+          const t = d.terms as Record<string, unknown>;
+          await tx.query(
+            `INSERT INTO agreement_register (agreement_id, dukcapil_number, dinkes_number, signed_on, valid_from, valid_until, granted_fields, pending_signing)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, true) ON CONFLICT (agreement_id) DO NOTHING`,
+            [d.agreementId, t.dukcapilNumber, t.dinkesNumber, t.signedOn, t.validFrom, t.validUntil, t.grantedFields],
+          );
+          break;
+        }
+        case 'AgreementChangeRejected':
+          // A refused signing: the agreement never came to be (a refused extension leaves a signed one as it is).
+          await tx.query(`DELETE FROM agreement_register WHERE agreement_id = $1 AND pending_signing`, [d.agreementId]);
+          break;
         case 'AgreementSigned':
           await tx.query(
             `INSERT INTO agreement_register (agreement_id, dukcapil_number, dinkes_number, signed_on, valid_from, valid_until, granted_fields)
-             VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (agreement_id) DO NOTHING`,
+             VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (agreement_id) DO UPDATE SET pending_signing = false`,
             [d.agreementId, d.dukcapilNumber, d.dinkesNumber, d.signedOn, d.validFrom, d.validUntil, d.grantedFields],
           );
           break;

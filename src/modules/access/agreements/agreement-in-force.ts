@@ -13,7 +13,8 @@ export interface AgreementInForce {
 /**
  * The agreement that governs access right now (Pasal 5-7, 10): the active one if any, else the most
  * recent. Each agreement is read from its own events (not the list read model), so an extension or a
- * termination counts from the very next request. Every access command checks this.
+ * termination counts from the very next request. Every access command checks this. A proposed signing is
+ * listed before it is confirmed, so its confirmation too counts from the very next request.
  */
 export async function agreementInForce(store: EventStore, db: DataSource, now: Date): Promise<AgreementInForce> {
   const rows: { agreement_id: string }[] = await db.query(`SELECT agreement_id FROM agreement_register ORDER BY valid_from DESC`);
@@ -22,7 +23,8 @@ export async function agreementInForce(store: EventStore, db: DataSource, now: D
   let latest: AgreementInForce = { agreement: null, status: 'NONE', daysLeft: 0 };
   for (const agreement_id of ids) {
     const { state } = await loadState(store, agreementStream(agreement_id), agreementDecider);
-    if (!state.agreementId) continue;
+    // Only what both parties signed governs access: a proposal waiting for the other party grants nothing.
+    if (!state.agreementId || !state.signedOn) continue;
     const { status, daysLeft } = agreementStatus(state, now);
     if (status === 'ACTIVE') return { agreement: state, status, daysLeft };
     if (!latest.agreement) latest = { agreement: state, status, daysLeft };

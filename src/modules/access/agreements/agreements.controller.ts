@@ -1,5 +1,4 @@
 import { Body, Controller, Get, HttpCode, Inject, Param, Post, Req } from '@nestjs/common';
-import type { Request } from 'express';
 import { ApiBearerAuth, ApiOperation, ApiProperty, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { ArrayMaxSize, ArrayUnique, IsArray, IsIn, Matches } from 'class-validator';
 import { randomUUID } from 'node:crypto';
@@ -17,8 +16,11 @@ import {
   agreementStatus,
   agreementStream,
   type Agreement,
+  type AgreementCommand,
   type TerminationReason,
 } from './agreement';
+import type { AuthenticatedRequest } from '../../../infrastructure/security/access.guard';
+import type { Actor } from '../parties/actor';
 import { correlationOf } from '../../../infrastructure/http/correlation';
 
 const NUMBER = new RegExp(AGREEMENT_NUMBER);
@@ -72,7 +74,10 @@ export class TerminateAgreementDto {
   effectiveOn!: string;
 }
 
-/** The agreement register (Pasal 5, 6, 7, 10). Status is computed at the moment of the request. */
+/**
+ * The agreement register (Pasal 5, 6, 7, 10). Status is computed at the moment of the request. Signing,
+ * extending and ending by consent are proposed by one party and take effect when the other confirms.
+ */
 @ApiTags('agreements')
 @ApiBearerAuth()
 @Controller('v1/agreements')
@@ -84,12 +89,12 @@ export class AgreementsController {
 
   @Get()
   @Allow('DINKES_ADMIN', 'DUKCAPIL_AUDITOR')
-  @ApiOperation({ summary: 'The agreements, with status (NOT_YET_VALID, ACTIVE, EXPIRED, TERMINATED) and days left' })
+  @ApiOperation({ summary: 'The agreements, with status (PENDING: signing not confirmed by the other party yet, NOT_YET_VALID, ACTIVE, EXPIRED, TERMINATED) and days left' })
   async list() {
     const rows: Record<string, unknown>[] = await this.db.query(
       `SELECT agreement_id, dukcapil_number, dinkes_number, to_char(signed_on, 'YYYY-MM-DD') AS signed_on, to_char(valid_from, 'YYYY-MM-DD') AS valid_from,
-              to_char(valid_until, 'YYYY-MM-DD') AS valid_until, granted_fields, addenda, termination_reason, to_char(terminated_on, 'YYYY-MM-DD') AS terminated_on
-       FROM agreement_register ORDER BY valid_from`,
+              to_char(valid_until, 'YYYY-MM-DD') AS valid_until, granted_fields, addenda, termination_reason, to_char(terminated_on, 'YYYY-MM-DD') AS terminated_on, pending_signing
+       FROM agreement_register ORDER BY pending_signing, valid_from`,
     );
     const now = new Date();
     return rows.map((r) =>
@@ -98,7 +103,8 @@ export class AgreementsController {
           agreementId: r.agreement_id as string,
           dukcapilNumber: r.dukcapil_number as string,
           dinkesNumber: r.dinkes_number as string,
-          signedOn: r.signed_on as string,
+          // Not signed until the other party confirms: PENDING (GET /v1/agreements/{id} shows the proposal).
+          signedOn: r.pending_signing ? '' : (r.signed_on as string),
           validFrom: r.valid_from as string,
           validUntil: r.valid_until as string,
           grantedFields: r.granted_fields as string[],
@@ -121,39 +127,76 @@ export class AgreementsController {
   }
 
   @Post()
-  @Allow('DINKES_ADMIN')
-  @ApiOperation({ summary: 'Record a signed agreement' })
-  @ApiResponse({ status: 201, description: 'Signed' })
+  @Allow('DINKES_ADMIN', 'DUKCAPIL_AUDITOR')
+  @ApiOperation({ summary: 'Propose signing an agreement: PENDING, granting nothing, until the other party confirms it' })
+  @ApiResponse({ status: 201, description: 'Proposed (status PENDING); `change.changeId` is what the other party confirms' })
   @ApiResponse({ status: 422, description: 'AGREEMENT_END_BEFORE_START, AGREEMENT_STARTS_BEFORE_SIGNING, AGREEMENT_NUMBERS_IDENTICAL' })
-  async sign(@Body() body: SignAgreementDto, @Req() request: Request) {
+  async sign(@Body() body: SignAgreementDto, @Req() request: AuthenticatedRequest) {
     const agreementId = randomUUID();
-    const { state } = await handle(this.store, agreementStream(agreementId), agreementDecider, { kind: 'sign', agreementId, ...body }, correlationOf(request));
-    return present(state, new Date());
+    const changeId = randomUUID();
+    return this.command(agreementId, { kind: 'propose', agreementId, changeId, change: 'SIGN', terms: body, actor: actorOf(request) }, request, changeId);
   }
 
   @Post(':id/extensions')
   @HttpCode(201)
-  @Allow('DINKES_ADMIN')
-  @ApiOperation({ summary: 'Extend by addendum (Pasal 5): a new last day of validity' })
-  @ApiResponse({ status: 422, description: 'AGREEMENT_TERMINATED, EXTENSION_NOT_LATER' })
+  @Allow('DINKES_ADMIN', 'DUKCAPIL_AUDITOR')
+  @ApiOperation({ summary: 'Propose an extension by addendum (Pasal 5): grants nothing until the other party confirms it' })
+  @ApiResponse({ status: 422, description: 'AGREEMENT_TERMINATED, AGREEMENT_NOT_SIGNED, EXTENSION_NOT_LATER' })
   @ApiResponse({ status: 409, description: 'ADDENDUM_NUMBER_USED' })
-  async extend(@Param('id', UuidParam) id: string, @Body() body: ExtendAgreementDto, @Req() request: Request) {
-    const { state } = await handle(this.store, agreementStream(id), agreementDecider, { kind: 'extend', ...body }, correlationOf(request));
-    return present(state, new Date());
+  async extend(@Param('id', UuidParam) id: string, @Body() body: ExtendAgreementDto, @Req() request: AuthenticatedRequest) {
+    const changeId = randomUUID();
+    return this.command(id, { kind: 'propose', changeId, change: 'EXTEND', terms: body, actor: actorOf(request) }, request, changeId);
   }
 
   @Post(':id/termination')
   @HttpCode(201)
-  @Allow('DINKES_ADMIN')
-  @ApiOperation({ summary: 'Terminate (Pasal 10): takes effect from 00:00 WIB of the effective date' })
-  @ApiResponse({ status: 422, description: 'AGREEMENT_TERMINATED, TERMINATION_BEFORE_START' })
-  async terminate(@Param('id', UuidParam) id: string, @Body() body: TerminateAgreementDto, @Req() request: Request) {
-    const { state } = await handle(this.store, agreementStream(id), agreementDecider, { kind: 'terminate', ...body }, correlationOf(request));
-    return present(state, new Date());
+  @Allow('DINKES_ADMIN', 'DUKCAPIL_AUDITOR')
+  @ApiOperation({
+    summary: 'Terminate (Pasal 10) from 00:00 WIB of the effective date: by consent, proposed by one party and confirmed by the other; for BREACH_BY_DINKES, by Disdukcapil alone, at once',
+  })
+  @ApiResponse({ status: 403, description: 'BREACH_TERMINATION_BY_DISDUKCAPIL_ONLY' })
+  @ApiResponse({ status: 422, description: 'AGREEMENT_TERMINATED, AGREEMENT_NOT_SIGNED, TERMINATION_BEFORE_START' })
+  async terminate(@Param('id', UuidParam) id: string, @Body() body: TerminateAgreementDto, @Req() request: AuthenticatedRequest) {
+    const changeId = randomUUID();
+    return this.command(id, { kind: 'propose', changeId, change: 'TERMINATE', terms: body, actor: actorOf(request) }, request, changeId);
   }
+
+  @Post(':id/changes/:changeId/confirmation')
+  @HttpCode(201)
+  @Allow('DINKES_ADMIN', 'DUKCAPIL_AUDITOR')
+  @ApiOperation({ summary: "Confirm the other party's proposed change: it takes effect now" })
+  @ApiResponse({ status: 403, description: 'OWN_PROPOSAL: the proposing party cannot confirm its own proposal' })
+  @ApiResponse({ status: 404, description: 'AGREEMENT_NOT_FOUND, AGREEMENT_CHANGE_NOT_FOUND' })
+  @ApiResponse({ status: 409, description: 'AGREEMENT_CHANGE_NOT_PENDING, AGREEMENT_EXISTS, ADDENDUM_NUMBER_USED' })
+  @ApiResponse({ status: 422, description: 'AGREEMENT_TERMINATED, EXTENSION_NOT_LATER, TERMINATION_BEFORE_START (the agreement changed since the proposal)' })
+  async confirm(@Param('id', UuidParam) id: string, @Param('changeId', UuidParam) changeId: string, @Req() request: AuthenticatedRequest) {
+    return this.command(id, { kind: 'confirm', changeId, actor: actorOf(request) }, request, changeId);
+  }
+
+  @Post(':id/changes/:changeId/rejection')
+  @HttpCode(201)
+  @Allow('DINKES_ADMIN', 'DUKCAPIL_AUDITOR')
+  @ApiOperation({ summary: 'Refuse the other party\'s proposed change (or withdraw your own): it never takes effect' })
+  @ApiResponse({ status: 404, description: 'AGREEMENT_NOT_FOUND, AGREEMENT_CHANGE_NOT_FOUND' })
+  @ApiResponse({ status: 409, description: 'AGREEMENT_CHANGE_NOT_PENDING' })
+  async reject(@Param('id', UuidParam) id: string, @Param('changeId', UuidParam) changeId: string, @Req() request: AuthenticatedRequest) {
+    return this.command(id, { kind: 'reject', changeId, actor: actorOf(request) }, request, changeId);
+  }
+
+  private async command(id: string, command: AgreementCommand, request: AuthenticatedRequest, changeId: string) {
+    const { state, events } = await handle(this.store, agreementStream(id), agreementDecider, command, correlationOf(request));
+    // A termination for breach has no proposal: its change is the one the event recorded.
+    const change = state.changes?.find((c) => c.changeId === changeId) ?? (events[0]?.type === 'AgreementTerminated' ? state.changes?.at(-1) : undefined);
+    return { ...present(state, new Date()), change };
+  }
+}
+
+function actorOf(request: AuthenticatedRequest): Actor {
+  return { actorId: request.caller!.operatorId, role: request.caller!.role };
 }
 
 function present(agreement: Agreement, now: Date) {
   const { status, daysLeft } = agreementStatus(agreement, now);
-  return { ...agreement, status, daysLeft, asOf: now.toISOString() };
+  const { changes, ...rest } = agreement;
+  return { ...rest, status, daysLeft, asOf: now.toISOString(), pendingChanges: (changes ?? []).filter((c) => c.status === 'PENDING'), changes: changes ?? [] };
 }

@@ -13,6 +13,7 @@ export const DENIAL_REASONS = [
   'CARD_READER_RETIRED',
   'ACCOUNT_LOCKED',
   'NOT_YOUR_ACCOUNT',
+  'OTHER_PARTYS_ACCOUNT',
   'RATE_LIMITED',
   /** A balikan whose NIK and verification token do not match the lookup it names. */
   'NIK_DOES_NOT_MATCH_ACCESS',

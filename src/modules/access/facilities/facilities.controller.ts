@@ -23,6 +23,7 @@ import {
   readerStream,
   type FacilityKind,
 } from './facility';
+import type { AuthenticatedRequest } from '../../../infrastructure/security/access.guard';
 import { correlationOf } from '../../../infrastructure/http/correlation';
 
 export class RegisterFacilityDto {
@@ -73,11 +74,11 @@ export class FacilitiesController {
   @Allow('DINKES_ADMIN')
   @ApiOperation({ summary: 'Register a Puskesmas (or Dinkes)' })
   @ApiResponse({ status: 409, description: 'FACILITY_CODE_USED' })
-  async register(@Body() body: RegisterFacilityDto, @Req() request: Request) {
+  async register(@Body() body: RegisterFacilityDto, @Req() request: AuthenticatedRequest) {
     const facilityId = randomUUID();
     // The code is claimed on its own stream first: of two registrations with one code, one fails here.
     try {
-      await this.store.appendToStream(facilityCodeStream(body.code), [{ type: 'FacilityCodeReserved', data: { code: body.code, facilityId }, ...correlationOf(request) }], {
+      await this.store.appendToStream(facilityCodeStream(body.code), [{ type: 'FacilityCodeReserved', data: { code: body.code, facilityId, actorId: request.caller!.operatorId }, ...correlationOf(request) }], {
         expectedRevision: 'no_stream',
       });
     } catch (error) {
@@ -91,6 +92,7 @@ export class FacilitiesController {
       code: body.code,
       name: body.name,
       kecamatanCode: body.kecamatanCode,
+      actorId: request.caller!.operatorId,
     }, correlationOf(request));
     return state;
   }
@@ -111,10 +113,10 @@ export class FacilitiesController {
   @ApiOperation({ summary: 'Register a KTP-el card reader of a Puskesmas (Pasal 1(8), 3(2)(f))' })
   @ApiResponse({ status: 404, description: 'FACILITY_NOT_FOUND' })
   @ApiResponse({ status: 422, description: 'CARD_READER_NEEDS_PUSKESMAS' })
-  async registerReader(@Param('facilityId', UuidParam) facilityId: string, @Body() body: RegisterCardReaderDto, @Req() request: Request) {
+  async registerReader(@Param('facilityId', UuidParam) facilityId: string, @Body() body: RegisterCardReaderDto, @Req() request: AuthenticatedRequest) {
     const { state: facility } = await loadState(this.store, facilityStream(facilityId), facilityDecider);
     const readerId = randomUUID();
-    const { state } = await handle(this.store, readerStream(readerId), cardReaderDecider, { kind: 'register', readerId, facilityId, samSerial: body.samSerial, facility }, correlationOf(request));
+    const { state } = await handle(this.store, readerStream(readerId), cardReaderDecider, { kind: 'register', readerId, facilityId, samSerial: body.samSerial, facility, actorId: request.caller!.operatorId }, correlationOf(request));
     return state;
   }
 
@@ -124,8 +126,8 @@ export class FacilitiesController {
   @ApiOperation({ summary: 'Retire a card reader: it can no longer be used' })
   @ApiResponse({ status: 404, description: 'CARD_READER_NOT_FOUND' })
   @ApiResponse({ status: 409, description: 'CARD_READER_ALREADY_RETIRED' })
-  async retireReader(@Param('id', UuidParam) id: string, @Req() request: Request) {
-    const { state } = await handle(this.store, readerStream(id), cardReaderDecider, { kind: 'retire' }, correlationOf(request));
+  async retireReader(@Param('id', UuidParam) id: string, @Req() request: AuthenticatedRequest) {
+    const { state } = await handle(this.store, readerStream(id), cardReaderDecider, { kind: 'retire', actorId: request.caller!.operatorId }, correlationOf(request));
     return state;
   }
 }

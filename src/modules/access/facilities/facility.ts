@@ -1,6 +1,7 @@
 import type { EventDefinition } from '../../../infrastructure/event-store/event-registry';
 import { Refusal, type Decider } from '../../../infrastructure/event-store/command-handling';
 import type { NewEvent, RecordedEvent } from '../../../infrastructure/event-store/event-store.port';
+import { withActor } from '../parties/actor';
 
 export const FACILITY_KINDS = ['PUSKESMAS', 'DINKES'] as const;
 export type FacilityKind = (typeof FACILITY_KINDS)[number];
@@ -13,7 +14,7 @@ export const SAM_SERIAL = '^[A-Z0-9][A-Z0-9-]{3,31}$';
 const uuid = { type: 'string', format: 'uuid' } as const;
 
 export const facilityEvents: EventDefinition[] = [
-  {
+  withActor({
     type: 'FacilityRegistered',
     version: 1,
     schema: {
@@ -28,8 +29,8 @@ export const facilityEvents: EventDefinition[] = [
         kecamatanCode: { type: 'string', pattern: KECAMATAN_CODE },
       },
     },
-  },
-  {
+  }),
+  withActor({
     type: 'FacilityCodeReserved',
     version: 1,
     description: 'Claims a facility code on its own stream (facilitycode-{code}), so two facilities cannot share one.',
@@ -39,8 +40,8 @@ export const facilityEvents: EventDefinition[] = [
       required: ['code', 'facilityId'],
       properties: { code: { type: 'string', pattern: FACILITY_CODE }, facilityId: uuid },
     },
-  },
-  {
+  }),
+  withActor({
     type: 'CardReaderRegistered',
     version: 1,
     schema: {
@@ -49,8 +50,8 @@ export const facilityEvents: EventDefinition[] = [
       required: ['readerId', 'facilityId', 'samSerial'],
       properties: { readerId: uuid, facilityId: uuid, samSerial: { type: 'string', pattern: SAM_SERIAL } },
     },
-  },
-  {
+  }),
+  withActor({
     type: 'CardReaderRetired',
     version: 1,
     schema: {
@@ -59,7 +60,7 @@ export const facilityEvents: EventDefinition[] = [
       required: ['readerId', 'facilityId'],
       properties: { readerId: uuid, facilityId: uuid },
     },
-  },
+  }),
 ];
 
 export const facilityStream = (facilityId: string) => `facility-${facilityId}`;
@@ -74,15 +75,19 @@ export interface Facility {
   readonly kecamatanCode: string;
 }
 
-export type FacilityCommand = { kind: 'register'; facilityId: string; facilityKind: FacilityKind; code: string; name: string; kecamatanCode: string };
+export type FacilityCommand = { kind: 'register'; facilityId: string; facilityKind: FacilityKind; code: string; name: string; kecamatanCode: string; actorId: string };
 
 export const facilityDecider: Decider<Facility, FacilityCommand> = {
   initialState: { facilityId: null, kind: 'PUSKESMAS', code: '', name: '', kecamatanCode: '' },
-  evolve: (state, event: RecordedEvent) => (event.type === 'FacilityRegistered' ? (event.data as unknown as Facility) : state),
+  evolve(state, event: RecordedEvent) {
+    if (event.type !== 'FacilityRegistered') return state;
+    const { facilityId, kind, code, name, kecamatanCode } = event.data as unknown as Facility;
+    return { facilityId, kind, code, name, kecamatanCode };
+  },
   decide(command, state): NewEvent[] {
     if (state.facilityId) throw new Refusal(409, 'FACILITY_EXISTS', 'This facility is already registered.');
-    const { facilityId, facilityKind, code, name, kecamatanCode } = command;
-    return [{ type: 'FacilityRegistered', data: { facilityId, kind: facilityKind, code, name, kecamatanCode } }];
+    const { facilityId, facilityKind, code, name, kecamatanCode, actorId } = command;
+    return [{ type: 'FacilityRegistered', data: { facilityId, kind: facilityKind, code, name, kecamatanCode, actorId } }];
   },
 };
 
@@ -94,13 +99,16 @@ export interface CardReader {
 }
 
 export type CardReaderCommand =
-  | { kind: 'register'; readerId: string; facilityId: string; samSerial: string; facility: Facility }
-  | { kind: 'retire' };
+  | { kind: 'register'; readerId: string; facilityId: string; samSerial: string; facility: Facility; actorId: string }
+  | { kind: 'retire'; actorId: string };
 
 export const cardReaderDecider: Decider<CardReader, CardReaderCommand> = {
   initialState: { readerId: null, facilityId: '', samSerial: '', retired: false },
   evolve(state, event) {
-    if (event.type === 'CardReaderRegistered') return { ...(event.data as unknown as CardReader), retired: false };
+    if (event.type === 'CardReaderRegistered') {
+      const { readerId, facilityId, samSerial } = event.data as unknown as CardReader;
+      return { readerId, facilityId, samSerial, retired: false };
+    }
     if (event.type === 'CardReaderRetired') return { ...state, retired: true };
     return state;
   },
@@ -109,10 +117,10 @@ export const cardReaderDecider: Decider<CardReader, CardReaderCommand> = {
       if (state.readerId) throw new Refusal(409, 'CARD_READER_EXISTS', 'This card reader is already registered.');
       if (!command.facility.facilityId) throw new Refusal(404, 'FACILITY_NOT_FOUND', 'No facility with this id.');
       if (command.facility.kind !== 'PUSKESMAS') throw new Refusal(422, 'CARD_READER_NEEDS_PUSKESMAS', 'Card readers belong to a Puskesmas.');
-      return [{ type: 'CardReaderRegistered', data: { readerId: command.readerId, facilityId: command.facilityId, samSerial: command.samSerial } }];
+      return [{ type: 'CardReaderRegistered', data: { readerId: command.readerId, facilityId: command.facilityId, samSerial: command.samSerial, actorId: command.actorId } }];
     }
     if (!state.readerId) throw new Refusal(404, 'CARD_READER_NOT_FOUND', 'No card reader with this id.');
     if (state.retired) throw new Refusal(409, 'CARD_READER_ALREADY_RETIRED', 'This card reader is already retired.');
-    return [{ type: 'CardReaderRetired', data: { readerId: state.readerId, facilityId: state.facilityId } }];
+    return [{ type: 'CardReaderRetired', data: { readerId: state.readerId, facilityId: state.facilityId, actorId: command.actorId } }];
   },
 };

@@ -67,6 +67,11 @@ export class OperatorAccounts {
     await this.db.query(`UPDATE operator_profiles SET display_name = NULL, nip = NULL, phone = NULL, updated_at = now() WHERE operator_id = $1`, [operatorId]);
   }
 
+  async hasOperator(operatorId: string): Promise<boolean> {
+    const rows: unknown[] = await this.db.query(`SELECT 1 FROM operator_accounts WHERE operator_id = $1`, [operatorId]);
+    return rows.length > 0;
+  }
+
   async anyAccount(): Promise<boolean> {
     const rows: unknown[] = await this.db.query(`SELECT 1 FROM operator_accounts LIMIT 1`);
     return rows.length > 0;

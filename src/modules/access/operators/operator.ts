@@ -1,6 +1,7 @@
 import type { EventDefinition } from '../../../infrastructure/event-store/event-registry';
 import { Refusal, type Decider } from '../../../infrastructure/event-store/command-handling';
 import type { NewEvent, RecordedEvent } from '../../../infrastructure/event-store/event-store.port';
+import { ADMINISTRATOR_ROLE, PARTIES, actorIdSchema, isAdministrator, partyOfRole, withActor, type Actor, type Party } from '../parties/actor';
 
 export const ROLES = ['PUSKESMAS_OPERATOR', 'DINKES_ADMIN', 'DUKCAPIL_AUDITOR', 'BUPATI_OFFICE'] as const;
 export type Role = (typeof ROLES)[number];
@@ -23,7 +24,7 @@ const operatorOnly = (type: string, extra: Record<string, object> = {}): EventDe
 });
 
 export const operatorEvents: EventDefinition[] = [
-  {
+  withActor({
     type: 'OperatorEnrolled',
     version: 1,
     schema: {
@@ -33,14 +34,27 @@ export const operatorEvents: EventDefinition[] = [
       // facilityId: the Puskesmas of an operator, Dinkes for an administrator; none for auditors and the Bupati's office.
       properties: { operatorId: uuid, facilityId: uuid, role: { type: 'string', enum: ROLES } },
     },
-  },
-  operatorOnly('OperatorSuspended'),
-  operatorOnly('OperatorReinstated'),
-  operatorOnly('OperatorRevoked'),
-  operatorOnly('OperatorPasswordChanged', { by: { type: 'string', enum: ['SELF', 'ADMIN'] } }),
+  }),
+  withActor(operatorOnly('OperatorSuspended')),
+  withActor(operatorOnly('OperatorReinstated')),
+  withActor(operatorOnly('OperatorRevoked')),
+  // by: SELF, or ADMIN (an administrator of the account's own party, or the offline recovery: see actorId).
+  withActor(operatorOnly('OperatorPasswordChanged', { by: { type: 'string', enum: ['SELF', 'ADMIN'] } })),
   operatorOnly('OperatorLoggedIn'),
   operatorOnly('OperatorSignInAttempted'),
   operatorOnly('OperatorLockedOut', { until: { type: 'string', format: 'date-time' } }),
+  {
+    type: 'AdministratorRosterChanged',
+    version: 1,
+    description:
+      "A party's administrators (stream administrators-{party}), written with the expected revision BEFORE the account's own event: two concurrent suspensions of a party's last two administrators cannot both pass.",
+    schema: {
+      type: 'object',
+      additionalProperties: false,
+      required: ['party', 'operatorId', 'active', 'actorId'],
+      properties: { party: { type: 'string', enum: PARTIES }, operatorId: uuid, active: { type: 'boolean' }, actorId: actorIdSchema },
+    },
+  },
 ];
 
 export const operatorStream = (operatorId: string) => `operator-${operatorId}`;
@@ -52,12 +66,32 @@ export interface Operator {
   readonly status: OperatorStatus;
 }
 
-export type OperatorCommand =
+/** Every command names its actor; an administrator acts only on the accounts of its own party. */
+export type OperatorCommand = (
   | { kind: 'enrol'; operatorId: string; facilityId: string | null; role: Role }
   | { kind: 'suspend' }
   | { kind: 'reinstate' }
   | { kind: 'revoke' }
-  | { kind: 'changePassword'; by: 'SELF' | 'ADMIN' };
+  | { kind: 'changePassword'; by: 'SELF' | 'ADMIN' }
+) & { actor: Actor };
+
+/** SEED and OFFLINE_RECOVERY act on the host, for either party. */
+const HOST_ROLE = 'HOST';
+
+function assertSameParty(actor: Actor, accountRole: string): void {
+  if (actor.role === HOST_ROLE) return;
+  if (!isAdministrator(actor.role) || partyOfRole(actor.role) !== partyOfRole(accountRole)) {
+    const party = partyOfRole(accountRole);
+    throw new Refusal(
+      403,
+      'OTHER_PARTYS_ACCOUNT',
+      `A ${accountRole} account is administered by ${party === 'DINKES' ? 'Dinkes (DINKES_ADMIN)' : 'Disdukcapil (DUKCAPIL_AUDITOR)'} only.`,
+    );
+  }
+}
+
+/** The actor of what is done on the host (the seed, the offline recovery). */
+export const hostActor = (actorId: string): Actor => ({ actorId, role: HOST_ROLE });
 
 export const operatorDecider: Decider<Operator, OperatorCommand> = {
   initialState: { operatorId: null, facilityId: '', role: 'PUSKESMAS_OPERATOR', status: 'ACTIVE' },
@@ -79,29 +113,67 @@ export const operatorDecider: Decider<Operator, OperatorCommand> = {
   },
 
   decide(command: OperatorCommand, state: Operator): NewEvent[] {
+    const { actorId } = command.actor;
     if (command.kind === 'enrol') {
+      assertSameParty(command.actor, command.role);
       if (state.operatorId) throw new Refusal(409, 'OPERATOR_EXISTS', 'This operator is already enrolled.');
-      const data: Record<string, string> = { operatorId: command.operatorId, role: command.role };
+      const data: Record<string, string> = { operatorId: command.operatorId, role: command.role, actorId };
       if (command.facilityId) data.facilityId = command.facilityId;
       return [{ type: 'OperatorEnrolled', data }];
     }
     if (!state.operatorId) throw new Refusal(404, 'OPERATOR_NOT_FOUND', 'No operator with this id.');
     const operatorId = state.operatorId;
+    // Your own password is yours to change; everything else is for your party's administrators.
+    if (!(command.kind === 'changePassword' && command.by === 'SELF')) assertSameParty(command.actor, state.role);
     if (state.status === 'REVOKED') {
       throw new Refusal(409, 'OPERATOR_REVOKED', 'This account is revoked for good; enrol a new one.');
     }
     switch (command.kind) {
       case 'suspend':
         if (state.status === 'SUSPENDED') throw new Refusal(409, 'OPERATOR_ALREADY_SUSPENDED', 'This account is already suspended.');
-        return [{ type: 'OperatorSuspended', data: { operatorId } }];
+        return [{ type: 'OperatorSuspended', data: { operatorId, actorId } }];
       case 'reinstate':
         if (state.status === 'ACTIVE') throw new Refusal(409, 'OPERATOR_ALREADY_ACTIVE', 'This account is already active.');
-        return [{ type: 'OperatorReinstated', data: { operatorId } }];
+        return [{ type: 'OperatorReinstated', data: { operatorId, actorId } }];
       case 'revoke':
-        return [{ type: 'OperatorRevoked', data: { operatorId } }];
+        return [{ type: 'OperatorRevoked', data: { operatorId, actorId } }];
       case 'changePassword':
-        return [{ type: 'OperatorPasswordChanged', data: { operatorId, by: command.by } }];
+        return [{ type: 'OperatorPasswordChanged', data: { operatorId, by: command.by, actorId } }];
     }
+  },
+};
+
+/**
+ * A party's administrators, on their own stream: the one place where "is this the last active
+ * administrator?" is decided, with the expected revision, so two concurrent suspensions of the last two
+ * cannot both pass. Accounts enrolled before the roster existed are counted from their own streams.
+ */
+export const administratorsStream = (party: Party) => `administrators-${party}`;
+
+/** Administrator ids the roster has a word on: true = active, false = suspended or revoked. */
+export type Roster = ReadonlyMap<string, boolean>;
+
+export const rosterDecider: Decider<Roster, { kind: 'set'; party: Party; operatorId: string; active: boolean; actorId: string; activeOutsideRoster: readonly string[] }> = {
+  initialState: new Map(),
+  evolve(state, event) {
+    if (event.type !== 'AdministratorRosterChanged') return state;
+    const d = event.data as { operatorId: string; active: boolean };
+    return new Map(state).set(d.operatorId, d.active);
+  },
+  decide(command, state) {
+    const { party, operatorId, active, actorId } = command;
+    if (!active) {
+      const activeNow = new Set([...command.activeOutsideRoster.filter((id) => !state.has(id)), ...[...state].filter(([, a]) => a).map(([id]) => id)]);
+      activeNow.delete(operatorId);
+      if (activeNow.size === 0) {
+        throw new Refusal(
+          409,
+          'LAST_ADMINISTRATOR',
+          `This is the last active ${ADMINISTRATOR_ROLE[party]} of ${party === 'DINKES' ? 'Dinkes' : 'Disdukcapil'}: enrol or reinstate another first.`,
+        );
+      }
+    }
+    return [{ type: 'AdministratorRosterChanged', data: { party, operatorId, active, actorId } }];
   },
 };
 

@@ -12,8 +12,13 @@ import type { AuthenticatedRequest } from '../../../infrastructure/security/acce
 import { facilityDecider, facilityStream } from '../facilities/facility';
 import { OperatorAccounts } from './accounts';
 import { DenialRecorder } from '../denials/denial-recorder';
-import { ROLES, operatorDecider, operatorStream, type Role } from './operator';
+import { ROLES, administratorsStream, operatorDecider, operatorStream, rosterDecider, type OperatorCommand, type Role } from './operator';
+import { ADMINISTRATOR_ROLE, isAdministrator, partyOfRole, type Actor, type Party } from '../parties/actor';
+import { Refusal } from '../../../infrastructure/event-store/command-handling';
+import { SEEDED_ADMIN_ID, SEEDED_AUDITOR_ID } from '../seed/seed';
 import { correlationOf } from '../../../infrastructure/http/correlation';
+
+type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;
 
 export const USER_ID = /^[a-z0-9][a-z0-9._-]{2,39}$/;
 
@@ -66,7 +71,11 @@ export class ChangePasswordDto {
   newPassword!: string;
 }
 
-/** Operator accounts (Pasal 3(1)(c), 4(2)(c)): Dinkes administers them; every change is an event. */
+/**
+ * Operator accounts (Pasal 3(1)(c), 4(2)(c)). Each party administers its own people: DINKES_ADMIN the
+ * Dinkes and Puskesmas accounts, DUKCAPIL_AUDITOR the Disdukcapil and Bupati-office accounts. Every
+ * change is an event naming its actor; a party's last active administrator cannot be suspended or revoked.
+ */
 @ApiTags('operators')
 @ApiBearerAuth()
 @Controller('v1/operators')
@@ -79,11 +88,14 @@ export class OperatorsController {
   ) {}
 
   @Get()
-  @Allow('DINKES_ADMIN')
-  @ApiOperation({ summary: 'Accounts with role, facility, status and lockout; profile details from the erasable profile table' })
-  async list() {
+  @Allow('DINKES_ADMIN', 'DUKCAPIL_AUDITOR')
+  @ApiOperation({ summary: "Your party's accounts with role, facility, status and lockout; profile details from the erasable profile table" })
+  async list(@Req() request: AuthenticatedRequest) {
+    const party = partyOfRole(request.caller!.role);
+    const roles = ROLES.filter((r) => partyOfRole(r) === party);
     const rows: { operator_id: string; facility_id: string | null; role: string; status: string; locked_until: Date | null }[] = await this.db.query(
-      `SELECT operator_id, facility_id, role, status, locked_until FROM operator_register ORDER BY enrolled_at`,
+      `SELECT operator_id, facility_id, role, status, locked_until FROM operator_register WHERE role = ANY($1) ORDER BY enrolled_at`,
+      [roles],
     );
     const profiles = await this.accounts.profiles();
     const now = Date.now();
@@ -99,28 +111,34 @@ export class OperatorsController {
   }
 
   @Post()
-  @Allow('DINKES_ADMIN')
-  @ApiOperation({ summary: 'Enrol an operator account' })
+  @Allow('DINKES_ADMIN', 'DUKCAPIL_AUDITOR')
+  @ApiOperation({ summary: 'Enrol an account of your own party (DINKES_ADMIN: Dinkes and Puskesmas; DUKCAPIL_AUDITOR: Disdukcapil and Bupati office)' })
+  @ApiResponse({ status: 403, description: "OTHER_PARTYS_ACCOUNT: the role belongs to the other party's accounts" })
   @ApiResponse({ status: 409, description: 'USER_ID_TAKEN' })
   @ApiResponse({ status: 422, description: 'FACILITY_REQUIRED, FACILITY_KIND_MISMATCH, FACILITY_NOT_EXPECTED' })
   @ApiResponse({ status: 404, description: 'FACILITY_NOT_FOUND' })
   async enrol(@Body() body: EnrolOperatorDto, @Req() request: AuthenticatedRequest) {
+    const actor = await this.actorFor(request, body.role);
     const facilityId = await this.facilityFor(body.role, body.facilityId);
     if (await this.accounts.userIdTaken(body.userId)) throw new ApiError(409, 'USER_ID_TAKEN', 'This user id is in use.');
     const operatorId = randomUUID();
-    await handle(this.store, operatorStream(operatorId), operatorDecider, { kind: 'enrol', operatorId, facilityId, role: body.role }, correlationOf(request));
+    await handle(this.store, operatorStream(operatorId), operatorDecider, { kind: 'enrol', operatorId, facilityId, role: body.role, actor }, correlationOf(request));
     const created = await this.accounts.create(operatorId, body.userId, body.password, body);
     if (created === 'user-id-taken') {
       // Lost a race for the user id: take the account we just enrolled out of service.
-      await handle(this.store, operatorStream(operatorId), operatorDecider, { kind: 'revoke' }, correlationOf(request));
+      await handle(this.store, operatorStream(operatorId), operatorDecider, { kind: 'revoke', actor }, correlationOf(request));
       throw new ApiError(409, 'USER_ID_TAKEN', 'This user id is in use.');
     }
+    // Counted as an administrator only once it exists (late is the safe side: it can only refuse more).
+    if (isAdministrator(body.role)) await this.roster(partyOfRole(body.role), operatorId, true, actor, request);
     return { operatorId, userId: body.userId, role: body.role, facilityId, status: 'ACTIVE' };
   }
 
   @Post(':id/suspension')
   @HttpCode(201)
-  @Allow('DINKES_ADMIN')
+  @Allow('DINKES_ADMIN', 'DUKCAPIL_AUDITOR')
+  @ApiResponse({ status: 403, description: "OTHER_PARTYS_ACCOUNT: an account of the other party" })
+  @ApiResponse({ status: 409, description: 'LAST_ADMINISTRATOR: the last active administrator of its party, OPERATOR_ALREADY_SUSPENDED, OPERATOR_REVOKED' })
   @ApiOperation({ summary: 'Suspend: refused from the very next request' })
   async suspend(@Param('id', UuidParam) id: string, @Req() request: AuthenticatedRequest) {
     return this.change(id, { kind: 'suspend' }, request); // its tokens now meet 403 OPERATOR_SUSPENDED (and an AccessDenied)
@@ -128,7 +146,8 @@ export class OperatorsController {
 
   @Post(':id/reinstatement')
   @HttpCode(201)
-  @Allow('DINKES_ADMIN')
+  @Allow('DINKES_ADMIN', 'DUKCAPIL_AUDITOR')
+  @ApiResponse({ status: 403, description: "OTHER_PARTYS_ACCOUNT: an account of the other party" })
   @ApiOperation({ summary: 'Reinstate a suspended account' })
   async reinstate(@Param('id', UuidParam) id: string, @Req() request: AuthenticatedRequest) {
     const result = await this.change(id, { kind: 'reinstate' }, request);
@@ -138,7 +157,9 @@ export class OperatorsController {
 
   @Post(':id/revocation')
   @HttpCode(201)
-  @Allow('DINKES_ADMIN')
+  @Allow('DINKES_ADMIN', 'DUKCAPIL_AUDITOR')
+  @ApiResponse({ status: 403, description: "OTHER_PARTYS_ACCOUNT: an account of the other party" })
+  @ApiResponse({ status: 409, description: 'LAST_ADMINISTRATOR: the last active administrator of its party, OPERATOR_ALREADY_SUSPENDED, OPERATOR_REVOKED' })
   @ApiOperation({ summary: 'Revoke for good: refused from the very next request' })
   async revoke(@Param('id', UuidParam) id: string, @Req() request: AuthenticatedRequest) {
     const result = await this.change(id, { kind: 'revoke' }, request);
@@ -149,12 +170,12 @@ export class OperatorsController {
   @Post(':id/password')
   @HttpCode(201)
   @Allow('PUSKESMAS_OPERATOR', 'DINKES_ADMIN', 'DUKCAPIL_AUDITOR', 'BUPATI_OFFICE')
-  @ApiOperation({ summary: 'Change a password: your own, or any account as DINKES_ADMIN' })
-  @ApiResponse({ status: 403, description: 'NOT_YOUR_ACCOUNT' })
+  @ApiOperation({ summary: "Change a password: your own, or as an administrator an account of your own party" })
+  @ApiResponse({ status: 403, description: "NOT_YOUR_ACCOUNT, OTHER_PARTYS_ACCOUNT (an administrator of the other party), CURRENT_PASSWORD_WRONG" })
   async changePassword(@Param('id', UuidParam) id: string, @Body() body: ChangePasswordDto, @Req() request: AuthenticatedRequest) {
     const caller = request.caller!;
     const self = caller.operatorId === id;
-    if (!self && caller.role !== 'DINKES_ADMIN') {
+    if (!self && !isAdministrator(caller.role)) {
       await this.denials.record('NOT_YOUR_ACCOUNT', { route: request.routeTemplate!, operatorId: caller.operatorId, facilityId: caller.facilityId, role: caller.role, ...correlationOf(request) });
       throw new ApiError(403, 'NOT_YOUR_ACCOUNT', 'You may change only your own password.');
     }
@@ -170,17 +191,69 @@ export class OperatorsController {
 
   @Delete(':id/profile')
   @HttpCode(204)
-  @Allow('DINKES_ADMIN')
-  @ApiOperation({ summary: "Erase a person's profile (name, NIP, phone); the account's events stay" })
-  async eraseProfile(@Param('id', UuidParam) id: string) {
+  @Allow('DINKES_ADMIN', 'DUKCAPIL_AUDITOR')
+  @ApiOperation({ summary: "Erase a person's profile (name, NIP, phone) of your own party's account; the account's events stay" })
+  @ApiResponse({ status: 403, description: 'OTHER_PARTYS_ACCOUNT' })
+  async eraseProfile(@Param('id', UuidParam) id: string, @Req() request: AuthenticatedRequest) {
     const { state } = await loadState(this.store, operatorStream(id), operatorDecider);
     if (!state.operatorId) throw new ApiError(404, 'OPERATOR_NOT_FOUND', 'No operator with this id.');
+    await this.actorFor(request, state.role);
     await this.accounts.eraseProfile(id);
   }
 
-  private async change(id: string, command: Parameters<typeof operatorDecider.decide>[0], request: AuthenticatedRequest) {
-    const { state } = await handle(this.store, operatorStream(id), operatorDecider, command, correlationOf(request));
+  private async change(id: string, command: DistributiveOmit<OperatorCommand, 'actor'>, request: AuthenticatedRequest) {
+    const caller = request.caller!;
+    const actor: Actor = { actorId: caller.operatorId, role: caller.role };
+    const full = { ...command, actor } as OperatorCommand;
+    const loaded = await loadState(this.store, operatorStream(id), operatorDecider);
+    try {
+      operatorDecider.decide(full, loaded.state, new Date()); // refusals first: nothing goes on the roster for a refused change
+    } catch (error) {
+      if (error instanceof Refusal && error.code === 'OTHER_PARTYS_ACCOUNT') await this.denyOtherParty(request);
+      throw error;
+    }
+    const role = loaded.state.role;
+    // Leaving the administrators is on the roster BEFORE the account's event, joining AFTER it: if the
+    // second write fails, the roster counts fewer administrators than there are, never more.
+    const administrator = isAdministrator(role);
+    if (administrator && (command.kind === 'suspend' || command.kind === 'revoke')) await this.roster(partyOfRole(role), id, false, actor, request);
+    const { state } = await handle(this.store, operatorStream(id), operatorDecider, full, correlationOf(request));
+    if (administrator && command.kind === 'reinstate') await this.roster(partyOfRole(role), id, true, actor, request);
     return { operatorId: id, role: state.role, facilityId: state.facilityId || null, status: state.status };
+  }
+
+  /** The caller as the actor of a change to an account of `accountRole`; an administrator of the other party is refused (and recorded). */
+  private async actorFor(request: AuthenticatedRequest, accountRole: string): Promise<Actor> {
+    const caller = request.caller!;
+    if (!isAdministrator(caller.role) || partyOfRole(caller.role) !== partyOfRole(accountRole)) {
+      await this.denyOtherParty(request);
+      throw new ApiError(403, 'OTHER_PARTYS_ACCOUNT', `A ${accountRole} account is administered by its own party only.`);
+    }
+    return { actorId: caller.operatorId, role: caller.role };
+  }
+
+  private async denyOtherParty(request: AuthenticatedRequest): Promise<void> {
+    const caller = request.caller!;
+    await this.denials.record('OTHER_PARTYS_ACCOUNT', { route: request.routeTemplate!, operatorId: caller.operatorId, facilityId: caller.facilityId, role: caller.role, ...correlationOf(request) });
+  }
+
+  /**
+   * Records an administrator joining or leaving a party's active administrators on the roster stream,
+   * refusing to leave the party without one. Accounts the roster has no word on yet (enrolled before it
+   * existed) count by their own streams' status.
+   */
+  private async roster(party: Party, operatorId: string, active: boolean, actor: Actor, request: AuthenticatedRequest): Promise<void> {
+    const activeOutsideRoster: string[] = [];
+    if (!active) {
+      const rows: { operator_id: string }[] = await this.db.query(`SELECT operator_id FROM operator_register WHERE role = $1`, [ADMINISTRATOR_ROLE[party]]);
+      const seeded = party === 'DINKES' ? SEEDED_ADMIN_ID : SEEDED_AUDITOR_ID;
+      for (const candidate of new Set([...rows.map((r) => r.operator_id), seeded])) {
+        const { state } = await loadState(this.store, operatorStream(candidate), operatorDecider);
+        if (state.operatorId && state.role === ADMINISTRATOR_ROLE[party] && state.status === 'ACTIVE') activeOutsideRoster.push(candidate);
+      }
+      if (!activeOutsideRoster.includes(operatorId)) activeOutsideRoster.push(operatorId);
+    }
+    await handle(this.store, administratorsStream(party), rosterDecider, { kind: 'set', party, operatorId, active, actorId: actor.actorId, activeOutsideRoster }, { ...correlationOf(request), attempts: 10 });
   }
 
   /** Operators belong to a Puskesmas, administrators to Dinkes; auditors and the Bupati's office to neither. */

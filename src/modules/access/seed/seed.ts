@@ -8,6 +8,8 @@ import { facilityCodeStream, facilityStream } from '../facilities/facility';
 import { operatorStream } from '../operators/operator';
 import type { OperatorAccounts } from '../operators/accounts';
 import regency from './karanganyar.json';
+import { SEED_ACTOR } from '../parties/actor';
+import { writeInitialPassword } from './initial-passwords';
 
 export const seedEvents: EventDefinition[] = [
   {
@@ -33,6 +35,16 @@ export function seededId(name: string): string {
 
 export const SEEDED_AGREEMENT_ID = seededId('agreement:2022');
 export const DINKES_FACILITY_ID = seededId('facility:DINKES');
+/** The first accounts of each party: `admin` (DINKES_ADMIN) and `auditor` (DUKCAPIL_AUDITOR). */
+export const SEEDED_ADMIN_ID = seededId('operator:admin');
+export const SEEDED_AUDITOR_ID = seededId('operator:auditor');
+
+export interface FirstAccounts {
+  /** Where the one-time passwords are written (DATA_DIR). */
+  readonly dataDir: string;
+  readonly initialAdminPassword?: string;
+  readonly initialAuditorPassword?: string;
+}
 
 /** Puskesmas codes: PKM, the kecamatan code, and a number for kecamatan with two Puskesmas. */
 export function seededFacilities() {
@@ -49,15 +61,16 @@ export function seededFacilities() {
 }
 
 /**
- * First start of an empty store: the 2022 agreement, Dinkes and the 21 Puskesmas, and the first
- * DINKES_ADMIN (user id `admin`). Idempotent: each record is appended to its own stream with
- * "no stream" expected, and a finished seed leaves a marker.
+ * First start of an empty store: the 2022 agreement, Dinkes and the 21 Puskesmas, the first DINKES_ADMIN
+ * (user id `admin`) and the first DUKCAPIL_AUDITOR (user id `auditor`). Idempotent: each record is
+ * appended to its own stream with "no stream" expected, and a finished seed leaves a marker. The 2022
+ * agreement was signed by both parties in 2022: it is recorded as signed with the actor SEED.
  */
 export async function seedRegisters(
   store: EventStore,
   accounts: OperatorAccounts,
   logger: Logger,
-  initialAdminPassword: string | undefined,
+  first: FirstAccounts,
   print: (line: string) => void = (line) => process.stdout.write(`${line}\n`),
 ): Promise<void> {
   if ((await store.readStream('seed-karanganyar')).length === 0) {
@@ -80,31 +93,52 @@ export async function seedRegisters(
           validFrom: a.validFrom,
           validUntil: a.validUntil,
           grantedFields: a.grantedFields,
+          actorId: SEED_ACTOR,
+          proposedBy: SEED_ACTOR,
         },
       },
     ]);
     const facilities = seededFacilities();
     for (const facility of facilities) {
-      await create(facilityCodeStream(facility.code), [{ type: 'FacilityCodeReserved', data: { code: facility.code, facilityId: facility.facilityId } }]);
-      await create(facilityStream(facility.facilityId), [{ type: 'FacilityRegistered', data: facility }]);
+      await create(facilityCodeStream(facility.code), [{ type: 'FacilityCodeReserved', data: { code: facility.code, facilityId: facility.facilityId, actorId: SEED_ACTOR } }]);
+      await create(facilityStream(facility.facilityId), [{ type: 'FacilityRegistered', data: { ...facility, actorId: SEED_ACTOR } }]);
     }
     await create('seed-karanganyar', [{ type: 'RegistersSeeded', data: { source: 'karanganyar.json', facilities: facilities.length } }]);
     logger.info({ facilities: facilities.length }, 'registers seeded: the 2022 agreement, Dinkes and the Puskesmas of Karanganyar');
   }
 
   if (!(await accounts.anyAccount())) {
-    const operatorId = seededId('operator:admin');
-    const password = initialAdminPassword ?? randomBytes(18).toString('base64url');
-    // The event first: a start interrupted before the account row finishes the job next time.
-    try {
-      await store.appendToStream(operatorStream(operatorId), [{ type: 'OperatorEnrolled', data: { operatorId, facilityId: DINKES_FACILITY_ID, role: 'DINKES_ADMIN' } }], {
-        expectedRevision: 'no_stream',
-      });
-    } catch (error) {
-      if (!(error instanceof WrongExpectedRevisionError)) throw error;
-    }
-    await accounts.create(operatorId, 'admin', password, { displayName: 'Administrator Dinkes' });
-    if (initialAdminPassword) print('First administrator created: user id "admin", password from INITIAL_ADMIN_PASSWORD.');
-    else print(`First administrator created: user id "admin", password "${password}" (shown once; change it after signing in).`);
+    await seedAccount(store, accounts, first.dataDir, { operatorId: SEEDED_ADMIN_ID, userId: 'admin', role: 'DINKES_ADMIN', facilityId: DINKES_FACILITY_ID, displayName: 'Administrator Dinkes' }, first.initialAdminPassword, 'INITIAL_ADMIN_PASSWORD', print);
   }
+  // Disdukcapil's first account, also on stores seeded before it existed.
+  if (!(await accounts.hasOperator(SEEDED_AUDITOR_ID)) && !(await accounts.userIdTaken('auditor'))) {
+    await seedAccount(store, accounts, first.dataDir, { operatorId: SEEDED_AUDITOR_ID, userId: 'auditor', role: 'DUKCAPIL_AUDITOR', displayName: 'Auditor Disdukcapil' }, first.initialAuditorPassword, 'INITIAL_AUDITOR_PASSWORD', print);
+  }
+}
+
+async function seedAccount(
+  store: EventStore,
+  accounts: OperatorAccounts,
+  dataDir: string,
+  account: { operatorId: string; userId: string; role: 'DINKES_ADMIN' | 'DUKCAPIL_AUDITOR'; facilityId?: string; displayName: string },
+  configured: string | undefined,
+  setting: string,
+  print: (line: string) => void,
+): Promise<void> {
+  const { operatorId, userId, role, facilityId } = account;
+  const password = configured ?? randomBytes(18).toString('base64url');
+  // The password file before anything else: a start that fails from here on still leaves a way in.
+  const path = configured ? undefined : writeInitialPassword(dataDir, userId, password);
+  // The event first: a start interrupted before the account row finishes the job next time.
+  try {
+    await store.appendToStream(operatorStream(operatorId), [{ type: 'OperatorEnrolled', data: { operatorId, ...(facilityId ? { facilityId } : {}), role, actorId: SEED_ACTOR } }], {
+      expectedRevision: 'no_stream',
+    });
+  } catch (error) {
+    if (!(error instanceof WrongExpectedRevisionError)) throw error;
+  }
+  await accounts.create(operatorId, userId, password, { displayName: account.displayName });
+  const who = role === 'DINKES_ADMIN' ? 'First Dinkes administrator' : 'First Disdukcapil auditor';
+  if (configured) print(`${who} created: user id "${userId}", password from ${setting}.`);
+  else print(`${who} created: user id "${userId}"; its one-time password is in ${path} (readable by this user only; change it after signing in).`);
 }

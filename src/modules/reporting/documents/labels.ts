@@ -108,6 +108,7 @@ export const REASON_LABELS: Readonly<Record<DenialReason, string>> = {
   CARD_READER_RETIRED: 'Card reader sudah tidak digunakan',
   ACCOUNT_LOCKED: 'Akun terkunci',
   NOT_YOUR_ACCOUNT: 'Bukan akun milik sendiri',
+  OTHER_PARTYS_ACCOUNT: 'Akun milik pihak lain',
   RATE_LIMITED: 'Melebihi batas jumlah akses',
   NIK_DOES_NOT_MATCH_ACCESS: 'Data balikan untuk NIK yang tidak diakses',
 };
@@ -170,4 +171,29 @@ export function reportStatusLabel(dueOn: string, submission: SubmissionSummary |
   const when = formatDate(submission.submittedAt);
   const revision = submission.revision > 1 ? `; revisi ke-${submission.revision} disampaikan ${when}` : `, pada ${when}`;
   return `${submission.onTime ? 'Disampaikan tepat waktu' : 'Disampaikan terlambat'} (${due})${revision}.`;
+}
+
+export const AGREEMENT_CHANGE_LABELS: Readonly<Record<string, string>> = { SIGN: 'Penandatanganan', EXTEND: 'Perpanjangan (adendum)', TERMINATE: 'Pengakhiran' };
+
+/** Who did it: an operator id, or the seed (the 2022 agreement both parties signed that year). */
+export function actorLabel(actor: string | null): string {
+  if (!actor) return '-';
+  if (actor === 'SEED') return 'data awal (ditandatangani kedua pihak)';
+  if (actor === 'UNRECORDED') return 'tidak tercatat';
+  if (actor === 'OFFLINE_RECOVERY') return 'pemulihan luring';
+  return `operator ${actor}`;
+}
+
+/** "Perpanjangan (adendum) 473.3/100/IX/2024, 2026-09-15: diusulkan oleh ..., dikonfirmasi oleh ..." */
+export function agreementChangeLine(c: { change: string; detail: string; status: string; proposedBy: string; proposedAt: string | null; confirmedBy: string | null; confirmedAt: string | null; rejectedBy: string | null; rejectedAt: string | null }): string {
+  // The seed's own time is when the gateway first started, not when the parties signed: not shown.
+  const at = (iso: string | null) => (iso && c.proposedBy !== 'SEED' ? ` (${formatDateTime(iso)})` : '');
+  const proposed = `diusulkan oleh ${actorLabel(c.proposedBy)}${at(c.proposedAt)}`;
+  const outcome =
+    c.status === 'CONFIRMED'
+      ? `dikonfirmasi oleh ${actorLabel(c.confirmedBy)}${at(c.confirmedAt)}`
+      : c.status === 'REJECTED'
+        ? `ditolak oleh ${actorLabel(c.rejectedBy)}${at(c.rejectedAt)}`
+        : 'menunggu konfirmasi pihak lain (belum berlaku)';
+  return `${AGREEMENT_CHANGE_LABELS[c.change] ?? c.change} ${c.detail}: ${proposed}, ${outcome}`;
 }

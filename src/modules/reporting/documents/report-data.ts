@@ -17,6 +17,22 @@ export interface AgreementSummary {
   readonly addenda: readonly string[];
   /** NOT_YET_VALID | ACTIVE | EXPIRED | TERMINATED, at the report's `asOf`. */
   readonly status: string;
+  /** Signing, extensions and termination as both parties recorded them: who proposed, who confirmed, when. */
+  readonly changes: readonly AgreementChangeSummary[];
+}
+
+export interface AgreementChangeSummary {
+  readonly change: 'SIGN' | 'EXTEND' | 'TERMINATE';
+  /** The change's own numbers and dates, e.g. "473.3/100/IX/2024, 2026-09-15". */
+  readonly detail: string;
+  readonly status: 'PENDING' | 'CONFIRMED' | 'REJECTED';
+  /** Operator ids, or SEED (the 2022 agreement, signed by both parties that year) or UNRECORDED (before actors were recorded). */
+  readonly proposedBy: string;
+  readonly proposedAt: string | null;
+  readonly confirmedBy: string | null;
+  readonly confirmedAt: string | null;
+  readonly rejectedBy: string | null;
+  readonly rejectedAt: string | null;
 }
 
 /** Counts of one slice of accesses (a Puskesmas, a month, or the whole semester). */

@@ -2,6 +2,7 @@ import PDFDocument from 'pdfkit';
 import {
   CHANNEL_LABELS,
   agreementStatusLabel,
+  agreementChangeLine,
   formatDate,
   formatDateTime,
   formatNumber,
@@ -469,6 +470,8 @@ export function agreementLines(agreement: AgreementSummary | null, asOf: string)
     `ditandatangani ${formatDate(agreement.signedOn)}, berlaku ${formatPeriod(agreement.validFrom, agreement.validUntil)}`,
     `Adendum: ${addenda}`,
     `Status perjanjian per ${formatDate(asOf)}: ${agreementStatusLabel(agreement.status)}`,
+    // Who agreed to what, and when (Pasal 5, 10: changes by consent of both parties).
+    ...(agreement.changes.length > 0 ? ['Persetujuan para pihak:', ...agreement.changes.map((c) => `- ${agreementChangeLine(c)}`)] : []),
   ];
 }
 

@@ -1,5 +1,5 @@
 import { Workbook, type Worksheet } from 'exceljs';
-import { CHANNEL_LABELS, agreementStatusLabel, formatDate, formatDateTime, formatPeriod, monthLabel, reasonLabel } from './labels';
+import { AGREEMENT_CHANGE_LABELS, CHANNEL_LABELS, actorLabel, agreementStatusLabel, formatDate, formatDateTime, formatPeriod, monthLabel, reasonLabel } from './labels';
 import type { SemesterReport } from './report-data';
 
 /*
@@ -27,6 +27,8 @@ import type { SemesterReport } from './report-data';
  *   N Balikan dikirim, O Balikan terkirim, P Balikan ditinggalkan, Q Cakupan balikan ('0.0%').
  * Sheets "Per Bulan", "Data Balikan", "Penolakan", "Sidik Jari": title in row 1, header in row 2, data from row 3,
  *   then a JUMLAH row.
+ * Sheet "Perjanjian": the agreement's changes, one a row from row 3: A No, B Perubahan, C Rincian, D Status,
+ *   E Diusulkan oleh, F Diusulkan pada, G Dikonfirmasi/ditolak oleh, H Dikonfirmasi/ditolak pada (WIB).
  *
  * The xlsx container (a zip) stamps its entries with the time of writing, so unlike the PDF the bytes differ
  * between runs; the cells and the document properties do not.
@@ -136,6 +138,7 @@ export async function renderSemesterReportXlsx(report: SemesterReport): Promise<
   balikanSheet(workbook, report);
   refusalSheet(workbook, report);
   fingerprintSheet(workbook, report);
+  agreementSheet(workbook, report);
   return workbookBuffer(workbook);
 }
 
@@ -262,6 +265,36 @@ function refusalSheet(workbook: Workbook, r: SemesterReport): void {
     total: [null, null, 'JUMLAH', r.refusals.reduce((sum, x) => sum + x.count, 0)],
   });
   if (r.refusals.length === 0) sheet.getCell('C5').value = 'Tidak ada penolakan akses pada periode ini.';
+}
+
+/** Who proposed and who confirmed each change of the agreement, and when (WIB). */
+function agreementSheet(workbook: Workbook, r: SemesterReport): void {
+  const changes = r.agreement?.changes ?? [];
+  tableSheet(workbook, {
+    name: 'Perjanjian',
+    title: `PERSETUJUAN PARA PIHAK ATAS PERJANJIAN - ${r.title}`,
+    columns: [
+      { header: 'No', width: 5 },
+      { header: 'Perubahan', width: 24 },
+      { header: 'Rincian', width: 40 },
+      { header: 'Status', width: 14 },
+      { header: 'Diusulkan oleh', width: 44 },
+      { header: 'Diusulkan pada', width: 22 },
+      { header: 'Dikonfirmasi/ditolak oleh', width: 44 },
+      { header: 'Dikonfirmasi/ditolak pada', width: 22 },
+    ],
+    rows: changes.map((c, i) => [
+      i + 1,
+      AGREEMENT_CHANGE_LABELS[c.change] ?? c.change,
+      c.detail,
+      c.status === 'CONFIRMED' ? 'Dikonfirmasi' : c.status === 'REJECTED' ? 'Ditolak' : 'Menunggu',
+      actorLabel(c.proposedBy),
+      c.proposedAt ? formatDateTime(c.proposedAt) : '-',
+      actorLabel(c.confirmedBy ?? c.rejectedBy),
+      c.proposedBy === 'SEED' ? '-' : c.confirmedAt ? formatDateTime(c.confirmedAt) : c.rejectedAt ? formatDateTime(c.rejectedAt) : '-',
+    ]),
+    landscape: true,
+  });
 }
 
 function fingerprintSheet(workbook: Workbook, r: SemesterReport): void {

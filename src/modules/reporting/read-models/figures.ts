@@ -1,7 +1,7 @@
 import type { EntityManager } from 'typeorm';
 import { agreementStatus } from '../../access/agreements/agreement';
 import regency from '../../access/seed/karanganyar.json';
-import type { AccessCounts, AgreementSummary, BalikanCounts, SubmissionSummary } from '../documents/report-data';
+import type { AccessCounts, AgreementChangeSummary, AgreementSummary, BalikanCounts, SubmissionSummary } from '../documents/report-data';
 
 /** Figures shared by the semester report, the Bupati summary and the compliance views, read from the reporting tables. */
 
@@ -133,8 +133,32 @@ export async function currentAgreement(db: EntityManager, at: Date): Promise<{ s
     },
     at,
   );
+  const changes: Record<string, string | Date | null>[] = await db.query(
+    `SELECT change, detail, status, proposed_by, proposed_at, confirmed_by, confirmed_at, rejected_by, rejected_at FROM report_agreement_changes WHERE agreement_id = $1 ORDER BY seq`,
+    [r.agreement_id],
+  );
+  const iso = (v: string | Date | null) => (v ? new Date(v).toISOString() : null);
   return {
-    summary: { dukcapilNumber: r.dukcapil_number, dinkesNumber: r.dinkes_number, signedOn: r.signed_on, validFrom: r.valid_from, validUntil: r.valid_until, addenda: r.addenda, status },
+    summary: {
+      dukcapilNumber: r.dukcapil_number,
+      dinkesNumber: r.dinkes_number,
+      signedOn: r.signed_on,
+      validFrom: r.valid_from,
+      validUntil: r.valid_until,
+      addenda: r.addenda,
+      status,
+      changes: changes.map((c) => ({
+        change: c.change as AgreementChangeSummary['change'],
+        detail: c.detail as string,
+        status: c.status as AgreementChangeSummary['status'],
+        proposedBy: c.proposed_by as string,
+        proposedAt: iso(c.proposed_at),
+        confirmedBy: (c.confirmed_by as string | null) ?? null,
+        confirmedAt: iso(c.confirmed_at),
+        rejectedBy: (c.rejected_by as string | null) ?? null,
+        rejectedAt: iso(c.rejected_at),
+      })),
+    },
     daysLeft,
   };
 }

@@ -64,6 +64,8 @@ export class ReportingProjection implements Projection {
     'AgreementSigned',
     'AgreementExtended',
     'AgreementTerminated',
+    'AgreementChangeProposed',
+    'AgreementChangeRejected',
     'CardReaderRegistered',
     'CardReaderRetired',
     'NikLookupPerformed',
@@ -162,6 +164,7 @@ export class ReportingProjection implements Projection {
     for (const table of [
       'report_facilities',
       'report_agreements',
+      'report_agreement_changes',
       'report_utilisation',
       'report_accesses',
       'report_balikan_monthly',
@@ -250,6 +253,13 @@ async function writeBalikanMonthly(tx: EntityManager, deltas: Counter): Promise<
   );
 }
 
+/** What a change of the agreement is, in a few words of its own numbers and dates (no personal data). */
+function changeDetail(change: string, t: Record<string, any>): string {
+  if (change === 'SIGN') return `${t.dukcapilNumber} / ${t.dinkesNumber}, ${t.validFrom}..${t.validUntil}`;
+  if (change === 'EXTEND') return `${t.addendumNumber}, ${t.validUntil}`;
+  return `${t.reason}, ${t.effectiveOn}`;
+}
+
 /** The rare events: registers, submissions and evaluations, one statement each. */
 async function applyRegisterEvent(event: RecordedEvent, d: Record<string, any>, tx: EntityManager): Promise<void> {
   switch (event.type) {
@@ -259,6 +269,32 @@ async function applyRegisterEvent(event: RecordedEvent, d: Record<string, any>, 
         [d.facilityId, d.kind, d.code, d.name, d.kecamatanCode],
       );
       return;
+    case 'AgreementChangeProposed':
+      await tx.query(
+        `INSERT INTO report_agreement_changes (agreement_id, seq, change_id, change, detail, status, proposed_by, proposed_at)
+         VALUES ($1, $2, $3, $4, $5, 'PENDING', $6, $7) ON CONFLICT DO NOTHING`,
+        [d.agreementId, event.revision.toString(), d.changeId, d.change, changeDetail(d.change, d.terms), d.actorId, event.occurredAt],
+      );
+      return;
+    case 'AgreementChangeRejected':
+      await tx.query(`UPDATE report_agreement_changes SET status = 'REJECTED', rejected_by = $2, rejected_at = $3 WHERE change_id = $1`, [d.changeId, d.actorId, event.occurredAt]);
+      return;
+  }
+  if (event.type === 'AgreementSigned' || event.type === 'AgreementExtended' || event.type === 'AgreementTerminated') {
+    const change = { AgreementSigned: 'SIGN', AgreementExtended: 'EXTEND', AgreementTerminated: 'TERMINATE' }[event.type];
+    // Confirms a proposal, or (the seed, a breach, a legacy event) stands alone.
+    const proposal: unknown[] = d.changeId ? await tx.query(`SELECT 1 FROM report_agreement_changes WHERE change_id = $1`, [d.changeId]) : [];
+    if (proposal.length > 0) {
+      await tx.query(`UPDATE report_agreement_changes SET status = 'CONFIRMED', confirmed_by = $2, confirmed_at = $3 WHERE change_id = $1`, [d.changeId, d.actorId, event.occurredAt]);
+    } else {
+      await tx.query(
+        `INSERT INTO report_agreement_changes (agreement_id, seq, change_id, change, detail, status, proposed_by, proposed_at, confirmed_by, confirmed_at)
+         VALUES ($1, $2, $3, $4, $5, 'CONFIRMED', $6, $7, $8, $9) ON CONFLICT DO NOTHING`,
+        [d.agreementId, event.revision.toString(), d.changeId ?? null, change, changeDetail(change!, d), d.proposedBy ?? d.actorId, d.proposedAt ?? null, d.actorId, event.occurredAt],
+      );
+    }
+  }
+  switch (event.type) {
     case 'AgreementSigned':
       await tx.query(
         `INSERT INTO report_agreements (agreement_id, dukcapil_number, dinkes_number, signed_on, valid_from, valid_until, signed_at)
