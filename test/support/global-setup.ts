@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createDataSource, migrate } from '../../src/infrastructure/database/data-source';
 import { startEmbeddedPostgres } from '../../src/infrastructure/database/embedded-postgres';
+import { ADMIN_INITIAL_PASSWORD, ADMIN_PASSWORD, startApp } from './app';
 
 /**
  * One embedded PGlite for the whole run, served over the wire protocol; suites connect with `pg`.
@@ -25,9 +26,30 @@ export default async function globalSetup(): Promise<void> {
   process.env.AUDIT_SIGNING_KEY = privateKey.export({ type: 'pkcs8', format: 'der' }).toString('base64');
   process.env.TEST_AUDIT_PUBLIC_KEY = publicKey.export({ type: 'spki', format: 'der' }).toString('base64');
   (globalThis as { __embedded?: typeof embedded }).__embedded = embedded;
+  await firstAdminSignIn();
   const skipped = [
     process.env.DATABASE_URL ? null : 'PostgreSQL server suites: DATABASE_URL not set (.ci/run sets it)',
     process.env.EVENTSTORE_CONNECTION_STRING ? null : 'EventStoreDB contract suite: EVENTSTORE_CONNECTION_STRING not set',
   ].filter(Boolean);
   for (const line of skipped) process.stdout.write(`\n[SKIPPED] ${line}\n`);
+}
+
+/**
+ * The seeded admin must change INITIAL_ADMIN_PASSWORD at first sign-in: done once here, before the
+ * suites (two workers) share the account, so that none of them closes another's sessions by doing it.
+ */
+async function firstAdminSignIn(): Promise<void> {
+  const t = await startApp();
+  try {
+    const login = await t.http().post('/v1/auth/login').send({ userId: 'admin', password: ADMIN_INITIAL_PASSWORD });
+    if (login.status !== 200 || !login.body.mustChangePassword) throw new Error(`first admin sign-in: ${login.status} ${JSON.stringify(login.body)}`);
+    await t
+      .http()
+      .post(`/v1/operators/${login.body.operatorId}/password`)
+      .set('authorization', `Bearer ${login.body.accessToken}`)
+      .send({ currentPassword: ADMIN_INITIAL_PASSWORD, newPassword: ADMIN_PASSWORD })
+      .expect(201);
+  } finally {
+    await t.close();
+  }
 }
