@@ -17,7 +17,7 @@ import { startRegistrySimulator } from '../src/infrastructure/registry/simulator
 import { semesterOf } from '../src/modules/reporting/semester/semester';
 import { benchDatabase } from './support/postgres';
 import { gatewayNodeFlags, startGateway } from '../test/support/processes';
-import { gatewayClient } from '../test/support/gateway-client';
+import { changedPassword, gatewayClient, signIn } from '../test/support/gateway-client';
 
 const SECONDS = Number(process.env.BENCH_SOAK_SECONDS ?? 600);
 const RATE = Number(process.env.BENCH_SOAK_RATE ?? 20);
@@ -53,30 +53,31 @@ async function main(): Promise<void> {
     DATA_DIR: mkdtempSync(join(tmpdir(), 'nik-soak-')),
     DATABASE_URL: db?.url ?? '',
     BALIKAN_KEY: Buffer.alloc(32, 4).toString('base64'),
-    INITIAL_ADMIN_PASSWORD: 'soak-admin-password',
+    INITIAL_ADMIN_PASSWORD: 'soak-dinkes-password',
     REGISTRY_URL: simulator.url,
     REGISTRY_USER_ID: 'soak',
     REGISTRY_PASSWORD: 'soak-registry-password',
     BALIKAN_URL: simulator.url,
     BALIKAN_TOKEN: 'soak-balikan-token',
     LOOKUPS_PER_HOUR: '100000',
+    SIGN_IN_ATTEMPTS_PER_MINUTE: '100000', // 21 Puskesmas clerks signing in again, all from 127.0.0.1
     METRICS_TOKEN,
   };
   const { child, url } = await startGateway(env, NODE_FLAGS);
   const call = gatewayClient(url);
   try {
-    const admin = (await call('POST', '/v1/auth/login', undefined, { userId: 'admin', password: 'soak-admin-password' })).body.accessToken as string;
+    const admin = await signIn(call, 'admin', 'soak-dinkes-password');
     const [agreement] = (await call('GET', '/v1/agreements', admin)).body as unknown as { agreementId: string }[];
     await call('POST', `/v1/agreements/${agreement!.agreementId}/extensions`, admin, { addendumNumber: '473.3/0915.12/IX/2024', validUntil: '2099-09-15' });
     await call('POST', '/v1/operators', admin, { userId: 'soak.auditor', password: 'soak-operator-password', role: 'DUKCAPIL_AUDITOR' });
-    const auditor = (await call('POST', '/v1/auth/login', undefined, { userId: 'soak.auditor', password: 'soak-operator-password' })).body.accessToken as string;
+    const auditor = await signIn(call, 'soak.auditor', 'soak-operator-password');
     const puskesmas = ((await call('GET', '/v1/facilities', admin)).body as unknown as { facilityId: string; kind: string }[]).filter((f) => f.kind === 'PUSKESMAS');
     const sites: { userId: string; token: string; readerId: string; found: { accessId: string; nik: string }[] }[] = [];
     for (const [i, p] of puskesmas.entries()) {
       const userId = `soak.${i}`;
       await call('POST', '/v1/operators', admin, { userId, password: 'soak-operator-password', role: 'PUSKESMAS_OPERATOR', facilityId: p.facilityId });
       const { readerId } = (await call('POST', `/v1/facilities/${p.facilityId}/card-readers`, admin, { samSerial: `SAM-SOAK-${i}` })).body;
-      sites.push({ userId, readerId, token: (await call('POST', '/v1/auth/login', undefined, { userId, password: 'soak-operator-password' })).body.accessToken, found: [] });
+      sites.push({ userId, readerId, token: await signIn(call, userId, 'soak-operator-password'), found: [] });
     }
     const people = [...simulator.samples.found, ...simulator.samples.deceased, ...simulator.samples.outsideRegency, ...simulator.samples.notFound];
     const { year, semester } = semesterOf(new Date());
@@ -118,7 +119,7 @@ async function main(): Promise<void> {
             ok = (await call('GET', '/v1/compliance/obligations', auditor)).status === 200;
             break;
           case 'login': {
-            const res = await call('POST', '/v1/auth/login', undefined, { userId: site.userId, password: 'soak-operator-password' });
+            const res = await call('POST', '/v1/auth/login', undefined, { userId: site.userId, password: changedPassword('soak-operator-password') });
             ok = res.status === 200;
             if (ok) site.token = res.body.accessToken; // a clerk signing in again as her token ages
             break;

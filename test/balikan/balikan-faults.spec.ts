@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { describeOnEachStorage, isolatedStorage } from '../support/isolated-storage';
 import { startRegistrySimulator, type RegistrySimulator } from '../../src/infrastructure/registry/simulator/registry-simulator';
 import { distPath, runScript, startGateway, type Finished } from '../support/processes';
+import { signIn } from '../support/gateway-client';
 
 const cli = distPath('src', 'cli.js');
 
@@ -69,20 +70,20 @@ describeOnEachStorage('Data balikan through outages and crashes', (server) => {
       BALIKAN_URL: simulator.url,
       BALIKAN_TOKEN: 'simulator-balikan-token',
       BALIKAN_LEASE_SECONDS: '2',
-      INITIAL_ADMIN_PASSWORD: 'faults-admin-password',
+      INITIAL_ADMIN_PASSWORD: 'faults-dinkes-password',
       LOOKUPS_PER_HOUR: '100000',
     };
     const storage = await isolatedStorage(isServer ? server : undefined, 'balikan');
     env = { ...base, ...storage.env, ...(isServer ? { BALIKAN_KEY: Buffer.alloc(32, 3).toString('base64') } : {}) };
     cleanup = storage.cleanup;
     await start();
-    const admin = (await call('POST', '/v1/auth/login', undefined, { userId: 'admin', password: 'faults-admin-password' })).body.accessToken;
+    const admin = await signIn(call, 'admin', 'faults-dinkes-password');
     let facilities: { facilityId: string; kind: string }[] = [];
     await until(async () => (facilities = (await call('GET', '/v1/facilities', admin)).body).length >= 22, 'facilities');
     const [agreement] = (await call('GET', '/v1/agreements', admin)).body;
     await call('POST', `/v1/agreements/${agreement.agreementId}/extensions`, admin, { addendumNumber: 'ADD/FAULTS/1', validUntil: '2099-12-31' });
     await call('POST', '/v1/operators', admin, { userId: 'loket.faults', password: 'faults-password-1', role: 'PUSKESMAS_OPERATOR', facilityId: facilities.find((f) => f.kind === 'PUSKESMAS')!.facilityId });
-    operator = (await call('POST', '/v1/auth/login', undefined, { userId: 'loket.faults', password: 'faults-password-1' })).body.accessToken;
+    operator = await signIn(call, 'loket.faults', 'faults-password-1');
     for (const nik of simulator.samples.found) {
       accessIds.push((await call('POST', '/v1/access/nik-lookups', operator, { nik })).body.accessId);
       secrets.push(nik);
