@@ -14,6 +14,7 @@ export type PasswordProblem = 'PASSWORD_LENGTH' | 'PASSWORD_TOO_COMMON' | 'PASSW
 export const PASSWORD_MIN_LENGTH = 12;
 export const PASSWORD_MAX_LENGTH = 128;
 
+const segmenter = new Intl.Segmenter(undefined, { granularity: 'grapheme' });
 const COMMON = new Set((dictionary['passwords-common'] as string[]).map((p) => p.toLowerCase()));
 
 export const PASSWORD_PROBLEMS: Record<PasswordProblem, string> = {
@@ -27,11 +28,14 @@ export const PASSWORD_PROBLEMS: Record<PasswordProblem, string> = {
 export function passwordProblem(password: string, userId: string): PasswordProblem | null {
   const length = [...password].length;
   if (length < PASSWORD_MIN_LENGTH || length > PASSWORD_MAX_LENGTH) return 'PASSWORD_LENGTH';
-  if (/^(.)\1*$/su.test(password)) return 'PASSWORD_REPEATED_CHARACTER';
+  const graphemes = [...segmenter.segment(password)].map((g) => g.segment);
+  if (graphemes.every((g) => g === graphemes[0])) return 'PASSWORD_REPEATED_CHARACTER';
   const lower = password.toLowerCase();
   if (userId && lower.includes(userId.toLowerCase())) return 'PASSWORD_CONTAINS_USER_ID';
   // A common password with digits or symbols added at its end ("leavemealone2024!") is still that password.
-  const stem = lower.replace(/[^\p{L}]+$/u, '');
-  if (COMMON.has(lower) || (stem.length >= 4 && COMMON.has(stem))) return 'PASSWORD_TOO_COMMON';
+  for (let candidate = lower; ; candidate = candidate.slice(0, -1)) {
+    if (COMMON.has(candidate)) return 'PASSWORD_TOO_COMMON';
+    if (candidate.length <= 4 || /\p{L}$/u.test(candidate)) break;
+  }
   return null;
 }
