@@ -156,12 +156,14 @@ export class OperatorsController {
   @ApiOperation({ summary: "Change a password: your own (clears mustChangePassword), or reset one of your party's accounts as its administrator (the owner must change it at next sign-in; a lockout is lifted)" })
   @ApiResponse({ status: 400, description: 'PASSWORD_TOO_COMMON, PASSWORD_CONTAINS_USER_ID, PASSWORD_REPEATED_CHARACTER, PASSWORD_UNCHANGED' })
   @ApiResponse({ status: 403, description: 'NOT_YOUR_ACCOUNT, CURRENT_PASSWORD_WRONG, PASSWORD_CHANGE_REQUIRED (change your own first)' })
+  @ApiResponse({ status: 404, description: 'OPERATOR_NOT_FOUND' })
   async changePassword(@Param('id', UuidParam) id: string, @Body() body: ChangePasswordDto, @Req() request: AuthenticatedRequest) {
     const caller = request.caller!;
     const self = caller.operatorId === id;
     if (!self && request.mustChangePassword) throw new ApiError(403, 'PASSWORD_CHANGE_REQUIRED', 'Change your own password first.');
     const { state: target } = await loadState(this.store, operatorStream(id), operatorDecider);
-    if (!self && !(target.operatorId && administers(caller.role, target.role))) {
+    if (!target.operatorId) throw new ApiError(404, 'OPERATOR_NOT_FOUND', 'No operator with this id.');
+    if (!self && !administers(caller.role, target.role)) {
       await this.denials.record('NOT_YOUR_ACCOUNT', { route: request.routeTemplate!, operatorId: caller.operatorId, facilityId: caller.facilityId, role: caller.role, ...correlationOf(request) });
       throw new ApiError(403, 'NOT_YOUR_ACCOUNT', "You may change only your own password, or reset one of your party's accounts as its administrator.");
     }
