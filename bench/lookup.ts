@@ -12,6 +12,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startGateway } from '../test/support/processes';
+import { gatewayClient, signIn } from '../test/support/gateway-client';
 
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 32);
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
@@ -23,21 +24,22 @@ async function main(): Promise<void> {
     exited,
     output: started,
     url: api,
-  } = await startGateway({ DATA_DIR: dir, PORT: '0', REGISTRY_URL: '', LOG_LEVEL: 'info', INITIAL_ADMIN_PASSWORD: 'bench-admin-password', INITIAL_AUDITOR_PASSWORD: 'bench-auditor-password', LOOKUPS_PER_HOUR: '100000' });
+  } = await startGateway({ DATA_DIR: dir, PORT: '0', REGISTRY_URL: '', LOG_LEVEL: 'info', INITIAL_ADMIN_PASSWORD: 'bench-dinkes-password', INITIAL_AUDITOR_PASSWORD: 'bench-dukcapil-password', LOOKUPS_PER_HOUR: '100000' });
   try {
     const simulator = /"samples":"(http:\/\/127\.0\.0\.1:\d+)\/simulator\/samples"/.exec(started)![1]!;
     const post = async (path: string, body: unknown, token?: string) =>
       (await (await fetch(`${api}${path}`, { method: 'POST', headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) }, body: JSON.stringify(body) })).json()) as Record<string, any>;
-    const admin = (await post('/v1/auth/login', { userId: 'admin', password: 'bench-admin-password' })).accessToken as string;
+    const call = gatewayClient(api);
+    const admin = await signIn(call, 'admin', 'bench-dinkes-password');
     const agreements = (await (await fetch(`${api}/v1/agreements/`, { headers: { authorization: `Bearer ${admin}` } })).json()) as { agreementId: string }[];
     let facilities: { facilityId: string; kind: string }[] = [];
     while (facilities.length < 22) facilities = (await (await fetch(`${api}/v1/facilities`, { headers: { authorization: `Bearer ${admin}` } })).json()) as typeof facilities;
     // Dinkes proposes the addendum, Disdukcapil's seeded auditor confirms it.
-    const auditor = (await post('/v1/auth/login', { userId: 'auditor', password: 'bench-auditor-password' })).accessToken as string;
+    const auditor = await signIn(call, 'auditor', 'bench-dukcapil-password');
     const proposed = await post(`/v1/agreements/${agreements[0]!.agreementId}/extensions`, { addendumNumber: 'BENCH/1/2026', validUntil: '2099-12-31' }, admin);
     await post(`/v1/agreements/${agreements[0]!.agreementId}/changes/${proposed.change.changeId}/confirmation`, {}, auditor);
     await post('/v1/operators', { userId: 'bench.loket', password: 'bench-operator-pw', role: 'PUSKESMAS_OPERATOR', facilityId: facilities.find((f) => f.kind === 'PUSKESMAS')!.facilityId }, admin);
-    const operator = (await post('/v1/auth/login', { userId: 'bench.loket', password: 'bench-operator-pw' })).accessToken as string;
+    const operator = await signIn(call, 'bench.loket', 'bench-operator-pw');
     const samples = (await (await fetch(`${simulator}/simulator/samples`)).json()) as { found: string[] };
     const nik = samples.found[0]!;
 

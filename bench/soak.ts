@@ -17,7 +17,7 @@ import { startRegistrySimulator } from '../src/infrastructure/registry/simulator
 import { semesterOf } from '../src/modules/reporting/semester/semester';
 import { benchDatabase } from './support/postgres';
 import { gatewayNodeFlags, startGateway } from '../test/support/processes';
-import { gatewayClient } from '../test/support/gateway-client';
+import { changedPassword, gatewayClient, signIn } from '../test/support/gateway-client';
 import { extendFirstAgreement } from '../test/support/parties';
 
 const SECONDS = Number(process.env.BENCH_SOAK_SECONDS ?? 600);
@@ -55,22 +55,23 @@ async function main(): Promise<void> {
     DATABASE_URL: db?.url ?? '',
     BALIKAN_KEY: Buffer.alloc(32, 4).toString('base64'),
     ACCESS_TOKEN_KEY: Buffer.alloc(32, 5).toString('base64'),
-    INITIAL_ADMIN_PASSWORD: 'soak-admin-password',
-    INITIAL_AUDITOR_PASSWORD: 'soak-auditor-password',
+    INITIAL_ADMIN_PASSWORD: 'soak-dinkes-password',
+    INITIAL_AUDITOR_PASSWORD: 'soak-dukcapil-password',
     REGISTRY_URL: simulator.url,
     REGISTRY_USER_ID: 'soak',
     REGISTRY_PASSWORD: 'soak-registry-password',
     BALIKAN_URL: simulator.url,
     BALIKAN_TOKEN: 'soak-balikan-token',
     LOOKUPS_PER_HOUR: '100000',
+    SIGN_IN_ATTEMPTS_PER_MINUTE: '100000', // 21 Puskesmas clerks signing in again, all from 127.0.0.1
     METRICS_TOKEN,
   };
   const { child, url } = await startGateway(env, NODE_FLAGS);
   const call = gatewayClient(url);
   try {
-    const admin = (await call('POST', '/v1/auth/login', undefined, { userId: 'admin', password: 'soak-admin-password' })).body.accessToken as string;
+    const admin = await signIn(call, 'admin', 'soak-dinkes-password');
     // Dinkes proposes the addendum, Disdukcapil's seeded auditor confirms it.
-    const auditor = (await call('POST', '/v1/auth/login', undefined, { userId: 'auditor', password: 'soak-auditor-password' })).body.accessToken as string;
+    const auditor = await signIn(call, 'auditor', 'soak-dukcapil-password');
     await extendFirstAgreement(call, admin, auditor, '473.3/0915.12/IX/2024', '2099-09-15');
     const puskesmas = ((await call('GET', '/v1/facilities', admin)).body as unknown as { facilityId: string; kind: string }[]).filter((f) => f.kind === 'PUSKESMAS');
     const sites: { userId: string; token: string; readerId: string; found: { accessId: string; nik: string; verificationToken: string }[] }[] = [];
@@ -78,7 +79,7 @@ async function main(): Promise<void> {
       const userId = `soak.${i}`;
       await call('POST', '/v1/operators', admin, { userId, password: 'soak-operator-password', role: 'PUSKESMAS_OPERATOR', facilityId: p.facilityId });
       const { readerId } = (await call('POST', `/v1/facilities/${p.facilityId}/card-readers`, admin, { samSerial: `SAM-SOAK-${i}` })).body;
-      sites.push({ userId, readerId, token: (await call('POST', '/v1/auth/login', undefined, { userId, password: 'soak-operator-password' })).body.accessToken, found: [] });
+      sites.push({ userId, readerId, token: await signIn(call, userId, 'soak-operator-password'), found: [] });
     }
     const people = [...simulator.samples.found, ...simulator.samples.deceased, ...simulator.samples.outsideRegency, ...simulator.samples.notFound];
     const { year, semester } = semesterOf(new Date());
@@ -120,7 +121,7 @@ async function main(): Promise<void> {
             ok = (await call('GET', '/v1/compliance/obligations', auditor)).status === 200;
             break;
           case 'login': {
-            const res = await call('POST', '/v1/auth/login', undefined, { userId: site.userId, password: 'soak-operator-password' });
+            const res = await call('POST', '/v1/auth/login', undefined, { userId: site.userId, password: changedPassword('soak-operator-password') });
             ok = res.status === 200;
             if (ok) site.token = res.body.accessToken; // a clerk signing in again as her token ages
             break;

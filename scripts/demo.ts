@@ -11,14 +11,14 @@ import { join, resolve } from 'node:path';
 import { startRegistrySimulator, type RegistrySimulator } from '../src/infrastructure/registry/simulator/registry-simulator';
 import { semesterOf } from '../src/modules/reporting/semester/semester';
 import { gatewayNodeFlags } from '../test/support/processes';
-import { gatewayClient, type GatewayCall } from '../test/support/gateway-client';
+import { gatewayClient, signIn, type GatewayCall } from '../test/support/gateway-client';
 import { readInitialPassword } from '../src/modules/access/seed/initial-passwords';
 
 const root = resolve(__dirname, '..', '..');
 /** Where the documents go (./out, or DEMO_OUT_DIR for the test that runs the demo). */
 const out = resolve(process.env.DEMO_OUT_DIR ?? join(root, 'out'));
 const dataDir = join(out, 'demo-data');
-const ADMIN_PASSWORD = 'demo-admin-password';
+const ADMIN_PASSWORD = 'demo-dinkes-password';
 const PASSWORD = 'demo-operator-password';
 
 /** A tiny deterministic generator, so two demo runs tell the same story. */
@@ -41,7 +41,7 @@ class Gateway {
   }
 
   async login(userId: string, password: string): Promise<string> {
-    return (await this.ok('POST', '/v1/auth/login', undefined, { userId, password })).accessToken;
+    return signIn(this.call, userId, password); // a password an administrator set is changed at first sign-in
   }
 }
 
@@ -85,6 +85,7 @@ async function main(): Promise<void> {
     BALIKAN_URL: simulator.url,
     BALIKAN_TOKEN: 'demo-balikan-token',
     LOOKUPS_PER_HOUR: '10000',
+    SIGN_IN_ATTEMPTS_PER_MINUTE: '1000', // every Puskesmas of the demo signs in from 127.0.0.1
     OPERATOR_DAILY_LIMIT: '40',
   });
   const gateway = new Gateway(url);

@@ -17,7 +17,7 @@ import { NOTARY_PROJECTION, checkpointNow } from './modules/audit/notary.project
 import { verifyLog } from './modules/audit/verifier';
 import { handle } from './infrastructure/event-store/command-handling';
 import { OperatorAccounts } from './modules/access/operators/accounts';
-import { hostActor, operatorDecider, operatorStream } from './modules/access/operators/operator';
+import { SIGN_IN_TAIL, hostActor, operatorDecider, operatorStream, signInDecider, signInStream } from './modules/access/operators/operator';
 import { OFFLINE_RECOVERY_ACTOR } from './modules/access/parties/actor';
 import { SEEDED_ADMIN_ID, SEEDED_AUDITOR_ID } from './modules/access/seed/seed';
 import { writeInitialPassword } from './modules/access/seed/initial-passwords';
@@ -177,6 +177,8 @@ for (const [command, userId, operatorId, role] of [
         await handle(infra.eventStore, operatorStream(operatorId), operatorDecider, { kind: 'changePassword', by: 'ADMIN', actor: hostActor(OFFLINE_RECOVERY_ACTOR) });
         await accounts.setPassword(operatorId, password);
         await accounts.closeSessions(operatorId);
+        // The way back in must open the account: a lockout is lifted as by an administrator's reset.
+        await handle(infra.eventStore, signInStream(operatorId), signInDecider, { kind: 'unlock', operatorId, actorId: OFFLINE_RECOVERY_ACTOR, by: 'PASSWORD_RESET' }, { tail: SIGN_IN_TAIL, attempts: 50 });
         console.log(`New one-time password for "${userId}" written to ${path} (readable by this user only); every session of "${userId}" has ended.`);
       }),
     );

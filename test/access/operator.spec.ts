@@ -1,8 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import type { RecordedEvent } from '../../src/infrastructure/event-store/event-store.port';
-import { isLockedOut, operatorDecider, rosterDecider, signInDecider, type SignIns } from '../../src/modules/access/operators/operator';
+import fc from 'fast-check';
+import { ROLES, administers, isLockedOut, operatorDecider, rosterDecider, signInDecider, type Operator, type SignIns } from '../../src/modules/access/operators/operator';
 
 const operatorId = randomUUID();
+const actorId = randomUUID();
 const enrolled = operatorDecider.evolve(operatorDecider.initialState, {
   type: 'OperatorEnrolled',
   data: { operatorId, facilityId: randomUUID(), role: 'PUSKESMAS_OPERATOR' },
@@ -10,9 +12,10 @@ const enrolled = operatorDecider.evolve(operatorDecider.initialState, {
 } as unknown as RecordedEvent);
 
 /** Given the sign-in state, when a step happens at a time, then these events (applied, as the store would) or this refusal. */
-function step(state: SignIns, kind: 'attempt' | 'succeeded' | 'failed', at: number): { state: SignIns; types: string[]; refusal?: string } {
+function step(state: SignIns, kind: 'attempt' | 'succeeded' | 'failed' | 'unlock' | 'reset', at: number): { state: SignIns; types: string[]; refusal?: string } {
   try {
-    const events = signInDecider.decide({ kind, operatorId }, state, new Date(at));
+    const command = kind === 'unlock' || kind === 'reset' ? { kind: 'unlock' as const, operatorId, actorId, by: kind === 'unlock' ? ('UNLOCK' as const) : ('PASSWORD_RESET' as const) } : { kind, operatorId };
+    const events = signInDecider.decide(command, state, new Date(at));
     const next = events.reduce((s, e) => signInDecider.evolve(s, { ...e, occurredAt: new Date(at) } as unknown as RecordedEvent), state);
     return { state: next, types: events.map((e) => e.type) };
   } catch (error) {
@@ -145,5 +148,67 @@ describe("A party's last active administrator", () => {
   it('the roster has the last word over an account status read before it changed (two suspensions at once)', () => {
     // b was counted active from its stream, but the roster already records b leaving: a is the last one.
     expect(refusalOf(() => rosterDecider.decide(set(a, false, [a, b]), roster([b, false]), new Date()))).toBe('LAST_ADMINISTRATOR');
+  });
+});
+
+describe('Lifting a lockout', () => {
+  const lockedAt = (at: number) => {
+    let state = signInDecider.initialState;
+    for (let i = 0; i < 5; i++) state = failOnce(state, at + i).state;
+    return state;
+  };
+
+  it('given a locked account, when its administrator unlocks it, then OperatorUnlocked names them and the right password gets in', () => {
+    const unlocked = step(lockedAt(start), 'unlock', start + 60_000);
+    expect(unlocked.types).toEqual(['OperatorUnlocked']);
+    expect(signInDecider.decide({ kind: 'unlock', operatorId, actorId, by: 'UNLOCK' }, lockedAt(start), new Date(start + 60_000))[0]!.data).toEqual({ operatorId, actorId, by: 'UNLOCK' });
+    expect(isLockedOut(unlocked.state, new Date(start + 60_000))).toBe(false);
+    expect(step(unlocked.state, 'attempt', start + 61_000).refusal).toBeUndefined();
+  });
+
+  it('given five unresolved parallel attempts (not yet a lockout), when unlocked, then attempts are admitted again', () => {
+    let state = signInDecider.initialState;
+    for (let i = 0; i < 5; i++) state = step(state, 'attempt', start + i).state;
+    expect(step(state, 'attempt', start + 10).refusal).toBe('ACCOUNT_LOCKED');
+    expect(step(step(state, 'unlock', start + 20).state, 'attempt', start + 30).refusal).toBeUndefined();
+  });
+
+  it('given an account that is not locked, an unlock is refused ACCOUNT_NOT_LOCKED, and a password reset records nothing', () => {
+    expect(step(signInDecider.initialState, 'unlock', start).refusal).toBe('ACCOUNT_NOT_LOCKED');
+    const reset = step(signInDecider.initialState, 'reset', start);
+    expect(reset.types).toEqual([]);
+    expect(reset.refusal).toBeUndefined();
+    expect(step(lockedAt(start), 'reset', start + 1000).types).toEqual(['OperatorUnlocked']);
+  });
+
+  it('records a sign-out whatever the state', () => {
+    expect(signInDecider.decide({ kind: 'logout', operatorId }, lockedAt(start), new Date(start)).map((e) => e.type)).toEqual(['OperatorLoggedOut']);
+  });
+});
+
+describe('A password change owed at first sign-in', () => {
+  const apply = (state: Operator, type: string, data: Record<string, unknown> = {}) =>
+    operatorDecider.evolve(state, { type, data: { operatorId, ...data }, occurredAt: new Date() } as unknown as RecordedEvent);
+
+  it('is owed after enrolment and after every reset by an administrator, and paid by the operator\'s own change (any sequence)', () => {
+    fc.assert(
+      fc.property(fc.array(fc.constantFrom('SELF', 'ADMIN'), { maxLength: 20 }), (changes) => {
+        const state = changes.reduce((s, by) => apply(s, 'OperatorPasswordChanged', { by }), enrolled);
+        expect(state.mustChangePassword).toBe(changes.length === 0 || changes.at(-1) === 'ADMIN');
+      }),
+    );
+  });
+});
+
+describe('Who administers whose accounts', () => {
+  it('Dinkes administers its administrators and Puskesmas operators; Disdukcapil its auditors and the Bupati\'s office; nobody else administers anyone', () => {
+    const expected: Record<string, string[]> = {
+      DINKES_ADMIN: ['DINKES_ADMIN', 'PUSKESMAS_OPERATOR'],
+      DUKCAPIL_AUDITOR: ['DUKCAPIL_AUDITOR', 'BUPATI_OFFICE'],
+      PUSKESMAS_OPERATOR: [],
+      BUPATI_OFFICE: [],
+    };
+    for (const actor of ROLES) expect(ROLES.filter((target) => administers(actor, target))).toEqual(expect.arrayContaining(expected[actor]!));
+    for (const actor of ROLES) expect(ROLES.filter((target) => administers(actor, target))).toHaveLength(expected[actor]!.length);
   });
 });

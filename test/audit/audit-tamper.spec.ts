@@ -45,10 +45,10 @@ describeOnEachStorage('Tampering with the audit log', (server) => {
   beforeAll(async () => {
     const storage = await isolatedStorage(isServer ? server : undefined, 'audit');
     cleanup = storage.cleanup;
-    env = { ...storage.env, LOG_LEVEL: 'warn', AUDIT_CHECKPOINT_EVENTS: '10', INITIAL_ADMIN_PASSWORD: 'audit-admin-password', ...(isServer ? { BALIKAN_KEY: Buffer.alloc(32, 5).toString('base64'), ACCESS_TOKEN_KEY: Buffer.alloc(32, 6).toString('base64') } : {}) };
+    env = { ...storage.env, LOG_LEVEL: 'warn', AUDIT_CHECKPOINT_EVENTS: '10', INITIAL_ADMIN_PASSWORD: 'audit-dinkes-password', ...(isServer ? { BALIKAN_KEY: Buffer.alloc(32, 5).toString('base64'), ACCESS_TOKEN_KEY: Buffer.alloc(32, 6).toString('base64') } : {}) };
     // The service seeds the registers; a few sign-ins add to the log. Then it stops: the CLI notarises the rest.
     const { child, exited, url } = await startGateway({ ...env, PORT: '0', LOG_LEVEL: 'info' });
-    for (const password of ['wrong-password-1', 'audit-admin-password', 'wrong-password-2', 'audit-admin-password']) {
+    for (const password of ['wrong-password-1', 'audit-dinkes-password', 'wrong-password-2', 'audit-dinkes-password']) {
       await fetch(`${url}/v1/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ userId: 'admin', password }) });
     }
     child.kill('SIGTERM');

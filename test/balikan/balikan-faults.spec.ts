@@ -6,6 +6,7 @@ import { describeOnEachStorage, isolatedStorage } from '../support/isolated-stor
 import { startRegistrySimulator, type RegistrySimulator } from '../../src/infrastructure/registry/simulator/registry-simulator';
 import { extendFirstAgreement, proposeAndConfirm } from '../support/parties';
 import { distPath, runScript, startGateway, type Finished } from '../support/processes';
+import { signIn } from '../support/gateway-client';
 
 const cli = distPath('src', 'cli.js');
 
@@ -79,21 +80,21 @@ describeOnEachStorage('Data balikan through outages and crashes', (server) => {
       BALIKAN_URL: simulator.url,
       BALIKAN_TOKEN: 'simulator-balikan-token',
       BALIKAN_LEASE_SECONDS: '2',
-      INITIAL_ADMIN_PASSWORD: 'faults-admin-password',
-      INITIAL_AUDITOR_PASSWORD: 'faults-auditor-password',
+      INITIAL_ADMIN_PASSWORD: 'faults-dinkes-password',
+      INITIAL_AUDITOR_PASSWORD: 'faults-dukcapil-password',
       LOOKUPS_PER_HOUR: '100000',
     };
     const storage = await isolatedStorage(isServer ? server : undefined, 'balikan');
     env = { ...base, ...storage.env, ...(isServer ? { BALIKAN_KEY: Buffer.alloc(32, 3).toString('base64'), ACCESS_TOKEN_KEY: Buffer.alloc(32, 4).toString('base64') } : {}) };
     cleanup = storage.cleanup;
     await started();
-    admin = (await call('POST', '/v1/auth/login', undefined, { userId: 'admin', password: 'faults-admin-password' })).body.accessToken;
+    admin = await signIn(call, 'admin', 'faults-dinkes-password');
     let facilities: { facilityId: string; kind: string }[] = [];
     await until(async () => (facilities = (await call('GET', '/v1/facilities', admin)).body).length >= 22, 'facilities');
-    const auditor = (await call('POST', '/v1/auth/login', undefined, { userId: 'auditor', password: 'faults-auditor-password' })).body.accessToken;
+    const auditor = await signIn(call, 'auditor', 'faults-dukcapil-password');
     await extendFirstAgreement(call, admin, auditor, 'ADD/FAULTS/1', '2099-12-31');
     await call('POST', '/v1/operators', admin, { userId: 'loket.faults', password: 'faults-password-1', role: 'PUSKESMAS_OPERATOR', facilityId: facilities.find((f) => f.kind === 'PUSKESMAS')!.facilityId });
-    operator = (await call('POST', '/v1/auth/login', undefined, { userId: 'loket.faults', password: 'faults-password-1' })).body.accessToken;
+    operator = await signIn(call, 'loket.faults', 'faults-password-1');
     for (const nik of simulator.samples.found) {
       const found = (await call('POST', '/v1/access/nik-lookups', operator, { nik })).body;
       accessIds.push(found.accessId);
@@ -163,7 +164,7 @@ describeOnEachStorage('Data balikan through outages and crashes', (server) => {
     const [agreement] = (await call('GET', '/v1/agreements', admin)).body;
     const today = new Date(Date.now() + 7 * 3_600_000).toISOString().slice(0, 10); // WIB
     // Ended by consent: Dinkes proposes, Disdukcapil confirms (the agreement's two parties).
-    const auditor = (await call('POST', '/v1/auth/login', undefined, { userId: 'auditor', password: 'faults-auditor-password' })).body.accessToken;
+    const auditor = await signIn(call, 'auditor', 'faults-dukcapil-password');
     await proposeAndConfirm(call, admin, auditor, `/v1/agreements/${agreement.agreementId}/termination`, { reason: 'MUTUAL_CONSENT', effectiveOn: today });
     const refused = await call('POST', '/v1/balikan', operator, { accessId: accessIds[0], nik: simulator.samples.found[0], verificationToken: tokens[0], bloodType: 'O+' });
     expect({ status: refused.status, code: refused.body.code }).toEqual({ status: 403, code: 'AGREEMENT_NOT_ACTIVE' });

@@ -3,6 +3,7 @@ import { wibDay } from '../../src/infrastructure/time/wib';
 import { SEEDED_AGREEMENT_ID } from '../../src/modules/access/seed/seed';
 import { ADMIN_PASSWORD, AUDITOR_PASSWORD, startApp, uniqueUserId, until, type TestApp } from '../support/app';
 import { AUDITOR_USER_ID, callerOf, proposeAndConfirm } from '../support/parties';
+import { changedPassword } from '../support/gateway-client';
 
 /** The registers as a Dinkes administrator works them, through HTTP, on the embedded database. */
 describe('The access registers through HTTP', () => {
@@ -126,11 +127,11 @@ describe('The access registers through HTTP', () => {
       .send({ userId, password: 'operator-password-1', role: 'PUSKESMAS_OPERATOR', facilityId: puskesmas.facilityId, displayName: 'Ani', nip: '198001012005012001' })
       .expect(201);
     const operatorId = enrolled.body.operatorId as string;
-    const token = await t.login(userId, 'operator-password-1');
+    const token = await t.login(userId, 'operator-password-1'); // changes it to changedPassword('operator-password-1') on the way
     const noCurrent = await t.http().post(`/v1/operators/${operatorId}/password`).set(auth(token)).send({ newPassword: 'operator-password-2' });
     expect(noCurrent.body.code).toBe('CURRENT_PASSWORD_WRONG'); // a stolen token is not enough
     const own = () =>
-      t.http().post(`/v1/operators/${operatorId}/password`).set(auth(token)).send({ currentPassword: 'operator-password-1', newPassword: 'operator-password-1' });
+      t.http().post(`/v1/operators/${operatorId}/password`).set(auth(token)).send({ currentPassword: changedPassword('operator-password-1'), newPassword: 'operator-password-3' });
     expect((await own()).status).toBe(201);
     // Nobody but the account itself or an administrator changes a password, and the refusal is recorded.
     const other = await t.http().post(`/v1/operators/${operatorId}/password`).set(auth(await t.login(await enrolBupatiOffice(), 'bupati-password-1'))).send({ newPassword: 'taken-over-password' });
@@ -143,8 +144,8 @@ describe('The access registers through HTTP', () => {
 
     await t.http().post(`/v1/operators/${operatorId}/reinstatement`).set(auth(admin)).expect(201);
     expect((await own()).status).toBe(401); // reinstating does not revive tokens from before the suspension
-    const again = await t.login(userId, 'operator-password-1');
-    expect((await t.http().post(`/v1/operators/${operatorId}/password`).set(auth(again)).send({ currentPassword: 'operator-password-1', newPassword: 'operator-password-2' })).status).toBe(201);
+    const again = await t.login(userId, 'operator-password-3');
+    expect((await t.http().post(`/v1/operators/${operatorId}/password`).set(auth(again)).send({ currentPassword: 'operator-password-3', newPassword: 'operator-password-2' })).status).toBe(201);
 
     await t.http().post(`/v1/operators/${operatorId}/revocation`).set(auth(admin)).expect(201);
     expect((await t.http().post(`/v1/operators/${operatorId}/password`).set(auth(again)).send({})).status).toBe(401); // sessions closed with the revocation

@@ -3,7 +3,7 @@ import { createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { SEEDED_ADMIN_ID, SEEDED_AUDITOR_ID } from '../../src/modules/access/seed/seed';
-import { gatewayClient, type GatewayCall } from '../support/gateway-client';
+import { gatewayClient, signIn, type GatewayCall } from '../support/gateway-client';
 import { distPath, runScript, startGateway } from '../support/processes';
 
 const cli = distPath('src', 'cli.js');
@@ -72,7 +72,7 @@ describe('The first passwords of Dinkes and Disdukcapil', () => {
       const dinkes = facilities.find((f) => f.kind === 'DINKES')!.facilityId;
       const second = await call('POST', '/v1/operators', admin, { userId: 'admin.kedua', password: 'second-admin-password', role: 'DINKES_ADMIN', facilityId: dinkes });
       expect(second.status).toBe(201);
-      const secondToken = (await login(call, 'admin.kedua', 'second-admin-password')).body.accessToken as string;
+      const secondToken = await signIn(call, 'admin.kedua', 'second-admin-password');
       const first = SEEDED_ADMIN_ID;
       // Each suspends the other at the same moment: one of them must stay.
       const answers = await Promise.all([call('POST', `/v1/operators/${second.body.operatorId}/suspension`, admin), call('POST', `/v1/operators/${first}/suspension`, secondToken)]);

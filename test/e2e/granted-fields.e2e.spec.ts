@@ -7,7 +7,7 @@ import { GRANTED_FIELDS } from '../../src/modules/access/agreements/agreement';
 import { PERSON_KEY, grantedPart } from '../../src/modules/access/agreements/granted-fields';
 import type { Person } from '../../src/infrastructure/registry/registry-answer';
 import { distPath, runScript, startGateway, type Finished } from '../support/processes';
-import { gatewayClient } from '../support/gateway-client';
+import { gatewayClient, signIn } from '../support/gateway-client';
 
 /**
  * Pasal 3(1)(a): the agreement names the fields Disdukcapil grants. A real gateway on its own store, where
@@ -34,7 +34,7 @@ describe('The fields an agreement grants', () => {
         data: { agreementId, dukcapilNumber: '473.3/GF/I/2025', dinkesNumber: '440/GF/I/2025', signedOn: '2025-01-02', validFrom: '2025-01-02', validUntil: '2099-12-31', grantedFields: ['NIK', 'NAMA_LENGKAP'], actorId: 'SEED' },
       },
     ];
-    const env = { DATA_DIR: dir, DATABASE_URL: '', REGISTRY_URL: '', LOG_LEVEL: 'info', INITIAL_ADMIN_PASSWORD: 'granted-admin-password' };
+    const env = { DATA_DIR: dir, DATABASE_URL: '', REGISTRY_URL: '', LOG_LEVEL: 'info', INITIAL_ADMIN_PASSWORD: 'granted-dinkes-password' };
     const appended = await runScript(distPath('test', 'support', 'append-events.js'), [JSON.stringify(given)], env);
     expect(appended.stderr).toBe('');
     const started = await startGateway({ ...env, PORT: '0' });
@@ -43,14 +43,14 @@ describe('The fields an agreement grants', () => {
     api = started.url;
     const simulator = /"samples":"(http:\/\/127\.0\.0\.1:\d+)\/simulator\/samples"/.exec(started.output)![1]!;
     samples = (await (await fetch(`${simulator}/simulator/samples`)).json()) as typeof samples;
-    admin = (await call('POST', '/v1/auth/login', undefined, { userId: 'admin', password: 'granted-admin-password' })).body.accessToken;
+    admin = await signIn(call, 'admin', 'granted-dinkes-password');
     facility = (await until(async () => {
       const list = (await call('GET', '/v1/facilities', admin)).body as { facilityId: string; kind: string }[];
       return list.length >= 22 ? list : undefined;
     }))!.find((f) => f.kind === 'PUSKESMAS')!.facilityId;
     await until(async () => ((await call('GET', '/v1/agreements', admin)).body as { status: string }[]).some((a) => a.status === 'ACTIVE') || undefined);
     await call('POST', '/v1/operators', admin, { userId: 'loket.dua', password: 'operator-password-2', role: 'PUSKESMAS_OPERATOR', facilityId: facility });
-    operator = (await call('POST', '/v1/auth/login', undefined, { userId: 'loket.dua', password: 'operator-password-2' })).body.accessToken;
+    operator = await signIn(call, 'loket.dua', 'operator-password-2');
   }, 300_000);
 
   afterAll(async () => {

@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startGateway, type Finished } from '../support/processes';
-import { gatewayClient } from '../support/gateway-client';
+import { gatewayClient, signIn } from '../support/gateway-client';
 
 /**
  * NIK lookups and card reads as a Puskesmas app meets them: the real service (`node dist/src/main.js`,
@@ -37,8 +37,8 @@ describe('Looking a person up by NIK, and reading a KTP-el card', () => {
         DATABASE_URL: '',
         REGISTRY_URL: '',
         LOG_LEVEL: 'debug',
-        INITIAL_ADMIN_PASSWORD: 'lookup-admin-password',
-        INITIAL_AUDITOR_PASSWORD: 'lookup-auditor-password',
+        INITIAL_ADMIN_PASSWORD: 'lookup-dinkes-password',
+        INITIAL_AUDITOR_PASSWORD: 'lookup-dukcapil-password',
         REGISTRY_TIMEOUT_MS: '400',
         REGISTRY_BREAKER_RESET_MS: '500',
         LOOKUPS_PER_HOUR: '60',
@@ -52,14 +52,14 @@ describe('Looking a person up by NIK, and reading a KTP-el card', () => {
     api = started.url;
     simulator = /"samples":"(http:\/\/127\.0\.0\.1:\d+)\/simulator\/samples"/.exec(output)![1]!;
     samples = (await (await fetch(`${simulator}/simulator/samples`)).json()) as typeof samples;
-    admin = (await call('POST', '/v1/auth/login', undefined, { userId: 'admin', password: 'lookup-admin-password' })).body.accessToken;
+    admin = await signIn(call, 'admin', 'lookup-dinkes-password');
     const facilities = (await until(async () => {
       const list = (await call('GET', '/v1/facilities', admin)).body as { facilityId: string; kind: string }[];
       return list.length >= 22 ? list : undefined;
     }))!;
     operatorFacility = facilities.find((f) => f.kind === 'PUSKESMAS')!.facilityId;
     await call('POST', '/v1/operators', admin, { userId: 'loket.satu', password: 'operator-password-1', role: 'PUSKESMAS_OPERATOR', facilityId: operatorFacility });
-    operator = (await call('POST', '/v1/auth/login', undefined, { userId: 'loket.satu', password: 'operator-password-1' })).body.accessToken;
+    operator = await signIn(call, 'loket.satu', 'operator-password-1');
   });
 
   afterAll(async () => {
@@ -84,7 +84,7 @@ describe('Looking a person up by NIK, and reading a KTP-el card', () => {
     const waiting = await lookup(samples.found[0]!);
     expect([waiting.status, waiting.body.code]).toEqual([403, 'AGREEMENT_NOT_ACTIVE']);
     expect(await registryCalls()).toBe(before);
-    const auditor = (await call('POST', '/v1/auth/login', undefined, { userId: 'auditor', password: 'lookup-auditor-password' })).body.accessToken as string;
+    const auditor = await signIn(call, 'auditor', 'lookup-dukcapil-password');
     const extended = await call('POST', `/v1/agreements/${agreement!.agreementId}/changes/${proposed.body.change.changeId}/confirmation`, auditor);
     expect(extended.body.status).toBe('ACTIVE');
     const res = await lookup(samples.found[0]!);
@@ -189,7 +189,7 @@ describe('Looking a person up by NIK, and reading a KTP-el card', () => {
 
   it('limits each operator\'s lookups per hour with 429 RATE_LIMITED', async () => {
     await call('POST', '/v1/operators', admin, { userId: 'loket.dua', password: 'operator-password-2', role: 'PUSKESMAS_OPERATOR', facilityId: operatorFacility });
-    const busy = (await call('POST', '/v1/auth/login', undefined, { userId: 'loket.dua', password: 'operator-password-2' })).body.accessToken;
+    const busy = await signIn(call, 'loket.dua', 'operator-password-2');
     const codes: (string | undefined)[] = [];
     for (let i = 0; i < 61; i++) codes.push((await lookup(samples.found[4]!, busy)).body.code);
     expect(codes.slice(0, 60).every((c) => c === undefined)).toBe(true);

@@ -62,6 +62,7 @@ describe('The X-Request-Id a client sends', () => {
     const userId = uniqueUserId('request-id-clerk');
     const clerk = await send('enrol a clerk', 'post', '/v1/operators', admin, { userId, password: 'request-id-password-2', role: 'PUSKESMAS_OPERATOR', facilityId: facility.facilityId });
     const signedIn = await send('sign in', 'post', '/v1/auth/login', undefined, { userId, password: 'request-id-password-2' }, 200);
+    await send('change the password an administrator set', 'post', `/v1/operators/${clerk.operatorId}/password`, signedIn.accessToken, { currentPassword: 'request-id-password-2', newPassword: 'request-id-password-5' });
     const simulator = t.app.get(RegistryConnection).simulator!;
     const nik = simulator.samples.found[0]!;
     await until(async () => (await t.http().post('/v1/access/nik-lookups').set(auth(signedIn.accessToken)).send({ nik })).status === 200, 'the clerk may look up');
@@ -99,6 +100,7 @@ describe('The X-Request-Id a client sends', () => {
       'register a card reader': ['CardReaderRegistered'],
       'enrol a clerk': ['OperatorEnrolled'],
       'sign in': ['OperatorSignInAttempted', 'OperatorLoggedIn'],
+      'change the password an administrator set': ['OperatorPasswordChanged'],
       'look up a NIK': ['NikLookupPerformed'],
       'read a KTP-el': ['CardReadRecorded'],
       'send data balikan': ['BalikanSubmitted'],

@@ -18,6 +18,7 @@ const SIGNED_IN: Who[] = ROLES;
 const EXPECTED: Record<string, Who[]> = {
   'GET /health': ANYONE,
   'POST /v1/auth/login': ANYONE,
+  'POST /v1/auth/logout': SIGNED_IN,
   'GET /v1/agreements': ADMIN_AUDITOR,
   'GET /v1/agreements/:id': ADMIN_AUDITOR,
   // Either party proposes; the other confirms (or refuses).
@@ -38,6 +39,7 @@ const EXPECTED: Record<string, Who[]> = {
   'POST /v1/operators/:id/reinstatement': ADMIN_AUDITOR,
   'POST /v1/operators/:id/revocation': ADMIN_AUDITOR,
   'POST /v1/operators/:id/password': SIGNED_IN,
+  'POST /v1/operators/:id/unlock': ADMIN_AUDITOR,
   'DELETE /v1/operators/:id/profile': ADMIN_AUDITOR,
   'POST /v1/access/nik-lookups': ['PUSKESMAS_OPERATOR'],
   'POST /v1/access/card-reads': ['PUSKESMAS_OPERATOR'],
@@ -80,6 +82,7 @@ function routesOf(t: TestApp): string[] {
 describe('Who may call what, for every route of the application', () => {
   let t: TestApp;
   const tokens = new Map<Who, string | undefined>();
+  const userIds = new Map<Who, [string, string]>([['DINKES_ADMIN', ['admin', ADMIN_PASSWORD]]]);
 
   beforeAll(async () => {
     t = await startApp();
@@ -95,6 +98,7 @@ describe('Who may call what, for every route of the application', () => {
       const res = await t.http().post('/v1/operators').set('authorization', `Bearer ${by}`).send({ userId, password: 'matrix-password-1', role, facilityId });
       expect(res.status).toBe(201);
       tokens.set(role, await t.login(userId, 'matrix-password-1'));
+      userIds.set(role, [userId, 'matrix-password-1']);
     }
     expect(DINKES_FACILITY_ID).toBeDefined();
   });
@@ -122,7 +126,9 @@ describe('Who may call what, for every route of the application', () => {
       const [method, template] = route.split(' ') as [string, string];
       // Unknown ids and empty bodies: an allowed caller gets past the guard and meets 400/404, never a write.
       const path = template.replace(/:[A-Za-z]+/g, () => randomUUID());
-      for (const [who, token] of tokens) {
+      for (const [who, kept] of tokens) {
+        // Signing out ends the token: sign out a session of its own.
+        const token = route === 'POST /v1/auth/logout' && kept ? await t.login(...userIds.get(who)!) : kept;
         let req = t.http()[method.toLowerCase() as 'get' | 'post' | 'delete'](path);
         if (token) req = req.set('authorization', `Bearer ${token}`);
         const res = await (method === 'GET' || method === 'DELETE' ? req : req.send({}));

@@ -43,9 +43,9 @@ describe('The embedded database on a shared host', () => {
     const dataDir = join(base, 'data');
     let started: Awaited<ReturnType<typeof startGateway>> | undefined;
     try {
-      started = await startGateway({ DATA_DIR: dataDir, PORT: '0', DATABASE_URL: '', REGISTRY_URL: '', AUDIT_SIGNING_KEY: '', LOG_LEVEL: 'info', INITIAL_ADMIN_PASSWORD: 'side-door-admin-password' });
+      started = await startGateway({ DATA_DIR: dataDir, PORT: '0', DATABASE_URL: '', REGISTRY_URL: '', AUDIT_SIGNING_KEY: '', LOG_LEVEL: 'info', INITIAL_ADMIN_PASSWORD: 'side-door-dinkes-password' });
       // Writes through the wire: a sign-in (sessions, lockout counters) on top of the seed, so the WAL has moved.
-      const login = await fetch(`${started.url}/v1/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ userId: 'admin', password: 'side-door-admin-password' }) });
+      const login = await fetch(`${started.url}/v1/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ userId: 'admin', password: 'side-door-dinkes-password' }) });
       expect(login.status).toBe(200);
       const paths = walk(dataDir);
       const socket = paths.find((p) => p.endsWith('.s.PGSQL.5432'));

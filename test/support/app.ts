@@ -4,10 +4,17 @@ import request from 'supertest';
 import { openInfrastructure, type Infrastructure } from '../../src/infrastructure/bootstrap';
 import { loadConfig } from '../../src/infrastructure/config/config';
 import { createHttpApp } from '../../src/http-app';
+import { signIn, type GatewayCall } from './gateway-client';
 
-export const ADMIN_PASSWORD = 'test-admin-password-1';
-/** The seeded Disdukcapil auditor's (user id `auditor`). */
-export const AUDITOR_PASSWORD = 'test-auditor-password-1';
+/** Passwords changed at first sign-in, remembered for every app of this worker (they share one database). */
+const passwordsOfTheSharedDatabase = {};
+
+/** The seeded admin's password from INITIAL_ADMIN_PASSWORD; the global setup changes it to ADMIN_PASSWORD at first sign-in. */
+export const ADMIN_INITIAL_PASSWORD = 'test-dinkes-initial-1';
+export const ADMIN_PASSWORD = 'test-dinkes-password-1';
+/** The seeded Disdukcapil auditor's (user id `auditor`), likewise changed by the global setup. */
+export const AUDITOR_INITIAL_PASSWORD = 'test-dukcapil-initial-1';
+export const AUDITOR_PASSWORD = 'test-dukcapil-password-1';
 /** A fixed sealing key for the shared test database (a server-mode URL, so no key file is generated). */
 export const TEST_BALIKAN_KEY = Buffer.alloc(32, 7).toString('base64');
 /** A fixed key of the lookups' verification tokens (required on a server, as the sealing key is). */
@@ -17,6 +24,7 @@ export interface TestApp {
   app: INestApplication;
   infra: Infrastructure;
   http: () => ReturnType<typeof request>;
+  /** Signs in; a password change the gateway asks for is made (see signIn in gateway-client.ts). */
   login(userId: string, password: string): Promise<string>;
   close(): Promise<void>;
 }
@@ -24,7 +32,9 @@ export interface TestApp {
 /** The real application on the shared embedded database of the test run, as a Puskesmas app would reach it. */
 export async function startApp(env: Record<string, string> = {}): Promise<TestApp> {
   const infra = await openInfrastructure(
-    loadConfig({ DATABASE_URL: process.env.TEST_EMBEDDED_URL, BALIKAN_KEY: TEST_BALIKAN_KEY, ACCESS_TOKEN_KEY: TEST_ACCESS_TOKEN_KEY, AUDIT_SIGNING_KEY: process.env.AUDIT_SIGNING_KEY, INITIAL_ADMIN_PASSWORD: ADMIN_PASSWORD, INITIAL_AUDITOR_PASSWORD: AUDITOR_PASSWORD, LOG_LEVEL: 'silent',
+    loadConfig({ DATABASE_URL: process.env.TEST_EMBEDDED_URL, BALIKAN_KEY: TEST_BALIKAN_KEY, ACCESS_TOKEN_KEY: TEST_ACCESS_TOKEN_KEY, AUDIT_SIGNING_KEY: process.env.AUDIT_SIGNING_KEY, INITIAL_ADMIN_PASSWORD: ADMIN_INITIAL_PASSWORD, INITIAL_AUDITOR_PASSWORD: AUDITOR_INITIAL_PASSWORD, LOG_LEVEL: 'silent',
+      // Every suite signs in from 127.0.0.1, many times: the per-address limit is tested on its own.
+      SIGN_IN_ATTEMPTS_PER_MINUTE: '100000',
       // Suites share one database: only the balikan suite delivers, to its own simulator.
       RUN_BALIKAN_DELIVERY: 'false',
       // A signed checkpoint every 100 events, so the audit suite soon has several to prove against.
@@ -34,15 +44,17 @@ export async function startApp(env: Record<string, string> = {}): Promise<TestAp
   const app = await createHttpApp(infra, pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' }));
   await app.init();
   const http = () => request(app.getHttpServer());
+  const call: GatewayCall = async (method, path, token, body) => {
+    let req = http()[method.toLowerCase() as 'get' | 'post'](path);
+    if (token) req = req.set('authorization', `Bearer ${token}`);
+    const res = await req.send(body as object);
+    return { status: res.status, headers: new Headers(), text: res.text, bytes: Buffer.from(res.text ?? ''), body: res.body ?? {} };
+  };
   return {
     app,
     infra,
     http,
-    async login(userId, password) {
-      const res = await http().post('/v1/auth/login').send({ userId, password });
-      if (res.status !== 200) throw new Error(`login ${userId}: ${res.status} ${JSON.stringify(res.body)}`);
-      return res.body.accessToken as string;
-    },
+    login: (userId, password) => signIn(call, userId, password, passwordsOfTheSharedDatabase),
     async close() {
       await app.close();
       await infra.close();

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { Client } from 'pg';
 import { startRegistrySimulator, type RegistrySimulator } from '../../src/infrastructure/registry/simulator/registry-simulator';
 import { distPath, runScript, startGateway } from './processes';
-import { gatewayClient } from './gateway-client';
+import { gatewayClient, signIn } from './gateway-client';
 import { extendFirstAgreement } from './parties';
 
 /**
@@ -41,8 +41,8 @@ export interface HarnessRun {
   readonly problems: string[];
 }
 
-const AUDITOR_PASSWORD = 'crash-auditor-password';
-const ADMIN_PASSWORD = 'crash-admin-password';
+const AUDITOR_PASSWORD = 'crash-dukcapil-password';
+const ADMIN_PASSWORD = 'crash-dinkes-password';
 const PASSWORD = 'crash-operator-password';
 
 function random(seed: number) {
@@ -87,6 +87,7 @@ export async function runCrashHarness(options: HarnessOptions): Promise<HarnessR
     BALIKAN_TOKEN: 'crash-balikan-token',
     BALIKAN_LEASE_SECONDS: '2',
     LOOKUPS_PER_HOUR: '100000',
+    SIGN_IN_ATTEMPTS_PER_MINUTE: '100000', // every client signs in from 127.0.0.1, again after each restart
   };
   const url = `http://127.0.0.1:${port}`;
   let service: { child: ChildProcess; exited: Promise<unknown> } | undefined;
@@ -102,8 +103,8 @@ export async function runCrashHarness(options: HarnessOptions): Promise<HarnessR
   let databaseRestarts = 0;
   try {
     await start();
-    const admin = (await call('POST', '/v1/auth/login', undefined, { userId: 'admin', password: ADMIN_PASSWORD })).body.accessToken as string;
-    const auditor = (await call('POST', '/v1/auth/login', undefined, { userId: 'auditor', password: AUDITOR_PASSWORD })).body.accessToken as string;
+    const admin = await signIn(call, 'admin', ADMIN_PASSWORD);
+    const auditor = await signIn(call, 'auditor', AUDITOR_PASSWORD);
     await extendFirstAgreement(call, admin, auditor, '473.3/0915.12/IX/2024', '2099-09-15');
     const puskesmas = ((await call('GET', '/v1/facilities', admin)).body as unknown as { facilityId: string; kind: string }[]).filter((f) => f.kind === 'PUSKESMAS');
     const clients: { facilityId: string; readerId: string; token: string; found: { accessId: string; nik: string; verificationToken: string }[] }[] = [];
@@ -112,7 +113,7 @@ export async function runCrashHarness(options: HarnessOptions): Promise<HarnessR
       const userId = `crash.client.${i}`;
       await call('POST', '/v1/operators', admin, { userId, password: PASSWORD, role: 'PUSKESMAS_OPERATOR', facilityId });
       const { readerId } = (await call('POST', `/v1/facilities/${facilityId}/card-readers`, admin, { samSerial: `SAM-CRASH-${i}` })).body;
-      clients.push({ facilityId, readerId, token: (await call('POST', '/v1/auth/login', undefined, { userId, password: PASSWORD })).body.accessToken as string, found: [] as { accessId: string; nik: string; verificationToken: string }[] });
+      clients.push({ facilityId, readerId, token: await signIn(call, userId, PASSWORD), found: [] as { accessId: string; nik: string; verificationToken: string }[] });
     }
     const { samples } = simulator;
     const people = [...samples.found, ...samples.found, ...samples.deceased, ...samples.notFound, ...samples.outsideRegency];

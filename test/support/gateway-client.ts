@@ -41,3 +41,29 @@ export function gatewayClient(baseUrl: string | (() => string), onAnswer?: (answ
     return answer;
   };
 }
+
+/** The new password a test chooses when the gateway asks for a change: the given one, marked changed. */
+export const changedPassword = (password: string) => `${password}.changed`;
+
+const current = new WeakMap<object, Map<string, string>>();
+
+/**
+ * Signs in and returns the token, as a person would: when the gateway answers mustChangePassword (a
+ * password an administrator set, or INITIAL_ADMIN_PASSWORD), changes it first to changedPassword(password)
+ * and remembers that, so that signing in again with the password the test knows keeps working.
+ * `scope` is what the remembered passwords belong to (one database): the client by default.
+ */
+export async function signIn(call: (method: string, path: string, token?: string, body?: unknown) => Promise<{ status: number; body: any }>, userId: string, password: string, scope: object = call): Promise<string> {
+  const known = current.get(scope) ?? new Map<string, string>();
+  current.set(scope, known);
+  const key = `${userId}\u0000${password}`;
+  const res = await call('POST', '/v1/auth/login', undefined, { userId, password: known.get(key) ?? password });
+  if (res.status !== 200) throw new Error(`sign in ${userId}: ${res.status} ${JSON.stringify(res.body)}`);
+  const { accessToken, operatorId, mustChangePassword } = res.body as { accessToken: string; operatorId: string; mustChangePassword: boolean };
+  if (mustChangePassword) {
+    const changed = await call('POST', `/v1/operators/${operatorId}/password`, accessToken, { currentPassword: password, newPassword: changedPassword(password) });
+    if (changed.status !== 201) throw new Error(`first password change of ${userId}: ${changed.status} ${JSON.stringify(changed.body)}`);
+    known.set(key, changedPassword(password));
+  }
+  return accessToken;
+}

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createDataSource, migrate } from '../../src/infrastructure/database/data-source';
 import { startEmbeddedPostgres } from '../../src/infrastructure/database/embedded-postgres';
+import { ADMIN_INITIAL_PASSWORD, ADMIN_PASSWORD, AUDITOR_INITIAL_PASSWORD, AUDITOR_PASSWORD, startApp } from './app';
 
 /**
  * One embedded PGlite for the whole run, served over the wire protocol; suites connect with `pg`.
@@ -25,9 +26,35 @@ export default async function globalSetup(): Promise<void> {
   process.env.AUDIT_SIGNING_KEY = privateKey.export({ type: 'pkcs8', format: 'der' }).toString('base64');
   process.env.TEST_AUDIT_PUBLIC_KEY = publicKey.export({ type: 'spki', format: 'der' }).toString('base64');
   (globalThis as { __embedded?: typeof embedded }).__embedded = embedded;
+  await firstSignIns();
   const skipped = [
     process.env.DATABASE_URL ? null : 'PostgreSQL server suites: DATABASE_URL not set (.ci/run sets it)',
     process.env.EVENTSTORE_CONNECTION_STRING ? null : 'EventStoreDB contract suite: EVENTSTORE_CONNECTION_STRING not set',
   ].filter(Boolean);
   for (const line of skipped) process.stdout.write(`\n[SKIPPED] ${line}\n`);
+}
+
+/**
+ * The seeded admin and auditor must change their initial passwords at first sign-in: done once here, before
+ * the suites (two workers) share the accounts, so that none of them closes another's sessions by doing it.
+ */
+async function firstSignIns(): Promise<void> {
+  const t = await startApp();
+  try {
+    for (const [userId, initial, changed] of [
+      ['admin', ADMIN_INITIAL_PASSWORD, ADMIN_PASSWORD],
+      ['auditor', AUDITOR_INITIAL_PASSWORD, AUDITOR_PASSWORD],
+    ] as const) {
+      const login = await t.http().post('/v1/auth/login').send({ userId, password: initial });
+      if (login.status !== 200 || !login.body.mustChangePassword) throw new Error(`first sign-in of ${userId}: ${login.status} ${JSON.stringify(login.body)}`);
+      await t
+        .http()
+        .post(`/v1/operators/${login.body.operatorId}/password`)
+        .set('authorization', `Bearer ${login.body.accessToken}`)
+        .send({ currentPassword: initial, newPassword: changed })
+        .expect(201);
+    }
+  } finally {
+    await t.close();
+  }
 }

@@ -3,6 +3,7 @@ import { readFileSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { NetworkAllowList } from '../security/network';
 import { parseKey } from '../security/sealing';
+import { PASSWORD_PROBLEMS, passwordProblem } from '../security/password-policy';
 import { parseSigningKey } from '../../modules/audit/checkpoint';
 
 export type StorageMode = 'embedded' | 'postgres' | 'eventstoredb';
@@ -52,6 +53,8 @@ export interface AppConfig {
    * absent in the embedded mode: generated under DATA_DIR. `previous` still verifies (rotation window).
    */
   readonly accessToken: { readonly key?: string; readonly previousKey?: string };
+  /** Sign-in: attempts per client address per minute, and how many sign-ins may wait for the password hashing at once. */
+  readonly signIn: { readonly attemptsPerMinute: number; readonly maxWaiting: number };
   /** Signed checkpoints of the audit log. */
   readonly audit: {
     /** Ed25519 private key (PEM or base64 PKCS#8 DER); absent: generated under DATA_DIR. */
@@ -122,13 +125,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   const trustProxy = parseTrustProxy(env.TRUST_PROXY);
   const tls = parseTls(env.TLS_CERT_FILE, env.TLS_KEY_FILE);
   const initialAdminPassword = env.INITIAL_ADMIN_PASSWORD || undefined;
-  if (initialAdminPassword !== undefined && (initialAdminPassword.length < 12 || initialAdminPassword.length > 128)) {
-    throw new ConfigError('INITIAL_ADMIN_PASSWORD', 'must be 12 to 128 characters');
-  }
+  const initialProblem = initialAdminPassword === undefined ? null : passwordProblem(initialAdminPassword, 'admin');
+  if (initialProblem) throw new ConfigError('INITIAL_ADMIN_PASSWORD', `${PASSWORD_PROBLEMS[initialProblem]} (${initialProblem}; the user id is "admin")`);
   const initialAuditorPassword = env.INITIAL_AUDITOR_PASSWORD || undefined;
-  if (initialAuditorPassword !== undefined && (initialAuditorPassword.length < 12 || initialAuditorPassword.length > 128)) {
-    throw new ConfigError('INITIAL_AUDITOR_PASSWORD', 'must be 12 to 128 characters');
-  }
+  const auditorProblem = initialAuditorPassword === undefined ? null : passwordProblem(initialAuditorPassword, 'auditor');
+  if (auditorProblem) throw new ConfigError('INITIAL_AUDITOR_PASSWORD', `${PASSWORD_PROBLEMS[auditorProblem]} (${auditorProblem}; the user id is "auditor")`);
   const metricsToken = env.METRICS_TOKEN || undefined;
   if (metricsToken !== undefined && !/^[\x21-\x7e]{32,256}$/.test(metricsToken)) {
     throw new ConfigError('METRICS_TOKEN', 'must be 32 to 256 visible ASCII characters, no spaces (e.g. openssl rand -hex 32)');
@@ -194,6 +195,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       breakerResetMs: integer(env, 'REGISTRY_BREAKER_RESET_MS', 15_000, 100, 600_000),
     },
     lookupsPerHour: integer(env, 'LOOKUPS_PER_HOUR', 300, 1, 100_000),
+    signIn: {
+      attemptsPerMinute: integer(env, 'SIGN_IN_ATTEMPTS_PER_MINUTE', 10, 1, 100_000),
+      maxWaiting: integer(env, 'SIGN_IN_MAX_WAITING', 16, 1, 10_000),
+    },
     operatorDailyLimit: integer(env, 'OPERATOR_DAILY_LIMIT', 150, 1, 1_000_000),
     audit: {
       signingKey: auditSigningKey,

@@ -10,6 +10,10 @@ export type AccessRule = { readonly public: true } | { readonly public?: false; 
 export const Allow = (...roles: Role[]) => SetMetadata(ACCESS_RULE, { roles } satisfies AccessRule);
 export const Public = () => SetMetadata(ACCESS_RULE, { public: true } satisfies AccessRule);
 
+export const DURING_PASSWORD_CHANGE = 'nik-gateway:during-password-change';
+/** Open to a session that must change its password first (changing it, signing out); every other route answers 403 PASSWORD_CHANGE_REQUIRED. */
+export const DuringPasswordChange = () => SetMetadata(DURING_PASSWORD_CHANGE, true);
+
 export const SCRAPE_TOKEN = 'nik-gateway:scrape-token';
 /** Also accepts the static METRICS_TOKEN (a Prometheus scraper cannot sign in): for GET /metrics only. */
 export const ScrapeToken = () => SetMetadata(SCRAPE_TOKEN, true);

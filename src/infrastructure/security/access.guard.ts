@@ -7,19 +7,19 @@ import { ApiError } from '../http/api-error';
 import { operatorDecider, operatorStream } from '../../modules/access/operators/operator';
 import { OperatorAccounts } from '../../modules/access/operators/accounts';
 import { DenialRecorder } from '../../modules/access/denials/denial-recorder';
-import { ACCESS_RULE, SCRAPE_TOKEN, type AccessRule, type Caller } from './access-rule';
+import { ACCESS_RULE, DURING_PASSWORD_CHANGE, SCRAPE_TOKEN, type AccessRule, type Caller } from './access-rule';
 import { INFRASTRUCTURE } from '../infrastructure.module';
 import type { Infrastructure } from '../bootstrap';
 import { createHash, timingSafeEqual } from 'node:crypto';
 
-export type AuthenticatedRequest = Request & { caller?: Caller; routeTemplate?: string; token?: string };
+export type AuthenticatedRequest = Request & { caller?: Caller; routeTemplate?: string; token?: string; mustChangePassword?: boolean };
 
 /**
  * Who may call what, decided in one place for every route (after the network check):
  *  1. the route's rule (a route without one is refused: fail closed);
  *  2. the bearer token, and the operator's CURRENT state read from its stream — so a suspension or
  *     revocation takes effect on the very next request, whatever the token's expiry;
- *  3. the role. Refusals of an identified operator are recorded as AccessDenied events.
+ *  3. the role, and a password change still owed (PASSWORD_CHANGE_REQUIRED). Refusals of an identified operator are recorded as AccessDenied events.
  */
 @Injectable()
 export class AccessGuard implements CanActivate {
@@ -56,8 +56,13 @@ export class AccessGuard implements CanActivate {
     if (operator.status === 'SUSPENDED') await deny('OPERATOR_SUSPENDED', 'OPERATOR_SUSPENDED', 'This account is suspended.');
     if (operator.status === 'REVOKED') await deny('OPERATOR_REVOKED', 'OPERATOR_REVOKED', 'This account is revoked.');
     if (!rule.roles.includes(operator.role)) await deny('ROLE_NOT_ALLOWED', 'ROLE_NOT_ALLOWED', 'Your role may not do this.');
+    // A password an administrator chose is known to two people: until its owner replaces it, the session does nothing else.
+    if (operator.mustChangePassword && !this.reflector.getAllAndOverride<boolean | undefined>(DURING_PASSWORD_CHANGE, [context.getHandler(), context.getClass()])) {
+      throw new ApiError(403, 'PASSWORD_CHANGE_REQUIRED', 'Change your password first (POST /v1/operators/{your id}/password).');
+    }
     request.caller = caller;
     request.token = token;
+    request.mustChangePassword = operator.mustChangePassword;
     return true;
   }
 

@@ -19,6 +19,7 @@ export class AccessRegistersProjection implements Projection {
     'OperatorReinstated',
     'OperatorRevoked',
     'OperatorLockedOut',
+    'OperatorUnlocked',
   ];
 
   async apply(events: readonly RecordedEvent[], tx: EntityManager): Promise<void> {
@@ -87,6 +88,9 @@ export class AccessRegistersProjection implements Projection {
         }
         case 'OperatorLockedOut':
           await tx.query(`UPDATE operator_register SET locked_until = $2 WHERE operator_id = $1`, [d.operatorId, d.until]);
+          break;
+        case 'OperatorUnlocked':
+          await tx.query(`UPDATE operator_register SET locked_until = NULL WHERE operator_id = $1`, [d.operatorId]);
           break;
       }
     }

@@ -1,5 +1,5 @@
 import canonicalize from 'canonicalize';
-import { createHash, createPrivateKey, createPublicKey, generateKeyPairSync, sign, verify, type KeyObject } from 'node:crypto';
+import { createHash, createPrivateKey, createPublicKey, generateKeyPairSync, hkdfSync, sign, verify, type KeyObject } from 'node:crypto';
 import { chmodSync, existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
@@ -40,6 +40,11 @@ export class CheckpointSigner {
 
   sign(body: CheckpointBody): Checkpoint {
     return { ...body, keyId: this.keyId, signature: sign(null, signedBytes(body), this.privateKey).toString('base64') };
+  }
+
+  /** A 256-bit secret for another use, derived from this key (HKDF-SHA256, labelled): kept and rotated with it. */
+  deriveSecret(label: string): Buffer {
+    return Buffer.from(hkdfSync('sha256', this.privateKey.export({ type: 'pkcs8', format: 'der' }), Buffer.alloc(0), `nik-gateway:${label}`, 32));
   }
 
   publicKeyPem(): string {

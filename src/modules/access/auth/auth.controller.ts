@@ -1,20 +1,20 @@
-import { Body, Controller, HttpCode, Inject, Post, Req } from '@nestjs/common';
-import { ApiOperation, ApiProperty, ApiResponse, ApiTags } from '@nestjs/swagger';
+import { Body, Controller, HttpCode, Inject, Post, Req, Res, type OnModuleInit } from '@nestjs/common';
+import { ApiBearerAuth, ApiOperation, ApiProperty, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { IsString, Length } from 'class-validator';
 import { Refusal, handle, loadState } from '../../../infrastructure/event-store/command-handling';
 import { EVENT_STORE, type EventStore } from '../../../infrastructure/event-store/event-store.port';
 import { ApiError } from '../../../infrastructure/http/api-error';
 import { INFRASTRUCTURE } from '../../../infrastructure/infrastructure.module';
 import type { Infrastructure } from '../../../infrastructure/bootstrap';
-import { Public } from '../../../infrastructure/security/access-rule';
-import { routeTemplate } from '../../../infrastructure/security/access.guard';
-import { verifyAgainstNothing, verifyPassword } from '../../../infrastructure/security/passwords';
+import { Allow, DuringPasswordChange, Public } from '../../../infrastructure/security/access-rule';
+import { routeTemplate, type AuthenticatedRequest } from '../../../infrastructure/security/access.guard';
+import { hashOfNothing, verifyPassword } from '../../../infrastructure/security/passwords';
 import { DenialRecorder } from '../denials/denial-recorder';
 import { OperatorAccounts } from '../operators/accounts';
 import { Metrics } from '../../../infrastructure/metrics/metrics';
-import { LOCKOUT_FAILURES, LOCKOUT_WINDOW_MS, SIGN_IN_TAIL, operatorDecider, operatorStream, signInDecider, signInStream, type SignInCommand } from '../operators/operator';
-import { createHmac, randomBytes } from 'node:crypto';
-import type { Request } from 'express';
+import { SIGN_IN_TAIL, operatorDecider, operatorStream, signInDecider, signInStream } from '../operators/operator';
+import { createHmac } from 'node:crypto';
+import type { Request, Response } from 'express';
 import { correlationOf } from '../../../infrastructure/http/correlation';
 
 export class LoginDto {
@@ -33,100 +33,152 @@ const BAD_CREDENTIALS = () => new ApiError(401, 'LOGIN_FAILED', 'Unknown user id
 const LOCKED = () => new ApiError(403, 'ACCOUNT_LOCKED', 'Too many failed attempts; try again in 15 minutes or ask an administrator.');
 
 /**
- * Failed attempts against user ids that do not exist, so that they lock like real ones and a lockout
- * does not tell whether an id exists. In memory only, keyed by an HMAC under a key that never leaves
- * the process, bounded in size.
+ * Admission of sign-ins, before any work: at most `attemptsPerMinute` per client address (a sliding
+ * minute, in memory, at most 10,000 addresses remembered), and at most `maxWaiting` sign-ins in flight,
+ * each of which hashes once, one hashing at a time (passwords.ts). Past either, the answer comes at once.
  */
-export class UnknownIdAttempts {
-  private readonly key = randomBytes(32);
-  private readonly attempts = new Map<string, number[]>();
+export class SignInAdmission {
+  private readonly recent = new Map<string, number[]>();
+  private inFlight = 0;
 
-  /** Records an attempt: LOCKED when this id already is (five in the window), LOCKS_NOW for the fifth. */
-  attempt(userId: string, now = Date.now()): 'COUNTED' | 'LOCKS_NOW' | 'LOCKED' {
-    const id = createHmac('sha256', this.key).update(userId).digest('base64url');
-    const recent = (this.attempts.get(id) ?? []).filter((t) => t > now - LOCKOUT_WINDOW_MS);
-    if (recent.length >= LOCKOUT_FAILURES) return 'LOCKED';
-    recent.push(now);
-    this.attempts.delete(id);
-    this.attempts.set(id, recent);
-    if (this.attempts.size > 10_000) this.attempts.delete(this.attempts.keys().next().value!);
-    return recent.length >= LOCKOUT_FAILURES ? 'LOCKS_NOW' : 'COUNTED';
+  constructor(
+    private readonly attemptsPerMinute: number,
+    private readonly maxWaiting: number,
+  ) {}
+
+  /** A release function, or the refusal to answer with (and after how many seconds to retry). */
+  admit(source: string, now = Date.now()): { release: () => void } | { refused: ApiError; retryAfter: number } {
+    const times = (this.recent.get(source) ?? []).filter((t) => t > now - 60_000);
+    if (times.length >= this.attemptsPerMinute) {
+      return { refused: new ApiError(429, 'SIGN_IN_RATE_LIMITED', 'Too many sign-in attempts from this address; wait a minute.'), retryAfter: Math.max(1, Math.ceil((times[0]! + 60_000 - now) / 1000)) };
+    }
+    if (this.inFlight >= this.maxWaiting) {
+      return { refused: new ApiError(503, 'SIGN_IN_BUSY', 'Too many sign-ins at once; try again in a moment.'), retryAfter: 1 };
+    }
+    times.push(now);
+    this.recent.delete(source); // re-inserted last: the map's order is oldest use first
+    this.recent.set(source, times);
+    if (this.recent.size > 10_000) this.recent.delete(this.recent.keys().next().value!);
+    this.inFlight++;
+    let released = false;
+    return {
+      release: () => {
+        if (!released) this.inFlight--;
+        released = true;
+      },
+    };
   }
 }
 
-/** How long a refused sign-in takes at least: above the slowest refusal measured (argon2id plus two appends on embedded PGlite). */
-export const REFUSED_SIGN_IN_MS = 400;
+/**
+ * The operator id a sign-in is counted under when its user id has no account: an HMAC of the user id
+ * under a key derived from the audit signing key (kept with it, the same on every instance, surviving
+ * restarts), shaped as a random UUID. Its attempts and lockouts are stored like a real operator's, so an
+ * unknown user id takes exactly the path of a known one, and the user id itself is in no event.
+ */
+export class SignInPseudonyms {
+  constructor(private readonly key: () => Buffer) {}
+
+  operatorIdFor(userId: string): string {
+    const bytes = createHmac('sha256', this.key()).update(userId).digest().subarray(0, 16);
+    bytes[6] = (bytes[6]! & 0x0f) | 0x40;
+    bytes[8] = (bytes[8]! & 0x3f) | 0x80;
+    const hex = bytes.toString('hex');
+    return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
+  }
+}
 
 /** Sign-in (Pasal 3(1)(c)): argon2id, lockout after 5 failures in 15 minutes, short-lived tokens. */
 @ApiTags('auth')
 @Controller('v1/auth')
-export class AuthController {
+export class AuthController implements OnModuleInit {
+  private readonly admission: SignInAdmission;
+  private readonly pseudonyms: SignInPseudonyms;
+
   constructor(
     @Inject(EVENT_STORE) private readonly store: EventStore,
     private readonly accounts: OperatorAccounts,
     private readonly denials: DenialRecorder,
     @Inject(INFRASTRUCTURE) private readonly infra: Infrastructure,
     private readonly metrics: Metrics,
-  ) {}
+  ) {
+    this.admission = new SignInAdmission(infra.config.signIn.attemptsPerMinute, infra.config.signIn.maxWaiting);
+    let key: Buffer | undefined;
+    this.pseudonyms = new SignInPseudonyms(() => (key ??= infra.auditSigner().deriveSecret('sign-in pseudonyms')));
+  }
 
-  private readonly unknownIds = new UnknownIdAttempts();
+  async onModuleInit(): Promise<void> {
+    await hashOfNothing(); // made once at start, so no sign-in pays for it
+  }
 
   @Post('login')
   @HttpCode(200)
   @Public()
-  @ApiOperation({ summary: 'Sign in: returns a bearer token' })
+  @ApiOperation({ summary: 'Sign in: returns a bearer token; mustChangePassword: the session may only change its own password (and sign out)' })
   @ApiResponse({ status: 401, description: 'LOGIN_FAILED (unknown user id and wrong password answer alike)' })
-  @ApiResponse({ status: 403, description: 'ACCOUNT_LOCKED, OPERATOR_SUSPENDED, OPERATOR_REVOKED' })
-  async login(@Body() body: LoginDto, @Req() request: Request) {
-    const started = Date.now();
+  @ApiResponse({ status: 403, description: 'ACCOUNT_LOCKED (after 5 failures in 15 minutes, for 15 minutes; alike for unknown user ids), OPERATOR_SUSPENDED, OPERATOR_REVOKED' })
+  @ApiResponse({ status: 429, description: 'SIGN_IN_RATE_LIMITED: too many attempts from this address in a minute (Retry-After)' })
+  @ApiResponse({ status: 503, description: 'SIGN_IN_BUSY: too many sign-ins waiting for the password check (Retry-After)' })
+  async login(@Body() body: LoginDto, @Req() request: Request, @Res({ passthrough: true }) response: Response) {
+    const admitted = this.admission.admit(request.ip ?? '');
+    if ('refused' in admitted) {
+      response.setHeader('Retry-After', String(admitted.retryAfter));
+      throw admitted.refused;
+    }
     try {
       return await this.signIn(body, request);
-    } catch (error) {
-      // A refused sign-in answers no sooner than a fixed time after it began, whichever path refused it: an
-      // unknown user id does less work (no events) than a known one, and the difference would tell.
-      await new Promise((resolve) => setTimeout(resolve, Math.max(0, started + REFUSED_SIGN_IN_MS - Date.now())));
-      throw error;
+    } finally {
+      admitted.release();
     }
   }
 
+  @Post('logout')
+  @HttpCode(204)
+  @Allow('PUSKESMAS_OPERATOR', 'DINKES_ADMIN', 'DUKCAPIL_AUDITOR', 'BUPATI_OFFICE')
+  @DuringPasswordChange()
+  @ApiBearerAuth()
+  @ApiOperation({ summary: 'Sign out: this token is refused from the next request on' })
+  @ApiResponse({ status: 204, description: 'Signed out (recorded as OperatorLoggedOut)' })
+  async logout(@Req() request: AuthenticatedRequest) {
+    const { operatorId } = request.caller!;
+    await this.accounts.closeSession(request.token!);
+    await handle(this.store, signInStream(operatorId), signInDecider, { kind: 'logout', operatorId }, { tail: SIGN_IN_TAIL, attempts: 50, ...correlationOf(request) });
+  }
+
   private async signIn(body: LoginDto, request: Request) {
+    // One path for every user id: one without an account is counted under its pseudonymous operator id
+    // and checked against a hash of nothing, so it reads, appends, hashes and locks out like a real one.
     const account = await this.accounts.byUserId(body.userId);
-    if (!account) {
-      // The same answers as for a real account: a lockout after five tries, the same hashing work.
-      const attempt = this.unknownIds.attempt(body.userId);
-      if (attempt === 'LOCKED') throw LOCKED();
-      if (attempt === 'LOCKS_NOW') this.metrics.lockout(); // someone guessing at user ids shows like a real lockout
-      await verifyAgainstNothing(body.password);
-      throw BAD_CREDENTIALS();
-    }
-    const { operatorId } = account;
+    const operatorId = account?.operatorId ?? this.pseudonyms.operatorIdFor(body.userId);
+    const passwordHash = account?.passwordHash ?? (await hashOfNothing());
     const { state } = await loadState(this.store, operatorStream(operatorId), operatorDecider);
+    const role = state.operatorId ? state.role : undefined;
     const signIns = signInStream(operatorId);
-    const step = (kind: SignInCommand['kind']) =>
+    const step = (kind: 'attempt' | 'succeeded' | 'failed') =>
       handle(this.store, signIns, signInDecider, { kind, operatorId }, { tail: SIGN_IN_TAIL, attempts: 50, ...correlationOf(request) });
     try {
       await step('attempt'); // counted before the password is checked: parallel guesses cannot outrun the lockout
     } catch (error) {
       if (error instanceof Refusal && error.code === 'ACCOUNT_LOCKED') {
-        await this.denials.record('ACCOUNT_LOCKED', { route: routeTemplate(request), operatorId, role: state.role, ...correlationOf(request) });
+        await this.denials.record('ACCOUNT_LOCKED', { route: routeTemplate(request), operatorId, role, ...correlationOf(request) });
         throw LOCKED();
       }
       throw error;
     }
-    if (!(await verifyPassword(account.passwordHash, body.password))) {
+    const matches = await verifyPassword(passwordHash, body.password);
+    if (!matches || !account) {
       const { events } = await step('failed');
       if (events.some((e) => e.type === 'OperatorLockedOut')) this.metrics.lockout();
       throw BAD_CREDENTIALS();
     }
     if (state.status !== 'ACTIVE') {
       const reason = state.status === 'SUSPENDED' ? 'OPERATOR_SUSPENDED' : 'OPERATOR_REVOKED';
-      await this.denials.record(reason, { route: routeTemplate(request), operatorId, role: state.role, ...correlationOf(request) });
+      await this.denials.record(reason, { route: routeTemplate(request), operatorId, role, ...correlationOf(request) });
       throw new ApiError(403, reason, `This account is ${state.status.toLowerCase()}.`);
     }
     await step('succeeded');
     const ttl = this.infra.config.tokenTtlSeconds;
     const accessToken = await this.accounts.openSession(operatorId, ttl);
-    return { accessToken, expiresIn: ttl, role: state.role, facilityId: state.facilityId || null, operatorId };
+    return { accessToken, expiresIn: ttl, role: state.role, facilityId: state.facilityId || null, operatorId, mustChangePassword: state.mustChangePassword };
   }
-
 }

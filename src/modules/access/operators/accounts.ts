@@ -43,6 +43,11 @@ export class OperatorAccounts {
     return rows.length > 0;
   }
 
+  async userIdOf(operatorId: string): Promise<string | undefined> {
+    const rows: { user_id: string }[] = await this.db.query(`SELECT user_id FROM operator_accounts WHERE operator_id = $1`, [operatorId]);
+    return rows[0]?.user_id;
+  }
+
   async byUserId(userId: string): Promise<{ operatorId: string; passwordHash: string } | undefined> {
     const rows: { operator_id: string; password_hash: string }[] = await this.db.query(
       `SELECT operator_id, password_hash FROM operator_accounts WHERE user_id = $1`,
@@ -92,6 +97,11 @@ export class OperatorAccounts {
   async session(token: string): Promise<{ operatorId: string } | undefined> {
     const rows: { operator_id: string }[] = await this.db.query(`SELECT operator_id FROM sessions WHERE token_hash = $1 AND expires_at > now()`, [tokenHash(token)]);
     return rows[0] ? { operatorId: rows[0].operator_id } : undefined;
+  }
+
+  /** Ends one session (signing out). */
+  async closeSession(token: string): Promise<void> {
+    await this.db.query(`DELETE FROM sessions WHERE token_hash = $1`, [tokenHash(token)]);
   }
 
   /** Ends every session of an operator, but the one of `keepToken` if given. */

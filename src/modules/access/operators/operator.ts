@@ -55,7 +55,27 @@ export const operatorEvents: EventDefinition[] = [
       properties: { party: { type: 'string', enum: PARTIES }, operatorId: uuid, active: { type: 'boolean' }, actorId: actorIdSchema },
     },
   },
+  // A lockout lifted by an administrator of the account's party: by unlocking it, or by resetting its password.
+  operatorOnly('OperatorUnlocked', { actorId: actorIdSchema, by: { type: 'string', enum: ['UNLOCK', 'PASSWORD_RESET'] } }),
+  operatorOnly('OperatorLoggedOut'),
 ];
+
+/**
+ * Who administers whose accounts: Dinkes' administrators its own people (administrators and Puskesmas
+ * operators), Disdukcapil's auditors theirs (auditors and the Bupati's office).
+ */
+export const PARTY_OF: Record<Role, 'DINKES' | 'DUKCAPIL'> = {
+  DINKES_ADMIN: 'DINKES',
+  PUSKESMAS_OPERATOR: 'DINKES',
+  DUKCAPIL_AUDITOR: 'DUKCAPIL',
+  BUPATI_OFFICE: 'DUKCAPIL',
+};
+export const ADMINISTRATOR_OF: Record<'DINKES' | 'DUKCAPIL', Role> = { DINKES: 'DINKES_ADMIN', DUKCAPIL: 'DUKCAPIL_AUDITOR' };
+
+/** Whether an operator of role `actor` may administer (unlock, reset, suspend...) an account of role `target`. */
+export function administers(actor: Role, target: Role): boolean {
+  return ADMINISTRATOR_OF[PARTY_OF[target]] === actor;
+}
 
 export const operatorStream = (operatorId: string) => `operator-${operatorId}`;
 
@@ -64,6 +84,8 @@ export interface Operator {
   readonly facilityId: string;
   readonly role: Role;
   readonly status: OperatorStatus;
+  /** Set by a password an administrator chose (enrolment, reset, the seeded first admin); cleared by the operator's own change. */
+  readonly mustChangePassword: boolean;
 }
 
 /** Every command names its actor; an administrator acts only on the accounts of its own party. */
@@ -94,13 +116,15 @@ function assertSameParty(actor: Actor, accountRole: string): void {
 export const hostActor = (actorId: string): Actor => ({ actorId, role: HOST_ROLE });
 
 export const operatorDecider: Decider<Operator, OperatorCommand> = {
-  initialState: { operatorId: null, facilityId: '', role: 'PUSKESMAS_OPERATOR', status: 'ACTIVE' },
+  initialState: { operatorId: null, facilityId: '', role: 'PUSKESMAS_OPERATOR', status: 'ACTIVE', mustChangePassword: false },
 
   evolve(state: Operator, event: RecordedEvent): Operator {
     const d = event.data as Record<string, string>;
     switch (event.type) {
       case 'OperatorEnrolled':
-        return { ...state, operatorId: d.operatorId!, facilityId: d.facilityId ?? '', role: d.role as Role, status: 'ACTIVE' };
+        return { ...state, operatorId: d.operatorId!, facilityId: d.facilityId ?? '', role: d.role as Role, status: 'ACTIVE', mustChangePassword: true };
+      case 'OperatorPasswordChanged':
+        return { ...state, mustChangePassword: d.by !== 'SELF' };
       case 'OperatorSuspended':
         return { ...state, status: 'SUSPENDED' };
       case 'OperatorReinstated':
@@ -196,7 +220,9 @@ export interface SignIns {
 export type SignInCommand =
   | { kind: 'attempt'; operatorId: string }
   | { kind: 'succeeded'; operatorId: string }
-  | { kind: 'failed'; operatorId: string };
+  | { kind: 'failed'; operatorId: string }
+  | { kind: 'unlock'; operatorId: string; actorId: string; by: 'UNLOCK' | 'PASSWORD_RESET' }
+  | { kind: 'logout'; operatorId: string };
 
 const inWindow = (times: readonly number[], now: number) => times.filter((t) => t > now - LOCKOUT_WINDOW_MS);
 
@@ -211,6 +237,8 @@ export const signInDecider: Decider<SignIns, SignInCommand> = {
         return { ...state, unresolved: [] };
       case 'OperatorLockedOut':
         return { unresolved: [], lockedUntil: Date.parse((event.data as { until: string }).until) };
+      case 'OperatorUnlocked':
+        return { unresolved: [], lockedUntil: null };
       default:
         return state;
     }
@@ -229,6 +257,13 @@ export const signInDecider: Decider<SignIns, SignInCommand> = {
       case 'failed':
         if (isLockedOut(state, now) || inWindow(state.unresolved, now.getTime()).length < LOCKOUT_FAILURES) return [];
         return [{ type: 'OperatorLockedOut', data: { operatorId, until: new Date(now.getTime() + LOCKOUT_DURATION_MS).toISOString() }, occurredAt: now }];
+      case 'unlock':
+        // A reset clears whatever failures there were; an unlock of an account that is not locked is a mistake.
+        if (command.by === 'UNLOCK' && !locked && state.unresolved.length === 0) throw new Refusal(409, 'ACCOUNT_NOT_LOCKED', 'This account is not locked.');
+        if (command.by === 'PASSWORD_RESET' && !locked && state.unresolved.length === 0) return [];
+        return [{ type: 'OperatorUnlocked', data: { operatorId, actorId: command.actorId, by: command.by }, occurredAt: now }];
+      case 'logout':
+        return [{ type: 'OperatorLoggedOut', data: { operatorId }, occurredAt: now }];
     }
   },
 };

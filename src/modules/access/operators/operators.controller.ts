@@ -7,15 +7,16 @@ import { handle, loadState } from '../../../infrastructure/event-store/command-h
 import { EVENT_STORE, type EventStore } from '../../../infrastructure/event-store/event-store.port';
 import { ApiError } from '../../../infrastructure/http/api-error';
 import { UuidParam } from '../../../infrastructure/http/validation';
-import { Allow } from '../../../infrastructure/security/access-rule';
+import { Allow, DuringPasswordChange } from '../../../infrastructure/security/access-rule';
 import type { AuthenticatedRequest } from '../../../infrastructure/security/access.guard';
 import { facilityDecider, facilityStream } from '../facilities/facility';
 import { OperatorAccounts } from './accounts';
 import { DenialRecorder } from '../denials/denial-recorder';
-import { ROLES, administratorsStream, operatorDecider, operatorStream, rosterDecider, type OperatorCommand, type Role } from './operator';
+import { ROLES, SIGN_IN_TAIL, administratorsStream, operatorDecider, operatorStream, rosterDecider, signInDecider, signInStream, type OperatorCommand, type Role } from './operator';
 import { ADMINISTRATOR_ROLE, isAdministrator, partyOfRole, type Actor, type Party } from '../parties/actor';
 import { Refusal } from '../../../infrastructure/event-store/command-handling';
 import { SEEDED_ADMIN_ID, SEEDED_AUDITOR_ID } from '../seed/seed';
+import { PASSWORD_PROBLEMS, passwordProblem } from '../../../infrastructure/security/password-policy';
 import { correlationOf } from '../../../infrastructure/http/correlation';
 
 type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;
@@ -27,7 +28,7 @@ export class EnrolOperatorDto {
   @Matches(USER_ID, { message: 'userId must be 3-40 lower-case letters, digits, dots, dashes or underscores' })
   userId!: string;
 
-  @ApiProperty({ minLength: 12, maxLength: 128, description: 'Initial password; the operator changes it' })
+  @ApiProperty({ minLength: 12, maxLength: 128, description: 'Initial password; the operator must change it at first sign-in. Not a common password, not containing the user id, not one character repeated' })
   @IsString()
   @Length(12, 128, { message: 'password must be 12 to 128 characters' })
   password!: string;
@@ -65,7 +66,7 @@ export class ChangePasswordDto {
   @Length(1, 128)
   currentPassword?: string;
 
-  @ApiProperty({ minLength: 12, maxLength: 128 })
+  @ApiProperty({ minLength: 12, maxLength: 128, description: 'Not a common password, not containing the user id, not one character repeated' })
   @IsString()
   @Length(12, 128, { message: 'newPassword must be 12 to 128 characters' })
   newPassword!: string;
@@ -113,12 +114,14 @@ export class OperatorsController {
   @Post()
   @Allow('DINKES_ADMIN', 'DUKCAPIL_AUDITOR')
   @ApiOperation({ summary: 'Enrol an account of your own party (DINKES_ADMIN: Dinkes and Puskesmas; DUKCAPIL_AUDITOR: Disdukcapil and Bupati office)' })
+  @ApiResponse({ status: 400, description: 'PASSWORD_TOO_COMMON, PASSWORD_CONTAINS_USER_ID, PASSWORD_REPEATED_CHARACTER' })
   @ApiResponse({ status: 403, description: "OTHER_PARTYS_ACCOUNT: the role belongs to the other party's accounts" })
   @ApiResponse({ status: 409, description: 'USER_ID_TAKEN' })
   @ApiResponse({ status: 422, description: 'FACILITY_REQUIRED, FACILITY_KIND_MISMATCH, FACILITY_NOT_EXPECTED' })
   @ApiResponse({ status: 404, description: 'FACILITY_NOT_FOUND' })
   async enrol(@Body() body: EnrolOperatorDto, @Req() request: AuthenticatedRequest) {
     const actor = await this.actorFor(request, body.role);
+    refuseWeakPassword(body.password, body.userId);
     const facilityId = await this.facilityFor(body.role, body.facilityId);
     if (await this.accounts.userIdTaken(body.userId)) throw new ApiError(409, 'USER_ID_TAKEN', 'This user id is in use.');
     const operatorId = randomUUID();
@@ -170,23 +173,54 @@ export class OperatorsController {
   @Post(':id/password')
   @HttpCode(201)
   @Allow('PUSKESMAS_OPERATOR', 'DINKES_ADMIN', 'DUKCAPIL_AUDITOR', 'BUPATI_OFFICE')
-  @ApiOperation({ summary: "Change a password: your own, or as an administrator an account of your own party" })
-  @ApiResponse({ status: 403, description: "NOT_YOUR_ACCOUNT, OTHER_PARTYS_ACCOUNT (an administrator of the other party), CURRENT_PASSWORD_WRONG" })
+  @DuringPasswordChange()
+  @ApiOperation({ summary: "Change a password: your own (clears mustChangePassword), or reset one of your party's accounts as its administrator (the owner must change it at next sign-in; a lockout is lifted)" })
+  @ApiResponse({ status: 400, description: 'PASSWORD_TOO_COMMON, PASSWORD_CONTAINS_USER_ID, PASSWORD_REPEATED_CHARACTER, PASSWORD_UNCHANGED' })
+  @ApiResponse({ status: 403, description: 'NOT_YOUR_ACCOUNT, OTHER_PARTYS_ACCOUNT (an administrator of the other party), CURRENT_PASSWORD_WRONG, PASSWORD_CHANGE_REQUIRED (change your own first)' })
+  @ApiResponse({ status: 404, description: 'OPERATOR_NOT_FOUND' })
   async changePassword(@Param('id', UuidParam) id: string, @Body() body: ChangePasswordDto, @Req() request: AuthenticatedRequest) {
     const caller = request.caller!;
     const self = caller.operatorId === id;
+    if (!self && request.mustChangePassword) throw new ApiError(403, 'PASSWORD_CHANGE_REQUIRED', 'Change your own password first.');
+    const { state: target } = await loadState(this.store, operatorStream(id), operatorDecider);
+    if (!target.operatorId) throw new ApiError(404, 'OPERATOR_NOT_FOUND', 'No operator with this id.');
     if (!self && !isAdministrator(caller.role)) {
       await this.denials.record('NOT_YOUR_ACCOUNT', { route: request.routeTemplate!, operatorId: caller.operatorId, facilityId: caller.facilityId, role: caller.role, ...correlationOf(request) });
-      throw new ApiError(403, 'NOT_YOUR_ACCOUNT', 'You may change only your own password.');
+      throw new ApiError(403, 'NOT_YOUR_ACCOUNT', "You may change only your own password, or reset one of your party's accounts as its administrator.");
     }
+    if (!self) await this.actorFor(request, target.role); // an administrator of the other party: OTHER_PARTYS_ACCOUNT
     // A stolen token must not be enough to take the account over: your own change needs your password.
     if (self && !(body.currentPassword && (await this.accounts.verify(id, body.currentPassword)))) {
       throw new ApiError(403, 'CURRENT_PASSWORD_WRONG', 'Give your current password to change it.');
     }
+    if (self && body.newPassword === body.currentPassword) throw new ApiError(400, 'PASSWORD_UNCHANGED', 'Choose a password other than your current one.');
+    refuseWeakPassword(body.newPassword, (await this.accounts.userIdOf(id)) ?? '');
     const result = await this.change(id, { kind: 'changePassword', by: self ? 'SELF' : 'ADMIN' }, request);
     await this.accounts.setPassword(id, body.newPassword);
     await this.accounts.closeSessions(id, self ? request.token : undefined); // every other session ends
+    if (!self) await this.unlock(id, caller.operatorId, 'PASSWORD_RESET', request); // the new password opens the account
     return result;
+  }
+
+  @Post(':id/unlock')
+  @HttpCode(201)
+  @Allow('DINKES_ADMIN', 'DUKCAPIL_AUDITOR')
+  @ApiOperation({ summary: "Lift a lockout of one of your party's accounts (Dinkes: administrators and Puskesmas operators; Disdukcapil: auditors and the Bupati's office)" })
+  @ApiResponse({ status: 201, description: 'Unlocked (recorded as OperatorUnlocked with your operator id)' })
+  @ApiResponse({ status: 403, description: "OTHER_PARTYS_ACCOUNT: an account of the other party" })
+  @ApiResponse({ status: 404, description: 'OPERATOR_NOT_FOUND' })
+  @ApiResponse({ status: 409, description: 'ACCOUNT_NOT_LOCKED' })
+  async unlockAccount(@Param('id', UuidParam) id: string, @Req() request: AuthenticatedRequest) {
+    const caller = request.caller!;
+    const { state } = await loadState(this.store, operatorStream(id), operatorDecider);
+    if (!state.operatorId) throw new ApiError(404, 'OPERATOR_NOT_FOUND', 'No operator with this id.');
+    await this.actorFor(request, state.role); // an administrator of the other party: OTHER_PARTYS_ACCOUNT
+    await this.unlock(id, caller.operatorId, 'UNLOCK', request);
+    return { operatorId: id, lockedUntil: null };
+  }
+
+  private async unlock(id: string, actorId: string, by: 'UNLOCK' | 'PASSWORD_RESET', request: AuthenticatedRequest) {
+    await handle(this.store, signInStream(id), signInDecider, { kind: 'unlock', operatorId: id, actorId, by }, { tail: SIGN_IN_TAIL, attempts: 50, ...correlationOf(request) });
   }
 
   @Delete(':id/profile')
@@ -269,4 +303,10 @@ export class OperatorsController {
     if (state.kind !== expected) throw new ApiError(422, 'FACILITY_KIND_MISMATCH', `A ${role} account belongs to a ${expected}.`);
     return facilityId;
   }
+}
+
+/** NIST SP 800-63B: a password that is common, holds the user id or repeats one character is refused. */
+function refuseWeakPassword(password: string, userId: string): void {
+  const problem = passwordProblem(password, userId);
+  if (problem) throw new ApiError(400, problem === 'PASSWORD_LENGTH' ? 'VALIDATION_FAILED' : problem, PASSWORD_PROBLEMS[problem]);
 }
