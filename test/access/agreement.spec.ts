@@ -1,3 +1,4 @@
+import { wibDay } from '../../src/infrastructure/time/wib';
 import { randomUUID } from 'node:crypto';
 import { Refusal } from '../../src/infrastructure/event-store/command-handling';
 import type { NewEvent, RecordedEvent } from '../../src/infrastructure/event-store/event-store.port';
@@ -121,12 +122,18 @@ describe('The agreement register: both parties sign, extend and end it', () => {
   });
 
   it('Disdukcapil alone terminates for breach by Dinkes, at once; Dinkes cannot', () => {
-    const { events } = given(signed2022).when(proposeTermination(DUKCAPIL_AUDITOR, 'BREACH_BY_DINKES'));
+    const today = wibDay(new Date());
+    const { events } = given(signed2022).when(proposeTermination(DUKCAPIL_AUDITOR, 'BREACH_BY_DINKES', today));
     expect(events).toEqual([
-      { type: 'AgreementTerminated', data: { agreementId, reason: 'BREACH_BY_DINKES', effectiveOn: '2023-06-01', actorId: DUKCAPIL_AUDITOR.actorId, proposedBy: DUKCAPIL_AUDITOR.actorId } },
+      { type: 'AgreementTerminated', data: { agreementId, reason: 'BREACH_BY_DINKES', effectiveOn: today, actorId: DUKCAPIL_AUDITOR.actorId, proposedBy: DUKCAPIL_AUDITOR.actorId } },
     ]);
-    expect(agreementStatus(given(signed2022, ...events).state, at2023).status).toBe('TERMINATED');
-    expect(given(signed2022).when(proposeTermination(DINKES_ADMIN, 'BREACH_BY_DINKES')).refusal).toBe('BREACH_TERMINATION_BY_DISDUKCAPIL_ONLY');
+    expect(agreementStatus(given(signed2022, ...events).state, new Date()).status).toBe('TERMINATED');
+    expect(given(signed2022).when(proposeTermination(DINKES_ADMIN, 'BREACH_BY_DINKES', today)).refusal).toBe('BREACH_TERMINATION_BY_DISDUKCAPIL_ONLY');
+  });
+
+  it('a termination for breach takes effect today: neither later nor back-dated over past accesses', () => {
+    expect(given(signed2022).when(proposeTermination(DUKCAPIL_AUDITOR, 'BREACH_BY_DINKES', '2023-06-01')).refusal).toBe('BREACH_TERMINATION_TAKES_EFFECT_TODAY');
+    expect(given(signed2022).when(proposeTermination(DUKCAPIL_AUDITOR, 'BREACH_BY_DINKES', '2099-01-01')).refusal).toBe('BREACH_TERMINATION_TAKES_EFFECT_TODAY');
   });
 
   it('a confirmation is checked against the agreement as it is then (a later extension confirmed first)', () => {

@@ -21,7 +21,10 @@ export const OTHER_NETWORKS = 'OTHER';
 export const UNKNOWN_NETWORK = 'UNKNOWN';
 export const ROUTES_OTHER = 'OTHER /_other_routes';
 
-const ROUTE = '^(GET|POST|PUT|PATCH|DELETE|HEAD|OPTIONS|OTHER) /[A-Za-z0-9/:_-]{0,120}$';
+const ROUTE = '^(GET|POST|PUT|PATCH|DELETE|HEAD|OPTIONS|OTHER) /[A-Za-z0-9/:_.-]{0,120}$';
+const ROUTE_SHAPE = new RegExp(ROUTE);
+/** A route the schema would refuse (one odd route must not lose a whole network's minute of counts). */
+const UNSHAPED_ROUTE = (route: string) => `${/^[A-Z]+/.exec(route)?.[0] ?? 'OTHER'} /_unmatched`;
 
 export const networkRefusalEvents: EventDefinition[] = [
   {
@@ -116,6 +119,7 @@ export class NetworkRefusalTally {
   }
 
   count(address: string | undefined, route: string, now = Date.now()): void {
+    if (!ROUTE_SHAPE.test(route)) route = ROUTE_SHAPE.test(UNSHAPED_ROUTE(route)) ? UNSHAPED_ROUTE(route) : 'OTHER /_unmatched';
     const start = Math.floor(now / this.intervalMs) * this.intervalMs;
     if (this.windowStart !== undefined && start !== this.windowStart) void this.flush();
     if (this.windowStart === undefined) {

@@ -9,6 +9,7 @@ export class NetworkAllowList {
       const [address, prefix] = cidr.split('/');
       const family = isIP(address ?? '');
       if (!family) throw new Error(`"${cidr}" is not an IPv4 or IPv6 CIDR`);
+      if (prefix !== undefined && !/^\d{1,3}$/.test(prefix)) throw new Error(`"${cidr}" has an invalid prefix length`); // "10.0.0.0/" is not /0
       const bits = prefix === undefined ? (family === 4 ? 32 : 128) : Number(prefix);
       if (!Number.isInteger(bits) || bits < 0 || bits > (family === 4 ? 32 : 128)) throw new Error(`"${cidr}" has an invalid prefix length`);
       this.list.addSubnet(address!, bits, family === 4 ? 'ipv4' : 'ipv6');

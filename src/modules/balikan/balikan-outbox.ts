@@ -71,6 +71,11 @@ export class BalikanOutbox {
     });
   }
 
+  /** Drops a not-ready row reserved by a repeat of a balikan already settled; its index entry stays (the balikan exists). */
+  async discardRepeat(balikanId: string): Promise<void> {
+    await this.db.query(`DELETE FROM balikan_outbox WHERE balikan_id = $1 AND NOT ready`, [balikanId]);
+  }
+
   /** Rows left not ready for longer than `olderThanSeconds` (a submission that stopped half-way). */
   async stale(olderThanSeconds: number, limit = 100): Promise<{ balikanId: string; accessId: string }[]> {
     const rows: { balikan_id: string; access_id: string }[] = await this.db.query(

@@ -129,6 +129,9 @@ export class BalikanController {
       throw error;
     }
 
+    const known = state.balikan.get(balikanId)?.status;
+    if (known === 'DELIVERED' || known === 'ABANDONED') return { balikanId, status: known }; // a repeat: nothing to hold again
+
     const { nik, medicalRecordNumber, bloodType, deathCertificateNumber } = body;
     const sealed = this.outbox.seal(balikanId, { nik, medicalRecordNumber, bloodType, deathCertificateNumber });
     const row = { balikanId, accessId: body.accessId, facilityId: state.facilityId, sealed };
@@ -148,6 +151,7 @@ export class BalikanController {
     const status = after.state.balikan.get(balikanId)!.status;
     // A repeat of a balikan already settled must not bring its row back.
     if (status === 'QUEUED' || status === 'FAILED_RETRYING') await this.outbox.markReady({ ...row, recorded: after.events.length > 0 });
+    else await this.outbox.discardRepeat(balikanId); // the row this repeat reserved: no sealed NIK left behind
     this.delivery.wake();
     return { balikanId, status };
   }

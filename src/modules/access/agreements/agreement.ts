@@ -259,7 +259,7 @@ export const agreementDecider: Decider<Agreement, AgreementCommand> = {
     }
   },
 
-  decide(command: AgreementCommand, state: Agreement): NewEvent[] {
+  decide(command: AgreementCommand, state: Agreement, now: Date = new Date()): NewEvent[] {
     const { actorId } = command.actor;
     const party = partyOfRole(command.actor.role);
     if (command.kind === 'propose' && command.change === 'SIGN') {
@@ -296,6 +296,10 @@ export const agreementDecider: Decider<Agreement, AgreementCommand> = {
     if (command.terms.reason === 'BREACH_BY_DINKES') {
       // Pasal 10: Disdukcapil may end the agreement on Dinkes' breach, alone and at once.
       if (party !== 'DISDUKCAPIL') throw new Refusal(403, 'BREACH_TERMINATION_BY_DISDUKCAPIL_ONLY', 'Only Disdukcapil may terminate the agreement for breach by Dinkes.');
+      // At once means today: neither a date to come nor one that would put past accesses outside the agreement.
+      if (command.terms.effectiveOn !== wibDay(now)) {
+        throw new Refusal(422, 'BREACH_TERMINATION_TAKES_EFFECT_TODAY', `A termination for breach takes effect today (${wibDay(now)}, WIB).`);
+      }
       return [{ type: 'AgreementTerminated', data: { agreementId, ...command.terms, actorId, proposedBy: actorId } }];
     }
     return [proposed(agreementId, command.changeId, 'TERMINATE', party, actorId, { ...command.terms })];

@@ -155,7 +155,7 @@ export class AgreementsController {
     summary: 'Terminate (Pasal 10) from 00:00 WIB of the effective date: by consent, proposed by one party and confirmed by the other; for BREACH_BY_DINKES, by Disdukcapil alone, at once',
   })
   @ApiResponse({ status: 403, description: 'BREACH_TERMINATION_BY_DISDUKCAPIL_ONLY' })
-  @ApiResponse({ status: 422, description: 'AGREEMENT_TERMINATED, AGREEMENT_NOT_SIGNED, TERMINATION_BEFORE_START' })
+  @ApiResponse({ status: 422, description: 'AGREEMENT_TERMINATED, AGREEMENT_NOT_SIGNED, TERMINATION_BEFORE_START, BREACH_TERMINATION_TAKES_EFFECT_TODAY (a termination for breach is dated today, WIB)' })
   async terminate(@Param('id', UuidParam) id: string, @Body() body: TerminateAgreementDto, @Req() request: AuthenticatedRequest) {
     const changeId = randomUUID();
     return this.command(id, { kind: 'propose', changeId, change: 'TERMINATE', terms: body, actor: actorOf(request) }, request, changeId);

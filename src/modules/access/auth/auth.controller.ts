@@ -12,7 +12,7 @@ import { hashOfNothing, verifyPassword } from '../../../infrastructure/security/
 import { DenialRecorder } from '../denials/denial-recorder';
 import { OperatorAccounts } from '../operators/accounts';
 import { Metrics } from '../../../infrastructure/metrics/metrics';
-import { SIGN_IN_TAIL, operatorDecider, operatorStream, signInDecider, signInStream } from '../operators/operator';
+import { SIGN_IN_TAIL, operatorDecider, operatorStream, signInDecider, signInStream, signOutStream } from '../operators/operator';
 import { createHmac } from 'node:crypto';
 import type { Request, Response } from 'express';
 import { correlationOf } from '../../../infrastructure/http/correlation';
@@ -142,7 +142,7 @@ export class AuthController implements OnModuleInit {
   async logout(@Req() request: AuthenticatedRequest) {
     const { operatorId } = request.caller!;
     await this.accounts.closeSession(request.token!);
-    await handle(this.store, signInStream(operatorId), signInDecider, { kind: 'logout', operatorId }, { tail: SIGN_IN_TAIL, attempts: 50, ...correlationOf(request) });
+    await handle(this.store, signOutStream(operatorId), signInDecider, { kind: 'logout', operatorId }, { tail: 1, attempts: 50, ...correlationOf(request) });
   }
 
   private async signIn(body: LoginDto, request: Request) {

@@ -209,6 +209,8 @@ export const rosterDecider: Decider<Roster, { kind: 'set'; party: Party; operato
  * A successful sign-in clears the count; a failed fifth attempt locks the account for 15 minutes.
  */
 export const signInStream = (operatorId: string) => `signin-${operatorId}`;
+/** Sign-outs on a stream of their own: on `signin-{id}` they would push a lockout out of the decider's tail. */
+export const signOutStream = (operatorId: string) => `signout-${operatorId}`;
 export const SIGN_IN_TAIL = 4 * LOCKOUT_FAILURES;
 
 export interface SignIns {

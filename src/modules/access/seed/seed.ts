@@ -1,4 +1,5 @@
 import { createHash, randomBytes } from 'node:crypto';
+import { readFileSync, rmSync } from 'node:fs';
 import type { Logger } from 'pino';
 import type { EventDefinition } from '../../../infrastructure/event-store/event-registry';
 import { WrongExpectedRevisionError } from '../../../infrastructure/event-store/errors';
@@ -137,7 +138,13 @@ async function seedAccount(
   } catch (error) {
     if (!(error instanceof WrongExpectedRevisionError)) throw error;
   }
-  await accounts.create(operatorId, userId, password, { displayName: account.displayName });
+  if ((await accounts.create(operatorId, userId, password, { displayName: account.displayName })) === 'user-id-taken') {
+    // Another instance seeding the same database at the same moment won: the password stored is its own. Our file
+    // must not pretend otherwise (if the two files were one, `npm run cli -- admin:reset` writes a working one).
+    if (path && readFileSync(path, 'utf8').trim() === password) rmSync(path, { force: true });
+    print(`${userId}: created by another instance at the same moment; its one-time password is where that instance said.`);
+    return;
+  }
   const who = role === 'DINKES_ADMIN' ? 'First Dinkes administrator' : 'First Disdukcapil auditor';
   if (configured) print(`${who} created: user id "${userId}", password from ${setting}.`);
   else print(`${who} created: user id "${userId}"; its one-time password is in ${path} (readable by this user only; change it after signing in).`);
