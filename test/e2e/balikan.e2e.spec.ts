@@ -29,10 +29,9 @@ describe('Sending data balikan back to the registry', () => {
     const puskesmas = ((await t.http().get('/v1/facilities').set(auth(admin))).body as { facilityId: string; kind: string }[]).filter((f) => f.kind === 'PUSKESMAS');
     const enrol = async (facilityId: string) => {
       const userId = uniqueUserId('balikan');
-      await t.http().post('/v1/operators').set(auth(admin)).send({ userId, password: 'balikan-password-1', role: 'PUSKESMAS_OPERATOR', facilityId }).expect(201);
-      const signedIn = (await t.http().post('/v1/auth/login').send({ userId, password: 'balikan-password-1' }).expect(200)).body as { accessToken: string; operatorId: string };
-      operatorId ||= signedIn.operatorId;
-      return signedIn.accessToken;
+      const enrolled = await t.http().post('/v1/operators').set(auth(admin)).send({ userId, password: 'balikan-password-1', role: 'PUSKESMAS_OPERATOR', facilityId }).expect(201);
+      operatorId ||= enrolled.body.operatorId as string;
+      return t.login(userId, 'balikan-password-1'); // with the change owed at first sign-in
     };
     operator = await enrol(puskesmas[0]!.facilityId);
     otherOperator = await enrol(puskesmas[1]!.facilityId);

@@ -62,7 +62,10 @@ describe('Each party controls its own people and its own signature', () => {
       // The auditor's own password still works: the overreach changed nothing.
       await t.login(target.userId, target.password);
       const events = await t.infra.eventStore.readStream(`operator-${target.operatorId}`);
-      expect(events.map((e) => e.type)).toEqual(['OperatorEnrolled']);
+      // Only its enrolment and the auditor's own first change: nothing by Dinkes.
+      expect(events.map((e) => [e.type, e.data.actorId])).toEqual([['OperatorEnrolled', expect.any(String)], ['OperatorPasswordChanged', target.operatorId]]);
+      const adminId = (await t.infra.dataSource.query(`SELECT operator_id FROM operator_accounts WHERE user_id = 'admin'`))[0].operator_id as string;
+      expect(events[0]!.data.actorId).not.toBe(adminId);
     });
 
     it('a Disdukcapil auditor cannot enrol, reset or suspend a Dinkes administrator or a Puskesmas operator', async () => {
@@ -91,6 +94,7 @@ describe('Each party controls its own people and its own signature', () => {
           ['OperatorSuspended', me],
           ['OperatorReinstated', me],
           ['OperatorPasswordChanged', me],
+          ['OperatorPasswordChanged', target.operatorId], // the owner's own change, owed at first sign-in after a reset
           ['OperatorRevoked', me],
         ]);
       }
