@@ -62,19 +62,10 @@ export const operatorEvents: EventDefinition[] = [
 
 /**
  * Who administers whose accounts: Dinkes' administrators its own people (administrators and Puskesmas
- * operators), Disdukcapil's auditors theirs (auditors and the Bupati's office).
+ * operators), Disdukcapil's auditors theirs (auditors and the Bupati's office). One rule, from the parties.
  */
-export const PARTY_OF: Record<Role, 'DINKES' | 'DUKCAPIL'> = {
-  DINKES_ADMIN: 'DINKES',
-  PUSKESMAS_OPERATOR: 'DINKES',
-  DUKCAPIL_AUDITOR: 'DUKCAPIL',
-  BUPATI_OFFICE: 'DUKCAPIL',
-};
-export const ADMINISTRATOR_OF: Record<'DINKES' | 'DUKCAPIL', Role> = { DINKES: 'DINKES_ADMIN', DUKCAPIL: 'DUKCAPIL_AUDITOR' };
-
-/** Whether an operator of role `actor` may administer (unlock, reset, suspend...) an account of role `target`. */
 export function administers(actor: Role, target: Role): boolean {
-  return ADMINISTRATOR_OF[PARTY_OF[target]] === actor;
+  return isAdministrator(actor) && partyOfRole(actor) === partyOfRole(target);
 }
 
 export const operatorStream = (operatorId: string) => `operator-${operatorId}`;

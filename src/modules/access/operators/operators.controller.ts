@@ -12,7 +12,7 @@ import type { AuthenticatedRequest } from '../../../infrastructure/security/acce
 import { facilityDecider, facilityStream } from '../facilities/facility';
 import { OperatorAccounts } from './accounts';
 import { DenialRecorder } from '../denials/denial-recorder';
-import { ROLES, SIGN_IN_TAIL, administratorsStream, operatorDecider, operatorStream, rosterDecider, signInDecider, signInStream, type OperatorCommand, type Role } from './operator';
+import { ROLES, SIGN_IN_TAIL, administers, administratorsStream, operatorDecider, operatorStream, rosterDecider, signInDecider, signInStream, type OperatorCommand, type Role } from './operator';
 import { ADMINISTRATOR_ROLE, isAdministrator, partyOfRole, type Actor, type Party } from '../parties/actor';
 import { Refusal } from '../../../infrastructure/event-store/command-handling';
 import { SEEDED_ADMIN_ID, SEEDED_AUDITOR_ID } from '../seed/seed';
@@ -259,7 +259,7 @@ export class OperatorsController {
   /** The caller as the actor of a change to an account of `accountRole`; an administrator of the other party is refused (and recorded). */
   private async actorFor(request: AuthenticatedRequest, accountRole: string): Promise<Actor> {
     const caller = request.caller!;
-    if (!isAdministrator(caller.role) || partyOfRole(caller.role) !== partyOfRole(accountRole)) {
+    if (!administers(caller.role, accountRole as Role)) {
       await this.denyOtherParty(request);
       throw new ApiError(403, 'OTHER_PARTYS_ACCOUNT', `A ${accountRole} account is administered by its own party only.`);
     }
