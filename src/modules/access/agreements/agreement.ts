@@ -49,6 +49,10 @@ const terms = {
   },
 } as const;
 
+const { dukcapilNumber, dinkesNumber, signedOn, validFrom, validUntil, grantedFields } = terms.properties;
+/** What a signing records: the same shapes as the terms proposed. */
+const signingTerms = { dukcapilNumber, dinkesNumber, signedOn, validFrom, validUntil, grantedFields };
+
 /**
  * The effects (signed, extended, terminated) are recorded when the second party confirms: `actorId` is
  * the confirming operator, `proposedBy`/`proposedAt`/`changeId` name the proposal it confirms. A
@@ -68,15 +72,7 @@ export const agreementEvents: EventDefinition[] = [
       type: 'object',
       additionalProperties: false,
       required: ['agreementId', 'dukcapilNumber', 'dinkesNumber', 'signedOn', 'validFrom', 'validUntil', 'grantedFields'],
-      properties: {
-        agreementId: uuid,
-        dukcapilNumber: { type: 'string', pattern: AGREEMENT_NUMBER },
-        dinkesNumber: { type: 'string', pattern: AGREEMENT_NUMBER },
-        signedOn: date,
-        validFrom: date,
-        validUntil: date,
-        grantedFields: { type: 'array', maxItems: 9, uniqueItems: true, items: { type: 'string', enum: GRANTED_FIELDS } },
-      },
+      properties: { agreementId: uuid, ...signingTerms },
     },
   }),
   confirmedEffect({
