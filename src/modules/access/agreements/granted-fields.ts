@@ -1,8 +1,6 @@
-import type { DataSource } from 'typeorm';
-import type { EventStore } from '../../../infrastructure/event-store/event-store.port';
 import type { Person } from '../../../infrastructure/registry/registry-answer';
 import { GRANTED_FIELDS } from './agreement';
-import { agreementInForce } from './agreement-in-force';
+import type { AgreementInForce } from './agreement-in-force';
 
 export type GrantedField = (typeof GRANTED_FIELDS)[number];
 
@@ -31,10 +29,9 @@ export function grantedPart(person: Person | null, grantedFields: readonly strin
 }
 
 /**
- * The answer to a lookup or card read holds only what the agreement in force grants, read at answer time
+ * The answer to a lookup or card read holds only what the agreement in force grants, as the request read it
  * (an addendum narrowing the fields counts from the next request). No agreement in force grants nothing.
  */
-export async function grantedPerson(person: Person | null, deps: { store: EventStore; db: DataSource; now: Date }): Promise<Partial<Person> | null> {
-  const { agreement, status } = await agreementInForce(deps.store, deps.db, deps.now);
+export function grantedPerson(person: Person | null, { agreement, status }: AgreementInForce): Partial<Person> | null {
   return grantedPart(person, status === 'ACTIVE' && agreement ? agreement.grantedFields : []);
 }

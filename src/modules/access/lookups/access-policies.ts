@@ -2,7 +2,7 @@ import type { DataSource } from 'typeorm';
 import { loadState } from '../../../infrastructure/event-store/command-handling';
 import type { EventStore } from '../../../infrastructure/event-store/event-store.port';
 import type { Caller } from '../../../infrastructure/security/access-rule';
-import { agreementInForce } from '../agreements/agreement-in-force';
+import type { AgreementInForce } from '../agreements/agreement-in-force';
 import type { DenialReason } from '../denials/access-denied';
 import { cardReaderDecider, facilityDecider, facilityStream, readerStream } from '../facilities/facility';
 
@@ -11,6 +11,8 @@ export interface AccessRequest {
   readonly now: Date;
   /** Card reads only. */
   readonly readerId?: string;
+  /** The agreement in force, read once per request: its status decides here, its granted fields shape the answer. */
+  readonly agreement: AgreementInForce;
 }
 
 export type PolicyVerdict = { readonly allowed: true } | { readonly allowed: false; readonly reason: DenialReason; readonly status: 403 | 429; readonly code: string; readonly message: string };
@@ -32,8 +34,7 @@ export function accessPolicies(deps: { store: EventStore; db: DataSource; lookup
   return [
     {
       name: 'agreement in force (Pasal 5-7, 10)',
-      async check({ now }) {
-        const { status } = await agreementInForce(deps.store, deps.db, now);
+      async check({ agreement: { status } }) {
         return status === 'ACTIVE' ? allow : refuse('AGREEMENT_NOT_ACTIVE', `No agreement is in force (${status}); access is refused until one is.`);
       },
     },

@@ -11,6 +11,7 @@ import { INFRASTRUCTURE } from '../../../infrastructure/infrastructure.module';
 import { RegistryConnection } from '../../../infrastructure/registry/registry-connection';
 import { Allow } from '../../../infrastructure/security/access-rule';
 import type { AuthenticatedRequest } from '../../../infrastructure/security/access.guard';
+import { agreementInForce } from '../agreements/agreement-in-force';
 import { grantedPerson } from '../agreements/granted-fields';
 import { DenialRecorder } from '../denials/denial-recorder';
 import { FINGERPRINT, accessStream, type AccessOutcome } from './access.events';
@@ -108,8 +109,9 @@ export class LookupsController {
     const route = request.routeTemplate!;
     const now = new Date();
     const readerId = channel.type === 'CardReadRecorded' ? channel.readerId : undefined;
+    const agreement = await agreementInForce(this.store, this.infra.dataSource, now);
     for (const policy of this.policies) {
-      const verdict = await policy.check({ caller, now, readerId });
+      const verdict = await policy.check({ caller, now, readerId, agreement });
       if (!verdict.allowed) {
         await this.denials.record(verdict.reason, { route, operatorId: caller.operatorId, facilityId: caller.facilityId, role: caller.role, ...correlationOf(request) });
         throw new ApiError(verdict.status, verdict.code, verdict.message);
@@ -144,7 +146,7 @@ export class LookupsController {
         return {
           accessId,
           outcome: answer.outcome,
-          person: await grantedPerson(answer.person, { store: this.store, db: this.infra.dataSource, now }),
+          person: grantedPerson(answer.person, agreement),
           verificationToken: this.tokens.issue(accessId, nik),
         };
       case 'NOT_FOUND':
