@@ -13,7 +13,8 @@ export const UNRECORDED_ACTOR = 'UNRECORDED';
 
 export const actorIdSchema: JsonSchema = {
   type: 'string',
-  pattern: `^(?:[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}|${SEED_ACTOR}|${OFFLINE_RECOVERY_ACTOR}|${UNRECORDED_ACTOR})$`,
+  // A canonical UUID (version and variant set), as operator ids are: the privacy guard treats only those as opaque ids.
+  pattern: `^(?:[0-9a-f]{8}-[0-9a-f]{4}-[1-8][0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}|${SEED_ACTOR}|${OFFLINE_RECOVERY_ACTOR}|${UNRECORDED_ACTOR})$`,
 };
 
 /** The two parties of the agreement, and who administers whose accounts. */
