@@ -10,6 +10,7 @@ import { BalikanModule } from './modules/balikan/balikan.module';
 import { ReportingModule } from './modules/reporting/reporting.module';
 import { AuditModule } from './modules/audit/audit.module';
 import { MetricsModule } from './infrastructure/metrics/metrics.module';
+import { StoredEventsPublisher } from './infrastructure/event-store/stored-events.publisher';
 
 /** The HTTP application. Feature modules (access, balikan, reporting) are added here as they land. */
 @Module({})
@@ -18,7 +19,7 @@ export class AppModule {
     return {
       module: AppModule,
       imports: [InfrastructureModule.forRoot(infra, logger), CqrsModule.forRoot(), HealthModule, MetricsModule, AccessModule, BalikanModule, ReportingModule, AuditModule],
-      providers: [ProjectionHostService],
+      providers: [ProjectionHostService, StoredEventsPublisher],
     };
   }
 }

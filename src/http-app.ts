@@ -11,6 +11,7 @@ import { isUuid } from './infrastructure/ids';
 import type { Infrastructure } from './infrastructure/bootstrap';
 import type { NextFunction, Request, Response } from 'express';
 import { ErrorFilter } from './infrastructure/http/error.filter';
+import { REFUSAL_LISTENER } from './infrastructure/refusal';
 import { refuseControlCharacters, validationPipe } from './infrastructure/http/validation';
 import { NetworkMiddleware } from './infrastructure/security/network.middleware';
 import { PinoNestLogger, safePath } from './infrastructure/logging/logger';
@@ -59,7 +60,7 @@ export async function createHttpApp(infra: Infrastructure, logger: Logger): Prom
   app.use((req: Request, res: Response, next: NextFunction) => void network.use(req, res, next));
   app.useBodyParser('json', { limit: '16kb' });
   app.use(refuseControlCharacters);
-  app.useGlobalFilters(new ErrorFilter(logger));
+  app.useGlobalFilters(new ErrorFilter(logger, app.get(REFUSAL_LISTENER)));
   app.useGlobalPipes(validationPipe);
 
   const document = SwaggerModule.createDocument(

@@ -1,6 +1,6 @@
 import { wibDay } from '../../src/infrastructure/time/wib';
 import { randomUUID } from 'node:crypto';
-import { Refusal } from '../../src/infrastructure/event-store/command-handling';
+import { Refusal } from '../../src/infrastructure/refusal';
 import type { NewEvent, RecordedEvent } from '../../src/infrastructure/event-store/event-store.port';
 import { GRANTED_FIELDS, agreementDecider, agreementStatus, agreementEvents, type AgreementCommand, type SignTerms, type TerminationReason } from '../../src/modules/access/agreements/agreement';
 import { EventRegistry } from '../../src/infrastructure/event-store/event-registry';

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { randomUUID } from 'node:crypto';
-import { Refusal } from '../../src/infrastructure/event-store/command-handling';
+import { Refusal } from '../../src/infrastructure/refusal';
 import type { NewEvent, RecordedEvent } from '../../src/infrastructure/event-store/event-store.port';
 import { backoffMs } from '../../src/modules/balikan/balikan-delivery.service';
 import { balikanDecider, balikanIdFor, type BalikanCommand } from '../../src/modules/balikan/balikan';

@@ -90,3 +90,23 @@ describe('A catch-up subscription', () => {
     }
   }, 10_000);
 });
+
+describe('In-process reactions to stored events', () => {
+  it('are told of an append once it is stored, and of no append that was refused or lost a race', async () => {
+    const ctx = await openStore(embedded);
+    try {
+      const told: { streamId: string; types: string[] }[] = [];
+      const stop = ctx.store.onStored((appended) => told.push({ streamId: appended.streamId, types: appended.events.map((e) => e.type) }));
+      const id = streamId('access');
+      const data = { accessId: randomUUID(), facilityCode: 'PKM01', channel: 'WEB_PORTAL', outcome: 'FOUND', registryLatencyMs: 1, holderOrigin: 'IN_REGENCY' };
+      await ctx.store.appendToStream(id, [{ type: 'FixtureLookupRecorded', data }], { expectedRevision: 'no_stream' });
+      await expect(ctx.store.appendToStream(id, [{ type: 'FixtureLookupRecorded', data }], { expectedRevision: 'no_stream' })).rejects.toThrow();
+      await expect(ctx.store.appendToStream(id, [{ type: 'FixtureLookupRecorded', data: { ...data, nik: '3313090101900001' } }])).rejects.toThrow();
+      stop();
+      await ctx.store.appendToStream(id, [{ type: 'FixtureLookupRecorded', data }]);
+      expect(told).toEqual([{ streamId: id, types: ['FixtureLookupRecorded'] }]);
+    } finally {
+      await ctx.close();
+    }
+  });
+});

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { randomUUID } from 'node:crypto';
-import { Refusal } from '../../src/infrastructure/event-store/command-handling';
+import { Refusal } from '../../src/infrastructure/refusal';
 import type { RecordedEvent } from '../../src/infrastructure/event-store/event-store.port';
 import { evaluationDecider } from '../../src/modules/reporting/evaluations/evaluation';
 import { flagUnusualDays, median } from '../../src/modules/reporting/compliance/unusual-activity';

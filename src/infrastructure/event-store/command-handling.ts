@@ -1,20 +1,6 @@
 import { WrongExpectedRevisionError } from './errors';
 import type { EventStore, NewEvent, RecordedEvent } from './event-store.port';
 
-/**
- * A rule of the domain said no. Thrown by pure `decide` functions; the HTTP layer answers with its
- * status and stable code. The message is for people and never carries personal data.
- */
-export class Refusal extends Error {
-  constructor(
-    readonly status: 403 | 404 | 409 | 422,
-    readonly code: string,
-    message: string,
-  ) {
-    super(message);
-  }
-}
-
 export interface Decider<State, Command> {
   readonly initialState: State;
   evolve(state: State, event: RecordedEvent): State;

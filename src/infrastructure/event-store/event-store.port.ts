@@ -1,3 +1,4 @@
+import type { EventsAppended } from './events-appended';
 /**
  * The EventStore port: the only way the rest of the code reads or writes events.
  * Adapters (PostgreSQL/PGlite, EventStoreDB) implement `EventStoreAdapter`; the application sees
@@ -140,6 +141,8 @@ export interface EventStore {
   subscribeToAll(options?: SubscribeOptions): AsyncIterable<EventBatch>;
   countEvents(after?: LogPosition): Promise<bigint | undefined>;
   ping(): Promise<void>;
+  /** Told of each append through this store, once stored (in-process reactions; see EventsAppended). */
+  onStored(listener: (appended: EventsAppended) => void): () => void;
   close(): Promise<void>;
 }
 

@@ -1,3 +1,4 @@
+import { EventsAppended } from './events-appended';
 import { randomUUID } from 'node:crypto';
 import { EventRejectedError } from './errors';
 import type { EventRegistry } from './event-registry';
@@ -35,13 +36,25 @@ export class GuardedEventStore implements EventStore {
     private readonly now: () => Date = () => new Date(),
   ) {}
 
+  private readonly storedListeners = new Set<(appended: EventsAppended) => void>();
+
   get kind(): EventStoreAdapter['kind'] {
     return this.adapter.kind;
   }
 
   async appendToStream(streamId: string, events: readonly NewEvent[], options: AppendOptions = {}): Promise<AppendResult> {
     const prepared = this.prepare(streamId, events);
-    return this.adapter.append(streamId, prepared, options.expectedRevision ?? 'any');
+    const result = await this.adapter.append(streamId, prepared, options.expectedRevision ?? 'any');
+    if (this.storedListeners.size > 0) {
+      const appended = new EventsAppended(streamId, prepared.map(({ eventId, type, data }) => ({ eventId, type, data })));
+      for (const listener of this.storedListeners) listener(appended);
+    }
+    return result;
+  }
+
+  onStored(listener: (appended: EventsAppended) => void): () => void {
+    this.storedListeners.add(listener);
+    return () => this.storedListeners.delete(listener);
   }
 
   async readStream(streamId: string, options?: ReadStreamOptions): Promise<RecordedEvent[]> {

@@ -3,7 +3,7 @@ import { ApiOkResponse, ApiOperation, ApiServiceUnavailableResponse, ApiTags } f
 import { HealthCheck, HealthCheckService, HealthIndicatorService } from '@nestjs/terminus';
 import { DataSource } from 'typeorm';
 import { EVENT_STORE, type EventStore } from '../event-store/event-store.port';
-import { ApiError } from '../http/api-error';
+import { Refusal } from '../refusal';
 import { Public } from '../security/access-rule';
 
 /** Liveness and readiness: can we reach the event store and the read-model database? No details leak. */
@@ -32,7 +32,7 @@ export class HealthController {
     } catch (error) {
       if (!(error instanceof ServiceUnavailableException)) throw error;
       const details = (error.getResponse() as { error?: Record<string, unknown> }).error ?? {};
-      throw new ApiError(503, 'NOT_READY', `Not ready: ${Object.keys(details).join(', ')} unreachable`);
+      throw new Refusal(503, 'NOT_READY', `Not ready: ${Object.keys(details).join(', ')} unreachable`);
     }
   }
 

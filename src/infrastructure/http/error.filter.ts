@@ -1,9 +1,8 @@
 import { ArgumentsHost, Catch, HttpException, HttpStatus, type ExceptionFilter } from '@nestjs/common';
-import type { Response } from 'express';
+import type { Request, Response } from 'express';
 import type { Logger } from 'pino';
 import { EventRejectedError, StoreUnavailableError, WrongExpectedRevisionError } from '../event-store/errors';
-import type { ErrorBody } from './api-error';
-import { Refusal } from '../event-store/command-handling';
+import { Refusal, type ErrorBody, type RefusalListener, type RefusedParty } from '../refusal';
 
 const CODE_BY_STATUS: Record<number, string> = {
   400: 'BAD_REQUEST',
@@ -37,10 +36,27 @@ const GENERIC_MESSAGE: Record<number, string> = {
  */
 @Catch()
 export class ErrorFilter implements ExceptionFilter {
-  constructor(private readonly logger: Logger) {}
+  constructor(
+    private readonly logger: Logger,
+    /** Told of every refusal before it is answered (the access module records denials of access). */
+    private readonly listener?: RefusalListener,
+  ) {}
 
-  catch(error: unknown, host: ArgumentsHost): void {
+  async catch(error: unknown, host: ArgumentsHost): Promise<void> {
+    const request = host.switchToHttp().getRequest<Request & { routeTemplate?: string; caller?: RefusedParty; id?: unknown }>();
     const response = host.switchToHttp().getResponse<Response>();
+    if (error instanceof Refusal && this.listener) {
+      try {
+        await this.listener.refused(error, {
+          route: request.routeTemplate ?? `${request.method} ${(request.route as { path?: string } | undefined)?.path ?? ''}`,
+          correlationId: typeof request.id === 'string' ? request.id : undefined,
+          party: error.details.party ?? request.caller,
+        });
+      } catch (recordingFailed) {
+        // A refusal that must be recorded and cannot be is not answered as a refusal: the client retries.
+        error = recordingFailed;
+      }
+    }
     const body = this.toBody(error);
     if (body.statusCode >= 500) {
       // Type, code and stack only: an error's message may quote data (a driver echoing a value).
@@ -51,6 +67,10 @@ export class ErrorFilter implements ExceptionFilter {
   }
 
   private toBody(error: unknown): ErrorBody {
+    if (error instanceof Refusal) {
+      const { accessId } = error.details;
+      return { statusCode: error.status, code: error.code, message: error.message, ...(accessId ? { accessId } : {}) };
+    }
     if (error instanceof HttpException) {
       const status = error.getStatus();
       const payload = error.getResponse();
@@ -65,7 +85,6 @@ export class ErrorFilter implements ExceptionFilter {
       }
       return { statusCode: status, code: CODE_BY_STATUS[status] ?? `HTTP_${status}`, message: GENERIC_MESSAGE[status] ?? 'The request was refused.' };
     }
-    if (error instanceof Refusal) return { statusCode: error.status, code: error.code, message: error.message };
     // Text PostgreSQL cannot store (bad encoding) or parse: the client's input, answered as such.
     const sqlState = (error as { code?: unknown; driverError?: unknown })?.code;
     if (sqlState === '22021' || sqlState === '22P05' || sqlState === '22P02') {

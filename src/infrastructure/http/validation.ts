@@ -1,7 +1,7 @@
 import { ParseUUIDPipe, ValidationPipe, type ValidationError } from '@nestjs/common';
 import { registerDecorator, type ValidationOptions } from 'class-validator';
 import { isCalendarDate } from '../time/wib';
-import { ApiError } from './api-error';
+import { Refusal } from '../refusal';
 
 /**
  * Bodies are whitelisted: unknown fields are refused, types are checked, and the answer names the
@@ -17,8 +17,8 @@ export const validationPipe = new ValidationPipe({
     const problems = flatten(errors);
     const unknown = problems.find((p) => p.constraint === 'whitelistValidation');
     // Never repeat the unknown field's name: it is text of the caller's choosing.
-    if (unknown) return new ApiError(400, 'FIELD_NOT_ALLOWED', 'The body has a field that is not part of this request.');
-    return new ApiError(400, 'VALIDATION_FAILED', problems.map((p) => p.message).join('; ') || 'The body is not valid.');
+    if (unknown) return new Refusal(400, 'FIELD_NOT_ALLOWED', 'The body has a field that is not part of this request.');
+    return new Refusal(400, 'VALIDATION_FAILED', problems.map((p) => p.message).join('; ') || 'The body is not valid.');
   },
 });
 
@@ -36,7 +36,7 @@ function safeField(field: string): string {
 }
 
 /** A path id that must be a UUID: 400 ID_MALFORMED otherwise. */
-export const UuidParam = new ParseUUIDPipe({ exceptionFactory: () => new ApiError(400, 'ID_MALFORMED', 'The id in the path is not a valid UUID.') });
+export const UuidParam = new ParseUUIDPipe({ exceptionFactory: () => new Refusal(400, 'ID_MALFORMED', 'The id in the path is not a valid UUID.') });
 
 /** A calendar date (YYYY-MM-DD) that exists: 2023-02-29 is refused. */
 export function IsCalendarDate(options?: ValidationOptions) {

@@ -3,7 +3,7 @@ import { Reflector } from '@nestjs/core';
 import type { Request } from 'express';
 import { EVENT_STORE, type EventStore } from '../event-store/event-store.port';
 import { loadState } from '../event-store/command-handling';
-import { ApiError } from '../http/api-error';
+import { Refusal } from '../refusal';
 import { operatorDecider, operatorStream } from '../../modules/access/operators/operator';
 import { OperatorAccounts } from '../../modules/access/operators/accounts';
 import { DenialRecorder } from '../../modules/access/denials/denial-recorder';
@@ -36,29 +36,25 @@ export class AccessGuard implements CanActivate {
     const request = context.switchToHttp().getRequest<AuthenticatedRequest>();
     const route = routeTemplate(request);
     request.routeTemplate = route;
-    if (!rule) throw new ApiError(403, 'ROUTE_WITHOUT_RULE', 'This route has no access rule.');
+    if (!rule) throw new Refusal(403, 'ROUTE_WITHOUT_RULE', 'This route has no access rule.');
     if (rule.public) return true;
     if (this.scrapeTokenPresented(context, request)) return true;
 
     const token = /^Bearer ([A-Za-z0-9_-]{20,100})$/.exec(request.headers.authorization ?? '')?.[1];
-    if (!token) throw new ApiError(401, 'UNAUTHENTICATED', 'Sign in and send Authorization: Bearer <token>.');
+    if (!token) throw new Refusal(401, 'UNAUTHENTICATED', 'Sign in and send Authorization: Bearer <token>.');
     const session = await this.accounts.session(token);
-    if (!session) throw new ApiError(401, 'TOKEN_INVALID_OR_EXPIRED', 'The token is unknown or expired; sign in again.');
+    if (!session) throw new Refusal(401, 'TOKEN_INVALID_OR_EXPIRED', 'The token is unknown or expired; sign in again.');
 
     const { state: operator } = await loadState(this.store, operatorStream(session.operatorId), operatorDecider);
     const caller: Caller = { operatorId: session.operatorId, role: operator.role, facilityId: operator.facilityId || null };
-    const correlationId = request.id as string | undefined;
-    const deny = async (reason: 'OPERATOR_SUSPENDED' | 'OPERATOR_REVOKED' | 'ROLE_NOT_ALLOWED', code: string, message: string) => {
-      await this.denials.record(reason, { route, operatorId: caller.operatorId, facilityId: caller.facilityId, role: caller.role, correlationId });
-      throw new ApiError(403, code, message);
-    };
-    if (!operator.operatorId) throw new ApiError(401, 'TOKEN_INVALID_OR_EXPIRED', 'The token is unknown or expired; sign in again.');
-    if (operator.status === 'SUSPENDED') await deny('OPERATOR_SUSPENDED', 'OPERATOR_SUSPENDED', 'This account is suspended.');
-    if (operator.status === 'REVOKED') await deny('OPERATOR_REVOKED', 'OPERATOR_REVOKED', 'This account is revoked.');
-    if (!rule.roles.includes(operator.role)) await deny('ROLE_NOT_ALLOWED', 'ROLE_NOT_ALLOWED', 'Your role may not do this.');
+    const deny = (code: 'OPERATOR_SUSPENDED' | 'OPERATOR_REVOKED' | 'ROLE_NOT_ALLOWED', message: string) => new Refusal(403, code, message, { party: caller });
+    if (!operator.operatorId) throw new Refusal(401, 'TOKEN_INVALID_OR_EXPIRED', 'The token is unknown or expired; sign in again.');
+    if (operator.status === 'SUSPENDED') throw deny('OPERATOR_SUSPENDED', 'This account is suspended.');
+    if (operator.status === 'REVOKED') throw deny('OPERATOR_REVOKED', 'This account is revoked.');
+    if (!rule.roles.includes(operator.role)) throw deny('ROLE_NOT_ALLOWED', 'Your role may not do this.');
     // A password an administrator chose is known to two people: until its owner replaces it, the session does nothing else.
     if (operator.mustChangePassword && !this.reflector.getAllAndOverride<boolean | undefined>(DURING_PASSWORD_CHANGE, [context.getHandler(), context.getClass()])) {
-      throw new ApiError(403, 'PASSWORD_CHANGE_REQUIRED', 'Change your password first (POST /v1/operators/{your id}/password).');
+      throw new Refusal(403, 'PASSWORD_CHANGE_REQUIRED', 'Change your password first (POST /v1/operators/{your id}/password).');
     }
     request.caller = caller;
     request.token = token;

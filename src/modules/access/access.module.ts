@@ -22,6 +22,7 @@ import { Metrics } from '../../infrastructure/metrics/metrics';
 import { StartupError } from '../../infrastructure/bootstrap';
 import { embeddedKey, parseKey } from '../../infrastructure/security/sealing';
 import { AccessTokens } from './lookups/access-token';
+import { REFUSAL_LISTENER } from '../../infrastructure/refusal';
 
 /** Seeds the registers and the first administrator on the first start of an empty store. */
 @Injectable()
@@ -83,10 +84,11 @@ export class RegisterSeeder implements OnApplicationBootstrap {
     { provide: OperatorAccounts, inject: [DataSource], useFactory: (db: DataSource) => new OperatorAccounts(db) },
     { provide: DenialRecorder, inject: [EVENT_STORE, Metrics], useFactory: (store: EventStore, metrics: Metrics) => new DenialRecorder(store, (reason) => metrics.refusal(reason)) },
     { provide: NETWORK_ALLOW_LIST, inject: [INFRASTRUCTURE], useFactory: (infra: Infrastructure) => new NetworkAllowList(infra.config.allowedNetworks) },
+    { provide: REFUSAL_LISTENER, useExisting: DenialRecorder },
     NetworkMiddleware,
     { provide: APP_GUARD, useClass: AccessGuard },
     RegisterSeeder,
   ],
-  exports: [AccessTokens, OperatorAccounts, DenialRecorder, NetworkMiddleware, RegistryConnection],
+  exports: [REFUSAL_LISTENER, AccessTokens, OperatorAccounts, DenialRecorder, NetworkMiddleware, RegistryConnection],
 })
 export class AccessModule {}

@@ -1,6 +1,6 @@
 // ORDER BY names the table column: a text-cast output column of the same name would sort as text (99 after 146).
 import type { EntityManager } from 'typeorm';
-import { ApiError } from '../../infrastructure/http/api-error';
+import { Refusal } from '../../infrastructure/refusal';
 import { LOG_ID, type Checkpoint } from './checkpoint';
 import { consistencyRanges, inclusionRanges, perfectNodes, rangeHash, type Range } from './merkle';
 import { loadNodes } from './notary.projection';
@@ -40,7 +40,7 @@ export async function latestCheckpoint(db: Db): Promise<Checkpoint | null> {
 
 async function checkpointAt(db: Db, size: number): Promise<Checkpoint> {
   const rows: CheckpointRow[] = await db.query(`SELECT ${COLUMNS} FROM audit_checkpoints WHERE tree_size = $1`, [size]);
-  if (!rows[0]) throw new ApiError(404, 'CHECKPOINT_NOT_FOUND', `No signed checkpoint at tree size ${size}.`);
+  if (!rows[0]) throw new Refusal(404, 'CHECKPOINT_NOT_FOUND', `No signed checkpoint at tree size ${size}.`);
   return toCheckpoint(rows[0]);
 }
 
@@ -53,15 +53,15 @@ async function hashesOf(db: Db, ranges: readonly Range[]): Promise<string[]> {
 /** RFC 9162 inclusion proof of an event to a signed checkpoint (the first that covers it, unless one is named). */
 export async function inclusionProof(db: Db, eventId: string, treeSize?: number) {
   const rows: { leaf_index: string; leaf_hash: Buffer; chain_hash: Buffer }[] = await db.query(`SELECT leaf_index::text, leaf_hash, chain_hash FROM audit_leaves WHERE event_id = $1`, [eventId]);
-  if (!rows[0]) throw new ApiError(404, 'EVENT_NOT_NOTARISED', 'No event with this id in the notarised log (yet).');
+  if (!rows[0]) throw new Refusal(404, 'EVENT_NOT_NOTARISED', 'No event with this id in the notarised log (yet).');
   const leafIndex = Number(rows[0].leaf_index);
   let checkpoint: Checkpoint;
   if (treeSize !== undefined) {
     checkpoint = await checkpointAt(db, treeSize);
-    if (checkpoint.treeSize <= leafIndex) throw new ApiError(422, 'CHECKPOINT_TOO_SMALL', 'That checkpoint was signed before this event was logged.');
+    if (checkpoint.treeSize <= leafIndex) throw new Refusal(422, 'CHECKPOINT_TOO_SMALL', 'That checkpoint was signed before this event was logged.');
   } else {
     const covering: CheckpointRow[] = await db.query(`SELECT ${COLUMNS} FROM audit_checkpoints WHERE tree_size > $1 ORDER BY audit_checkpoints.tree_size LIMIT 1`, [leafIndex]);
-    if (!covering[0]) throw new ApiError(409, 'NOT_YET_CHECKPOINTED', 'The event is logged but no signed checkpoint covers it yet; ask again after the next checkpoint.');
+    if (!covering[0]) throw new Refusal(409, 'NOT_YET_CHECKPOINTED', 'The event is logged but no signed checkpoint covers it yet; ask again after the next checkpoint.');
     checkpoint = toCheckpoint(covering[0]);
   }
   return {
@@ -77,7 +77,7 @@ export async function inclusionProof(db: Db, eventId: string, treeSize?: number)
 
 /** RFC 9162 consistency proof: the log at `from` is a prefix of the log at `to` (both signed checkpoints). */
 export async function consistencyProof(db: Db, from: number, to: number) {
-  if (from > to) throw new ApiError(400, 'RANGE_INVALID', 'from must not be larger than to.');
+  if (from > to) throw new Refusal(400, 'RANGE_INVALID', 'from must not be larger than to.');
   const [first, second] = [await checkpointAt(db, from), await checkpointAt(db, to)];
   return { from: first, to: second, path: await hashesOf(db, consistencyRanges(from, to)) };
 }

@@ -3,10 +3,10 @@ import { ApiBearerAuth, ApiHeader, ApiOperation, ApiPropertyOptional, ApiPropert
 import { IsIn, IsOptional, IsString, IsUUID, Length, Matches } from 'class-validator';
 import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
-import { Refusal, handle, loadState } from '../../infrastructure/event-store/command-handling';
+import { handle, loadState } from '../../infrastructure/event-store/command-handling';
+import { Refusal } from '../../infrastructure/refusal';
 import { WrongExpectedRevisionError } from '../../infrastructure/event-store/errors';
 import { EVENT_STORE, type EventStore } from '../../infrastructure/event-store/event-store.port';
-import { ApiError } from '../../infrastructure/http/api-error';
 import { isUuid } from '../../infrastructure/ids';
 import { UuidParam } from '../../infrastructure/http/validation';
 import { Allow } from '../../infrastructure/security/access-rule';
@@ -92,24 +92,24 @@ export class BalikanController {
   async submit(@Body() body: SubmitBalikanDto, @Headers('idempotency-key') idempotencyKey: string | undefined, @Req() request: AuthenticatedRequest) {
     const caller = request.caller!;
     if (idempotencyKey !== undefined && !isUuid(idempotencyKey)) {
-      throw new ApiError(400, 'IDEMPOTENCY_KEY_INVALID', 'Idempotency-Key must be a UUID.');
+      throw new Refusal(400, 'IDEMPOTENCY_KEY_INVALID', 'Idempotency-Key must be a UUID.');
     }
     const kinds: BalikanKind[] = [];
     if (body.medicalRecordNumber !== undefined) kinds.push('MEDICAL_RECORD_NUMBER');
     if (body.bloodType !== undefined) kinds.push('BLOOD_TYPE');
     if (body.deathCertificateNumber !== undefined) kinds.push('DEATH_CERTIFICATE_NUMBER');
-    if (kinds.length === 0) throw new ApiError(400, 'BALIKAN_EMPTY', 'Give at least one of medicalRecordNumber, bloodType, deathCertificateNumber.');
+    if (kinds.length === 0) throw new Refusal(400, 'BALIKAN_EMPTY', 'Give at least one of medicalRecordNumber, bloodType, deathCertificateNumber.');
     const problem = checkNik(body.nik);
-    if (problem) throw new ApiError(400, problem.problem, problem.message);
+    if (problem) throw new Refusal(400, problem.problem, problem.message);
 
     if (!isWellFormedToken(body.verificationToken)) {
-      throw new ApiError(400, 'VERIFICATION_TOKEN_MALFORMED', 'verificationToken must be the 43-character token of the lookup or card-read answer.');
+      throw new Refusal(400, 'VERIFICATION_TOKEN_MALFORMED', 'verificationToken must be the 43-character token of the lookup or card-read answer.');
     }
     const context = { route: request.routeTemplate!, ...correlationOf(request) };
     const stream = accessStream(body.accessId);
     const { state } = await loadState(this.store, stream, balikanDecider);
-    if (!state.accessId) throw new ApiError(404, 'ACCESS_NOT_FOUND', 'No access with this id.');
-    await requireOwnFacility(caller, state.facilityId, this.denials, context);
+    if (!state.accessId) throw new Refusal(404, 'ACCESS_NOT_FOUND', 'No access with this id.');
+    requireOwnFacility(caller, state.facilityId);
 
     const balikanId = idempotencyKey ? balikanIdFor(caller.operatorId, body.accessId, idempotencyKey) : randomUUID();
     const now = new Date();
@@ -122,12 +122,7 @@ export class BalikanController {
       nikMatchesAccess: this.tokens.verify(body.accessId, body.nik, body.verificationToken),
     };
     // Decide first: a refused submission leaves no row anywhere, so nothing refused can reach the registry.
-    try {
-      balikanDecider.decide(command, state, now);
-    } catch (error) {
-      await this.recordRefusal(error, caller, context);
-      throw error;
-    }
+    balikanDecider.decide(command, state, now); // refusals first: no outbox row for a refused balikan
 
     const known = state.balikan.get(balikanId)?.status;
     if (known === 'DELIVERED' || known === 'ABANDONED') return { balikanId, status: known }; // a repeat: nothing to hold again
@@ -145,7 +140,6 @@ export class BalikanController {
       // Known not appended: drop the row now (unless a concurrent request made it ready). Otherwise (the store
       // failed mid-way, the event may be stored) the sweeper decides on the event after STALE_AFTER_SECONDS.
       if (error instanceof Refusal || error instanceof WrongExpectedRevisionError) await this.outbox.release(balikanId);
-      await this.recordRefusal(error, caller, context);
       throw error;
     }
     const status = after.state.balikan.get(balikanId)!.status;
@@ -156,27 +150,21 @@ export class BalikanController {
     return { balikanId, status };
   }
 
-  /** The refusals of the agreement's rules are recorded (Pasal 3(2)(c)); never the NIK or the token. */
-  private async recordRefusal(error: unknown, caller: AuthenticatedRequest['caller'] & object, context: { route: string; correlationId?: string }) {
-    if (!(error instanceof Refusal) || (error.code !== 'AGREEMENT_NOT_ACTIVE' && error.code !== 'NIK_DOES_NOT_MATCH_ACCESS')) return;
-    await this.denials.record(error.code, { ...context, operatorId: caller.operatorId, facilityId: caller.facilityId, role: caller.role });
-  }
-
   @Get(':id')
   @Allow('PUSKESMAS_OPERATOR', 'DINKES_ADMIN')
   @ApiOperation({ summary: 'Delivery status of a balikan (QUEUED, FAILED_RETRYING, DELIVERED, ABANDONED): never its values' })
   @ApiResponse({ status: 404, description: 'BALIKAN_NOT_FOUND' })
   async get(@Param('id', UuidParam) id: string, @Req() request: AuthenticatedRequest) {
     const indexed = await this.outbox.indexed(id);
-    if (!indexed) throw new ApiError(404, 'BALIKAN_NOT_FOUND', 'No balikan with this id.');
-    await requireOwnFacility(request.caller!, indexed.facilityId, this.denials, { route: request.routeTemplate!, ...correlationOf(request) });
+    if (!indexed) throw new Refusal(404, 'BALIKAN_NOT_FOUND', 'No balikan with this id.');
+    requireOwnFacility(request.caller!, indexed.facilityId);
     return this.status(id, indexed.accessId);
   }
 
   private async status(balikanId: string, accessId: string) {
     const { state } = await loadState(this.store, accessStream(accessId), balikanDecider);
     const balikan = state.balikan.get(balikanId);
-    if (!balikan) throw new ApiError(404, 'BALIKAN_NOT_FOUND', 'No balikan with this id.');
+    if (!balikan) throw new Refusal(404, 'BALIKAN_NOT_FOUND', 'No balikan with this id.');
     return { balikanId, accessId, status: balikan.status, attempts: balikan.attempts, kinds: balikan.kinds };
   }
 }

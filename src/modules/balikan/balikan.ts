@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { EventDefinition } from '../../infrastructure/event-store/event-registry';
-import { Refusal, type Decider } from '../../infrastructure/event-store/command-handling';
+import { type Decider } from '../../infrastructure/event-store/command-handling';
+import { Refusal } from '../../infrastructure/refusal';
 import type { NewEvent, RecordedEvent } from '../../infrastructure/event-store/event-store.port';
 import type { Caller } from '../../infrastructure/security/access-rule';
 

@@ -1,5 +1,6 @@
 import type { EventDefinition } from '../../../infrastructure/event-store/event-registry';
-import { Refusal, type Decider } from '../../../infrastructure/event-store/command-handling';
+import { type Decider } from '../../../infrastructure/event-store/command-handling';
+import { Refusal } from '../../../infrastructure/refusal';
 import type { NewEvent, RecordedEvent } from '../../../infrastructure/event-store/event-store.port';
 import { PARTIES, UNRECORDED_ACTOR, actorIdSchema, partyOfRole, withActor, type Actor, type Party } from '../parties/actor';
 import { daysBetween, endOfWibDay, startOfWibDay, wibDay } from '../../../infrastructure/time/wib';

@@ -5,7 +5,7 @@ import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import { handle, loadState } from '../../../infrastructure/event-store/command-handling';
 import { EVENT_STORE, type EventStore } from '../../../infrastructure/event-store/event-store.port';
-import { ApiError } from '../../../infrastructure/http/api-error';
+import { Refusal } from '../../../infrastructure/refusal';
 import { IsCalendarDate, UuidParam } from '../../../infrastructure/http/validation';
 import { Allow } from '../../../infrastructure/security/access-rule';
 import {
@@ -122,7 +122,7 @@ export class AgreementsController {
   @ApiResponse({ status: 404, description: 'AGREEMENT_NOT_FOUND' })
   async get(@Param('id', UuidParam) id: string) {
     const { state } = await loadState(this.store, agreementStream(id), agreementDecider);
-    if (!state.agreementId) throw new ApiError(404, 'AGREEMENT_NOT_FOUND', 'No agreement with this id.');
+    if (!state.agreementId) throw new Refusal(404, 'AGREEMENT_NOT_FOUND', 'No agreement with this id.');
     return present(state, new Date());
   }
 

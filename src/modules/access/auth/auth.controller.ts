@@ -1,9 +1,9 @@
 import { Body, Controller, HttpCode, Inject, Post, Req, Res, type OnModuleInit } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiProperty, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { IsString, Length } from 'class-validator';
-import { Refusal, handle, loadState } from '../../../infrastructure/event-store/command-handling';
+import { handle, loadState } from '../../../infrastructure/event-store/command-handling';
+import { Refusal, type RefusedParty } from '../../../infrastructure/refusal';
 import { EVENT_STORE, type EventStore } from '../../../infrastructure/event-store/event-store.port';
-import { ApiError } from '../../../infrastructure/http/api-error';
 import { INFRASTRUCTURE } from '../../../infrastructure/infrastructure.module';
 import type { Infrastructure } from '../../../infrastructure/bootstrap';
 import { Allow, DuringPasswordChange, Public } from '../../../infrastructure/security/access-rule';
@@ -29,8 +29,8 @@ export class LoginDto {
   password!: string;
 }
 
-const BAD_CREDENTIALS = () => new ApiError(401, 'LOGIN_FAILED', 'Unknown user id or wrong password.');
-const LOCKED = () => new ApiError(403, 'ACCOUNT_LOCKED', 'Too many failed attempts; try again in 15 minutes or ask an administrator.');
+const BAD_CREDENTIALS = () => new Refusal(401, 'LOGIN_FAILED', 'Unknown user id or wrong password.');
+const LOCKED = (party: RefusedParty) => new Refusal(403, 'ACCOUNT_LOCKED', 'Too many failed attempts; try again in 15 minutes or ask an administrator.', { party });
 
 /**
  * Admission of sign-ins, before any work: at most `attemptsPerMinute` per client address (a sliding
@@ -47,13 +47,13 @@ export class SignInAdmission {
   ) {}
 
   /** A release function, or the refusal to answer with (and after how many seconds to retry). */
-  admit(source: string, now = Date.now()): { release: () => void } | { refused: ApiError; retryAfter: number } {
+  admit(source: string, now = Date.now()): { release: () => void } | { refused: Refusal; retryAfter: number } {
     const times = (this.recent.get(source) ?? []).filter((t) => t > now - 60_000);
     if (times.length >= this.attemptsPerMinute) {
-      return { refused: new ApiError(429, 'SIGN_IN_RATE_LIMITED', 'Too many sign-in attempts from this address; wait a minute.'), retryAfter: Math.max(1, Math.ceil((times[0]! + 60_000 - now) / 1000)) };
+      return { refused: new Refusal(429, 'SIGN_IN_RATE_LIMITED', 'Too many sign-in attempts from this address; wait a minute.'), retryAfter: Math.max(1, Math.ceil((times[0]! + 60_000 - now) / 1000)) };
     }
     if (this.inFlight >= this.maxWaiting) {
-      return { refused: new ApiError(503, 'SIGN_IN_BUSY', 'Too many sign-ins at once; try again in a moment.'), retryAfter: 1 };
+      return { refused: new Refusal(503, 'SIGN_IN_BUSY', 'Too many sign-ins at once; try again in a moment.'), retryAfter: 1 };
     }
     times.push(now);
     this.recent.delete(source); // re-inserted last: the map's order is oldest use first
@@ -160,8 +160,7 @@ export class AuthController implements OnModuleInit {
       await step('attempt'); // counted before the password is checked: parallel guesses cannot outrun the lockout
     } catch (error) {
       if (error instanceof Refusal && error.code === 'ACCOUNT_LOCKED') {
-        await this.denials.record('ACCOUNT_LOCKED', { route: routeTemplate(request), operatorId, role, ...correlationOf(request) });
-        throw LOCKED();
+        throw LOCKED({ operatorId, role });
       }
       throw error;
     }
@@ -173,8 +172,7 @@ export class AuthController implements OnModuleInit {
     }
     if (state.status !== 'ACTIVE') {
       const reason = state.status === 'SUSPENDED' ? 'OPERATOR_SUSPENDED' : 'OPERATOR_REVOKED';
-      await this.denials.record(reason, { route: routeTemplate(request), operatorId, role, ...correlationOf(request) });
-      throw new ApiError(403, reason, `This account is ${state.status.toLowerCase()}.`);
+      throw new Refusal(403, reason, `This account is ${state.status.toLowerCase()}.`, { party: { operatorId, role } });
     }
     await step('succeeded');
     const ttl = this.infra.config.tokenTtlSeconds;

@@ -6,7 +6,7 @@ import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import { handle, loadState } from '../../../infrastructure/event-store/command-handling';
 import { EVENT_STORE, type EventStore } from '../../../infrastructure/event-store/event-store.port';
-import { ApiError } from '../../../infrastructure/http/api-error';
+import { Refusal } from '../../../infrastructure/refusal';
 import { WrongExpectedRevisionError } from '../../../infrastructure/event-store/errors';
 import { UuidParam } from '../../../infrastructure/http/validation';
 import { Allow } from '../../../infrastructure/security/access-rule';
@@ -82,7 +82,7 @@ export class FacilitiesController {
         expectedRevision: 'no_stream',
       });
     } catch (error) {
-      if (error instanceof WrongExpectedRevisionError) throw new ApiError(409, 'FACILITY_CODE_USED', 'Another facility has this code.');
+      if (error instanceof WrongExpectedRevisionError) throw new Refusal(409, 'FACILITY_CODE_USED', 'Another facility has this code.');
       throw error;
     }
     const { state } = await handle(this.store, facilityStream(facilityId), facilityDecider, {

@@ -6,7 +6,7 @@ import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import type { Infrastructure } from '../../../infrastructure/bootstrap';
 import { EVENT_STORE, type EventStore } from '../../../infrastructure/event-store/event-store.port';
-import { ApiError } from '../../../infrastructure/http/api-error';
+import { Refusal } from '../../../infrastructure/refusal';
 import { INFRASTRUCTURE } from '../../../infrastructure/infrastructure.module';
 import { RegistryConnection } from '../../../infrastructure/registry/registry-connection';
 import { Allow } from '../../../infrastructure/security/access-rule';
@@ -113,12 +113,11 @@ export class LookupsController {
     for (const policy of this.policies) {
       const verdict = await policy.check({ caller, now, readerId, agreement });
       if (!verdict.allowed) {
-        await this.denials.record(verdict.reason, { route, operatorId: caller.operatorId, facilityId: caller.facilityId, role: caller.role, ...correlationOf(request) });
-        throw new ApiError(verdict.status, verdict.code, verdict.message);
+        throw new Refusal(verdict.status, verdict.code, verdict.message);
       }
     }
     const problem = checkNik(nik, now);
-    if (problem) throw new ApiError(400, problem.problem, problem.message); // no registry call, nothing recorded
+    if (problem) throw new Refusal(400, problem.problem, problem.message); // no registry call, nothing recorded
 
     const accessId = randomUUID();
     const base = { accessId, facilityId: caller.facilityId!, operatorId: caller.operatorId, holderOrigin: holderOrigin(nik) };
@@ -132,7 +131,7 @@ export class LookupsController {
       if (!notPerformed || this.infra.config.fingerprintNotPerformed === 'refuse') {
         const outcome = notPerformed ? 'FINGERPRINT_NOT_PERFORMED' : 'FINGERPRINT_NOT_MATCHED';
         await record(outcome);
-        throw new ApiError(422, outcome, notPerformed ? 'A card read needs the fingerprint check.' : 'The fingerprint did not match the card.', accessId);
+        throw new Refusal(422, outcome, notPerformed ? 'A card read needs the fingerprint check.' : 'The fingerprint did not match the card.', { accessId });
       }
     }
 
@@ -151,16 +150,16 @@ export class LookupsController {
         };
       case 'NOT_FOUND':
         await record('NOT_FOUND', latency);
-        throw new ApiError(404, 'NIK_NOT_FOUND', 'The registry has no person with this NIK.', accessId);
+        throw new Refusal(404, 'NIK_NOT_FOUND', 'The registry has no person with this NIK.', { accessId });
       case 'REFUSED':
         await record('REGISTRY_REFUSED', { ...latency, registryRefusal: answer.reason });
-        throw new ApiError(502, 'REGISTRY_REFUSED', `The registry refused the request: ${answer.reason}.`, accessId);
+        throw new Refusal(502, 'REGISTRY_REFUSED', `The registry refused the request: ${answer.reason}.`, { accessId });
       case 'TIMEOUT':
         await record('REGISTRY_TIMEOUT', latency);
-        throw new ApiError(504, 'REGISTRY_TIMEOUT', 'The registry did not answer in time; try again.', accessId);
+        throw new Refusal(504, 'REGISTRY_TIMEOUT', 'The registry did not answer in time; try again.', { accessId });
       case 'UNAVAILABLE':
         await record('REGISTRY_UNAVAILABLE', latency);
-        throw new ApiError(503, 'REGISTRY_UNAVAILABLE', answer.breakerOpen ? 'The registry is unavailable; retry in a little while.' : 'The registry is unavailable; try again.', accessId);
+        throw new Refusal(503, 'REGISTRY_UNAVAILABLE', answer.breakerOpen ? 'The registry is unavailable; retry in a little while.' : 'The registry is unavailable; try again.', { accessId });
     }
   }
 }

@@ -5,7 +5,6 @@ import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import { handle, loadState } from '../../../infrastructure/event-store/command-handling';
 import { EVENT_STORE, type EventStore } from '../../../infrastructure/event-store/event-store.port';
-import { ApiError } from '../../../infrastructure/http/api-error';
 import { UuidParam } from '../../../infrastructure/http/validation';
 import { Allow, DuringPasswordChange } from '../../../infrastructure/security/access-rule';
 import type { AuthenticatedRequest } from '../../../infrastructure/security/access.guard';
@@ -14,7 +13,7 @@ import { OperatorAccounts } from './accounts';
 import { DenialRecorder } from '../denials/denial-recorder';
 import { ROLES, SIGN_IN_TAIL, administers, administratorsStream, operatorDecider, operatorStream, rosterDecider, signInDecider, signInStream, type OperatorCommand, type Role } from './operator';
 import { ADMINISTRATOR_ROLE, isAdministrator, partyOfRole, type Actor, type Party } from '../parties/actor';
-import { Refusal } from '../../../infrastructure/event-store/command-handling';
+import { Refusal } from '../../../infrastructure/refusal';
 import { SEEDED_ADMIN_ID, SEEDED_AUDITOR_ID } from '../seed/seed';
 import { PASSWORD_PROBLEMS, passwordProblem } from '../../../infrastructure/security/password-policy';
 import { correlationOf } from '../../../infrastructure/http/correlation';
@@ -123,14 +122,14 @@ export class OperatorsController {
     const actor = await this.actorFor(request, body.role);
     refuseWeakPassword(body.password, body.userId);
     const facilityId = await this.facilityFor(body.role, body.facilityId);
-    if (await this.accounts.userIdTaken(body.userId)) throw new ApiError(409, 'USER_ID_TAKEN', 'This user id is in use.');
+    if (await this.accounts.userIdTaken(body.userId)) throw new Refusal(409, 'USER_ID_TAKEN', 'This user id is in use.');
     const operatorId = randomUUID();
     await handle(this.store, operatorStream(operatorId), operatorDecider, { kind: 'enrol', operatorId, facilityId, role: body.role, actor }, correlationOf(request));
     const created = await this.accounts.create(operatorId, body.userId, body.password, body);
     if (created === 'user-id-taken') {
       // Lost a race for the user id: take the account we just enrolled out of service.
       await handle(this.store, operatorStream(operatorId), operatorDecider, { kind: 'revoke', actor }, correlationOf(request));
-      throw new ApiError(409, 'USER_ID_TAKEN', 'This user id is in use.');
+      throw new Refusal(409, 'USER_ID_TAKEN', 'This user id is in use.');
     }
     // Counted as an administrator only once it exists (late is the safe side: it can only refuse more).
     if (isAdministrator(body.role)) await this.roster(partyOfRole(body.role), operatorId, true, actor, request);
@@ -181,19 +180,18 @@ export class OperatorsController {
   async changePassword(@Param('id', UuidParam) id: string, @Body() body: ChangePasswordDto, @Req() request: AuthenticatedRequest) {
     const caller = request.caller!;
     const self = caller.operatorId === id;
-    if (!self && request.mustChangePassword) throw new ApiError(403, 'PASSWORD_CHANGE_REQUIRED', 'Change your own password first.');
+    if (!self && request.mustChangePassword) throw new Refusal(403, 'PASSWORD_CHANGE_REQUIRED', 'Change your own password first.');
     const { state: target } = await loadState(this.store, operatorStream(id), operatorDecider);
-    if (!target.operatorId) throw new ApiError(404, 'OPERATOR_NOT_FOUND', 'No operator with this id.');
+    if (!target.operatorId) throw new Refusal(404, 'OPERATOR_NOT_FOUND', 'No operator with this id.');
     if (!self && !isAdministrator(caller.role)) {
-      await this.denials.record('NOT_YOUR_ACCOUNT', { route: request.routeTemplate!, operatorId: caller.operatorId, facilityId: caller.facilityId, role: caller.role, ...correlationOf(request) });
-      throw new ApiError(403, 'NOT_YOUR_ACCOUNT', "You may change only your own password, or reset one of your party's accounts as its administrator.");
+      throw new Refusal(403, 'NOT_YOUR_ACCOUNT', "You may change only your own password, or reset one of your party's accounts as its administrator.");
     }
     if (!self) await this.actorFor(request, target.role); // an administrator of the other party: OTHER_PARTYS_ACCOUNT
     // A stolen token must not be enough to take the account over: your own change needs your password.
     if (self && !(body.currentPassword && (await this.accounts.verify(id, body.currentPassword)))) {
-      throw new ApiError(403, 'CURRENT_PASSWORD_WRONG', 'Give your current password to change it.');
+      throw new Refusal(403, 'CURRENT_PASSWORD_WRONG', 'Give your current password to change it.');
     }
-    if (self && body.newPassword === body.currentPassword) throw new ApiError(400, 'PASSWORD_UNCHANGED', 'Choose a password other than your current one.');
+    if (self && body.newPassword === body.currentPassword) throw new Refusal(400, 'PASSWORD_UNCHANGED', 'Choose a password other than your current one.');
     refuseWeakPassword(body.newPassword, (await this.accounts.userIdOf(id)) ?? '');
     const result = await this.change(id, { kind: 'changePassword', by: self ? 'SELF' : 'ADMIN' }, request);
     await this.accounts.setPassword(id, body.newPassword);
@@ -213,7 +211,7 @@ export class OperatorsController {
   async unlockAccount(@Param('id', UuidParam) id: string, @Req() request: AuthenticatedRequest) {
     const caller = request.caller!;
     const { state } = await loadState(this.store, operatorStream(id), operatorDecider);
-    if (!state.operatorId) throw new ApiError(404, 'OPERATOR_NOT_FOUND', 'No operator with this id.');
+    if (!state.operatorId) throw new Refusal(404, 'OPERATOR_NOT_FOUND', 'No operator with this id.');
     await this.actorFor(request, state.role); // an administrator of the other party: OTHER_PARTYS_ACCOUNT
     await this.unlock(id, caller.operatorId, 'UNLOCK', request);
     return { operatorId: id, lockedUntil: null };
@@ -230,7 +228,7 @@ export class OperatorsController {
   @ApiResponse({ status: 403, description: 'OTHER_PARTYS_ACCOUNT' })
   async eraseProfile(@Param('id', UuidParam) id: string, @Req() request: AuthenticatedRequest) {
     const { state } = await loadState(this.store, operatorStream(id), operatorDecider);
-    if (!state.operatorId) throw new ApiError(404, 'OPERATOR_NOT_FOUND', 'No operator with this id.');
+    if (!state.operatorId) throw new Refusal(404, 'OPERATOR_NOT_FOUND', 'No operator with this id.');
     await this.actorFor(request, state.role);
     await this.accounts.eraseProfile(id);
   }
@@ -240,12 +238,7 @@ export class OperatorsController {
     const actor: Actor = { actorId: caller.operatorId, role: caller.role };
     const full = { ...command, actor } as OperatorCommand;
     const loaded = await loadState(this.store, operatorStream(id), operatorDecider);
-    try {
-      operatorDecider.decide(full, loaded.state, new Date()); // refusals first: nothing goes on the roster for a refused change
-    } catch (error) {
-      if (error instanceof Refusal && error.code === 'OTHER_PARTYS_ACCOUNT') await this.denyOtherParty(request);
-      throw error;
-    }
+    operatorDecider.decide(full, loaded.state, new Date()); // refusals first: nothing goes on the roster for a refused change
     const role = loaded.state.role;
     // Leaving the administrators is on the roster BEFORE the account's event, joining AFTER it: if the
     // second write fails, the roster counts fewer administrators than there are, never more.
@@ -260,15 +253,9 @@ export class OperatorsController {
   private async actorFor(request: AuthenticatedRequest, accountRole: string): Promise<Actor> {
     const caller = request.caller!;
     if (!administers(caller.role, accountRole as Role)) {
-      await this.denyOtherParty(request);
-      throw new ApiError(403, 'OTHER_PARTYS_ACCOUNT', `A ${accountRole} account is administered by its own party only.`);
+      throw new Refusal(403, 'OTHER_PARTYS_ACCOUNT', `A ${accountRole} account is administered by its own party only.`);
     }
     return { actorId: caller.operatorId, role: caller.role };
-  }
-
-  private async denyOtherParty(request: AuthenticatedRequest): Promise<void> {
-    const caller = request.caller!;
-    await this.denials.record('OTHER_PARTYS_ACCOUNT', { route: request.routeTemplate!, operatorId: caller.operatorId, facilityId: caller.facilityId, role: caller.role, ...correlationOf(request) });
   }
 
   /**
@@ -294,13 +281,13 @@ export class OperatorsController {
   private async facilityFor(role: Role, facilityId: string | undefined): Promise<string | null> {
     const expected = role === 'PUSKESMAS_OPERATOR' ? 'PUSKESMAS' : role === 'DINKES_ADMIN' ? 'DINKES' : null;
     if (!expected) {
-      if (facilityId) throw new ApiError(422, 'FACILITY_NOT_EXPECTED', `A ${role} account is not bound to a facility.`);
+      if (facilityId) throw new Refusal(422, 'FACILITY_NOT_EXPECTED', `A ${role} account is not bound to a facility.`);
       return null;
     }
-    if (!facilityId) throw new ApiError(422, 'FACILITY_REQUIRED', `A ${role} account needs its facility (${expected}).`);
+    if (!facilityId) throw new Refusal(422, 'FACILITY_REQUIRED', `A ${role} account needs its facility (${expected}).`);
     const { state } = await loadState(this.store, facilityStream(facilityId), facilityDecider);
-    if (!state.facilityId) throw new ApiError(404, 'FACILITY_NOT_FOUND', 'No facility with this id.');
-    if (state.kind !== expected) throw new ApiError(422, 'FACILITY_KIND_MISMATCH', `A ${role} account belongs to a ${expected}.`);
+    if (!state.facilityId) throw new Refusal(404, 'FACILITY_NOT_FOUND', 'No facility with this id.');
+    if (state.kind !== expected) throw new Refusal(422, 'FACILITY_KIND_MISMATCH', `A ${role} account belongs to a ${expected}.`);
     return facilityId;
   }
 }
@@ -308,5 +295,5 @@ export class OperatorsController {
 /** NIST SP 800-63B: a password that is common, holds the user id or repeats one character is refused. */
 function refuseWeakPassword(password: string, userId: string): void {
   const problem = passwordProblem(password, userId);
-  if (problem) throw new ApiError(400, problem === 'PASSWORD_LENGTH' ? 'VALIDATION_FAILED' : problem, PASSWORD_PROBLEMS[problem]);
+  if (problem) throw new Refusal(400, problem === 'PASSWORD_LENGTH' ? 'VALIDATION_FAILED' : problem, PASSWORD_PROBLEMS[problem]);
 }

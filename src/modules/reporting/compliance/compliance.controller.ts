@@ -3,7 +3,7 @@ import { ApiBearerAuth, ApiOperation, ApiPropertyOptional, ApiTags } from '@nest
 import { IsIn, IsOptional } from 'class-validator';
 import { DataSource } from 'typeorm';
 import type { Infrastructure } from '../../../infrastructure/bootstrap';
-import { ApiError } from '../../../infrastructure/http/api-error';
+import { Refusal } from '../../../infrastructure/refusal';
 import { IsCalendarDate } from '../../../infrastructure/http/validation';
 import { INFRASTRUCTURE } from '../../../infrastructure/infrastructure.module';
 import { Allow } from '../../../infrastructure/security/access-rule';
@@ -116,8 +116,8 @@ export class ComplianceController {
     const current = semesterOf(now);
     const from = query.from ?? semesterPeriod(current.year, current.semester).from;
     const to = query.to ?? wibDay(now);
-    if (from > to) throw new ApiError(400, 'RANGE_INVALID', 'from must not be after to.');
-    if ((Date.parse(to) - Date.parse(from)) / 86_400_000 > MAX_RANGE_DAYS) throw new ApiError(400, 'RANGE_TOO_LONG', `A range covers at most ${MAX_RANGE_DAYS} days.`);
+    if (from > to) throw new Refusal(400, 'RANGE_INVALID', 'from must not be after to.');
+    if ((Date.parse(to) - Date.parse(from)) / 86_400_000 > MAX_RANGE_DAYS) throw new Refusal(400, 'RANGE_TOO_LONG', `A range covers at most ${MAX_RANGE_DAYS} days.`);
     return { from, to };
   }
 }

@@ -7,7 +7,7 @@ import { DataSource } from 'typeorm';
 import { handle } from '../../../infrastructure/event-store/command-handling';
 import { EVENT_STORE, type EventStore } from '../../../infrastructure/event-store/event-store.port';
 import { looksLikeNikOrKk } from '../../../infrastructure/event-store/personal-data';
-import { ApiError } from '../../../infrastructure/http/api-error';
+import { Refusal } from '../../../infrastructure/refusal';
 import { Allow } from '../../../infrastructure/security/access-rule';
 import type { AuthenticatedRequest } from '../../../infrastructure/security/access.guard';
 import type { Finding, Semester } from '../documents/report-data';
@@ -89,7 +89,7 @@ export class EvaluationsController {
   @ApiResponse({ status: 422, description: 'EVALUATION_PERIOD_REQUIRED, EVALUATION_PERIOD_INCOMPLETE, EVALUATION_PERIOD_NOT_STARTED, EVALUATION_DUPLICATE_FINDING, NOTE_PERSONAL_DATA' })
   async record(@Body() body: RecordEvaluationDto, @Req() request: AuthenticatedRequest) {
     if (body.findings.some((f) => f.note !== undefined && looksLikeNikOrKk(f.note))) {
-      throw new ApiError(422, 'NOTE_PERSONAL_DATA', 'A note must not hold a NIK or KK number (or any number that looks like one).');
+      throw new Refusal(422, 'NOTE_PERSONAL_DATA', 'A note must not hold a NIK or KK number (or any number that looks like one).');
     }
     const evaluationId = randomUUID();
     await handle(

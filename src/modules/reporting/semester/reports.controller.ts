@@ -6,7 +6,7 @@ import type { Response } from 'express';
 import { DataSource } from 'typeorm';
 import { handle } from '../../../infrastructure/event-store/command-handling';
 import { EVENT_STORE, type EventStore } from '../../../infrastructure/event-store/event-store.port';
-import { ApiError } from '../../../infrastructure/http/api-error';
+import { Refusal } from '../../../infrastructure/refusal';
 import { Allow } from '../../../infrastructure/security/access-rule';
 import type { AuthenticatedRequest } from '../../../infrastructure/security/access.guard';
 import { renderSemesterReportPdf } from '../documents';
@@ -54,11 +54,11 @@ export class ArchiveQuery {
 /** Year and semester from the path: 400 REPORT_PERIOD_INVALID unless 2022-2100 and 1 or 2; 422 if it has not started. */
 export function parsePeriod(year: string, semester: string, now: Date): { year: number; semester: Semester } {
   if (!/^\d{4}$/.test(year) || Number(year) < 2022 || Number(year) > 2100 || !/^[12]$/.test(semester)) {
-    throw new ApiError(400, 'REPORT_PERIOD_INVALID', 'The period must be a year from 2022 and semester 1 or 2.');
+    throw new Refusal(400, 'REPORT_PERIOD_INVALID', 'The period must be a year from 2022 and semester 1 or 2.');
   }
   const period = { year: Number(year), semester: Number(semester) as Semester };
   if (now < periodStart(semesterPeriod(period.year, period.semester))) {
-    throw new ApiError(422, 'REPORT_PERIOD_NOT_STARTED', `Semester ${semester} of ${year} has not started yet.`);
+    throw new Refusal(422, 'REPORT_PERIOD_NOT_STARTED', `Semester ${semester} of ${year} has not started yet.`);
   }
   return period;
 }
@@ -114,7 +114,7 @@ export class ReportsController {
     const { year, semester } = parsePeriod(yearText, semesterText, now);
     // A submitted report must include every access recorded before it: wait for the read models.
     if (!(await this.freshness.catchUp(10_000))) {
-      throw new ApiError(503, 'REPORT_NOT_CURRENT', 'The report figures are still being brought up to date; try again in a minute.');
+      throw new Refusal(503, 'REPORT_NOT_CURRENT', 'The report figures are still being brought up to date; try again in a minute.');
     }
     const report = await semesterReport(this.db.manager, year, semester, now);
     const pdf = await renderSemesterReportPdf(report);
@@ -149,10 +149,10 @@ export class ReportsController {
     await this.freshness.catchUp();
     const handedIn = await submissions(this.db.manager, year, semester);
     const wanted = query.revision ? handedIn.find((s) => s.revision === Number(query.revision)) : handedIn[handedIn.length - 1];
-    if (!wanted) throw new ApiError(404, 'REPORT_NOT_SUBMITTED', 'No report was submitted for this semester (or no such revision).');
+    if (!wanted) throw new Refusal(404, 'REPORT_NOT_SUBMITTED', 'No report was submitted for this semester (or no such revision).');
     if ((query.format ?? 'json') === 'json') return { year, semester, dueOn: semesterPeriod(year, semester).dueOn, submissions: handedIn };
     const rows: { pdf: Buffer }[] = await this.db.query(`SELECT pdf FROM report_archive WHERE pdf_sha256 = $1`, [wanted.sha256]);
-    if (!rows[0]) throw new ApiError(404, 'REPORT_NOT_SUBMITTED', 'The submitted document is not in the archive.');
+    if (!rows[0]) throw new Refusal(404, 'REPORT_NOT_SUBMITTED', 'The submitted document is not in the archive.');
     return sendDocument(response, rows[0].pdf, 'pdf', fileName(`laporan-disampaikan-r${wanted.revision}`, year, semester, 'pdf'));
   }
 
