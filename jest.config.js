@@ -12,16 +12,41 @@ const swc = [
   },
 ];
 
-module.exports = {
+/** What every lane shares. */
+const common = {
   testEnvironment: 'node',
   rootDir: __dirname,
   roots: ['<rootDir>/test'],
-  testMatch: ['**/*.spec.ts'],
   // NestJS 12 ships ESM: let swc compile it to CommonJS too.
   transform: { '^.+\\.(t|j|mj)s$': swc },
   transformIgnorePatterns: ['/node_modules/(?!@nestjs/)'],
-  globalSetup: '<rootDir>/test/support/global-setup.ts',
-  globalTeardown: '<rootDir>/test/support/global-teardown.ts',
+};
+
+/**
+ * Two lanes. `unit`: deciders, policies and pure functions (`*.unit.spec.ts`), no database: pg and PGlite
+ * resolve to a module that throws, so a unit spec cannot boot one by accident. `integration`: everything
+ * else, against one embedded PGlite started in globalSetup. `npm test` runs both; `npm run test:unit` the first.
+ */
+module.exports = {
+  projects: [
+    {
+      ...common,
+      displayName: 'unit',
+      testMatch: ['**/*.unit.spec.ts'],
+      moduleNameMapper: {
+        '^pg$': '<rootDir>/test/support/no-database.ts',
+        '^@electric-sql/pglite(/.*)?$': '<rootDir>/test/support/no-database.ts',
+      },
+    },
+    {
+      ...common,
+      displayName: 'integration',
+      testMatch: ['**/*.spec.ts'],
+      testPathIgnorePatterns: ['/node_modules/', '\\.unit\\.spec\\.ts$'],
+      globalSetup: '<rootDir>/test/support/global-setup.ts',
+      globalTeardown: '<rootDir>/test/support/global-teardown.ts',
+    },
+  ],
   testTimeout: 120000,
   verbose: true,
   maxWorkers: 2,

@@ -1,12 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import { Pool } from 'pg';
-import { EventRegistry } from '../../src/infrastructure/event-store/event-registry';
 import type { EventStoreAdapter } from '../../src/infrastructure/event-store/event-store.port';
 import { EventStoreDbEventStoreAdapter } from '../../src/infrastructure/event-store/eventstoredb/eventstoredb-event-store.adapter';
 import { GuardedEventStore } from '../../src/infrastructure/event-store/guarded-event-store';
 import { PostgresEventStoreAdapter } from '../../src/infrastructure/event-store/postgres/postgres-event-store.adapter';
-import { eventCatalogue } from '../../src/event-catalogue';
-import { fixtureEvents } from './fixture-events';
+import { testRegistry } from './test-registry';
 
 /** A place the contract suite can run against. `url` is undefined when it is not reachable here. */
 export interface StoreTarget {
@@ -42,9 +40,7 @@ export const storeTargets: StoreTarget[] = [
 
 export const postgresTargets = storeTargets.filter((t) => t.kind === 'postgres');
 
-export function testRegistry(): EventRegistry {
-  return new EventRegistry([...eventCatalogue, ...fixtureEvents]);
-}
+export { testRegistry };
 
 /** A fresh, isolated store on a target: its own schema on PostgreSQL; unique stream names on EventStoreDB. */
 export async function openStore(target: StoreTarget, registry = testRegistry()) {

@@ -2,35 +2,7 @@ import fc from 'fast-check';
 import { dictionary } from '@zxcvbn-ts/language-common';
 import { ConfigError, loadConfig } from '../../src/infrastructure/config/config';
 import { passwordProblem } from '../../src/infrastructure/security/password-policy';
-import { hashingsRunning, hashPassword, verifyPassword } from '../../src/infrastructure/security/passwords';
 import { SignInAdmission } from '../../src/modules/access/auth/auth.controller';
-
-describe('Password hashing', () => {
-  it('uses argon2id at 46 MiB, one pass, one lane (OWASP), not the 64 MiB four-lane default', async () => {
-    const hash = await hashPassword('a-password-for-the-test');
-    expect(hash).toMatch(/^\$argon2id\$v=19\$m=47104,p=1,t=1\$/);
-    expect(await verifyPassword(hash, 'a-password-for-the-test')).toBe(true);
-    expect(await verifyPassword(hash, 'another-password')).toBe(false);
-  });
-
-  it('runs one hashing at a time however many sign-ins arrive together, and answers each of them', async () => {
-    const hash = await hashPassword('a-password-for-the-test');
-    let most = 0;
-    let done = false;
-    const watch = (async () => {
-      while (!done) {
-        most = Math.max(most, hashingsRunning());
-        await new Promise((resolve) => setImmediate(resolve));
-      }
-    })();
-    const answers = await Promise.all(Array.from({ length: 8 }, (_, i) => verifyPassword(hash, i % 2 ? 'a-password-for-the-test' : 'wrong')));
-    done = true;
-    await watch;
-    expect(most).toBe(1);
-    expect(answers).toEqual([false, true, false, true, false, true, false, true]);
-    expect(hashingsRunning()).toBe(0);
-  });
-});
 
 describe('The password policy (NIST SP 800-63B)', () => {
   const userIdArb = fc.stringMatching(/^[a-z0-9][a-z0-9._-]{2,39}$/);
