@@ -1,33 +1,17 @@
-import { wibDay } from '../../src/infrastructure/time/wib';
 import { randomUUID } from 'node:crypto';
-import { Refusal } from '../../src/infrastructure/refusal';
-import type { NewEvent, RecordedEvent } from '../../src/infrastructure/event-store/event-store.port';
-import { GRANTED_FIELDS, agreementDecider, agreementStatus, agreementEvents, type AgreementCommand, type SignTerms, type TerminationReason } from '../../src/modules/access/agreements/agreement';
 import { EventRegistry } from '../../src/infrastructure/event-store/event-registry';
+import type { NewEvent } from '../../src/infrastructure/event-store/event-store.port';
+import { wibDay } from '../../src/infrastructure/time/wib';
+import { GRANTED_FIELDS, agreementDecider, agreementEvents, agreementStatus, type AgreementCommand, type SignTerms, type TerminationReason } from '../../src/modules/access/agreements/agreement';
+import { SPEC_NOW, deciderSpec, type GivenEvent } from '../support/decider-spec';
 
-const registry = new EventRegistry(agreementEvents);
-
-/** Given these events, when this command, then these events or this refusal. */
-function given(...events: NewEvent[]) {
-  // Read as the store reads them: an event without actor (stored before actors were recorded) is upcast.
-  const recorded = events.map((e, i) => ({ ...e, data: registry.upcast(e.type, 'actorId' in e.data || e.type.startsWith('AgreementChange') ? registry.currentVersion(e.type) : 1, e.data).data, revision: BigInt(i), occurredAt: new Date() }) as unknown as RecordedEvent);
-  const state = recorded.reduce(agreementDecider.evolve, agreementDecider.initialState);
-  return {
-    state,
-    when: (command: AgreementCommand) => {
-      try {
-        return { events: agreementDecider.decide(command, state, new Date()), refusal: undefined };
-      } catch (error) {
-        if (error instanceof Refusal) return { events: [], refusal: error.code };
-        throw error;
-      }
-    },
-  };
-}
+// Read as the store reads them: an event stored before actors were recorded (schemaVersion 1) is upcast.
+const agreements = deciderSpec(agreementDecider, { registry: new EventRegistry(agreementEvents) });
 
 const agreementId = randomUUID();
-const signed2022: NewEvent = {
+const signed2022: GivenEvent = {
   type: 'AgreementSigned',
+  schemaVersion: 1,
   data: {
     agreementId,
     dukcapilNumber: '473.3/2271.12/IX/2022',
@@ -43,9 +27,9 @@ const DUKCAPIL_AUDITOR = { actorId: randomUUID(), role: 'DUKCAPIL_AUDITOR' };
 const { agreementId: _id, ...terms2022 } = signed2022.data as { agreementId: string } & SignTerms;
 
 /** The stored form of a proposal: what `given` takes. */
-function proposal(command: AgreementCommand, ...earlier: NewEvent[]): NewEvent {
-  const [event] = given(...earlier).when(command).events;
-  if (!event) throw new Error(`not proposed: ${JSON.stringify(given(...earlier).when(command).refusal)}`);
+function proposal(command: AgreementCommand, ...earlier: GivenEvent[]): NewEvent {
+  const [event] = agreements.given(...earlier).when(command).events;
+  if (!event) throw new Error('not proposed: the decider produced no event');
   return event;
 }
 const proposeSigning = (actor = DINKES_ADMIN, over: Partial<SignTerms> = {}): AgreementCommand => ({ kind: 'propose', agreementId, changeId: randomUUID(), change: 'SIGN', terms: { ...terms2022, ...over }, actor });
@@ -70,117 +54,117 @@ describe('The agreement register: both parties sign, extend and end it', () => {
   it('an agreement proposed by Dinkes is PENDING and grants nothing until Disdukcapil confirms it', () => {
     const proposed = proposal(proposeSigning());
     expect(proposed).toMatchObject({ type: 'AgreementChangeProposed', data: { agreementId, change: 'SIGN', party: 'DINKES', actorId: DINKES_ADMIN.actorId } });
-    const pending = given(proposed).state;
+    const pending = agreements.given(proposed).state;
     expect(agreementStatus(pending, at2023).status).toBe('PENDING');
-    const { events } = given(proposed).when({ kind: 'confirm', changeId: changeIdOf(proposed), actor: DUKCAPIL_AUDITOR });
+    const { events } = agreements.given(proposed).when({ kind: 'confirm', changeId: changeIdOf(proposed), actor: DUKCAPIL_AUDITOR });
     expect(events).toEqual([
       { type: 'AgreementSigned', data: { ...signed2022.data, actorId: DUKCAPIL_AUDITOR.actorId, changeId: changeIdOf(proposed), proposedBy: DINKES_ADMIN.actorId, proposedAt: expect.any(String) } },
     ]);
-    const signed = given(proposed, ...events).state;
+    const signed = agreements.given(proposed, ...events).state;
     expect(agreementStatus(signed, at2023).status).toBe('ACTIVE');
     expect(signed.changes).toEqual([expect.objectContaining({ change: 'SIGN', status: 'CONFIRMED', proposedBy: DINKES_ADMIN.actorId, confirmedBy: DUKCAPIL_AUDITOR.actorId })]);
   });
 
   it('the party that proposed a change cannot confirm it itself', () => {
     const proposed = proposal(proposeSigning(DUKCAPIL_AUDITOR));
-    expect(given(proposed).when({ kind: 'confirm', changeId: changeIdOf(proposed), actor: { ...DUKCAPIL_AUDITOR, actorId: randomUUID() } }).refusal).toBe('OWN_PROPOSAL');
+    agreements.given(proposed).when({ kind: 'confirm', changeId: changeIdOf(proposed), actor: { ...DUKCAPIL_AUDITOR, actorId: randomUUID() } }).thenRefused('OWN_PROPOSAL');
     const dinkes = proposal(proposeExtension(), signed2022);
-    expect(given(signed2022, dinkes).when({ kind: 'confirm', changeId: changeIdOf(dinkes), actor: DINKES_ADMIN }).refusal).toBe('OWN_PROPOSAL');
+    agreements.given(signed2022, dinkes).when({ kind: 'confirm', changeId: changeIdOf(dinkes), actor: DINKES_ADMIN }).thenRefused('OWN_PROPOSAL');
   });
 
   it('an extension proposed by Dinkes grants nothing until Disdukcapil confirms it', () => {
     const proposed = proposal(proposeExtension(), signed2022);
     expect(proposed).toMatchObject({ type: 'AgreementChangeProposed', data: { change: 'EXTEND', terms: { addendumNumber: '473.3/100/IX/2024', validUntil: '2026-09-15' } } });
-    const pending = given(signed2022, proposed).state;
+    const pending = agreements.given(signed2022, proposed).state;
     expect(pending.validUntil).toBe('2024-09-15');
     expect(agreementStatus(pending, new Date('2025-01-15T03:00:00Z')).status).toBe('EXPIRED');
-    const { events } = given(signed2022, proposed).when({ kind: 'confirm', changeId: changeIdOf(proposed), actor: DUKCAPIL_AUDITOR });
+    const { events } = agreements.given(signed2022, proposed).when({ kind: 'confirm', changeId: changeIdOf(proposed), actor: DUKCAPIL_AUDITOR });
     expect(events).toEqual([
       {
         type: 'AgreementExtended',
         data: { agreementId, addendumNumber: '473.3/100/IX/2024', validUntil: '2026-09-15', previousValidUntil: '2024-09-15', actorId: DUKCAPIL_AUDITOR.actorId, changeId: changeIdOf(proposed), proposedBy: DINKES_ADMIN.actorId, proposedAt: expect.any(String) },
       },
     ]);
-    expect(agreementStatus(given(signed2022, proposed, ...events).state, new Date('2025-01-15T03:00:00Z')).status).toBe('ACTIVE');
+    expect(agreementStatus(agreements.given(signed2022, proposed, ...events).state, new Date('2025-01-15T03:00:00Z')).status).toBe('ACTIVE');
   });
 
   it('Disdukcapil can refuse an extension proposed by Dinkes, and a refused change can no longer be confirmed', () => {
     const proposed = proposal(proposeExtension(), signed2022);
-    const { events } = given(signed2022, proposed).when({ kind: 'reject', changeId: changeIdOf(proposed), actor: DUKCAPIL_AUDITOR });
+    const { events } = agreements.given(signed2022, proposed).when({ kind: 'reject', changeId: changeIdOf(proposed), actor: DUKCAPIL_AUDITOR });
     expect(events).toEqual([{ type: 'AgreementChangeRejected', data: { agreementId, changeId: changeIdOf(proposed), party: 'DISDUKCAPIL', actorId: DUKCAPIL_AUDITOR.actorId } }]);
-    const rejected = given(signed2022, proposed, ...events);
+    const rejected = agreements.given(signed2022, proposed, ...events);
     expect(rejected.state.validUntil).toBe('2024-09-15');
-    expect(rejected.when({ kind: 'confirm', changeId: changeIdOf(proposed), actor: DUKCAPIL_AUDITOR }).refusal).toBe('AGREEMENT_CHANGE_NOT_PENDING');
-    expect(rejected.when({ kind: 'confirm', changeId: randomUUID(), actor: DUKCAPIL_AUDITOR }).refusal).toBe('AGREEMENT_CHANGE_NOT_FOUND');
+    rejected.when({ kind: 'confirm', changeId: changeIdOf(proposed), actor: DUKCAPIL_AUDITOR }).thenRefused('AGREEMENT_CHANGE_NOT_PENDING');
+    rejected.when({ kind: 'confirm', changeId: randomUUID(), actor: DUKCAPIL_AUDITOR }).thenRefused('AGREEMENT_CHANGE_NOT_FOUND');
   });
 
   it('a termination by consent proposed by one party takes effect only when the other confirms it', () => {
     const proposed = proposal(proposeTermination(DUKCAPIL_AUDITOR, 'MUTUAL_CONSENT'), signed2022);
-    expect(given(signed2022, proposed).state.termination).toBeNull();
-    const { events } = given(signed2022, proposed).when({ kind: 'confirm', changeId: changeIdOf(proposed), actor: DINKES_ADMIN });
+    expect(agreements.given(signed2022, proposed).state.termination).toBeNull();
+    const { events } = agreements.given(signed2022, proposed).when({ kind: 'confirm', changeId: changeIdOf(proposed), actor: DINKES_ADMIN });
     expect(events).toMatchObject([{ type: 'AgreementTerminated', data: { reason: 'MUTUAL_CONSENT', effectiveOn: '2023-06-01', actorId: DINKES_ADMIN.actorId, proposedBy: DUKCAPIL_AUDITOR.actorId } }]);
   });
 
   it('Disdukcapil alone terminates for breach by Dinkes, at once; Dinkes cannot', () => {
-    const today = wibDay(new Date());
-    const { events } = given(signed2022).when(proposeTermination(DUKCAPIL_AUDITOR, 'BREACH_BY_DINKES', today));
+    const today = wibDay(SPEC_NOW);
+    const { events } = agreements.given(signed2022).when(proposeTermination(DUKCAPIL_AUDITOR, 'BREACH_BY_DINKES', today));
     expect(events).toEqual([
       { type: 'AgreementTerminated', data: { agreementId, reason: 'BREACH_BY_DINKES', effectiveOn: today, actorId: DUKCAPIL_AUDITOR.actorId, proposedBy: DUKCAPIL_AUDITOR.actorId } },
     ]);
-    expect(agreementStatus(given(signed2022, ...events).state, new Date()).status).toBe('TERMINATED');
-    expect(given(signed2022).when(proposeTermination(DINKES_ADMIN, 'BREACH_BY_DINKES', today)).refusal).toBe('BREACH_TERMINATION_BY_DISDUKCAPIL_ONLY');
+    expect(agreementStatus(agreements.given(signed2022, ...events).state, SPEC_NOW).status).toBe('TERMINATED');
+    agreements.given(signed2022).when(proposeTermination(DINKES_ADMIN, 'BREACH_BY_DINKES', today)).thenRefused('BREACH_TERMINATION_BY_DISDUKCAPIL_ONLY');
   });
 
   it('a termination for breach takes effect today: neither later nor back-dated over past accesses', () => {
-    expect(given(signed2022).when(proposeTermination(DUKCAPIL_AUDITOR, 'BREACH_BY_DINKES', '2023-06-01')).refusal).toBe('BREACH_TERMINATION_TAKES_EFFECT_TODAY');
-    expect(given(signed2022).when(proposeTermination(DUKCAPIL_AUDITOR, 'BREACH_BY_DINKES', '2099-01-01')).refusal).toBe('BREACH_TERMINATION_TAKES_EFFECT_TODAY');
+    agreements.given(signed2022).when(proposeTermination(DUKCAPIL_AUDITOR, 'BREACH_BY_DINKES', '2023-06-01')).thenRefused('BREACH_TERMINATION_TAKES_EFFECT_TODAY');
+    agreements.given(signed2022).when(proposeTermination(DUKCAPIL_AUDITOR, 'BREACH_BY_DINKES', '2099-01-01')).thenRefused('BREACH_TERMINATION_TAKES_EFFECT_TODAY');
   });
 
   it('a confirmation is checked against the agreement as it is then (a later extension confirmed first)', () => {
     const first = proposal(proposeExtension(DINKES_ADMIN, 'A/1/2024', '2026-09-15'), signed2022);
     const second = proposal(proposeExtension(DINKES_ADMIN, 'A/2/2024', '2028-09-15'), signed2022, first);
-    const confirmedSecond = given(signed2022, first, second).when({ kind: 'confirm', changeId: changeIdOf(second), actor: DUKCAPIL_AUDITOR }).events;
-    expect(given(signed2022, first, second, ...confirmedSecond).when({ kind: 'confirm', changeId: changeIdOf(first), actor: DUKCAPIL_AUDITOR }).refusal).toBe('EXTENSION_NOT_LATER');
+    const confirmedSecond = agreements.given(signed2022, first, second).when({ kind: 'confirm', changeId: changeIdOf(second), actor: DUKCAPIL_AUDITOR }).events;
+    agreements.given(signed2022, first, second, ...confirmedSecond).when({ kind: 'confirm', changeId: changeIdOf(first), actor: DUKCAPIL_AUDITOR }).thenRefused('EXTENSION_NOT_LATER');
   });
 
   it('refuses an agreement that ends before it starts', () => {
-    expect(given().when(proposeSigning(DINKES_ADMIN, { validFrom: '2024-01-01', validUntil: '2023-12-31' })).refusal).toBe('AGREEMENT_END_BEFORE_START');
+    agreements.given().when(proposeSigning(DINKES_ADMIN, { validFrom: '2024-01-01', validUntil: '2023-12-31' })).thenRefused('AGREEMENT_END_BEFORE_START');
   });
 
   it('refuses signing the same agreement twice', () => {
-    expect(given(signed2022).when(proposeSigning()).refusal).toBe('AGREEMENT_EXISTS');
+    agreements.given(signed2022).when(proposeSigning()).thenRefused('AGREEMENT_EXISTS');
   });
 
   it('refuses to extend an agreement whose signing is not confirmed yet', () => {
     const proposed = proposal(proposeSigning());
-    expect(given(proposed).when(proposeExtension()).refusal).toBe('AGREEMENT_NOT_SIGNED');
+    agreements.given(proposed).when(proposeExtension()).thenRefused('AGREEMENT_NOT_SIGNED');
   });
 
   it('refuses an extension that does not end later, and an addendum number used before or pending', () => {
-    const extended: NewEvent = { type: 'AgreementExtended', data: { agreementId, addendumNumber: 'A/1/2024', validUntil: '2026-09-15', previousValidUntil: '2024-09-15' } };
-    expect(given(signed2022).when(proposeExtension(DINKES_ADMIN, 'A/2/2024', '2024-09-15')).refusal).toBe('EXTENSION_NOT_LATER');
-    expect(given(signed2022, extended).when(proposeExtension(DINKES_ADMIN, 'A/1/2024', '2027-01-01')).refusal).toBe('ADDENDUM_NUMBER_USED');
+    const extended: GivenEvent = { schemaVersion: 1, type: 'AgreementExtended', data: { agreementId, addendumNumber: 'A/1/2024', validUntil: '2026-09-15', previousValidUntil: '2024-09-15' } };
+    agreements.given(signed2022).when(proposeExtension(DINKES_ADMIN, 'A/2/2024', '2024-09-15')).thenRefused('EXTENSION_NOT_LATER');
+    agreements.given(signed2022, extended).when(proposeExtension(DINKES_ADMIN, 'A/1/2024', '2027-01-01')).thenRefused('ADDENDUM_NUMBER_USED');
     const pending = proposal(proposeExtension(DINKES_ADMIN, 'A/9/2024', '2027-01-01'), signed2022);
-    expect(given(signed2022, pending).when(proposeExtension(DUKCAPIL_AUDITOR, 'A/9/2024', '2028-01-01')).refusal).toBe('ADDENDUM_NUMBER_USED');
+    agreements.given(signed2022, pending).when(proposeExtension(DUKCAPIL_AUDITOR, 'A/9/2024', '2028-01-01')).thenRefused('ADDENDUM_NUMBER_USED');
   });
 
   it('refuses to extend or terminate again an agreement that was terminated', () => {
-    const terminated: NewEvent = { type: 'AgreementTerminated', data: { agreementId, reason: 'MUTUAL_CONSENT', effectiveOn: '2023-01-01' } };
-    expect(given(signed2022, terminated).when(proposeExtension(DINKES_ADMIN, 'A/3/2024', '2026-01-01')).refusal).toBe('AGREEMENT_TERMINATED');
-    expect(given(signed2022, terminated).when(proposeTermination(DINKES_ADMIN, 'FORCE_MAJEURE', '2023-02-01')).refusal).toBe('AGREEMENT_TERMINATED');
+    const terminated: GivenEvent = { schemaVersion: 1, type: 'AgreementTerminated', data: { agreementId, reason: 'MUTUAL_CONSENT', effectiveOn: '2023-01-01' } };
+    agreements.given(signed2022, terminated).when(proposeExtension(DINKES_ADMIN, 'A/3/2024', '2026-01-01')).thenRefused('AGREEMENT_TERMINATED');
+    agreements.given(signed2022, terminated).when(proposeTermination(DINKES_ADMIN, 'FORCE_MAJEURE', '2023-02-01')).thenRefused('AGREEMENT_TERMINATED');
   });
 
   it('refuses a termination dated before the agreement starts', () => {
-    expect(given(signed2022).when(proposeTermination(DUKCAPIL_AUDITOR, 'BREACH_BY_DINKES', '2022-01-01')).refusal).toBe('TERMINATION_BEFORE_START');
+    agreements.given(signed2022).when(proposeTermination(DUKCAPIL_AUDITOR, 'BREACH_BY_DINKES', '2022-01-01')).thenRefused('TERMINATION_BEFORE_START');
   });
 
   it('refuses changes to an agreement that does not exist', () => {
-    expect(given().when(proposeExtension(DINKES_ADMIN, 'A/1', '2030-01-01')).refusal).toBe('AGREEMENT_NOT_FOUND');
+    agreements.given().when(proposeExtension(DINKES_ADMIN, 'A/1', '2030-01-01')).thenRefused('AGREEMENT_NOT_FOUND');
   });
 
   it('an agreement stored before the two-party flow (no actors) still loads, signed and extended', () => {
-    const legacyExtension: NewEvent = { type: 'AgreementExtended', data: { agreementId, addendumNumber: 'A/1/2024', validUntil: '2026-09-15', previousValidUntil: '2024-09-15' } };
-    const { state } = given(signed2022, legacyExtension);
+    const legacyExtension: GivenEvent = { schemaVersion: 1, type: 'AgreementExtended', data: { agreementId, addendumNumber: 'A/1/2024', validUntil: '2026-09-15', previousValidUntil: '2024-09-15' } };
+    const { state } = agreements.given(signed2022, legacyExtension);
     expect(state).toMatchObject({ signedOn: '2022-09-16', validUntil: '2026-09-15', addenda: [{ addendumNumber: 'A/1/2024', validUntil: '2026-09-15' }] });
     expect(state.changes?.map((c) => [c.change, c.status, c.proposedBy, c.confirmedBy])).toEqual([
       ['SIGN', 'CONFIRMED', 'UNRECORDED', 'UNRECORDED'],
@@ -190,7 +174,7 @@ describe('The agreement register: both parties sign, extend and end it', () => {
 });
 
 describe('Whether the agreement is in force, in Jakarta time', () => {
-  const { state } = given(signed2022);
+  const { state } = agreements.given(signed2022);
 
   it('is ACTIVE until 23:59:59.999 WIB on its last day, and EXPIRED one millisecond later', () => {
     expect(agreementStatus(state, new Date('2024-09-15T16:59:59.999Z'))).toEqual({ status: 'ACTIVE', daysLeft: 1 });
@@ -207,15 +191,11 @@ describe('Whether the agreement is in force, in Jakarta time', () => {
   });
 
   it('is ACTIVE again after an extension, and TERMINATED from 00:00 WIB of the termination date', () => {
-    const extended = agreementDecider.evolve(state, {
-      type: 'AgreementExtended',
-      data: { agreementId, addendumNumber: 'A/1', validUntil: '2026-09-15', previousValidUntil: '2024-09-15' },
-    } as unknown as RecordedEvent);
+    const extension: GivenEvent = { type: 'AgreementExtended', schemaVersion: 1, data: { agreementId, addendumNumber: 'A/1', validUntil: '2026-09-15', previousValidUntil: '2024-09-15' } };
+    const extended = agreements.given(signed2022, extension).state;
     expect(agreementStatus(extended, new Date('2025-06-01T00:00:00Z')).status).toBe('ACTIVE');
-    const terminated = agreementDecider.evolve(extended, {
-      type: 'AgreementTerminated',
-      data: { agreementId, reason: 'INSTITUTIONAL_CHANGE', effectiveOn: '2025-07-01' },
-    } as unknown as RecordedEvent);
+    const termination: GivenEvent = { type: 'AgreementTerminated', schemaVersion: 1, data: { agreementId, reason: 'INSTITUTIONAL_CHANGE', effectiveOn: '2025-07-01' } };
+    const terminated = agreements.given(signed2022, extension, termination).state;
     expect(agreementStatus(terminated, new Date('2025-06-30T16:59:59.999Z'))).toEqual({ status: 'ACTIVE', daysLeft: 1 });
     expect(agreementStatus(terminated, new Date('2025-06-30T17:00:00.000Z')).status).toBe('TERMINATED');
   });

@@ -1,9 +1,9 @@
 import fc from 'fast-check';
 import { randomUUID } from 'node:crypto';
-import { Refusal } from '../../src/infrastructure/refusal';
-import type { NewEvent, RecordedEvent } from '../../src/infrastructure/event-store/event-store.port';
+import type { NewEvent } from '../../src/infrastructure/event-store/event-store.port';
 import { backoffMs } from '../../src/modules/balikan/balikan-delivery.service';
-import { balikanDecider, balikanIdFor, type BalikanCommand } from '../../src/modules/balikan/balikan';
+import { balikanDecider, balikanIdFor } from '../../src/modules/balikan/balikan';
+import { deciderSpec } from '../support/decider-spec';
 
 const accessId = randomUUID();
 const facilityId = randomUUID();
@@ -14,55 +14,44 @@ const submitted: NewEvent = { type: 'BalikanSubmitted', data: { balikanId, acces
 const submit = { kind: 'submit' as const, balikanId, caller: operator, kinds: ['BLOOD_TYPE' as const], agreementInForce: true, nikMatchesAccess: true };
 const delivered: NewEvent = { type: 'BalikanDelivered', data: { balikanId, accessId, attempts: 1 } };
 
-function given(...events: NewEvent[]) {
-  const state = events.map((e) => ({ ...e, occurredAt: new Date() }) as unknown as RecordedEvent).reduce(balikanDecider.evolve, balikanDecider.initialState);
-  return {
-    when(command: BalikanCommand) {
-      try {
-        return { events: balikanDecider.decide(command, state, new Date()).map((e) => e.type), refusal: undefined };
-      } catch (error) {
-        return { events: [], refusal: (error as Refusal).code };
-      }
-    },
-  };
-}
+const balikan = deciderSpec(balikanDecider);
 
 describe('The balikan of an access', () => {
   it('is submitted for an access that found the person, by an operator of its Puskesmas', () => {
-    expect(given(found).when(submit).events).toEqual(['BalikanSubmitted']);
+    balikan.given(found).when(submit).thenTypes('BalikanSubmitted');
   });
 
   it('is recorded once however many times the same balikan (one Idempotency-Key) is submitted', () => {
-    expect(given(found, submitted).when(submit)).toEqual({ events: [], refusal: undefined });
+    balikan.given(found, submitted).when(submit).thenNothing();
   });
 
   it('an operator cannot send a balikan for another NIK: a NIK or token that does not match the access is refused', () => {
-    expect(given(found).when({ ...submit, nikMatchesAccess: false }).refusal).toBe('NIK_DOES_NOT_MATCH_ACCESS');
+    balikan.given(found).when({ ...submit, nikMatchesAccess: false }).thenRefused('NIK_DOES_NOT_MATCH_ACCESS');
     // Not even as a repeat of a balikan already recorded.
-    expect(given(found, submitted).when({ ...submit, nikMatchesAccess: false }).refusal).toBe('NIK_DOES_NOT_MATCH_ACCESS');
+    balikan.given(found, submitted).when({ ...submit, nikMatchesAccess: false }).thenRefused('NIK_DOES_NOT_MATCH_ACCESS');
   });
 
   it('is refused while no agreement is in force, and one already accepted is still delivered after it ends', () => {
-    expect(given(found).when({ ...submit, agreementInForce: false }).refusal).toBe('AGREEMENT_NOT_ACTIVE');
-    expect(given(found, submitted).when({ kind: 'delivered', balikanId, attempts: 1 }).events).toEqual(['BalikanDelivered']);
+    balikan.given(found).when({ ...submit, agreementInForce: false }).thenRefused('AGREEMENT_NOT_ACTIVE');
+    balikan.given(found, submitted).when({ kind: 'delivered', balikanId, attempts: 1 }).thenTypes('BalikanDelivered');
   });
 
   it('is refused for another Puskesmas, for an access that found nobody, and for an unknown access', () => {
-    expect(given(found).when({ ...submit, caller: { ...operator, facilityId: randomUUID() } }).refusal).toBe('FACILITY_SCOPE');
+    balikan.given(found).when({ ...submit, caller: { ...operator, facilityId: randomUUID() } }).thenRefused('FACILITY_SCOPE');
     const nobody: NewEvent = { ...found, data: { ...found.data, outcome: 'NOT_FOUND' } };
-    expect(given(nobody).when(submit).refusal).toBe('ACCESS_FOUND_NOBODY');
-    expect(given().when(submit).refusal).toBe('ACCESS_NOT_FOUND');
+    balikan.given(nobody).when(submit).thenRefused('ACCESS_FOUND_NOBODY');
+    balikan.given().when(submit).thenRefused('ACCESS_NOT_FOUND');
   });
 
   it('is recorded DELIVERED once, even when a re-send after a crash is acknowledged again', () => {
-    expect(given(found, submitted).when({ kind: 'delivered', balikanId, attempts: 1 }).events).toEqual(['BalikanDelivered']);
-    expect(given(found, submitted, delivered).when({ kind: 'delivered', balikanId, attempts: 2 }).events).toEqual([]);
+    balikan.given(found, submitted).when({ kind: 'delivered', balikanId, attempts: 1 }).thenTypes('BalikanDelivered');
+    balikan.given(found, submitted, delivered).when({ kind: 'delivered', balikanId, attempts: 2 }).thenNothing();
   });
 
   it('records failures while it waits, and stays settled once abandoned', () => {
-    expect(given(found, submitted).when({ kind: 'failed', balikanId, attempt: 1, reason: 'UNAVAILABLE' }).events).toEqual(['BalikanDeliveryFailed']);
+    balikan.given(found, submitted).when({ kind: 'failed', balikanId, attempt: 1, reason: 'UNAVAILABLE' }).thenTypes('BalikanDeliveryFailed');
     const abandoned: NewEvent = { type: 'BalikanAbandoned', data: { balikanId, accessId, attempts: 9 } };
-    expect(given(found, submitted, abandoned).when({ kind: 'delivered', balikanId, attempts: 10 }).events).toEqual([]);
+    balikan.given(found, submitted, abandoned).when({ kind: 'delivered', balikanId, attempts: 10 }).thenNothing();
   });
 });
 
