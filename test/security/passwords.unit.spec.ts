@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { dictionary } from '@zxcvbn-ts/language-common';
 import { ConfigError, loadConfig } from '../../src/infrastructure/config/config';
 import { passwordProblem } from '../../src/infrastructure/security/password-policy';
-import { SignInAdmission } from '../../src/modules/access/auth/auth.controller';
+import { SignInAdmission } from '../../src/modules/access/auth/sign-in-admission';
 
 describe('The password policy (NIST SP 800-63B)', () => {
   const userIdArb = fc.stringMatching(/^[a-z0-9][a-z0-9._-]{2,39}$/);
