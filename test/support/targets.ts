@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { Pool } from 'pg';
 import type { EventStoreAdapter } from '../../src/infrastructure/event-store/event-store.port';
 import { EventStoreDbEventStoreAdapter } from '../../src/infrastructure/event-store/eventstoredb/eventstoredb-event-store.adapter';
+import { InMemoryEventStoreAdapter } from '../../src/infrastructure/event-store/in-memory/in-memory-event-store.adapter';
 import { GuardedEventStore } from '../../src/infrastructure/event-store/guarded-event-store';
 import { PostgresEventStoreAdapter } from '../../src/infrastructure/event-store/postgres/postgres-event-store.adapter';
 import { testRegistry } from './test-registry';
@@ -9,7 +10,7 @@ import { testRegistry } from './test-registry';
 /** A place the contract suite can run against. `url` is undefined when it is not reachable here. */
 export interface StoreTarget {
   readonly name: string;
-  readonly kind: 'postgres' | 'eventstoredb';
+  readonly kind: 'postgres' | 'eventstoredb' | 'in-memory';
   /** Embedded PGlite: one shared session, so no named statements (as the application configures it). */
   readonly embedded?: boolean;
   readonly url: string | undefined;
@@ -36,6 +37,13 @@ export const storeTargets: StoreTarget[] = [
     url: process.env.EVENTSTORE_CONNECTION_STRING,
     skipReason: 'EVENTSTORE_CONNECTION_STRING is not set: no EventStoreDB server can run on this machine',
   },
+  {
+    // For tests and the unit lane only: it has to keep the same contract to stand in for the others.
+    name: 'in-memory',
+    kind: 'in-memory',
+    url: 'memory:',
+    skipReason: 'never skipped: it needs nothing',
+  },
 ];
 
 export const postgresTargets = storeTargets.filter((t) => t.kind === 'postgres');
@@ -51,6 +59,8 @@ export async function openStore(target: StoreTarget, registry = testRegistry()) 
     pool = new Pool({ connectionString: target.url, max: 10 });
     const pg = new PostgresEventStoreAdapter(pool, { schema });
     adapter = pg;
+  } else if (target.kind === 'in-memory') {
+    adapter = new InMemoryEventStoreAdapter();
   } else {
     adapter = new EventStoreDbEventStoreAdapter(target.url!);
   }

@@ -118,7 +118,7 @@ export interface EventBatch {
 
 /** What every adapter implements: raw storage, no validation. */
 export interface EventStoreAdapter {
-  readonly kind: 'postgres' | 'eventstoredb';
+  readonly kind: 'postgres' | 'eventstoredb' | 'in-memory';
   initialise(): Promise<void>;
   append(streamId: string, events: readonly PreparedEvent[], expected: ExpectedRevision): Promise<AppendResult>;
   readStream(streamId: string, options?: ReadStreamOptions): Promise<StoredEvent[]>;
