@@ -12,11 +12,13 @@ import {
   letterhead,
   numberPages,
   paragraph,
+  puskesmasTable,
   table,
   titleBlock,
   type Doc,
   type Office,
-} from './semester-report.pdf';
+} from './pdf-blocks';
+import { BUPATI_PDF } from './puskesmas-columns';
 
 /**
  * Pasal 9 ayat (4): the summary Disdukcapil sends the Bupati. It is Disdukcapil's letter, so it carries
@@ -88,17 +90,7 @@ function agreementSection(doc: Doc, s: BupatiSummary): void {
 function puskesmasSection(doc: Doc, s: BupatiSummary): void {
   heading(doc, 'C. PUSKESMAS DENGAN PEMANFAATAN TERBANYAK');
   const top = s.perPuskesmas.slice(0, TOP_PUSKESMAS);
-  table(doc, {
-    columns: [
-      { header: 'No', width: 20, align: 'right' },
-      { header: 'Puskesmas', width: 0 },
-      { header: 'Kecamatan', width: 90 },
-      { header: 'Jumlah akses', width: 70, align: 'right' },
-      { header: 'Cakupan data balikan', width: 70, align: 'right' },
-    ],
-    rows: top.map((p, i) => [String(i + 1), p.name, p.kecamatan, n(p.accesses.total), formatPercent(p.balikan.coverage)]),
-    empty: 'Tidak ada Puskesmas terdaftar.',
-  });
+  puskesmasTable(doc, { columns: BUPATI_PDF, widths: [20, 0, 90, 70, 70], rows: top, empty: 'Tidak ada Puskesmas terdaftar.' });
   const rest = s.perPuskesmas.length - top.length;
   if (rest > 0) paragraph(doc, `Ditambah ${rest} Puskesmas lainnya; rincian lengkap dalam laporan semester Dinas Kesehatan.`, { size: 8, indent: 12 });
 }

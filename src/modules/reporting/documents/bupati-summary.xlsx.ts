@@ -1,9 +1,10 @@
 import { CHANNEL_LABELS, EVALUATION_KIND_LABELS, agreementStatusLabel, findingLabel, formatDate, formatDateTime, formatPeriod, obligationLabel, reportStatusLabel } from './labels';
 import type { BupatiSummary } from './report-data';
-import { addSheet, createWorkbook, headerRow, labelValueRows, tableSheet, titleRow, workbookBuffer, type SheetColumn } from './semester-report.xlsx';
+import { BUPATI_SHEET } from './puskesmas-columns';
+import { addSheet, createWorkbook, headerRow, labelValueRows, puskesmasSheet, tableSheet, titleRow, workbookBuffer } from './xlsx-blocks';
 
 /*
- * The Bupati summary as a workbook (same conventions as the semester report's).
+ * The Bupati summary as a workbook (sheet conventions in xlsx-blocks.ts).
  *
  * Sheet "Ringkasan" (label in column A, value in column B; rows fixed):
  *   A1:B1 title (merged)
@@ -52,24 +53,13 @@ export async function renderBupatiSummaryXlsx(summary: BupatiSummary): Promise<B
     ['Akar log audit', s.logCheckpoint?.rootHash ?? null],
   ]);
 
-  const count = (header: string): SheetColumn => ({ header, width: 13, format: 'count' });
-  tableSheet(workbook, {
+  puskesmasSheet(workbook, {
     name: 'Puskesmas',
     title: `PUSKESMAS MENURUT JUMLAH AKSES - ${s.title}`,
     landscape: true,
-    columns: [
-      { header: 'Peringkat', width: 10 },
-      { header: 'Kode', width: 14 },
-      { header: 'Puskesmas', width: 32 },
-      { header: 'Kecamatan', width: 16 },
-      count('Web Portal'),
-      count('Card Reader'),
-      count('Jumlah akses'),
-      count('Balikan wajib'),
-      count('Balikan terkirim'),
-      { header: 'Cakupan balikan', width: 12, format: 'percent' },
-    ],
-    rows: s.perPuskesmas.map((p, i) => [i + 1, p.code, p.name, p.kecamatan, p.accesses.webPortal, p.accesses.cardReader, p.accesses.total, p.balikan.owed, p.balikan.delivered, p.balikan.coverage]),
+    columns: BUPATI_SHEET,
+    widths: [10, 14, 32, 16, 13, 13, 13, 13, 13, 12],
+    rows: s.perPuskesmas,
   });
 
   tableSheet(workbook, {

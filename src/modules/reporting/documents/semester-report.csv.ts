@@ -1,4 +1,5 @@
-import type { AccessCounts, BalikanCounts, SemesterReport } from './report-data';
+import { CODE, SEMESTER_CSV, puskesmasRows, totalsRow } from './puskesmas-columns';
+import type { SemesterReport } from './report-data';
 
 /**
  * The per-Puskesmas figures of the semester report as one CSV table for spreadsheets: RFC 4180, comma
@@ -6,23 +7,8 @@ import type { AccessCounts, BalikanCounts, SemesterReport } from './report-data'
  * Numbers are plain integers (no thousands separator) so spreadsheets read them as numbers.
  */
 
-export const CSV_HEADER = [
-  'kode_puskesmas',
-  'nama_puskesmas',
-  'kecamatan',
-  'web_portal',
-  'card_reader',
-  'jumlah',
-  'ditemukan',
-  'meninggal',
-  'tidak_ditemukan',
-  'gagal_registry',
-  'luar_kabupaten',
-  'balikan_wajib',
-  'balikan_dikirim',
-  'balikan_terkirim',
-  'balikan_ditinggalkan',
-] as const;
+/** The header row: the columns' keys. */
+export const CSV_HEADER: readonly string[] = SEMESTER_CSV.map((column) => column.key);
 
 const BOM = '\uFEFF';
 const CRLF = '\r\n';
@@ -33,16 +19,12 @@ export function csvField(value: string | number): string {
   return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
 }
 
-function figures(a: AccessCounts, b: BalikanCounts): number[] {
-  return [a.webPortal, a.cardReader, a.total, a.found, a.deceased, a.notFound, a.registryFailed, a.outOfRegency, b.owed, b.submitted, b.delivered, b.abandoned];
-}
-
 /** One row per Puskesmas, then a TOTAL row of the report's own totals. */
 export function renderSemesterReportCsv(report: SemesterReport): string {
   const rows: (string | number)[][] = [
     [...CSV_HEADER],
-    ...report.perPuskesmas.map((p) => [p.code, p.name, p.kecamatan, ...figures(p.accesses, p.balikan)]),
-    ['TOTAL', '', '', ...figures(report.totals, report.balikan)],
+    ...puskesmasRows(SEMESTER_CSV, report.perPuskesmas),
+    totalsRow(SEMESTER_CSV, { accesses: report.totals, balikan: report.balikan }, { text: 'TOTAL', in: CODE, blank: '' }),
   ];
   return BOM + rows.map((row) => row.map(csvField).join(',') + CRLF).join('');
 }

@@ -1,10 +1,11 @@
-import { Workbook, type Worksheet } from 'exceljs';
+import type { Workbook } from 'exceljs';
 import { AGREEMENT_CHANGE_LABELS, CHANNEL_LABELS, actorLabel, agreementStatusLabel, formatDate, formatDateTime, formatPeriod, monthLabel, reasonLabel } from './labels';
+import { SEMESTER_SHEET, SEMESTER_SHEET_BALIKAN } from './puskesmas-columns';
 import type { SemesterReport } from './report-data';
+import { addSheet, createWorkbook, headerRow, labelValueRows, puskesmasSheet, tableSheet, titleRow, workbookBuffer, type SheetColumn } from './xlsx-blocks';
 
 /*
- * The semester report as a workbook. Counts are stored as numbers (format '#,##0', which Excel shows with the
- * reader's own thousands separator) and shares as fractions formatted '0.0%', so they can be summed and charted.
+ * The semester report as a workbook (sheet conventions and number formats in xlsx-blocks.ts).
  *
  * Sheet "Ringkasan" (label in column A, value in column B; rows fixed):
  *   A1:B1 title (merged)
@@ -30,110 +31,12 @@ import type { SemesterReport } from './report-data';
  * Sheet "Perjanjian": the agreement's changes, one a row from row 3: A No, B Perubahan, C Rincian, D Status,
  *   E Diusulkan oleh, F Diusulkan pada, G Dikonfirmasi/ditolak oleh, H Dikonfirmasi/ditolak pada (WIB).
  *
- * The xlsx container (a zip) stamps its entries with the time of writing, so unlike the PDF the bytes differ
- * between runs; the cells and the document properties do not.
  */
-
-export const COUNT_FORMAT = '#,##0';
-export const PERCENT_FORMAT = '0.0%';
-const HEADER_FILL = 'FFE7E6E6';
-const TOTAL_FILL = 'FFF2F2F2';
-
-export type CellValue = string | number | null;
-
-export interface SheetColumn {
-  readonly header: string;
-  readonly width: number;
-  readonly format?: 'count' | 'percent';
-}
-
-export function createWorkbook(asOf: string, author: string, title: string): Workbook {
-  const workbook = new Workbook();
-  const date = new Date(asOf);
-  workbook.creator = author;
-  workbook.lastModifiedBy = author;
-  workbook.title = title;
-  workbook.company = 'Pemerintah Kabupaten Karanganyar';
-  workbook.created = date;
-  workbook.modified = date;
-  return workbook;
-}
-
-export async function workbookBuffer(workbook: Workbook): Promise<Buffer> {
-  return Buffer.from(await workbook.xlsx.writeBuffer());
-}
-
-export function addSheet(workbook: Workbook, name: string, widths: readonly number[], landscape = false): Worksheet {
-  const sheet = workbook.addWorksheet(name, {
-    pageSetup: { paperSize: 9, orientation: landscape ? 'landscape' : 'portrait', fitToPage: true, fitToWidth: 1, fitToHeight: 0 },
-  });
-  sheet.columns = widths.map((width) => ({ width }));
-  return sheet;
-}
-
-/** Row 1: the title, bold, merged across the sheet's columns. */
-export function titleRow(sheet: Worksheet, title: string, columnCount: number): void {
-  sheet.mergeCells(1, 1, 1, Math.max(1, columnCount));
-  const cell = sheet.getCell(1, 1);
-  cell.value = title;
-  cell.font = { bold: true, size: 12 };
-  cell.alignment = { vertical: 'middle', wrapText: true };
-  sheet.getRow(1).height = 32;
-}
-
-export function headerRow(sheet: Worksheet, rowNumber: number, headers: readonly string[]): void {
-  const row = sheet.getRow(rowNumber);
-  headers.forEach((header, i) => {
-    const cell = row.getCell(i + 1);
-    cell.value = header;
-    cell.font = { bold: true };
-    cell.fill = { type: 'pattern', pattern: 'solid', fgColor: { argb: HEADER_FILL } };
-    cell.alignment = { horizontal: 'center', vertical: 'middle', wrapText: true };
-    cell.border = { bottom: { style: 'thin' } };
-  });
-}
-
-/** Writes values into a row; numbers get the column's format. */
-export function valueRow(sheet: Worksheet, rowNumber: number, values: readonly CellValue[], formats: readonly (SheetColumn['format'] | undefined)[], bold = false): void {
-  const row = sheet.getRow(rowNumber);
-  values.forEach((value, i) => {
-    const cell = row.getCell(i + 1);
-    cell.value = value;
-    const format = formats[i];
-    if (typeof value === 'number' && format) cell.numFmt = format === 'percent' ? PERCENT_FORMAT : COUNT_FORMAT;
-    if (bold) {
-      cell.font = { bold: true };
-      cell.fill = { type: 'pattern', pattern: 'solid', fgColor: { argb: TOTAL_FILL } };
-    }
-  });
-}
-
-/** A sheet holding one table: title (row 1), header (row 2, frozen), rows from row 3, optional bold total row. */
-export function tableSheet(
-  workbook: Workbook,
-  spec: { name: string; title: string; columns: readonly SheetColumn[]; rows: readonly (readonly CellValue[])[]; total?: readonly CellValue[]; landscape?: boolean },
-): Worksheet {
-  const sheet = addSheet(workbook, spec.name, spec.columns.map((c) => c.width), spec.landscape);
-  sheet.views = [{ state: 'frozen', ySplit: 2 }];
-  titleRow(sheet, spec.title, spec.columns.length);
-  headerRow(sheet, 2, spec.columns.map((c) => c.header));
-  const formats = spec.columns.map((c) => c.format);
-  spec.rows.forEach((values, i) => valueRow(sheet, 3 + i, values, formats));
-  if (spec.total) valueRow(sheet, 3 + spec.rows.length, spec.total, formats, true);
-  return sheet;
-}
-
-/** Label/value pairs from `firstRow` on, column A and B. */
-export function labelValueRows(sheet: Worksheet, firstRow: number, rows: readonly (readonly [string, CellValue, SheetColumn['format']?])[]): void {
-  rows.forEach(([label, value, format], i) => valueRow(sheet, firstRow + i, [label, value], [undefined, format]));
-}
-
-// ---------------------------------------------------------------------------------------------------------------
 
 export async function renderSemesterReportXlsx(report: SemesterReport): Promise<Buffer> {
   const workbook = createWorkbook(report.asOf, 'Dinas Kesehatan Kabupaten Karanganyar', report.title);
   summarySheet(workbook, report);
-  puskesmasSheet(workbook, report);
+  perPuskesmasSheet(workbook, report);
   monthSheet(workbook, report);
   balikanSheet(workbook, report);
   refusalSheet(workbook, report);
@@ -178,48 +81,15 @@ function summarySheet(workbook: Workbook, r: SemesterReport): void {
   ]);
 }
 
-function puskesmasSheet(workbook: Workbook, r: SemesterReport): void {
-  const count = (header: string): SheetColumn => ({ header, width: 12, format: 'count' });
-  const figures = (a: SemesterReport['totals'], b: SemesterReport['balikan']) => [
-    a.webPortal,
-    a.cardReader,
-    a.total,
-    a.found,
-    a.deceased,
-    a.notFound,
-    a.registryFailed,
-    a.outOfRegency,
-    b.owed,
-    b.submitted,
-    b.delivered,
-    b.abandoned,
-    b.coverage,
-  ];
-  tableSheet(workbook, {
+function perPuskesmasSheet(workbook: Workbook, r: SemesterReport): void {
+  puskesmasSheet(workbook, {
     name: 'Per Puskesmas',
     title: `PEMANFAATAN PER PUSKESMAS - ${r.title}`,
     landscape: true,
-    columns: [
-      { header: 'No', width: 5 },
-      { header: 'Kode', width: 14 },
-      { header: 'Puskesmas', width: 32 },
-      { header: 'Kecamatan', width: 16 },
-      count('Web Portal'),
-      count('Card Reader'),
-      count('Jumlah'),
-      count('Ditemukan'),
-      count('Meninggal'),
-      count('Tidak ditemukan'),
-      count('Gagal registry'),
-      count('Luar kabupaten'),
-      count('Balikan wajib'),
-      count('Balikan dikirim'),
-      count('Balikan terkirim'),
-      count('Balikan ditinggalkan'),
-      { header: 'Cakupan balikan', width: 12, format: 'percent' },
-    ],
-    rows: r.perPuskesmas.map((p, i) => [i + 1, p.code, p.name, p.kecamatan, ...figures(p.accesses, p.balikan)]),
-    total: [null, null, 'JUMLAH', null, ...figures(r.totals, r.balikan)],
+    columns: SEMESTER_SHEET,
+    widths: [5, 14, 32, 16, 12, 12, 12, 12, 12, 12, 12, 12, 12, 12, 12, 12, 12],
+    rows: r.perPuskesmas,
+    totals: { accesses: r.totals, balikan: r.balikan },
   });
 }
 
@@ -236,23 +106,13 @@ function monthSheet(workbook: Workbook, r: SemesterReport): void {
 }
 
 function balikanSheet(workbook: Workbook, r: SemesterReport): void {
-  const count = (header: string): SheetColumn => ({ header, width: 13, format: 'count' });
-  const b = r.balikan;
-  tableSheet(workbook, {
+  puskesmasSheet(workbook, {
     name: 'Data Balikan',
     title: `DATA BALIKAN PER PUSKESMAS - ${r.title}`,
-    columns: [
-      { header: 'No', width: 5 },
-      { header: 'Kode', width: 14 },
-      { header: 'Puskesmas', width: 32 },
-      count('Wajib'),
-      count('Dikirim'),
-      count('Terkirim'),
-      count('Gagal/Ditinggalkan'),
-      { header: 'Cakupan', width: 11, format: 'percent' },
-    ],
-    rows: r.perPuskesmas.map((p, i) => [i + 1, p.code, p.name, p.balikan.owed, p.balikan.submitted, p.balikan.delivered, p.balikan.abandoned, p.balikan.coverage]),
-    total: [null, null, 'JUMLAH', b.owed, b.submitted, b.delivered, b.abandoned, b.coverage],
+    columns: SEMESTER_SHEET_BALIKAN,
+    widths: [5, 14, 32, 13, 13, 13, 13, 11],
+    rows: r.perPuskesmas,
+    totals: { accesses: r.totals, balikan: r.balikan },
   });
 }
 
