@@ -87,7 +87,7 @@ async function main(): Promise<void> {
           ),
         ours: (stream, i) =>
           store.appendToStream(stream, [{ ...ENVELOPE, data: payload() }], { expectedRevision: i === 0 ? 'no_stream' : BigInt(i - 1) }),
-        // emmett 0.42 enforces only bigint expected versions (STACK.md): 0n for a new stream.
+        // emmett 0.42 enforces only bigint expected versions: 0n for a new stream.
         emmett: (stream, i) =>
           emmett.appendToStream(stream, [{ type: ENVELOPE.type, data: payload() }], { expectedStreamVersion: BigInt(i) }),
       };

@@ -1,5 +1,5 @@
 /**
- * `npm run crash-harness`: the full crash-safety run of issue 8 — 10,000 mixed commands from 4 clients,
+ * `npm run crash-harness`: the full crash-safety run — 10,000 mixed commands from 4 clients,
  * five kill -9 of the service at random moments, a PostgreSQL restart under load — then the checks
  * (every acknowledged command exactly once, every balikan delivered, read models equal to a rebuild).
  * Needs the PostgreSQL 15 binaries (.ci/postgres.sh). CRASH_COMMANDS, CRASH_CLIENTS, CRASH_KILLS to change.

@@ -11,7 +11,7 @@ const storeSql = distPath('test', 'support', 'store-sql.js');
 const PUBLIC_KEY = process.env.TEST_AUDIT_PUBLIC_KEY!;
 
 /**
- * The log a Disdukcapil auditor takes away and checks offline, tampered with every way the issue names:
+ * The log a Disdukcapil auditor takes away and checks offline, tampered with in every way we guard against:
  * in the export (a field changed, an event deleted, two swapped, the tail cut, a checkpoint forged) and in
  * the live store underneath the gateway (an event altered, an event deleted). Each time the verifier names
  * the first bad event or checkpoint; untouched, the export verifies.

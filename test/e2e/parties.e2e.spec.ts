@@ -5,7 +5,7 @@ import { ADMIN_PASSWORD, AUDITOR_PASSWORD, startApp, uniqueUserId, until, type T
 import { AUDITOR_USER_ID, callerOf } from '../support/parties';
 
 /**
- * Issue 12, section 4: each party controls its own people and its own signature. Through HTTP, as a
+ * The two parties: each controls its own people and its own signature. Through HTTP, as a
  * Dinkes administrator and a Disdukcapil auditor would work.
  */
 describe('Each party controls its own people and its own signature', () => {

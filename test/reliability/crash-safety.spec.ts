@@ -4,7 +4,7 @@ const COMMANDS = Number(process.env.CRASH_COMMANDS ?? 1500);
 const server = process.env.DATABASE_URL; // the harness starts a PostgreSQL 15 of its own; .ci/run's server means the binaries are there
 
 /**
- * Issue 8, item 1, at CI scale (the full 10,000 commands: `npm run crash-harness`). Four Puskesmas clients
+ * Crash safety at CI scale (the full 10,000 commands: `npm run crash-harness`). Four Puskesmas clients
  * drive lookups, card reads, data balikan and operator enrolments while the service is killed with SIGKILL
  * five times and restarted, and its database is restarted once under load.
  */

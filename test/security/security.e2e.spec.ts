@@ -21,7 +21,7 @@ const encodings = (value: string) => [value, Buffer.from(value).toString('base64
 const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
 
 /**
- * Security checks on the real service process (issue 8, item 5): secrets never leave it, security
+ * Security checks on the real service process: secrets never leave it, security
  * headers are set, and a refused sign-in takes as long whether or not the user id exists (measured).
  */
 describe('The gateway keeps its secrets and gives nothing away', () => {

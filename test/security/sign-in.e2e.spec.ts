@@ -26,7 +26,7 @@ function postFrom(port: number, localAddress: string, path: string, body: unknow
 }
 
 /**
- * Sign-in under load and misuse (issue 12, section 5): one path for every user id, a bounded queue and a
+ * Sign-in under load and misuse: one path for every user id, a bounded queue and a
  * per-address limit, unlocking, signing out, the password policy and the change owed at first sign-in.
  */
 describe('Signing in holds under load and misuse', () => {

@@ -10,7 +10,7 @@ import { gatewayClient, signIn } from './gateway-client';
 import { extendFirstAgreement } from './parties';
 
 /**
- * The crash-safety harness (issue 8, item 1): several clients drive mixed commands (lookups, card reads,
+ * The crash-safety harness: several clients drive mixed commands (lookups, card reads,
  * data balikan, operator enrolments) at the real service while it is killed with SIGKILL at random moments
  * and restarted, and its PostgreSQL server is restarted once under load. It records every command the
  * clients saw acknowledged; `verify` then checks the log and the read models. Used by

@@ -1,5 +1,5 @@
 /**
- * The registry's data-balikan service as public clients use it (shared/REGISTRY.md): POST
+ * The registry's data-balikan service as public clients use it (the simulator speaks the same): POST
  * {BALIKAN_URL}/databalikan/api/store with a bearer token and {nik, id_lembaga, nama_lembaga,
  * param: [{KEY: value}]}; the answer {"message": "Success"} acknowledges. The param keys are per
  * institution, so they come from configuration. Every delivery carries the balikan's id as its

@@ -2,12 +2,12 @@ import { isLosslessNumber, parse } from 'lossless-json';
 
 /**
  * What the population registry's CALL_NIK service answers, and how the gateway reads it. There is no
- * public specification: these rules follow public client code (see shared/REGISTRY.md) and tolerate its
- * known variants — numbers as JSON numbers (NIKs of provinces 91/92 exceed 2^53: parsed losslessly),
- * RESPON strings in several spellings, upper- or lower-case field names.
+ * public specification: these rules follow public client code (the simulator in ./simulator answers the
+ * same way) and tolerate its known variants — numbers as JSON numbers (NIKs of provinces 91/92 exceed
+ * 2^53: parsed losslessly), RESPON strings in several spellings, upper- or lower-case field names.
  */
 
-/** The nine fields of Pasal 3(1)(a), as the gateway returns them (API.md). Nothing else ever leaves. */
+/** The nine fields of Pasal 3(1)(a), as the gateway returns them (docs/api-guide.md). Nothing else ever leaves. */
 export interface Person {
   readonly kkNumber: string;
   readonly nik: string;
