@@ -17,7 +17,14 @@ import { OperatorsController } from './operators/operators.controller';
 import { seedRegisters } from './seed/seed';
 import { LookupsController } from './lookups/lookups.controller';
 import { RegistryConnection } from '../../infrastructure/registry/registry-connection';
-import { agreementInForce } from './agreements/agreement-in-force';
+import { AgreementsView } from './agreements/agreements.view';
+import { AGREEMENT_COMMAND_HANDLERS } from './agreements/agreements.handlers';
+import { AGREEMENT_QUERY_HANDLERS } from './agreements/agreements.queries';
+import { FACILITY_COMMAND_HANDLERS } from './facilities/facilities.handlers';
+import { FACILITY_QUERY_HANDLERS } from './facilities/facilities.queries';
+import { AccessContextLoader } from './lookups/access-context';
+import { HourlyQuota } from './lookups/hourly-quota';
+import { PerformAccessHandler } from './lookups/lookups.handlers';
 import { Metrics } from '../../infrastructure/metrics/metrics';
 import { StartupError } from '../../infrastructure/bootstrap';
 import { embeddedKey, parseKey } from '../../infrastructure/security/sealing';
@@ -32,13 +39,14 @@ export class RegisterSeeder implements OnApplicationBootstrap {
     private readonly accounts: OperatorAccounts,
     @Inject(LOGGER) private readonly logger: Logger,
     @Inject(INFRASTRUCTURE) private readonly infra: Infrastructure,
+    private readonly agreements: AgreementsView,
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
     const { dataDir, initialAdminPassword, initialAuditorPassword } = this.infra.config;
     await seedRegisters(this.store, this.accounts, this.logger, { dataDir, initialAdminPassword, initialAuditorPassword });
     // The seeded agreement (2022-2024) has expired: say so at every start until an extension is registered.
-    const { agreement, status, daysLeft } = await agreementInForce(this.store, this.infra.dataSource, new Date());
+    const { agreement, status, daysLeft } = await this.agreements.inForce(new Date());
     if (status === 'ACTIVE') {
       this.logger.info({ status, daysLeft, validUntil: agreement!.validUntil }, 'agreement in force');
     } else {
@@ -88,7 +96,15 @@ export class RegisterSeeder implements OnApplicationBootstrap {
     NetworkMiddleware,
     { provide: APP_GUARD, useClass: AccessGuard },
     RegisterSeeder,
+    AgreementsView,
+    AccessContextLoader,
+    HourlyQuota,
+    PerformAccessHandler,
+    ...AGREEMENT_COMMAND_HANDLERS,
+    ...AGREEMENT_QUERY_HANDLERS,
+    ...FACILITY_COMMAND_HANDLERS,
+    ...FACILITY_QUERY_HANDLERS,
   ],
-  exports: [REFUSAL_LISTENER, AccessTokens, OperatorAccounts, DenialRecorder, NetworkMiddleware, RegistryConnection],
+  exports: [AgreementsView, REFUSAL_LISTENER, AccessTokens, OperatorAccounts, DenialRecorder, NetworkMiddleware, RegistryConnection],
 })
 export class AccessModule {}

@@ -10,24 +10,38 @@ export interface AgreementInForce {
   readonly daysLeft: number;
 }
 
+export const NO_AGREEMENT: AgreementInForce = Object.freeze({ agreement: null, status: 'NONE', daysLeft: 0 });
+
 /**
- * The agreement that governs access right now (Pasal 5-7, 10): the active one if any, else the most
- * recent. Each agreement is read from its own events (not the list read model), so an extension or a
- * termination counts from the very next request. Every access command checks this. A proposed signing is
- * listed before it is confirmed, so its confirmation too counts from the very next request.
+ * The agreement that governs access at an instant (Pasal 5-7, 10), among the agreements as their events
+ * fold: the active one if any, else the most recent (latest start) signed one. Only what both parties
+ * signed governs access: a proposal waiting for the other party grants nothing. Pure.
  */
-export async function agreementInForce(store: EventStore, db: DataSource, now: Date): Promise<AgreementInForce> {
-  const rows: { agreement_id: string }[] = await db.query(`SELECT agreement_id FROM agreement_register ORDER BY valid_from DESC`);
-  // The seeded agreement counts even before the register's projection has caught up with the seed.
-  const ids = [...new Set([...rows.map((r) => r.agreement_id), SEEDED_AGREEMENT_ID])];
-  let latest: AgreementInForce = { agreement: null, status: 'NONE', daysLeft: 0 };
-  for (const agreement_id of ids) {
-    const { state } = await loadState(store, agreementStream(agreement_id), agreementDecider);
-    // Only what both parties signed governs access: a proposal waiting for the other party grants nothing.
-    if (!state.agreementId || !state.signedOn) continue;
-    const { status, daysLeft } = agreementStatus(state, now);
-    if (status === 'ACTIVE') return { agreement: state, status, daysLeft };
-    if (!latest.agreement) latest = { agreement: state, status, daysLeft };
+export function agreementInForceAmong(agreements: Iterable<Agreement>, now: Date): AgreementInForce {
+  const signed = [...agreements]
+    .filter((a) => a.agreementId && a.signedOn)
+    .sort((a, b) => (a.validFrom === b.validFrom ? a.agreementId!.localeCompare(b.agreementId!) : a.validFrom < b.validFrom ? 1 : -1));
+  let latest = NO_AGREEMENT;
+  for (const agreement of signed) {
+    const { status, daysLeft } = agreementStatus(agreement, now);
+    if (status === 'ACTIVE') return { agreement, status, daysLeft };
+    if (!latest.agreement) latest = { agreement, status, daysLeft };
   }
   return latest;
+}
+
+/** The agreement streams to consider: every one the register lists, and the seeded one even before the register caught up with the seed. */
+export async function agreementStreamIds(db: DataSource): Promise<string[]> {
+  const rows: { agreement_id: string }[] = await db.query(`SELECT agreement_id FROM agreement_register`);
+  return [...new Set([...rows.map((r) => r.agreement_id), SEEDED_AGREEMENT_ID])].map(agreementStream);
+}
+
+/**
+ * The agreement in force, read from every agreement's events (not the list read model). A one-off read
+ * for callers outside a request path (start-up, tests); the access commands use the AgreementsView, which
+ * reads only what changed.
+ */
+export async function agreementInForce(store: EventStore, db: DataSource, now: Date): Promise<AgreementInForce> {
+  const states = await Promise.all((await agreementStreamIds(db)).map(async (streamId) => (await loadState(store, streamId, agreementDecider)).state));
+  return agreementInForceAmong(states, now);
 }

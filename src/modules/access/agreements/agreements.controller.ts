@@ -1,27 +1,23 @@
-import { Body, Controller, Get, HttpCode, Inject, Param, Post, Req } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Param, Post, Req } from '@nestjs/common';
+import { CommandBus, QueryBus } from '@nestjs/cqrs';
 import { ApiBearerAuth, ApiOperation, ApiProperty, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { ArrayMaxSize, ArrayUnique, IsArray, IsIn, Matches } from 'class-validator';
-import { randomUUID } from 'node:crypto';
-import { DataSource } from 'typeorm';
-import { handle, loadState } from '../../../infrastructure/event-store/command-handling';
-import { EVENT_STORE, type EventStore } from '../../../infrastructure/event-store/event-store.port';
-import { Refusal } from '../../../infrastructure/refusal';
+import { correlationOf } from '../../../infrastructure/http/correlation';
 import { IsCalendarDate, UuidParam } from '../../../infrastructure/http/validation';
 import { Allow } from '../../../infrastructure/security/access-rule';
-import {
-  AGREEMENT_NUMBER,
-  GRANTED_FIELDS,
-  TERMINATION_REASONS,
-  agreementDecider,
-  agreementStatus,
-  agreementStream,
-  type Agreement,
-  type AgreementCommand,
-  type TerminationReason,
-} from './agreement';
 import type { AuthenticatedRequest } from '../../../infrastructure/security/access.guard';
 import type { Actor } from '../parties/actor';
-import { correlationOf } from '../../../infrastructure/http/correlation';
+import { AGREEMENT_NUMBER, GRANTED_FIELDS, TERMINATION_REASONS, type TerminationReason } from './agreement';
+import { presentAgreement } from './agreement-reply';
+import {
+  ConfirmAgreementChange,
+  ProposeAgreementExtension,
+  ProposeAgreementSigning,
+  ProposeAgreementTermination,
+  RejectAgreementChange,
+  type AgreementChanged,
+} from './agreements.commands';
+import { GetAgreement, ListAgreements } from './agreements.queries';
 
 const NUMBER = new RegExp(AGREEMENT_NUMBER);
 
@@ -83,37 +79,15 @@ export class TerminateAgreementDto {
 @Controller('v1/agreements')
 export class AgreementsController {
   constructor(
-    @Inject(EVENT_STORE) private readonly store: EventStore,
-    private readonly db: DataSource,
+    private readonly commandBus: CommandBus,
+    private readonly queryBus: QueryBus,
   ) {}
 
   @Get()
   @Allow('DINKES_ADMIN', 'DUKCAPIL_AUDITOR')
   @ApiOperation({ summary: 'The agreements, with status (PENDING: signing not confirmed by the other party yet, NOT_YET_VALID, ACTIVE, EXPIRED, TERMINATED) and days left' })
   async list() {
-    const rows: Record<string, unknown>[] = await this.db.query(
-      `SELECT agreement_id, dukcapil_number, dinkes_number, to_char(signed_on, 'YYYY-MM-DD') AS signed_on, to_char(valid_from, 'YYYY-MM-DD') AS valid_from,
-              to_char(valid_until, 'YYYY-MM-DD') AS valid_until, granted_fields, addenda, termination_reason, to_char(terminated_on, 'YYYY-MM-DD') AS terminated_on, pending_signing
-       FROM agreement_register ORDER BY pending_signing, valid_from`,
-    );
-    const now = new Date();
-    return rows.map((r) =>
-      present(
-        {
-          agreementId: r.agreement_id as string,
-          dukcapilNumber: r.dukcapil_number as string,
-          dinkesNumber: r.dinkes_number as string,
-          // Not signed until the other party confirms: PENDING (GET /v1/agreements/{id} shows the proposal).
-          signedOn: r.pending_signing ? '' : (r.signed_on as string),
-          validFrom: r.valid_from as string,
-          validUntil: r.valid_until as string,
-          grantedFields: r.granted_fields as string[],
-          addenda: r.addenda as Agreement['addenda'],
-          termination: r.termination_reason ? { reason: r.termination_reason as TerminationReason, effectiveOn: r.terminated_on as string } : null,
-        },
-        now,
-      ),
-    );
+    return this.queryBus.execute(new ListAgreements(new Date()));
   }
 
   @Get(':id')
@@ -121,9 +95,7 @@ export class AgreementsController {
   @ApiOperation({ summary: 'One agreement, read from its events' })
   @ApiResponse({ status: 404, description: 'AGREEMENT_NOT_FOUND' })
   async get(@Param('id', UuidParam) id: string) {
-    const { state } = await loadState(this.store, agreementStream(id), agreementDecider);
-    if (!state.agreementId) throw new Refusal(404, 'AGREEMENT_NOT_FOUND', 'No agreement with this id.');
-    return present(state, new Date());
+    return this.queryBus.execute(new GetAgreement(id, new Date()));
   }
 
   @Post()
@@ -132,9 +104,7 @@ export class AgreementsController {
   @ApiResponse({ status: 201, description: 'Proposed (status PENDING); `change.changeId` is what the other party confirms' })
   @ApiResponse({ status: 422, description: 'AGREEMENT_END_BEFORE_START, AGREEMENT_STARTS_BEFORE_SIGNING, AGREEMENT_NUMBERS_IDENTICAL' })
   async sign(@Body() body: SignAgreementDto, @Req() request: AuthenticatedRequest) {
-    const agreementId = randomUUID();
-    const changeId = randomUUID();
-    return this.command(agreementId, { kind: 'propose', agreementId, changeId, change: 'SIGN', terms: body, actor: actorOf(request) }, request, changeId);
+    return reply(await this.commandBus.execute(new ProposeAgreementSigning(body, actorOf(request), correlationOf(request).correlationId)));
   }
 
   @Post(':id/extensions')
@@ -144,8 +114,7 @@ export class AgreementsController {
   @ApiResponse({ status: 422, description: 'AGREEMENT_TERMINATED, AGREEMENT_NOT_SIGNED, EXTENSION_NOT_LATER' })
   @ApiResponse({ status: 409, description: 'ADDENDUM_NUMBER_USED' })
   async extend(@Param('id', UuidParam) id: string, @Body() body: ExtendAgreementDto, @Req() request: AuthenticatedRequest) {
-    const changeId = randomUUID();
-    return this.command(id, { kind: 'propose', changeId, change: 'EXTEND', terms: body, actor: actorOf(request) }, request, changeId);
+    return reply(await this.commandBus.execute(new ProposeAgreementExtension(id, body, actorOf(request), correlationOf(request).correlationId)));
   }
 
   @Post(':id/termination')
@@ -157,8 +126,7 @@ export class AgreementsController {
   @ApiResponse({ status: 403, description: 'BREACH_TERMINATION_BY_DISDUKCAPIL_ONLY' })
   @ApiResponse({ status: 422, description: 'AGREEMENT_TERMINATED, AGREEMENT_NOT_SIGNED, TERMINATION_BEFORE_START, BREACH_TERMINATION_TAKES_EFFECT_TODAY (a termination for breach is dated today, WIB)' })
   async terminate(@Param('id', UuidParam) id: string, @Body() body: TerminateAgreementDto, @Req() request: AuthenticatedRequest) {
-    const changeId = randomUUID();
-    return this.command(id, { kind: 'propose', changeId, change: 'TERMINATE', terms: body, actor: actorOf(request) }, request, changeId);
+    return reply(await this.commandBus.execute(new ProposeAgreementTermination(id, body, actorOf(request), correlationOf(request).correlationId)));
   }
 
   @Post(':id/changes/:changeId/confirmation')
@@ -170,7 +138,7 @@ export class AgreementsController {
   @ApiResponse({ status: 409, description: 'AGREEMENT_CHANGE_NOT_PENDING, AGREEMENT_EXISTS, ADDENDUM_NUMBER_USED' })
   @ApiResponse({ status: 422, description: 'AGREEMENT_TERMINATED, EXTENSION_NOT_LATER, TERMINATION_BEFORE_START (the agreement changed since the proposal)' })
   async confirm(@Param('id', UuidParam) id: string, @Param('changeId', UuidParam) changeId: string, @Req() request: AuthenticatedRequest) {
-    return this.command(id, { kind: 'confirm', changeId, actor: actorOf(request) }, request, changeId);
+    return reply(await this.commandBus.execute(new ConfirmAgreementChange(id, changeId, actorOf(request), correlationOf(request).correlationId)));
   }
 
   @Post(':id/changes/:changeId/rejection')
@@ -180,14 +148,7 @@ export class AgreementsController {
   @ApiResponse({ status: 404, description: 'AGREEMENT_NOT_FOUND, AGREEMENT_CHANGE_NOT_FOUND' })
   @ApiResponse({ status: 409, description: 'AGREEMENT_CHANGE_NOT_PENDING' })
   async reject(@Param('id', UuidParam) id: string, @Param('changeId', UuidParam) changeId: string, @Req() request: AuthenticatedRequest) {
-    return this.command(id, { kind: 'reject', changeId, actor: actorOf(request) }, request, changeId);
-  }
-
-  private async command(id: string, command: AgreementCommand, request: AuthenticatedRequest, changeId: string) {
-    const { state, events } = await handle(this.store, agreementStream(id), agreementDecider, command, correlationOf(request));
-    // A termination for breach has no proposal: its change is the one the event recorded.
-    const change = state.changes?.find((c) => c.changeId === changeId) ?? (events[0]?.type === 'AgreementTerminated' ? state.changes?.at(-1) : undefined);
-    return { ...present(state, new Date()), change };
+    return reply(await this.commandBus.execute(new RejectAgreementChange(id, changeId, actorOf(request), correlationOf(request).correlationId)));
   }
 }
 
@@ -195,8 +156,7 @@ function actorOf(request: AuthenticatedRequest): Actor {
   return { actorId: request.caller!.operatorId, role: request.caller!.role };
 }
 
-function present(agreement: Agreement, now: Date) {
-  const { status, daysLeft } = agreementStatus(agreement, now);
-  const { changes, ...rest } = agreement;
-  return { ...rest, status, daysLeft, asOf: now.toISOString(), pendingChanges: (changes ?? []).filter((c) => c.status === 'PENDING'), changes: changes ?? [] };
+/** The agreement after the command, as of now, with the change it concerned. */
+function reply({ agreement, change }: AgreementChanged) {
+  return { ...presentAgreement(agreement, new Date()), change };
 }

@@ -1,30 +1,14 @@
-import { Body, Controller, Get, HttpCode, Inject, Param, Post, Req } from '@nestjs/common';
-import type { Request } from 'express';
+import { Body, Controller, Get, HttpCode, Param, Post, Req } from '@nestjs/common';
+import { CommandBus, QueryBus } from '@nestjs/cqrs';
 import { ApiBearerAuth, ApiOperation, ApiProperty, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { IsIn, Matches } from 'class-validator';
-import { randomUUID } from 'node:crypto';
-import { DataSource } from 'typeorm';
-import { handle, loadState } from '../../../infrastructure/event-store/command-handling';
-import { EVENT_STORE, type EventStore } from '../../../infrastructure/event-store/event-store.port';
-import { Refusal } from '../../../infrastructure/refusal';
-import { WrongExpectedRevisionError } from '../../../infrastructure/event-store/errors';
+import { correlationOf } from '../../../infrastructure/http/correlation';
 import { UuidParam } from '../../../infrastructure/http/validation';
 import { Allow } from '../../../infrastructure/security/access-rule';
-import {
-  FACILITY_CODE,
-  FACILITY_KINDS,
-  FACILITY_NAME,
-  KECAMATAN_CODE,
-  SAM_SERIAL,
-  cardReaderDecider,
-  facilityCodeStream,
-  facilityDecider,
-  facilityStream,
-  readerStream,
-  type FacilityKind,
-} from './facility';
 import type { AuthenticatedRequest } from '../../../infrastructure/security/access.guard';
-import { correlationOf } from '../../../infrastructure/http/correlation';
+import { RegisterCardReader, RegisterFacility, RetireCardReader } from './facilities.commands';
+import { ListCardReaders, ListFacilities } from './facilities.queries';
+import { FACILITY_CODE, FACILITY_KINDS, FACILITY_NAME, KECAMATAN_CODE, SAM_SERIAL, type FacilityKind } from './facility';
 
 export class RegisterFacilityDto {
   @ApiProperty({ enum: FACILITY_KINDS, example: 'PUSKESMAS' })
@@ -56,18 +40,15 @@ export class RegisterCardReaderDto {
 @Controller('v1')
 export class FacilitiesController {
   constructor(
-    @Inject(EVENT_STORE) private readonly store: EventStore,
-    private readonly db: DataSource,
+    private readonly commandBus: CommandBus,
+    private readonly queryBus: QueryBus,
   ) {}
 
   @Get('facilities')
   @Allow('DINKES_ADMIN', 'DUKCAPIL_AUDITOR')
   @ApiOperation({ summary: 'Dinkes and the Puskesmas' })
   async list() {
-    const rows: Record<string, string>[] = await this.db.query(
-      `SELECT facility_id AS "facilityId", kind, code, name, kecamatan_code AS "kecamatanCode" FROM facility_register ORDER BY code`,
-    );
-    return rows;
+    return this.queryBus.execute(new ListFacilities());
   }
 
   @Post('facilities')
@@ -75,37 +56,14 @@ export class FacilitiesController {
   @ApiOperation({ summary: 'Register a Puskesmas (or Dinkes)' })
   @ApiResponse({ status: 409, description: 'FACILITY_CODE_USED' })
   async register(@Body() body: RegisterFacilityDto, @Req() request: AuthenticatedRequest) {
-    const facilityId = randomUUID();
-    // The code is claimed on its own stream first: of two registrations with one code, one fails here.
-    try {
-      await this.store.appendToStream(facilityCodeStream(body.code), [{ type: 'FacilityCodeReserved', data: { code: body.code, facilityId, actorId: request.caller!.operatorId }, ...correlationOf(request) }], {
-        expectedRevision: 'no_stream',
-      });
-    } catch (error) {
-      if (error instanceof WrongExpectedRevisionError) throw new Refusal(409, 'FACILITY_CODE_USED', 'Another facility has this code.');
-      throw error;
-    }
-    const { state } = await handle(this.store, facilityStream(facilityId), facilityDecider, {
-      kind: 'register',
-      facilityId,
-      facilityKind: body.kind,
-      code: body.code,
-      name: body.name,
-      kecamatanCode: body.kecamatanCode,
-      actorId: request.caller!.operatorId,
-    }, correlationOf(request));
-    return state;
+    return this.commandBus.execute(new RegisterFacility(body.kind, body.code, body.name, body.kecamatanCode, request.caller!.operatorId, correlationOf(request).correlationId));
   }
 
   @Get('card-readers')
   @Allow('DINKES_ADMIN', 'DUKCAPIL_AUDITOR')
   @ApiOperation({ summary: 'KTP-el card readers, with their Puskesmas and SAM serial' })
   async readers() {
-    const rows: Record<string, unknown>[] = await this.db.query(
-      `SELECT reader_id AS "readerId", facility_id AS "facilityId", sam_serial AS "samSerial", retired_at IS NOT NULL AS retired
-       FROM card_reader_register ORDER BY registered_at`,
-    );
-    return rows;
+    return this.queryBus.execute(new ListCardReaders());
   }
 
   @Post('facilities/:facilityId/card-readers')
@@ -114,10 +72,7 @@ export class FacilitiesController {
   @ApiResponse({ status: 404, description: 'FACILITY_NOT_FOUND' })
   @ApiResponse({ status: 422, description: 'CARD_READER_NEEDS_PUSKESMAS' })
   async registerReader(@Param('facilityId', UuidParam) facilityId: string, @Body() body: RegisterCardReaderDto, @Req() request: AuthenticatedRequest) {
-    const { state: facility } = await loadState(this.store, facilityStream(facilityId), facilityDecider);
-    const readerId = randomUUID();
-    const { state } = await handle(this.store, readerStream(readerId), cardReaderDecider, { kind: 'register', readerId, facilityId, samSerial: body.samSerial, facility, actorId: request.caller!.operatorId }, correlationOf(request));
-    return state;
+    return this.commandBus.execute(new RegisterCardReader(facilityId, body.samSerial, request.caller!.operatorId, correlationOf(request).correlationId));
   }
 
   @Post('card-readers/:id/retirement')
@@ -127,7 +82,6 @@ export class FacilitiesController {
   @ApiResponse({ status: 404, description: 'CARD_READER_NOT_FOUND' })
   @ApiResponse({ status: 409, description: 'CARD_READER_ALREADY_RETIRED' })
   async retireReader(@Param('id', UuidParam) id: string, @Req() request: AuthenticatedRequest) {
-    const { state } = await handle(this.store, readerStream(id), cardReaderDecider, { kind: 'retire', actorId: request.caller!.operatorId }, correlationOf(request));
-    return state;
+    return this.commandBus.execute(new RetireCardReader(id, request.caller!.operatorId, correlationOf(request).correlationId));
   }
 }
