@@ -1,0 +1,203 @@
+import fc from 'fast-check';
+import { randomUUID } from 'node:crypto';
+import type { DataSource } from 'typeorm';
+import type { EventStore, NewEvent, ReadStreamOptions, RecordedEvent } from '../../src/infrastructure/event-store/event-store.port';
+import { EventsAppended } from '../../src/infrastructure/event-store/events-appended';
+import { GRANTED_FIELDS, agreementStream, type Agreement } from '../../src/modules/access/agreements/agreement';
+import { agreementInForceAmong } from '../../src/modules/access/agreements/agreement-in-force';
+import { AgreementsView } from '../../src/modules/access/agreements/agreements.view';
+import { SEEDED_AGREEMENT_ID } from '../../src/modules/access/seed/seed';
+
+/**
+ * The events of the agreement streams as two gateway processes share them: what one appends, the other
+ * reads; only the process that appended hears of it (EventsAppended). Counts the events each read returns.
+ */
+class SharedStore {
+  readonly streams = new Map<string, RecordedEvent[]>();
+  eventsRead = 0;
+  /** The agreement register as its projection lists it (it may lag behind the events). */
+  register: string[] = [];
+
+  append(streamId: string, ...events: NewEvent[]): EventsAppended {
+    const stream = this.streams.get(streamId) ?? [];
+    for (const event of events) {
+      stream.push({ eventId: randomUUID(), type: event.type, schemaVersion: 2, streamId, revision: BigInt(stream.length), globalPosition: { commit: 0n, prepare: 0n }, occurredAt: new Date(), correlationId: null, causationId: null, data: event.data });
+    }
+    this.streams.set(streamId, stream);
+    return new EventsAppended(streamId, events.map((e) => ({ eventId: randomUUID(), type: e.type, data: e.data })));
+  }
+
+  /** One gateway process's view of these events. */
+  view(): AgreementsView {
+    const store = {
+      readStream: async (streamId: string, options: ReadStreamOptions = {}) => {
+        await Promise.resolve(); // a read takes a turn of the event loop, as a real one does
+        const read = (this.streams.get(streamId) ?? []).filter((e) => e.revision >= (options.fromRevision ?? 0n));
+        this.eventsRead += read.length;
+        return read;
+      },
+    } as unknown as EventStore;
+    const db = { query: async () => this.register.map((agreement_id) => ({ agreement_id })) } as unknown as DataSource;
+    return new AgreementsView(store, db);
+  }
+}
+
+const actorId = randomUUID();
+const signed = (agreementId: string, validFrom: string, validUntil: string): NewEvent => ({
+  type: 'AgreementSigned',
+  data: { agreementId, dukcapilNumber: `D/${agreementId.slice(0, 4)}`, dinkesNumber: `K/${agreementId.slice(0, 4)}`, signedOn: validFrom, validFrom, validUntil, grantedFields: [...GRANTED_FIELDS], actorId, proposedBy: actorId },
+});
+const extended = (agreementId: string, previousValidUntil: string, validUntil: string): NewEvent => ({
+  type: 'AgreementExtended',
+  data: { agreementId, addendumNumber: `A/${validUntil}`, validUntil, previousValidUntil, actorId, proposedBy: actorId },
+});
+const terminated = (agreementId: string, effectiveOn: string): NewEvent => ({ type: 'AgreementTerminated', data: { agreementId, reason: 'MUTUAL_CONSENT', effectiveOn, actorId, proposedBy: actorId } });
+const proposed = (agreementId: string): NewEvent => ({
+  type: 'AgreementChangeProposed',
+  data: { agreementId, changeId: randomUUID(), change: 'SIGN', party: 'DINKES', actorId, terms: { signedOn: '2025-01-01', validFrom: '2025-01-01', validUntil: '2030-12-31' } },
+});
+
+const at = (day: string) => new Date(`${day}T05:00:00Z`);
+
+describe('The agreement in force as the lookups read it (AgreementsView)', () => {
+  const seeded = agreementStream(SEEDED_AGREEMENT_ID);
+  let store: SharedStore;
+  beforeEach(() => {
+    store = new SharedStore();
+    store.append(seeded, signed(SEEDED_AGREEMENT_ID, '2022-09-16', '2024-09-15'));
+  });
+
+  it('counts the seeded agreement before the register lists it', async () => {
+    const status = await store.view().inForce(at('2023-01-10'));
+    expect(status).toMatchObject({ status: 'ACTIVE', agreement: { agreementId: SEEDED_AGREEMENT_ID } });
+  });
+
+  it('reads no agreement event again when no agreement changed since the last lookup', async () => {
+    const view = store.view();
+    await view.inForce(at('2023-01-10'));
+    const before = store.eventsRead;
+    for (let i = 0; i < 5; i++) await view.inForce(at('2023-01-10'));
+    expect(store.eventsRead).toBe(before);
+  });
+
+  it('counts an extension recorded by another gateway process from the very next lookup', async () => {
+    const here = store.view();
+    expect((await here.inForce(at('2025-03-01'))).status).toBe('EXPIRED');
+    store.append(seeded, extended(SEEDED_AGREEMENT_ID, '2024-09-15', '2026-09-15')); // elsewhere: this view hears nothing
+    expect(await here.inForce(at('2025-03-01'))).toMatchObject({ status: 'ACTIVE', agreement: { validUntil: '2026-09-15', addenda: [{ validUntil: '2026-09-15' }] } });
+  });
+
+  it('counts a termination recorded by another gateway process from the very next lookup', async () => {
+    const here = store.view();
+    store.append(seeded, extended(SEEDED_AGREEMENT_ID, '2024-09-15', '2026-09-15'));
+    expect((await here.inForce(at('2025-03-01'))).status).toBe('ACTIVE');
+    store.append(seeded, terminated(SEEDED_AGREEMENT_ID, '2025-02-01'));
+    expect((await here.inForce(at('2025-03-01'))).status).toBe('TERMINATED');
+  });
+
+  it('finds an agreement signed in another process once the register lists it', async () => {
+    const here = store.view();
+    const id = randomUUID();
+    store.append(agreementStream(id), proposed(id), signed(id, '2025-01-01', '2030-12-31'));
+    expect((await here.inForce(at('2026-01-15'))).status).toBe('EXPIRED');
+    store.register = [id];
+    expect(await here.inForce(at('2026-01-15'))).toMatchObject({ status: 'ACTIVE', agreement: { agreementId: id } });
+  });
+
+  it('finds an agreement signed in this process at once, before the register lists it', async () => {
+    const here = store.view();
+    const id = randomUUID();
+    here.handle(store.append(agreementStream(id), proposed(id)));
+    store.append(agreementStream(id), signed(id, '2025-01-01', '2030-12-31')); // the confirmation, also here
+    expect(await here.inForce(at('2026-01-15'))).toMatchObject({ status: 'ACTIVE', agreement: { agreementId: id } });
+  });
+
+  it('ignores appends to other streams', async () => {
+    const here = store.view();
+    here.handle(store.append(`access-${randomUUID()}`, { type: 'NikLookupPerformed', data: {} }));
+    await here.inForce(at('2023-01-10'));
+    expect(store.eventsRead).toBe(1);
+  });
+
+  it('folds each event once when lookups read at the same time', async () => {
+    const here = store.view();
+    await here.inForce(at('2025-03-01'));
+    store.append(seeded, extended(SEEDED_AGREEMENT_ID, '2024-09-15', '2026-09-15'));
+    const answers = await Promise.all([here.inForce(at('2025-03-01')), here.inForce(at('2025-03-01')), here.inForce(at('2025-03-01'))]);
+    expect((await here.inForce(at('2025-03-01'))).agreement?.addenda).toHaveLength(1);
+    for (const answer of answers) expect(answer.status).toBe('ACTIVE');
+  });
+
+  it('agrees with a fresh read of every stream, whatever was appended, wherever', async () => {
+    const day = fc.integer({ min: Date.UTC(2020, 0, 1), max: Date.UTC(2030, 11, 31) }).map((ms) => new Date(ms).toISOString().slice(0, 10));
+    const step = fc.oneof(
+      fc.record({ kind: fc.constant('sign' as const), from: day, until: day, here: fc.boolean() }),
+      fc.record({ kind: fc.constant('extend' as const), which: fc.nat(), until: day, here: fc.boolean() }),
+      fc.record({ kind: fc.constant('terminate' as const), which: fc.nat(), on: day, here: fc.boolean() }),
+      fc.record({ kind: fc.constant('lookup' as const), on: day }),
+    );
+    await fc.assert(
+      fc.asyncProperty(fc.array(step, { maxLength: 12 }), async (steps) => {
+        const shared = new SharedStore();
+        const here = shared.view();
+        const ids: string[] = [];
+        for (const s of steps) {
+          if (s.kind === 'lookup') {
+            const fresh = await shared.view().inForce(at(s.on));
+            expect(await here.inForce(at(s.on))).toEqual(fresh);
+            continue;
+          }
+          const id = s.kind === 'sign' ? randomUUID() : ids[s.which % Math.max(ids.length, 1)];
+          if (!id) continue;
+          const event = s.kind === 'sign' ? signed(id, s.from < s.until ? s.from : s.until, s.from < s.until ? s.until : s.from) : s.kind === 'extend' ? extended(id, '', s.until) : terminated(id, s.on);
+          if (s.kind === 'sign') ids.push(id);
+          const appended = shared.append(agreementStream(id), event);
+          if (s.here) here.handle(appended);
+          shared.register = [...ids]; // the register catches up between lookups
+        }
+      }),
+      { numRuns: 60 },
+    );
+  });
+});
+
+describe('Which agreement governs access (agreementInForceAmong)', () => {
+  const agreement = (validFrom: string, validUntil: string, over: Partial<Agreement> = {}): Agreement => ({
+    agreementId: randomUUID(),
+    dukcapilNumber: 'D/1',
+    dinkesNumber: 'K/1',
+    signedOn: validFrom,
+    validFrom,
+    validUntil,
+    grantedFields: [],
+    addenda: [],
+    termination: null,
+    ...over,
+  });
+
+  it('is the active agreement when one is active, whatever the others', () => {
+    const active = agreement('2025-01-01', '2026-12-31');
+    const later = agreement('2026-06-01', '2028-12-31');
+    expect(agreementInForceAmong([later, active, agreement('2020-01-01', '2021-01-01')], at('2026-01-15'))).toMatchObject({ status: 'ACTIVE', agreement: active });
+  });
+
+  it('is the most recent one signed when none is active', () => {
+    const old = agreement('2020-01-01', '2021-01-01');
+    const recent = agreement('2022-09-16', '2024-09-15');
+    expect(agreementInForceAmong([old, recent], at('2026-01-15'))).toMatchObject({ status: 'EXPIRED', agreement: recent });
+  });
+
+  it('grants nothing from a proposal the other party has not confirmed', () => {
+    expect(agreementInForceAmong([agreement('2025-01-01', '2030-12-31', { signedOn: '' })], at('2026-01-15'))).toEqual({ agreement: null, status: 'NONE', daysLeft: 0 });
+  });
+
+  it('does not depend on the order the agreements are read in', () => {
+    const day = fc.integer({ min: Date.UTC(2020, 0, 1), max: Date.UTC(2030, 11, 31) }).map((ms) => new Date(ms).toISOString().slice(0, 10));
+    fc.assert(
+      fc.property(fc.array(fc.tuple(day, day), { maxLength: 6 }), day, (ranges, today) => {
+        const agreements = ranges.map(([a, b]) => agreement(a < b ? a : b, a < b ? b : a));
+        expect(agreementInForceAmong([...agreements].reverse(), at(today))).toEqual(agreementInForceAmong(agreements, at(today)));
+      }),
+    );
+  });
+});
