@@ -1,7 +1,8 @@
 import fc from 'fast-check';
 import { randomUUID } from 'node:crypto';
 import type { DataSource } from 'typeorm';
-import type { EventStore, NewEvent, ReadStreamOptions, RecordedEvent } from '../../src/infrastructure/event-store/event-store.port';
+import type { EventStore, NewEvent, ReadStreamOptions } from '../../src/infrastructure/event-store/event-store.port';
+import { InMemoryEventStoreAdapter } from '../../src/infrastructure/event-store/in-memory/in-memory-event-store.adapter';
 import { EventsAppended } from '../../src/infrastructure/event-store/events-appended';
 import { GRANTED_FIELDS, agreementStream, type Agreement } from '../../src/modules/access/agreements/agreement';
 import { agreementInForceAmong } from '../../src/modules/access/agreements/agreement-in-force';
@@ -9,30 +10,27 @@ import { AgreementsView } from '../../src/modules/access/agreements/agreements.v
 import { SEEDED_AGREEMENT_ID } from '../../src/modules/access/seed/seed';
 
 /**
- * The events of the agreement streams as two gateway processes share them: what one appends, the other
- * reads; only the process that appended hears of it (EventsAppended). Counts the events each read returns.
+ * The events of the agreement streams as two gateway processes share them (the in-memory adapter, with
+ * the stores' read semantics): what one appends, the other reads; only the process that appended hears of
+ * it (EventsAppended). Counts the events each read returns.
  */
 class SharedStore {
-  readonly streams = new Map<string, RecordedEvent[]>();
+  private readonly adapter = new InMemoryEventStoreAdapter();
   eventsRead = 0;
   /** The agreement register as its projection lists it (it may lag behind the events). */
   register: string[] = [];
 
-  append(streamId: string, ...events: NewEvent[]): EventsAppended {
-    const stream = this.streams.get(streamId) ?? [];
-    for (const event of events) {
-      stream.push({ eventId: randomUUID(), type: event.type, schemaVersion: 2, streamId, revision: BigInt(stream.length), globalPosition: { commit: 0n, prepare: 0n }, occurredAt: new Date(), correlationId: null, causationId: null, data: event.data });
-    }
-    this.streams.set(streamId, stream);
-    return new EventsAppended(streamId, events.map((e) => ({ eventId: randomUUID(), type: e.type, data: e.data })));
+  async append(streamId: string, ...events: NewEvent[]): Promise<EventsAppended> {
+    const prepared = events.map((e) => ({ eventId: randomUUID(), type: e.type, schemaVersion: 2, data: e.data, occurredAt: new Date(), correlationId: null, causationId: null }));
+    await this.adapter.append(streamId, prepared, 'any');
+    return new EventsAppended(streamId, prepared);
   }
 
   /** One gateway process's view of these events. */
   view(): AgreementsView {
     const store = {
-      readStream: async (streamId: string, options: ReadStreamOptions = {}) => {
-        await Promise.resolve(); // a read takes a turn of the event loop, as a real one does
-        const read = (this.streams.get(streamId) ?? []).filter((e) => e.revision >= (options.fromRevision ?? 0n));
+      readStream: async (streamId: string, options?: ReadStreamOptions) => {
+        const read = await this.adapter.readStream(streamId, options);
         this.eventsRead += read.length;
         return read;
       },
@@ -62,9 +60,9 @@ const at = (day: string) => new Date(`${day}T05:00:00Z`);
 describe('The agreement in force as the lookups read it (AgreementsView)', () => {
   const seeded = agreementStream(SEEDED_AGREEMENT_ID);
   let store: SharedStore;
-  beforeEach(() => {
+  beforeEach(async () => {
     store = new SharedStore();
-    store.append(seeded, signed(SEEDED_AGREEMENT_ID, '2022-09-16', '2024-09-15'));
+    await store.append(seeded, signed(SEEDED_AGREEMENT_ID, '2022-09-16', '2024-09-15'));
   });
 
   it('counts the seeded agreement before the register lists it', async () => {
@@ -83,22 +81,22 @@ describe('The agreement in force as the lookups read it (AgreementsView)', () =>
   it('counts an extension recorded by another gateway process from the very next lookup', async () => {
     const here = store.view();
     expect((await here.inForce(at('2025-03-01'))).status).toBe('EXPIRED');
-    store.append(seeded, extended(SEEDED_AGREEMENT_ID, '2024-09-15', '2026-09-15')); // elsewhere: this view hears nothing
+    await store.append(seeded, extended(SEEDED_AGREEMENT_ID, '2024-09-15', '2026-09-15')); // elsewhere: this view hears nothing
     expect(await here.inForce(at('2025-03-01'))).toMatchObject({ status: 'ACTIVE', agreement: { validUntil: '2026-09-15', addenda: [{ validUntil: '2026-09-15' }] } });
   });
 
   it('counts a termination recorded by another gateway process from the very next lookup', async () => {
     const here = store.view();
-    store.append(seeded, extended(SEEDED_AGREEMENT_ID, '2024-09-15', '2026-09-15'));
+    await store.append(seeded, extended(SEEDED_AGREEMENT_ID, '2024-09-15', '2026-09-15'));
     expect((await here.inForce(at('2025-03-01'))).status).toBe('ACTIVE');
-    store.append(seeded, terminated(SEEDED_AGREEMENT_ID, '2025-02-01'));
+    await store.append(seeded, terminated(SEEDED_AGREEMENT_ID, '2025-02-01'));
     expect((await here.inForce(at('2025-03-01'))).status).toBe('TERMINATED');
   });
 
   it('finds an agreement signed in another process once the register lists it', async () => {
     const here = store.view();
     const id = randomUUID();
-    store.append(agreementStream(id), proposed(id), signed(id, '2025-01-01', '2030-12-31'));
+    await store.append(agreementStream(id), proposed(id), signed(id, '2025-01-01', '2030-12-31'));
     expect((await here.inForce(at('2026-01-15'))).status).toBe('EXPIRED');
     store.register = [id];
     expect(await here.inForce(at('2026-01-15'))).toMatchObject({ status: 'ACTIVE', agreement: { agreementId: id } });
@@ -107,14 +105,14 @@ describe('The agreement in force as the lookups read it (AgreementsView)', () =>
   it('finds an agreement signed in this process at once, before the register lists it', async () => {
     const here = store.view();
     const id = randomUUID();
-    here.handle(store.append(agreementStream(id), proposed(id)));
-    store.append(agreementStream(id), signed(id, '2025-01-01', '2030-12-31')); // the confirmation, also here
+    here.handle(await store.append(agreementStream(id), proposed(id)));
+    await store.append(agreementStream(id), signed(id, '2025-01-01', '2030-12-31')); // the confirmation, also here
     expect(await here.inForce(at('2026-01-15'))).toMatchObject({ status: 'ACTIVE', agreement: { agreementId: id } });
   });
 
   it('ignores appends to other streams', async () => {
     const here = store.view();
-    here.handle(store.append(`access-${randomUUID()}`, { type: 'NikLookupPerformed', data: {} }));
+    here.handle(await store.append(`access-${randomUUID()}`, { type: 'NikLookupPerformed', data: {} }));
     await here.inForce(at('2023-01-10'));
     expect(store.eventsRead).toBe(1);
   });
@@ -122,7 +120,7 @@ describe('The agreement in force as the lookups read it (AgreementsView)', () =>
   it('folds each event once when lookups read at the same time', async () => {
     const here = store.view();
     await here.inForce(at('2025-03-01'));
-    store.append(seeded, extended(SEEDED_AGREEMENT_ID, '2024-09-15', '2026-09-15'));
+    await store.append(seeded, extended(SEEDED_AGREEMENT_ID, '2024-09-15', '2026-09-15'));
     const answers = await Promise.all([here.inForce(at('2025-03-01')), here.inForce(at('2025-03-01')), here.inForce(at('2025-03-01'))]);
     expect((await here.inForce(at('2025-03-01'))).agreement?.addenda).toHaveLength(1);
     for (const answer of answers) expect(answer.status).toBe('ACTIVE');
@@ -151,7 +149,7 @@ describe('The agreement in force as the lookups read it (AgreementsView)', () =>
           if (!id) continue;
           const event = s.kind === 'sign' ? signed(id, s.from < s.until ? s.from : s.until, s.from < s.until ? s.until : s.from) : s.kind === 'extend' ? extended(id, '', s.until) : terminated(id, s.on);
           if (s.kind === 'sign') ids.push(id);
-          const appended = shared.append(agreementStream(id), event);
+          const appended = await shared.append(agreementStream(id), event);
           if (s.here) here.handle(appended);
           shared.register = [...ids]; // the register catches up between lookups
         }
