@@ -4,7 +4,8 @@ import { Command } from 'commander';
 import { createHash, randomBytes } from 'node:crypto';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { loadConfig } from './infrastructure/config/config';
-import { openInfrastructure, startupFailureLine, type Infrastructure } from './infrastructure/bootstrap';
+import { openInfrastructure, type GatewayInfrastructure } from './composition/open-infrastructure';
+import { startupFailureLine } from './infrastructure/infrastructure';
 import { createLogger } from './infrastructure/logging/logger';
 import type { Projection } from './infrastructure/projections/projection';
 import type { RecordedEvent } from './infrastructure/event-store/event-store.port';
@@ -12,7 +13,7 @@ import { REPORTING_PROJECTION } from './modules/reporting/read-models/reporting-
 import { exportDocument, type DocumentFormat } from './modules/reporting/semester/export-document';
 import { parsePeriod } from './modules/reporting/semester/reports.controller';
 import { exportLog, readExportedCheckpoints, readExportedEvents } from './modules/audit/audit-export';
-import { parsePublicKey } from './modules/audit/checkpoint';
+import { parsePublicKey } from './infrastructure/security/signing-key';
 import { NOTARY_PROJECTION, checkpointNow } from './modules/audit/notary.projection';
 import { verifyLog } from './modules/audit/verifier';
 import { handle } from './infrastructure/event-store/command-handling';
@@ -60,7 +61,7 @@ program
     }),
   );
 
-async function rebuildWithProgress(infra: Infrastructure, projection: Projection): Promise<void> {
+async function rebuildWithProgress(infra: GatewayInfrastructure, projection: Projection): Promise<void> {
   const total = await infra.eventStore.countEvents();
   const bar = new SingleBar(
     {
@@ -237,7 +238,7 @@ program
   );
 
 /** Every event in the store, in the global order, up to its end as it is now. */
-async function eachEvent(infra: Infrastructure, visit: (event: RecordedEvent) => void): Promise<void> {
+async function eachEvent(infra: GatewayInfrastructure, visit: (event: RecordedEvent) => void): Promise<void> {
   for await (const batch of infra.eventStore.subscribeToAll({ batchSize: 2000 })) {
     batch.events.forEach(visit);
     if (batch.caughtUp) return;
@@ -246,7 +247,7 @@ async function eachEvent(infra: Infrastructure, visit: (event: RecordedEvent) =>
 
 class UsageError extends Error {}
 
-async function withInfrastructure(work: (infra: Infrastructure) => Promise<void>): Promise<void> {
+async function withInfrastructure(work: (infra: GatewayInfrastructure) => Promise<void>): Promise<void> {
   const config = loadConfig();
   const infra = await openInfrastructure(config, { logger: createLogger(process.env.LOG_LEVEL ?? 'warn') });
   try {

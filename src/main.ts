@@ -1,8 +1,9 @@
 import 'reflect-metadata';
 import { loadConfig, storageMode } from './infrastructure/config/config';
-import { openInfrastructure, startupFailureLine } from './infrastructure/bootstrap';
+import { openInfrastructure } from './composition/open-infrastructure';
+import { startupFailureLine } from './infrastructure/infrastructure';
 import { createLogger } from './infrastructure/logging/logger';
-import { createHttpApp } from './http-app';
+import { createHttpApp } from './composition/http-app';
 
 /** Starts the gateway. A wrong or unreachable setting stops it with one line naming the setting. */
 async function main(): Promise<void> {

@@ -3,7 +3,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Client, type Pool } from 'pg';
-import { openInfrastructure, type Infrastructure, type OpenOptions } from '../../src/infrastructure/bootstrap';
+import { openInfrastructure, type GatewayInfrastructure, type OpenOptions } from '../../src/composition/open-infrastructure';
 import { loadConfig } from '../../src/infrastructure/config/config';
 
 /**
@@ -41,7 +41,7 @@ export const secondsSince = (from: bigint) => Number(process.hrtime.bigint() - f
 type BenchDatabase = Awaited<ReturnType<typeof benchDatabase>>;
 
 /** A bench database with the application's infrastructure opened on it (logs silent); both closed after `run`. */
-export async function withBenchInfrastructure(fsync: boolean, options: OpenOptions, run: (db: BenchDatabase, infra: Infrastructure) => Promise<void>): Promise<void> {
+export async function withBenchInfrastructure(fsync: boolean, options: OpenOptions, run: (db: BenchDatabase, infra: GatewayInfrastructure) => Promise<void>): Promise<void> {
   const db = await benchDatabase({ fsync });
   try {
     const infra = await openInfrastructure(loadConfig({ DATABASE_URL: db.url, LOG_LEVEL: 'silent' }), options);

@@ -1,7 +1,7 @@
 import { Reflector } from '@nestjs/core';
 import type { ExecutionContext } from '@nestjs/common';
-import { AccessGuard } from '../../src/infrastructure/security/access.guard';
-import { Allow } from '../../src/infrastructure/security/access-rule';
+import { AccessGuard } from '../../src/modules/access/auth/access.guard';
+import { Allow } from '../../src/modules/access/auth/access-rule';
 
 /** A route somebody forgot to give a rule is refused, not opened (fail closed). */
 describe('The access guard', () => {

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { Refusal } from '../../src/infrastructure/refusal';
-import { requireOwnFacility } from '../../src/infrastructure/security/facility-scope';
+import { requireOwnFacility } from '../../src/modules/access/auth/facility-scope';
 import { DenialRecorder } from '../../src/modules/access/denials/denial-recorder';
 import { openStore, storeTargets } from '../support/targets';
 

@@ -34,6 +34,6 @@ describe('The operations CLI', () => {
   it('names the projections it knows when asked for one that does not exist', async () => {
     const result = await runScript(cli, ['projections:rebuild', 'nope'], env);
     expect(result.code).toBe(1);
-    expect(result.stderr.trim()).toBe('no projection named "nope"; known: event-volume, access-registers, reporting, notary');
+    expect(result.stderr.trim()).toBe('no projection named "nope"; known: access-registers, event-volume, reporting, notary');
   });
 });

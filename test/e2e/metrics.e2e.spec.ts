@@ -1,6 +1,7 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { ConfigError, loadConfig } from '../../src/infrastructure/config/config';
 import { Metrics } from '../../src/infrastructure/metrics/metrics';
+import { BalikanMetrics } from '../../src/modules/balikan/balikan.metrics';
 import { agreementInForce } from '../../src/modules/access/agreements/agreement-in-force';
 import { RegistryConnection } from '../../src/infrastructure/registry/registry-connection';
 import type { RegistrySimulator } from '../../src/infrastructure/registry/simulator/registry-simulator';
@@ -157,11 +158,9 @@ describe('Metrics for the operations desk (GET /metrics)', () => {
     // outbox whose oldest row is two hours old: the store's very first event is what the first waits for.
     const twoHoursAgo = new Date(Date.now() - 7_200_000);
     const db = t.infra.dataSource;
-    const metrics = new Metrics({
-      ...t.infra,
-      projections: [{ name: `never-run-${randomUUID()}` } as (typeof t.infra.projections)[number]],
-      dataSource: { query: (sql: string, params?: unknown[]) => (/balikan_outbox/.test(sql) ? Promise.resolve([{ depth: '3', oldest: twoHoursAgo }]) : db.query(sql, params)) } as typeof db,
-    });
+    const dataSource = { query: (sql: string, params?: unknown[]) => (/balikan_outbox/.test(sql) ? Promise.resolve([{ depth: '3', oldest: twoHoursAgo }]) : db.query(sql, params)) } as typeof db;
+    const metrics = new Metrics({ ...t.infra, projections: [{ name: `never-run-${randomUUID()}` } as (typeof t.infra.projections)[number]], dataSource });
+    new BalikanMetrics(metrics, dataSource);
     try {
       const [first] = await t.infra.eventStore.readAll({ maxCount: 1 });
       const ageBefore = (Date.now() - first!.occurredAt.getTime()) / 1000;

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { wibDay } from '../../src/infrastructure/time/wib';
 import { START } from '../../src/infrastructure/event-store/event-store.port';
 import { loadConfig } from '../../src/infrastructure/config/config';
-import { NetworkMiddleware } from '../../src/infrastructure/security/network.middleware';
+import { NetworkMiddleware } from '../../src/modules/access/network/network.middleware';
 import { startApp, until, type TestApp } from '../support/app';
 
 describe('A request through a configured proxy', () => {

@@ -2,14 +2,14 @@ import { Writable } from 'node:stream';
 import type { INestApplication } from '@nestjs/common';
 import pino from 'pino';
 import request from 'supertest';
-import { openInfrastructure, type Infrastructure } from '../../src/infrastructure/bootstrap';
+import { openInfrastructure, type GatewayInfrastructure } from '../../src/composition/open-infrastructure';
 import { loadConfig } from '../../src/infrastructure/config/config';
-import { createHttpApp } from '../../src/http-app';
+import { createHttpApp } from '../../src/composition/http-app';
 import { TEST_ACCESS_TOKEN_KEY, TEST_BALIKAN_KEY } from '../support/app';
 
 /** What an operator and a Puskesmas app developer rely on before any feature exists. */
 describe('The gateway as an operator first meets it', () => {
-  let infra: Infrastructure;
+  let infra: GatewayInfrastructure;
   let app: INestApplication;
   const logLines: string[] = [];
 

@@ -1,14 +1,14 @@
 import type { INestApplication } from '@nestjs/common';
 import pino from 'pino';
-import { openInfrastructure, type Infrastructure } from '../../src/infrastructure/bootstrap';
+import { openInfrastructure, type GatewayInfrastructure } from '../../src/composition/open-infrastructure';
 import { loadConfig } from '../../src/infrastructure/config/config';
-import { createHttpApp } from '../../src/http-app';
+import { createHttpApp } from '../../src/composition/http-app';
 import { TEST_ACCESS_TOKEN_KEY, TEST_BALIKAN_KEY } from '../support/app';
 import { fixtureEvents } from '../support/fixture-events';
 
 /** Read models follow the event store while the service runs, without anyone asking. */
 describe('The running service', () => {
-  let infra: Infrastructure;
+  let infra: GatewayInfrastructure;
   let app: INestApplication;
 
   beforeAll(async () => {
@@ -39,7 +39,7 @@ describe('The running service', () => {
   });
 });
 
-async function counted(infra: Infrastructure): Promise<number> {
+async function counted(infra: GatewayInfrastructure): Promise<number> {
   const [row] = await infra.dataSource.query(`SELECT coalesce(sum(events), 0)::int AS n FROM event_volume_daily WHERE event_type = 'FixtureCounted'`);
   return row.n;
 }

@@ -1,9 +1,9 @@
 import type { INestApplication } from '@nestjs/common';
 import pino from 'pino';
 import request from 'supertest';
-import { openInfrastructure, type Infrastructure } from '../../src/infrastructure/bootstrap';
+import { openInfrastructure, type GatewayInfrastructure } from '../../src/composition/open-infrastructure';
 import { loadConfig } from '../../src/infrastructure/config/config';
-import { createHttpApp } from '../../src/http-app';
+import { createHttpApp } from '../../src/composition/http-app';
 import { signIn, type GatewayCall } from './gateway-client';
 
 /** Passwords changed at first sign-in, remembered for every app of this worker (they share one database). */
@@ -22,7 +22,7 @@ export const TEST_ACCESS_TOKEN_KEY = Buffer.alloc(32, 8).toString('base64');
 
 export interface TestApp {
   app: INestApplication;
-  infra: Infrastructure;
+  infra: GatewayInfrastructure;
   http: () => ReturnType<typeof request>;
   /** Signs in; a password change the gateway asks for is made (see signIn in gateway-client.ts). */
   login(userId: string, password: string): Promise<string>;

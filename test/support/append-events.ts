@@ -3,7 +3,7 @@
  * `node dist/test/support/append-events.js '[{"streamId": "...", "type": "...", "data": {...}}]'` with
  * DATA_DIR (embedded) or DATABASE_URL. The privacy guard still checks every event.
  */
-import { openInfrastructure } from '../../src/infrastructure/bootstrap';
+import { openInfrastructure } from '../../src/composition/open-infrastructure';
 import { loadConfig } from '../../src/infrastructure/config/config';
 
 async function main(): Promise<void> {

@@ -7,7 +7,7 @@
  * and waits, so the test can kill -9 it there.
  */
 import { loadConfig } from '../../src/infrastructure/config/config';
-import { openInfrastructure } from '../../src/infrastructure/bootstrap';
+import { openInfrastructure } from '../../src/composition/open-infrastructure';
 import { fixtureEvents } from './fixture-events';
 import { FixtureTotalsProjection, seededEvent } from './fixture-totals.projection';
 

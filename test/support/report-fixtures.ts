@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import regency from '../../src/modules/access/seed/karanganyar.json';
+import regency from '../../src/reference/karanganyar.json';
 import { DENIAL_REASONS } from '../../src/modules/access/denials/access-denied';
 import { OBLIGATIONS, monthLabel, reasonLabel, semesterRoman } from '../../src/modules/reporting/documents/labels';
 import type {

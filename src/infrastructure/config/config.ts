@@ -4,7 +4,7 @@ import { resolve } from 'node:path';
 import { NetworkAllowList } from '../security/network';
 import { parseKey } from '../security/sealing';
 import { PASSWORD_PROBLEMS, passwordProblem } from '../security/password-policy';
-import { parseSigningKey } from '../../modules/audit/checkpoint';
+import { parseSigningKey } from '../security/signing-key';
 
 export type StorageMode = 'embedded' | 'postgres' | 'eventstoredb';
 

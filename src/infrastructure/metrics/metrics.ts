@@ -2,9 +2,7 @@ import type { NextFunction, Request, Response } from 'express';
 import type { Logger } from 'pino';
 import { getHeapStatistics } from 'node:v8';
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
-import { agreementInForce } from '../../modules/access/agreements/agreement-in-force';
-import { DENIAL_REASONS, type DenialReason } from '../../modules/access/denials/access-denied';
-import type { Infrastructure } from '../bootstrap';
+import type { Infrastructure } from '../infrastructure';
 import type { RegistryCall } from '../registry/registry-client';
 import { routeOf } from '../security/network';
 
@@ -17,6 +15,8 @@ const METHODS = new Set(['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'HEAD', 'OPTIO
 /**
  * The gateway's Prometheus metrics: one prom-client Registry per application instance (never the global
  * default registry), so several instances in one process (the e2e suites) keep their own figures.
+ * Here the figures every module shares (HTTP, registry calls, projection lag, the process); a module
+ * registers its own on `registry` and its scrape-time reads with `readAtScrape` (access.metrics.ts).
  * Labels are bounded sets the application defines (route templates, outcomes, reasons, projection
  * names): never a path, a NIK, a name or an operator id. Counters start at zero with each process.
  */
@@ -54,17 +54,6 @@ export class Metrics {
     help: "The registry client's circuit breaker: 0 closed, 1 half-open, 2 open (answering 503 without calling)",
     registers: [this.registry],
   });
-  private readonly lockouts = new Counter({
-    name: 'operator_lockouts_total',
-    help: 'Sign-ins that locked an account (OperatorLockedOut), or a user id that does not exist, since this process started',
-    registers: [this.registry],
-  });
-  private readonly refusals = new Counter({
-    name: 'access_refusals_total',
-    help: 'Refused requests recorded as AccessDenied, by reason, since this process started',
-    labelNames: ['reason'] as const,
-    registers: [this.registry],
-  });
   private readonly lagEvents = new Gauge({
     name: 'projection_lag_events',
     help: 'Events in the store after the projection checkpoint (read at scrape time)',
@@ -77,21 +66,6 @@ export class Metrics {
     labelNames: ['projection'] as const,
     registers: [this.registry],
   });
-  private readonly outboxDepth = new Gauge({
-    name: 'balikan_outbox_depth',
-    help: 'Data balikan waiting for the registry (read at scrape time)',
-    registers: [this.registry],
-  });
-  private readonly outboxOldest = new Gauge({
-    name: 'balikan_outbox_oldest_age_seconds',
-    help: 'Age of the oldest data balikan waiting for the registry; 0 when none waits (read at scrape time)',
-    registers: [this.registry],
-  });
-  private readonly agreementDaysLeft = new Gauge({
-    name: 'agreement_days_left',
-    help: 'Days left of the agreement in force; -1 when none is in force (read at scrape time)',
-    registers: [this.registry],
-  });
 
   // With the heap bounded (npm start: --max-old-space-size), running into the limit stops the process: alert first.
   private readonly heapLimit = new Gauge({
@@ -101,6 +75,7 @@ export class Metrics {
   });
 
   private breaker: () => keyof typeof BREAKER_STATES = () => 'CLOSED';
+  private readonly scrapeParts: { name: string; gauges: readonly Gauge<string>[]; read: () => Promise<void> }[] = [];
 
   constructor(
     private readonly infra: Infrastructure,
@@ -112,9 +87,8 @@ export class Metrics {
       this.registryCalls.inc({ outcome }, 0);
       this.registryDuration.zero({ outcome });
     }
-    for (const reason of DENIAL_REASONS) this.refusals.inc({ reason }, 0);
-    this.lockouts.inc(0);
     this.heapLimit.set(getHeapStatistics().heap_size_limit); // fixed when the process starts
+    this.readAtScrape('projection lag', [this.lagEvents, this.lagSeconds], () => this.projectionLag());
   }
 
   get contentType(): string {
@@ -145,14 +119,6 @@ export class Metrics {
     this.breaker = state;
   }
 
-  refusal(reason: DenialReason): void {
-    this.refusals.inc({ reason });
-  }
-
-  lockout(): void {
-    this.lockouts.inc();
-  }
-
   /** Express middleware: counts every answer by its route template once it is sent. */
   httpMiddleware(expressApp: unknown): (req: Request, res: Response, next: NextFunction) => void {
     return (req, res, next) => {
@@ -170,17 +136,21 @@ export class Metrics {
     };
   }
 
+  /**
+   * A figure a module reads at scrape time (from the store or its read models) into its own gauges; when
+   * the read fails, those gauges are left out of that scrape and the failure is logged by `name`.
+   */
+  readAtScrape(name: string, gauges: readonly Gauge<string>[], read: () => Promise<void>): void {
+    this.scrapeParts.push({ name, gauges, read });
+  }
+
   /** Figures read from the store and the database at scrape time; a part that fails is left out (and logged). */
   private async refresh(): Promise<void> {
     this.breakerState.set(BREAKER_STATES[this.breaker()]);
-    await Promise.all([
-      this.part('projection lag', [this.lagEvents, this.lagSeconds], () => this.projectionLag()),
-      this.part('balikan outbox', [this.outboxDepth, this.outboxOldest], () => this.outbox()),
-      this.part('agreement', [this.agreementDaysLeft], () => this.agreement()),
-    ]);
+    await Promise.all(this.scrapeParts.map(({ name, gauges, read }) => this.part(name, gauges, read)));
   }
 
-  private async part(name: string, gauges: Gauge<string>[], read: () => Promise<void>): Promise<void> {
+  private async part(name: string, gauges: readonly Gauge<string>[], read: () => Promise<void>): Promise<void> {
     try {
       await read();
     } catch (error) {
@@ -199,19 +169,6 @@ export class Metrics {
       const [oldest] = await this.infra.eventStore.readAll({ after: status.position, maxCount: 1 });
       this.lagSeconds.set({ projection: name }, oldest ? Math.max(0, (now - oldest.occurredAt.getTime()) / 1000) : 0);
     }
-  }
-
-  private async outbox(): Promise<void> {
-    const [row]: { depth: string; oldest: Date | null }[] = await this.infra.dataSource.query(
-      'SELECT count(*)::text AS depth, min(created_at) AS oldest FROM balikan_outbox',
-    );
-    this.outboxDepth.set(Number(row?.depth ?? 0));
-    this.outboxOldest.set(row?.oldest ? Math.max(0, (Date.now() - new Date(row.oldest).getTime()) / 1000) : 0);
-  }
-
-  private async agreement(): Promise<void> {
-    const { status, daysLeft } = await agreementInForce(this.infra.eventStore, this.infra.dataSource, new Date());
-    this.agreementDaysLeft.set(status === 'ACTIVE' ? daysLeft : -1);
   }
 }
 

@@ -1,6 +1,6 @@
 import { Inject, Injectable, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import type { Logger } from 'pino';
-import type { Infrastructure } from '../bootstrap';
+import type { Infrastructure } from '../infrastructure';
 import { INFRASTRUCTURE, LOGGER } from '../infrastructure.module';
 import { PROJECTIONS, type Projection } from './projection';
 import { CheckpointMovedError, ProjectionRunner } from './projection-runner';

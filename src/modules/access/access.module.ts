@@ -2,11 +2,11 @@ import { Inject, Injectable, Module, type OnApplicationBootstrap } from '@nestjs
 import { APP_GUARD } from '@nestjs/core';
 import type { Logger } from 'pino';
 import { DataSource } from 'typeorm';
-import type { Infrastructure } from '../../infrastructure/bootstrap';
+import { StartupError, type Infrastructure } from '../../infrastructure/infrastructure';
 import { EVENT_STORE, type EventStore } from '../../infrastructure/event-store/event-store.port';
 import { INFRASTRUCTURE, LOGGER } from '../../infrastructure/infrastructure.module';
-import { AccessGuard } from '../../infrastructure/security/access.guard';
-import { NETWORK_ALLOW_LIST, NetworkMiddleware } from '../../infrastructure/security/network.middleware';
+import { AccessGuard } from './auth/access.guard';
+import { NETWORK_ALLOW_LIST, NetworkMiddleware } from './network/network.middleware';
 import { NetworkAllowList } from '../../infrastructure/security/network';
 import { AgreementsController } from './agreements/agreements.controller';
 import { AuthController } from './auth/auth.controller';
@@ -26,10 +26,10 @@ import { AccessContextLoader } from './lookups/access-context';
 import { HourlyQuota } from './lookups/hourly-quota';
 import { PerformAccessHandler } from './lookups/lookups.handlers';
 import { Metrics } from '../../infrastructure/metrics/metrics';
-import { StartupError } from '../../infrastructure/bootstrap';
 import { embeddedKey, parseKey } from '../../infrastructure/security/sealing';
 import { AccessTokens } from './lookups/access-token';
 import { REFUSAL_LISTENER } from '../../infrastructure/refusal';
+import { AccessMetrics } from './access.metrics';
 
 /** Seeds the registers and the first administrator on the first start of an empty store. */
 @Injectable()
@@ -90,7 +90,8 @@ export class RegisterSeeder implements OnApplicationBootstrap {
       },
     },
     { provide: OperatorAccounts, inject: [DataSource], useFactory: (db: DataSource) => new OperatorAccounts(db) },
-    { provide: DenialRecorder, inject: [EVENT_STORE, Metrics], useFactory: (store: EventStore, metrics: Metrics) => new DenialRecorder(store, (reason) => metrics.refusal(reason)) },
+    AccessMetrics,
+    { provide: DenialRecorder, inject: [EVENT_STORE, AccessMetrics], useFactory: (store: EventStore, metrics: AccessMetrics) => new DenialRecorder(store, (reason) => metrics.refusal(reason)) },
     { provide: NETWORK_ALLOW_LIST, inject: [INFRASTRUCTURE], useFactory: (infra: Infrastructure) => new NetworkAllowList(infra.config.allowedNetworks) },
     { provide: REFUSAL_LISTENER, useExisting: DenialRecorder },
     NetworkMiddleware,

@@ -2,10 +2,9 @@ import { Controller, Get, Inject, Param, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiPropertyOptional, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { IsOptional, Matches } from 'class-validator';
 import { DataSource } from 'typeorm';
-import type { Infrastructure } from '../../infrastructure/bootstrap';
 import { UuidParam } from '../../infrastructure/http/validation';
-import { INFRASTRUCTURE } from '../../infrastructure/infrastructure.module';
-import { Allow } from '../../infrastructure/security/access-rule';
+import { AUDIT_SIGNER, type AuditSigner } from './audit-signer';
+import { Allow } from '../access/auth/access-rule';
 import { checkpoints, consistencyProof, inclusionProof } from './audit-log.query';
 
 const SIZE = /^[1-9][0-9]{0,14}$/;
@@ -44,7 +43,7 @@ export class ConsistencyQuery {
 export class AuditController {
   constructor(
     private readonly db: DataSource,
-    @Inject(INFRASTRUCTURE) private readonly infra: Infrastructure,
+    @Inject(AUDIT_SIGNER) private readonly auditSigner: AuditSigner,
   ) {}
 
   @Get('checkpoints')
@@ -74,7 +73,7 @@ export class AuditController {
   @Allow('DUKCAPIL_AUDITOR', 'DINKES_ADMIN')
   @ApiOperation({ summary: 'The Ed25519 public key checkpoints verify with (pin it once; verify exports with it)' })
   publicKey() {
-    const signer = this.infra.auditSigner();
+    const signer = this.auditSigner();
     return { keyId: signer.keyId, publicKey: signer.publicKeyPem() };
   }
 }

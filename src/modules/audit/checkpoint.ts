@@ -1,7 +1,8 @@
 import canonicalize from 'canonicalize';
-import { createHash, createPrivateKey, createPublicKey, generateKeyPairSync, hkdfSync, sign, verify, type KeyObject } from 'node:crypto';
+import { createHash, createPublicKey, generateKeyPairSync, hkdfSync, sign, verify, type KeyObject } from 'node:crypto';
 import { chmodSync, existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { parseSigningKey } from '../../infrastructure/security/signing-key';
 
 /** Names this log in every signed checkpoint, so a signature cannot be replayed for another log. */
 export const LOG_ID = 'nik-gateway:dinkes-karanganyar';
@@ -58,23 +59,6 @@ export function verifyCheckpoint(checkpoint: Checkpoint, publicKey: KeyObject): 
   } catch {
     return false;
   }
-}
-
-/** AUDIT_SIGNING_KEY: an Ed25519 private key as PEM, or base64 of its PKCS#8 DER. */
-export function parseSigningKey(text: string): KeyObject {
-  const trimmed = text.trim();
-  const key = trimmed.startsWith('-----BEGIN') ? createPrivateKey(trimmed) : createPrivateKey({ key: Buffer.from(trimmed, 'base64'), format: 'der', type: 'pkcs8' });
-  if (key.asymmetricKeyType !== 'ed25519') throw new Error('must be an Ed25519 private key (openssl genpkey -algorithm ed25519)');
-  return key;
-}
-
-/** A public key to verify with: a PEM file, a PEM text, or base64 of the SPKI DER. */
-export function parsePublicKey(text: string): KeyObject {
-  const value = !text.includes('BEGIN') && existsSync(text) ? readFileSync(text, 'utf8') : text;
-  const trimmed = value.trim();
-  const key = trimmed.startsWith('-----BEGIN') ? createPublicKey(trimmed) : createPublicKey({ key: Buffer.from(trimmed, 'base64'), format: 'der', type: 'spki' });
-  if (key.asymmetricKeyType !== 'ed25519') throw new Error('the public key must be an Ed25519 key');
-  return key;
 }
 
 /** The key kept under the data directory when none is configured (mode 0600), created on first use. */

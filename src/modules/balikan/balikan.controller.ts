@@ -9,13 +9,13 @@ import { WrongExpectedRevisionError } from '../../infrastructure/event-store/err
 import { EVENT_STORE, type EventStore } from '../../infrastructure/event-store/event-store.port';
 import { isUuid } from '../../infrastructure/ids';
 import { UuidParam } from '../../infrastructure/http/validation';
-import { Allow } from '../../infrastructure/security/access-rule';
-import type { AuthenticatedRequest } from '../../infrastructure/security/access.guard';
-import { requireOwnFacility } from '../../infrastructure/security/facility-scope';
+import { Allow } from '../access/auth/access-rule';
+import type { AuthenticatedRequest } from '../access/auth/access.guard';
+import { requireOwnFacility } from '../access/auth/facility-scope';
 import { DenialRecorder } from '../access/denials/denial-recorder';
 import { accessStream } from '../access/lookups/access.events';
 import { checkNik } from '../access/lookups/nik';
-import regency from '../access/seed/karanganyar.json';
+import regency from '../../reference/karanganyar.json';
 import { agreementInForce } from '../access/agreements/agreement-in-force';
 import { AccessTokens, isWellFormedToken } from '../access/lookups/access-token';
 import { balikanDecider, balikanIdFor, type BalikanCommand, type BalikanKind } from './balikan';

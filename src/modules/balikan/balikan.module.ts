@@ -1,8 +1,7 @@
 import { Module } from '@nestjs/common';
 import type { Logger } from 'pino';
 import { DataSource } from 'typeorm';
-import type { Infrastructure } from '../../infrastructure/bootstrap';
-import { StartupError } from '../../infrastructure/bootstrap';
+import { StartupError, type Infrastructure } from '../../infrastructure/infrastructure';
 import { EVENT_STORE, type EventStore } from '../../infrastructure/event-store/event-store.port';
 import { INFRASTRUCTURE, LOGGER } from '../../infrastructure/infrastructure.module';
 import { BalikanClient } from '../../infrastructure/registry/balikan-client';
@@ -12,11 +11,13 @@ import { AccessModule } from '../access/access.module';
 import { BalikanController } from './balikan.controller';
 import { BalikanDeliveryService } from './balikan-delivery.service';
 import { BalikanOutbox } from './balikan-outbox';
+import { BalikanMetrics } from './balikan.metrics';
 
 @Module({
   imports: [AccessModule],
   controllers: [BalikanController],
   providers: [
+    BalikanMetrics,
     {
       provide: BalikanOutbox,
       inject: [DataSource, INFRASTRUCTURE, LOGGER],

@@ -3,7 +3,7 @@ import type { EventDefinition } from '../../infrastructure/event-store/event-reg
 import { type Decider } from '../../infrastructure/event-store/command-handling';
 import { Refusal } from '../../infrastructure/refusal';
 import type { NewEvent, RecordedEvent } from '../../infrastructure/event-store/event-store.port';
-import type { Caller } from '../../infrastructure/security/access-rule';
+import type { Caller } from '../access/auth/access-rule';
 
 /** What a balikan may carry (Pasal 3(2)(b)); the values themselves never enter an event. */
 export const BALIKAN_KINDS = ['MEDICAL_RECORD_NUMBER', 'BLOOD_TYPE', 'DEATH_CERTIFICATE_NUMBER'] as const;

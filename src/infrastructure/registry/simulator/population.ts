@@ -4,7 +4,7 @@
  * Karanganyar (some in Papua, whose NIKs exceed 2^53), some deceased. Same seed, same people.
  * Everyone here is invented; no real person's data is in this repository.
  */
-import regency from '../../../modules/access/seed/karanganyar.json';
+import regency from '../../../reference/karanganyar.json';
 
 export interface SimulatedPerson {
   readonly nik: string;

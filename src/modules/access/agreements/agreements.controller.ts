@@ -4,8 +4,8 @@ import { ApiBearerAuth, ApiOperation, ApiProperty, ApiResponse, ApiTags } from '
 import { ArrayMaxSize, ArrayUnique, IsArray, IsIn, Matches } from 'class-validator';
 import { correlationOf } from '../../../infrastructure/http/correlation';
 import { IsCalendarDate, UuidParam } from '../../../infrastructure/http/validation';
-import { Allow } from '../../../infrastructure/security/access-rule';
-import type { AuthenticatedRequest } from '../../../infrastructure/security/access.guard';
+import { Allow } from '../auth/access-rule';
+import type { AuthenticatedRequest } from '../auth/access.guard';
 import type { Actor } from '../parties/actor';
 import { AGREEMENT_NUMBER, GRANTED_FIELDS, TERMINATION_REASONS, type TerminationReason } from './agreement';
 import { presentAgreement } from './agreement-reply';

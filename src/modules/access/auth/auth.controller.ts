@@ -5,13 +5,14 @@ import { handle, loadState } from '../../../infrastructure/event-store/command-h
 import { Refusal, type RefusedParty } from '../../../infrastructure/refusal';
 import { EVENT_STORE, type EventStore } from '../../../infrastructure/event-store/event-store.port';
 import { INFRASTRUCTURE } from '../../../infrastructure/infrastructure.module';
-import type { Infrastructure } from '../../../infrastructure/bootstrap';
-import { Allow, DuringPasswordChange, Public } from '../../../infrastructure/security/access-rule';
-import { routeTemplate, type AuthenticatedRequest } from '../../../infrastructure/security/access.guard';
+import type { Infrastructure } from '../../../infrastructure/infrastructure';
+import { Allow, DuringPasswordChange, Public } from './access-rule';
+import { routeTemplate, type AuthenticatedRequest } from './access.guard';
 import { hashOfNothing, verifyPassword } from '../../../infrastructure/security/passwords';
 import { DenialRecorder } from '../denials/denial-recorder';
 import { OperatorAccounts } from '../operators/accounts';
-import { Metrics } from '../../../infrastructure/metrics/metrics';
+import { AccessMetrics } from '../access.metrics';
+import { AUDIT_SIGNER, type AuditSigner } from '../../audit/audit-signer';
 import { SIGN_IN_TAIL, operatorDecider, operatorStream, signInDecider, signInStream, signOutStream } from '../operators/operator';
 import { createHmac } from 'node:crypto';
 import type { Request, Response } from 'express';
@@ -63,11 +64,12 @@ export class AuthController implements OnModuleInit {
     private readonly accounts: OperatorAccounts,
     private readonly denials: DenialRecorder,
     @Inject(INFRASTRUCTURE) private readonly infra: Infrastructure,
-    private readonly metrics: Metrics,
+    private readonly metrics: AccessMetrics,
+    @Inject(AUDIT_SIGNER) auditSigner: AuditSigner,
   ) {
     this.admission = new SignInAdmission(infra.config.signIn.attemptsPerMinute, infra.config.signIn.maxWaiting);
     let key: Buffer | undefined;
-    this.pseudonyms = new SignInPseudonyms(() => (key ??= infra.auditSigner().deriveSecret('sign-in pseudonyms')));
+    this.pseudonyms = new SignInPseudonyms(() => (key ??= auditSigner().deriveSecret('sign-in pseudonyms')));
   }
 
   async onModuleInit(): Promise<void> {

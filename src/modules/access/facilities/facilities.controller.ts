@@ -4,8 +4,8 @@ import { ApiBearerAuth, ApiOperation, ApiProperty, ApiResponse, ApiTags } from '
 import { IsIn, Matches } from 'class-validator';
 import { correlationOf } from '../../../infrastructure/http/correlation';
 import { UuidParam } from '../../../infrastructure/http/validation';
-import { Allow } from '../../../infrastructure/security/access-rule';
-import type { AuthenticatedRequest } from '../../../infrastructure/security/access.guard';
+import { Allow } from '../auth/access-rule';
+import type { AuthenticatedRequest } from '../auth/access.guard';
 import { RegisterCardReader, RegisterFacility, RetireCardReader } from './facilities.commands';
 import { ListCardReaders, ListFacilities } from './facilities.queries';
 import { FACILITY_CODE, FACILITY_KINDS, FACILITY_NAME, KECAMATAN_CODE, SAM_SERIAL, type FacilityKind } from './facility';

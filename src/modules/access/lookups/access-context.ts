@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { loadState } from '../../../infrastructure/event-store/command-handling';
 import { EVENT_STORE, type EventStore } from '../../../infrastructure/event-store/event-store.port';
-import type { Caller } from '../../../infrastructure/security/access-rule';
+import type { Caller } from '../auth/access-rule';
 import type { AgreementInForce } from '../agreements/agreement-in-force';
 import { AgreementsView } from '../agreements/agreements.view';
 import { cardReaderDecider, facilityDecider, facilityStream, readerStream, type CardReader, type Facility } from '../facilities/facility';

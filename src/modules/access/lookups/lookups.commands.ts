@@ -1,6 +1,6 @@
 import { Command } from '@nestjs/cqrs';
 import type { Person } from '../../../infrastructure/registry/registry-answer';
-import type { Caller } from '../../../infrastructure/security/access-rule';
+import type { Caller } from '../auth/access-rule';
 import type { Fingerprint } from './access-outcomes';
 
 export type AccessChannel = { readonly type: 'NikLookupPerformed' } | { readonly type: 'CardReadRecorded'; readonly readerId: string; readonly fingerprint: Fingerprint };

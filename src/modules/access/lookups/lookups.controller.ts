@@ -4,8 +4,8 @@ import { ApiBearerAuth, ApiOperation, ApiProperty, ApiPropertyOptional, ApiRespo
 import { IsIn, IsOptional, IsString, IsUUID, Length } from 'class-validator';
 import type { Response } from 'express';
 import { correlationOf } from '../../../infrastructure/http/correlation';
-import { Allow } from '../../../infrastructure/security/access-rule';
-import type { AuthenticatedRequest } from '../../../infrastructure/security/access.guard';
+import { Allow } from '../auth/access-rule';
+import type { AuthenticatedRequest } from '../auth/access.guard';
 import { FINGERPRINT } from './access.events';
 import { PerformAccess } from './lookups.commands';
 

@@ -1,7 +1,7 @@
 import { Inject } from '@nestjs/common';
 import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
 import { randomUUID } from 'node:crypto';
-import type { Infrastructure } from '../../../infrastructure/bootstrap';
+import type { Infrastructure } from '../../../infrastructure/infrastructure';
 import { EVENT_STORE, type EventStore } from '../../../infrastructure/event-store/event-store.port';
 import { INFRASTRUCTURE } from '../../../infrastructure/infrastructure.module';
 import { Refusal } from '../../../infrastructure/refusal';

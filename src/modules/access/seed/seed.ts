@@ -8,7 +8,7 @@ import { agreementStream } from '../agreements/agreement';
 import { facilityCodeStream, facilityStream } from '../facilities/facility';
 import { operatorStream } from '../operators/operator';
 import type { OperatorAccounts } from '../operators/accounts';
-import regency from './karanganyar.json';
+import regency from '../../../reference/karanganyar.json';
 import { SEED_ACTOR } from '../parties/actor';
 import { writeInitialPassword } from './initial-passwords';
 

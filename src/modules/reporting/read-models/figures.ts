@@ -1,6 +1,6 @@
 import type { EntityManager } from 'typeorm';
 import { agreementStatus } from '../../access/agreements/agreement';
-import regency from '../../access/seed/karanganyar.json';
+import regency from '../../../reference/karanganyar.json';
 import type { AccessCounts, AgreementChangeSummary, AgreementSummary, BalikanCounts, SubmissionSummary } from '../documents/report-data';
 
 /** Figures shared by the semester report, the Bupati summary and the compliance views, read from the reporting tables. */

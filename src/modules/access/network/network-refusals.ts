@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { isIP } from 'node:net';
-import type { EventDefinition } from '../event-store/event-registry';
-import type { EventStore } from '../event-store/event-store.port';
+import type { EventDefinition } from '../../../infrastructure/event-store/event-registry';
+import type { EventStore } from '../../../infrastructure/event-store/event-store.port';
 
 /**
  * Refusals of callers outside the closed network, counted instead of recorded one by one: a client outside

@@ -1,12 +1,6 @@
 import { Pool } from 'pg';
 import type { Logger } from 'pino';
 import type { DataSource } from 'typeorm';
-import { eventCatalogue } from '../event-catalogue';
-import { AccessRegistersProjection } from '../modules/access/registers.projection';
-import { EventVolumeProjection } from '../modules/reporting/event-volume/event-volume.projection';
-import { ReportingProjection } from '../modules/reporting/read-models/reporting.projection';
-import { CheckpointSigner, keyFromDataDir, parseSigningKey } from '../modules/audit/checkpoint';
-import { NotaryProjection } from '../modules/audit/notary.projection';
 import { ConfigError, describeUrl, storageMode, type AppConfig, type StorageMode } from './config/config';
 import { createDataSource, migrate } from './database/data-source';
 import { DataDirectoryError, startEmbeddedPostgres, type EmbeddedPostgres } from './database/embedded-postgres';
@@ -28,6 +22,7 @@ export class StartupError extends Error {
   }
 }
 
+/** Storage opened and ready: the guarded event store, the read-model database and the projections to run on it. */
 export interface Infrastructure {
   readonly config: AppConfig;
   readonly mode: StorageMode;
@@ -36,25 +31,23 @@ export interface Infrastructure {
   readonly dataSource: DataSource;
   readonly projections: readonly Projection[];
   readonly runner: ProjectionRunner;
-  /** Signs the audit log's checkpoints; resolved (and a key file created, without AUDIT_SIGNING_KEY) on first use. */
-  readonly auditSigner: () => CheckpointSigner;
   close(): Promise<void>;
 }
 
-export interface OpenOptions {
+export interface StorageOptions {
   readonly logger?: Logger;
-  /** Extra event types (tests). */
-  readonly extraEvents?: readonly EventDefinition[];
-  /** Replaces the application's projections (tests, benchmarks). */
-  readonly projections?: (registry: EventRegistry) => Projection[];
+  /** Every event type the store accepts (the privacy guard refuses any other). */
+  readonly events: readonly EventDefinition[];
+  /** The projections to run on this storage; the composition root gathers them from the modules. */
+  readonly projections: (registry: EventRegistry) => Projection[];
 }
 
 /**
  * Opens storage the way the configuration asks: embedded PGlite (neither URL), a PostgreSQL server
  * (DATABASE_URL) or EventStoreDB for events (EVENTSTORE_CONNECTION_STRING) with PostgreSQL read models.
- * Used by the HTTP app, the CLI, the projection worker and the benchmarks alike.
+ * Knows no module: the event types and projections are handed in (src/composition/open-infrastructure.ts).
  */
-export async function openInfrastructure(config: AppConfig, options: OpenOptions = {}): Promise<Infrastructure> {
+export async function openStorage(config: AppConfig, options: StorageOptions): Promise<Infrastructure> {
   const mode = storageMode(config);
   const closers: (() => Promise<unknown>)[] = [];
   const close = async () => {
@@ -86,41 +79,14 @@ export async function openInfrastructure(config: AppConfig, options: OpenOptions
       await reach('DATABASE_URL', url, () => adapter.initialise());
     }
 
-    const registry = new EventRegistry([...eventCatalogue, ...(options.extraEvents ?? [])]);
+    const registry = new EventRegistry(options.events);
     const eventStore = new GuardedEventStore(adapter, registry);
-    const auditSigner = once(() => openAuditSigner(config, mode, options.logger));
-    const projections = options.projections?.(registry) ?? applicationProjections(registry, config, auditSigner);
-    return { config, mode, registry, eventStore, dataSource, projections, runner: new ProjectionRunner(eventStore, dataSource), auditSigner, close };
+    const projections = options.projections(registry);
+    return { config, mode, registry, eventStore, dataSource, projections, runner: new ProjectionRunner(eventStore, dataSource), close };
   } catch (error) {
     await close();
     throw error;
   }
-}
-
-/** The read models of the application, and the notary. */
-export function applicationProjections(registry: EventRegistry, config: AppConfig, auditSigner: () => CheckpointSigner): Projection[] {
-  return [
-    new EventVolumeProjection(registry.definitions().map((d) => d.type)),
-    new AccessRegistersProjection(),
-    new ReportingProjection(),
-    new NotaryProjection({ everyEvents: config.audit.checkpointEveryEvents, everyMs: config.audit.checkpointEveryMinutes * 60_000, signer: auditSigner }),
-  ];
-}
-
-/** AUDIT_SIGNING_KEY, or a key kept under DATA_DIR (generated once, its public key printed). */
-function openAuditSigner(config: AppConfig, mode: StorageMode, logger?: Logger): CheckpointSigner {
-  if (config.audit.signingKey) return new CheckpointSigner(parseSigningKey(config.audit.signingKey));
-  const { key, path, created } = keyFromDataDir(config.dataDir);
-  const signer = new CheckpointSigner(key);
-  const line = { path, keyId: signer.keyId, publicKey: signer.publicKeyPem().trim() };
-  if (mode !== 'embedded') logger?.warn(line, 'no AUDIT_SIGNING_KEY: checkpoints are signed with a key kept under DATA_DIR; give every instance the same AUDIT_SIGNING_KEY');
-  else logger?.info(line, created ? 'generated the audit signing key (mode 0600); give Disdukcapil this public key' : 'audit checkpoints are signed with this key');
-  return signer;
-}
-
-function once<T>(make: () => T): () => T {
-  let value: { v: T } | undefined;
-  return () => (value ??= { v: make() }).v;
 }
 
 /** The one line a person sees when the service or the CLI cannot start; undefined for anything unexpected. */

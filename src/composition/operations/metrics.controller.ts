@@ -1,8 +1,8 @@
 import { Controller, Get, Res } from '@nestjs/common';
 import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
-import { Allow, ScrapeToken } from '../security/access-rule';
-import { Metrics } from './metrics';
+import { Allow, ScrapeToken } from '../../modules/access/auth/access-rule';
+import { Metrics } from '../../infrastructure/metrics/metrics';
 
 /** Prometheus scrapes here: inside the closed network, signed-in admins and auditors, or METRICS_TOKEN. */
 @ApiTags('operations')

@@ -1,4 +1,4 @@
-import { Refusal } from '../refusal';
+import { Refusal } from '../../../infrastructure/refusal';
 import type { Caller } from './access-rule';
 
 /**

@@ -2,9 +2,9 @@ import { Controller, Get, Inject, ServiceUnavailableException } from '@nestjs/co
 import { ApiOkResponse, ApiOperation, ApiServiceUnavailableResponse, ApiTags } from '@nestjs/swagger';
 import { HealthCheck, HealthCheckService, HealthIndicatorService } from '@nestjs/terminus';
 import { DataSource } from 'typeorm';
-import { EVENT_STORE, type EventStore } from '../event-store/event-store.port';
-import { Refusal } from '../refusal';
-import { Public } from '../security/access-rule';
+import { EVENT_STORE, type EventStore } from '../../infrastructure/event-store/event-store.port';
+import { Refusal } from '../../infrastructure/refusal';
+import { Public } from '../../modules/access/auth/access-rule';
 
 /** Liveness and readiness: can we reach the event store and the read-model database? No details leak. */
 @ApiTags('operations')

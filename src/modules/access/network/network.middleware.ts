@@ -1,10 +1,10 @@
 import { Inject, Injectable, type NestMiddleware, type OnApplicationShutdown } from '@nestjs/common';
 import type { NextFunction, Request, Response } from 'express';
 import type { Logger } from 'pino';
-import { LOGGER } from '../infrastructure.module';
-import { EVENT_STORE, type EventStore } from '../event-store/event-store.port';
-import { Metrics } from '../metrics/metrics';
-import { NetworkAllowList, routeOf } from './network';
+import { LOGGER } from '../../../infrastructure/infrastructure.module';
+import { EVENT_STORE, type EventStore } from '../../../infrastructure/event-store/event-store.port';
+import { AccessMetrics } from '../access.metrics';
+import { NetworkAllowList, routeOf } from '../../../infrastructure/security/network';
 import { NetworkRefusalTally } from './network-refusals';
 
 export const NETWORK_ALLOW_LIST = Symbol('NETWORK_ALLOW_LIST');
@@ -21,7 +21,7 @@ export class NetworkMiddleware implements NestMiddleware, OnApplicationShutdown 
   constructor(
     @Inject(NETWORK_ALLOW_LIST) private readonly allowList: NetworkAllowList,
     @Inject(EVENT_STORE) store: EventStore,
-    private readonly metrics: Metrics,
+    private readonly metrics: AccessMetrics,
     @Inject(LOGGER) logger: Logger,
   ) {
     this.tally = new NetworkRefusalTally(store, { onWriteError: (error) => logger.error({ err: (error as Error).name }, 'could not record network refusals') });

@@ -7,18 +7,18 @@ import helmet from 'helmet';
 import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { AppModule } from './app.module';
-import { isUuid } from './infrastructure/ids';
-import type { Infrastructure } from './infrastructure/bootstrap';
+import { isUuid } from '../infrastructure/ids';
+import type { GatewayInfrastructure } from './open-infrastructure';
 import type { NextFunction, Request, Response } from 'express';
-import { ErrorFilter } from './infrastructure/http/error.filter';
-import { REFUSAL_LISTENER } from './infrastructure/refusal';
-import { refuseControlCharacters, validationPipe } from './infrastructure/http/validation';
-import { NetworkMiddleware } from './infrastructure/security/network.middleware';
-import { PinoNestLogger, safePath } from './infrastructure/logging/logger';
-import { Metrics } from './infrastructure/metrics/metrics';
+import { ErrorFilter } from '../infrastructure/http/error.filter';
+import { REFUSAL_LISTENER } from '../infrastructure/refusal';
+import { refuseControlCharacters, validationPipe } from '../infrastructure/http/validation';
+import { NetworkMiddleware } from '../modules/access/network/network.middleware';
+import { PinoNestLogger, safePath } from '../infrastructure/logging/logger';
+import { Metrics } from '../infrastructure/metrics/metrics';
 
 /** Builds the Nest HTTP application on opened infrastructure; shared by main.ts and the e2e tests. */
-export async function createHttpApp(infra: Infrastructure, logger: Logger): Promise<NestExpressApplication> {
+export async function createHttpApp(infra: GatewayInfrastructure, logger: Logger): Promise<NestExpressApplication> {
   const tls = infra.config.tls;
   const app = await NestFactory.create<NestExpressApplication>(AppModule.register(infra, logger), {
     // HTTPS only on this port when a certificate is configured: passwords, tokens and the nine fields never cross a network in clear.

@@ -1,15 +1,15 @@
 import { Inject, Injectable, Optional, type CanActivate, type ExecutionContext } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import type { Request } from 'express';
-import { EVENT_STORE, type EventStore } from '../event-store/event-store.port';
-import { loadState } from '../event-store/command-handling';
-import { Refusal } from '../refusal';
-import { operatorDecider, operatorStream } from '../../modules/access/operators/operator';
-import { OperatorAccounts } from '../../modules/access/operators/accounts';
-import { DenialRecorder } from '../../modules/access/denials/denial-recorder';
+import { EVENT_STORE, type EventStore } from '../../../infrastructure/event-store/event-store.port';
+import { loadState } from '../../../infrastructure/event-store/command-handling';
+import { Refusal } from '../../../infrastructure/refusal';
+import { operatorDecider, operatorStream } from '../operators/operator';
+import { OperatorAccounts } from '../operators/accounts';
+import { DenialRecorder } from '../denials/denial-recorder';
 import { ACCESS_RULE, DURING_PASSWORD_CHANGE, SCRAPE_TOKEN, type AccessRule, type Caller } from './access-rule';
-import { INFRASTRUCTURE } from '../infrastructure.module';
-import type { Infrastructure } from '../bootstrap';
+import { INFRASTRUCTURE } from '../../../infrastructure/infrastructure.module';
+import type { Infrastructure } from '../../../infrastructure/infrastructure';
 import { createHash, timingSafeEqual } from 'node:crypto';
 
 export type AuthenticatedRequest = Request & { caller?: Caller; routeTemplate?: string; token?: string; mustChangePassword?: boolean };
