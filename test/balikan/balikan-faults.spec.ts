@@ -22,8 +22,8 @@ describeOnEachStorage('Data balikan through outages and crashes', (server) => {
   let cleanup: () => Promise<void>;
   let service: { child: ChildProcess; exited: Promise<Finished>; api: string } | undefined;
   let operator = '';
-  let accessIds: string[] = [];
-  let tokens: string[] = [];
+  const accessIds: string[] = [];
+  const tokens: string[] = [];
   let admin = '';
   const secrets: string[] = [];
   /** Every log line the service wrote, across restarts and kills. */

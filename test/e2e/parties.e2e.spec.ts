@@ -2,7 +2,7 @@ import { START } from '../../src/infrastructure/event-store/event-store.port';
 import { SEEDED_AGREEMENT_ID } from '../../src/modules/access/seed/seed';
 import { agreementInForce } from '../../src/modules/access/agreements/agreement-in-force';
 import { ADMIN_PASSWORD, AUDITOR_PASSWORD, startApp, uniqueUserId, until, type TestApp } from '../support/app';
-import { AUDITOR_USER_ID, callerOf } from '../support/parties';
+import { AUDITOR_USER_ID } from '../support/parties';
 
 /**
  * The two parties: each controls its own people and its own signature. Through HTTP, as a

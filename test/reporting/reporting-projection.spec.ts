@@ -94,8 +94,14 @@ function expected(events: RecordedEvent[]) {
     } else {
       const a = accessOf.get(d.accessId!)!;
       if (e.type === 'BalikanSubmitted') a.pending++;
-      if (e.type === 'BalikanDelivered') (a.pending--, a.delivered++);
-      if (e.type === 'BalikanAbandoned') (a.pending--, a.abandoned++);
+      if (e.type === 'BalikanDelivered') {
+        a.pending--;
+        a.delivered++;
+      }
+      if (e.type === 'BalikanAbandoned') {
+        a.pending--;
+        a.abandoned++;
+      }
     }
   }
   const balikan = new Map<string, number[]>();

@@ -50,6 +50,7 @@ export function IsCalendarDate(options?: ValidationOptions) {
     });
 }
 
+// eslint-disable-next-line no-control-regex -- control characters are exactly what this refuses
 const CONTROL = /[\u0000-\u001f\u007f]/;
 
 function hasControlCharacter(value: unknown, depth = 0): boolean {

@@ -37,7 +37,7 @@ export function createLogger(level: string = process.env.LOG_LEVEL ?? 'info'): L
 /** The path of a URL fit for a log line: query string dropped, percent-decoded, NIK/KK-shaped runs masked. */
 export function safePath(url: string | undefined): string {
   const path = (url ?? '').split('?')[0] ?? '';
-  let decoded = path;
+  let decoded: string;
   try {
     decoded = decodeURIComponent(path);
   } catch {

@@ -105,7 +105,6 @@ export class BalikanController {
     if (!isWellFormedToken(body.verificationToken)) {
       throw new Refusal(400, 'VERIFICATION_TOKEN_MALFORMED', 'verificationToken must be the 43-character token of the lookup or card-read answer.');
     }
-    const context = { route: request.routeTemplate!, ...correlationOf(request) };
     const stream = accessStream(body.accessId);
     const { state } = await loadState(this.store, stream, balikanDecider);
     if (!state.accessId) throw new Refusal(404, 'ACCESS_NOT_FOUND', 'No access with this id.');

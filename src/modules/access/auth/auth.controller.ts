@@ -7,7 +7,7 @@ import { EVENT_STORE, type EventStore } from '../../../infrastructure/event-stor
 import { INFRASTRUCTURE } from '../../../infrastructure/infrastructure.module';
 import type { Infrastructure } from '../../../infrastructure/infrastructure';
 import { Allow, DuringPasswordChange, Public } from './access-rule';
-import { routeTemplate, type AuthenticatedRequest } from './access.guard';
+import type { AuthenticatedRequest } from './access.guard';
 import { hashOfNothing, verifyPassword } from '../../../infrastructure/security/passwords';
 import { DenialRecorder } from '../denials/denial-recorder';
 import { OperatorAccounts } from '../operators/accounts';
