@@ -88,7 +88,10 @@ export function ensureSpace(doc: Doc, height: number): void {
 }
 
 function setFont(doc: Doc, size: number, bold = false, color = INK): Doc {
-  return doc.font(bold ? FONT_BOLD : FONT).fontSize(size).fillColor(color);
+  return doc
+    .font(bold ? FONT_BOLD : FONT)
+    .fontSize(size)
+    .fillColor(color);
 }
 
 /** One line placed exactly, never wrapped, never starting a page (pdfkit only paginates wrapped text). */
@@ -109,7 +112,11 @@ function fit(doc: Doc, text: string, width: number): string {
 }
 
 /** Flowing text across the content width; may continue on the next page. */
-export function paragraph(doc: Doc, text: string, opts: { size?: number; bold?: boolean; align?: Align | 'justify'; gap?: number; indent?: number } = {}): void {
+export function paragraph(
+  doc: Doc,
+  text: string,
+  opts: { size?: number; bold?: boolean; align?: Align | 'justify'; gap?: number; indent?: number } = {},
+): void {
   setFont(doc, opts.size ?? BODY_SIZE, opts.bold);
   const indent = opts.indent ?? 0;
   doc.text(text, left(doc) + indent, doc.y, { width: contentWidth(doc) - indent, align: opts.align ?? 'left' });
@@ -132,8 +139,19 @@ export function letterhead(doc: Doc, office: Office): void {
   y += 20;
   line(doc, office.address, x, y, { size: 9, align: 'center', width });
   y += 15;
-  doc.save().strokeColor(INK).lineWidth(2).moveTo(x, y).lineTo(x + width, y).stroke();
-  doc.lineWidth(0.6).moveTo(x, y + 3).lineTo(x + width, y + 3).stroke().restore();
+  doc
+    .save()
+    .strokeColor(INK)
+    .lineWidth(2)
+    .moveTo(x, y)
+    .lineTo(x + width, y)
+    .stroke();
+  doc
+    .lineWidth(0.6)
+    .moveTo(x, y + 3)
+    .lineTo(x + width, y + 3)
+    .stroke()
+    .restore();
   doc.x = x;
   doc.y = y + 16;
 }
@@ -299,7 +317,9 @@ export function puskesmasTable(
   const kinds = spec.columns.map((c) => c.kind);
   const print = (values: readonly (string | number)[]) => values.map((value, i) => printed(kinds[i] ?? 'text', value));
   table(doc, {
-    columns: spec.columns.map((c, i): Column => (c.kind === 'text' ? { header: c.header, width: spec.widths[i] ?? 0 } : { header: c.header, width: spec.widths[i] ?? 0, align: 'right' })),
+    columns: spec.columns.map((c, i): Column =>
+      c.kind === 'text' ? { header: c.header, width: spec.widths[i] ?? 0 } : { header: c.header, width: spec.widths[i] ?? 0, align: 'right' },
+    ),
     rows: puskesmasRows(spec.columns, spec.rows).map(print),
     ...(spec.totals ? { total: print(totalsRow(spec.columns, spec.totals, { text: 'JUMLAH', in: NAME, blank: '' })) } : {}),
     empty: spec.empty,
@@ -335,7 +355,11 @@ function legend(doc: Doc, series: readonly Series[], y: number): number {
   const total = items.reduce((sum, item) => sum + item.width, 0) + 16 * (items.length - 1);
   let x = left(doc) + (contentWidth(doc) - total) / 2;
   for (const { s, width } of items) {
-    doc.save().rect(x, y + 1, 8, 7).fill(s.color).restore();
+    doc
+      .save()
+      .rect(x, y + 1, 8, 7)
+      .fill(s.color)
+      .restore();
     line(doc, s.name, x + 12, y, { size: 7.5 });
     x += width + 16;
   }
@@ -366,7 +390,14 @@ export function groupedBarChart(doc: Doc, spec: { title: string; categories: rea
 
   for (let tick = 0; tick <= scale.top; tick += scale.step) {
     const ty = yOf(tick);
-    doc.save().lineWidth(0.4).strokeColor(GRID).moveTo(axisX, ty).lineTo(axisX + plotWidth, ty).stroke().restore();
+    doc
+      .save()
+      .lineWidth(0.4)
+      .strokeColor(GRID)
+      .moveTo(axisX, ty)
+      .lineTo(axisX + plotWidth, ty)
+      .stroke()
+      .restore();
     line(doc, formatNumber(tick), axisX - 44, ty - 3, { size: 6.5, align: 'right', width: 40 });
   }
 
@@ -378,13 +409,26 @@ export function groupedBarChart(doc: Doc, spec: { title: string; categories: rea
       const value = s.values[i] ?? 0;
       const x = groupX + j * barWidth;
       const barTop = yOf(Math.min(value, scale.top));
-      if (baseline - barTop > 0) doc.save().rect(x + 1, barTop, barWidth - 2, baseline - barTop).fill(s.color).restore();
+      if (baseline - barTop > 0)
+        doc
+          .save()
+          .rect(x + 1, barTop, barWidth - 2, baseline - barTop)
+          .fill(s.color)
+          .restore();
       line(doc, formatNumber(value), x - 10, barTop - 8, { size: 6, align: 'center', width: barWidth + 20 });
     });
     line(doc, fitAt(doc, category, groupWidth - 2, 7), axisX + i * groupWidth, baseline + 4, { size: 7, align: 'center', width: groupWidth });
   });
 
-  doc.save().lineWidth(0.8).strokeColor(INK).moveTo(axisX, top - 4).lineTo(axisX, baseline).lineTo(axisX + plotWidth, baseline).stroke().restore();
+  doc
+    .save()
+    .lineWidth(0.8)
+    .strokeColor(INK)
+    .moveTo(axisX, top - 4)
+    .lineTo(axisX, baseline)
+    .lineTo(axisX + plotWidth, baseline)
+    .stroke()
+    .restore();
   doc.x = left(doc);
   doc.y = baseline + 22;
 }
@@ -412,7 +456,12 @@ export function percentBarChart(doc: Doc, spec: { title: string; items: readonly
   doc.y = y + 10;
 }
 
-function percentBars(doc: Doc, items: readonly { label: string; share: number }[], y: number, o: { rowHeight: number; labelWidth: number; color: string }): number {
+function percentBars(
+  doc: Doc,
+  items: readonly { label: string; share: number }[],
+  y: number,
+  o: { rowHeight: number; labelWidth: number; color: string },
+): number {
   const axisX = left(doc) + o.labelWidth + 6;
   const plotWidth = contentWidth(doc) - o.labelWidth - 6 - 40;
   const top = y + 2;
@@ -426,10 +475,23 @@ function percentBars(doc: Doc, items: readonly { label: string; share: number }[
     const rowY = top + i * o.rowHeight;
     const length = Math.min(1, Math.max(0, item.share)) * plotWidth;
     line(doc, fitAt(doc, item.label, o.labelWidth, 7), left(doc), rowY + 2.5, { size: 7, align: 'right', width: o.labelWidth });
-    if (length > 0) doc.save().rect(axisX, rowY + 2, length, o.rowHeight - 4).fill(o.color).restore();
+    if (length > 0)
+      doc
+        .save()
+        .rect(axisX, rowY + 2, length, o.rowHeight - 4)
+        .fill(o.color)
+        .restore();
     line(doc, formatPercent(item.share), axisX + length + 3, rowY + 2.5, { size: 6.5 });
   });
-  doc.save().lineWidth(0.8).strokeColor(INK).moveTo(axisX, top).lineTo(axisX, baseline).lineTo(axisX + plotWidth, baseline).stroke().restore();
+  doc
+    .save()
+    .lineWidth(0.8)
+    .strokeColor(INK)
+    .moveTo(axisX, top)
+    .lineTo(axisX, baseline)
+    .lineTo(axisX + plotWidth, baseline)
+    .stroke()
+    .restore();
   return baseline + 14;
 }
 
@@ -473,7 +535,14 @@ export function numberPages(doc: Doc, footnote: string): void {
     const y = doc.page.height - doc.page.margins.bottom + 24;
     const x = left(doc);
     const width = contentWidth(doc);
-    doc.save().lineWidth(0.4).strokeColor(RULE).moveTo(x, y - 6).lineTo(x + width, y - 6).stroke().restore();
+    doc
+      .save()
+      .lineWidth(0.4)
+      .strokeColor(RULE)
+      .moveTo(x, y - 6)
+      .lineTo(x + width, y - 6)
+      .stroke()
+      .restore();
     line(doc, footnote, x, y, { size: 7, color: RULE });
     line(doc, `Halaman ${i - start + 1} dari ${count}`, x, y, { size: 7, align: 'right', width });
   }

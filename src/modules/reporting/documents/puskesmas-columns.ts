@@ -23,7 +23,12 @@ export interface PuskesmasColumn {
 
 const text = (key: string, header: string, of: (row: PuskesmasRow) => string): PuskesmasColumn => ({ key, header, kind: 'text', value: of });
 
-const figure = (key: string, header: string, of: (accesses: AccessCounts, balikan: BalikanCounts) => number, kind: 'count' | 'percent' = 'count'): PuskesmasColumn => ({
+const figure = (
+  key: string,
+  header: string,
+  of: (accesses: AccessCounts, balikan: BalikanCounts) => number,
+  kind: 'count' | 'percent' = 'count',
+): PuskesmasColumn => ({
   key,
   header,
   kind,
@@ -85,7 +90,16 @@ export const SEMESTER_CSV: readonly PuskesmasColumn[] = [CODE, NAME, KECAMATAN, 
 /** The semester report workbook, sheet "Per Puskesmas". */
 export const SEMESTER_SHEET: readonly PuskesmasColumn[] = [PLACE, CODE, NAME, KECAMATAN, ...REPORT_FIGURES, BALIKAN_COVERAGE];
 /** The semester report PDF, section II (use per Puskesmas). */
-export const SEMESTER_PDF_ACCESSES: readonly PuskesmasColumn[] = [PLACE, NAME, KECAMATAN, WEB_PORTAL, CARD_READER, TOTAL, FOUND, headed(OUT_OF_REGENCY, 'Luar Kab.')];
+export const SEMESTER_PDF_ACCESSES: readonly PuskesmasColumn[] = [
+  PLACE,
+  NAME,
+  KECAMATAN,
+  WEB_PORTAL,
+  CARD_READER,
+  TOTAL,
+  FOUND,
+  headed(OUT_OF_REGENCY, 'Luar Kab.'),
+];
 /** The semester report PDF, section IV (balikan); the header breaks after the slash in the narrow PDF column. */
 export const SEMESTER_PDF_BALIKAN: readonly PuskesmasColumn[] = [PLACE, NAME, ...BALIKAN_FIGURES('Gagal/ Ditinggalkan')];
 /** The semester report workbook, sheet "Data Balikan". */

@@ -72,7 +72,13 @@ export function headerRow(sheet: Worksheet, rowNumber: number, headers: readonly
 }
 
 /** Writes values into a row; numbers get the column's format. */
-export function valueRow(sheet: Worksheet, rowNumber: number, values: readonly CellValue[], formats: readonly (SheetColumn['format'] | undefined)[], bold = false): void {
+export function valueRow(
+  sheet: Worksheet,
+  rowNumber: number,
+  values: readonly CellValue[],
+  formats: readonly (SheetColumn['format'] | undefined)[],
+  bold = false,
+): void {
   const row = sheet.getRow(rowNumber);
   values.forEach((value, i) => {
     const cell = row.getCell(i + 1);
@@ -89,12 +95,28 @@ export function valueRow(sheet: Worksheet, rowNumber: number, values: readonly C
 /** A sheet holding one table: title (row 1), header (row 2, frozen), rows from row 3, optional bold total row. */
 export function tableSheet(
   workbook: Workbook,
-  spec: { name: string; title: string; columns: readonly SheetColumn[]; rows: readonly (readonly CellValue[])[]; total?: readonly CellValue[]; landscape?: boolean },
+  spec: {
+    name: string;
+    title: string;
+    columns: readonly SheetColumn[];
+    rows: readonly (readonly CellValue[])[];
+    total?: readonly CellValue[];
+    landscape?: boolean;
+  },
 ): Worksheet {
-  const sheet = addSheet(workbook, spec.name, spec.columns.map((c) => c.width), spec.landscape);
+  const sheet = addSheet(
+    workbook,
+    spec.name,
+    spec.columns.map((c) => c.width),
+    spec.landscape,
+  );
   sheet.views = [{ state: 'frozen', ySplit: 2 }];
   titleRow(sheet, spec.title, spec.columns.length);
-  headerRow(sheet, 2, spec.columns.map((c) => c.header));
+  headerRow(
+    sheet,
+    2,
+    spec.columns.map((c) => c.header),
+  );
   const formats = spec.columns.map((c) => c.format);
   spec.rows.forEach((values, i) => valueRow(sheet, 3 + i, values, formats));
   if (spec.total) valueRow(sheet, 3 + spec.rows.length, spec.total, formats, true);
