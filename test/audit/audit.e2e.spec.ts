@@ -3,7 +3,8 @@ import type { Checkpoint } from '../../src/modules/audit/checkpoint';
 import { verifyCheckpoint } from '../../src/modules/audit/checkpoint';
 import { verifyConsistency, verifyInclusion } from '../../src/modules/audit/merkle';
 import { semesterOf } from '../../src/modules/reporting/semester/semester';
-import { AUDITOR_PASSWORD, startApp, uniqueUserId, until, type TestApp } from '../support/app';
+import { AUDITOR_PASSWORD, startApp, uniqueUserId, type TestApp } from '../support/app';
+import { until } from '../support/until';
 import { AUDITOR_USER_ID } from '../support/parties';
 
 /**
@@ -29,7 +30,7 @@ describe('The verifiable audit log, through the API', () => {
       await t.infra.eventStore.appendToStream(`denial-${randomUUID()}`, [{ type: 'AccessDenied', data: { denialId: randomUUID(), reason: 'NETWORK_NOT_ALLOWED', route: 'GET /v1/operators' } }]);
     }
     const [{ n }] = await t.infra.dataSource.query(`SELECT count(*)::int AS n FROM es_events`);
-    await until(async () => ((await get('/v1/audit/checkpoints')) as Checkpoint[]).some((c) => c.treeSize >= n - 100), 'checkpoints over the new events');
+    await until(async () => ((await get('/v1/audit/checkpoints')) as Checkpoint[]).some((c) => c.treeSize >= n - 100), { what: 'checkpoints over the new events' });
   });
   afterAll(() => t?.close());
 

@@ -7,6 +7,7 @@ import { startRegistrySimulator, type RegistrySimulator } from '../../src/infras
 import { extendFirstAgreement, proposeAndConfirm } from '../support/parties';
 import { distPath, runScript, startGateway, type Finished } from '../support/processes';
 import { signIn } from '../support/gateway-client';
+import { until } from '../support/until';
 
 const cli = distPath('src', 'cli.js');
 
@@ -53,13 +54,8 @@ describeOnEachStorage('Data balikan through outages and crashes', (server) => {
     });
     return { status: res.status, body: (await res.json().catch(() => null)) as any };
   };
-  const until = async (probe: () => Promise<boolean> | boolean, what: string, ms = 60_000) => {
-    const deadline = Date.now() + ms;
-    while (!(await probe())) {
-      if (Date.now() > deadline) throw new Error(`${what}: not within ${ms / 1000} s`);
-      await new Promise((resolve) => setTimeout(resolve, 100));
-    }
-  };
+  /** Room for a loaded machine: real processes, an outage and a crash. */
+  const patiently = { timeoutMs: 60_000 };
   const submit = async (i: number) => {
     const nik = simulator.samples.found[i % simulator.samples.found.length]!;
     const medicalRecordNumber = `RM-${server ? 'S' : 'E'}-${String(100000 + i)}`;
@@ -90,7 +86,7 @@ describeOnEachStorage('Data balikan through outages and crashes', (server) => {
     await started();
     admin = await signIn(call, 'admin', 'faults-dinkes-password');
     let facilities: { facilityId: string; kind: string }[] = [];
-    await until(async () => (facilities = (await call('GET', '/v1/facilities', admin)).body).length >= 22, 'facilities');
+    await until(async () => (facilities = (await call('GET', '/v1/facilities', admin)).body).length >= 22, { what: 'facilities', ...patiently });
     const auditor = await signIn(call, 'auditor', 'faults-dukcapil-password');
     await extendFirstAgreement(call, admin, auditor, 'ADD/FAULTS/1', '2099-12-31');
     await call('POST', '/v1/operators', admin, { userId: 'loket.faults', password: 'faults-password-1', role: 'PUSKESMAS_OPERATOR', facilityId: facilities.find((f) => f.kind === 'PUSKESMAS')!.facilityId });
@@ -115,9 +111,9 @@ describeOnEachStorage('Data balikan through outages and crashes', (server) => {
     for (let i = 0; i < 200; i++) ids.push(await submit(i));
     expect(simulator.balikan().perReference.size).toBe(0);
     simulator.setFault(null, 'BALIKAN');
-    await until(() => ids.every((id) => simulator.balikan().perReference.has(id)), 'all 200 delivered', 90_000);
+    await until(() => ids.every((id) => simulator.balikan().perReference.has(id)), { what: 'all 200 delivered', timeoutMs: 90_000 });
     expect(ids.map((id) => simulator.balikan().perReference.get(id))).toEqual(ids.map(() => 1));
-    await until(async () => (await call('GET', `/v1/balikan/${ids[199]}`, operator)).body.status === 'DELIVERED', 'last recorded DELIVERED');
+    await until(async () => (await call('GET', `/v1/balikan/${ids[199]}`, operator)).body.status === 'DELIVERED', { what: 'last recorded DELIVERED', ...patiently });
     const statuses = new Set<string>();
     for (const id of ids) statuses.add((await call('GET', `/v1/balikan/${id}`, operator)).body.status);
     expect([...statuses]).toEqual(['DELIVERED']);
@@ -132,8 +128,8 @@ describeOnEachStorage('Data balikan through outages and crashes', (server) => {
     expect(simulator.balikan().perReference.get(id)).toBe(1);
     await started();
     // The lease runs out, the row is sent again under the same reference: the receiver sees it twice and can tell.
-    await until(() => simulator.balikan().perReference.get(id) === 2, 're-sent after the crash');
-    await until(async () => (await call('GET', `/v1/balikan/${id}`, operator)).body.status === 'DELIVERED', 'DELIVERED');
+    await until(() => simulator.balikan().perReference.get(id) === 2, { what: 're-sent after the crash', ...patiently });
+    await until(async () => (await call('GET', `/v1/balikan/${id}`, operator)).body.status === 'DELIVERED', { what: 'DELIVERED', ...patiently });
     await stop(); // the CLI below opens the same storage (one process per embedded data directory)
     const outbox = await runScript(cli, ['balikan:outbox'], { ...env, LOG_LEVEL: 'error' });
     expect(JSON.parse(outbox.stdout)).toEqual({ waiting: 0, oldest: null });
@@ -150,7 +146,7 @@ describeOnEachStorage('Data balikan through outages and crashes', (server) => {
     await started();
     // The lease runs out and the row is claimed again: the worker finds DELIVERED on the access and deletes it unsent.
     const depth = async () => /^balikan_outbox_depth (\d+)$/m.exec(await (await fetch(`${service!.api}/metrics`, { headers: { authorization: `Bearer ${admin}` } })).text())?.[1];
-    await until(async () => (await depth()) === '0', 'the row deleted without a re-send');
+    await until(async () => (await depth()) === '0', { what: 'the row deleted without a re-send', ...patiently });
     expect(simulator.balikan().perReference.get(id)).toBe(1);
     expect((await call('GET', `/v1/balikan/${id}`, operator)).body.status).toBe('DELIVERED');
     await stop();
@@ -169,7 +165,7 @@ describeOnEachStorage('Data balikan through outages and crashes', (server) => {
     const refused = await call('POST', '/v1/balikan', operator, { accessId: accessIds[0], nik: simulator.samples.found[0], verificationToken: tokens[0], bloodType: 'O+' });
     expect({ status: refused.status, code: refused.body.code }).toEqual({ status: 403, code: 'AGREEMENT_NOT_ACTIVE' });
     simulator.setFault(null, 'BALIKAN');
-    await until(async () => (await call('GET', `/v1/balikan/${accepted}`, operator)).body.status === 'DELIVERED', 'the accepted balikan delivered after the agreement ended');
+    await until(async () => (await call('GET', `/v1/balikan/${accepted}`, operator)).body.status === 'DELIVERED', { what: 'the accepted balikan delivered after the agreement ended', ...patiently });
     expect(simulator.balikan().perReference.get(accepted)).toBe(1);
     await stop();
     const denials = await runScript(cli, ['events:count', 'AccessDenied'], { ...env, LOG_LEVEL: 'error' });

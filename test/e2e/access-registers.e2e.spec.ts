@@ -1,7 +1,8 @@
 import { START } from '../../src/infrastructure/event-store/event-store.port';
 import { wibDay } from '../../src/infrastructure/time/wib';
 import { SEEDED_AGREEMENT_ID } from '../../src/modules/access/seed/seed';
-import { ADMIN_PASSWORD, AUDITOR_PASSWORD, startApp, uniqueUserId, until, type TestApp } from '../support/app';
+import { ADMIN_PASSWORD, AUDITOR_PASSWORD, startApp, uniqueUserId, type TestApp } from '../support/app';
+import { until } from '../support/until';
 import { AUDITOR_USER_ID, callerOf, proposeAndConfirm } from '../support/parties';
 import { changedPassword } from '../support/gateway-client';
 
@@ -23,7 +24,7 @@ describe('The access registers through HTTP', () => {
     const agreement = await t.http().get(`/v1/agreements/${SEEDED_AGREEMENT_ID}`).set(auth(admin)).expect(200);
     expect(agreement.body).toMatchObject({ dukcapilNumber: '473.3/2271.12/IX/2022', dinkesNumber: '440/2633.17.5/IX/2022', validUntil: '2024-09-15', status: 'EXPIRED', daysLeft: 0 });
     expect(agreement.body.changes[0]).toMatchObject({ change: 'SIGN', status: 'CONFIRMED', proposedBy: 'SEED', confirmedBy: 'SEED' });
-    await until(async () => (await t.http().get('/v1/facilities').set(auth(admin))).body.length >= 22, 'facilities listed');
+    await until(async () => (await t.http().get('/v1/facilities').set(auth(admin))).body.length >= 22, { what: 'facilities listed' });
     const facilities = (await t.http().get('/v1/facilities').set(auth(admin))).body as { kind: string; name: string }[];
     expect(facilities.filter((f) => f.kind === 'PUSKESMAS').map((f) => f.name)).toEqual(expect.arrayContaining(['Puskesmas Jaten I', 'Puskesmas Jaten II', 'Puskesmas Jenawi']));
     expect(facilities.filter((f) => f.kind === 'PUSKESMAS' && f.name.startsWith('Puskesmas '))).toHaveLength(21);
@@ -33,7 +34,7 @@ describe('The access registers through HTTP', () => {
   it('seeds only once, however often the service starts', async () => {
     const again = await startApp();
     await again.close();
-    await until(async () => (await t.http().get('/v1/facilities').set(auth(admin))).body.length >= 22);
+    await until(async () => (await t.http().get('/v1/facilities').set(auth(admin))).body.length >= 22, { what: 'facilities listed' });
     const seeded = (await t.infra.eventStore.readStream('seed-karanganyar')).length;
     expect(seeded).toBe(1);
     const rows = await t.infra.dataSource.query(`SELECT count(*)::int AS n FROM facility_register WHERE code LIKE 'PKM-%' AND name LIKE 'Puskesmas %'`);
@@ -114,7 +115,7 @@ describe('The access registers through HTTP', () => {
     expect((await t.http().post(`/v1/card-readers/${readerId}/retirement`).set(auth(admin))).body.code).toBe('CARD_READER_ALREADY_RETIRED');
     expect((await t.http().post(`/v1/facilities/${dinkes.facilityId}/card-readers`).set(auth(admin)).send({ samSerial: 'SAM-9' })).body.code).toBe('CARD_READER_NEEDS_PUSKESMAS');
     expect((await t.http().post('/v1/card-readers/00000000-0000-4000-8000-000000000000/retirement').set(auth(admin))).status).toBe(404);
-    await until(async () => ((await t.http().get('/v1/card-readers').set(auth(admin))).body as { readerId: string; retired: boolean }[]).some((r) => r.readerId === readerId && r.retired));
+    await until(async () => ((await t.http().get('/v1/card-readers').set(auth(admin))).body as { readerId: string; retired: boolean }[]).some((r) => r.readerId === readerId && r.retired), { what: 'the reader listed as retired' });
   });
 
   it('suspends and revokes an operator from the very next request, even with a valid token', async () => {
@@ -175,7 +176,7 @@ describe('The access registers through HTTP', () => {
     const events = await t.infra.eventStore.readStream(`operator-${operatorId}`);
     const text = JSON.stringify(events.map((e) => e.data));
     for (const personal of ['Budi', '081234567890', userId]) expect(text).not.toContain(personal);
-    await until(async () => ((await t.http().get('/v1/operators').set(auth(auditor))).body as { operatorId: string }[]).some((o) => o.operatorId === operatorId));
+    await until(async () => ((await t.http().get('/v1/operators').set(auth(auditor))).body as { operatorId: string }[]).some((o) => o.operatorId === operatorId), { what: 'the account listed' });
     await t.http().delete(`/v1/operators/${operatorId}/profile`).set(auth(auditor)).expect(204);
     const listed = ((await t.http().get('/v1/operators').set(auth(auditor))).body as { operatorId: string; displayName: string | null }[]).find((o) => o.operatorId === operatorId);
     expect(listed!.displayName).toBeNull();
@@ -203,7 +204,7 @@ describe('The access registers through HTTP', () => {
     const locked = await t.http().post('/v1/auth/login').send({ userId, password: 'bupati-password-1' });
     expect(locked.status).toBe(403);
     expect(locked.body.code).toBe('ACCOUNT_LOCKED');
-    await until(async () => ((await t.http().get('/v1/operators').set(auth(auditor))).body as { operatorId: string; lockedUntil: string | null }[]).some((o) => o.operatorId === enrolled.body.operatorId && o.lockedUntil !== null), 'lockout visible');
+    await until(async () => ((await t.http().get('/v1/operators').set(auth(auditor))).body as { operatorId: string; lockedUntil: string | null }[]).some((o) => o.operatorId === enrolled.body.operatorId && o.lockedUntil !== null), { what: 'lockout visible' });
   });
 
   it('counts parallel guesses one by one: at most five passwords are ever checked before the lock', async () => {

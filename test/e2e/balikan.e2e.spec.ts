@@ -6,7 +6,8 @@ import { BalikanClient } from '../../src/infrastructure/registry/balikan-client'
 import { BalikanDeliveryService } from '../../src/modules/balikan/balikan-delivery.service';
 import { BalikanOutbox } from '../../src/modules/balikan/balikan-outbox';
 import { balikanIdFor } from '../../src/modules/balikan/balikan';
-import { ADMIN_PASSWORD, AUDITOR_PASSWORD, startApp, uniqueUserId, until, type TestApp } from '../support/app';
+import { ADMIN_PASSWORD, AUDITOR_PASSWORD, startApp, uniqueUserId, type TestApp } from '../support/app';
+import { until } from '../support/until';
 import { AUDITOR_USER_ID, callerOf, signAgreementInForce } from '../support/parties';
 
 /** Data balikan as a registration clerk sends it, delivered to the simulator over a real socket. */
@@ -25,7 +26,7 @@ describe('Sending data balikan back to the registry', () => {
     admin = await t.login('admin', ADMIN_PASSWORD);
     const n = randomUUID().slice(0, 8).toUpperCase();
     await signAgreementInForce(callerOf(t), admin, await t.login(AUDITOR_USER_ID, AUDITOR_PASSWORD), { dukcapilNumber: `BK/${n}/D`, dinkesNumber: `BK/${n}/K` });
-    await until(async () => ((await t.http().get('/v1/facilities').set(auth(admin))).body as unknown[]).length >= 22);
+    await until(async () => ((await t.http().get('/v1/facilities').set(auth(admin))).body as unknown[]).length >= 22, { what: 'facilities listed' });
     const puskesmas = ((await t.http().get('/v1/facilities').set(auth(admin))).body as { facilityId: string; kind: string }[]).filter((f) => f.kind === 'PUSKESMAS');
     const enrol = async (facilityId: string) => {
       const userId = uniqueUserId('balikan');
@@ -54,11 +55,11 @@ describe('Sending data balikan back to the registry', () => {
     const res = await submit({ accessId, nik, verificationToken, medicalRecordNumber: 'RM-2025-000871', bloodType: 'O+' }).expect(202);
     expect(res.body).toEqual({ balikanId: expect.any(String), status: 'QUEUED' });
     const id = res.body.balikanId as string;
-    await until(async () => (await status(id)).status === 'DELIVERED', 'balikan delivered');
+    await until(async () => (await status(id)).status === 'DELIVERED', { what: 'balikan delivered' });
     expect(simulator.balikan().perReference.get(id)).toBe(1);
     // DELIVERED is recorded first and the sealed row deleted right after, so the delete is awaited, not assumed.
     const rowsLeft = async () => (await t.infra.dataSource.query('SELECT 1 FROM balikan_outbox WHERE balikan_id = $1', [id])).length;
-    await until(async () => (await rowsLeft()) === 0, 'sealed outbox row deleted');
+    await until(async () => (await rowsLeft()) === 0, { what: 'sealed outbox row deleted' });
     const shown = JSON.stringify(await status(id));
     const recorded = JSON.stringify((await t.infra.eventStore.readStream(`access-${accessId}`)).map((e) => e.data));
     for (const text of [shown, recorded]) for (const value of ['RM-2025-000871', nik]) expect(text).not.toContain(value);
@@ -70,11 +71,11 @@ describe('Sending data balikan back to the registry', () => {
     const { accessId, verificationToken } = await lookup(nik);
     simulator.setFault({ mode: 'HTTP_5XX', status: 503 }, 'BALIKAN');
     const id = (await submit({ accessId, nik, verificationToken, deathCertificateNumber: 'SKK/474.3/12/2025' }).expect(202)).body.balikanId as string;
-    await until(async () => (await status(id)).status === 'FAILED_RETRYING', 'first failure recorded');
+    await until(async () => (await status(id)).status === 'FAILED_RETRYING', { what: 'first failure recorded' });
     const sealed: { sealed: string }[] = await t.infra.dataSource.query('SELECT sealed FROM balikan_outbox WHERE balikan_id = $1', [id]);
     expect(sealed[0]!.sealed).not.toContain('SKK/474.3');
     simulator.setFault(null, 'BALIKAN');
-    await until(async () => (await status(id)).status === 'DELIVERED', 'delivered after recovery');
+    await until(async () => (await status(id)).status === 'DELIVERED', { what: 'delivered after recovery' });
     expect(simulator.balikan().perReference.get(id)).toBe(1);
   }, 30_000);
 
@@ -95,14 +96,14 @@ describe('Sending data balikan back to the registry', () => {
     simulator.setFault({ mode: 'DOWN' }, 'BALIKAN');
     try {
       const id = (await submit({ accessId, nik, verificationToken, bloodType: 'B+' }).expect(202)).body.balikanId as string;
-      await until(async () => (await status(id)).status === 'FAILED_RETRYING', 'first failure');
+      await until(async () => (await status(id)).status === 'FAILED_RETRYING', { what: 'first failure' });
       // A delivery pass for which every waiting balikan is already too old (max age 0), due now.
       await t.infra.dataSource.query('UPDATE balikan_outbox SET next_attempt_at = now(), lease_until = NULL WHERE balikan_id = $1', [id]);
       const expiring = new BalikanDeliveryService(t.infra.eventStore, t.app.get(BalikanOutbox), t.app.get(BalikanClient), pino({ level: 'silent' }), 0, false);
       await until(async () => {
         await expiring.deliverDue();
         return (await status(id)).status === 'ABANDONED';
-      }, 'abandoned');
+      }, { what: 'abandoned' });
       expect(await t.infra.dataSource.query('SELECT 1 FROM balikan_outbox WHERE balikan_id = $1', [id])).toEqual([]);
       expect(simulator.balikan().perReference.get(id)).toBeUndefined();
     } finally {
@@ -152,15 +153,9 @@ describe('Sending data balikan back to the registry', () => {
   const outboxRows = async (accessId: string) => (await t.infra.dataSource.query('SELECT 1 FROM balikan_outbox WHERE access_id = $1', [accessId])).length as number;
   const denialsOf = async (reason: string) =>
     ((await t.infra.dataSource.query(`SELECT count(*)::int AS n FROM es_events WHERE type = 'AccessDenied' AND data->>'reason' = $1 AND data->>'operatorId' = $2`, [reason, operatorId])) as { n: number }[])[0]!.n;
-  /** Like `until`, with room for a loaded machine (delivery passes run one after another). */
-  const eventually = async (probe: () => Promise<boolean>, what: string, ms = 90_000) => {
-    const deadline = Date.now() + ms;
-    while (!(await probe())) {
-      if (Date.now() > deadline) throw new Error(`${what}: not within ${ms / 1000} s`);
-      await new Promise((resolve) => setTimeout(resolve, 50));
-    }
-  };
-  const drained = () => eventually(async () => (await t.infra.dataSource.query('SELECT 1 FROM balikan_outbox')).length === 0, 'outbox drained');
+  /** Room for a loaded machine: delivery passes run one after another. */
+  const eventually = { timeoutMs: 90_000 };
+  const drained = () => until(async () => (await t.infra.dataSource.query('SELECT 1 FROM balikan_outbox')).length === 0, { what: 'outbox drained', ...eventually });
 
   it('a refused balikan never reaches the registry: forty parallel submissions on an access that found nobody leave no row and send nothing', async () => {
     const missing = (await t.http().post('/v1/access/nik-lookups').set(auth(operator)).send({ nik: simulator.samples.notFound[1] })).body.accessId as string;
@@ -188,7 +183,7 @@ describe('Sending data balikan back to the registry', () => {
     for (const a of answers) expect(a.body).toEqual({ balikanId: id, status: expect.stringMatching(/^(QUEUED|DELIVERED)$/) });
     const submitted = (await t.infra.eventStore.readStream(`access-${accessId}`)).filter((e) => e.type === 'BalikanSubmitted');
     expect(submitted.map((e) => (e.data as { balikanId: string }).balikanId)).toEqual([id]);
-    await eventually(async () => (await status(id)).status === 'DELIVERED', 'delivered');
+    await until(async () => (await status(id)).status === 'DELIVERED', { what: 'delivered', ...eventually });
     await drained();
     expect(simulator.balikan().perReference.get(id)).toBe(1);
   }, 180_000);
@@ -201,7 +196,7 @@ describe('Sending data balikan back to the registry', () => {
     );
     expect(answers.map((a) => a.status)).toEqual(answers.map(() => 202));
     const ids = answers.map((a) => a.body.balikanId as string);
-    await withDeliveryRacing(() => eventually(async () => (await Promise.all(ids.map(status))).every((s) => s.status === 'DELIVERED'), 'all delivered'));
+    await withDeliveryRacing(() => until(async () => (await Promise.all(ids.map(status))).every((s) => s.status === 'DELIVERED'), { what: 'all delivered', ...eventually }));
     await drained();
     expect(ids.map((id) => simulator.balikan().perReference.get(id))).toEqual(ids.map(() => 1));
   }, 180_000);
@@ -227,11 +222,11 @@ describe('Sending data balikan back to the registry', () => {
     await worker.deliverDue();
     expect(simulator.balikan().perReference.has(recorded)).toBe(false); // not ready yet: younger than the bound
     expect(await worker.sweep(0)).toBeGreaterThanOrEqual(2);
-    await eventually(async () => {
+    await until(async () => {
       await worker.deliverDue();
       return (await status(recorded)).status === 'DELIVERED';
-    }, 'the recorded one delivered');
-    await eventually(async () => (await t.infra.dataSource.query('SELECT 1 FROM balikan_outbox WHERE balikan_id = ANY($1)', [[recorded, unrecorded, orphan]])).length === 0, 'all three rows gone');
+    }, { what: 'the recorded one delivered', ...eventually });
+    await until(async () => (await t.infra.dataSource.query('SELECT 1 FROM balikan_outbox WHERE balikan_id = ANY($1)', [[recorded, unrecorded, orphan]])).length === 0, { what: 'all three rows gone', ...eventually });
     expect(simulator.balikan().perReference.get(recorded)).toBe(1);
     expect(simulator.balikan().perReference.has(unrecorded)).toBe(false);
     expect(simulator.balikan().perReference.has(orphan)).toBe(false);

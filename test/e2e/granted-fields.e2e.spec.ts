@@ -8,6 +8,7 @@ import { PERSON_KEY, grantedPart } from '../../src/modules/access/agreements/gra
 import type { Person } from '../../src/infrastructure/registry/registry-answer';
 import { distPath, runScript, startGateway, type Finished } from '../support/processes';
 import { gatewayClient, signIn } from '../support/gateway-client';
+import { until } from '../support/until';
 
 /**
  * Pasal 3(1)(a): the agreement names the fields Disdukcapil grants. A real gateway on its own store, where
@@ -41,14 +42,15 @@ describe('The fields an agreement grants', () => {
     child = started.child;
     exited = started.exited;
     api = started.url;
-    const simulator = /"samples":"(http:\/\/127\.0\.0\.1:\d+)\/simulator\/samples"/.exec(started.output)![1]!;
+    const simulator = started.simulatorUrl!;
     samples = (await (await fetch(`${simulator}/simulator/samples`)).json()) as typeof samples;
     admin = await signIn(call, 'admin', 'granted-dinkes-password');
-    facility = (await until(async () => {
+    const facilities = await until(async () => {
       const list = (await call('GET', '/v1/facilities', admin)).body as { facilityId: string; kind: string }[];
-      return list.length >= 22 ? list : undefined;
-    }))!.find((f) => f.kind === 'PUSKESMAS')!.facilityId;
-    await until(async () => ((await call('GET', '/v1/agreements', admin)).body as { status: string }[]).some((a) => a.status === 'ACTIVE') || undefined);
+      return list.length >= 22 && list;
+    }, { what: 'facilities listed', timeoutMs: 30_000 });
+    facility = facilities.find((f) => f.kind === 'PUSKESMAS')!.facilityId;
+    await until(async () => ((await call('GET', '/v1/agreements', admin)).body as { status: string }[]).some((a) => a.status === 'ACTIVE'), { what: 'the agreement in force', timeoutMs: 30_000 });
     await call('POST', '/v1/operators', admin, { userId: 'loket.dua', password: 'operator-password-2', role: 'PUSKESMAS_OPERATOR', facilityId: facility });
     operator = await signIn(call, 'loket.dua', 'operator-password-2');
   }, 300_000);
@@ -99,13 +101,3 @@ describe('The agreement vocabulary and the answer', () => {
     expect(grantedPart(null, GRANTED_FIELDS)).toBeNull();
   });
 });
-
-async function until<T>(probe: () => Promise<T | undefined>): Promise<T> {
-  const deadline = Date.now() + 30_000;
-  for (;;) {
-    const value = await probe();
-    if (value) return value;
-    if (Date.now() > deadline) throw new Error('condition not met within 30 s');
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-}

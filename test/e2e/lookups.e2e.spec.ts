@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startGateway, type Finished } from '../support/processes';
 import { gatewayClient, signIn } from '../support/gateway-client';
+import { until } from '../support/until';
 
 /**
  * NIK lookups and card reads as a Puskesmas app meets them: the real service (`node dist/src/main.js`,
@@ -50,13 +51,13 @@ describe('Looking a person up by NIK, and reading a KTP-el card', () => {
     child.stderr!.on('data', (d) => (output += d));
     output += started.output;
     api = started.url;
-    simulator = /"samples":"(http:\/\/127\.0\.0\.1:\d+)\/simulator\/samples"/.exec(output)![1]!;
+    simulator = started.simulatorUrl!;
     samples = (await (await fetch(`${simulator}/simulator/samples`)).json()) as typeof samples;
     admin = await signIn(call, 'admin', 'lookup-dinkes-password');
-    const facilities = (await until(async () => {
+    const facilities = await until(async () => {
       const list = (await call('GET', '/v1/facilities', admin)).body as { facilityId: string; kind: string }[];
-      return list.length >= 22 ? list : undefined;
-    }))!;
+      return list.length >= 22 && list;
+    }, { what: 'facilities listed' });
     operatorFacility = facilities.find((f) => f.kind === 'PUSKESMAS')!.facilityId;
     await call('POST', '/v1/operators', admin, { userId: 'loket.satu', password: 'operator-password-1', role: 'PUSKESMAS_OPERATOR', facilityId: operatorFacility });
     operator = await signIn(call, 'loket.satu', 'operator-password-1');
@@ -164,9 +165,9 @@ describe('Looking a person up by NIK, and reading a KTP-el card', () => {
     }
     const served = await until(async () => {
       const res = await lookup(samples.found[2]!);
-      return res.status === 200 ? res : undefined;
-    });
-    expect(served!.body.outcome).toBe('FOUND');
+      return res.status === 200 && res;
+    }, { what: 'the registry served again after the breaker closed' });
+    expect(served.body.outcome).toBe('FOUND');
   });
 
   it('reads a card only from a registered, in-service reader of the operator\'s own Puskesmas, and only after a matched fingerprint', async () => {
@@ -202,12 +203,3 @@ describe('Looking a person up by NIK, and reading a KTP-el card', () => {
     for (const secret of [...niks, ...names]) expect(output).not.toContain(secret);
   });
 });
-
-async function until<T>(probe: () => Promise<T | undefined>): Promise<T | undefined> {
-  const deadline = Date.now() + 10_000;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined || Date.now() > deadline) return value;
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-}

@@ -5,7 +5,8 @@ import { BalikanMetrics } from '../../src/modules/balikan/balikan.metrics';
 import { agreementInForce } from '../../src/modules/access/agreements/agreement-in-force';
 import { RegistryConnection } from '../../src/infrastructure/registry/registry-connection';
 import type { RegistrySimulator } from '../../src/infrastructure/registry/simulator/registry-simulator';
-import { ADMIN_PASSWORD, AUDITOR_PASSWORD, startApp, uniqueUserId, until, type TestApp } from '../support/app';
+import { ADMIN_PASSWORD, AUDITOR_PASSWORD, startApp, uniqueUserId, type TestApp } from '../support/app';
+import { until } from '../support/until';
 import { AUDITOR_USER_ID, callerOf, signAgreementInForce } from '../support/parties';
 
 type Labels = Record<string, string>;
@@ -60,7 +61,7 @@ describe('Metrics for the operations desk (GET /metrics)', () => {
     const n = randomUUID().slice(0, 8).toUpperCase();
     seededAuditor = await t.login(AUDITOR_USER_ID, AUDITOR_PASSWORD);
     await signAgreementInForce(callerOf(t), admin, seededAuditor, { dukcapilNumber: `MT/${n}/D`, dinkesNumber: `MT/${n}/K` });
-    await until(async () => ((await t.http().get('/v1/facilities').set(auth(admin))).body as unknown[]).length >= 22, 'facilities projected');
+    await until(async () => ((await t.http().get('/v1/facilities').set(auth(admin))).body as unknown[]).length >= 22, { what: 'facilities projected' });
     const puskesmas = ((await t.http().get('/v1/facilities').set(auth(admin))).body as { facilityId: string; kind: string }[]).find((f) => f.kind === 'PUSKESMAS')!;
     const userId = uniqueUserId('metrics');
     operatorId = (await t.http().post('/v1/operators').set(auth(admin)).send({ userId, password: 'metrics-password-1', role: 'PUSKESMAS_OPERATOR', facilityId: puskesmas.facilityId }).expect(201)).body.operatorId;
@@ -131,7 +132,7 @@ describe('Metrics for the operations desk (GET /metrics)', () => {
     }
     for (const nik of [simulator.samples.found[0]!, simulator.samples.deceased[0]!, simulator.samples.notFound[0]!]) expect(text).not.toContain(nik);
     // Back to serving once the registry is back (the breaker lets a call through after its reset time).
-    await until(async () => (await lookup(simulator.samples.found[2]!)).status === 200, 'registry served again');
+    await until(async () => (await lookup(simulator.samples.found[2]!)).status === 200, { what: 'registry served again' });
     expect(value((await scrape()).samples, 'registry_breaker_state')).toBe(0);
   });
 
@@ -151,7 +152,7 @@ describe('Metrics for the operations desk (GET /metrics)', () => {
       const inForce = await agreementInForce(t.infra.eventStore, t.infra.dataSource, new Date());
       const expected = inForce.status === 'ACTIVE' ? inForce.daysLeft : -1;
       return value((await scrape()).samples, 'agreement_days_left') === expected && expected > 0;
-    }, 'agreement in force seen');
+    }, { what: 'agreement in force seen' });
   });
 
   it('measures a projection that is behind, and a balikan waiting for hours, by the age of what waits', async () => {

@@ -3,7 +3,8 @@ import { wibDay } from '../../src/infrastructure/time/wib';
 import { START } from '../../src/infrastructure/event-store/event-store.port';
 import { loadConfig } from '../../src/infrastructure/config/config';
 import { NetworkMiddleware } from '../../src/modules/access/network/network.middleware';
-import { startApp, until, type TestApp } from '../support/app';
+import { startApp, type TestApp } from '../support/app';
+import { until } from '../support/until';
 
 describe('A request through a configured proxy', () => {
   it('is judged by the address the proxy forwards, and only then', async () => {
@@ -122,6 +123,6 @@ describe('A request from outside the closed network', () => {
     const perRequest: unknown[] = await t.infra.dataSource.query(`SELECT 1 FROM es_events WHERE correlation_id = ANY($1::uuid[])`, [requestIds]);
     expect(perRequest).toEqual([]);
     // The compliance and refusal views count each refused request (other suites may add their own).
-    await until(async () => (await counted()) - before >= 500, 'the reporting projection counting the 500 refusals');
+    await until(async () => (await counted()) - before >= 500, { what: 'the reporting projection counting the 500 refusals' });
   });
 });

@@ -1,7 +1,8 @@
 import { START } from '../../src/infrastructure/event-store/event-store.port';
 import { SEEDED_AGREEMENT_ID } from '../../src/modules/access/seed/seed';
 import { agreementInForce } from '../../src/modules/access/agreements/agreement-in-force';
-import { ADMIN_PASSWORD, AUDITOR_PASSWORD, startApp, uniqueUserId, until, type TestApp } from '../support/app';
+import { ADMIN_PASSWORD, AUDITOR_PASSWORD, startApp, uniqueUserId, type TestApp } from '../support/app';
+import { until } from '../support/until';
 import { AUDITOR_USER_ID } from '../support/parties';
 
 /**
@@ -21,7 +22,7 @@ describe('Each party controls its own people and its own signature', () => {
     t = await startApp();
     admin = await t.login('admin', ADMIN_PASSWORD);
     auditor = await t.login(AUDITOR_USER_ID, AUDITOR_PASSWORD);
-    await until(async () => (await t.http().get('/v1/facilities').set(auth(admin))).body.length >= 22, 'facilities listed');
+    await until(async () => (await t.http().get('/v1/facilities').set(auth(admin))).body.length >= 22, { what: 'facilities listed' });
     const facilities = (await t.http().get('/v1/facilities').set(auth(admin))).body as { facilityId: string; kind: string }[];
     dinkesFacilityId = facilities.find((f) => f.kind === 'DINKES')!.facilityId;
     puskesmasId = facilities.find((f) => f.kind === 'PUSKESMAS')!.facilityId;
@@ -98,7 +99,7 @@ describe('Each party controls its own people and its own signature', () => {
           ['OperatorRevoked', me],
         ]);
       }
-      await until(async () => ((await t.http().get('/v1/operators').set(auth(auditor))).body as { role: string }[]).some((o) => o.role === 'BUPATI_OFFICE'), 'listed');
+      await until(async () => ((await t.http().get('/v1/operators').set(auth(auditor))).body as { role: string }[]).some((o) => o.role === 'BUPATI_OFFICE'), { what: 'listed' });
       const listed = (await t.http().get('/v1/operators').set(auth(auditor))).body as { role: string }[];
       expect(new Set(listed.map((o) => o.role))).toEqual(new Set(['DUKCAPIL_AUDITOR', 'BUPATI_OFFICE']));
     });
@@ -115,7 +116,7 @@ describe('Each party controls its own people and its own signature', () => {
       const shown = await t.http().get(`/v1/agreements/${id}`).set(auth(auditor)).expect(200);
       expect(shown.body.pendingChanges).toEqual([expect.objectContaining({ changeId: proposed.body.change.changeId, change: 'SIGN' })]);
       // The register lists it for the other party to find, as PENDING.
-      await until(async () => ((await t.http().get('/v1/agreements').set(auth(auditor))).body as { agreementId: string; status: string }[]).some((x) => x.agreementId === id && x.status === 'PENDING'), 'listed as PENDING');
+      await until(async () => ((await t.http().get('/v1/agreements').set(auth(auditor))).body as { agreementId: string; status: string }[]).some((x) => x.agreementId === id && x.status === 'PENDING'), { what: 'listed as PENDING' });
       // Nothing in force comes from it: the lookup-deciding function never returns a pending agreement.
       const inForce = await agreementInForce(t.infra.eventStore, t.infra.dataSource, new Date());
       expect(inForce.agreement?.agreementId).not.toBe(id);

@@ -5,6 +5,7 @@ import { loadConfig } from '../../src/infrastructure/config/config';
 import { createHttpApp } from '../../src/composition/http-app';
 import { TEST_ACCESS_TOKEN_KEY, TEST_BALIKAN_KEY } from '../support/app';
 import { fixtureEvents } from '../support/fixture-events';
+import { until } from '../support/until';
 
 /** Read models follow the event store while the service runs, without anyone asking. */
 describe('The running service', () => {
@@ -28,7 +29,7 @@ describe('The running service', () => {
       { type: 'FixtureCounted', data: { key: 'a', amount: 1 }, occurredAt: new Date('2025-12-31T23:30:00Z') },
       { type: 'FixtureCounted', data: { key: 'a', amount: 2 }, occurredAt: new Date('2025-12-31T16:59:59Z') },
     ]);
-    await until(async () => (await counted(infra)) === before + 2);
+    await until(async () => (await counted(infra)) === before + 2, { what: 'both events counted by the projection' });
     const rows: { day: string; events: string }[] = await infra.dataSource.query(
       `SELECT to_char(day, 'YYYY-MM-DD') AS day, events::text FROM event_volume_daily WHERE event_type = 'FixtureCounted' AND day IN ('2025-12-31', '2026-01-01') ORDER BY day`,
     );
@@ -42,13 +43,4 @@ describe('The running service', () => {
 async function counted(infra: GatewayInfrastructure): Promise<number> {
   const [row] = await infra.dataSource.query(`SELECT coalesce(sum(events), 0)::int AS n FROM event_volume_daily WHERE event_type = 'FixtureCounted'`);
   return row.n;
-}
-
-/** Polls a condition (the projection runs in the background); fails after 10 s. */
-async function until(condition: () => Promise<boolean>): Promise<void> {
-  const deadline = Date.now() + 10_000;
-  while (!(await condition())) {
-    if (Date.now() > deadline) throw new Error('condition not met within 10 s');
-    await new Promise((resolve) => setTimeout(resolve, 25));
-  }
 }

@@ -5,7 +5,8 @@ import type { Samples } from '../../src/infrastructure/registry/simulator/regist
 import { holderOrigin } from '../../src/modules/access/lookups/nik';
 import { semesterOf } from '../../src/modules/reporting/semester/semester';
 import { HAS_POPPLER, itWithPoppler, pdfText } from '../support/pdf-text';
-import { ADMIN_PASSWORD, AUDITOR_PASSWORD, startApp, uniqueUserId, until, type TestApp } from '../support/app';
+import { ADMIN_PASSWORD, AUDITOR_PASSWORD, startApp, uniqueUserId, type TestApp } from '../support/app';
+import { until } from '../support/until';
 import { AUDITOR_USER_ID, callerOf, signAgreementInForce } from '../support/parties';
 
 const binary = (res: { on: (event: string, listener: (chunk: Buffer) => void) => void }, done: (error: Error | null, body: Buffer) => void) => {
@@ -71,7 +72,7 @@ describe('Reporting to Disdukcapil and the Bupati', () => {
     used = [samples.found[0]!, samples.found[1]!, samples.outsideRegency[0]!, samples.deceased[0]!, samples.notFound[0]!, samples.found[2]!, samples.found[3]!];
     const balikanId = (await t.http().post('/v1/balikan').set(auth(operator)).send({ accessId: found.body.accessId, nik: samples.found[0], verificationToken: found.body.verificationToken, bloodType: 'A+' }).expect(202)).body.balikanId;
     // Delivered by this app's worker (or another suite's: they share the database), before anything is counted.
-    await until(async () => (await t.http().get(`/v1/balikan/${balikanId}`).set(auth(operator))).body.status === 'DELIVERED', 'balikan delivered');
+    await until(async () => (await t.http().get(`/v1/balikan/${balikanId}`).set(auth(operator))).body.status === 'DELIVERED', { what: 'balikan delivered' });
     await t.http().get('/v1/operators').set(auth(operator)).expect(403);
   });
   afterAll(() => t?.close());
@@ -119,7 +120,7 @@ describe('Reporting to Disdukcapil and the Bupati', () => {
     expect(res.body).toMatchObject({ year, semester, revision: expect.any(Number), sha256: expect.stringMatching(/^[0-9a-f]{64}$/), onTime: true });
     const archived = await t.http().get(`/v1/reports/semester/${year}/${semester}/submission?format=pdf`).set(auth(auditor)).buffer(true).parse(binary).expect(200);
     expect(createHash('sha256').update(archived.body as Buffer).digest('hex')).toBe(res.body.sha256);
-    await until(async () => (await report()).submission?.sha256 === res.body.sha256, 'submission in the report');
+    await until(async () => (await report()).submission?.sha256 === res.body.sha256, { what: 'submission in the report' });
     const calendar = (await t.http().get('/v1/compliance/reports').set(auth(auditor)).expect(200)).body as { year: number; semester: number; status: string }[];
     expect(calendar.find((c) => c.year === year && c.semester === semester)?.status).toBe('SUBMITTED_ON_TIME');
     expect(calendar[0]).toMatchObject({ year: 2022, semester: 2, dueOn: '2022-12-31' });

@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { LOCKOUT_FAILURES } from '../../src/modules/access/operators/operator';
 import { RegistryConnection } from '../../src/infrastructure/registry/registry-connection';
-import { ADMIN_PASSWORD, AUDITOR_PASSWORD, startApp, uniqueUserId, until, type TestApp } from '../support/app';
+import { ADMIN_PASSWORD, AUDITOR_PASSWORD, startApp, uniqueUserId, type TestApp } from '../support/app';
+import { until } from '../support/until';
 import { AUDITOR_USER_ID } from '../support/parties';
 
 /** The request id ties what a request recorded to the request (and to its log line). */
@@ -65,7 +66,7 @@ describe('The X-Request-Id a client sends', () => {
     await send('change the password an administrator set', 'post', `/v1/operators/${clerk.operatorId}/password`, signedIn.accessToken, { currentPassword: 'request-id-password-2', newPassword: 'request-id-password-5' });
     const simulator = t.app.get(RegistryConnection).simulator!;
     const nik = simulator.samples.found[0]!;
-    await until(async () => (await t.http().post('/v1/access/nik-lookups').set(auth(signedIn.accessToken)).send({ nik })).status === 200, 'the clerk may look up');
+    await until(async () => (await t.http().post('/v1/access/nik-lookups').set(auth(signedIn.accessToken)).send({ nik })).status === 200, { what: 'the clerk may look up' });
     const lookup = await send('look up a NIK', 'post', '/v1/access/nik-lookups', signedIn.accessToken, { nik }, 200);
     await send('read a KTP-el', 'post', '/v1/access/card-reads', signedIn.accessToken, { readerId: reader.readerId, nik, fingerprint: 'MATCHED' }, 200);
     await send('send data balikan', 'post', '/v1/balikan', signedIn.accessToken, { accessId: lookup.accessId, nik, verificationToken: lookup.verificationToken, bloodType: 'AB' }, 202);

@@ -1,6 +1,7 @@
 import { parseLossless, readCallNikAnswer } from '../../src/infrastructure/registry/registry-answer';
 import { RegistryClient, type RegistryClientOptions } from '../../src/infrastructure/registry/registry-client';
 import { startRegistrySimulator, type RegistrySimulator } from '../../src/infrastructure/registry/simulator/registry-simulator';
+import { until } from '../support/until';
 
 const NINE = ['kkNumber', 'nik', 'fullName', 'sex', 'birthPlace', 'birthDate', 'occupation', 'maritalStatus', 'address'];
 const ADDRESS = ['street', 'rt', 'rw', 'village', 'district', 'regency', 'province'];
@@ -132,12 +133,14 @@ describe('The population registry client', () => {
       expect(simulator.calls()).toBe(before);
 
       simulator.setFault(null); // the registry recovers
-      const deadline = Date.now() + 5000;
-      let result = await breaking.callNik(simulator.samples.found[0]!);
-      while (result.outcome !== 'FOUND' && Date.now() < deadline) {
-        await new Promise((resolve) => setTimeout(resolve, 50)); // polling the breaker's half-open window
-        result = await breaking.callNik(simulator.samples.found[0]!);
-      }
+      // Polling the breaker's half-open window.
+      const result = await until(
+        async () => {
+          const answer = await breaking.callNik(simulator.samples.found[0]!);
+          return answer.outcome === 'FOUND' && answer;
+        },
+        { what: 'a call let through once the registry recovered', timeoutMs: 5000, everyMs: 50 },
+      );
       expect(result.outcome).toBe('FOUND');
       expect(breaking.breakerState).toBe('CLOSED');
     } finally {

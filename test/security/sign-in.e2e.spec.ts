@@ -4,7 +4,8 @@ import { START, type EventStore } from '../../src/infrastructure/event-store/eve
 import { hashingsComputed } from '../../src/infrastructure/security/passwords';
 import { OperatorAccounts } from '../../src/modules/access/operators/accounts';
 import { LOCKOUT_DURATION_MS, LOCKOUT_FAILURES } from '../../src/modules/access/operators/operator';
-import { ADMIN_PASSWORD, AUDITOR_PASSWORD, startApp, uniqueUserId, until, type TestApp } from '../support/app';
+import { ADMIN_PASSWORD, AUDITOR_PASSWORD, startApp, uniqueUserId, type TestApp } from '../support/app';
+import { until } from '../support/until';
 import { AUDITOR_USER_ID } from '../support/parties';
 import { changedPassword } from '../support/gateway-client';
 
@@ -42,7 +43,7 @@ describe('Signing in holds under load and misuse', () => {
     admin = await t.login('admin', ADMIN_PASSWORD);
     dukcapil = await t.login(AUDITOR_USER_ID, AUDITOR_PASSWORD);
     adminId = (await t.http().post('/v1/auth/login').send({ userId: 'admin', password: ADMIN_PASSWORD })).body.operatorId;
-    await until(async () => (await t.http().get('/v1/facilities').set(auth(admin))).body.length >= 22, 'facilities');
+    await until(async () => (await t.http().get('/v1/facilities').set(auth(admin))).body.length >= 22, { what: 'facilities' });
     puskesmas = ((await t.http().get('/v1/facilities').set(auth(admin))).body as { facilityId: string; kind: string }[]).find((f) => f.kind === 'PUSKESMAS')!.facilityId;
   });
   afterAll(async () => t?.close());
@@ -208,7 +209,7 @@ describe('Signing in holds under load and misuse', () => {
     expect((await t.http().post(`/v1/operators/${auditor.operatorId}/unlock`).set(auth(admin))).body.code).toBe('OTHER_PARTYS_ACCOUNT');
     const another = await enrol('DUKCAPIL_AUDITOR', 'dukcapil-password-2');
     expect((await t.http().post(`/v1/operators/${auditor.operatorId}/unlock`).set(auth(await t.login(another.userId, another.password)))).status).toBe(201);
-    await until(async () => ((await t.http().get('/v1/operators').set(auth(admin))).body as { operatorId: string; lockedUntil: string | null }[]).some((o) => o.operatorId === clerk.operatorId && o.lockedUntil === null), 'lockout lifted in the register');
+    await until(async () => ((await t.http().get('/v1/operators').set(auth(admin))).body as { operatorId: string; lockedUntil: string | null }[]).some((o) => o.operatorId === clerk.operatorId && o.lockedUntil === null), { what: 'lockout lifted in the register' });
   });
 
   it('a password reset by an administrator also lifts a lockout, and its new password must be changed at first sign-in', async () => {

@@ -39,7 +39,7 @@ describe('The gateway over TLS', () => {
   it('serves HTTPS with the configured certificate, and no plain HTTP on that port', async () => {
     const started = await startGateway({ DATA_DIR: join(dir, 'data'), PORT: '0', DATABASE_URL: '', REGISTRY_URL: '', LOG_LEVEL: 'info', TLS_CERT_FILE: cert, TLS_KEY_FILE: key });
     try {
-      const port = /listening on port (\d+)/.exec(started.output)![1];
+      const { port } = started;
       const health = await getOver('https', `https://127.0.0.1:${port}/health`, readFileSync(cert));
       expect(health.status).toBe(200);
       await expect(getOver('http', `http://127.0.0.1:${port}/health`)).rejects.toThrow();

@@ -62,15 +62,6 @@ export async function startApp(env: Record<string, string> = {}): Promise<TestAp
   };
 }
 
-/** Polls a condition that a background projection makes true; fails after 10 s. */
-export async function until(condition: () => Promise<boolean>, what = 'condition'): Promise<void> {
-  const deadline = Date.now() + 10_000;
-  while (!(await condition())) {
-    if (Date.now() > deadline) throw new Error(`${what} not met within 10 s`);
-    await new Promise((resolve) => setTimeout(resolve, 25));
-  }
-}
-
 let counter = 0;
 /** A user id unique to this run. */
 export const uniqueUserId = (prefix: string) => `${prefix}.${process.pid}.${Date.now() % 100000}.${counter++}`;

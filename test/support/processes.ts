@@ -40,10 +40,16 @@ export function gatewayNodeFlags(): string[] {
   return flags[1]!.split(' ').filter(Boolean);
 }
 
-/** Starts the gateway as `npm start` does (or with other Node flags) and resolves once it listens, with its URL. */
+/**
+ * Starts the gateway as `npm start` does (or with other Node flags) and resolves once it listens, with what
+ * tests need from its start-up: its port and URL, and the built-in registry simulator's URL when it runs
+ * one (no REGISTRY_URL), so no test reads these out of the log.
+ */
 export async function startGateway(env: NodeJS.ProcessEnv, nodeFlags = gatewayNodeFlags()) {
   const started = await startUntil(distPath('src', 'main.js'), [], env, /listening on port \d+/, nodeFlags);
-  return { ...started, url: `http://127.0.0.1:${/listening on port (\d+)/.exec(started.output)![1]}` };
+  const port = Number(/listening on port (\d+)/.exec(started.output)![1]);
+  const simulatorUrl = /"samples":"(http:\/\/127\.0\.0\.1:\d+)\/simulator\/samples"/.exec(started.output)?.[1];
+  return { ...started, port, url: `http://127.0.0.1:${port}`, simulatorUrl };
 }
 
 /** Starts a compiled script and resolves when a line of its stdout matches; the child keeps running. */
