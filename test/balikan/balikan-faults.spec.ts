@@ -7,6 +7,7 @@ import { startRegistrySimulator, type RegistrySimulator } from '../../src/infras
 import { extendFirstAgreement, proposeAndConfirm } from '../support/parties';
 import { distPath, runScript, startGateway, type Finished } from '../support/processes';
 import { signIn } from '../support/gateway-client';
+import { anOperatorAt, reach, thePuskesmasList } from '../support/fixtures';
 import { until } from '../support/until';
 
 const cli = distPath('src', 'cli.js');
@@ -85,12 +86,10 @@ describeOnEachStorage('Data balikan through outages and crashes', (server) => {
     cleanup = storage.cleanup;
     await started();
     admin = await signIn(call, 'admin', 'faults-dinkes-password');
-    let facilities: { facilityId: string; kind: string }[] = [];
-    await until(async () => (facilities = (await call('GET', '/v1/facilities', admin)).body).length >= 22, { what: 'facilities', ...patiently });
+    const facilities = await thePuskesmasList(call, admin, patiently.timeoutMs);
     const auditor = await signIn(call, 'auditor', 'faults-dukcapil-password');
     await extendFirstAgreement(call, admin, auditor, 'ADD/FAULTS/1', '2099-12-31');
-    await call('POST', '/v1/operators', admin, { userId: 'loket.faults', password: 'faults-password-1', role: 'PUSKESMAS_OPERATOR', facilityId: facilities.find((f) => f.kind === 'PUSKESMAS')!.facilityId });
-    operator = await signIn(call, 'loket.faults', 'faults-password-1');
+    operator = (await anOperatorAt(reach(call), admin, facilities.find((f) => f.kind === 'PUSKESMAS')!.facilityId, { userId: 'loket.faults', password: 'faults-password-1' })).token;
     for (const nik of simulator.samples.found) {
       const found = (await call('POST', '/v1/access/nik-lookups', operator, { nik })).body;
       accessIds.push(found.accessId);

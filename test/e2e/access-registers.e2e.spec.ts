@@ -2,6 +2,7 @@ import { START } from '../../src/infrastructure/event-store/event-store.port';
 import { wibDay } from '../../src/infrastructure/time/wib';
 import { SEEDED_AGREEMENT_ID } from '../../src/modules/access/seed/seed';
 import { ADMIN_PASSWORD, AUDITOR_PASSWORD, startApp, uniqueUserId, type TestApp } from '../support/app';
+import { thePuskesmasList } from '../support/fixtures';
 import { until } from '../support/until';
 import { AUDITOR_USER_ID, callerOf, proposeAndConfirm } from '../support/parties';
 import { changedPassword } from '../support/gateway-client';
@@ -24,7 +25,7 @@ describe('The access registers through HTTP', () => {
     const agreement = await t.http().get(`/v1/agreements/${SEEDED_AGREEMENT_ID}`).set(auth(admin)).expect(200);
     expect(agreement.body).toMatchObject({ dukcapilNumber: '473.3/2271.12/IX/2022', dinkesNumber: '440/2633.17.5/IX/2022', validUntil: '2024-09-15', status: 'EXPIRED', daysLeft: 0 });
     expect(agreement.body.changes[0]).toMatchObject({ change: 'SIGN', status: 'CONFIRMED', proposedBy: 'SEED', confirmedBy: 'SEED' });
-    await until(async () => (await t.http().get('/v1/facilities').set(auth(admin))).body.length >= 22, { what: 'facilities listed' });
+    await thePuskesmasList(callerOf(t), admin);
     const facilities = (await t.http().get('/v1/facilities').set(auth(admin))).body as { kind: string; name: string }[];
     expect(facilities.filter((f) => f.kind === 'PUSKESMAS').map((f) => f.name)).toEqual(expect.arrayContaining(['Puskesmas Jaten I', 'Puskesmas Jaten II', 'Puskesmas Jenawi']));
     expect(facilities.filter((f) => f.kind === 'PUSKESMAS' && f.name.startsWith('Puskesmas '))).toHaveLength(21);
@@ -34,7 +35,7 @@ describe('The access registers through HTTP', () => {
   it('seeds only once, however often the service starts', async () => {
     const again = await startApp();
     await again.close();
-    await until(async () => (await t.http().get('/v1/facilities').set(auth(admin))).body.length >= 22, { what: 'facilities listed' });
+    await thePuskesmasList(callerOf(t), admin);
     const seeded = (await t.infra.eventStore.readStream('seed-karanganyar')).length;
     expect(seeded).toBe(1);
     const rows = await t.infra.dataSource.query(`SELECT count(*)::int AS n FROM facility_register WHERE code LIKE 'PKM-%' AND name LIKE 'Puskesmas %'`);

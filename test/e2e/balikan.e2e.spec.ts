@@ -8,7 +8,8 @@ import { BalikanOutbox } from '../../src/modules/balikan/balikan-outbox';
 import { balikanIdFor } from '../../src/modules/balikan/balikan';
 import { ADMIN_PASSWORD, AUDITOR_PASSWORD, startApp, uniqueUserId, type TestApp } from '../support/app';
 import { until } from '../support/until';
-import { AUDITOR_USER_ID, callerOf, signAgreementInForce } from '../support/parties';
+import { AUDITOR_USER_ID, callerOf } from '../support/parties';
+import { anAgreementInForce, anOperatorAt, reach, thePuskesmasList } from '../support/fixtures';
 
 /** Data balikan as a registration clerk sends it, delivered to the simulator over a real socket. */
 describe('Sending data balikan back to the registry', () => {
@@ -25,17 +26,11 @@ describe('Sending data balikan back to the registry', () => {
     simulator = t.app.get(RegistryConnection).simulator!;
     admin = await t.login('admin', ADMIN_PASSWORD);
     const n = randomUUID().slice(0, 8).toUpperCase();
-    await signAgreementInForce(callerOf(t), admin, await t.login(AUDITOR_USER_ID, AUDITOR_PASSWORD), { dukcapilNumber: `BK/${n}/D`, dinkesNumber: `BK/${n}/K` });
-    await until(async () => ((await t.http().get('/v1/facilities').set(auth(admin))).body as unknown[]).length >= 22, { what: 'facilities listed' });
-    const puskesmas = ((await t.http().get('/v1/facilities').set(auth(admin))).body as { facilityId: string; kind: string }[]).filter((f) => f.kind === 'PUSKESMAS');
-    const enrol = async (facilityId: string) => {
-      const userId = uniqueUserId('balikan');
-      const enrolled = await t.http().post('/v1/operators').set(auth(admin)).send({ userId, password: 'balikan-password-1', role: 'PUSKESMAS_OPERATOR', facilityId }).expect(201);
-      operatorId ||= enrolled.body.operatorId as string;
-      return t.login(userId, 'balikan-password-1'); // with the change owed at first sign-in
-    };
-    operator = await enrol(puskesmas[0]!.facilityId);
-    otherOperator = await enrol(puskesmas[1]!.facilityId);
+    await anAgreementInForce(callerOf(t), admin, await t.login(AUDITOR_USER_ID, AUDITOR_PASSWORD), { dukcapilNumber: `BK/${n}/D`, dinkesNumber: `BK/${n}/K` });
+    const puskesmas = (await thePuskesmasList(callerOf(t), admin)).filter((f) => f.kind === 'PUSKESMAS');
+    const enrol = (facilityId: string) => anOperatorAt(reach(t), admin, facilityId, { userId: uniqueUserId('balikan'), password: 'balikan-password-1' });
+    ({ operatorId, token: operator } = await enrol(puskesmas[0]!.facilityId));
+    otherOperator = (await enrol(puskesmas[1]!.facilityId)).token;
   });
   afterAll(async () => {
     simulator?.setFault(null, 'BALIKAN');

@@ -8,6 +8,7 @@ import { PERSON_KEY, grantedPart } from '../../src/modules/access/agreements/gra
 import type { Person } from '../../src/infrastructure/registry/registry-answer';
 import { distPath, runScript, startGateway, type Finished } from '../support/processes';
 import { gatewayClient, signIn } from '../support/gateway-client';
+import { anOperatorAt, reach, thePuskesmasList } from '../support/fixtures';
 import { until } from '../support/until';
 
 /**
@@ -45,14 +46,9 @@ describe('The fields an agreement grants', () => {
     const simulator = started.simulatorUrl!;
     samples = (await (await fetch(`${simulator}/simulator/samples`)).json()) as typeof samples;
     admin = await signIn(call, 'admin', 'granted-dinkes-password');
-    const facilities = await until(async () => {
-      const list = (await call('GET', '/v1/facilities', admin)).body as { facilityId: string; kind: string }[];
-      return list.length >= 22 && list;
-    }, { what: 'facilities listed', timeoutMs: 30_000 });
-    facility = facilities.find((f) => f.kind === 'PUSKESMAS')!.facilityId;
+    facility = (await thePuskesmasList(call, admin, 30_000)).find((f) => f.kind === 'PUSKESMAS')!.facilityId;
     await until(async () => ((await call('GET', '/v1/agreements', admin)).body as { status: string }[]).some((a) => a.status === 'ACTIVE'), { what: 'the agreement in force', timeoutMs: 30_000 });
-    await call('POST', '/v1/operators', admin, { userId: 'loket.dua', password: 'operator-password-2', role: 'PUSKESMAS_OPERATOR', facilityId: facility });
-    operator = await signIn(call, 'loket.dua', 'operator-password-2');
+    operator = (await anOperatorAt(reach(call), admin, facility, { userId: 'loket.dua', password: 'operator-password-2' })).token;
   }, 300_000);
 
   afterAll(async () => {

@@ -4,7 +4,8 @@ import { GRANTED_FIELDS } from '../../src/modules/access/agreements/agreement';
 import { RegistryConnection } from '../../src/infrastructure/registry/registry-connection';
 import { ADMIN_PASSWORD, AUDITOR_PASSWORD, startApp, uniqueUserId, type TestApp } from '../support/app';
 import { until } from '../support/until';
-import { AUDITOR_USER_ID, callerOf, signAgreementInForce } from '../support/parties';
+import { AUDITOR_USER_ID, callerOf } from '../support/parties';
+import { anAgreementInForce, anOperatorAt, reach, thePuskesmasList } from '../support/fixtures';
 
 /** What a lookup leaves behind (Pasal 3(2)(c)): an event per access and per refusal, and nothing personal. */
 describe('The record every lookup and card read leaves', () => {
@@ -20,12 +21,9 @@ describe('The record every lookup and card read leaves', () => {
     samples = t.app.get(RegistryConnection).simulator!.samples;
     const admin = await t.login('admin', ADMIN_PASSWORD);
     const n = randomUUID().slice(0, 8).toUpperCase();
-    await signAgreementInForce(callerOf(t), admin, await t.login(AUDITOR_USER_ID, AUDITOR_PASSWORD), { dukcapilNumber: `EV/${n}/D`, dinkesNumber: `EV/${n}/K`, grantedFields: [...GRANTED_FIELDS] });
-    await until(async () => ((await t.http().get('/v1/facilities').set(auth(admin))).body as unknown[]).length >= 22, { what: 'facilities listed' });
-    facilityId = ((await t.http().get('/v1/facilities').set(auth(admin))).body as { facilityId: string; kind: string }[]).find((f) => f.kind === 'PUSKESMAS')!.facilityId;
-    const userId = uniqueUserId('events');
-    operatorId = (await t.http().post('/v1/operators').set(auth(admin)).send({ userId, password: 'events-password-1', role: 'PUSKESMAS_OPERATOR', facilityId }).expect(201)).body.operatorId;
-    operator = await t.login(userId, 'events-password-1');
+    await anAgreementInForce(callerOf(t), admin, await t.login(AUDITOR_USER_ID, AUDITOR_PASSWORD), { dukcapilNumber: `EV/${n}/D`, dinkesNumber: `EV/${n}/K`, grantedFields: [...GRANTED_FIELDS] });
+    facilityId = (await thePuskesmasList(callerOf(t), admin)).find((f) => f.kind === 'PUSKESMAS')!.facilityId;
+    ({ operatorId, token: operator } = await anOperatorAt(reach(t), admin, facilityId, { userId: uniqueUserId('events'), password: 'events-password-1' }));
     await until(async () => ((await t.http().get('/v1/agreements').set(auth(admin))).body as { status: string }[]).some((a) => a.status === 'ACTIVE'), { what: 'an agreement in force' });
     // A card reader of this Puskesmas for the card-read case.
     readerId = (await t.http().post(`/v1/facilities/${facilityId}/card-readers`).set(auth(admin)).send({ samSerial: `SAM-EV-${n}` }).expect(201)).body.readerId;

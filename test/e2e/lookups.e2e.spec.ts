@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startGateway, type Finished } from '../support/processes';
 import { gatewayClient, signIn } from '../support/gateway-client';
+import { anOperatorAt, reach, thePuskesmasList } from '../support/fixtures';
 import { until } from '../support/until';
 
 /**
@@ -54,13 +55,8 @@ describe('Looking a person up by NIK, and reading a KTP-el card', () => {
     simulator = started.simulatorUrl!;
     samples = (await (await fetch(`${simulator}/simulator/samples`)).json()) as typeof samples;
     admin = await signIn(call, 'admin', 'lookup-dinkes-password');
-    const facilities = await until(async () => {
-      const list = (await call('GET', '/v1/facilities', admin)).body as { facilityId: string; kind: string }[];
-      return list.length >= 22 && list;
-    }, { what: 'facilities listed' });
-    operatorFacility = facilities.find((f) => f.kind === 'PUSKESMAS')!.facilityId;
-    await call('POST', '/v1/operators', admin, { userId: 'loket.satu', password: 'operator-password-1', role: 'PUSKESMAS_OPERATOR', facilityId: operatorFacility });
-    operator = await signIn(call, 'loket.satu', 'operator-password-1');
+    operatorFacility = (await thePuskesmasList(call, admin)).find((f) => f.kind === 'PUSKESMAS')!.facilityId;
+    operator = (await anOperatorAt(reach(call), admin, operatorFacility, { userId: 'loket.satu', password: 'operator-password-1' })).token;
   });
 
   afterAll(async () => {
@@ -189,8 +185,7 @@ describe('Looking a person up by NIK, and reading a KTP-el card', () => {
   });
 
   it('limits each operator\'s lookups per hour with 429 RATE_LIMITED', async () => {
-    await call('POST', '/v1/operators', admin, { userId: 'loket.dua', password: 'operator-password-2', role: 'PUSKESMAS_OPERATOR', facilityId: operatorFacility });
-    const busy = await signIn(call, 'loket.dua', 'operator-password-2');
+    const busy = (await anOperatorAt(reach(call), admin, operatorFacility, { userId: 'loket.dua', password: 'operator-password-2' })).token;
     const codes: (string | undefined)[] = [];
     for (let i = 0; i < 61; i++) codes.push((await lookup(samples.found[4]!, busy)).body.code);
     expect(codes.slice(0, 60).every((c) => c === undefined)).toBe(true);

@@ -7,7 +7,8 @@ import { RegistryConnection } from '../../src/infrastructure/registry/registry-c
 import type { RegistrySimulator } from '../../src/infrastructure/registry/simulator/registry-simulator';
 import { ADMIN_PASSWORD, AUDITOR_PASSWORD, startApp, uniqueUserId, type TestApp } from '../support/app';
 import { until } from '../support/until';
-import { AUDITOR_USER_ID, callerOf, signAgreementInForce } from '../support/parties';
+import { AUDITOR_USER_ID, callerOf } from '../support/parties';
+import { anAgreementInForce, anOperatorAt, reach, thePuskesmasList } from '../support/fixtures';
 
 type Labels = Record<string, string>;
 interface Sample {
@@ -60,12 +61,9 @@ describe('Metrics for the operations desk (GET /metrics)', () => {
     // An agreement in force (the shared database may hold only the expired 2022 one).
     const n = randomUUID().slice(0, 8).toUpperCase();
     seededAuditor = await t.login(AUDITOR_USER_ID, AUDITOR_PASSWORD);
-    await signAgreementInForce(callerOf(t), admin, seededAuditor, { dukcapilNumber: `MT/${n}/D`, dinkesNumber: `MT/${n}/K` });
-    await until(async () => ((await t.http().get('/v1/facilities').set(auth(admin))).body as unknown[]).length >= 22, { what: 'facilities projected' });
-    const puskesmas = ((await t.http().get('/v1/facilities').set(auth(admin))).body as { facilityId: string; kind: string }[]).find((f) => f.kind === 'PUSKESMAS')!;
-    const userId = uniqueUserId('metrics');
-    operatorId = (await t.http().post('/v1/operators').set(auth(admin)).send({ userId, password: 'metrics-password-1', role: 'PUSKESMAS_OPERATOR', facilityId: puskesmas.facilityId }).expect(201)).body.operatorId;
-    operator = await t.login(userId, 'metrics-password-1');
+    await anAgreementInForce(callerOf(t), admin, seededAuditor, { dukcapilNumber: `MT/${n}/D`, dinkesNumber: `MT/${n}/K` });
+    const puskesmas = (await thePuskesmasList(callerOf(t), admin)).find((f) => f.kind === 'PUSKESMAS')!;
+    ({ operatorId, token: operator } = await anOperatorAt(reach(t), admin, puskesmas.facilityId, { userId: uniqueUserId('metrics'), password: 'metrics-password-1' }));
     const auditorId = uniqueUserId('metrics-auditor');
     await t.http().post('/v1/operators').set(auth(seededAuditor)).send({ userId: auditorId, password: 'metrics-password-2', role: 'DUKCAPIL_AUDITOR' }).expect(201);
     auditor = await t.login(auditorId, 'metrics-password-2');

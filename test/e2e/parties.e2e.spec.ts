@@ -2,6 +2,7 @@ import { START } from '../../src/infrastructure/event-store/event-store.port';
 import { SEEDED_AGREEMENT_ID } from '../../src/modules/access/seed/seed';
 import { agreementInForce } from '../../src/modules/access/agreements/agreement-in-force';
 import { ADMIN_PASSWORD, AUDITOR_PASSWORD, startApp, uniqueUserId, type TestApp } from '../support/app';
+import { thePuskesmasList } from '../support/fixtures';
 import { until } from '../support/until';
 import { AUDITOR_USER_ID } from '../support/parties';
 
@@ -22,7 +23,7 @@ describe('Each party controls its own people and its own signature', () => {
     t = await startApp();
     admin = await t.login('admin', ADMIN_PASSWORD);
     auditor = await t.login(AUDITOR_USER_ID, AUDITOR_PASSWORD);
-    await until(async () => (await t.http().get('/v1/facilities').set(auth(admin))).body.length >= 22, { what: 'facilities listed' });
+    await thePuskesmasList(callerOf(t), admin);
     const facilities = (await t.http().get('/v1/facilities').set(auth(admin))).body as { facilityId: string; kind: string }[];
     dinkesFacilityId = facilities.find((f) => f.kind === 'DINKES')!.facilityId;
     puskesmasId = facilities.find((f) => f.kind === 'PUSKESMAS')!.facilityId;

@@ -7,7 +7,8 @@ import { semesterOf } from '../../src/modules/reporting/semester/semester';
 import { HAS_POPPLER, itWithPoppler, pdfText } from '../support/pdf-text';
 import { ADMIN_PASSWORD, AUDITOR_PASSWORD, startApp, uniqueUserId, type TestApp } from '../support/app';
 import { until } from '../support/until';
-import { AUDITOR_USER_ID, callerOf, signAgreementInForce } from '../support/parties';
+import { AUDITOR_USER_ID, callerOf } from '../support/parties';
+import { anAgreementInForce } from '../support/fixtures';
 
 const binary = (res: { on: (event: string, listener: (chunk: Buffer) => void) => void }, done: (error: Error | null, body: Buffer) => void) => {
   const chunks: Buffer[] = [];
@@ -45,7 +46,7 @@ describe('Reporting to Disdukcapil and the Bupati', () => {
     admin = await t.login('admin', ADMIN_PASSWORD);
     const n = randomUUID().slice(0, 8).toUpperCase();
     const seededAuditor = await t.login(AUDITOR_USER_ID, AUDITOR_PASSWORD);
-    await signAgreementInForce(callerOf(t), admin, seededAuditor, { dukcapilNumber: `RP/${n}/D`, dinkesNumber: `RP/${n}/K` });
+    await anAgreementInForce(callerOf(t), admin, seededAuditor, { dukcapilNumber: `RP/${n}/D`, dinkesNumber: `RP/${n}/K` });
     code = `UJI-RP-${n.slice(0, 6)}`;
     const facilityId = (await t.http().post('/v1/facilities').set(auth(admin)).send({ kind: 'PUSKESMAS', code, name, kecamatanCode: '331311' }).expect(201)).body.facilityId as string;
     readerId = (await t.http().post(`/v1/facilities/${facilityId}/card-readers`).set(auth(admin)).send({ samSerial: `SAM-RP-${n}` }).expect(201)).body.readerId as string;

@@ -5,8 +5,9 @@ import { hashingsComputed } from '../../src/infrastructure/security/passwords';
 import { OperatorAccounts } from '../../src/modules/access/operators/accounts';
 import { LOCKOUT_DURATION_MS, LOCKOUT_FAILURES } from '../../src/modules/access/operators/operator';
 import { ADMIN_PASSWORD, AUDITOR_PASSWORD, startApp, uniqueUserId, type TestApp } from '../support/app';
+import { thePuskesmasList } from '../support/fixtures';
 import { until } from '../support/until';
-import { AUDITOR_USER_ID } from '../support/parties';
+import { AUDITOR_USER_ID, callerOf } from '../support/parties';
 import { changedPassword } from '../support/gateway-client';
 
 const auth = (token: string) => ({ authorization: `Bearer ${token}` });
@@ -43,7 +44,7 @@ describe('Signing in holds under load and misuse', () => {
     admin = await t.login('admin', ADMIN_PASSWORD);
     dukcapil = await t.login(AUDITOR_USER_ID, AUDITOR_PASSWORD);
     adminId = (await t.http().post('/v1/auth/login').send({ userId: 'admin', password: ADMIN_PASSWORD })).body.operatorId;
-    await until(async () => (await t.http().get('/v1/facilities').set(auth(admin))).body.length >= 22, { what: 'facilities' });
+    await thePuskesmasList(callerOf(t), admin);
     puskesmas = ((await t.http().get('/v1/facilities').set(auth(admin))).body as { facilityId: string; kind: string }[]).find((f) => f.kind === 'PUSKESMAS')!.facilityId;
   });
   afterAll(async () => t?.close());

@@ -1,4 +1,3 @@
-import { GRANTED_FIELDS } from '../../src/modules/access/agreements/agreement';
 import type { TestApp } from './app';
 
 /**
@@ -30,24 +29,6 @@ export async function proposeAndConfirm(call: Call, proposer: string, confirmer:
   const proposed = expectStatus(await call('POST', path, proposer, body), 201, `propose ${path}`);
   const confirmation = `/v1/agreements/${proposed.agreementId}/changes/${proposed.change.changeId}/confirmation`;
   return expectStatus(await call('POST', confirmation, confirmer), 201, `confirm ${path}`);
-}
-
-/**
- * A new agreement in force from 2020 to 2099 granting the nine fields (or as `over` says), proposed by Dinkes and
- * confirmed by Disdukcapil. All nine by default: suites share one database, and the agreement in force decides
- * which fields every suite's lookups answer.
- */
-export async function signAgreementInForce(call: Call, admin: string, auditor: string, over: Record<string, unknown> = {}): Promise<any> {
-  const n = `${process.pid % 1000}${Date.now() % 1_000_000}${Math.floor(Math.random() * 1000)}`;
-  return proposeAndConfirm(call, admin, auditor, '/v1/agreements', {
-    dukcapilNumber: `T/${n}/D`,
-    dinkesNumber: `T/${n}/K`,
-    signedOn: '2020-01-01',
-    validFrom: '2020-01-01',
-    validUntil: '2099-12-31',
-    grantedFields: [...GRANTED_FIELDS],
-    ...over,
-  });
 }
 
 /** Extends the (first listed, i.e. seeded) agreement by an addendum both parties recorded. */
