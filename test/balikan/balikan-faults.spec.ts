@@ -56,7 +56,7 @@ describeOnEachStorage('Data balikan through outages and crashes', (server) => {
     return { status: res.status, body: (await res.json().catch(() => null)) as any };
   };
   /** Room for a loaded machine: real processes, an outage and a crash. */
-  const patiently = { timeoutMs: 60_000 };
+  const patiently = { timeoutMs: 60_000, everyMs: 100 };
   const submit = async (i: number) => {
     const nik = simulator.samples.found[i % simulator.samples.found.length]!;
     const medicalRecordNumber = `RM-${server ? 'S' : 'E'}-${String(100000 + i)}`;
@@ -86,7 +86,7 @@ describeOnEachStorage('Data balikan through outages and crashes', (server) => {
     cleanup = storage.cleanup;
     await started();
     admin = await signIn(call, 'admin', 'faults-dinkes-password');
-    const facilities = await thePuskesmasList(call, admin, patiently.timeoutMs);
+    const facilities = await thePuskesmasList(call, admin, patiently);
     const auditor = await signIn(call, 'auditor', 'faults-dukcapil-password');
     await extendFirstAgreement(call, admin, auditor, 'ADD/FAULTS/1', '2099-12-31');
     operator = (await anOperatorAt(reach(call), admin, facilities.find((f) => f.kind === 'PUSKESMAS')!.facilityId, { userId: 'loket.faults', password: 'faults-password-1' })).token;
@@ -110,7 +110,7 @@ describeOnEachStorage('Data balikan through outages and crashes', (server) => {
     for (let i = 0; i < 200; i++) ids.push(await submit(i));
     expect(simulator.balikan().perReference.size).toBe(0);
     simulator.setFault(null, 'BALIKAN');
-    await until(() => ids.every((id) => simulator.balikan().perReference.has(id)), { what: 'all 200 delivered', timeoutMs: 90_000 });
+    await until(() => ids.every((id) => simulator.balikan().perReference.has(id)), { ...patiently, what: 'all 200 delivered', timeoutMs: 90_000 });
     expect(ids.map((id) => simulator.balikan().perReference.get(id))).toEqual(ids.map(() => 1));
     await until(async () => (await call('GET', `/v1/balikan/${ids[199]}`, operator)).body.status === 'DELIVERED', { what: 'last recorded DELIVERED', ...patiently });
     const statuses = new Set<string>();

@@ -149,7 +149,7 @@ describe('Sending data balikan back to the registry', () => {
   const denialsOf = async (reason: string) =>
     ((await t.infra.dataSource.query(`SELECT count(*)::int AS n FROM es_events WHERE type = 'AccessDenied' AND data->>'reason' = $1 AND data->>'operatorId' = $2`, [reason, operatorId])) as { n: number }[])[0]!.n;
   /** Room for a loaded machine: delivery passes run one after another. */
-  const eventually = { timeoutMs: 90_000 };
+  const eventually = { timeoutMs: 90_000, everyMs: 50 };
   const drained = () => until(async () => (await t.infra.dataSource.query('SELECT 1 FROM balikan_outbox')).length === 0, { what: 'outbox drained', ...eventually });
 
   it('a refused balikan never reaches the registry: forty parallel submissions on an access that found nobody leave no row and send nothing', async () => {

@@ -46,8 +46,8 @@ describe('The fields an agreement grants', () => {
     const simulator = started.simulatorUrl!;
     samples = (await (await fetch(`${simulator}/simulator/samples`)).json()) as typeof samples;
     admin = await signIn(call, 'admin', 'granted-dinkes-password');
-    facility = (await thePuskesmasList(call, admin, 30_000)).find((f) => f.kind === 'PUSKESMAS')!.facilityId;
-    await until(async () => ((await call('GET', '/v1/agreements', admin)).body as { status: string }[]).some((a) => a.status === 'ACTIVE'), { what: 'the agreement in force', timeoutMs: 30_000 });
+    facility = (await thePuskesmasList(call, admin, { timeoutMs: 30_000, everyMs: 100 })).find((f) => f.kind === 'PUSKESMAS')!.facilityId;
+    await until(async () => ((await call('GET', '/v1/agreements', admin)).body as { status: string }[]).some((a) => a.status === 'ACTIVE'), { what: 'the agreement in force', timeoutMs: 30_000, everyMs: 100 });
     operator = (await anOperatorAt(reach(call), admin, facility, { userId: 'loket.dua', password: 'operator-password-2' })).token;
   }, 300_000);
 

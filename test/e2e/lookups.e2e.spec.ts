@@ -55,7 +55,7 @@ describe('Looking a person up by NIK, and reading a KTP-el card', () => {
     simulator = started.simulatorUrl!;
     samples = (await (await fetch(`${simulator}/simulator/samples`)).json()) as typeof samples;
     admin = await signIn(call, 'admin', 'lookup-dinkes-password');
-    operatorFacility = (await thePuskesmasList(call, admin)).find((f) => f.kind === 'PUSKESMAS')!.facilityId;
+    operatorFacility = (await thePuskesmasList(call, admin, { everyMs: 50 })).find((f) => f.kind === 'PUSKESMAS')!.facilityId;
     operator = (await anOperatorAt(reach(call), admin, operatorFacility, { userId: 'loket.satu', password: 'operator-password-1' })).token;
   });
 
@@ -162,7 +162,7 @@ describe('Looking a person up by NIK, and reading a KTP-el card', () => {
     const served = await until(async () => {
       const res = await lookup(samples.found[2]!);
       return res.status === 200 && res;
-    }, { what: 'the registry served again after the breaker closed' });
+    }, { what: 'the registry served again after the breaker closed', everyMs: 50 });
     expect(served.body.outcome).toBe('FOUND');
   });
 

@@ -123,7 +123,7 @@ describe('The gateway keeps its secrets and gives nothing away', () => {
     const found = await call('POST', '/v1/access/nik-lookups', clerk, { nik: simulator.samples.found[0] });
     await call('POST', '/v1/access/nik-lookups', clerk, { nik: simulator.samples.notFound[0] });
     const balikan = await call('POST', '/v1/balikan', clerk, { accessId: found.body.accessId, nik: simulator.samples.found[0], verificationToken: found.body.verificationToken, bloodType: 'B+' });
-    await until(async () => (await call('GET', `/v1/balikan/${balikan.body.balikanId}`, clerk)).body.status === 'DELIVERED', { what: 'the balikan delivered', timeoutMs: 30_000 });
+    await until(async () => (await call('GET', `/v1/balikan/${balikan.body.balikanId}`, clerk)).body.status === 'DELIVERED', { what: 'the balikan delivered', timeoutMs: 30_000, everyMs: 100 });
     // The registry failing in each way, so every error path writes its log line.
     for (const fault of [{ mode: 'HTTP_5XX', status: 500 }, { mode: 'MALFORMED' }, { mode: 'RESPON', respon: 'Login Gagal' }]) {
       simulator.setFault(fault as never);
@@ -133,7 +133,7 @@ describe('The gateway keeps its secrets and gives nothing away', () => {
     simulator.setFault({ mode: 'HTTP_5XX', status: 401 } as never, 'BALIKAN');
     const refused = await call('POST', '/v1/balikan', clerk, { accessId: found.body.accessId, nik: simulator.samples.found[0], verificationToken: found.body.verificationToken, medicalRecordNumber: 'RM-SEC-1' });
     // Wait for one delivery attempt against the refusing endpoint (its failure is logged).
-    await until(async () => (await call('GET', `/v1/balikan/${refused.body.balikanId}`, clerk)).body.status === 'FAILED_RETRYING', { what: 'a delivery attempt refused', timeoutMs: 30_000 });
+    await until(async () => (await call('GET', `/v1/balikan/${refused.body.balikanId}`, clerk)).body.status === 'FAILED_RETRYING', { what: 'a delivery attempt refused', timeoutMs: 30_000, everyMs: 100 });
     simulator.setFault(null, 'BALIKAN');
     await call('POST', '/v1/auth/login', undefined, undefined, { raw: '{"userId": broken' });
     await call('GET', '/docs-json');

@@ -34,13 +34,13 @@ export const SEEDED_FACILITIES = seededFacilities();
 export const SEEDED_PUSKESMAS = SEEDED_FACILITIES.filter((f) => f.kind === 'PUSKESMAS');
 
 /** The facility register once the projection lists every seeded facility (it catches up after start-up). */
-export async function thePuskesmasList(call: Call, admin: string, timeoutMs?: number): Promise<ListedFacility[]> {
+export async function thePuskesmasList(call: Call, admin: string, { timeoutMs, everyMs }: { timeoutMs?: number; everyMs?: number } = {}): Promise<ListedFacility[]> {
   return until(
     async () => {
       const listed = (await call('GET', '/v1/facilities', admin)).body as ListedFacility[];
       return listed.length >= SEEDED_FACILITIES.length && listed;
     },
-    { what: 'the seeded facilities listed', timeoutMs },
+    { what: 'the seeded facilities listed', timeoutMs, everyMs },
   );
 }
 
