@@ -4,7 +4,7 @@ import { agreementInForce } from '../../src/modules/access/agreements/agreement-
 import { ADMIN_PASSWORD, AUDITOR_PASSWORD, startApp, uniqueUserId, type TestApp } from '../support/app';
 import { thePuskesmasList } from '../support/fixtures';
 import { until } from '../support/until';
-import { AUDITOR_USER_ID } from '../support/parties';
+import { AUDITOR_USER_ID, callerOf } from '../support/parties';
 
 /**
  * The two parties: each controls its own people and its own signature. Through HTTP, as a

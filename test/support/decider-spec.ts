@@ -55,7 +55,8 @@ export function deciderSpec<State, Command>(decider: Decider<State, Command>, op
             if (outcome.refusal instanceof Refusal) return outcome.refusal;
             throw outcome.refusal;
           };
-          const after = (): GivenEvent[] => ('events' in outcome ? [...events, ...outcome.events.map((e) => ({ ...e, occurredAt: e.occurredAt ?? now }))] : events);
+          const after = (): GivenEvent[] =>
+            'events' in outcome ? [...events, ...outcome.events.map((e) => ({ ...e, occurredAt: e.occurredAt ?? now }))] : events;
           return {
             /** Exactly these events (type and data), in order. */
             thenEvents(...expected: { type: string; data: EventData }[]) {
@@ -76,7 +77,8 @@ export function deciderSpec<State, Command>(decider: Decider<State, Command>, op
             },
             /** Refused with this code (and status, when given); no event is produced. */
             thenRefused(code: string, status?: number) {
-              if ('events' in outcome) throw new Error(`expected the refusal ${code}, the decider produced ${outcome.events.map((e) => e.type).join(', ') || 'no events'}`);
+              if ('events' in outcome)
+                throw new Error(`expected the refusal ${code}, the decider produced ${outcome.events.map((e) => e.type).join(', ') || 'no events'}`);
               const refused = refusal()!;
               expect(refused.code).toBe(code);
               if (status !== undefined) expect(refused.status).toBe(status);

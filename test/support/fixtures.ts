@@ -34,7 +34,11 @@ export const SEEDED_FACILITIES = seededFacilities();
 export const SEEDED_PUSKESMAS = SEEDED_FACILITIES.filter((f) => f.kind === 'PUSKESMAS');
 
 /** The facility register once the projection lists every seeded facility (it catches up after start-up). */
-export async function thePuskesmasList(call: Call, admin: string, { timeoutMs, everyMs }: { timeoutMs?: number; everyMs?: number } = {}): Promise<ListedFacility[]> {
+export async function thePuskesmasList(
+  call: Call,
+  admin: string,
+  { timeoutMs, everyMs }: { timeoutMs?: number; everyMs?: number } = {},
+): Promise<ListedFacility[]> {
   return until(
     async () => {
       const listed = (await call('GET', '/v1/facilities', admin)).body as ListedFacility[];

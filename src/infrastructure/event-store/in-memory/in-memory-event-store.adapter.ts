@@ -42,20 +42,18 @@ export class InMemoryEventStoreAdapter implements EventStoreAdapter {
       ids.add(event.eventId);
     }
     const commit = ++this.appends;
-    const stored = events.map(
-      (event, index): StoredEvent => ({
-        eventId: event.eventId,
-        type: event.type,
-        schemaVersion: event.schemaVersion,
-        streamId,
-        revision: BigInt(stream.length + index),
-        globalPosition: { commit, prepare: BigInt(this.log.length + index + 1) },
-        occurredAt: new Date(event.occurredAt.getTime()),
-        correlationId: event.correlationId,
-        causationId: event.causationId,
-        data: JSON.parse(JSON.stringify(event.data)),
-      }),
-    );
+    const stored = events.map((event, index): StoredEvent => ({
+      eventId: event.eventId,
+      type: event.type,
+      schemaVersion: event.schemaVersion,
+      streamId,
+      revision: BigInt(stream.length + index),
+      globalPosition: { commit, prepare: BigInt(this.log.length + index + 1) },
+      occurredAt: new Date(event.occurredAt.getTime()),
+      correlationId: event.correlationId,
+      causationId: event.causationId,
+      data: JSON.parse(JSON.stringify(event.data)),
+    }));
     stream.push(...stored);
     this.streams.set(streamId, stream);
     this.log.push(...stored);

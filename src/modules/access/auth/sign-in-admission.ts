@@ -18,7 +18,10 @@ export class SignInAdmission {
   admit(source: string, now = Date.now()): { release: () => void } | { refused: Refusal; retryAfter: number } {
     const times = (this.recent.get(source) ?? []).filter((t) => t > now - 60_000);
     if (times.length >= this.attemptsPerMinute) {
-      return { refused: new Refusal(429, 'SIGN_IN_RATE_LIMITED', 'Too many sign-in attempts from this address; wait a minute.'), retryAfter: Math.max(1, Math.ceil((times[0]! + 60_000 - now) / 1000)) };
+      return {
+        refused: new Refusal(429, 'SIGN_IN_RATE_LIMITED', 'Too many sign-in attempts from this address; wait a minute.'),
+        retryAfter: Math.max(1, Math.ceil((times[0]! + 60_000 - now) / 1000)),
+      };
     }
     if (this.inFlight >= this.maxWaiting) {
       return { refused: new Refusal(503, 'SIGN_IN_BUSY', 'Too many sign-ins at once; try again in a moment.'), retryAfter: 1 };
