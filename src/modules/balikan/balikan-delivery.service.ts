@@ -1,7 +1,9 @@
 import type { OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { EventsHandler, type IEventHandler } from '@nestjs/cqrs';
 import type { Logger } from 'pino';
 import { handle, loadState } from '../../infrastructure/event-store/command-handling';
 import type { EventStore } from '../../infrastructure/event-store/event-store.port';
+import { EventsAppended } from '../../infrastructure/event-store/events-appended';
 import type { BalikanClient } from '../../infrastructure/registry/balikan-client';
 import { accessStream } from '../access/lookups/access.events';
 import { balikanDecider, type BalikanCommand } from './balikan';
@@ -28,6 +30,8 @@ export function backoffMs(attempt: number, random = Math.random): number {
 export class BalikanDeliveryService implements OnApplicationBootstrap, OnApplicationShutdown {
   private timer: NodeJS.Timeout | undefined;
   private running: Promise<void> | undefined;
+  /** A wake that came during a pass: one more pass follows at once (the row it announces may have been too late for this one). */
+  private wokenWhileRunning = false;
   private stopped = false;
 
   constructor(
@@ -51,9 +55,15 @@ export class BalikanDeliveryService implements OnApplicationBootstrap, OnApplica
     await this.running;
   }
 
-  /** Deliver now (after a submission) instead of at the next tick. */
+  /** Deliver now instead of at the next tick. */
   wake(): void {
-    this.schedule(0);
+    if (this.running) this.wokenWhileRunning = true;
+    else this.schedule(0);
+  }
+
+  /** BalikanSubmitted stored by this process: deliver as soon as their submissions have made the rows claimable. */
+  wakeFor(balikanIds: readonly string[]): void {
+    void Promise.all(balikanIds.map((id) => this.outbox.submitted(id))).then(() => this.wake());
   }
 
   /** One pass over the due rows; returns how many were handled. */
@@ -91,7 +101,9 @@ export class BalikanDeliveryService implements OnApplicationBootstrap, OnApplica
         })
         .then((next) => {
           this.running = undefined;
-          this.schedule(next);
+          const again = this.wokenWhileRunning;
+          this.wokenWhileRunning = false;
+          this.schedule(again ? 0 : next);
         });
     }, delayMs);
     this.timer.unref();
@@ -135,5 +147,19 @@ export class BalikanDeliveryService implements OnApplicationBootstrap, OnApplica
     }
     await record({ kind: 'failed', balikanId: row.balikanId, attempt, reason: result.failure });
     await this.outbox.retryLater(row.balikanId, attempt, backoffMs(attempt));
+  }
+}
+
+/**
+ * Wakes the worker when this process stores a BalikanSubmitted, instead of the submission calling it. Appends
+ * by another instance are not seen here: the worker's periodic pass is the safety net, the outbox the truth.
+ */
+@EventsHandler(EventsAppended)
+export class WakeBalikanDelivery implements IEventHandler<EventsAppended> {
+  constructor(private readonly delivery: BalikanDeliveryService) {}
+
+  handle(appended: EventsAppended): void {
+    const submitted = appended.events.filter((e) => e.type === 'BalikanSubmitted').map((e) => String(e.data.balikanId));
+    if (submitted.length > 0) this.delivery.wakeFor(submitted);
   }
 }

@@ -22,10 +22,36 @@ export interface SealedContent extends BalikanValues {
  * same row at once and no transaction stays open during the HTTP call.
  */
 export class BalikanOutbox {
+  /** Submissions under way in this process, by balikan: from the reserve to the ready mark or the release. */
+  private readonly submitting = new Map<string, Set<Promise<unknown>>>();
+
   constructor(
     private readonly db: DataSource,
     private readonly sealer: Sealer,
   ) {}
+
+  /**
+   * Runs one submission's reserve, append and ready mark, known to this process meanwhile: the worker,
+   * woken by the stored BalikanSubmitted (during the append), waits for the ready mark (`submitted`)
+   * rather than find the row not yet claimable and sleep until its next pass.
+   */
+  async whileSubmitting<T>(balikanId: string, submission: () => Promise<T>): Promise<T> {
+    const running = Promise.resolve().then(submission);
+    const under = this.submitting.get(balikanId) ?? new Set<Promise<unknown>>();
+    under.add(running);
+    this.submitting.set(balikanId, under);
+    try {
+      return await running;
+    } finally {
+      under.delete(running);
+      if (under.size === 0) this.submitting.delete(balikanId);
+    }
+  }
+
+  /** Resolves once no submission of this balikan is under way in this process (at once if none is). */
+  async submitted(balikanId: string): Promise<void> {
+    await Promise.allSettled([...(this.submitting.get(balikanId) ?? [])]);
+  }
 
   seal(balikanId: string, content: SealedContent): string {
     return this.sealer.seal(JSON.stringify(content), balikanId);

@@ -9,7 +9,9 @@ import { RegistryConnection } from '../../infrastructure/registry/registry-conne
 import { Sealer, embeddedKey, parseKey } from '../../infrastructure/security/sealing';
 import { AccessModule } from '../access/access.module';
 import { BalikanController } from './balikan.controller';
-import { BalikanDeliveryService } from './balikan-delivery.service';
+import { BalikanDeliveryService, WakeBalikanDelivery } from './balikan-delivery.service';
+import { SubmitBalikanHandler } from './balikan.handlers';
+import { GetBalikanStatusHandler } from './balikan.queries';
 import { BalikanOutbox } from './balikan-outbox';
 import { BalikanMetrics } from './balikan.metrics';
 
@@ -48,6 +50,9 @@ import { BalikanMetrics } from './balikan.metrics';
       useFactory: (store: EventStore, outbox: BalikanOutbox, client: BalikanClient, logger: Logger, infra: Infrastructure) =>
         new BalikanDeliveryService(store, outbox, client, logger, infra.config.balikan.maxAgeMs, infra.config.runBalikanDelivery, infra.config.balikan.leaseSeconds),
     },
+    SubmitBalikanHandler,
+    GetBalikanStatusHandler,
+    WakeBalikanDelivery,
   ],
 })
 export class BalikanModule {}
