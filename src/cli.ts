@@ -11,7 +11,7 @@ import type { Projection } from './infrastructure/projections/projection';
 import type { RecordedEvent } from './infrastructure/event-store/event-store.port';
 import { REPORTING_PROJECTION } from './modules/reporting/read-models/reporting-freshness';
 import { exportDocument, type DocumentFormat } from './modules/reporting/semester/export-document';
-import { parsePeriod } from './modules/reporting/semester/reports.controller';
+import { parsePeriod } from './modules/reporting/semester/semester';
 import { exportLog, readExportedCheckpoints, readExportedEvents } from './modules/audit/audit-export';
 import { parsePublicKey } from './infrastructure/security/signing-key';
 import { NOTARY_PROJECTION, checkpointNow } from './modules/audit/notary.projection';

@@ -1,11 +1,10 @@
-import { Controller, Get, Inject, Param, Query } from '@nestjs/common';
+import { Controller, Get, Param, Query } from '@nestjs/common';
+import { QueryBus } from '@nestjs/cqrs';
 import { ApiBearerAuth, ApiOperation, ApiPropertyOptional, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { IsOptional, Matches } from 'class-validator';
-import { DataSource } from 'typeorm';
 import { UuidParam } from '../../infrastructure/http/validation';
-import { AUDIT_SIGNER, type AuditSigner } from './audit-signer';
 import { Allow } from '../access/auth/access-rule';
-import { checkpoints, consistencyProof, inclusionProof } from './audit-log.query';
+import { GetAuditPublicKey, ListCheckpoints, ProveConsistency, ProveInclusion } from './audit.queries';
 
 const SIZE = /^[1-9][0-9]{0,14}$/;
 
@@ -41,16 +40,13 @@ export class ConsistencyQuery {
 @ApiBearerAuth()
 @Controller('v1/audit')
 export class AuditController {
-  constructor(
-    private readonly db: DataSource,
-    @Inject(AUDIT_SIGNER) private readonly auditSigner: AuditSigner,
-  ) {}
+  constructor(private readonly queryBus: QueryBus) {}
 
   @Get('checkpoints')
   @Allow('DUKCAPIL_AUDITOR', 'DINKES_ADMIN')
   @ApiOperation({ summary: 'Signed checkpoints (tree size, Merkle root, chain head, time; Ed25519), oldest first' })
-  list(@Query() query: CheckpointsQuery) {
-    return checkpoints(this.db, query.fromSize ? Number(query.fromSize) : 0);
+  async list(@Query() query: CheckpointsQuery) {
+    return this.queryBus.execute(new ListCheckpoints(query.fromSize ? Number(query.fromSize) : 0));
   }
 
   @Get('proofs/:eventId')
@@ -58,22 +54,21 @@ export class AuditController {
   @ApiOperation({ summary: 'Inclusion proof of one event to a signed checkpoint (RFC 9162)' })
   @ApiResponse({ status: 404, description: 'EVENT_NOT_NOTARISED, CHECKPOINT_NOT_FOUND' })
   @ApiResponse({ status: 409, description: 'NOT_YET_CHECKPOINTED' })
-  proof(@Param('eventId', UuidParam) eventId: string, @Query() query: ProofQuery) {
-    return inclusionProof(this.db, eventId, query.treeSize ? Number(query.treeSize) : undefined);
+  async proof(@Param('eventId', UuidParam) eventId: string, @Query() query: ProofQuery) {
+    return this.queryBus.execute(new ProveInclusion(eventId, query.treeSize ? Number(query.treeSize) : undefined));
   }
 
   @Get('consistency')
   @Allow('DUKCAPIL_AUDITOR', 'DINKES_ADMIN')
   @ApiOperation({ summary: 'Consistency proof between two signed checkpoints: the earlier log is a prefix of the later (RFC 9162)' })
-  consistency(@Query() query: ConsistencyQuery) {
-    return consistencyProof(this.db, Number(query.from), Number(query.to));
+  async consistency(@Query() query: ConsistencyQuery) {
+    return this.queryBus.execute(new ProveConsistency(Number(query.from), Number(query.to)));
   }
 
   @Get('public-key')
   @Allow('DUKCAPIL_AUDITOR', 'DINKES_ADMIN')
   @ApiOperation({ summary: 'The Ed25519 public key checkpoints verify with (pin it once; verify exports with it)' })
-  publicKey() {
-    const signer = this.auditSigner();
-    return { keyId: signer.keyId, publicKey: signer.publicKeyPem() };
+  async publicKey() {
+    return this.queryBus.execute(new GetAuditPublicKey());
   }
 }

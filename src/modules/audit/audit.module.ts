@@ -3,6 +3,7 @@ import type { Infrastructure } from '../../infrastructure/infrastructure';
 import { INFRASTRUCTURE } from '../../infrastructure/infrastructure.module';
 import { AUDIT_SIGNER, type AuditSigner } from './audit-signer';
 import { AuditController } from './audit.controller';
+import { AUDIT_QUERY_HANDLERS } from './audit.queries';
 
 /** Resolves the signing key at start, so its public key is printed once (and a missing key file is created). */
 @Injectable()
@@ -18,5 +19,5 @@ export class SigningKeyAnnouncer implements OnApplicationBootstrap {
 }
 
 /** The verifiable audit log (hash chain, Merkle tree, signed checkpoints, proofs). */
-@Module({ controllers: [AuditController], providers: [SigningKeyAnnouncer] })
+@Module({ controllers: [AuditController], providers: [SigningKeyAnnouncer, ...AUDIT_QUERY_HANDLERS] })
 export class AuditModule {}

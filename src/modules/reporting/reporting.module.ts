@@ -1,12 +1,34 @@
 import { Module } from '@nestjs/common';
 import { ComplianceController } from './compliance/compliance.controller';
+import { COMPLIANCE_QUERY_HANDLERS } from './compliance/compliance.queries';
 import { EvaluationsController } from './evaluations/evaluations.controller';
+import { RecordEvaluationHandler } from './evaluations/evaluations.handlers';
+import { ListEvaluationsHandler } from './evaluations/evaluations.queries';
 import { ReportingFreshness } from './read-models/reporting-freshness';
 import { ReportsController } from './semester/reports.controller';
+import { SubmitSemesterReportHandler } from './semester/reports.handlers';
+import {
+  ExportReportDocumentHandler,
+  GetBupatiSummaryHandler,
+  GetReportSubmissionsHandler,
+  GetSemesterReportHandler,
+  GetSubmittedReportPdfHandler,
+} from './semester/reports.queries';
 
 /** Reporting (Pasal 4(1)(a), 9): the semester report, the Bupati summary, compliance views and evaluations. */
 @Module({
   controllers: [ReportsController, ComplianceController, EvaluationsController],
-  providers: [ReportingFreshness],
+  providers: [
+    ReportingFreshness,
+    SubmitSemesterReportHandler,
+    GetSemesterReportHandler,
+    GetBupatiSummaryHandler,
+    ExportReportDocumentHandler,
+    GetReportSubmissionsHandler,
+    GetSubmittedReportPdfHandler,
+    ...COMPLIANCE_QUERY_HANDLERS,
+    RecordEvaluationHandler,
+    ListEvaluationsHandler,
+  ],
 })
 export class ReportingModule {}

@@ -1,17 +1,13 @@
-import { Controller, Get, Inject, Query } from '@nestjs/common';
+import { Controller, Get, Query } from '@nestjs/common';
+import { QueryBus } from '@nestjs/cqrs';
 import { ApiBearerAuth, ApiOperation, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
 import { IsIn, IsOptional } from 'class-validator';
-import { DataSource } from 'typeorm';
-import type { Infrastructure } from '../../../infrastructure/infrastructure';
 import { Refusal } from '../../../infrastructure/refusal';
 import { IsCalendarDate } from '../../../infrastructure/http/validation';
-import { INFRASTRUCTURE } from '../../../infrastructure/infrastructure.module';
 import { Allow } from '../../access/auth/access-rule';
 import { wibDay } from '../../../infrastructure/time/wib';
-import { ReportingFreshness } from '../read-models/reporting-freshness';
-import { parsePeriod } from '../semester/reports.controller';
-import { semesterOf, semesterPeriod } from '../semester/semester';
-import { balikanBacklog, cardReaders, obligations, operatorActivity, refusals, reportCalendar } from './compliance.query';
+import { parsePeriod, semesterOf, semesterPeriod } from '../semester/semester';
+import { GetBalikanBacklog, GetCardReaders, GetObligations, GetOperatorActivity, GetRefusals, GetReportCalendar } from './compliance.queries';
 
 export class PeriodQuery {
   @ApiPropertyOptional({ description: 'Defaults to the current semester' })
@@ -52,11 +48,7 @@ const MAX_RANGE_DAYS = 366;
 @ApiBearerAuth()
 @Controller('v1/compliance')
 export class ComplianceController {
-  constructor(
-    private readonly db: DataSource,
-    private readonly freshness: ReportingFreshness,
-    @Inject(INFRASTRUCTURE) private readonly infra: Infrastructure,
-  ) {}
+  constructor(private readonly queryBus: QueryBus) {}
 
   @Get('obligations')
   @Allow('DUKCAPIL_AUDITOR', 'DINKES_ADMIN')
@@ -65,16 +57,14 @@ export class ComplianceController {
     const now = new Date();
     const current = semesterOf(now);
     const { year, semester } = parsePeriod(query.year ?? String(current.year), query.semester ?? String(current.semester), now);
-    await this.freshness.catchUp();
-    return obligations(this.db.manager, year, semester, now, this.infra.config.operatorDailyLimit);
+    return this.queryBus.execute(new GetObligations(year, semester, now));
   }
 
   @Get('balikan-backlog')
   @Allow('DUKCAPIL_AUDITOR', 'DINKES_ADMIN')
   @ApiOperation({ summary: 'Accesses that found a person and still owe a delivered balikan, per Puskesmas and by age' })
   async backlog() {
-    await this.freshness.catchUp();
-    return balikanBacklog(this.db.manager, new Date());
+    return this.queryBus.execute(new GetBalikanBacklog(new Date()));
   }
 
   @Get('refusals')
@@ -82,8 +72,7 @@ export class ComplianceController {
   @ApiOperation({ summary: 'Refused requests by reason and by Puskesmas over a range of days' })
   async refusals(@Query() query: RangeQuery) {
     const { from, to } = this.range(query);
-    await this.freshness.catchUp();
-    return refusals(this.db.manager, from, to);
+    return this.queryBus.execute(new GetRefusals(from, to));
   }
 
   @Get('operator-activity')
@@ -91,24 +80,21 @@ export class ComplianceController {
   @ApiOperation({ summary: 'Accesses per operator per day, with unusual days flagged by the documented rule' })
   async activity(@Query() query: ActivityQuery) {
     const { from, to } = this.range(query);
-    await this.freshness.catchUp();
-    return operatorActivity(this.db.manager, from, to, this.infra.config.operatorDailyLimit, (query.unusualOnly ?? 'true') === 'true');
+    return this.queryBus.execute(new GetOperatorActivity(from, to, (query.unusualOnly ?? 'true') === 'true'));
   }
 
   @Get('card-readers')
   @Allow('DUKCAPIL_AUDITOR', 'DINKES_ADMIN')
   @ApiOperation({ summary: 'Card readers per Puskesmas (in service or retired) and their reads by fingerprint outcome' })
   async readers() {
-    await this.freshness.catchUp();
-    return cardReaders(this.db.manager);
+    return this.queryBus.execute(new GetCardReaders());
   }
 
   @Get('reports')
   @Allow('DUKCAPIL_AUDITOR', 'DINKES_ADMIN')
   @ApiOperation({ summary: 'Every semester report due so far: submitted on time, late, overdue or not yet due' })
   async reports() {
-    await this.freshness.catchUp();
-    return reportCalendar(this.db.manager, new Date());
+    return this.queryBus.execute(new GetReportCalendar(new Date()));
   }
 
   private range(query: RangeQuery): { from: string; to: string } {

@@ -1,5 +1,6 @@
 import type { EventDefinition } from '../../../infrastructure/event-store/event-registry';
 import { type Decider } from '../../../infrastructure/event-store/command-handling';
+import { looksLikeNikOrKk } from '../../../infrastructure/event-store/personal-data';
 import { Refusal } from '../../../infrastructure/refusal';
 import type { NewEvent, RecordedEvent } from '../../../infrastructure/event-store/event-store.port';
 import type { Finding, Semester } from '../documents/report-data';
@@ -50,7 +51,8 @@ export const evaluationEvents: EventDefinition[] = [
 
 export const evaluationStream = (evaluationId: string) => `evaluation-${evaluationId}`;
 
-export interface RecordEvaluation {
+/** What the decider is asked to record (the bus command RecordEvaluation carries it). */
+export interface NewEvaluation {
   readonly evaluationId: string;
   readonly kind: EvaluationKind;
   readonly year?: number;
@@ -60,10 +62,13 @@ export interface RecordEvaluation {
 }
 
 /** An evaluation is recorded once and never edited: a correction is a new evaluation. */
-export const evaluationDecider: Decider<{ recorded: boolean }, RecordEvaluation> = {
+export const evaluationDecider: Decider<{ recorded: boolean }, NewEvaluation> = {
   initialState: { recorded: false },
   evolve: (state: { recorded: boolean }, event: RecordedEvent) => (event.type === 'EvaluationRecorded' ? { recorded: true } : state),
-  decide(command: RecordEvaluation, state: { recorded: boolean }, now: Date): NewEvent[] {
+  decide(command: NewEvaluation, state: { recorded: boolean }, now: Date): NewEvent[] {
+    if (command.findings.some((f) => f.note !== undefined && looksLikeNikOrKk(f.note))) {
+      throw new Refusal(422, 'NOTE_PERSONAL_DATA', 'A note must not hold a NIK or KK number (or any number that looks like one).');
+    }
     if (state.recorded) return [];
     if ((command.year === undefined) !== (command.semester === undefined)) {
       throw new Refusal(422, 'EVALUATION_PERIOD_INCOMPLETE', 'Give both the year and the semester, or neither.');

@@ -1,19 +1,14 @@
-import { Body, Controller, Get, HttpCode, Inject, Post, Query, Req } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Post, Query, Req } from '@nestjs/common';
+import { CommandBus, QueryBus } from '@nestjs/cqrs';
 import { ApiBearerAuth, ApiOperation, ApiProperty, ApiPropertyOptional, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { ArrayMaxSize, ArrayMinSize, IsArray, IsIn, IsInt, IsOptional, IsString, Matches, Max, MaxLength, Min, ValidateNested } from 'class-validator';
-import { randomUUID } from 'node:crypto';
-import { DataSource } from 'typeorm';
-import { handle } from '../../../infrastructure/event-store/command-handling';
-import { EVENT_STORE, type EventStore } from '../../../infrastructure/event-store/event-store.port';
-import { looksLikeNikOrKk } from '../../../infrastructure/event-store/personal-data';
-import { Refusal } from '../../../infrastructure/refusal';
 import { Allow } from '../../access/auth/access-rule';
 import type { AuthenticatedRequest } from '../../access/auth/access.guard';
 import type { Finding, Semester } from '../documents/report-data';
-import { ReportingFreshness } from '../read-models/reporting-freshness';
-import { evaluations } from '../semester/semester-report.query';
-import { EVALUATION_KINDS, FINDINGS, NOTE_MAX_LENGTH, OBLIGATION_CODES, evaluationDecider, evaluationStream, type EvaluationKind, type ObligationCode } from './evaluation';
+import { EVALUATION_KINDS, FINDINGS, NOTE_MAX_LENGTH, OBLIGATION_CODES, type EvaluationKind, type ObligationCode } from './evaluation';
+import { RecordEvaluation } from './evaluations.commands';
+import { ListEvaluations } from './evaluations.queries';
 import { correlationOf } from '../../../infrastructure/http/correlation';
 
 export class FindingDto {
@@ -76,9 +71,8 @@ export class EvaluationFilterQuery {
 @Controller('v1/evaluations')
 export class EvaluationsController {
   constructor(
-    @Inject(EVENT_STORE) private readonly store: EventStore,
-    private readonly db: DataSource,
-    private readonly freshness: ReportingFreshness,
+    private readonly commandBus: CommandBus,
+    private readonly queryBus: QueryBus,
   ) {}
 
   @Post()
@@ -88,25 +82,14 @@ export class EvaluationsController {
   @ApiResponse({ status: 201, description: '{evaluationId}' })
   @ApiResponse({ status: 422, description: 'EVALUATION_PERIOD_REQUIRED, EVALUATION_PERIOD_INCOMPLETE, EVALUATION_PERIOD_NOT_STARTED, EVALUATION_DUPLICATE_FINDING, NOTE_PERSONAL_DATA' })
   async record(@Body() body: RecordEvaluationDto, @Req() request: AuthenticatedRequest) {
-    if (body.findings.some((f) => f.note !== undefined && looksLikeNikOrKk(f.note))) {
-      throw new Refusal(422, 'NOTE_PERSONAL_DATA', 'A note must not hold a NIK or KK number (or any number that looks like one).');
-    }
-    const evaluationId = randomUUID();
-    await handle(
-      this.store,
-      evaluationStream(evaluationId),
-      evaluationDecider,
-      { evaluationId, kind: body.kind, year: body.year, semester: body.semester, auditorId: request.caller!.operatorId, findings: body.findings },
-      correlationOf(request),
-    );
-    return { evaluationId };
+    const evaluation = { kind: body.kind, year: body.year, semester: body.semester, auditorId: request.caller!.operatorId, findings: body.findings };
+    return this.commandBus.execute(new RecordEvaluation(evaluation, correlationOf(request).correlationId));
   }
 
   @Get()
   @Allow('DUKCAPIL_AUDITOR', 'DINKES_ADMIN', 'BUPATI_OFFICE')
   @ApiOperation({ summary: 'Evaluations, oldest first; filter by the semester they evaluate' })
   async list(@Query() query: EvaluationFilterQuery) {
-    await this.freshness.catchUp();
-    return evaluations(this.db.manager, { year: query.year ? Number(query.year) : undefined, semester: query.semester ? Number(query.semester) : undefined });
+    return this.queryBus.execute(new ListEvaluations({ year: query.year ? Number(query.year) : undefined, semester: query.semester ? Number(query.semester) : undefined }));
   }
 }

@@ -1,29 +1,14 @@
-import { Controller, Get, Inject, Param, Post, Query, Req, Res, StreamableFile } from '@nestjs/common';
+import { Controller, Get, Param, Post, Query, Req, Res, StreamableFile } from '@nestjs/common';
+import { CommandBus, QueryBus } from '@nestjs/cqrs';
 import { ApiBearerAuth, ApiOperation, ApiPropertyOptional, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { IsIn, IsOptional, Matches } from 'class-validator';
-import { createHash } from 'node:crypto';
 import type { Response } from 'express';
-import { DataSource } from 'typeorm';
-import { handle } from '../../../infrastructure/event-store/command-handling';
-import { EVENT_STORE, type EventStore } from '../../../infrastructure/event-store/event-store.port';
-import { Refusal } from '../../../infrastructure/refusal';
 import { Allow } from '../../access/auth/access-rule';
 import type { AuthenticatedRequest } from '../../access/auth/access.guard';
-import { renderSemesterReportPdf } from '../documents';
-import type { Semester } from '../documents/report-data';
-import { submissions } from '../read-models/figures';
-import { ReportingFreshness } from '../read-models/reporting-freshness';
-import { exportDocument } from './export-document';
-import { reportStream, reportSubmissionDecider } from './report-submission';
-import { periodStart, semesterPeriod, semesterRomanOf } from './semester';
-import { bupatiSummary, semesterReport } from './semester-report.query';
+import { SubmitSemesterReport } from './reports.commands';
+import { ExportReportDocument, GetBupatiSummary, GetReportSubmissions, GetSemesterReport, GetSubmittedReportPdf, type ReportDocument } from './reports.queries';
+import { parsePeriod } from './semester';
 import { correlationOf } from '../../../infrastructure/http/correlation';
-
-export const DOCUMENT_TYPES = {
-  pdf: 'application/pdf',
-  xlsx: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
-  csv: 'text/csv; charset=utf-8',
-} as const;
 
 export class ReportFormatQuery {
   @ApiPropertyOptional({ enum: ['json', 'pdf', 'xlsx', 'csv'], default: 'json' })
@@ -51,25 +36,11 @@ export class ArchiveQuery {
   revision?: string;
 }
 
-/** Year and semester from the path: 400 REPORT_PERIOD_INVALID unless 2022-2100 and 1 or 2; 422 if it has not started. */
-export function parsePeriod(year: string, semester: string, now: Date): { year: number; semester: Semester } {
-  if (!/^\d{4}$/.test(year) || Number(year) < 2022 || Number(year) > 2100 || !/^[12]$/.test(semester)) {
-    throw new Refusal(400, 'REPORT_PERIOD_INVALID', 'The period must be a year from 2022 and semester 1 or 2.');
-  }
-  const period = { year: Number(year), semester: Number(semester) as Semester };
-  if (now < periodStart(semesterPeriod(period.year, period.semester))) {
-    throw new Refusal(422, 'REPORT_PERIOD_NOT_STARTED', `Semester ${semester} of ${year} has not started yet.`);
-  }
-  return period;
-}
-
-const fileName = (prefix: string, year: number, semester: Semester, ext: string) => `${prefix}-semester-${semesterRomanOf(semester)}-${year}.${ext}`;
-
-function sendDocument(response: Response, bytes: Buffer | string, format: keyof typeof DOCUMENT_TYPES, name: string): StreamableFile {
-  response.setHeader('Content-Type', DOCUMENT_TYPES[format]);
-  response.setHeader('Content-Disposition', `attachment; filename="${name}"`);
+function sendDocument(response: Response, document: ReportDocument): StreamableFile {
+  response.setHeader('Content-Type', document.contentType);
+  response.setHeader('Content-Disposition', `attachment; filename="${document.fileName}"`);
   response.setHeader('Cache-Control', 'no-store');
-  return new StreamableFile(typeof bytes === 'string' ? Buffer.from(bytes, 'utf8') : bytes);
+  return new StreamableFile(document.bytes);
 }
 
 /**
@@ -81,9 +52,8 @@ function sendDocument(response: Response, bytes: Buffer | string, format: keyof 
 @Controller('v1/reports')
 export class ReportsController {
   constructor(
-    private readonly db: DataSource,
-    @Inject(EVENT_STORE) private readonly store: EventStore,
-    private readonly freshness: ReportingFreshness,
+    private readonly commandBus: CommandBus,
+    private readonly queryBus: QueryBus,
   ) {}
 
   @Get('semester/:year/:semester')
@@ -95,10 +65,9 @@ export class ReportsController {
   async semester(@Param('year') yearText: string, @Param('semester') semesterText: string, @Query() query: ReportFormatQuery, @Res({ passthrough: true }) response: Response) {
     const now = new Date();
     const { year, semester } = parsePeriod(yearText, semesterText, now);
-    await this.freshness.catchUp();
     const format = query.format ?? 'json';
-    if (format === 'json') return semesterReport(this.db.manager, year, semester, now);
-    return sendDocument(response, await exportDocument(this.db.manager, { year, semester }, format, false, now), format, fileName('laporan', year, semester, format));
+    if (format === 'json') return this.queryBus.execute(new GetSemesterReport(year, semester, now));
+    return sendDocument(response, await this.queryBus.execute(new ExportReportDocument('semester-report', year, semester, format, now)));
   }
 
   @Post('semester/:year/:semester/submission')
@@ -112,32 +81,9 @@ export class ReportsController {
   async submit(@Param('year') yearText: string, @Param('semester') semesterText: string, @Req() request: AuthenticatedRequest, @Res({ passthrough: true }) response: Response) {
     const now = new Date();
     const { year, semester } = parsePeriod(yearText, semesterText, now);
-    // A submitted report must include every access recorded before it: wait for the read models.
-    if (!(await this.freshness.catchUp(10_000))) {
-      throw new Refusal(503, 'REPORT_NOT_CURRENT', 'The report figures are still being brought up to date; try again in a minute.');
-    }
-    const report = await semesterReport(this.db.manager, year, semester, now);
-    const pdf = await renderSemesterReportPdf(report);
-    const sha256 = createHash('sha256').update(pdf).digest('hex');
-    await this.db.query(`INSERT INTO report_archive (pdf_sha256, year, semester, pdf) VALUES ($1, $2, $3, $4) ON CONFLICT (pdf_sha256) DO NOTHING`, [sha256, year, semester, pdf]);
-    const { state, events } = await handle(
-      this.store,
-      reportStream(year, semester),
-      reportSubmissionDecider,
-      { year, semester, pdfSha256: sha256, submittedBy: request.caller!.operatorId },
-      { now: () => now, ...correlationOf(request) },
-    );
-    const latest = state.submissions[state.submissions.length - 1]!;
-    response.status(events.length > 0 ? 201 : 200);
-    return {
-      year,
-      semester,
-      revision: latest.revision,
-      sha256,
-      submittedAt: latest.submittedAt.toISOString(),
-      dueOn: semesterPeriod(year, semester).dueOn,
-      onTime: state.submissions[0]!.onTime,
-    };
+    const { recorded, ...submitted } = await this.commandBus.execute(new SubmitSemesterReport(year, semester, request.caller!.operatorId, now, correlationOf(request).correlationId));
+    response.status(recorded ? 201 : 200);
+    return submitted;
   }
 
   @Get('semester/:year/:semester/submission')
@@ -146,14 +92,9 @@ export class ReportsController {
   @ApiResponse({ status: 404, description: 'REPORT_NOT_SUBMITTED' })
   async submitted(@Param('year') yearText: string, @Param('semester') semesterText: string, @Query() query: ArchiveQuery, @Res({ passthrough: true }) response: Response) {
     const { year, semester } = parsePeriod(yearText, semesterText, new Date());
-    await this.freshness.catchUp();
-    const handedIn = await submissions(this.db.manager, year, semester);
-    const wanted = query.revision ? handedIn.find((s) => s.revision === Number(query.revision)) : handedIn[handedIn.length - 1];
-    if (!wanted) throw new Refusal(404, 'REPORT_NOT_SUBMITTED', 'No report was submitted for this semester (or no such revision).');
-    if ((query.format ?? 'json') === 'json') return { year, semester, dueOn: semesterPeriod(year, semester).dueOn, submissions: handedIn };
-    const rows: { pdf: Buffer }[] = await this.db.query(`SELECT pdf FROM report_archive WHERE pdf_sha256 = $1`, [wanted.sha256]);
-    if (!rows[0]) throw new Refusal(404, 'REPORT_NOT_SUBMITTED', 'The submitted document is not in the archive.');
-    return sendDocument(response, rows[0].pdf, 'pdf', fileName(`laporan-disampaikan-r${wanted.revision}`, year, semester, 'pdf'));
+    const revision = query.revision ? Number(query.revision) : undefined;
+    if ((query.format ?? 'json') === 'json') return this.queryBus.execute(new GetReportSubmissions(year, semester, revision));
+    return sendDocument(response, await this.queryBus.execute(new GetSubmittedReportPdf(year, semester, revision)));
   }
 
   @Get('bupati/:year/:semester')
@@ -163,9 +104,8 @@ export class ReportsController {
   async bupati(@Param('year') yearText: string, @Param('semester') semesterText: string, @Query() query: SummaryFormatQuery, @Res({ passthrough: true }) response: Response) {
     const now = new Date();
     const { year, semester } = parsePeriod(yearText, semesterText, now);
-    await this.freshness.catchUp();
     const format = query.format ?? 'pdf';
-    if (format === 'json') return bupatiSummary(this.db.manager, year, semester, now);
-    return sendDocument(response, await exportDocument(this.db.manager, { year, semester }, format, true, now), format, fileName('ringkasan-bupati', year, semester, format));
+    if (format === 'json') return this.queryBus.execute(new GetBupatiSummary(year, semester, now));
+    return sendDocument(response, await this.queryBus.execute(new ExportReportDocument('bupati-summary', year, semester, format, now)));
   }
 }

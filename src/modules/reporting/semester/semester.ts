@@ -1,4 +1,5 @@
 import { endOfWibDay, startOfWibDay, wibDay } from '../../../infrastructure/time/wib';
+import { Refusal } from '../../../infrastructure/refusal';
 import type { Semester } from '../documents/report-data';
 
 /** Pasal 9(1): semester I is January–June, reported in June; semester II is July–December, reported in December (WIB). */
@@ -36,3 +37,15 @@ export const periodEnd = (p: SemesterPeriod) => endOfWibDay(p.to);
 export const submittedOnTime = (p: SemesterPeriod, at: Date) => at <= endOfWibDay(p.dueOn);
 
 export const semesterRomanOf = (semester: Semester) => (semester === 1 ? 'I' : 'II');
+
+/** Year and semester from a path: 400 REPORT_PERIOD_INVALID unless 2022-2100 and 1 or 2; 422 if it has not started. */
+export function parsePeriod(year: string, semester: string, now: Date): { year: number; semester: Semester } {
+  if (!/^\d{4}$/.test(year) || Number(year) < 2022 || Number(year) > 2100 || !/^[12]$/.test(semester)) {
+    throw new Refusal(400, 'REPORT_PERIOD_INVALID', 'The period must be a year from 2022 and semester 1 or 2.');
+  }
+  const period = { year: Number(year), semester: Number(semester) as Semester };
+  if (now < periodStart(semesterPeriod(period.year, period.semester))) {
+    throw new Refusal(422, 'REPORT_PERIOD_NOT_STARTED', `Semester ${semester} of ${year} has not started yet.`);
+  }
+  return period;
+}
