@@ -3,7 +3,7 @@ import { RegistryConnection } from '../../src/infrastructure/registry/registry-c
 import type { RegistrySimulator } from '../../src/infrastructure/registry/simulator/registry-simulator';
 import pino from 'pino';
 import { BalikanClient } from '../../src/infrastructure/registry/balikan-client';
-import { BalikanDeliveryService } from '../../src/modules/balikan/balikan-delivery.service';
+import { BalikanDeliveryService, WakeBalikanDelivery } from '../../src/modules/balikan/balikan-delivery.service';
 import { BalikanOutbox } from '../../src/modules/balikan/balikan-outbox';
 import { balikanIdFor } from '../../src/modules/balikan/balikan';
 import { ADMIN_PASSWORD, AUDITOR_PASSWORD, startApp, uniqueUserId, type TestApp } from '../support/app';
@@ -272,6 +272,29 @@ describe('Sending data balikan back to the registry', () => {
         forms,
       );
       expect({ table: table_name, holds: n }).toEqual({ table: table_name, holds: 0 });
+    }
+  });
+
+  // ---- Woken by the stored event ----
+
+  // Last in this suite: it stops the application's own worker, whose periodic pass would deliver anyway.
+  it('sends a balikan as soon as its submission is recorded, without waiting for the next periodic pass', async () => {
+    await t.app.get(BalikanDeliveryService).onApplicationShutdown();
+    await drained();
+    // One periodic pass an hour: within the wait below, only the wake on the stored BalikanSubmitted can send it.
+    const worker = new BalikanDeliveryService(t.infra.eventStore, t.app.get(BalikanOutbox), t.app.get(BalikanClient), pino({ level: 'silent' }), 7 * 24 * 3_600_000, true, 60, 3_600_000);
+    const waker = new WakeBalikanDelivery(worker);
+    const unsubscribe = t.infra.eventStore.onStored((appended) => waker.handle(appended));
+    try {
+      for (const nik of [simulator.samples.found[3]!, simulator.samples.deceased[0]!]) {
+        const { accessId, verificationToken } = await lookup(nik);
+        const id = (await submit({ accessId, nik, verificationToken, medicalRecordNumber: 'RM-WAKE-1' }).expect(202)).body.balikanId as string;
+        await until(async () => (await status(id)).status === 'DELIVERED', 'delivered on the wake');
+        expect(simulator.balikan().perReference.get(id)).toBe(1);
+      }
+    } finally {
+      unsubscribe();
+      await worker.onApplicationShutdown();
     }
   });
 });
