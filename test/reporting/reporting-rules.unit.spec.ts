@@ -75,6 +75,13 @@ describe('Recording an evaluation (Pasal 9(2)-(3))', () => {
     ];
     expect(evaluations.given().when({ evaluationId: randomUUID(), kind: 'AD_HOC', auditorId, findings }).refusal).toBeInstanceOf(Refusal);
   });
+
+  it("refuses a note that holds a NIK or KK number (or a number that looks like one), before anything else is checked", () => {
+    const note = (text: string) => [{ obligation: 'CONFIDENTIALITY' as const, finding: 'NOT_MET' as const, note: text }];
+    evaluations.given().when({ evaluationId: randomUUID(), kind: 'AD_HOC', auditorId, findings: note('Bocor: NIK 3313014107850002 di papan') }).thenRefused('NOTE_PERSONAL_DATA', 422);
+    evaluations.given().when({ evaluationId: randomUUID(), kind: 'PERIODIC', auditorId, findings: note('KK 3313010101010001') }).thenRefused('NOTE_PERSONAL_DATA', 422);
+    evaluations.given().when({ evaluationId: randomUUID(), kind: 'AD_HOC', auditorId, findings: note('Dua loket menyimpan fotokopi KTP') }).thenTypes('EvaluationRecorded');
+  });
 });
 
 describe('Flagging unusual operator activity', () => {
