@@ -1,13 +1,12 @@
 import { Inject } from '@nestjs/common';
 import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
 import { randomUUID } from 'node:crypto';
-import { DataSource } from 'typeorm';
 import { loadState } from '../../infrastructure/event-store/command-handling';
 import { WrongExpectedRevisionError } from '../../infrastructure/event-store/errors';
 import { EVENT_STORE, type EventStore, type NewEvent } from '../../infrastructure/event-store/event-store.port';
 import { Refusal } from '../../infrastructure/refusal';
 import { requireOwnFacility } from '../access/auth/facility-scope';
-import { agreementInForce } from '../access/agreements/agreement-in-force';
+import { AgreementsView } from '../access/agreements/agreements.view';
 import { AccessTokens } from '../access/lookups/access-token';
 import { accessStream } from '../access/lookups/access.events';
 import { balikanDecider, balikanIdFor, type Access, type BalikanCommand, type BalikanStatus } from './balikan';
@@ -29,7 +28,7 @@ export class SubmitBalikanHandler implements ICommandHandler<SubmitBalikan> {
     @Inject(EVENT_STORE) private readonly store: EventStore,
     private readonly outbox: BalikanOutbox,
     private readonly tokens: AccessTokens,
-    private readonly db: DataSource,
+    private readonly agreements: AgreementsView,
   ) {}
 
   async execute(command: SubmitBalikan): Promise<{ balikanId: string; status: BalikanStatus }> {
@@ -46,7 +45,7 @@ export class SubmitBalikanHandler implements ICommandHandler<SubmitBalikan> {
       balikanId,
       caller,
       kinds: command.kinds,
-      agreementInForce: (await agreementInForce(this.store, this.db, now)).status === 'ACTIVE',
+      agreementInForce: (await this.agreements.inForce(now)).status === 'ACTIVE',
       nikMatchesAccess: this.tokens.verify(accessId, command.nik, command.verificationToken),
     };
     // Refusals first: no outbox row for a refused balikan.
