@@ -67,7 +67,10 @@ describe('Every route dispatches a command or a query, and nothing else', () => 
     const prefix = String(Reflect.getMetadata(PATH_METADATA, controller) ?? '');
     const prototype = controller.prototype as Record<string, unknown>;
     return Object.getOwnPropertyNames(prototype)
-      .filter((name) => name !== 'constructor' && typeof prototype[name] === 'function' && Reflect.getMetadata(PATH_METADATA, prototype[name] as object) !== undefined)
+      .filter(
+        (name) =>
+          name !== 'constructor' && typeof prototype[name] === 'function' && Reflect.getMetadata(PATH_METADATA, prototype[name] as object) !== undefined,
+      )
       .map((name) => {
         const handler = prototype[name] as object;
         const path = `/${[prefix, String(Reflect.getMetadata(PATH_METADATA, handler))].join('/')}`.replace(/\/+/g, '/').replace(/(.)\/$/, '$1');
@@ -79,11 +82,14 @@ describe('Every route dispatches a command or a query, and nothing else', () => 
   const problemsOf = (controller: Type<unknown>): string[] => {
     const problems: string[] = [];
     const types = [...((Reflect.getMetadata(PARAMTYPES_METADATA, controller) as unknown[] | undefined) ?? [])];
-    for (const { index, param } of (Reflect.getMetadata(SELF_DECLARED_DEPS_METADATA, controller) as { index: number; param: unknown }[] | undefined) ?? []) types[index] = param;
+    for (const { index, param } of (Reflect.getMetadata(SELF_DECLARED_DEPS_METADATA, controller) as { index: number; param: unknown }[] | undefined) ?? [])
+      types[index] = param;
     types.forEach((type, i) => {
       if (type === CommandBus || type === QueryBus || PURE_HELPERS.has(type as Type<unknown>)) return;
       const name = typeof type === 'function' ? type.name : String(type);
-      problems.push(`${controller.name}: constructor parameter ${i} is ${name}; a controller takes only the CommandBus, the QueryBus and the pure helpers listed in PURE_HELPERS`);
+      problems.push(
+        `${controller.name}: constructor parameter ${i} is ${name}; a controller takes only the CommandBus, the QueryBus and the pure helpers listed in PURE_HELPERS`,
+      );
     });
     for (const route of routesOf(controller)) {
       const where = `${route.controller}.${route.method} (${route.verb} ${route.path})`;
@@ -93,7 +99,8 @@ describe('Every route dispatches a command or a query, and nothing else', () => 
       // Compiled code may reach the class through its module (`new module_1.SubmitBalikan(`).
       const dispatched = [...source.matchAll(new RegExp(`\\b${bus}\\.execute\\(\\s*new\\s+(?:[\\w$]+\\.)*([\\w$]+)\\(`, 'g'))].map((m) => m[1]!);
       if (dispatched.length === 0) problems.push(`${where}: does not dispatch a ${kind} (expected this.${bus}.execute(new X(...)))`);
-      for (const name of dispatched.filter((n) => !registered.has(n))) problems.push(`${where}: dispatches ${name}, which has no registered @${write ? 'CommandHandler' : 'QueryHandler'}`);
+      for (const name of dispatched.filter((n) => !registered.has(n)))
+        problems.push(`${where}: dispatches ${name}, which has no registered @${write ? 'CommandHandler' : 'QueryHandler'}`);
       if (!write && /\bcommandBus\b/.test(source)) problems.push(`${where}: a read must not dispatch a command`);
     }
     return problems;
@@ -109,7 +116,11 @@ describe('Every route dispatches a command or a query, and nothing else', () => 
     const express = t.app.getHttpAdapter().getInstance() as { router?: { stack: RouteLayer[] }; _router?: { stack: RouteLayer[] } };
     const served = (express.router ?? express._router)!.stack
       .filter((layer) => layer.route && !OPERATIONAL_PATHS.test(layer.route.path))
-      .flatMap((layer) => Object.keys(layer.route!.methods).filter((m) => m !== '_all').map((m) => `${m.toUpperCase()} ${layer.route!.path}`));
+      .flatMap((layer) =>
+        Object.keys(layer.route!.methods)
+          .filter((m) => m !== '_all')
+          .map((m) => `${m.toUpperCase()} ${layer.route!.path}`),
+      );
     expect(served.length).toBeGreaterThan(0);
     expect(served.filter((route) => !declared.has(route))).toEqual([]);
   });

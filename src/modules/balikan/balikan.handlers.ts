@@ -86,7 +86,11 @@ export class SubmitBalikanHandler implements ICommandHandler<SubmitBalikan> {
     for (let attempt = 1; ; attempt++) {
       if (decided.length === 0) return { state: read.state, appended: false };
       try {
-        await this.store.appendToStream(stream, decided.map((e) => ({ ...e, correlationId })), { expectedRevision: read.revision });
+        await this.store.appendToStream(
+          stream,
+          decided.map((e) => ({ ...e, correlationId })),
+          { expectedRevision: read.revision },
+        );
         return { state: read.state, appended: true };
       } catch (error) {
         if (!(error instanceof WrongExpectedRevisionError) || attempt >= ATTEMPTS) throw error;

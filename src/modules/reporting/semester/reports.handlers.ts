@@ -29,8 +29,19 @@ export class SubmitSemesterReportHandler implements ICommandHandler<SubmitSemest
     const pdf = await renderSemesterReportPdf(report);
     const sha256 = createHash('sha256').update(pdf).digest('hex');
     // The archive first: a recorded submission always finds its document.
-    await this.db.query(`INSERT INTO report_archive (pdf_sha256, year, semester, pdf) VALUES ($1, $2, $3, $4) ON CONFLICT (pdf_sha256) DO NOTHING`, [sha256, year, semester, pdf]);
-    const { state, events } = await handle(this.store, reportStream(year, semester), reportSubmissionDecider, { year, semester, pdfSha256: sha256, submittedBy }, { now: () => now, correlationId });
+    await this.db.query(`INSERT INTO report_archive (pdf_sha256, year, semester, pdf) VALUES ($1, $2, $3, $4) ON CONFLICT (pdf_sha256) DO NOTHING`, [
+      sha256,
+      year,
+      semester,
+      pdf,
+    ]);
+    const { state, events } = await handle(
+      this.store,
+      reportStream(year, semester),
+      reportSubmissionDecider,
+      { year, semester, pdfSha256: sha256, submittedBy },
+      { now: () => now, correlationId },
+    );
     const latest = state.submissions[state.submissions.length - 1]!;
     return {
       recorded: events.length > 0,
