@@ -289,7 +289,7 @@ describe('Sending data balikan back to the registry', () => {
       for (const nik of [simulator.samples.found[3]!, simulator.samples.deceased[0]!]) {
         const { accessId, verificationToken } = await lookup(nik);
         const id = (await submit({ accessId, nik, verificationToken, medicalRecordNumber: 'RM-WAKE-1' }).expect(202)).body.balikanId as string;
-        await until(async () => (await status(id)).status === 'DELIVERED', 'delivered on the wake');
+        await until(async () => (await status(id)).status === 'DELIVERED', { what: 'delivered on the wake' });
         expect(simulator.balikan().perReference.get(id)).toBe(1);
       }
     } finally {
