@@ -10,7 +10,7 @@
 import { randomUUID } from 'node:crypto';
 import { Pool } from 'pg';
 import { getPostgreSQLEventStore } from '@event-driven-io/emmett-postgresql';
-import { EventRegistry } from '../src/infrastructure/event-store/event-registry';
+import { EventSchemas } from '../src/infrastructure/event-store/event-schemas';
 import { GuardedEventStore } from '../src/infrastructure/event-store/guarded-event-store';
 import { PostgresEventStoreAdapter, schemaDdl } from '../src/infrastructure/event-store/postgres/postgres-event-store.adapter';
 import { fixtureEvents } from '../test/support/fixture-events';
@@ -66,7 +66,7 @@ async function main(): Promise<void> {
     await setup.query('DROP TRIGGER es_events_immutable ON bench_raw.es_events; DROP TRIGGER es_events_no_truncate ON bench_raw.es_events');
     await setup.end();
 
-    const registry = new EventRegistry(fixtureEvents);
+    const schemas = new EventSchemas(fixtureEvents);
     const emmett = getPostgreSQLEventStore(db.url);
     const sample = JSON.stringify(payload());
     console.log(`bench/append — ${db.settings}; ${EVENTS} events per run, median of ${ROUNDS} rounds, payload ${Buffer.byteLength(sample)} B of JSON, 1 event per append`);
@@ -76,7 +76,7 @@ async function main(): Promise<void> {
       const pool = new Pool({ connectionString: db.url, max: concurrency });
       const adapter = new PostgresEventStoreAdapter(pool, { schema: 'bench_ours', namedStatements: true }); // as configured on a server
       await adapter.initialise();
-      const store = new GuardedEventStore(adapter, registry);
+      const store = new GuardedEventStore(adapter, schemas);
 
       const contenders: Record<string, Writer> = {
         raw: (stream, i) =>

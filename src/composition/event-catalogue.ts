@@ -1,4 +1,4 @@
-import type { EventDefinition } from '../infrastructure/event-store/event-registry';
+import type { EventDefinition } from '../infrastructure/event-store/event-schemas';
 import { agreementEvents } from '../modules/access/agreements/agreement';
 import { denialEvents } from '../modules/access/denials/access-denied';
 import { facilityEvents } from '../modules/access/facilities/facility';

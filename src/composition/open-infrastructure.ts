@@ -1,6 +1,6 @@
 import type { Logger } from 'pino';
 import { storageMode, type AppConfig } from '../infrastructure/config/config';
-import type { EventDefinition, EventRegistry } from '../infrastructure/event-store/event-registry';
+import type { EventDefinition, EventSchemas } from '../infrastructure/event-store/event-schemas';
 import { openStorage, type Infrastructure } from '../infrastructure/infrastructure';
 import type { Projection } from '../infrastructure/projections/projection';
 import { accessProjections } from '../modules/access/access.projections';
@@ -19,7 +19,7 @@ export interface OpenOptions {
   /** Extra event types (tests). */
   readonly extraEvents?: readonly EventDefinition[];
   /** Replaces the application's projections (tests, benchmarks). */
-  readonly projections?: (registry: EventRegistry) => Projection[];
+  readonly projections?: (eventSchemas: EventSchemas) => Projection[];
 }
 
 /**
@@ -31,12 +31,12 @@ export async function openInfrastructure(config: AppConfig, options: OpenOptions
   const infra = await openStorage(config, {
     logger: options.logger,
     events: [...eventCatalogue, ...(options.extraEvents ?? [])],
-    projections: options.projections ?? ((registry) => applicationProjections(registry, config, signer)),
+    projections: options.projections ?? ((eventSchemas) => applicationProjections(eventSchemas, config, signer)),
   });
   return { ...infra, auditSigner: signer };
 }
 
 /** The read models of every module, and the notary. */
-function applicationProjections(registry: EventRegistry, config: AppConfig, signer: AuditSigner): Projection[] {
-  return [...accessProjections(), ...reportingProjections(registry), ...auditProjections(config, signer)];
+function applicationProjections(eventSchemas: EventSchemas, config: AppConfig, signer: AuditSigner): Projection[] {
+  return [...accessProjections(), ...reportingProjections(eventSchemas), ...auditProjections(config, signer)];
 }

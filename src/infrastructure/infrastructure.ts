@@ -4,7 +4,7 @@ import type { DataSource } from 'typeorm';
 import { ConfigError, describeUrl, storageMode, type AppConfig, type StorageMode } from './config/config';
 import { createDataSource, migrate } from './database/data-source';
 import { DataDirectoryError, startEmbeddedPostgres, type EmbeddedPostgres } from './database/embedded-postgres';
-import { EventRegistry, type EventDefinition } from './event-store/event-registry';
+import { EventSchemas, type EventDefinition } from './event-store/event-schemas';
 import type { EventStore, EventStoreAdapter } from './event-store/event-store.port';
 import { EventStoreDbEventStoreAdapter } from './event-store/eventstoredb/eventstoredb-event-store.adapter';
 import { GuardedEventStore } from './event-store/guarded-event-store';
@@ -26,7 +26,7 @@ export class StartupError extends Error {
 export interface Infrastructure {
   readonly config: AppConfig;
   readonly mode: StorageMode;
-  readonly registry: EventRegistry;
+  readonly eventSchemas: EventSchemas;
   readonly eventStore: EventStore;
   readonly dataSource: DataSource;
   readonly projections: readonly Projection[];
@@ -39,7 +39,7 @@ export interface StorageOptions {
   /** Every event type the store accepts (the privacy guard refuses any other). */
   readonly events: readonly EventDefinition[];
   /** The projections to run on this storage; the composition root gathers them from the modules. */
-  readonly projections: (registry: EventRegistry) => Projection[];
+  readonly projections: (eventSchemas: EventSchemas) => Projection[];
 }
 
 /**
@@ -79,10 +79,10 @@ export async function openStorage(config: AppConfig, options: StorageOptions): P
       await reach('DATABASE_URL', url, () => adapter.initialise());
     }
 
-    const registry = new EventRegistry(options.events);
-    const eventStore = new GuardedEventStore(adapter, registry);
-    const projections = options.projections(registry);
-    return { config, mode, registry, eventStore, dataSource, projections, runner: new ProjectionRunner(eventStore, dataSource), close };
+    const eventSchemas = new EventSchemas(options.events);
+    const eventStore = new GuardedEventStore(adapter, eventSchemas);
+    const projections = options.projections(eventSchemas);
+    return { config, mode, eventSchemas, eventStore, dataSource, projections, runner: new ProjectionRunner(eventStore, dataSource), close };
   } catch (error) {
     await close();
     throw error;

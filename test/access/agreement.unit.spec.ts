@@ -1,12 +1,12 @@
 import { randomUUID } from 'node:crypto';
-import { EventRegistry } from '../../src/infrastructure/event-store/event-registry';
+import { EventSchemas } from '../../src/infrastructure/event-store/event-schemas';
 import type { NewEvent } from '../../src/infrastructure/event-store/event-store.port';
 import { wibDay } from '../../src/infrastructure/time/wib';
 import { GRANTED_FIELDS, agreementDecider, agreementEvents, agreementStatus, type AgreementCommand, type SignTerms, type TerminationReason } from '../../src/modules/access/agreements/agreement';
 import { SPEC_NOW, deciderSpec, type GivenEvent } from '../support/decider-spec';
 
 // Read as the store reads them: an event stored before actors were recorded (schemaVersion 1) is upcast.
-const agreements = deciderSpec(agreementDecider, { registry: new EventRegistry(agreementEvents) });
+const agreements = deciderSpec(agreementDecider, { schemas: new EventSchemas(agreementEvents) });
 
 const agreementId = randomUUID();
 const signed2022: GivenEvent = {

@@ -5,7 +5,7 @@ import type { EventStore, NewEvent } from '../../src/infrastructure/event-store/
 import { GuardedEventStore } from '../../src/infrastructure/event-store/guarded-event-store';
 import { InMemoryEventStoreAdapter } from '../../src/infrastructure/event-store/in-memory/in-memory-event-store.adapter';
 import { Refusal } from '../../src/infrastructure/refusal';
-import { testRegistry } from '../support/test-registry';
+import { testEventSchemas } from '../support/test-event-schemas';
 
 /** A counter with a ceiling: enough of a decider to show how a command is loaded, decided and appended. */
 interface Tally {
@@ -21,14 +21,14 @@ const tally: Decider<Tally, Add> = {
     return amount === 0 ? [] : [{ type: 'FixtureCounted', data: { key: 'a', amount } }];
   },
 };
-const registry = testRegistry();
+const schemas = testEventSchemas();
 const counted = (amount: number): NewEvent => ({ type: 'FixtureCounted', data: { key: 'a', amount } });
 
 describe('Handling a command: load, decide, append at the revision that was read', () => {
   let store: EventStore;
   let stream: string;
   beforeEach(() => {
-    store = new GuardedEventStore(new InMemoryEventStoreAdapter(), registry);
+    store = new GuardedEventStore(new InMemoryEventStoreAdapter(), schemas);
     stream = `tally-${randomUUID()}`;
   });
 
@@ -84,7 +84,7 @@ describe('Handling a command: load, decide, append at the revision that was read
 });
 
 describe('Loading the state of a stream', () => {
-  const store = new GuardedEventStore(new InMemoryEventStoreAdapter(), registry);
+  const store = new GuardedEventStore(new InMemoryEventStoreAdapter(), schemas);
 
   it('folds a stream that does not exist to the initial state, at revision "no stream"', async () => {
     expect(await loadState(store, `tally-${randomUUID()}`, tally)).toEqual({ state: tally.initialState, revision: 'no_stream', events: [] });

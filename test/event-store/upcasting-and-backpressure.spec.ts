@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { EventStoreAdapter, ReadAllOptions } from '../../src/infrastructure/event-store/event-store.port';
 import { GuardedEventStore } from '../../src/infrastructure/event-store/guarded-event-store';
-import { counted, openStore, storeTargets, streamId, testRegistry } from '../support/targets';
+import { counted, openStore, storeTargets, streamId, testEventSchemas } from '../support/targets';
 
 const embedded = storeTargets[0]!;
 
@@ -58,7 +58,7 @@ describe('A catch-up subscription', () => {
           return ctx.adapter.readAll(options);
         },
       });
-      const store = new GuardedEventStore(counting, testRegistry());
+      const store = new GuardedEventStore(counting, testEventSchemas());
       const iterator = store.subscribeToAll({ batchSize: 10 })[Symbol.asyncIterator]();
 
       const first = await iterator.next();

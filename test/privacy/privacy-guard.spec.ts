@@ -4,14 +4,14 @@ import { START } from '../../src/infrastructure/event-store/event-store.port';
 import { looksLikeNikOrKk } from '../../src/infrastructure/event-store/personal-data';
 import { personalValue } from '../support/personal-data.arbitraries';
 import { arbitraryFor, leafPaths, setAt } from '../support/schema.arbitraries';
-import { openStore, storeTargets, streamId, testRegistry } from '../support/targets';
+import { openStore, storeTargets, streamId, testEventSchemas } from '../support/targets';
 
-const registry = testRegistry();
-const definitions = registry.definitions();
+const schemas = testEventSchemas();
+const definitions = schemas.definitions();
 
 function rejection(type: string, data: unknown): EventRejectedError | undefined {
   try {
-    registry.validate(type, data);
+    schemas.validate(type, data);
     return undefined;
   } catch (error) {
     if (error instanceof EventRejectedError) return error;
@@ -106,9 +106,9 @@ describe('The privacy guard at the event store', () => {
 
   it('refuses at registration a schema that leaves room for free personal text', () => {
     const open = { type: 'object', additionalProperties: false, properties: { name: { type: 'string' } } } as const;
-    expect(() => registry.register({ type: 'LooseEvent', version: 1, schema: open })).toThrow(/unconstrained string/);
+    expect(() => schemas.register({ type: 'LooseEvent', version: 1, schema: open })).toThrow(/unconstrained string/);
     const unclosed = { type: 'object', properties: { n: { type: 'integer' } } } as const;
-    expect(() => registry.register({ type: 'OpenEvent', version: 1, schema: unclosed })).toThrow(/additionalProperties/);
+    expect(() => schemas.register({ type: 'OpenEvent', version: 1, schema: unclosed })).toThrow(/additionalProperties/);
   });
 });
 

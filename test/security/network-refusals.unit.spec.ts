@@ -2,16 +2,16 @@ import fc from 'fast-check';
 import { BlockList } from 'node:net';
 import type { EventStore, NewEvent } from '../../src/infrastructure/event-store/event-store.port';
 import { MAX_ROUTES, MAX_SOURCE_NETWORKS, NetworkRefusalTally, OTHER_NETWORKS, ROUTES_OTHER, sourceNetwork } from '../../src/modules/access/network/network-refusals';
-import { testRegistry } from '../support/test-registry';
+import { testEventSchemas } from '../support/test-event-schemas';
 
-const registry = testRegistry();
+const schemas = testEventSchemas();
 
 /** Only appendToStream is used by the tally; every event goes through the real privacy guard's schema check. */
 function recordingStore() {
   const appended: NewEvent[] = [];
   const store = {
     async appendToStream(_stream: string, events: NewEvent[]) {
-      for (const e of events) registry.validate(e.type, e.data);
+      for (const e of events) schemas.validate(e.type, e.data);
       appended.push(...events);
       return { nextExpectedRevision: 0n };
     },

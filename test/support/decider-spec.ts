@@ -1,5 +1,5 @@
 import type { Decider } from '../../src/infrastructure/event-store/command-handling';
-import type { EventRegistry } from '../../src/infrastructure/event-store/event-registry';
+import type { EventSchemas } from '../../src/infrastructure/event-store/event-schemas';
 import type { EventData, NewEvent, RecordedEvent } from '../../src/infrastructure/event-store/event-store.port';
 import { Refusal } from '../../src/infrastructure/refusal';
 
@@ -7,7 +7,7 @@ import { Refusal } from '../../src/infrastructure/refusal';
 export const SPEC_NOW = new Date('2026-01-15T03:00:00Z');
 const STORED_AT = new Date('2026-01-01T00:00:00Z');
 
-/** A given event; `schemaVersion` marks one stored at an older version (read through the registry's upcasters). */
+/** A given event; `schemaVersion` marks one stored at an older version (read through the event schemas' upcasters). */
 export type GivenEvent = NewEvent & { readonly schemaVersion?: number };
 
 export interface DeciderSpecOptions {
@@ -15,7 +15,7 @@ export interface DeciderSpecOptions {
   /** Fold only the newest `tail` events, as `loadState(..., { tail })` does for window deciders. */
   readonly tail?: number;
   /** Read given events as the store reads them: older schema versions upcast to the current one. */
-  readonly registry?: EventRegistry;
+  readonly schemas?: EventSchemas;
 }
 
 /**
@@ -108,7 +108,7 @@ export function deciderSpec<State, Command>(decider: Decider<State, Command>, op
 }
 
 function recorded(event: GivenEvent, index: number, options: DeciderSpecOptions): RecordedEvent {
-  const stored = options.registry?.upcast(event.type, event.schemaVersion ?? options.registry.currentVersion(event.type), event.data);
+  const stored = options.schemas?.upcast(event.type, event.schemaVersion ?? options.schemas.currentVersion(event.type), event.data);
   return {
     eventId: event.eventId ?? `00000000-0000-4000-8000-${String(index).padStart(12, '0')}`,
     type: event.type,

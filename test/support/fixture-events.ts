@@ -1,4 +1,4 @@
-import type { EventDefinition } from '../../src/infrastructure/event-store/event-registry';
+import type { EventDefinition } from '../../src/infrastructure/event-store/event-schemas';
 
 /**
  * Event types used by the foundation's tests. They cover every kind of field the real catalogue uses

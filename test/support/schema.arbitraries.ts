@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import type { JsonSchema } from '../../src/infrastructure/event-store/event-registry';
+import type { JsonSchema } from '../../src/infrastructure/event-store/event-schemas';
 
 /** Valid data for a registered event schema (the subset of JSON Schema the registry allows). */
 export function arbitraryFor(schema: JsonSchema): fc.Arbitrary<unknown> {

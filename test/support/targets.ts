@@ -5,7 +5,7 @@ import { EventStoreDbEventStoreAdapter } from '../../src/infrastructure/event-st
 import { InMemoryEventStoreAdapter } from '../../src/infrastructure/event-store/in-memory/in-memory-event-store.adapter';
 import { GuardedEventStore } from '../../src/infrastructure/event-store/guarded-event-store';
 import { PostgresEventStoreAdapter } from '../../src/infrastructure/event-store/postgres/postgres-event-store.adapter';
-import { testRegistry } from './test-registry';
+import { testEventSchemas } from './test-event-schemas';
 
 /** A place the contract suite can run against. `url` is undefined when it is not reachable here. */
 export interface StoreTarget {
@@ -48,10 +48,10 @@ export const storeTargets: StoreTarget[] = [
 
 export const postgresTargets = storeTargets.filter((t) => t.kind === 'postgres');
 
-export { testRegistry };
+export { testEventSchemas };
 
 /** A fresh, isolated store on a target: its own schema on PostgreSQL; unique stream names on EventStoreDB. */
-export async function openStore(target: StoreTarget, registry = testRegistry()) {
+export async function openStore(target: StoreTarget, schemas = testEventSchemas()) {
   let adapter: EventStoreAdapter;
   let pool: Pool | undefined;
   const schema = `t_${randomUUID().replace(/-/g, '').slice(0, 16)}`;
@@ -65,7 +65,7 @@ export async function openStore(target: StoreTarget, registry = testRegistry()) 
     adapter = new EventStoreDbEventStoreAdapter(target.url!);
   }
   await adapter.initialise();
-  const store = new GuardedEventStore(adapter, registry);
+  const store = new GuardedEventStore(adapter, schemas);
   return {
     store,
     adapter,

@@ -1,7 +1,7 @@
 import { EventsAppended } from './events-appended';
 import { randomUUID } from 'node:crypto';
 import { EventRejectedError } from './errors';
-import type { EventRegistry } from './event-registry';
+import type { EventSchemas } from './event-schemas';
 import {
   START,
   type AppendOptions,
@@ -32,7 +32,7 @@ const MAX_EVENTS_PER_APPEND = 1000;
 export class GuardedEventStore implements EventStore {
   constructor(
     private readonly adapter: EventStoreAdapter,
-    private readonly registry: EventRegistry,
+    private readonly schemas: EventSchemas,
     private readonly now: () => Date = () => new Date(),
   ) {}
 
@@ -114,7 +114,7 @@ export class GuardedEventStore implements EventStore {
       throw new EventRejectedError('EVENT_ENVELOPE_INVALID', events[0]!.type, '', `more than ${MAX_EVENTS_PER_APPEND} events in one append`);
     }
     return events.map((event) => {
-      this.registry.validate(event.type, event.data);
+      this.schemas.validate(event.type, event.data);
       for (const key of ['eventId', 'correlationId', 'causationId'] as const) {
         const value = event[key];
         if (value !== undefined && !isUuid(value)) {
@@ -128,7 +128,7 @@ export class GuardedEventStore implements EventStore {
       return {
         eventId: event.eventId ?? randomUUID(),
         type: event.type,
-        schemaVersion: this.registry.currentVersion(event.type),
+        schemaVersion: this.schemas.currentVersion(event.type),
         data: event.data,
         occurredAt,
         correlationId: event.correlationId ?? null,
@@ -138,8 +138,8 @@ export class GuardedEventStore implements EventStore {
   }
 
   private upcast(event: RecordedEvent): RecordedEvent {
-    if (!this.registry.has(event.type)) return event; // read what was written by a newer version as it is
-    const { data, version } = this.registry.upcast(event.type, event.schemaVersion, event.data);
+    if (!this.schemas.has(event.type)) return event; // read what was written by a newer version as it is
+    const { data, version } = this.schemas.upcast(event.type, event.schemaVersion, event.data);
     return version === event.schemaVersion && data === event.data ? event : { ...event, data, schemaVersion: version };
   }
 

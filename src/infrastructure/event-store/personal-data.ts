@@ -4,10 +4,10 @@
  * What can be recognised by shape: NIK and KK numbers, 16 digits, however they are written: plain, with
  * spaces, dots, dashes, slashes or any other punctuation between digits (up to three characters),
  * full-width or other Unicode digits, zero-width characters slipped in, as a string, a number or a
- * bigint. Names, addresses and birth dates cannot be told from other text by shape; the registry's
- * closed schemas keep them out (unknown fields and free strings are refused there).
+ * bigint. Names, addresses and birth dates cannot be told from other text by shape; the closed event
+ * schemas keep them out (unknown fields and free strings are refused there).
  */
-import type { JsonSchema } from './event-registry';
+import type { JsonSchema } from './event-schemas';
 
 /** 16 or more digits, where up to three characters that are neither letters nor digits may separate them. */
 const LONG_DIGIT_RUN = /\p{Nd}(?:[^\p{L}\p{Nd}]{0,3}\p{Nd}){15,}/u;

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { EventDefinition } from '../../infrastructure/event-store/event-registry';
+import type { EventDefinition } from '../../infrastructure/event-store/event-schemas';
 import { type Decider } from '../../infrastructure/event-store/command-handling';
 import { Refusal } from '../../infrastructure/refusal';
 import type { NewEvent, RecordedEvent } from '../../infrastructure/event-store/event-store.port';

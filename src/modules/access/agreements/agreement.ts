@@ -1,4 +1,4 @@
-import type { EventDefinition } from '../../../infrastructure/event-store/event-registry';
+import type { EventDefinition } from '../../../infrastructure/event-store/event-schemas';
 import { type Decider } from '../../../infrastructure/event-store/command-handling';
 import { Refusal } from '../../../infrastructure/refusal';
 import type { NewEvent, RecordedEvent } from '../../../infrastructure/event-store/event-store.port';

@@ -1,4 +1,4 @@
-import type { EventDefinition } from '../../../infrastructure/event-store/event-registry';
+import type { EventDefinition } from '../../../infrastructure/event-store/event-schemas';
 
 /** Why a request was refused; each refusal is recorded so the compliance views can count them. */
 export const DENIAL_REASONS = [

@@ -1,4 +1,4 @@
-import type { EventDefinition } from '../../../infrastructure/event-store/event-registry';
+import type { EventDefinition } from '../../../infrastructure/event-store/event-schemas';
 
 export const ACCESS_OUTCOMES = ['FOUND', 'DECEASED', 'NOT_FOUND', 'REGISTRY_REFUSED', 'REGISTRY_TIMEOUT', 'REGISTRY_UNAVAILABLE', 'FINGERPRINT_NOT_MATCHED', 'FINGERPRINT_NOT_PERFORMED'] as const;
 export type AccessOutcome = (typeof ACCESS_OUTCOMES)[number];

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { isIP } from 'node:net';
-import type { EventDefinition } from '../../../infrastructure/event-store/event-registry';
+import type { EventDefinition } from '../../../infrastructure/event-store/event-schemas';
 import type { EventStore } from '../../../infrastructure/event-store/event-store.port';
 
 /**

@@ -1,4 +1,4 @@
-import type { EventDefinition, JsonSchema } from '../../../infrastructure/event-store/event-registry';
+import type { EventDefinition, JsonSchema } from '../../../infrastructure/event-store/event-schemas';
 import type { EventData } from '../../../infrastructure/event-store/event-store.port';
 
 /**

@@ -1,7 +1,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { readFileSync, rmSync } from 'node:fs';
 import type { Logger } from 'pino';
-import type { EventDefinition } from '../../../infrastructure/event-store/event-registry';
+import type { EventDefinition } from '../../../infrastructure/event-store/event-schemas';
 import { WrongExpectedRevisionError } from '../../../infrastructure/event-store/errors';
 import type { EventStore, NewEvent } from '../../../infrastructure/event-store/event-store.port';
 import { agreementStream } from '../agreements/agreement';

@@ -2,7 +2,7 @@ import type { EntityManager } from 'typeorm';
 import { wibDay } from '../../../infrastructure/time/wib';
 import { reasonLabel } from '../documents/labels';
 import type { Semester } from '../documents/report-data';
-import { currentAgreement, facilities, kecamatanName, share, submissions, type FacilityRow } from '../read-models/figures';
+import { currentAgreement, facilities, kecamatanName, share, submissions, type FacilityRow } from '../read-models/report-figures';
 import { FIRST_REPORTABLE_YEAR, semesterOf, semesterPeriod } from '../semester/semester';
 import { semesterReport } from '../semester/semester-report.query';
 import { flagUnusualDays, HISTORY_WINDOW_DAYS, type FlaggedDay } from './unusual-activity';

@@ -2,7 +2,7 @@ import { IQueryHandler, Query, QueryHandler } from '@nestjs/cqrs';
 import { DataSource } from 'typeorm';
 import { Refusal } from '../../../infrastructure/refusal';
 import type { BupatiSummary, Semester, SemesterReport } from '../documents/report-data';
-import { submissions, type SubmissionRow } from '../read-models/figures';
+import { submissions, type SubmissionRow } from '../read-models/report-figures';
 import { ReportingFreshness } from '../read-models/reporting-freshness';
 import { exportDocument } from './export-document';
 import { semesterPeriod, semesterRomanOf } from './semester';

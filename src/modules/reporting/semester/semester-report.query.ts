@@ -16,7 +16,7 @@ import {
   utilisation,
   ZERO_ACCESSES,
   ZERO_BALIKAN,
-} from '../read-models/figures';
+} from '../read-models/report-figures';
 import { latestCheckpoint } from '../../audit/audit-log.query';
 import { semesterPeriod, semesterRomanOf, type SemesterPeriod } from './semester';
 

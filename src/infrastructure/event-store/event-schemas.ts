@@ -52,7 +52,7 @@ const MAX_EVENT_DATA_BYTES = 8 * 1024;
  * Every event type the system may write, with its schema. The privacy guard: `validate` refuses unknown
  * types, unknown fields, invalid values and NIK/KK-shaped values, naming the path but never the value.
  */
-export class EventRegistry {
+export class EventSchemas {
   private readonly ajv = new Ajv({ strict: true, allErrors: false });
   private readonly types = new Map<string, Registered>();
 
