@@ -1,7 +1,8 @@
 import fc from 'fast-check';
 import { randomUUID } from 'node:crypto';
 import { wibDay } from '../../src/infrastructure/time/wib';
-import { GRANTED_FIELDS, type Agreement } from '../../src/modules/access/agreements/agreement';
+import { type Agreement } from '../../src/modules/access/agreements/agreement';
+import { GRANTED_FIELDS } from '../../src/modules/access/agreements/agreement.events';
 import { agreementInForceAmong, type AgreementInForce } from '../../src/modules/access/agreements/agreement-in-force';
 import type { CardReader, Facility } from '../../src/modules/access/facilities/facility';
 import type { AccessContext } from '../../src/modules/access/lookups/access-context';

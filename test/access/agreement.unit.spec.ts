@@ -2,7 +2,8 @@ import { randomUUID } from 'node:crypto';
 import { EventSchemas } from '../../src/infrastructure/event-store/event-schemas';
 import type { NewEvent } from '../../src/infrastructure/event-store/event-store.port';
 import { wibDay } from '../../src/infrastructure/time/wib';
-import { GRANTED_FIELDS, agreementDecider, agreementEvents, agreementStatus, type AgreementCommand, type SignTerms, type TerminationReason } from '../../src/modules/access/agreements/agreement';
+import { agreementDecider, agreementStatus, type AgreementCommand, type SignTerms } from '../../src/modules/access/agreements/agreement';
+import { GRANTED_FIELDS, agreementEvents, type TerminationReason } from '../../src/modules/access/agreements/agreement.events';
 import { SPEC_NOW, deciderSpec, type GivenEvent } from '../support/decider-spec';
 
 // Read as the store reads them: an event stored before actors were recorded (schemaVersion 1) is upcast.

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import fc from 'fast-check';
-import { ROLES, SIGN_IN_TAIL, administers, isLockedOut, operatorDecider, rosterDecider, signInDecider, type SignIns } from '../../src/modules/access/operators/operator';
+import { SIGN_IN_TAIL, administers, isLockedOut, operatorDecider, rosterDecider, signInDecider, type SignIns } from '../../src/modules/access/operators/operator';
+import { ROLES } from '../../src/modules/access/operators/operator.events';
 import { deciderSpec, type GivenEvent } from '../support/decider-spec';
 
 const operatorId = randomUUID();

@@ -3,7 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { GRANTED_FIELDS } from '../../src/modules/access/agreements/agreement';
+import { GRANTED_FIELDS } from '../../src/modules/access/agreements/agreement.events';
 import { PERSON_KEY, grantedPart } from '../../src/modules/access/agreements/granted-fields';
 import type { Person } from '../../src/infrastructure/registry/registry-answer';
 import { distPath, runScript, startGateway, type Finished } from '../support/processes';

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { START, type RecordedEvent } from '../../src/infrastructure/event-store/event-store.port';
-import { GRANTED_FIELDS } from '../../src/modules/access/agreements/agreement';
+import { GRANTED_FIELDS } from '../../src/modules/access/agreements/agreement.events';
 import { RegistryConnection } from '../../src/infrastructure/registry/registry-connection';
 import { ADMIN_PASSWORD, AUDITOR_PASSWORD, startApp, uniqueUserId, type TestApp } from '../support/app';
 import { until } from '../support/until';

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { Role } from '../../src/modules/access/operators/operator';
+import type { Role } from '../../src/modules/access/operators/operator.events';
 import { DINKES_FACILITY_ID, seededFacilities } from '../../src/modules/access/seed/seed';
 import { ADMIN_PASSWORD, AUDITOR_PASSWORD, startApp, uniqueUserId, type TestApp } from '../support/app';
 import { AUDITOR_USER_ID } from '../support/parties';

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { Workbook, type Worksheet } from 'exceljs';
 import fc from 'fast-check';
-import { DENIAL_REASONS } from '../../src/modules/access/denials/access-denied';
+import { DENIAL_REASONS } from '../../src/modules/access/denials/access-denied.events';
 import {
   renderBupatiSummaryPdf,
   renderBupatiSummaryXlsx,

@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { randomUUID } from 'node:crypto';
 import type { Response } from 'supertest';
 import { isUuid } from '../../src/infrastructure/ids';
-import type { Role } from '../../src/modules/access/operators/operator';
+import type { Role } from '../../src/modules/access/operators/operator.events';
 import { seededFacilities } from '../../src/modules/access/seed/seed';
 import { ADMIN_PASSWORD, AUDITOR_PASSWORD, startApp, uniqueUserId, type TestApp } from '../support/app';
 import { AUDITOR_USER_ID } from '../support/parties';

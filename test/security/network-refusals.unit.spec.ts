@@ -1,7 +1,8 @@
 import fc from 'fast-check';
 import { BlockList } from 'node:net';
 import type { EventStore, NewEvent } from '../../src/infrastructure/event-store/event-store.port';
-import { MAX_ROUTES, MAX_SOURCE_NETWORKS, NetworkRefusalTally, OTHER_NETWORKS, ROUTES_OTHER, sourceNetwork } from '../../src/modules/access/network/network-refusals';
+import { MAX_SOURCE_NETWORKS, NetworkRefusalTally, OTHER_NETWORKS, ROUTES_OTHER, sourceNetwork } from '../../src/modules/access/network/network-refusals';
+import { MAX_ROUTES } from '../../src/modules/access/network/network-refusals.events';
 import { testEventSchemas } from '../support/test-event-schemas';
 
 const schemas = testEventSchemas();

@@ -1,4 +1,4 @@
-import { GRANTED_FIELDS } from '../../src/modules/access/agreements/agreement';
+import { GRANTED_FIELDS } from '../../src/modules/access/agreements/agreement.events';
 import { seededFacilities } from '../../src/modules/access/seed/seed';
 import { randomUUID } from 'node:crypto';
 import type { TestApp } from './app';

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import regency from '../../src/reference/karanganyar.json';
-import { DENIAL_REASONS } from '../../src/modules/access/denials/access-denied';
+import { DENIAL_REASONS } from '../../src/modules/access/denials/access-denied.events';
 import { OBLIGATIONS, monthLabel, reasonLabel, semesterRoman } from '../../src/modules/reporting/documents/labels';
 import type {
   AccessCounts,

@@ -13,7 +13,8 @@ export type JsonSchema = {
   items?: JsonSchema;
   enum?: readonly unknown[];
   const?: unknown;
-  format?: 'uuid' | 'date-time' | 'date';
+  /** uuid, date-time or date: the formats the schemas register (ajv refuses any other). */
+  format?: string;
   pattern?: string;
   minimum?: number;
   maximum?: number;

@@ -4,7 +4,7 @@ import type { Infrastructure } from '../../infrastructure/infrastructure';
 import { INFRASTRUCTURE } from '../../infrastructure/infrastructure.module';
 import { Metrics } from '../../infrastructure/metrics/metrics';
 import { agreementInForce } from './agreements/agreement-in-force';
-import { DENIAL_REASONS, type DenialReason } from './denials/access-denied';
+import { DENIAL_REASONS, type DenialReason } from './denials/access-denied.events';
 
 /** The access module's figures on the gateway's /metrics: refusals by reason, lockouts, and the agreement's days left. */
 @Injectable()

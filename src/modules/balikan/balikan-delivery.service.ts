@@ -5,7 +5,7 @@ import { handle, loadState } from '../../infrastructure/event-store/command-hand
 import type { EventStore } from '../../infrastructure/event-store/event-store.port';
 import { EventsAppended } from '../../infrastructure/event-store/events-appended';
 import type { BalikanClient } from '../../infrastructure/registry/balikan-client';
-import { accessStream } from '../access/lookups/access.events';
+import { accessStream } from '../access/lookups/lookup.events';
 import { balikanDecider, type BalikanCommand } from './balikan';
 import type { BalikanOutbox, Waiting } from './balikan-outbox';
 

@@ -1,7 +1,8 @@
 import { Command } from '@nestjs/cqrs';
 import type { BalikanValues } from '../../infrastructure/registry/balikan-client';
 import type { Caller } from '../access/auth/access-rule';
-import type { BalikanKind, BalikanStatus } from './balikan';
+import type { BalikanStatus } from './balikan';
+import type { BalikanKind } from './balikan.events';
 
 /** Send data balikan back for the person an access found (its shape checked by the route, its meaning here). */
 export class SubmitBalikan extends Command<{ balikanId: string; status: BalikanStatus }> {

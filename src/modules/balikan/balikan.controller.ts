@@ -10,7 +10,7 @@ import type { AuthenticatedRequest } from '../access/auth/access.guard';
 import { checkNik } from '../access/lookups/nik';
 import regency from '../../reference/karanganyar.json';
 import { isWellFormedToken } from '../access/lookups/access-token';
-import type { BalikanKind } from './balikan';
+import type { BalikanKind } from './balikan.events';
 import { SubmitBalikan } from './balikan.commands';
 import { GetBalikanStatus } from './balikan.queries';
 import { correlationOf } from '../../infrastructure/http/correlation';

@@ -8,7 +8,7 @@ import { Refusal } from '../../infrastructure/refusal';
 import { requireOwnFacility } from '../access/auth/facility-scope';
 import { AgreementsView } from '../access/agreements/agreements.view';
 import { AccessTokens } from '../access/lookups/access-token';
-import { accessStream } from '../access/lookups/access.events';
+import { accessStream } from '../access/lookups/lookup.events';
 import { balikanDecider, balikanIdFor, type Access, type BalikanCommand, type BalikanStatus } from './balikan';
 import { BalikanOutbox } from './balikan-outbox';
 import { SubmitBalikan } from './balikan.commands';

@@ -5,8 +5,9 @@ import { EVENT_STORE, type EventStore } from '../../infrastructure/event-store/e
 import { Refusal } from '../../infrastructure/refusal';
 import type { Caller } from '../access/auth/access-rule';
 import { requireOwnFacility } from '../access/auth/facility-scope';
-import { accessStream } from '../access/lookups/access.events';
-import { balikanDecider, type BalikanKind, type BalikanStatus } from './balikan';
+import { accessStream } from '../access/lookups/lookup.events';
+import { balikanDecider, type BalikanStatus } from './balikan';
+import { type BalikanKind } from './balikan.events';
 import { BalikanOutbox } from './balikan-outbox';
 
 export interface BalikanStatusView {

@@ -1,57 +1,16 @@
 import { createHash } from 'node:crypto';
-import type { EventDefinition } from '../../infrastructure/event-store/event-schemas';
 import { type Decider } from '../../infrastructure/event-store/command-handling';
 import { Refusal } from '../../infrastructure/refusal';
 import type { NewEvent, RecordedEvent } from '../../infrastructure/event-store/event-store.port';
 import type { Caller } from '../access/auth/access-rule';
+import { eventOf } from '../../infrastructure/event-store/typed-events';
+import { lookupEvents } from '../access/lookups/lookup.events';
+import { balikanEvents, type BalikanKind, type DELIVERY_FAILURES } from './balikan.events';
 
-/** What a balikan may carry (Pasal 3(2)(b)); the values themselves never enter an event. */
-export const BALIKAN_KINDS = ['MEDICAL_RECORD_NUMBER', 'BLOOD_TYPE', 'DEATH_CERTIFICATE_NUMBER'] as const;
-export type BalikanKind = (typeof BALIKAN_KINDS)[number];
-export const DELIVERY_FAILURES = ['UNAVAILABLE', 'TIMEOUT', 'REJECTED', 'MALFORMED_ANSWER', 'UNREADABLE'] as const;
+/** What the balikan side folds from an access's stream: the access itself, then its balikan. */
+const accessStreamEvents = [...lookupEvents, ...balikanEvents] as const;
+
 export type BalikanStatus = 'QUEUED' | 'FAILED_RETRYING' | 'DELIVERED' | 'ABANDONED';
-
-const uuid = { type: 'string', format: 'uuid' } as const;
-const attempts = { type: 'integer', minimum: 0, maximum: 100_000 } as const;
-
-export const balikanEvents: EventDefinition[] = [
-  {
-    type: 'BalikanSubmitted',
-    version: 1,
-    schema: {
-      type: 'object',
-      additionalProperties: false,
-      required: ['balikanId', 'accessId', 'facilityId', 'operatorId', 'kinds'],
-      properties: {
-        balikanId: uuid,
-        accessId: uuid,
-        facilityId: uuid,
-        operatorId: uuid,
-        kinds: { type: 'array', maxItems: 3, uniqueItems: true, items: { type: 'string', enum: BALIKAN_KINDS } },
-      },
-    },
-  },
-  {
-    type: 'BalikanDelivered',
-    version: 1,
-    schema: { type: 'object', additionalProperties: false, required: ['balikanId', 'accessId', 'attempts'], properties: { balikanId: uuid, accessId: uuid, attempts } },
-  },
-  {
-    type: 'BalikanDeliveryFailed',
-    version: 1,
-    schema: {
-      type: 'object',
-      additionalProperties: false,
-      required: ['balikanId', 'accessId', 'attempt', 'reason'],
-      properties: { balikanId: uuid, accessId: uuid, attempt: attempts, reason: { type: 'string', enum: DELIVERY_FAILURES } },
-    },
-  },
-  {
-    type: 'BalikanAbandoned',
-    version: 1,
-    schema: { type: 'object', additionalProperties: false, required: ['balikanId', 'accessId', 'attempts'], properties: { balikanId: uuid, accessId: uuid, attempts } },
-  },
-];
 
 export interface BalikanState {
   readonly status: BalikanStatus;
@@ -89,28 +48,29 @@ const FINDS = new Set(['FOUND', 'DECEASED']);
 export const balikanDecider: Decider<Access, BalikanCommand> = {
   initialState: { accessId: null, facilityId: '', outcome: '', balikan: new Map() },
 
-  evolve(state: Access, event: RecordedEvent): Access {
-    const d = event.data as Record<string, never>;
+  evolve(state: Access, recorded: RecordedEvent): Access {
+    const event = eventOf(accessStreamEvents, recorded);
     const update = (id: string, change: Partial<BalikanState>) => {
       const balikan = new Map(state.balikan);
       balikan.set(id, { ...balikan.get(id)!, ...change });
       return { ...state, balikan };
     };
-    switch (event.type) {
+    switch (event?.type) {
       case 'NikLookupPerformed':
       case 'CardReadRecorded':
-        return { ...state, accessId: d.accessId, facilityId: d.facilityId, outcome: d.outcome };
+        return { ...state, accessId: event.data.accessId, facilityId: event.data.facilityId, outcome: event.data.outcome };
       case 'BalikanSubmitted': {
+        const { balikanId, kinds, facilityId } = event.data;
         const balikan = new Map(state.balikan);
-        balikan.set(d.balikanId, { status: 'QUEUED', attempts: 0, kinds: d.kinds, facilityId: d.facilityId });
+        balikan.set(balikanId, { status: 'QUEUED', attempts: 0, kinds, facilityId });
         return { ...state, balikan };
       }
       case 'BalikanDeliveryFailed':
-        return update(d.balikanId, { status: 'FAILED_RETRYING', attempts: d.attempt });
+        return update(event.data.balikanId, { status: 'FAILED_RETRYING', attempts: event.data.attempt });
       case 'BalikanDelivered':
-        return update(d.balikanId, { status: 'DELIVERED', attempts: d.attempts });
+        return update(event.data.balikanId, { status: 'DELIVERED', attempts: event.data.attempts });
       case 'BalikanAbandoned':
-        return update(d.balikanId, { status: 'ABANDONED', attempts: d.attempts });
+        return update(event.data.balikanId, { status: 'ABANDONED', attempts: event.data.attempts });
       default:
         return state;
     }

@@ -1,125 +1,13 @@
-import type { EventDefinition } from '../../../infrastructure/event-store/event-schemas';
 import { type Decider } from '../../../infrastructure/event-store/command-handling';
 import { Refusal } from '../../../infrastructure/refusal';
 import type { NewEvent, RecordedEvent } from '../../../infrastructure/event-store/event-store.port';
-import { PARTIES, UNRECORDED_ACTOR, actorIdSchema, partyOfRole, withActor, type Actor, type Party } from '../parties/actor';
+import { eventOf, type EventOf } from '../../../infrastructure/event-store/typed-events';
+import { UNRECORDED_ACTOR, partyOfRole, type Actor, type Party } from '../parties/actor';
 import { daysBetween, endOfWibDay, startOfWibDay, wibDay } from '../../../infrastructure/time/wib';
-
-/** The nine fields of Pasal 3(1)(a), as the agreement names them. */
-export const GRANTED_FIELDS = [
-  'NO_KK',
-  'NIK',
-  'NAMA_LENGKAP',
-  'JENIS_KELAMIN',
-  'TEMPAT_LAHIR',
-  'TANGGAL_LAHIR',
-  'JENIS_PEKERJAAN',
-  'STATUS_PERKAWINAN',
-  'ALAMAT',
-] as const;
-
-/** Pasal 10: how an agreement may end before its term. */
-export const TERMINATION_REASONS = ['MUTUAL_CONSENT', 'INSTITUTIONAL_CHANGE', 'BREACH_BY_DINKES', 'FORCE_MAJEURE'] as const;
-export type TerminationReason = (typeof TERMINATION_REASONS)[number];
+import { agreementEvents, type AgreementExtended, type AgreementSigned, type AgreementTerminated, type ChangeKind, type TerminationReason } from './agreement.events';
 
 /** PENDING: proposed, not yet confirmed by the other party; grants nothing. */
 export type AgreementStatus = 'PENDING' | 'NOT_YET_VALID' | 'ACTIVE' | 'EXPIRED' | 'TERMINATED';
-
-/** Agreement numbers as the offices write them: "473.3/2271.12/IX/2022". */
-export const AGREEMENT_NUMBER = '^[0-9A-Z][0-9A-Z./-]{0,39}$';
-const uuid = { type: 'string', format: 'uuid' } as const;
-const date = { type: 'string', format: 'date' } as const;
-const dateTime = { type: 'string', format: 'date-time' } as const;
-
-export const CHANGE_KINDS = ['SIGN', 'EXTEND', 'TERMINATE'] as const;
-export type ChangeKind = (typeof CHANGE_KINDS)[number];
-
-const terms = {
-  type: 'object',
-  additionalProperties: false,
-  properties: {
-    dukcapilNumber: { type: 'string', pattern: AGREEMENT_NUMBER },
-    dinkesNumber: { type: 'string', pattern: AGREEMENT_NUMBER },
-    signedOn: date,
-    validFrom: date,
-    validUntil: date,
-    grantedFields: { type: 'array', maxItems: 9, uniqueItems: true, items: { type: 'string', enum: GRANTED_FIELDS } },
-    addendumNumber: { type: 'string', pattern: AGREEMENT_NUMBER },
-    reason: { type: 'string', enum: TERMINATION_REASONS },
-    effectiveOn: date,
-  },
-} as const;
-
-const { dukcapilNumber, dinkesNumber, signedOn, validFrom, validUntil, grantedFields } = terms.properties;
-/** What a signing records: the same shapes as the terms proposed. */
-const signingTerms = { dukcapilNumber, dinkesNumber, signedOn, validFrom, validUntil, grantedFields };
-
-/**
- * The effects (signed, extended, terminated) are recorded when the second party confirms: `actorId` is
- * the confirming operator, `proposedBy`/`proposedAt`/`changeId` name the proposal it confirms. A
- * termination for breach has no proposal: Disdukcapil alone records it. Version 1 events (before the
- * two-party flow) read as acted by UNRECORDED.
- */
-const confirmedEffect = (definition: EventDefinition): EventDefinition => {
-  const next = withActor(definition);
-  return { ...next, schema: { ...next.schema, properties: { ...next.schema.properties, changeId: uuid, proposedBy: actorIdSchema, proposedAt: dateTime } } };
-};
-
-export const agreementEvents: EventDefinition[] = [
-  confirmedEffect({
-    type: 'AgreementSigned',
-    version: 1,
-    schema: {
-      type: 'object',
-      additionalProperties: false,
-      required: ['agreementId', 'dukcapilNumber', 'dinkesNumber', 'signedOn', 'validFrom', 'validUntil', 'grantedFields'],
-      properties: { agreementId: uuid, ...signingTerms },
-    },
-  }),
-  confirmedEffect({
-    type: 'AgreementExtended',
-    version: 1,
-    schema: {
-      type: 'object',
-      additionalProperties: false,
-      required: ['agreementId', 'addendumNumber', 'validUntil', 'previousValidUntil'],
-      properties: { agreementId: uuid, addendumNumber: { type: 'string', pattern: AGREEMENT_NUMBER }, validUntil: date, previousValidUntil: date },
-    },
-  }),
-  confirmedEffect({
-    type: 'AgreementTerminated',
-    version: 1,
-    schema: {
-      type: 'object',
-      additionalProperties: false,
-      required: ['agreementId', 'reason', 'effectiveOn'],
-      properties: { agreementId: uuid, reason: { type: 'string', enum: TERMINATION_REASONS }, effectiveOn: date },
-    },
-  }),
-  {
-    type: 'AgreementChangeProposed',
-    version: 1,
-    description: 'One party proposes signing, extending or ending the agreement by consent; it grants nothing until the other party confirms.',
-    schema: {
-      type: 'object',
-      additionalProperties: false,
-      required: ['agreementId', 'changeId', 'change', 'party', 'actorId', 'terms'],
-      properties: { agreementId: uuid, changeId: uuid, change: { type: 'string', enum: CHANGE_KINDS }, party: { type: 'string', enum: PARTIES }, actorId: actorIdSchema, terms },
-    },
-  },
-  {
-    type: 'AgreementChangeRejected',
-    version: 1,
-    description: 'The other party refuses a proposed change, or the proposing party withdraws it.',
-    schema: {
-      type: 'object',
-      additionalProperties: false,
-      required: ['agreementId', 'changeId', 'party', 'actorId'],
-      properties: { agreementId: uuid, changeId: uuid, party: { type: 'string', enum: PARTIES }, actorId: actorIdSchema },
-    },
-  },
-];
-
 
 export type SignTerms = { dukcapilNumber: string; dinkesNumber: string; signedOn: string; validFrom: string; validUntil: string; grantedFields: readonly string[] };
 export type ExtendTerms = { addendumNumber: string; validUntil: string };
@@ -180,9 +68,11 @@ const none: Agreement = {
 
 const partyName = (party: Party) => (party === 'DINKES' ? 'Dinkes' : 'Disdukcapil');
 
+type Effect = EventOf<typeof AgreementSigned> | EventOf<typeof AgreementExtended> | EventOf<typeof AgreementTerminated>;
+
 /** The confirmed change an effect event records (a legacy one, without proposal, too). */
-function confirmed(event: RecordedEvent, change: ChangeKind, terms: Record<string, unknown>): AgreementChange {
-  const d = event.data as Record<string, string | undefined>;
+function confirmed(event: Effect, change: ChangeKind, terms: Record<string, unknown>): AgreementChange {
+  const d = event.data;
   return {
     changeId: d.changeId ?? null,
     change,
@@ -198,7 +88,7 @@ function confirmed(event: RecordedEvent, change: ChangeKind, terms: Record<strin
   };
 }
 
-function settle(state: Agreement, event: RecordedEvent, change: ChangeKind, terms: Record<string, unknown>): readonly AgreementChange[] {
+function settle(state: Agreement, event: Effect, change: ChangeKind, terms: Record<string, unknown>): readonly AgreementChange[] {
   const done = confirmed(event, change, terms);
   const changes = state.changes ?? [];
   const proposal = done.changeId ? changes.find((c) => c.changeId === done.changeId) : undefined;
@@ -209,10 +99,11 @@ function settle(state: Agreement, event: RecordedEvent, change: ChangeKind, term
 export const agreementDecider: Decider<Agreement, AgreementCommand> = {
   initialState: none,
 
-  evolve(state: Agreement, event: RecordedEvent): Agreement {
-    const d = event.data as Record<string, never>;
-    switch (event.type) {
+  evolve(state: Agreement, recorded: RecordedEvent): Agreement {
+    const event = eventOf(agreementEvents, recorded);
+    switch (event?.type) {
       case 'AgreementChangeProposed': {
+        const d = event.data;
         const proposal: AgreementChange = {
           changeId: d.changeId,
           change: d.change,
@@ -228,29 +119,26 @@ export const agreementDecider: Decider<Agreement, AgreementCommand> = {
         };
         return { ...state, agreementId: d.agreementId, changes: [...(state.changes ?? []), proposal] };
       }
-      case 'AgreementChangeRejected':
+      case 'AgreementChangeRejected': {
+        const d = event.data;
         return {
           ...state,
           changes: (state.changes ?? []).map((c) => (c.changeId === d.changeId ? { ...c, status: 'REJECTED', rejectedBy: d.actorId, rejectedAt: event.occurredAt?.toISOString() ?? null } : c)),
         };
+      }
       case 'AgreementSigned': {
-        const { agreementId, dukcapilNumber, dinkesNumber, signedOn, validFrom, validUntil, grantedFields } = d;
+        const { agreementId, dukcapilNumber, dinkesNumber, signedOn, validFrom, validUntil, grantedFields } = event.data;
         const signed = { dukcapilNumber, dinkesNumber, signedOn, validFrom, validUntil, grantedFields };
         return { ...none, ...signed, agreementId, addenda: [], termination: null, changes: settle(state, event, 'SIGN', signed) };
       }
-      case 'AgreementExtended':
-        return {
-          ...state,
-          validUntil: d.validUntil,
-          addenda: [...state.addenda, { addendumNumber: d.addendumNumber, validUntil: d.validUntil }],
-          changes: settle(state, event, 'EXTEND', { addendumNumber: d.addendumNumber, validUntil: d.validUntil }),
-        };
-      case 'AgreementTerminated':
-        return {
-          ...state,
-          termination: { reason: d.reason, effectiveOn: d.effectiveOn },
-          changes: settle(state, event, 'TERMINATE', { reason: d.reason, effectiveOn: d.effectiveOn }),
-        };
+      case 'AgreementExtended': {
+        const { addendumNumber, validUntil } = event.data;
+        return { ...state, validUntil, addenda: [...state.addenda, { addendumNumber, validUntil }], changes: settle(state, event, 'EXTEND', { addendumNumber, validUntil }) };
+      }
+      case 'AgreementTerminated': {
+        const { reason, effectiveOn } = event.data;
+        return { ...state, termination: { reason, effectiveOn }, changes: settle(state, event, 'TERMINATE', { reason, effectiveOn }) };
+      }
       default:
         return state;
     }

@@ -7,7 +7,7 @@ import { IsCalendarDate, UuidParam } from '../../../infrastructure/http/validati
 import { Allow } from '../auth/access-rule';
 import type { AuthenticatedRequest } from '../auth/access.guard';
 import type { Actor } from '../parties/actor';
-import { AGREEMENT_NUMBER, GRANTED_FIELDS, TERMINATION_REASONS, type TerminationReason } from './agreement';
+import { AGREEMENT_NUMBER, GRANTED_FIELDS, TERMINATION_REASONS, type TerminationReason } from './agreement.events';
 import { presentAgreement } from './agreement-reply';
 import {
   ConfirmAgreementChange,

@@ -4,7 +4,8 @@ import { DataSource } from 'typeorm';
 import { loadState } from '../../../infrastructure/event-store/command-handling';
 import { EVENT_STORE, type EventStore } from '../../../infrastructure/event-store/event-store.port';
 import { Refusal } from '../../../infrastructure/refusal';
-import { agreementDecider, agreementStream, type Agreement, type TerminationReason } from './agreement';
+import { agreementDecider, agreementStream, type Agreement } from './agreement';
+import { type TerminationReason } from './agreement.events';
 import { presentAgreement, type AgreementReply } from './agreement-reply';
 
 /** The agreements as the register lists them (the access-registers projection's agreement_register), with status at `now`. */

@@ -1,5 +1,5 @@
 import type { Person } from '../../../infrastructure/registry/registry-answer';
-import { GRANTED_FIELDS } from './agreement';
+import { GRANTED_FIELDS } from './agreement.events';
 import type { AgreementInForce } from './agreement-in-force';
 
 export type GrantedField = (typeof GRANTED_FIELDS)[number];

@@ -1,5 +1,5 @@
 import { SetMetadata } from '@nestjs/common';
-import type { Role } from '../operators/operator';
+import type { Role } from '../operators/operator.events';
 
 export const ACCESS_RULE = 'nik-gateway:access-rule';
 

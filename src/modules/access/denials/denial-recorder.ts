@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { EventStore } from '../../../infrastructure/event-store/event-store.port';
 import type { Refusal, RefusalContext, RefusalListener } from '../../../infrastructure/refusal';
-import { DENIAL_REASONS, denialStream, type DenialReason } from './access-denied';
+import { DENIAL_REASONS, denialStream, type DenialReason } from './access-denied.events';
 
 const isDenialReason = (code: string): code is DenialReason => (DENIAL_REASONS as readonly string[]).includes(code);
 

@@ -1,5 +1,6 @@
 import { Command } from '@nestjs/cqrs';
-import type { CardReader, Facility, FacilityKind } from './facility';
+import type { CardReader, Facility } from './facility';
+import type { FacilityKind } from './facility.events';
 
 /** Register a Puskesmas (or Dinkes) under a code no other facility has. */
 export class RegisterFacility extends Command<Facility> {

@@ -8,7 +8,7 @@ import { Allow } from '../auth/access-rule';
 import type { AuthenticatedRequest } from '../auth/access.guard';
 import { RegisterCardReader, RegisterFacility, RetireCardReader } from './facilities.commands';
 import { ListCardReaders, ListFacilities } from './facilities.queries';
-import { FACILITY_CODE, FACILITY_KINDS, FACILITY_NAME, KECAMATAN_CODE, SAM_SERIAL, type FacilityKind } from './facility';
+import { FACILITY_CODE, FACILITY_KINDS, FACILITY_NAME, KECAMATAN_CODE, SAM_SERIAL, type FacilityKind } from './facility.events';
 
 export class RegisterFacilityDto {
   @ApiProperty({ enum: FACILITY_KINDS, example: 'PUSKESMAS' })

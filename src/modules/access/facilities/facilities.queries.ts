@@ -1,6 +1,6 @@
 import { Query, QueryHandler, type IQueryHandler } from '@nestjs/cqrs';
 import { DataSource } from 'typeorm';
-import type { FacilityKind } from './facility';
+import type { FacilityKind } from './facility.events';
 
 export interface FacilityRow {
   readonly facilityId: string;

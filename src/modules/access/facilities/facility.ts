@@ -1,68 +1,8 @@
-import type { EventDefinition } from '../../../infrastructure/event-store/event-schemas';
 import { type Decider } from '../../../infrastructure/event-store/command-handling';
 import { Refusal } from '../../../infrastructure/refusal';
 import type { NewEvent, RecordedEvent } from '../../../infrastructure/event-store/event-store.port';
-import { withActor } from '../parties/actor';
-
-export const FACILITY_KINDS = ['PUSKESMAS', 'DINKES'] as const;
-export type FacilityKind = (typeof FACILITY_KINDS)[number];
-
-/** Codes and names of institutions (not of people): uppercase codes, plain names. */
-export const FACILITY_CODE = '^[A-Z][A-Z0-9-]{2,19}$';
-export const FACILITY_NAME = "^[A-Za-z0-9][A-Za-z0-9 .'()/-]{2,79}$";
-export const KECAMATAN_CODE = '^[0-9]{6}$';
-export const SAM_SERIAL = '^[A-Z0-9][A-Z0-9-]{3,31}$';
-const uuid = { type: 'string', format: 'uuid' } as const;
-
-export const facilityEvents: EventDefinition[] = [
-  withActor({
-    type: 'FacilityRegistered',
-    version: 1,
-    schema: {
-      type: 'object',
-      additionalProperties: false,
-      required: ['facilityId', 'kind', 'code', 'name', 'kecamatanCode'],
-      properties: {
-        facilityId: uuid,
-        kind: { type: 'string', enum: FACILITY_KINDS },
-        code: { type: 'string', pattern: FACILITY_CODE },
-        name: { type: 'string', pattern: FACILITY_NAME },
-        kecamatanCode: { type: 'string', pattern: KECAMATAN_CODE },
-      },
-    },
-  }),
-  withActor({
-    type: 'FacilityCodeReserved',
-    version: 1,
-    description: 'Claims a facility code on its own stream (facilitycode-{code}), so two facilities cannot share one.',
-    schema: {
-      type: 'object',
-      additionalProperties: false,
-      required: ['code', 'facilityId'],
-      properties: { code: { type: 'string', pattern: FACILITY_CODE }, facilityId: uuid },
-    },
-  }),
-  withActor({
-    type: 'CardReaderRegistered',
-    version: 1,
-    schema: {
-      type: 'object',
-      additionalProperties: false,
-      required: ['readerId', 'facilityId', 'samSerial'],
-      properties: { readerId: uuid, facilityId: uuid, samSerial: { type: 'string', pattern: SAM_SERIAL } },
-    },
-  }),
-  withActor({
-    type: 'CardReaderRetired',
-    version: 1,
-    schema: {
-      type: 'object',
-      additionalProperties: false,
-      required: ['readerId', 'facilityId'],
-      properties: { readerId: uuid, facilityId: uuid },
-    },
-  }),
-];
+import { isEventOf } from '../../../infrastructure/event-store/typed-events';
+import { CardReaderRegistered, CardReaderRetired, FacilityRegistered, type FacilityKind } from './facility.events';
 
 export const facilityStream = (facilityId: string) => `facility-${facilityId}`;
 export const facilityCodeStream = (code: string) => `facilitycode-${code}`;
@@ -81,8 +21,8 @@ export type FacilityCommand = { kind: 'register'; facilityId: string; facilityKi
 export const facilityDecider: Decider<Facility, FacilityCommand> = {
   initialState: { facilityId: null, kind: 'PUSKESMAS', code: '', name: '', kecamatanCode: '' },
   evolve(state, event: RecordedEvent) {
-    if (event.type !== 'FacilityRegistered') return state;
-    const { facilityId, kind, code, name, kecamatanCode } = event.data as unknown as Facility;
+    if (!isEventOf(FacilityRegistered, event)) return state;
+    const { facilityId, kind, code, name, kecamatanCode } = event.data;
     return { facilityId, kind, code, name, kecamatanCode };
   },
   decide(command, state): NewEvent[] {
@@ -106,11 +46,11 @@ export type CardReaderCommand =
 export const cardReaderDecider: Decider<CardReader, CardReaderCommand> = {
   initialState: { readerId: null, facilityId: '', samSerial: '', retired: false },
   evolve(state, event) {
-    if (event.type === 'CardReaderRegistered') {
-      const { readerId, facilityId, samSerial } = event.data as unknown as CardReader;
+    if (isEventOf(CardReaderRegistered, event)) {
+      const { readerId, facilityId, samSerial } = event.data;
       return { readerId, facilityId, samSerial, retired: false };
     }
-    if (event.type === 'CardReaderRetired') return { ...state, retired: true };
+    if (isEventOf(CardReaderRetired, event)) return { ...state, retired: true };
     return state;
   },
   decide(command, state): NewEvent[] {

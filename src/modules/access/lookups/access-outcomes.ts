@@ -1,7 +1,7 @@
 import { Refusal } from '../../../infrastructure/refusal';
 import type { Person, RegistryRefusal } from '../../../infrastructure/registry/registry-answer';
 import type { RegistryCall } from '../../../infrastructure/registry/registry-client';
-import type { AccessOutcome, FINGERPRINT } from './access.events';
+import type { AccessOutcome, FINGERPRINT } from './lookup.events';
 
 export type Fingerprint = (typeof FINGERPRINT)[number];
 

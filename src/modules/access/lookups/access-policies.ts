@@ -1,4 +1,4 @@
-import type { DenialReason } from '../denials/access-denied';
+import type { DenialReason } from '../denials/access-denied.events';
 import type { AccessContext } from './access-context';
 
 /** A policy lets the access through... */

@@ -6,7 +6,7 @@ import type { Response } from 'express';
 import { correlationOf } from '../../../infrastructure/http/correlation';
 import { Allow } from '../auth/access-rule';
 import type { AuthenticatedRequest } from '../auth/access.guard';
-import { FINGERPRINT } from './access.events';
+import { FINGERPRINT } from './lookup.events';
 import { PerformAccess } from './lookups.commands';
 
 export const PURPOSES = ['REGISTRATION', 'ADMISSION', 'REFERRAL', 'DEATH_RECORD', 'OTHER'] as const;

@@ -8,7 +8,7 @@ import { Refusal } from '../../../infrastructure/refusal';
 import { RegistryConnection } from '../../../infrastructure/registry/registry-connection';
 import { grantedPerson } from '../agreements/granted-fields';
 import { AccessContextLoader } from './access-context';
-import { accessStream } from './access.events';
+import { accessStream } from './lookup.events';
 import { fingerprintSettlement, registrySettlement, type OutcomeFields, type Settlement } from './access-outcomes';
 import { ACCESS_POLICIES, firstRejection } from './access-policies';
 import { AccessTokens } from './access-token';

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { isIP } from 'node:net';
-import type { EventDefinition } from '../../../infrastructure/event-store/event-schemas';
 import type { EventStore } from '../../../infrastructure/event-store/event-store.port';
+import { COUNTED_ROUTE, MAX_ROUTES } from './network-refusals.events';
 
 /**
  * Refusals of callers outside the closed network, counted instead of recorded one by one: a client outside
@@ -15,46 +15,13 @@ import type { EventStore } from '../../../infrastructure/event-store/event-store
 export const NETWORK_REFUSALS_INTERVAL_MS = 60_000;
 /** Distinct source networks counted per interval; past it, further networks are counted under OTHER. */
 export const MAX_SOURCE_NETWORKS = 1024;
-/** Distinct routes kept per source network; past it, further routes are counted under ROUTES_OTHER. */
-export const MAX_ROUTES = 16;
 export const OTHER_NETWORKS = 'OTHER';
 export const UNKNOWN_NETWORK = 'UNKNOWN';
 export const ROUTES_OTHER = 'OTHER /_other_routes';
 
-const ROUTE = '^(GET|POST|PUT|PATCH|DELETE|HEAD|OPTIONS|OTHER) /[A-Za-z0-9/:_.-]{0,120}$';
-const ROUTE_SHAPE = new RegExp(ROUTE);
+const ROUTE_SHAPE = new RegExp(COUNTED_ROUTE);
 /** A route the schema would refuse (one odd route must not lose a whole network's minute of counts). */
 const UNSHAPED_ROUTE = (route: string) => `${/^[A-Z]+/.exec(route)?.[0] ?? 'OTHER'} /_unmatched`;
-
-export const networkRefusalEvents: EventDefinition[] = [
-  {
-    type: 'NetworkRefusalsCounted',
-    version: 1,
-    description: 'Requests from outside the closed network refused in one interval from one source network (/24 or /48), counted. Never a full address.',
-    schema: {
-      type: 'object',
-      additionalProperties: false,
-      required: ['tallyId', 'sourceNetwork', 'from', 'until', 'count', 'routes'],
-      properties: {
-        tallyId: { type: 'string', format: 'uuid' },
-        sourceNetwork: { type: 'string', pattern: '^((25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])\\.){3}0/24$|^[0-9a-f]{1,4}:[0-9a-f]{1,4}:[0-9a-f]{1,4}::/48$|^OTHER$|^UNKNOWN$' },
-        from: { type: 'string', format: 'date-time' },
-        until: { type: 'string', format: 'date-time' },
-        count: { type: 'integer', minimum: 1, maximum: 1_000_000_000 },
-        routes: {
-          type: 'array',
-          maxItems: MAX_ROUTES + 1,
-          items: {
-            type: 'object',
-            additionalProperties: false,
-            required: ['route', 'count'],
-            properties: { route: { type: 'string', pattern: ROUTE }, count: { type: 'integer', minimum: 1, maximum: 1_000_000_000 } },
-          },
-        },
-      },
-    },
-  },
-];
 
 export const networkRefusalStream = (tallyId: string) => `network-refusals-${tallyId}`;
 

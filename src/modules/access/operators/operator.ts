@@ -1,65 +1,15 @@
-import type { EventDefinition } from '../../../infrastructure/event-store/event-schemas';
 import { type Decider } from '../../../infrastructure/event-store/command-handling';
 import { Refusal } from '../../../infrastructure/refusal';
 import type { NewEvent, RecordedEvent } from '../../../infrastructure/event-store/event-store.port';
-import { ADMINISTRATOR_ROLE, PARTIES, actorIdSchema, isAdministrator, partyOfRole, withActor, type Actor, type Party } from '../parties/actor';
+import { eventOf, isEventOf } from '../../../infrastructure/event-store/typed-events';
+import { ADMINISTRATOR_ROLE, isAdministrator, partyOfRole, type Actor, type Party } from '../parties/actor';
+import { AdministratorRosterChanged, operatorEvents, signInEvents, type Role } from './operator.events';
 
-export const ROLES = ['PUSKESMAS_OPERATOR', 'DINKES_ADMIN', 'DUKCAPIL_AUDITOR', 'BUPATI_OFFICE'] as const;
-export type Role = (typeof ROLES)[number];
 export type OperatorStatus = 'ACTIVE' | 'SUSPENDED' | 'REVOKED';
 
 export const LOCKOUT_FAILURES = 5;
 export const LOCKOUT_WINDOW_MS = 15 * 60 * 1000;
 export const LOCKOUT_DURATION_MS = 15 * 60 * 1000;
-
-const uuid = { type: 'string', format: 'uuid' } as const;
-const operatorOnly = (type: string, extra: Record<string, object> = {}): EventDefinition => ({
-  type,
-  version: 1,
-  schema: {
-    type: 'object',
-    additionalProperties: false,
-    required: ['operatorId', ...Object.keys(extra)],
-    properties: { operatorId: uuid, ...extra },
-  },
-});
-
-export const operatorEvents: EventDefinition[] = [
-  withActor({
-    type: 'OperatorEnrolled',
-    version: 1,
-    schema: {
-      type: 'object',
-      additionalProperties: false,
-      required: ['operatorId', 'role'],
-      // facilityId: the Puskesmas of an operator, Dinkes for an administrator; none for auditors and the Bupati's office.
-      properties: { operatorId: uuid, facilityId: uuid, role: { type: 'string', enum: ROLES } },
-    },
-  }),
-  withActor(operatorOnly('OperatorSuspended')),
-  withActor(operatorOnly('OperatorReinstated')),
-  withActor(operatorOnly('OperatorRevoked')),
-  // by: SELF, or ADMIN (an administrator of the account's own party, or the offline recovery: see actorId).
-  withActor(operatorOnly('OperatorPasswordChanged', { by: { type: 'string', enum: ['SELF', 'ADMIN'] } })),
-  operatorOnly('OperatorLoggedIn'),
-  operatorOnly('OperatorSignInAttempted'),
-  operatorOnly('OperatorLockedOut', { until: { type: 'string', format: 'date-time' } }),
-  {
-    type: 'AdministratorRosterChanged',
-    version: 1,
-    description:
-      "A party's administrators (stream administrators-{party}), written with the expected revision BEFORE the account's own event: two concurrent suspensions of a party's last two administrators cannot both pass.",
-    schema: {
-      type: 'object',
-      additionalProperties: false,
-      required: ['party', 'operatorId', 'active', 'actorId'],
-      properties: { party: { type: 'string', enum: PARTIES }, operatorId: uuid, active: { type: 'boolean' }, actorId: actorIdSchema },
-    },
-  },
-  // A lockout lifted by an administrator of the account's party: by unlocking it, or by resetting its password.
-  operatorOnly('OperatorUnlocked', { actorId: actorIdSchema, by: { type: 'string', enum: ['UNLOCK', 'PASSWORD_RESET'] } }),
-  operatorOnly('OperatorLoggedOut'),
-];
 
 /**
  * Who administers whose accounts: Dinkes' administrators its own people (administrators and Puskesmas
@@ -110,13 +60,13 @@ export const hostActor = (actorId: string): Actor => ({ actorId, role: HOST_ROLE
 export const operatorDecider: Decider<Operator, OperatorCommand> = {
   initialState: { operatorId: null, facilityId: '', role: 'PUSKESMAS_OPERATOR', status: 'ACTIVE', mustChangePassword: false },
 
-  evolve(state: Operator, event: RecordedEvent): Operator {
-    const d = event.data as Record<string, string>;
-    switch (event.type) {
+  evolve(state: Operator, recorded: RecordedEvent): Operator {
+    const event = eventOf(operatorEvents, recorded);
+    switch (event?.type) {
       case 'OperatorEnrolled':
-        return { ...state, operatorId: d.operatorId!, facilityId: d.facilityId ?? '', role: d.role as Role, status: 'ACTIVE', mustChangePassword: true };
+        return { ...state, operatorId: event.data.operatorId, facilityId: event.data.facilityId ?? '', role: event.data.role, status: 'ACTIVE', mustChangePassword: true };
       case 'OperatorPasswordChanged':
-        return { ...state, mustChangePassword: d.by !== 'SELF' };
+        return { ...state, mustChangePassword: event.data.by !== 'SELF' };
       case 'OperatorSuspended':
         return { ...state, status: 'SUSPENDED' };
       case 'OperatorReinstated':
@@ -172,9 +122,8 @@ export type Roster = ReadonlyMap<string, boolean>;
 export const rosterDecider: Decider<Roster, { kind: 'set'; party: Party; operatorId: string; active: boolean; actorId: string; activeOutsideRoster: readonly string[] }> = {
   initialState: new Map(),
   evolve(state, event) {
-    if (event.type !== 'AdministratorRosterChanged') return state;
-    const d = event.data as { operatorId: string; active: boolean };
-    return new Map(state).set(d.operatorId, d.active);
+    if (!isEventOf(AdministratorRosterChanged, event)) return state;
+    return new Map(state).set(event.data.operatorId, event.data.active);
   },
   decide(command, state) {
     const { party, operatorId, active, actorId } = command;
@@ -223,14 +172,15 @@ const inWindow = (times: readonly number[], now: number) => times.filter((t) => 
 export const signInDecider: Decider<SignIns, SignInCommand> = {
   initialState: { unresolved: [], lockedUntil: null },
 
-  evolve(state: SignIns, event: RecordedEvent): SignIns {
-    switch (event.type) {
+  evolve(state: SignIns, recorded: RecordedEvent): SignIns {
+    const event = eventOf(signInEvents, recorded);
+    switch (event?.type) {
       case 'OperatorSignInAttempted':
         return { ...state, unresolved: [...state.unresolved, event.occurredAt.getTime()] };
       case 'OperatorLoggedIn':
         return { ...state, unresolved: [] };
       case 'OperatorLockedOut':
-        return { unresolved: [], lockedUntil: Date.parse((event.data as { until: string }).until) };
+        return { unresolved: [], lockedUntil: Date.parse(event.data.until) };
       case 'OperatorUnlocked':
         return { unresolved: [], lockedUntil: null };
       default:

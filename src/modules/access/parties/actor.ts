@@ -1,5 +1,6 @@
-import type { EventDefinition, JsonSchema } from '../../../infrastructure/event-store/event-schemas';
+import type { TProperties } from '@sinclair/typebox';
 import type { EventData } from '../../../infrastructure/event-store/event-store.port';
+import { Closed, Pattern, defineEvent, type TClosed, type TypedEventDefinition } from '../../../infrastructure/event-store/typed-events';
 
 /**
  * Who did an administrative act: an operator's id, or one of three non-person actors:
@@ -11,11 +12,9 @@ export const SEED_ACTOR = 'SEED';
 export const OFFLINE_RECOVERY_ACTOR = 'OFFLINE_RECOVERY';
 export const UNRECORDED_ACTOR = 'UNRECORDED';
 
-export const actorIdSchema: JsonSchema = {
-  type: 'string',
-  // A canonical UUID (version and variant set), as operator ids are: the privacy guard treats only those as opaque ids.
-  pattern: `^(?:[0-9a-f]{8}-[0-9a-f]{4}-[1-8][0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}|${SEED_ACTOR}|${OFFLINE_RECOVERY_ACTOR}|${UNRECORDED_ACTOR})$`,
-};
+/** An actor's id in events: a canonical UUID (version and variant set), as operator ids are (the privacy guard treats only those as opaque ids), or a non-person actor. */
+export const ActorId = () =>
+  Pattern(`^(?:[0-9a-f]{8}-[0-9a-f]{4}-[1-8][0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}|${SEED_ACTOR}|${OFFLINE_RECOVERY_ACTOR}|${UNRECORDED_ACTOR})$`);
 
 /** The two parties of the agreement, and who administers whose accounts. */
 export const PARTIES = ['DINKES', 'DISDUKCAPIL'] as const;
@@ -44,16 +43,11 @@ export interface Actor {
  * The next schema version of an administrative event: the same fields plus a required `actorId`.
  * Events stored at the previous version read as acted by UNRECORDED.
  */
-export function withActor(definition: EventDefinition): EventDefinition {
+export function withActor<T extends string, P extends TProperties>(definition: TypedEventDefinition<T, TClosed<P>>) {
   const previous = definition.version;
-  return {
-    ...definition,
+  return defineEvent(definition.type, Closed({ ...definition.schema.properties, actorId: ActorId() }), {
     version: previous + 1,
-    schema: {
-      ...definition.schema,
-      required: [...(definition.schema.required ?? []), 'actorId'],
-      properties: { ...definition.schema.properties, actorId: actorIdSchema },
-    },
     upcasters: { ...definition.upcasters, [previous]: (data: EventData) => ({ ...data, actorId: UNRECORDED_ACTOR }) },
-  };
+    description: definition.description,
+  });
 }

@@ -1,7 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { readFileSync, rmSync } from 'node:fs';
 import type { Logger } from 'pino';
-import type { EventDefinition } from '../../../infrastructure/event-store/event-schemas';
 import { WrongExpectedRevisionError } from '../../../infrastructure/event-store/errors';
 import type { EventStore, NewEvent } from '../../../infrastructure/event-store/event-store.port';
 import { agreementStream } from '../agreements/agreement';
@@ -11,19 +10,6 @@ import type { OperatorAccounts } from '../operators/accounts';
 import regency from '../../../reference/karanganyar.json';
 import { SEED_ACTOR } from '../parties/actor';
 import { writeInitialPassword } from './initial-passwords';
-
-export const seedEvents: EventDefinition[] = [
-  {
-    type: 'RegistersSeeded',
-    version: 1,
-    schema: {
-      type: 'object',
-      additionalProperties: false,
-      required: ['source', 'facilities'],
-      properties: { source: { type: 'string', enum: ['karanganyar.json'] }, facilities: { type: 'integer', minimum: 0, maximum: 100 } },
-    },
-  },
-];
 
 /** A stable UUID for a seeded record, so a seed interrupted half-way completes on the next start. */
 export function seededId(name: string): string {

@@ -1,5 +1,5 @@
-import type { DenialReason } from '../../access/denials/access-denied';
-import type { AccessOutcome } from '../../access/lookups/access.events';
+import type { DenialReason } from '../../access/denials/access-denied.events';
+import type { AccessOutcome } from '../../access/lookups/lookup.events';
 import type { Channel, Finding, Semester, SubmissionSummary } from './report-data';
 
 /**

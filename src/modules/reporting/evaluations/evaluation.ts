@@ -1,53 +1,11 @@
-import type { EventDefinition } from '../../../infrastructure/event-store/event-schemas';
 import { type Decider } from '../../../infrastructure/event-store/command-handling';
 import { looksLikeNikOrKk } from '../../../infrastructure/event-store/personal-data';
 import { Refusal } from '../../../infrastructure/refusal';
 import type { NewEvent, RecordedEvent } from '../../../infrastructure/event-store/event-store.port';
 import type { Finding, Semester } from '../documents/report-data';
 import { periodStart, semesterPeriod } from '../semester/semester';
-
-/** What Disdukcapil evaluates (Pasal 3(2) obligations of Dinkes and the report of Pasal 9(1)). */
-export const OBLIGATION_CODES = ['BALIKAN', 'ACCOUNTABILITY', 'CLOSED_NETWORK', 'ALL_HOLDERS', 'CARD_READERS', 'CONFIDENTIALITY', 'SEMESTER_REPORT'] as const;
-export type ObligationCode = (typeof OBLIGATION_CODES)[number];
-export const FINDINGS = ['MET', 'PARTIAL', 'NOT_MET'] as const;
-export const EVALUATION_KINDS = ['PERIODIC', 'AD_HOC'] as const;
-export type EvaluationKind = (typeof EVALUATION_KINDS)[number];
-export const NOTE_MAX_LENGTH = 280;
-
-export const evaluationEvents: EventDefinition[] = [
-  {
-    type: 'EvaluationRecorded',
-    version: 1,
-    description: 'An evaluation by Disdukcapil (Pasal 9(2)-(3)). Notes are short free text; the NIK/KK scan still applies.',
-    schema: {
-      type: 'object',
-      additionalProperties: false,
-      required: ['evaluationId', 'kind', 'auditorId', 'findings'],
-      properties: {
-        evaluationId: { type: 'string', format: 'uuid' },
-        kind: { type: 'string', enum: EVALUATION_KINDS },
-        year: { type: 'integer', minimum: 2022, maximum: 2100 },
-        semester: { type: 'integer', enum: [1, 2] },
-        auditorId: { type: 'string', format: 'uuid' },
-        findings: {
-          type: 'array',
-          minItems: 1,
-          maxItems: OBLIGATION_CODES.length,
-          items: {
-            type: 'object',
-            additionalProperties: false,
-            required: ['obligation', 'finding'],
-            properties: {
-              obligation: { type: 'string', enum: OBLIGATION_CODES },
-              finding: { type: 'string', enum: FINDINGS },
-              note: { type: 'string', 'x-free-text': true, maxLength: NOTE_MAX_LENGTH },
-            },
-          },
-        },
-      },
-    },
-  },
-];
+import { isEventOf } from '../../../infrastructure/event-store/typed-events';
+import { EvaluationRecorded, type EvaluationKind, type ObligationCode } from './evaluation.events';
 
 export const evaluationStream = (evaluationId: string) => `evaluation-${evaluationId}`;
 
@@ -64,7 +22,7 @@ export interface NewEvaluation {
 /** An evaluation is recorded once and never edited: a correction is a new evaluation. */
 export const evaluationDecider: Decider<{ recorded: boolean }, NewEvaluation> = {
   initialState: { recorded: false },
-  evolve: (state: { recorded: boolean }, event: RecordedEvent) => (event.type === 'EvaluationRecorded' ? { recorded: true } : state),
+  evolve: (state: { recorded: boolean }, event: RecordedEvent) => (isEventOf(EvaluationRecorded, event) ? { recorded: true } : state),
   decide(command: NewEvaluation, state: { recorded: boolean }, now: Date): NewEvent[] {
     if (command.findings.some((f) => f.note !== undefined && looksLikeNikOrKk(f.note))) {
       throw new Refusal(422, 'NOTE_PERSONAL_DATA', 'A note must not hold a NIK or KK number (or any number that looks like one).');

@@ -6,7 +6,7 @@ import { ArrayMaxSize, ArrayMinSize, IsArray, IsIn, IsInt, IsOptional, IsString,
 import { Allow } from '../../access/auth/access-rule';
 import type { AuthenticatedRequest } from '../../access/auth/access.guard';
 import type { Finding, Semester } from '../documents/report-data';
-import { EVALUATION_KINDS, FINDINGS, NOTE_MAX_LENGTH, OBLIGATION_CODES, type EvaluationKind, type ObligationCode } from './evaluation';
+import { EVALUATION_KINDS, FINDINGS, NOTE_MAX_LENGTH, OBLIGATION_CODES, type EvaluationKind, type ObligationCode } from './evaluation.events';
 import { RecordEvaluation } from './evaluations.commands';
 import { ListEvaluations } from './evaluations.queries';
 import { correlationOf } from '../../../infrastructure/http/correlation';

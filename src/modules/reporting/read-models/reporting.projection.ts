@@ -2,6 +2,46 @@ import type { EntityManager } from 'typeorm';
 import type { RecordedEvent } from '../../../infrastructure/event-store/event-store.port';
 import type { Projection } from '../../../infrastructure/projections/projection';
 import { wibDay } from '../../../infrastructure/time/wib';
+import { eventOf, type DataOf, type EventsOf } from '../../../infrastructure/event-store/typed-events';
+import {
+  AgreementChangeProposed,
+  AgreementChangeRejected,
+  AgreementExtended,
+  AgreementSigned,
+  AgreementTerminated,
+  type ChangeKind,
+} from '../../access/agreements/agreement.events';
+import { AccessDenied } from '../../access/denials/access-denied.events';
+import { CardReaderRegistered, CardReaderRetired, FacilityRegistered } from '../../access/facilities/facility.events';
+import { CardReadRecorded, NikLookupPerformed } from '../../access/lookups/lookup.events';
+import { BalikanAbandoned, BalikanDelivered, BalikanSubmitted, balikanEvents } from '../../balikan/balikan.events';
+import { NetworkRefusalsCounted } from '../../access/network/network-refusals.events';
+import { EvaluationRecorded } from '../evaluations/evaluation.events';
+import { SemesterReportSubmitted } from '../semester/report-submission.events';
+
+/** The rare events: registers, submissions and evaluations. */
+const registerEvents = [
+  FacilityRegistered,
+  AgreementSigned,
+  AgreementExtended,
+  AgreementTerminated,
+  AgreementChangeProposed,
+  AgreementChangeRejected,
+  CardReaderRegistered,
+  CardReaderRetired,
+  SemesterReportSubmitted,
+  EvaluationRecorded,
+] as const;
+const handled = [
+  ...registerEvents,
+  NikLookupPerformed,
+  CardReadRecorded,
+  BalikanSubmitted,
+  BalikanDelivered,
+  BalikanAbandoned,
+  AccessDenied,
+  NetworkRefusalsCounted,
+] as const;
 
 /** Stands for "no Puskesmas" in keys (a refusal before anyone signed in). */
 export const NO_FACILITY = '00000000-0000-0000-0000-000000000000';
@@ -59,25 +99,7 @@ class Counter {
  */
 export class ReportingProjection implements Projection {
   readonly name = 'reporting';
-  readonly handles = [
-    'FacilityRegistered',
-    'AgreementSigned',
-    'AgreementExtended',
-    'AgreementTerminated',
-    'AgreementChangeProposed',
-    'AgreementChangeRejected',
-    'CardReaderRegistered',
-    'CardReaderRetired',
-    'NikLookupPerformed',
-    'CardReadRecorded',
-    'BalikanSubmitted',
-    'BalikanDelivered',
-    'BalikanAbandoned',
-    'AccessDenied',
-    'NetworkRefusalsCounted',
-    'SemesterReportSubmitted',
-    'EvaluationRecorded',
-  ];
+  readonly handles: readonly string[] = handled.map((d) => d.type);
 
   async apply(events: readonly RecordedEvent[], tx: EntityManager): Promise<void> {
     const utilisation = new Counter();
@@ -89,8 +111,7 @@ export class ReportingProjection implements Projection {
     const accesses = new Map<string, AccessRow>();
     const before = new Map<string, ReturnType<typeof balikanFlags>>();
 
-    const balikanEvents = events.filter((e) => e.type.startsWith('Balikan'));
-    const unknown = [...new Set(balikanEvents.map((e) => (e.data as { accessId: string }).accessId))];
+    const unknown = [...new Set(events.flatMap((e) => eventOf(balikanEvents, e)?.data.accessId ?? []))];
     if (unknown.length > 0) {
       for (const row of await loadAccesses(tx, unknown)) {
         accesses.set(row.accessId, row);
@@ -98,16 +119,18 @@ export class ReportingProjection implements Projection {
       }
     }
 
-    for (const event of events) {
-      const d = event.data as Record<string, any>;
+    for (const recorded of events) {
+      const event = eventOf(handled, recorded);
+      if (!event) continue;
       switch (event.type) {
         case 'NikLookupPerformed':
         case 'CardReadRecorded': {
+          const d = event.data;
           const day = wibDay(event.occurredAt);
           const month = day.slice(0, 7);
           utilisation.add([d.facilityId, month, CHANNEL[event.type]!, d.outcome, d.holderOrigin]);
           operatorAccesses.add([d.operatorId, day, d.facilityId]);
-          if (event.type === 'CardReadRecorded') fingerprints.add([d.facilityId, d.readerId, month, d.fingerprint]);
+          if (event.type === 'CardReadRecorded') fingerprints.add([d.facilityId, event.data.readerId, month, event.data.fingerprint]);
           if (!accesses.has(d.accessId)) {
             const row: AccessRow = { accessId: d.accessId, facilityId: d.facilityId, month, occurredAt: event.occurredAt, owesBalikan: OWES_BALIKAN.has(d.outcome), pending: 0, delivered: 0, abandoned: 0 };
             accesses.set(d.accessId, row);
@@ -118,7 +141,7 @@ export class ReportingProjection implements Projection {
         case 'BalikanSubmitted':
         case 'BalikanDelivered':
         case 'BalikanAbandoned': {
-          const row = accesses.get(d.accessId);
+          const row = accesses.get(event.data.accessId);
           if (!row) break; // a balikan always follows its access on the same stream; nothing to count without it
           if (event.type === 'BalikanSubmitted') row.pending++;
           else {
@@ -129,6 +152,7 @@ export class ReportingProjection implements Projection {
           break;
         }
         case 'AccessDenied': {
+          const d = event.data;
           const day = wibDay(event.occurredAt);
           refusals.add([day, d.facilityId ?? NO_FACILITY, d.reason]);
           if (d.operatorId) operatorRefusals.add([d.operatorId, day, d.facilityId ?? NO_FACILITY]);
@@ -136,10 +160,10 @@ export class ReportingProjection implements Projection {
         }
         case 'NetworkRefusalsCounted':
           // Refusals of callers outside the closed network, counted per minute: each one counts.
-          refusals.add([wibDay(new Date(d.from)), NO_FACILITY, 'NETWORK_NOT_ALLOWED'], d.count);
+          refusals.add([wibDay(new Date(event.data.from)), NO_FACILITY, 'NETWORK_NOT_ALLOWED'], event.data.count);
           break;
         default:
-          await applyRegisterEvent(event, d, tx);
+          await applyRegisterEvent(event, tx);
       }
     }
 
@@ -254,34 +278,43 @@ async function writeBalikanMonthly(tx: EntityManager, deltas: Counter): Promise<
 }
 
 /** What a change of the agreement is, in a few words of its own numbers and dates (no personal data). */
-function changeDetail(change: string, t: Record<string, any>): string {
+function changeDetail(change: ChangeKind, t: DataOf<typeof AgreementChangeProposed>['terms']): string {
   if (change === 'SIGN') return `${t.dukcapilNumber} / ${t.dinkesNumber}, ${t.validFrom}..${t.validUntil}`;
   if (change === 'EXTEND') return `${t.addendumNumber}, ${t.validUntil}`;
   return `${t.reason}, ${t.effectiveOn}`;
 }
 
 /** The rare events: registers, submissions and evaluations, one statement each. */
-async function applyRegisterEvent(event: RecordedEvent, d: Record<string, any>, tx: EntityManager): Promise<void> {
+async function applyRegisterEvent(event: EventsOf<typeof registerEvents>, tx: EntityManager): Promise<void> {
   switch (event.type) {
-    case 'FacilityRegistered':
+    case 'FacilityRegistered': {
+      const d = event.data;
       await tx.query(
         `INSERT INTO report_facilities (facility_id, kind, code, name, kecamatan_code) VALUES ($1, $2, $3, $4, $5) ON CONFLICT (facility_id) DO NOTHING`,
         [d.facilityId, d.kind, d.code, d.name, d.kecamatanCode],
       );
       return;
-    case 'AgreementChangeProposed':
+    }
+    case 'AgreementChangeProposed': {
+      const d = event.data;
       await tx.query(
         `INSERT INTO report_agreement_changes (agreement_id, seq, change_id, change, detail, status, proposed_by, proposed_at)
          VALUES ($1, $2, $3, $4, $5, 'PENDING', $6, $7) ON CONFLICT DO NOTHING`,
         [d.agreementId, event.revision.toString(), d.changeId, d.change, changeDetail(d.change, d.terms), d.actorId, event.occurredAt],
       );
       return;
+    }
     case 'AgreementChangeRejected':
-      await tx.query(`UPDATE report_agreement_changes SET status = 'REJECTED', rejected_by = $2, rejected_at = $3 WHERE change_id = $1`, [d.changeId, d.actorId, event.occurredAt]);
+      await tx.query(`UPDATE report_agreement_changes SET status = 'REJECTED', rejected_by = $2, rejected_at = $3 WHERE change_id = $1`, [
+        event.data.changeId,
+        event.data.actorId,
+        event.occurredAt,
+      ]);
       return;
   }
   if (event.type === 'AgreementSigned' || event.type === 'AgreementExtended' || event.type === 'AgreementTerminated') {
-    const change = { AgreementSigned: 'SIGN', AgreementExtended: 'EXTEND', AgreementTerminated: 'TERMINATE' }[event.type];
+    const d = event.data;
+    const change = ({ AgreementSigned: 'SIGN', AgreementExtended: 'EXTEND', AgreementTerminated: 'TERMINATE' } as const)[event.type];
     // Confirms a proposal, or (the seed, a breach, a legacy event) stands alone.
     const proposal: unknown[] = d.changeId ? await tx.query(`SELECT 1 FROM report_agreement_changes WHERE change_id = $1`, [d.changeId]) : [];
     if (proposal.length > 0) {
@@ -290,50 +323,60 @@ async function applyRegisterEvent(event: RecordedEvent, d: Record<string, any>, 
       await tx.query(
         `INSERT INTO report_agreement_changes (agreement_id, seq, change_id, change, detail, status, proposed_by, proposed_at, confirmed_by, confirmed_at)
          VALUES ($1, $2, $3, $4, $5, 'CONFIRMED', $6, $7, $8, $9) ON CONFLICT DO NOTHING`,
-        [d.agreementId, event.revision.toString(), d.changeId ?? null, change, changeDetail(change!, d), d.proposedBy ?? d.actorId, d.proposedAt ?? null, d.actorId, event.occurredAt],
+        [d.agreementId, event.revision.toString(), d.changeId ?? null, change, changeDetail(change, d), d.proposedBy ?? d.actorId, d.proposedAt ?? null, d.actorId, event.occurredAt],
       );
     }
   }
   switch (event.type) {
-    case 'AgreementSigned':
+    case 'AgreementSigned': {
+      const d = event.data;
       await tx.query(
         `INSERT INTO report_agreements (agreement_id, dukcapil_number, dinkes_number, signed_on, valid_from, valid_until, signed_at)
          VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (agreement_id) DO NOTHING`,
         [d.agreementId, d.dukcapilNumber, d.dinkesNumber, d.signedOn, d.validFrom, d.validUntil, event.occurredAt],
       );
       return;
+    }
     case 'AgreementExtended':
       await tx.query(`UPDATE report_agreements SET valid_until = $2::date, addenda = addenda || jsonb_build_array($3::text) WHERE agreement_id = $1`, [
-        d.agreementId,
-        d.validUntil,
-        d.addendumNumber,
+        event.data.agreementId,
+        event.data.validUntil,
+        event.data.addendumNumber,
       ]);
       return;
     case 'AgreementTerminated':
-      await tx.query(`UPDATE report_agreements SET termination_reason = $2, terminated_on = $3 WHERE agreement_id = $1`, [d.agreementId, d.reason, d.effectiveOn]);
+      await tx.query(`UPDATE report_agreements SET termination_reason = $2, terminated_on = $3 WHERE agreement_id = $1`, [
+        event.data.agreementId,
+        event.data.reason,
+        event.data.effectiveOn,
+      ]);
       return;
     case 'CardReaderRegistered':
       await tx.query(`INSERT INTO report_card_readers (reader_id, facility_id, registered_at) VALUES ($1, $2, $3) ON CONFLICT (reader_id) DO NOTHING`, [
-        d.readerId,
-        d.facilityId,
+        event.data.readerId,
+        event.data.facilityId,
         event.occurredAt,
       ]);
       return;
     case 'CardReaderRetired':
-      await tx.query(`UPDATE report_card_readers SET retired_at = $2 WHERE reader_id = $1`, [d.readerId, event.occurredAt]);
+      await tx.query(`UPDATE report_card_readers SET retired_at = $2 WHERE reader_id = $1`, [event.data.readerId, event.occurredAt]);
       return;
-    case 'SemesterReportSubmitted':
+    case 'SemesterReportSubmitted': {
+      const d = event.data;
       await tx.query(
         `INSERT INTO report_submissions (year, semester, revision, pdf_sha256, submitted_at, submitted_by, due_on, on_time)
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT DO NOTHING`,
         [d.year, d.semester, d.revision, Buffer.from(d.pdfSha256, 'base64').toString('hex'), event.occurredAt, d.submittedBy, d.dueOn, d.onTime],
       );
       return;
-    case 'EvaluationRecorded':
+    }
+    case 'EvaluationRecorded': {
+      const d = event.data;
       await tx.query(
         `INSERT INTO report_evaluations (evaluation_id, kind, year, semester, auditor_id, findings, recorded_at) VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT DO NOTHING`,
         [d.evaluationId, d.kind, d.year ?? null, d.semester ?? null, d.auditorId, JSON.stringify(d.findings), event.occurredAt],
       );
       return;
+    }
   }
 }

@@ -1,35 +1,10 @@
-import type { EventDefinition } from '../../../infrastructure/event-store/event-schemas';
 import { type Decider } from '../../../infrastructure/event-store/command-handling';
 import { Refusal } from '../../../infrastructure/refusal';
 import type { NewEvent, RecordedEvent } from '../../../infrastructure/event-store/event-store.port';
 import type { Semester } from '../documents/report-data';
 import { periodStart, semesterPeriod, submittedOnTime } from './semester';
-
-/**
- * A semester report handed in (Pasal 9(1)), pinned by the SHA-256 of its PDF. The digest is kept in
- * base64: a hex digest has 16 decimal digits in a row often enough (about 1 in 40) to look like a NIK.
- */
-export const reportEvents: EventDefinition[] = [
-  {
-    type: 'SemesterReportSubmitted',
-    version: 1,
-    schema: {
-      type: 'object',
-      additionalProperties: false,
-      required: ['year', 'semester', 'revision', 'pdfSha256', 'submittedBy', 'dueOn', 'onTime'],
-      properties: {
-        year: { type: 'integer', minimum: 2022, maximum: 2100 },
-        semester: { type: 'integer', enum: [1, 2] },
-        /** 1 for the first submission, 2 for a corrected one, ... */
-        revision: { type: 'integer', minimum: 1, maximum: 1000 },
-        pdfSha256: { type: 'string', pattern: '^[A-Za-z0-9+/]{43}=$' },
-        submittedBy: { type: 'string', format: 'uuid' },
-        dueOn: { type: 'string', format: 'date' },
-        onTime: { type: 'boolean' },
-      },
-    },
-  },
-];
+import { isEventOf } from '../../../infrastructure/event-store/typed-events';
+import { SemesterReportSubmitted } from './report-submission.events';
 
 export const reportStream = (year: number, semester: Semester) => `report-${year}-S${semester}`;
 
@@ -52,8 +27,8 @@ export const reportSubmissionDecider: Decider<ReportSubmissions, SubmitReport> =
   initialState: { submissions: [] },
 
   evolve(state: ReportSubmissions, event: RecordedEvent): ReportSubmissions {
-    if (event.type !== 'SemesterReportSubmitted') return state;
-    const d = event.data as { revision: number; pdfSha256: string; onTime: boolean };
+    if (!isEventOf(SemesterReportSubmitted, event)) return state;
+    const d = event.data;
     return { submissions: [...state.submissions, { revision: d.revision, pdfSha256: d.pdfSha256, submittedAt: event.occurredAt, onTime: d.onTime }] };
   },
 
