@@ -31,7 +31,7 @@ describe('Sending data balikan back to the registry', () => {
     const enrol = (facilityId: string) => anOperatorAt(reach(t), admin, facilityId, { userId: uniqueUserId('balikan'), password: 'balikan-password-1' });
     ({ operatorId, token: operator } = await enrol(puskesmas[0]!.facilityId));
     otherOperator = (await enrol(puskesmas[1]!.facilityId)).token;
-  });
+  }, 900_000); // may first wait for the other delivering suite to finish (test/support/delivery-lock.ts)
   afterAll(async () => {
     simulator?.setFault(null, 'BALIKAN');
     await t?.close();
@@ -200,13 +200,15 @@ describe('Sending data balikan back to the registry', () => {
     const nik = simulator.samples.found[2]!;
     const { accessId } = await lookup(nik);
     const outbox = t.app.get(BalikanOutbox);
-    const [facility] = (await t.infra.dataSource.query('SELECT facility_id FROM balikan_index LIMIT 1')) as { facility_id: string }[];
-    const row = (balikanId: string) => ({ balikanId, accessId, facilityId: facility!.facility_id, sealed: outbox.seal(balikanId, { nik, bloodType: 'B-' }) });
+    // The Puskesmas of this access (other suites' balikan share the table, so not just any row's).
+    const [access] = await t.infra.eventStore.readStream(`access-${accessId}`);
+    const facility = { facility_id: String(access!.data.facilityId) };
+    const row = (balikanId: string) => ({ balikanId, accessId, facilityId: facility.facility_id, sealed: outbox.seal(balikanId, { nik, bloodType: 'B-' }) });
     const worker = new BalikanDeliveryService(t.infra.eventStore, outbox, t.app.get(BalikanClient), pino({ level: 'silent' }), 7 * 24 * 3_600_000, false);
     // Stopped after the append, before the ready mark: the event is there.
     const recorded = randomUUID();
     await outbox.reserve(row(recorded));
-    const caller = { operatorId, role: 'PUSKESMAS_OPERATOR' as const, facilityId: facility!.facility_id };
+    const caller = { operatorId, role: 'PUSKESMAS_OPERATOR' as const, facilityId: facility.facility_id };
     await t.infra.eventStore.appendToStream(`access-${accessId}`, [{ type: 'BalikanSubmitted', data: { balikanId: recorded, accessId, facilityId: caller.facilityId, operatorId, kinds: ['BLOOD_TYPE'] } }]);
     // Stopped before the append (or the append failed and so did the clean-up): no event.
     const unrecorded = randomUUID();

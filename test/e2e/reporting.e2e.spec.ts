@@ -75,7 +75,7 @@ describe('Reporting to Disdukcapil and the Bupati', () => {
     // Delivered by this app's worker (or another suite's: they share the database), before anything is counted.
     await until(async () => (await t.http().get(`/v1/balikan/${balikanId}`).set(auth(operator))).body.status === 'DELIVERED', { what: 'balikan delivered' });
     await t.http().get('/v1/operators').set(auth(operator)).expect(403);
-  });
+  }, 900_000); // may first wait for the other delivering suite to finish (test/support/delivery-lock.ts)
   afterAll(() => t?.close());
 
   it("counts each Puskesmas' lookups and card reads by outcome, channel and holder origin, with its balikan and refusals", async () => {

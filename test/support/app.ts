@@ -4,6 +4,7 @@ import request from 'supertest';
 import { openInfrastructure, type GatewayInfrastructure } from '../../src/composition/open-infrastructure';
 import { loadConfig } from '../../src/infrastructure/config/config';
 import { createHttpApp } from '../../src/composition/http-app';
+import { takeDeliveryLock } from './delivery-lock';
 import { signIn, type GatewayCall } from './gateway-client';
 
 /** Passwords changed at first sign-in, remembered for every app of this worker (they share one database). */
@@ -31,18 +32,12 @@ export interface TestApp {
 
 /** The real application on the shared embedded database of the test run, as a Puskesmas app would reach it. */
 export async function startApp(env: Record<string, string> = {}): Promise<TestApp> {
-  const infra = await openInfrastructure(
-    loadConfig({ DATABASE_URL: process.env.TEST_EMBEDDED_URL, BALIKAN_KEY: TEST_BALIKAN_KEY, ACCESS_TOKEN_KEY: TEST_ACCESS_TOKEN_KEY, AUDIT_SIGNING_KEY: process.env.AUDIT_SIGNING_KEY, INITIAL_ADMIN_PASSWORD: ADMIN_INITIAL_PASSWORD, INITIAL_AUDITOR_PASSWORD: AUDITOR_INITIAL_PASSWORD, LOG_LEVEL: 'silent',
-      // Every suite signs in from 127.0.0.1, many times: the per-address limit is tested on its own.
-      SIGN_IN_ATTEMPTS_PER_MINUTE: '100000',
-      // Suites share one database: only the balikan suite delivers, to its own simulator.
-      RUN_BALIKAN_DELIVERY: 'false',
-      // A signed checkpoint every 100 events, so the audit suite soon has several to prove against.
-      AUDIT_CHECKPOINT_EVENTS: '100',
-      ...env }),
-  );
-  const app = await createHttpApp(infra, pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' }));
-  await app.init();
+  // Only one app of the run delivers balikan at a time (they share the outbox): see delivery-lock.ts.
+  const releaseDelivery = env.RUN_BALIKAN_DELIVERY === 'true' ? await takeDeliveryLock() : () => {};
+  const { infra, app } = await openApp(env).catch((error: unknown) => {
+    releaseDelivery();
+    throw error;
+  });
   const http = () => request(app.getHttpServer());
   const call: GatewayCall = async (method, path, token, body) => {
     let req = http()[method.toLowerCase() as 'get' | 'post'](path);
@@ -56,10 +51,30 @@ export async function startApp(env: Record<string, string> = {}): Promise<TestAp
     http,
     login: (userId, password) => signIn(call, userId, password, passwordsOfTheSharedDatabase),
     async close() {
-      await app.close();
-      await infra.close();
+      try {
+        await app.close();
+        await infra.close();
+      } finally {
+        releaseDelivery();
+      }
     },
   };
+}
+
+async function openApp(env: Record<string, string>) {
+  const infra = await openInfrastructure(
+    loadConfig({ DATABASE_URL: process.env.TEST_EMBEDDED_URL, BALIKAN_KEY: TEST_BALIKAN_KEY, ACCESS_TOKEN_KEY: TEST_ACCESS_TOKEN_KEY, AUDIT_SIGNING_KEY: process.env.AUDIT_SIGNING_KEY, INITIAL_ADMIN_PASSWORD: ADMIN_INITIAL_PASSWORD, INITIAL_AUDITOR_PASSWORD: AUDITOR_INITIAL_PASSWORD, LOG_LEVEL: 'silent',
+      // Every suite signs in from 127.0.0.1, many times: the per-address limit is tested on its own.
+      SIGN_IN_ATTEMPTS_PER_MINUTE: '100000',
+      // Suites share one database: a suite that delivers says so (and takes the delivery lock).
+      RUN_BALIKAN_DELIVERY: 'false',
+      // A signed checkpoint every 100 events, so the audit suite soon has several to prove against.
+      AUDIT_CHECKPOINT_EVENTS: '100',
+      ...env }),
+  );
+  const app = await createHttpApp(infra, pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' }));
+  await app.init();
+  return { infra, app };
 }
 
 let counter = 0;
