@@ -175,7 +175,13 @@ for (const [command, userId, operatorId, role] of [
         const password = randomBytes(18).toString('base64url');
         // The file first: if anything below fails, the file still holds a password to retry with.
         const path = writeInitialPassword(infra.config.dataDir, userId, password);
-        await handle(infra.eventStore, operatorStream(operatorId), operatorDecider, { kind: 'changePassword', by: 'ADMIN', actor: hostActor(OFFLINE_RECOVERY_ACTOR) });
+        await handle(infra.eventStore, operatorStream(operatorId), operatorDecider, {
+          kind: 'changePassword',
+          by: 'ADMIN',
+          actor: hostActor(OFFLINE_RECOVERY_ACTOR),
+          actorOwesPasswordChange: false,
+          passwordProblem: null, // 144 random bits, generated here
+        });
         await accounts.setPassword(operatorId, password);
         await accounts.closeSessions(operatorId);
         // The way back in must open the account: a lockout is lifted as by an administrator's reset.

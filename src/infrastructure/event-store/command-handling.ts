@@ -28,19 +28,21 @@ export async function loadState<State>(
 
 /**
  * Load, decide, append with the revision that was read; on a concurrent change, load and decide again
- * (a few times). Returns the state after the new events.
+ * (a few times). Returns the state after the new events. `beforeAppend` runs between the decision and its
+ * append (on every attempt): a check or a write that must follow the decider's refusals and precede the event.
  */
 export async function handle<State, Command>(
   store: EventStore,
   streamId: string,
   decider: Decider<State, Command>,
   command: Command,
-  context: { now?: () => Date; correlationId?: string; tail?: number; attempts?: number } = {},
+  context: { now?: () => Date; correlationId?: string; tail?: number; attempts?: number; beforeAppend?: (state: State, events: NewEvent[]) => Promise<void> } = {},
 ): Promise<{ state: State; events: NewEvent[] }> {
   for (let attempt = 1; ; attempt++) {
     const { state, revision } = await loadState(store, streamId, decider, { tail: context.tail });
     const events = decider.decide(command, state, (context.now ?? (() => new Date()))());
     if (events.length === 0) return { state, events };
+    await context.beforeAppend?.(state, events);
     try {
       const stamped = events.map((e) => ({ ...e, correlationId: context.correlationId }));
       const result = await store.appendToStream(streamId, stamped, { expectedRevision: revision });

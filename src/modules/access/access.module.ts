@@ -14,6 +14,8 @@ import { DenialRecorder } from './denials/denial-recorder';
 import { FacilitiesController } from './facilities/facilities.controller';
 import { OperatorAccounts } from './operators/accounts';
 import { OperatorsController } from './operators/operators.controller';
+import { operatorCommandHandlers } from './operators/operators.handlers';
+import { operatorQueryHandlers } from './operators/operators.queries';
 import { seedRegisters } from './seed/seed';
 import { LookupsController } from './lookups/lookups.controller';
 import { RegistryConnection } from '../../infrastructure/registry/registry-connection';
@@ -105,6 +107,8 @@ export class RegisterSeeder implements OnApplicationBootstrap {
     ...AGREEMENT_QUERY_HANDLERS,
     ...FACILITY_COMMAND_HANDLERS,
     ...FACILITY_QUERY_HANDLERS,
+    ...operatorCommandHandlers,
+    ...operatorQueryHandlers,
   ],
   exports: [AgreementsView, REFUSAL_LISTENER, AccessTokens, OperatorAccounts, DenialRecorder, NetworkMiddleware, RegistryConnection],
 })

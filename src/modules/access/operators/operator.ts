@@ -4,6 +4,9 @@ import type { NewEvent, RecordedEvent } from '../../../infrastructure/event-stor
 import { eventOf, isEventOf } from '../../../infrastructure/event-store/typed-events';
 import { ADMINISTRATOR_ROLE, isAdministrator, partyOfRole, type Actor, type Party } from '../parties/actor';
 import { AdministratorRosterChanged, operatorEvents, signInEvents, type Role } from './operator.events';
+import { PASSWORD_PROBLEMS, type PasswordProblem } from '../../../infrastructure/security/password-policy';
+import type { Facility } from '../facilities/facility';
+import type { FacilityKind } from '../facilities/facility.events';
 
 export type OperatorStatus = 'ACTIVE' | 'SUSPENDED' | 'REVOKED';
 
@@ -30,21 +33,61 @@ export interface Operator {
   readonly mustChangePassword: boolean;
 }
 
-/** Every command names its actor; an administrator acts only on the accounts of its own party. */
+/** The first rule a new password breaks (password-policy.ts), as the refusal a client sees. */
+export function weakPasswordRefusal(problem: PasswordProblem): Refusal {
+  return new Refusal(400, problem === 'PASSWORD_LENGTH' ? 'VALIDATION_FAILED' : problem, PASSWORD_PROBLEMS[problem]);
+}
+
+/** Operators belong to a Puskesmas, administrators to Dinkes; auditors and the Bupati's office to neither. */
+const FACILITY_KIND_OF_ROLE: Record<Role, FacilityKind | null> = { PUSKESMAS_OPERATOR: 'PUSKESMAS', DINKES_ADMIN: 'DINKES', DUKCAPIL_AUDITOR: null, BUPATI_OFFICE: null };
+
+/**
+ * Every command names its actor; an administrator acts only on the accounts of its own party. What a
+ * handler found out before deciding (the facility's register state, the password checks) comes with the
+ * command, so every refusal is decided here, in the order a client meets them.
+ */
 export type OperatorCommand = (
-  | { kind: 'enrol'; operatorId: string; facilityId: string | null; role: Role }
+  | {
+      kind: 'enrol';
+      operatorId: string;
+      role: Role;
+      facilityId: string | null;
+      /** The state of facility `facilityId` (null when none was given). */
+      facility: Facility | null;
+      /** The first rule the initial password breaks, or null. */
+      passwordProblem: PasswordProblem | null;
+    }
   | { kind: 'suspend' }
   | { kind: 'reinstate' }
   | { kind: 'revoke' }
-  | { kind: 'changePassword'; by: 'SELF' | 'ADMIN' }
+  | {
+      kind: 'changePassword';
+      by: 'SELF';
+      /** The current password was given and is right. */
+      currentPasswordRight: boolean;
+      /** The new password is the current one. */
+      unchanged: boolean;
+      passwordProblem: PasswordProblem | null;
+    }
+  | {
+      kind: 'changePassword';
+      by: 'ADMIN';
+      /** The actor's own password change is still owed: they change theirs before anyone else's. */
+      actorOwesPasswordChange: boolean;
+      passwordProblem: PasswordProblem | null;
+    }
+  /** Acts recorded elsewhere (the sign-in stream, the erasable profile): decided here, no event on the account's stream. */
+  | { kind: 'unlock' }
+  | { kind: 'eraseProfile' }
 ) & { actor: Actor };
 
 /** SEED and OFFLINE_RECOVERY act on the host, for either party. */
 const HOST_ROLE = 'HOST';
 
-function assertSameParty(actor: Actor, accountRole: string): void {
+/** An administrator of the other party (or no administrator at all) is refused. */
+function assertSameParty(actor: Actor, accountRole: Role): void {
   if (actor.role === HOST_ROLE) return;
-  if (!isAdministrator(actor.role) || partyOfRole(actor.role) !== partyOfRole(accountRole)) {
+  if (!administers(actor.role as Role, accountRole)) {
     const party = partyOfRole(accountRole);
     throw new Refusal(
       403,
@@ -56,6 +99,38 @@ function assertSameParty(actor: Actor, accountRole: string): void {
 
 /** The actor of what is done on the host (the seed, the offline recovery). */
 export const hostActor = (actorId: string): Actor => ({ actorId, role: HOST_ROLE });
+
+function decideEnrolment(command: Extract<OperatorCommand, { kind: 'enrol' }>, state: Operator): NewEvent[] {
+  const { operatorId, role, facilityId, facility, passwordProblem, actor } = command;
+  assertSameParty(actor, role);
+  if (passwordProblem) throw weakPasswordRefusal(passwordProblem);
+  const expected = FACILITY_KIND_OF_ROLE[role];
+  if (!expected && facilityId) throw new Refusal(422, 'FACILITY_NOT_EXPECTED', `A ${role} account is not bound to a facility.`);
+  if (expected && !facilityId) throw new Refusal(422, 'FACILITY_REQUIRED', `A ${role} account needs its facility (${expected}).`);
+  if (expected && !facility?.facilityId) throw new Refusal(404, 'FACILITY_NOT_FOUND', 'No facility with this id.');
+  if (expected && facility!.kind !== expected) throw new Refusal(422, 'FACILITY_KIND_MISMATCH', `A ${role} account belongs to a ${expected}.`);
+  if (state.operatorId) throw new Refusal(409, 'OPERATOR_EXISTS', 'This operator is already enrolled.');
+  const data: Record<string, string> = { operatorId, role, actorId: actor.actorId };
+  if (facilityId) data.facilityId = facilityId;
+  return [{ type: 'OperatorEnrolled', data }];
+}
+
+function decidePasswordChange(command: Extract<OperatorCommand, { kind: 'changePassword' }>, state: Operator & { operatorId: string }): NewEvent[] {
+  const { actor, passwordProblem } = command;
+  if (command.by === 'ADMIN') {
+    if (!isAdministrator(actor.role) && actor.role !== HOST_ROLE) {
+      throw new Refusal(403, 'NOT_YOUR_ACCOUNT', "You may change only your own password, or reset one of your party's accounts as its administrator.");
+    }
+    assertSameParty(actor, state.role);
+  } else {
+    // A stolen token must not be enough to take the account over: your own change needs your password.
+    if (!command.currentPasswordRight) throw new Refusal(403, 'CURRENT_PASSWORD_WRONG', 'Give your current password to change it.');
+    if (command.unchanged) throw new Refusal(400, 'PASSWORD_UNCHANGED', 'Choose a password other than your current one.');
+  }
+  if (passwordProblem) throw weakPasswordRefusal(passwordProblem);
+  if (state.status === 'REVOKED') throw new Refusal(409, 'OPERATOR_REVOKED', 'This account is revoked for good; enrol a new one.');
+  return [{ type: 'OperatorPasswordChanged', data: { operatorId: state.operatorId, by: command.by, actorId: actor.actorId } }];
+}
 
 export const operatorDecider: Decider<Operator, OperatorCommand> = {
   initialState: { operatorId: null, facilityId: '', role: 'PUSKESMAS_OPERATOR', status: 'ACTIVE', mustChangePassword: false },
@@ -79,21 +154,20 @@ export const operatorDecider: Decider<Operator, OperatorCommand> = {
   },
 
   decide(command: OperatorCommand, state: Operator): NewEvent[] {
-    const { actorId } = command.actor;
-    if (command.kind === 'enrol') {
-      assertSameParty(command.actor, command.role);
-      if (state.operatorId) throw new Refusal(409, 'OPERATOR_EXISTS', 'This operator is already enrolled.');
-      const data: Record<string, string> = { operatorId: command.operatorId, role: command.role, actorId };
-      if (command.facilityId) data.facilityId = command.facilityId;
-      return [{ type: 'OperatorEnrolled', data }];
+    if (command.kind === 'enrol') return decideEnrolment(command, state);
+    // An administrator still owing their own change resets nobody's password, not even an unknown one.
+    if (command.kind === 'changePassword' && command.by === 'ADMIN' && command.actorOwesPasswordChange) {
+      throw new Refusal(403, 'PASSWORD_CHANGE_REQUIRED', 'Change your own password first.');
     }
     if (!state.operatorId) throw new Refusal(404, 'OPERATOR_NOT_FOUND', 'No operator with this id.');
-    const operatorId = state.operatorId;
-    // Your own password is yours to change; everything else is for your party's administrators.
-    if (!(command.kind === 'changePassword' && command.by === 'SELF')) assertSameParty(command.actor, state.role);
-    if (state.status === 'REVOKED') {
-      throw new Refusal(409, 'OPERATOR_REVOKED', 'This account is revoked for good; enrol a new one.');
-    }
+    const account = { ...state, operatorId: state.operatorId };
+    if (command.kind === 'changePassword') return decidePasswordChange(command, account);
+    // Everything else is for the account's own party's administrators, whatever the account's status.
+    assertSameParty(command.actor, state.role);
+    if (command.kind === 'unlock' || command.kind === 'eraseProfile') return [];
+    if (state.status === 'REVOKED') throw new Refusal(409, 'OPERATOR_REVOKED', 'This account is revoked for good; enrol a new one.');
+    const { operatorId } = account;
+    const { actorId } = command.actor;
     switch (command.kind) {
       case 'suspend':
         if (state.status === 'SUSPENDED') throw new Refusal(409, 'OPERATOR_ALREADY_SUSPENDED', 'This account is already suspended.');
@@ -103,8 +177,6 @@ export const operatorDecider: Decider<Operator, OperatorCommand> = {
         return [{ type: 'OperatorReinstated', data: { operatorId, actorId } }];
       case 'revoke':
         return [{ type: 'OperatorRevoked', data: { operatorId, actorId } }];
-      case 'changePassword':
-        return [{ type: 'OperatorPasswordChanged', data: { operatorId, by: command.by, actorId } }];
     }
   },
 };
