@@ -16,6 +16,7 @@ import { OperatorAccounts } from './operators/accounts';
 import { OperatorsController } from './operators/operators.controller';
 import { operatorCommandHandlers } from './operators/operators.handlers';
 import { operatorQueryHandlers } from './operators/operators.queries';
+import { authProviders } from './auth/auth.handlers';
 import { seedRegisters } from './seed/seed';
 import { LookupsController } from './lookups/lookups.controller';
 import { RegistryConnection } from '../../infrastructure/registry/registry-connection';
@@ -109,6 +110,7 @@ export class RegisterSeeder implements OnApplicationBootstrap {
     ...FACILITY_QUERY_HANDLERS,
     ...operatorCommandHandlers,
     ...operatorQueryHandlers,
+    ...authProviders,
   ],
   exports: [AgreementsView, REFUSAL_LISTENER, AccessTokens, OperatorAccounts, DenialRecorder, NetworkMiddleware, RegistryConnection],
 })

@@ -4,6 +4,7 @@ import { Refusal } from '../../../infrastructure/refusal';
  * Admission of sign-ins, before any work: at most `attemptsPerMinute` per client address (a sliding
  * minute, in memory, at most 10,000 addresses remembered), and at most `maxWaiting` sign-ins in flight,
  * each of which hashes once, one hashing at a time (passwords.ts). Past either, the answer comes at once.
+ * It changes no state of record: it stays at the HTTP edge, in front of the SignIn command.
  */
 export class SignInAdmission {
   private readonly recent = new Map<string, number[]>();
