@@ -75,6 +75,30 @@ describe('Handling a command: load, decide, append at the revision that was read
     ]);
   });
 
+  it('runs the step before the append after the decision: refused commands never reach it, and a refusal there writes nothing', async () => {
+    await store.appendToStream(stream, [counted(8)]);
+    const seen: number[] = [];
+    const step = async (state: Tally) => {
+      seen.push(state.total);
+    };
+    await expect(handle(store, stream, tally, { amount: 3, ceiling: 10 }, { beforeAppend: step })).rejects.toMatchObject({ code: 'OVER_CEILING' });
+    expect(seen).toEqual([]);
+    const refusing = async () => {
+      throw new Refusal(409, 'USER_ID_TAKEN', 'This user id is in use.');
+    };
+    await expect(handle(store, stream, tally, { amount: 1, ceiling: 10 }, { beforeAppend: refusing })).rejects.toMatchObject({ code: 'USER_ID_TAKEN' });
+    expect(await store.readStream(stream)).toHaveLength(1);
+    await handle(store, stream, tally, { amount: 1, ceiling: 10 }, { beforeAppend: step });
+    expect(seen).toEqual([8]);
+  });
+
+  it('runs the step before the append again, on the new state, when another writer changed the stream in between', async () => {
+    await store.appendToStream(stream, [counted(1)]);
+    const seen: number[] = [];
+    await handle(raceOnce(store, stream, counted(2)), stream, tally, { amount: 3, ceiling: 10 }, { beforeAppend: async (state) => void seen.push(state.total) });
+    expect(seen).toEqual([1, 3]);
+  });
+
   it('gives up with WrongExpectedRevisionError after the attempts it was given', async () => {
     const alwaysRacing = raceEveryTime(store, stream, counted(1));
     await expect(handle(alwaysRacing.store, stream, tally, { amount: 7, ceiling: 1000 }, { attempts: 3 })).rejects.toBeInstanceOf(WrongExpectedRevisionError);
