@@ -14,9 +14,9 @@ import { DenialRecorder } from './denials/denial-recorder';
 import { FacilitiesController } from './facilities/facilities.controller';
 import { OperatorAccounts } from './operators/accounts';
 import { OperatorsController } from './operators/operators.controller';
-import { operatorCommandHandlers } from './operators/operators.handlers';
-import { operatorQueryHandlers } from './operators/operators.queries';
-import { authProviders } from './auth/auth.handlers';
+import { OPERATOR_COMMAND_HANDLERS } from './operators/operators.handlers';
+import { OPERATOR_QUERY_HANDLERS } from './operators/operators.queries';
+import { AUTH_PROVIDERS } from './auth/auth.handlers';
 import { seedRegisters } from './seed/seed';
 import { LookupsController } from './lookups/lookups.controller';
 import { RegistryConnection } from '../../infrastructure/registry/registry-connection';
@@ -108,9 +108,9 @@ export class RegisterSeeder implements OnApplicationBootstrap {
     ...AGREEMENT_QUERY_HANDLERS,
     ...FACILITY_COMMAND_HANDLERS,
     ...FACILITY_QUERY_HANDLERS,
-    ...operatorCommandHandlers,
-    ...operatorQueryHandlers,
-    ...authProviders,
+    ...OPERATOR_COMMAND_HANDLERS,
+    ...OPERATOR_QUERY_HANDLERS,
+    ...AUTH_PROVIDERS,
   ],
   exports: [AgreementsView, REFUSAL_LISTENER, AccessTokens, OperatorAccounts, DenialRecorder, NetworkMiddleware, RegistryConnection],
 })

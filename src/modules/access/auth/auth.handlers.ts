@@ -101,7 +101,7 @@ export class SignOutHandler implements ICommandHandler<SignOut> {
   }
 }
 
-export const authProviders = [
+export const AUTH_PROVIDERS = [
   SignInHandler,
   SignOutHandler,
   {

@@ -195,7 +195,7 @@ export class EraseOperatorProfileHandler implements ICommandHandler<EraseOperato
   }
 }
 
-export const operatorCommandHandlers = [
+export const OPERATOR_COMMAND_HANDLERS = [
   AdministratorRoster,
   EnrolOperatorHandler,
   SuspendOperatorHandler,

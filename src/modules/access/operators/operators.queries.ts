@@ -49,4 +49,4 @@ export class ListOperatorsHandler implements IQueryHandler<ListOperators> {
   }
 }
 
-export const operatorQueryHandlers = [ListOperatorsHandler];
+export const OPERATOR_QUERY_HANDLERS = [ListOperatorsHandler];
