@@ -1,5 +1,5 @@
 import { Command } from '@nestjs/cqrs';
-import type { Role } from '../operators/operator';
+import type { Role } from '../operators/operator.events';
 
 export interface SignedIn {
   accessToken: string;

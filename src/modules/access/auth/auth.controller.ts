@@ -35,7 +35,10 @@ export class AuthController {
   @Public()
   @ApiOperation({ summary: 'Sign in: returns a bearer token; mustChangePassword: the session may only change its own password (and sign out)' })
   @ApiResponse({ status: 401, description: 'LOGIN_FAILED (unknown user id and wrong password answer alike)' })
-  @ApiResponse({ status: 403, description: 'ACCOUNT_LOCKED (after 5 failures in 15 minutes, for 15 minutes; alike for unknown user ids), OPERATOR_SUSPENDED, OPERATOR_REVOKED' })
+  @ApiResponse({
+    status: 403,
+    description: 'ACCOUNT_LOCKED (after 5 failures in 15 minutes, for 15 minutes; alike for unknown user ids), OPERATOR_SUSPENDED, OPERATOR_REVOKED',
+  })
   @ApiResponse({ status: 429, description: 'SIGN_IN_RATE_LIMITED: too many attempts from this address in a minute (Retry-After)' })
   @ApiResponse({ status: 503, description: 'SIGN_IN_BUSY: too many sign-ins waiting for the password check (Retry-After)' })
   async login(@Body() body: LoginDto, @Req() request: Request, @Res({ passthrough: true }) response: Response) {

@@ -15,7 +15,8 @@ import { SignIn, SignOut, type SignedIn } from './auth.commands';
 import { SignInAdmission } from './sign-in-admission';
 
 const BAD_CREDENTIALS = () => new Refusal(401, 'LOGIN_FAILED', 'Unknown user id or wrong password.');
-const LOCKED = (party: RefusedParty) => new Refusal(403, 'ACCOUNT_LOCKED', 'Too many failed attempts; try again in 15 minutes or ask an administrator.', { party });
+const LOCKED = (party: RefusedParty) =>
+  new Refusal(403, 'ACCOUNT_LOCKED', 'Too many failed attempts; try again in 15 minutes or ask an administrator.', { party });
 
 /**
  * The operator id a sign-in is counted under when its user id has no account: an HMAC of the user id

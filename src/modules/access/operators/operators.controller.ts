@@ -8,7 +8,15 @@ import type { AuthenticatedRequest } from '../auth/access.guard';
 import { correlationOf } from '../../../infrastructure/http/correlation';
 import { partyOfRole, type Actor } from '../parties/actor';
 import { ROLES, type Role } from './operator.events';
-import { ChangeOperatorPassword, EnrolOperator, EraseOperatorProfile, ReinstateOperator, RevokeOperator, SuspendOperator, UnlockOperator } from './operators.commands';
+import {
+  ChangeOperatorPassword,
+  EnrolOperator,
+  EraseOperatorProfile,
+  ReinstateOperator,
+  RevokeOperator,
+  SuspendOperator,
+  UnlockOperator,
+} from './operators.commands';
 import { ListOperators } from './operators.queries';
 
 export const USER_ID = /^[a-z0-9][a-z0-9._-]{2,39}$/;
@@ -18,7 +26,12 @@ export class EnrolOperatorDto {
   @Matches(USER_ID, { message: 'userId must be 3-40 lower-case letters, digits, dots, dashes or underscores' })
   userId!: string;
 
-  @ApiProperty({ minLength: 12, maxLength: 128, description: 'Initial password; the operator must change it at first sign-in. Not a common password, not containing the user id, not one character repeated' })
+  @ApiProperty({
+    minLength: 12,
+    maxLength: 128,
+    description:
+      'Initial password; the operator must change it at first sign-in. Not a common password, not containing the user id, not one character repeated',
+  })
   @IsString()
   @Length(12, 128, { message: 'password must be 12 to 128 characters' })
   password!: string;
@@ -95,13 +108,15 @@ export class OperatorsController {
   @ApiResponse({ status: 404, description: 'FACILITY_NOT_FOUND' })
   enrol(@Body() body: EnrolOperatorDto, @Req() request: AuthenticatedRequest) {
     const { userId, password, role, facilityId, displayName, nip, phone } = body;
-    return this.commands.execute(new EnrolOperator(actorOf(request), userId, password, role, facilityId ?? null, { displayName, nip, phone }, correlationOf(request).correlationId));
+    return this.commands.execute(
+      new EnrolOperator(actorOf(request), userId, password, role, facilityId ?? null, { displayName, nip, phone }, correlationOf(request).correlationId),
+    );
   }
 
   @Post(':id/suspension')
   @HttpCode(201)
   @Allow('DINKES_ADMIN', 'DUKCAPIL_AUDITOR')
-  @ApiResponse({ status: 403, description: "OTHER_PARTYS_ACCOUNT: an account of the other party" })
+  @ApiResponse({ status: 403, description: 'OTHER_PARTYS_ACCOUNT: an account of the other party' })
   @ApiResponse({ status: 409, description: 'LAST_ADMINISTRATOR: the last active administrator of its party, OPERATOR_ALREADY_SUSPENDED, OPERATOR_REVOKED' })
   @ApiOperation({ summary: 'Suspend: refused from the very next request' })
   suspend(@Param('id', UuidParam) id: string, @Req() request: AuthenticatedRequest) {
@@ -111,7 +126,7 @@ export class OperatorsController {
   @Post(':id/reinstatement')
   @HttpCode(201)
   @Allow('DINKES_ADMIN', 'DUKCAPIL_AUDITOR')
-  @ApiResponse({ status: 403, description: "OTHER_PARTYS_ACCOUNT: an account of the other party" })
+  @ApiResponse({ status: 403, description: 'OTHER_PARTYS_ACCOUNT: an account of the other party' })
   @ApiOperation({ summary: 'Reinstate a suspended account' })
   reinstate(@Param('id', UuidParam) id: string, @Req() request: AuthenticatedRequest) {
     return this.commands.execute(new ReinstateOperator(actorOf(request), id, correlationOf(request).correlationId));
@@ -120,7 +135,7 @@ export class OperatorsController {
   @Post(':id/revocation')
   @HttpCode(201)
   @Allow('DINKES_ADMIN', 'DUKCAPIL_AUDITOR')
-  @ApiResponse({ status: 403, description: "OTHER_PARTYS_ACCOUNT: an account of the other party" })
+  @ApiResponse({ status: 403, description: 'OTHER_PARTYS_ACCOUNT: an account of the other party' })
   @ApiResponse({ status: 409, description: 'LAST_ADMINISTRATOR: the last active administrator of its party, OPERATOR_ALREADY_SUSPENDED, OPERATOR_REVOKED' })
   @ApiOperation({ summary: 'Revoke for good: refused from the very next request' })
   revoke(@Param('id', UuidParam) id: string, @Req() request: AuthenticatedRequest) {
@@ -131,22 +146,39 @@ export class OperatorsController {
   @HttpCode(201)
   @Allow('PUSKESMAS_OPERATOR', 'DINKES_ADMIN', 'DUKCAPIL_AUDITOR', 'BUPATI_OFFICE')
   @DuringPasswordChange()
-  @ApiOperation({ summary: "Change a password: your own (clears mustChangePassword), or reset one of your party's accounts as its administrator (the owner must change it at next sign-in; a lockout is lifted)" })
+  @ApiOperation({
+    summary:
+      "Change a password: your own (clears mustChangePassword), or reset one of your party's accounts as its administrator (the owner must change it at next sign-in; a lockout is lifted)",
+  })
   @ApiResponse({ status: 400, description: 'PASSWORD_TOO_COMMON, PASSWORD_CONTAINS_USER_ID, PASSWORD_REPEATED_CHARACTER, PASSWORD_UNCHANGED' })
-  @ApiResponse({ status: 403, description: 'NOT_YOUR_ACCOUNT, OTHER_PARTYS_ACCOUNT (an administrator of the other party), CURRENT_PASSWORD_WRONG, PASSWORD_CHANGE_REQUIRED (change your own first)' })
+  @ApiResponse({
+    status: 403,
+    description:
+      'NOT_YOUR_ACCOUNT, OTHER_PARTYS_ACCOUNT (an administrator of the other party), CURRENT_PASSWORD_WRONG, PASSWORD_CHANGE_REQUIRED (change your own first)',
+  })
   @ApiResponse({ status: 404, description: 'OPERATOR_NOT_FOUND' })
   changePassword(@Param('id', UuidParam) id: string, @Body() body: ChangePasswordDto, @Req() request: AuthenticatedRequest) {
     return this.commands.execute(
-      new ChangeOperatorPassword(actorOf(request), id, body.newPassword, body.currentPassword, !!request.mustChangePassword, request.token, correlationOf(request).correlationId),
+      new ChangeOperatorPassword(
+        actorOf(request),
+        id,
+        body.newPassword,
+        body.currentPassword,
+        !!request.mustChangePassword,
+        request.token,
+        correlationOf(request).correlationId,
+      ),
     );
   }
 
   @Post(':id/unlock')
   @HttpCode(201)
   @Allow('DINKES_ADMIN', 'DUKCAPIL_AUDITOR')
-  @ApiOperation({ summary: "Lift a lockout of one of your party's accounts (Dinkes: administrators and Puskesmas operators; Disdukcapil: auditors and the Bupati's office)" })
+  @ApiOperation({
+    summary: "Lift a lockout of one of your party's accounts (Dinkes: administrators and Puskesmas operators; Disdukcapil: auditors and the Bupati's office)",
+  })
   @ApiResponse({ status: 201, description: 'Unlocked (recorded as OperatorUnlocked with your operator id)' })
-  @ApiResponse({ status: 403, description: "OTHER_PARTYS_ACCOUNT: an account of the other party" })
+  @ApiResponse({ status: 403, description: 'OTHER_PARTYS_ACCOUNT: an account of the other party' })
   @ApiResponse({ status: 404, description: 'OPERATOR_NOT_FOUND' })
   @ApiResponse({ status: 409, description: 'ACCOUNT_NOT_LOCKED' })
   unlockAccount(@Param('id', UuidParam) id: string, @Req() request: AuthenticatedRequest) {

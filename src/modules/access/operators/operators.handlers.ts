@@ -10,7 +10,17 @@ import { facilityDecider, facilityStream } from '../facilities/facility';
 import { ADMINISTRATOR_ROLE, isAdministrator, partyOfRole, type Actor, type Party } from '../parties/actor';
 import { SEEDED_ADMIN_ID, SEEDED_AUDITOR_ID } from '../seed/seed';
 import { OperatorAccounts } from './accounts';
-import { SIGN_IN_TAIL, administratorsStream, operatorDecider, operatorStream, rosterDecider, signInDecider, signInStream, type Operator, type OperatorCommand } from './operator';
+import {
+  SIGN_IN_TAIL,
+  administratorsStream,
+  operatorDecider,
+  operatorStream,
+  rosterDecider,
+  signInDecider,
+  signInStream,
+  type Operator,
+  type OperatorCommand,
+} from './operator';
 import {
   ChangeOperatorPassword,
   EnrolOperator,
@@ -23,7 +33,12 @@ import {
 } from './operators.commands';
 
 const USER_ID_TAKEN = () => new Refusal(409, 'USER_ID_TAKEN', 'This user id is in use.');
-const statusOf = (id: string, state: Operator): AccountStatus => ({ operatorId: id, role: state.role, facilityId: state.facilityId || null, status: state.status });
+const statusOf = (id: string, state: Operator): AccountStatus => ({
+  operatorId: id,
+  role: state.role,
+  facilityId: state.facilityId || null,
+  status: state.status,
+});
 
 /**
  * A party's active administrators on the roster stream (see rosterDecider): joining or leaving is
@@ -48,7 +63,13 @@ export class AdministratorRoster {
       }
       if (!activeOutsideRoster.includes(operatorId)) activeOutsideRoster.push(operatorId);
     }
-    await handle(this.store, administratorsStream(party), rosterDecider, { kind: 'set', party, operatorId, active, actorId: actor.actorId, activeOutsideRoster }, { correlationId, attempts: 10 });
+    await handle(
+      this.store,
+      administratorsStream(party),
+      rosterDecider,
+      { kind: 'set', party, operatorId, active, actorId: actor.actorId, activeOutsideRoster },
+      { correlationId, attempts: 10 },
+    );
   }
 }
 
@@ -92,18 +113,27 @@ abstract class StatusChangeHandler {
     private readonly roster: AdministratorRoster,
   ) {}
 
-  protected async change(kind: 'suspend' | 'reinstate' | 'revoke', { actor, operatorId, correlationId }: SuspendOperator | ReinstateOperator | RevokeOperator): Promise<AccountStatus> {
+  protected async change(
+    kind: 'suspend' | 'reinstate' | 'revoke',
+    { actor, operatorId, correlationId }: SuspendOperator | ReinstateOperator | RevokeOperator,
+  ): Promise<AccountStatus> {
     let left = false;
-    const { state } = await handle(this.store, operatorStream(operatorId), operatorDecider, { kind, actor }, {
-      correlationId,
-      // Leaving the administrators is on the roster BEFORE the account's event, joining AFTER it: if the
-      // second write fails, the roster counts fewer administrators than there are, never more.
-      beforeAppend: async (account) => {
-        if (left || kind === 'reinstate' || !isAdministrator(account.role)) return;
-        await this.roster.set(partyOfRole(account.role), operatorId, false, actor, correlationId);
-        left = true; // once, even if a concurrent change makes the append try again
+    const { state } = await handle(
+      this.store,
+      operatorStream(operatorId),
+      operatorDecider,
+      { kind, actor },
+      {
+        correlationId,
+        // Leaving the administrators is on the roster BEFORE the account's event, joining AFTER it: if the
+        // second write fails, the roster counts fewer administrators than there are, never more.
+        beforeAppend: async (account) => {
+          if (left || kind === 'reinstate' || !isAdministrator(account.role)) return;
+          await this.roster.set(partyOfRole(account.role), operatorId, false, actor, correlationId);
+          left = true; // once, even if a concurrent change makes the append try again
+        },
       },
-    });
+    );
     if (kind === 'reinstate' && isAdministrator(state.role)) await this.roster.set(partyOfRole(state.role), operatorId, true, actor, correlationId);
     return statusOf(operatorId, state);
   }
@@ -136,7 +166,13 @@ export class RevokeOperatorHandler extends StatusChangeHandler implements IComma
 
 /** A lockout lifted, on the account's sign-in stream, naming who lifted it. */
 async function unlock(store: EventStore, operatorId: string, actorId: string, by: 'UNLOCK' | 'PASSWORD_RESET', correlationId?: string) {
-  await handle(store, signInStream(operatorId), signInDecider, { kind: 'unlock', operatorId, actorId, by }, { tail: SIGN_IN_TAIL, attempts: 50, correlationId });
+  await handle(
+    store,
+    signInStream(operatorId),
+    signInDecider,
+    { kind: 'unlock', operatorId, actorId, by },
+    { tail: SIGN_IN_TAIL, attempts: 50, correlationId },
+  );
 }
 
 @CommandHandler(ChangeOperatorPassword)
