@@ -63,7 +63,10 @@ export class ErrorFilter implements ExceptionFilter {
       const err = error as { name?: string; code?: unknown; stack?: string };
       this.logger.error({ err: { type: err?.name, code: err?.code, stack: err?.stack?.split('\n').slice(1, 6).join('\n') } }, `request failed: ${body.code}`);
     }
-    if (!response.headersSent) response.status(body.statusCode).json(body);
+    if (!response.headersSent) {
+      if (error instanceof Refusal && error.details.retryAfter !== undefined) response.setHeader('Retry-After', String(error.details.retryAfter));
+      response.status(body.statusCode).json(body);
+    }
   }
 
   private toBody(error: unknown): ErrorBody {

@@ -16,6 +16,8 @@ export class SignIn extends Command<SignedIn> {
   constructor(
     readonly userId: string,
     readonly password: string,
+    /** The client's address, for the admission per address (never stored). */
+    readonly source: string,
     readonly correlationId?: string,
   ) {
     super();

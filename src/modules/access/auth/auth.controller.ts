@@ -1,13 +1,12 @@
-import { Body, Controller, HttpCode, Post, Req, Res } from '@nestjs/common';
+import { Body, Controller, HttpCode, Post, Req } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import { ApiBearerAuth, ApiOperation, ApiProperty, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { IsString, Length } from 'class-validator';
-import type { Request, Response } from 'express';
+import type { Request } from 'express';
 import { correlationOf } from '../../../infrastructure/http/correlation';
 import { Allow, DuringPasswordChange, Public } from './access-rule';
 import type { AuthenticatedRequest } from './access.guard';
 import { SignIn, SignOut } from './auth.commands';
-import { SignInAdmission } from './sign-in-admission';
 
 export class LoginDto {
   @ApiProperty({ example: 'admin' })
@@ -21,14 +20,11 @@ export class LoginDto {
   password!: string;
 }
 
-/** Sign-in and sign-out (auth.handlers.ts); the per-address admission stays here, at the HTTP edge. */
+/** Sign-in and sign-out: commands for auth.handlers.ts (which also admits sign-ins per address). */
 @ApiTags('auth')
 @Controller('v1/auth')
 export class AuthController {
-  constructor(
-    private readonly commands: CommandBus,
-    private readonly admission: SignInAdmission,
-  ) {}
+  constructor(private readonly commandBus: CommandBus) {}
 
   @Post('login')
   @HttpCode(200)
@@ -41,17 +37,8 @@ export class AuthController {
   })
   @ApiResponse({ status: 429, description: 'SIGN_IN_RATE_LIMITED: too many attempts from this address in a minute (Retry-After)' })
   @ApiResponse({ status: 503, description: 'SIGN_IN_BUSY: too many sign-ins waiting for the password check (Retry-After)' })
-  async login(@Body() body: LoginDto, @Req() request: Request, @Res({ passthrough: true }) response: Response) {
-    const admitted = this.admission.admit(request.ip ?? '');
-    if ('refused' in admitted) {
-      response.setHeader('Retry-After', String(admitted.retryAfter));
-      throw admitted.refused;
-    }
-    try {
-      return await this.commands.execute(new SignIn(body.userId, body.password, correlationOf(request).correlationId));
-    } finally {
-      admitted.release();
-    }
+  login(@Body() body: LoginDto, @Req() request: Request) {
+    return this.commandBus.execute(new SignIn(body.userId, body.password, request.ip ?? '', correlationOf(request).correlationId));
   }
 
   @Post('logout')
@@ -62,6 +49,6 @@ export class AuthController {
   @ApiOperation({ summary: 'Sign out: this token is refused from the next request on' })
   @ApiResponse({ status: 204, description: 'Signed out (recorded as OperatorLoggedOut)' })
   async logout(@Req() request: AuthenticatedRequest): Promise<void> {
-    await this.commands.execute(new SignOut(request.caller!.operatorId, request.token!, correlationOf(request).correlationId));
+    await this.commandBus.execute(new SignOut(request.caller!.operatorId, request.token!, correlationOf(request).correlationId));
   }
 }

@@ -47,6 +47,7 @@ export class SignInHandler implements ICommandHandler<SignIn>, OnModuleInit {
     @Inject(INFRASTRUCTURE) private readonly infra: Infrastructure,
     private readonly metrics: AccessMetrics,
     @Inject(AUDIT_SIGNER) auditSigner: AuditSigner,
+    private readonly admission: SignInAdmission,
   ) {
     let key: Buffer | undefined;
     this.pseudonyms = new SignInPseudonyms(() => (key ??= auditSigner().deriveSecret('sign-in pseudonyms')));
@@ -56,7 +57,18 @@ export class SignInHandler implements ICommandHandler<SignIn>, OnModuleInit {
     await hashOfNothing(); // made once at start, so no sign-in pays for it
   }
 
-  async execute({ userId, password, correlationId }: SignIn): Promise<SignedIn> {
+  async execute(command: SignIn): Promise<SignedIn> {
+    // Admitted first, before anything is read or hashed; past the limits the answer comes at once (with Retry-After).
+    const admitted = this.admission.admit(command.source);
+    if ('refused' in admitted) throw admitted.refused;
+    try {
+      return await this.signIn(command);
+    } finally {
+      admitted.release();
+    }
+  }
+
+  private async signIn({ userId, password, correlationId }: SignIn): Promise<SignedIn> {
     // One path for every user id: one without an account is counted under its pseudonymous operator id
     // and checked against a hash of nothing, so it reads, appends, hashes and locks out like a real one.
     const account = await this.accounts.byUserId(userId);

@@ -87,15 +87,15 @@ export class ChangePasswordDto {
 @Controller('v1/operators')
 export class OperatorsController {
   constructor(
-    private readonly commands: CommandBus,
-    private readonly queries: QueryBus,
+    private readonly commandBus: CommandBus,
+    private readonly queryBus: QueryBus,
   ) {}
 
   @Get()
   @Allow('DINKES_ADMIN', 'DUKCAPIL_AUDITOR')
   @ApiOperation({ summary: "Your party's accounts with role, facility, status and lockout; profile details from the erasable profile table" })
   list(@Req() request: AuthenticatedRequest) {
-    return this.queries.execute(new ListOperators(partyOfRole(request.caller!.role)));
+    return this.queryBus.execute(new ListOperators(partyOfRole(request.caller!.role)));
   }
 
   @Post()
@@ -108,7 +108,7 @@ export class OperatorsController {
   @ApiResponse({ status: 404, description: 'FACILITY_NOT_FOUND' })
   enrol(@Body() body: EnrolOperatorDto, @Req() request: AuthenticatedRequest) {
     const { userId, password, role, facilityId, displayName, nip, phone } = body;
-    return this.commands.execute(
+    return this.commandBus.execute(
       new EnrolOperator(actorOf(request), userId, password, role, facilityId ?? null, { displayName, nip, phone }, correlationOf(request).correlationId),
     );
   }
@@ -120,7 +120,7 @@ export class OperatorsController {
   @ApiResponse({ status: 409, description: 'LAST_ADMINISTRATOR: the last active administrator of its party, OPERATOR_ALREADY_SUSPENDED, OPERATOR_REVOKED' })
   @ApiOperation({ summary: 'Suspend: refused from the very next request' })
   suspend(@Param('id', UuidParam) id: string, @Req() request: AuthenticatedRequest) {
-    return this.commands.execute(new SuspendOperator(actorOf(request), id, correlationOf(request).correlationId));
+    return this.commandBus.execute(new SuspendOperator(actorOf(request), id, correlationOf(request).correlationId));
   }
 
   @Post(':id/reinstatement')
@@ -129,7 +129,7 @@ export class OperatorsController {
   @ApiResponse({ status: 403, description: 'OTHER_PARTYS_ACCOUNT: an account of the other party' })
   @ApiOperation({ summary: 'Reinstate a suspended account' })
   reinstate(@Param('id', UuidParam) id: string, @Req() request: AuthenticatedRequest) {
-    return this.commands.execute(new ReinstateOperator(actorOf(request), id, correlationOf(request).correlationId));
+    return this.commandBus.execute(new ReinstateOperator(actorOf(request), id, correlationOf(request).correlationId));
   }
 
   @Post(':id/revocation')
@@ -139,7 +139,7 @@ export class OperatorsController {
   @ApiResponse({ status: 409, description: 'LAST_ADMINISTRATOR: the last active administrator of its party, OPERATOR_ALREADY_SUSPENDED, OPERATOR_REVOKED' })
   @ApiOperation({ summary: 'Revoke for good: refused from the very next request' })
   revoke(@Param('id', UuidParam) id: string, @Req() request: AuthenticatedRequest) {
-    return this.commands.execute(new RevokeOperator(actorOf(request), id, correlationOf(request).correlationId));
+    return this.commandBus.execute(new RevokeOperator(actorOf(request), id, correlationOf(request).correlationId));
   }
 
   @Post(':id/password')
@@ -158,7 +158,7 @@ export class OperatorsController {
   })
   @ApiResponse({ status: 404, description: 'OPERATOR_NOT_FOUND' })
   changePassword(@Param('id', UuidParam) id: string, @Body() body: ChangePasswordDto, @Req() request: AuthenticatedRequest) {
-    return this.commands.execute(
+    return this.commandBus.execute(
       new ChangeOperatorPassword(
         actorOf(request),
         id,
@@ -182,7 +182,7 @@ export class OperatorsController {
   @ApiResponse({ status: 404, description: 'OPERATOR_NOT_FOUND' })
   @ApiResponse({ status: 409, description: 'ACCOUNT_NOT_LOCKED' })
   unlockAccount(@Param('id', UuidParam) id: string, @Req() request: AuthenticatedRequest) {
-    return this.commands.execute(new UnlockOperator(actorOf(request), id, correlationOf(request).correlationId));
+    return this.commandBus.execute(new UnlockOperator(actorOf(request), id, correlationOf(request).correlationId));
   }
 
   @Delete(':id/profile')
@@ -191,7 +191,7 @@ export class OperatorsController {
   @ApiOperation({ summary: "Erase a person's profile (name, NIP, phone) of your own party's account; the account's events stay" })
   @ApiResponse({ status: 403, description: 'OTHER_PARTYS_ACCOUNT' })
   async eraseProfile(@Param('id', UuidParam) id: string, @Req() request: AuthenticatedRequest): Promise<void> {
-    await this.commands.execute(new EraseOperatorProfile(actorOf(request), id));
+    await this.commandBus.execute(new EraseOperatorProfile(actorOf(request), id));
   }
 }
 
