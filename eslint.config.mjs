@@ -1,6 +1,7 @@
 // @ts-check
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
+import prettier from 'eslint-config-prettier';
 
 /** Layers point one way: composition -> modules -> infrastructure (test/architecture/layers.unit.spec.ts checks the same). */
 const upwards = (layers, why) => ({
@@ -31,4 +32,6 @@ export default tseslint.config(
     files: ['src/modules/**'],
     rules: upwards(['composition'], 'a module does not reach up into the composition root.'),
   },
+  // Last: turns off the stylistic rules Prettier owns (e.g. no-unexpected-multiline on its chained calls).
+  prettier,
 );

@@ -69,41 +69,42 @@ async function main(): Promise<void> {
     const schemas = new EventSchemas(fixtureEvents);
     const emmett = getPostgreSQLEventStore(db.url);
     const sample = JSON.stringify(payload());
-    console.log(`bench/append — ${db.settings}; ${EVENTS} events per run, median of ${ROUNDS} rounds, payload ${Buffer.byteLength(sample)} B of JSON, 1 event per append`);
+    console.log(
+      `bench/append — ${db.settings}; ${EVENTS} events per run, median of ${ROUNDS} rounds, payload ${Buffer.byteLength(sample)} B of JSON, 1 event per append`,
+    );
     console.log('workload              | concurrency | raw INSERT ev/s | ours ev/s | emmett ev/s | ours/raw | ours/emmett');
 
-    for (const workload of WORKLOADS) for (const concurrency of [1, 8]) {
-      const pool = new Pool({ connectionString: db.url, max: concurrency });
-      const adapter = new PostgresEventStoreAdapter(pool, { schema: 'bench_ours', namedStatements: true }); // as configured on a server
-      await adapter.initialise();
-      const store = new GuardedEventStore(adapter, schemas);
+    for (const workload of WORKLOADS)
+      for (const concurrency of [1, 8]) {
+        const pool = new Pool({ connectionString: db.url, max: concurrency });
+        const adapter = new PostgresEventStoreAdapter(pool, { schema: 'bench_ours', namedStatements: true }); // as configured on a server
+        await adapter.initialise();
+        const store = new GuardedEventStore(adapter, schemas);
 
-      const contenders: Record<string, Writer> = {
-        raw: (stream, i) =>
-          pool.query(
-            `INSERT INTO bench_raw.es_events (event_id, stream_id, revision, type, schema_version, data, occurred_at, correlation_id, causation_id)
+        const contenders: Record<string, Writer> = {
+          raw: (stream, i) =>
+            pool.query(
+              `INSERT INTO bench_raw.es_events (event_id, stream_id, revision, type, schema_version, data, occurred_at, correlation_id, causation_id)
              VALUES ($1, $2, $3, $4, 1, $5, $6, $7, NULL)`,
-            [randomUUID(), stream, i, ENVELOPE.type, JSON.stringify(payload()), new Date().toISOString(), ENVELOPE.correlationId],
-          ),
-        ours: (stream, i) =>
-          store.appendToStream(stream, [{ ...ENVELOPE, data: payload() }], { expectedRevision: i === 0 ? 'no_stream' : BigInt(i - 1) }),
-        // emmett 0.42 enforces only bigint expected versions: 0n for a new stream.
-        emmett: (stream, i) =>
-          emmett.appendToStream(stream, [{ type: ENVELOPE.type, data: payload() }], { expectedStreamVersion: BigInt(i) }),
-      };
-      const figures: Record<string, number[]> = { raw: [], ours: [], emmett: [] };
-      for (const write of Object.values(contenders)) await warmUp(write); // connections, plans, emmett's migrations
-      for (let round = 0; round < ROUNDS; round++) {
-        for (const [name, write] of Object.entries(contenders)) figures[name]!.push(await timed(concurrency, workload, write));
+              [randomUUID(), stream, i, ENVELOPE.type, JSON.stringify(payload()), new Date().toISOString(), ENVELOPE.correlationId],
+            ),
+          ours: (stream, i) => store.appendToStream(stream, [{ ...ENVELOPE, data: payload() }], { expectedRevision: i === 0 ? 'no_stream' : BigInt(i - 1) }),
+          // emmett 0.42 enforces only bigint expected versions: 0n for a new stream.
+          emmett: (stream, i) => emmett.appendToStream(stream, [{ type: ENVELOPE.type, data: payload() }], { expectedStreamVersion: BigInt(i) }),
+        };
+        const figures: Record<string, number[]> = { raw: [], ours: [], emmett: [] };
+        for (const write of Object.values(contenders)) await warmUp(write); // connections, plans, emmett's migrations
+        for (let round = 0; round < ROUNDS; round++) {
+          for (const [name, write] of Object.entries(contenders)) figures[name]!.push(await timed(concurrency, workload, write));
+        }
+        const raw = median(figures.raw!);
+        const ours = median(figures.ours!);
+        const em = median(figures.emmett!);
+        const line = `${workload.padEnd(21)} | ${String(concurrency).padStart(11)} | ${raw.toFixed(0).padStart(15)} | ${ours.toFixed(0).padStart(9)} | ${em.toFixed(0).padStart(11)} | ${(ours / raw).toFixed(2).padStart(8)} | ${(ours / em).toFixed(2).padStart(11)}`;
+        console.log(line);
+        results.push(line);
+        await pool.end();
       }
-      const raw = median(figures.raw!);
-      const ours = median(figures.ours!);
-      const em = median(figures.emmett!);
-      const line = `${workload.padEnd(21)} | ${String(concurrency).padStart(11)} | ${raw.toFixed(0).padStart(15)} | ${ours.toFixed(0).padStart(9)} | ${em.toFixed(0).padStart(11)} | ${(ours / raw).toFixed(2).padStart(8)} | ${(ours / em).toFixed(2).padStart(11)}`;
-      console.log(line);
-      results.push(line);
-      await pool.end();
-    }
     await emmett.close();
     console.log('targets at concurrency 8: ours/raw >= 0.80, ours/emmett >= 1.20');
   } finally {

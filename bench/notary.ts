@@ -30,7 +30,9 @@ async function main(): Promise<void> {
     await Promise.all(
       Array.from({ length: WRITERS }, async (_, w) => {
         for (let i = 0; i < APPENDS / WRITERS; i++) {
-          await infra.eventStore.appendToStream(`fixture-${randomUUID()}`, [{ type: 'FixtureCounted', data: { key: `w${w}`, amount: i % 1000 } }], { expectedRevision: 'no_stream' });
+          await infra.eventStore.appendToStream(`fixture-${randomUUID()}`, [{ type: 'FixtureCounted', data: { key: `w${w}`, amount: i % 1000 } }], {
+            expectedRevision: 'no_stream',
+          });
         }
       }),
     );
@@ -47,9 +49,13 @@ async function main(): Promise<void> {
     const notaryRate = notarised / seconds(started);
     const [{ n }] = await infra.dataSource.query('SELECT count(*)::int AS n FROM audit_checkpoints');
 
-    console.log(`bench/notary — ${db.settings}; ${notarised} events notarised in batches of ${BATCH ?? notary.batchSize}, ${n} checkpoints signed (Ed25519, one per 1,000 events)`);
+    console.log(
+      `bench/notary — ${db.settings}; ${notarised} events notarised in batches of ${BATCH ?? notary.batchSize}, ${n} checkpoints signed (Ed25519, one per 1,000 events)`,
+    );
     console.log(`append rate (${WRITERS} writers, new stream per append, ${APPENDS} events): ${appendRate.toFixed(0)} events/s`);
-    console.log(`notary (chain + Merkle tree + checkpoints):                ${notaryRate.toFixed(0)} events/s  (${(notaryRate / appendRate).toFixed(1)}x the append rate; target >= 5x)`);
+    console.log(
+      `notary (chain + Merkle tree + checkpoints):                ${notaryRate.toFixed(0)} events/s  (${(notaryRate / appendRate).toFixed(1)}x the append rate; target >= 5x)`,
+    );
   });
 }
 

@@ -63,7 +63,11 @@ async function seed(pool: Pool, facilityIds: string[]): Promise<void> {
   }
   // Every third access is picked for a balikan; g * 3 keeps to accesses whose outcome (g % 10) is mostly a find.
   for (const [revision, type, extra] of [
-    [1, 'BalikanSubmitted', `'facilityId', ($3::uuid[])[1 + (g * 10) % array_length($3::uuid[], 1)], 'operatorId', md5('op' || ((g * 10) % 420))::uuid, 'kinds', jsonb_build_array('BLOOD_TYPE')`],
+    [
+      1,
+      'BalikanSubmitted',
+      `'facilityId', ($3::uuid[])[1 + (g * 10) % array_length($3::uuid[], 1)], 'operatorId', md5('op' || ((g * 10) % 420))::uuid, 'kinds', jsonb_build_array('BLOOD_TYPE')`,
+    ],
     [2, 'BalikanDelivered', `'attempts', 1`],
   ] as const) {
     for (let from = 0; from < balikanAccesses; from += CHUNK) {
@@ -97,8 +101,12 @@ async function main(): Promise<void> {
     if (rows[0].n === 0) {
       const started = process.hrtime.bigint();
       const puskesmas = seededFacilities().filter((f) => f.kind === 'PUSKESMAS');
-      for (const f of puskesmas) await infra.eventStore.appendToStream(`facility-${f.facilityId}`, [{ type: 'FacilityRegistered', data: { ...f, actorId: 'SEED' } }]);
-      await seed(pool, puskesmas.map((f) => f.facilityId));
+      for (const f of puskesmas)
+        await infra.eventStore.appendToStream(`facility-${f.facilityId}`, [{ type: 'FacilityRegistered', data: { ...f, actorId: 'SEED' } }]);
+      await seed(
+        pool,
+        puskesmas.map((f) => f.facilityId),
+      );
       console.log(`seeded ${(await pool.query('SELECT count(*)::int AS n FROM es_events')).rows[0].n} events in ${seconds(started).toFixed(1)} s`);
     }
     await pool.end();
@@ -119,9 +127,15 @@ async function main(): Promise<void> {
     console.log(`bench/report — ${db.settings}; ${replayed} events in the log, 21 Puskesmas, report for semester I 2025`);
     console.log(`projection rebuild (reporting):     ${(replayed / rebuildSeconds).toFixed(0)} events/s (${rebuildSeconds.toFixed(1)} s)`);
     console.log(`baseline, bare read of the log:     ${baselineMs.toFixed(0)} ms for ${bare.events} events`);
-    console.log(`semester report as JSON (median/21): ${json.median.toFixed(1)} ms  (${(json.median / baselineMs).toFixed(4)}x the baseline; target <= 100 ms)`);
-    console.log(`semester report as PDF (median/5):   ${pdf.median.toFixed(1)} ms  (${(pdf.median / baselineMs).toFixed(4)}x the baseline; target <= 2000 ms), ${pdf.last.length} bytes`);
-    console.log(`figures: ${json.last.totals.total} accesses, balikan owed ${json.last.balikan.owed} / delivered ${json.last.balikan.delivered}, ${json.last.refusals.reduce((s, r) => s + r.count, 0)} refusals`);
+    console.log(
+      `semester report as JSON (median/21): ${json.median.toFixed(1)} ms  (${(json.median / baselineMs).toFixed(4)}x the baseline; target <= 100 ms)`,
+    );
+    console.log(
+      `semester report as PDF (median/5):   ${pdf.median.toFixed(1)} ms  (${(pdf.median / baselineMs).toFixed(4)}x the baseline; target <= 2000 ms), ${pdf.last.length} bytes`,
+    );
+    console.log(
+      `figures: ${json.last.totals.total} accesses, balikan owed ${json.last.balikan.owed} / delivered ${json.last.balikan.delivered}, ${json.last.refusals.reduce((s, r) => s + r.count, 0)} refusals`,
+    );
   });
 }
 

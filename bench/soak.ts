@@ -28,7 +28,14 @@ const NODE_FLAGS = process.env.BENCH_SOAK_NODE_FLAGS?.split(/\s+/).filter(Boolea
 const METRICS_TOKEN = 'soak-metrics-token-0123456789abcdef0123456789';
 
 type Kind = 'lookup' | 'card-read' | 'balikan' | 'report' | 'compliance' | 'login';
-const MIX: [Kind, number][] = [['lookup', 0.55], ['card-read', 0.15], ['balikan', 0.15], ['report', 0.05], ['compliance', 0.05], ['login', 0.05]];
+const MIX: [Kind, number][] = [
+  ['lookup', 0.55],
+  ['card-read', 0.15],
+  ['balikan', 0.15],
+  ['report', 0.05],
+  ['compliance', 0.05],
+  ['login', 0.05],
+];
 
 const percentile = (sorted: number[], p: number) => (sorted.length === 0 ? 0 : sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))]!);
 const rssMb = (pid: number) => Number(/VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))![1]) / 1024;
@@ -73,7 +80,9 @@ async function main(): Promise<void> {
     // Dinkes proposes the addendum, Disdukcapil's seeded auditor confirms it.
     const auditor = await signIn(call, 'auditor', 'soak-dukcapil-password');
     await extendFirstAgreement(call, admin, auditor, '473.3/0915.12/IX/2024', '2099-09-15');
-    const puskesmas = ((await call('GET', '/v1/facilities', admin)).body as unknown as { facilityId: string; kind: string }[]).filter((f) => f.kind === 'PUSKESMAS');
+    const puskesmas = ((await call('GET', '/v1/facilities', admin)).body as unknown as { facilityId: string; kind: string }[]).filter(
+      (f) => f.kind === 'PUSKESMAS',
+    );
     const sites: { userId: string; token: string; readerId: string; found: { accessId: string; nik: string; verificationToken: string }[] }[] = [];
     for (const [i, p] of puskesmas.entries()) {
       const userId = `soak.${i}`;
@@ -102,7 +111,10 @@ async function main(): Promise<void> {
           case 'lookup':
           case 'card-read': {
             const nik = people[seq % people.length]!;
-            const res = kind === 'lookup' ? await call('POST', '/v1/access/nik-lookups', site.token, { nik }) : await call('POST', '/v1/access/card-reads', site.token, { readerId: site.readerId, nik, fingerprint: 'MATCHED' });
+            const res =
+              kind === 'lookup'
+                ? await call('POST', '/v1/access/nik-lookups', site.token, { nik })
+                : await call('POST', '/v1/access/card-reads', site.token, { readerId: site.readerId, nik, fingerprint: 'MATCHED' });
             ok = res.status === 200 || res.status === 404;
             if (res.status === 200) site.found.push({ accessId: res.body.accessId, nik, verificationToken: res.body.verificationToken });
             if (site.found.length > 50) site.found.shift();
@@ -111,7 +123,15 @@ async function main(): Promise<void> {
           case 'balikan': {
             const access = site.found[seq % Math.max(1, site.found.length)];
             if (!access) return;
-            ok = (await call('POST', '/v1/balikan', site.token, { accessId: access.accessId, nik: access.nik, verificationToken: access.verificationToken, bloodType: 'O' })).status === 202;
+            ok =
+              (
+                await call('POST', '/v1/balikan', site.token, {
+                  accessId: access.accessId,
+                  nik: access.nik,
+                  verificationToken: access.verificationToken,
+                  bloodType: 'O',
+                })
+              ).status === 202;
             break;
           }
           case 'report':
@@ -162,21 +182,40 @@ async function main(): Promise<void> {
 
     const elapsed = (Date.now() - startedAt) / 1000;
     const errors = samples.filter((s) => !s.ok).length;
-    console.log(`bench/soak — ${db?.settings ?? 'embedded PGlite'}; gateway: node ${NODE_FLAGS.join(' ') || '(no flags)'}; ${elapsed.toFixed(0)} s at ${RATE} requests/s scheduled (open loop), ${sites.length} Puskesmas`);
-    console.log(`throughput: ${(samples.length / elapsed).toFixed(1)} requests/s answered, ${samples.length} requests, ${errors} errors (${((100 * errors) / samples.length).toFixed(2)}%)`);
+    console.log(
+      `bench/soak — ${db?.settings ?? 'embedded PGlite'}; gateway: node ${NODE_FLAGS.join(' ') || '(no flags)'}; ${elapsed.toFixed(0)} s at ${RATE} requests/s scheduled (open loop), ${sites.length} Puskesmas`,
+    );
+    console.log(
+      `throughput: ${(samples.length / elapsed).toFixed(1)} requests/s answered, ${samples.length} requests, ${errors} errors (${((100 * errors) / samples.length).toFixed(2)}%)`,
+    );
     console.log('kind        count   p50 ms   p95 ms   p99 ms');
     for (const [kind] of MIX) {
-      const ms = samples.filter((s) => s.kind === kind).map((s) => s.ms).sort((a, b) => a - b);
-      console.log(`${kind.padEnd(11)} ${String(ms.length).padStart(5)} ${percentile(ms, 0.5).toFixed(1).padStart(8)} ${percentile(ms, 0.95).toFixed(1).padStart(8)} ${percentile(ms, 0.99).toFixed(1).padStart(8)}`);
+      const ms = samples
+        .filter((s) => s.kind === kind)
+        .map((s) => s.ms)
+        .sort((a, b) => a - b);
+      console.log(
+        `${kind.padEnd(11)} ${String(ms.length).padStart(5)} ${percentile(ms, 0.5).toFixed(1).padStart(8)} ${percentile(ms, 0.95).toFixed(1).padStart(8)} ${percentile(ms, 0.99).toFixed(1).padStart(8)}`,
+      );
     }
-    const minute = (from: number, to: number) => samples.filter((s) => s.at - startedAt >= from * 1000 && s.at - startedAt < to * 1000).map((s) => s.ms).sort((a, b) => a - b);
+    const minute = (from: number, to: number) =>
+      samples
+        .filter((s) => s.at - startedAt >= from * 1000 && s.at - startedAt < to * 1000)
+        .map((s) => s.ms)
+        .sort((a, b) => a - b);
     const [first, last] = [minute(0, 60), minute(elapsed - 60, elapsed)];
-    console.log(`latency, first minute (baseline) vs last minute: p50 ${percentile(first, 0.5).toFixed(1)} -> ${percentile(last, 0.5).toFixed(1)} ms, p99 ${percentile(first, 0.99).toFixed(1)} -> ${percentile(last, 0.99).toFixed(1)} ms (ratio ${(percentile(last, 0.99) / Math.max(0.1, percentile(first, 0.99))).toFixed(2)}x)`);
+    console.log(
+      `latency, first minute (baseline) vs last minute: p50 ${percentile(first, 0.5).toFixed(1)} -> ${percentile(last, 0.5).toFixed(1)} ms, p99 ${percentile(first, 0.99).toFixed(1)} -> ${percentile(last, 0.99).toFixed(1)} ms (ratio ${(percentile(last, 0.99) / Math.max(0.1, percentile(first, 0.99))).toFixed(2)}x)`,
+    );
     const rss = memory.map(([, mb]) => mb);
     const secondHalf = memory.filter(([t]) => t >= elapsed / 2);
     console.log(`gateway RSS every 10 s (MB): ${rss.map((m) => m.toFixed(0)).join(' ')}`);
-    console.log(`V8 heap used / heap total / external every 10 s (MB): ${heap.map((h) => `${h.used.toFixed(0)}/${h.total.toFixed(0)}/${h.external.toFixed(0)}`).join(' ')}`);
-    console.log(`RSS max ${Math.max(...rss).toFixed(0)} MB (target <= 250), last/first-minute ${(rss[rss.length - 1]! / rss[Math.min(6, rss.length - 1)]!).toFixed(2)}x, trend over the second half ${(slope(secondHalf) * 60).toFixed(2)} MB/min`);
+    console.log(
+      `V8 heap used / heap total / external every 10 s (MB): ${heap.map((h) => `${h.used.toFixed(0)}/${h.total.toFixed(0)}/${h.external.toFixed(0)}`).join(' ')}`,
+    );
+    console.log(
+      `RSS max ${Math.max(...rss).toFixed(0)} MB (target <= 250), last/first-minute ${(rss[rss.length - 1]! / rss[Math.min(6, rss.length - 1)]!).toFixed(2)}x, trend over the second half ${(slope(secondHalf) * 60).toFixed(2)} MB/min`,
+    );
   } finally {
     child.kill('SIGTERM');
     await simulator.stop();

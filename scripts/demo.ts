@@ -24,7 +24,7 @@ const PASSWORD = 'demo-operator-password';
 /** A tiny deterministic generator, so two demo runs tell the same story. */
 function random(seed: number) {
   let s = seed;
-  return () => ((s = (s * 1_103_515_245 + 12_345) % 2 ** 31) / 2 ** 31);
+  return () => (s = (s * 1_103_515_245 + 12_345) % 2 ** 31) / 2 ** 31;
 }
 
 class Gateway {
@@ -47,7 +47,10 @@ class Gateway {
 
 function startService(env: NodeJS.ProcessEnv): Promise<{ child: ChildProcess; url: string }> {
   return new Promise((resolvePromise, reject) => {
-    const child = spawn(process.execPath, [...gatewayNodeFlags(), join(root, 'dist', 'src', 'main.js')], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [...gatewayNodeFlags(), join(root, 'dist', 'src', 'main.js')], {
+      env: { ...process.env, ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     // Every line the gateway writes is kept in out/demo-gateway.log (the privacy scan reads it too).
     const log = createWriteStream(join(out, 'demo-gateway.log'));
     child.stdout!.pipe(log);
@@ -100,17 +103,24 @@ async function main(): Promise<void> {
     // The seeded 2022 agreement expired on 15 September 2024: Dinkes proposes the addendum that extends it,
     // and it takes effect when Disdukcapil confirms it.
     const [agreement] = await gateway.ok('GET', '/v1/agreements', admin);
-    const proposed = await gateway.ok('POST', `/v1/agreements/${agreement.agreementId}/extensions`, admin, { addendumNumber: '473.3/0915.12/IX/2024', validUntil: '2027-09-15' });
+    const proposed = await gateway.ok('POST', `/v1/agreements/${agreement.agreementId}/extensions`, admin, {
+      addendumNumber: '473.3/0915.12/IX/2024',
+      validUntil: '2027-09-15',
+    });
     console.log(`Dinkes proposed addendum 473.3/0915.12/IX/2024 (status still ${proposed.status})`);
     const confirmed = await gateway.ok('POST', `/v1/agreements/${agreement.agreementId}/changes/${proposed.change.changeId}/confirmation`, dukcapil);
     console.log(`Disdukcapil confirmed it: agreement ${confirmed.status} until 15 September 2027`);
 
-    const puskesmas = ((await gateway.ok('GET', '/v1/facilities', admin)) as { facilityId: string; kind: string; code: string; name: string }[]).filter((f) => f.kind === 'PUSKESMAS');
+    const puskesmas = ((await gateway.ok('GET', '/v1/facilities', admin)) as { facilityId: string; kind: string; code: string; name: string }[]).filter(
+      (f) => f.kind === 'PUSKESMAS',
+    );
     const sites = [];
     for (const [i, p] of puskesmas.entries()) {
       const userId = `petugas.${p.code.toLowerCase()}`;
       await gateway.ok('POST', '/v1/operators', admin, { userId, password: PASSWORD, role: 'PUSKESMAS_OPERATOR', facilityId: p.facilityId });
-      const { readerId } = await gateway.ok('POST', `/v1/facilities/${p.facilityId}/card-readers`, admin, { samSerial: `SAM-KRA-${String(i + 1).padStart(4, '0')}` });
+      const { readerId } = await gateway.ok('POST', `/v1/facilities/${p.facilityId}/card-readers`, admin, {
+        samSerial: `SAM-KRA-${String(i + 1).padStart(4, '0')}`,
+      });
       sites.push({ ...p, readerId, token: await gateway.login(userId, PASSWORD) });
     }
     // Disdukcapil administers its own people and the Bupati's office accounts.
@@ -131,11 +141,16 @@ async function main(): Promise<void> {
         if (i === 7 && v === 3) simulator.setFault({ mode: 'HTTP_5XX', status: 503 }, 'CALL_NIK'); // the registry has a bad moment
         if (i === 7 && v === 5) simulator.setFault(null, 'CALL_NIK');
         const res = byCard
-          ? await gateway.call('POST', '/v1/access/card-reads', site.token, { readerId: site.readerId, nik, fingerprint: next() < 0.9 ? 'MATCHED' : 'NOT_MATCHED' })
+          ? await gateway.call('POST', '/v1/access/card-reads', site.token, {
+              readerId: site.readerId,
+              nik,
+              fingerprint: next() < 0.9 ? 'MATCHED' : 'NOT_MATCHED',
+            })
           : await gateway.call('POST', '/v1/access/nik-lookups', site.token, { nik });
         if (byCard) counts.cardReads++;
         else counts.lookups++;
-        if (res.status === 200 && next() < 0.6) balikanFor.push({ token: site.token, accessId: res.body.accessId, nik, verificationToken: res.body.verificationToken });
+        if (res.status === 200 && next() < 0.6)
+          balikanFor.push({ token: site.token, accessId: res.body.accessId, nik, verificationToken: res.body.verificationToken });
       }
     }
     simulator.setFault(null, 'CALL_NIK');

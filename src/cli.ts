@@ -130,7 +130,9 @@ audit
       // Notarise what is not yet (unless the service is doing it right now).
       const notary = infra.projections.find((p) => p.name === NOTARY_PROJECTION)!;
       // If the newest events cannot be notarised (the log was changed under a signed checkpoint), export what was.
-      await infra.runner.run(notary, { untilCaughtUp: true }).catch((error: Error) => console.error(`warning: the newest events were not notarised: ${error.message}`));
+      await infra.runner
+        .run(notary, { untilCaughtUp: true })
+        .catch((error: Error) => console.error(`warning: the newest events were not notarised: ${error.message}`));
       await checkpointNow(infra.dataSource, infra.auditSigner());
       const { events, checkpoints } = await exportLog(infra.eventStore, infra.dataSource, infra.auditSigner(), options.to);
       console.log(`${options.to}: ${events} events, ${checkpoints} signed checkpoints, public key ${infra.auditSigner().keyId}`);
@@ -152,7 +154,9 @@ audit
     }
     const result = await verifyLog(readExportedEvents(dir), readExportedCheckpoints(dir), key);
     if (result.ok) {
-      const latest = result.latest ? `; latest checkpoint: tree size ${result.latest.treeSize}, root ${result.latest.rootHash}` : '; no signed checkpoint in the export, so only the chain was checked';
+      const latest = result.latest
+        ? `; latest checkpoint: tree size ${result.latest.treeSize}, root ${result.latest.rootHash}`
+        : '; no signed checkpoint in the export, so only the chain was checked';
       console.log(`OK: ${result.events} events and ${result.checkpoints} signed checkpoints verified${latest}`);
       return;
     }
@@ -167,7 +171,9 @@ for (const [command, userId, operatorId, role] of [
 ] as const) {
   program
     .command(command)
-    .description(`offline recovery: a new one-time password for the first ${role} (user id "${userId}"), written to DATA_DIR/initial-passwords/${userId} (0600), recorded as an event by OFFLINE_RECOVERY`)
+    .description(
+      `offline recovery: a new one-time password for the first ${role} (user id "${userId}"), written to DATA_DIR/initial-passwords/${userId} (0600), recorded as an event by OFFLINE_RECOVERY`,
+    )
     .action(() =>
       withInfrastructure(async (infra) => {
         const accounts = new OperatorAccounts(infra.dataSource);
@@ -185,7 +191,13 @@ for (const [command, userId, operatorId, role] of [
         await accounts.setPassword(operatorId, password);
         await accounts.closeSessions(operatorId);
         // The way back in must open the account: a lockout is lifted as by an administrator's reset.
-        await handle(infra.eventStore, signInStream(operatorId), signInDecider, { kind: 'unlock', operatorId, actorId: OFFLINE_RECOVERY_ACTOR, by: 'PASSWORD_RESET' }, { tail: SIGN_IN_TAIL, attempts: 50 });
+        await handle(
+          infra.eventStore,
+          signInStream(operatorId),
+          signInDecider,
+          { kind: 'unlock', operatorId, actorId: OFFLINE_RECOVERY_ACTOR, by: 'PASSWORD_RESET' },
+          { tail: SIGN_IN_TAIL, attempts: 50 },
+        );
         console.log(`New one-time password for "${userId}" written to ${path} (readable by this user only); every session of "${userId}" has ended.`);
       }),
     );
@@ -196,7 +208,9 @@ program
   .description('how many data balikan wait for the registry, and since when')
   .action(() =>
     withInfrastructure(async (infra) => {
-      const [row]: { n: number; oldest: Date | null }[] = await infra.dataSource.query(`SELECT count(*)::int AS n, min(created_at) AS oldest FROM balikan_outbox`);
+      const [row]: { n: number; oldest: Date | null }[] = await infra.dataSource.query(
+        `SELECT count(*)::int AS n, min(created_at) AS oldest FROM balikan_outbox`,
+      );
       console.log(JSON.stringify({ waiting: row!.n, oldest: row!.oldest?.toISOString() ?? null }));
     }),
   );
@@ -221,7 +235,10 @@ program
   .description('search every table and every event for the values, plain, base64 and hex; exit 1 if any is found')
   .action((valuesFile: string) =>
     withInfrastructure(async (infra) => {
-      const values = readFileSync(valuesFile, 'utf8').split('\n').map((v) => v.trim()).filter(Boolean);
+      const values = readFileSync(valuesFile, 'utf8')
+        .split('\n')
+        .map((v) => v.trim())
+        .filter(Boolean);
       const encodings = values.flatMap((v) => [v, Buffer.from(v).toString('base64'), Buffer.from(v).toString('hex')]);
       const tables: { table_schema: string; table_name: string }[] = await infra.dataSource.query(
         `SELECT table_schema, table_name FROM information_schema.tables WHERE table_type = 'BASE TABLE' AND table_schema NOT IN ('pg_catalog', 'information_schema')`,

@@ -5,7 +5,7 @@ import { secondsSince } from './postgres';
 export async function bareRead(store: EventStore, batchSize: number): Promise<{ events: number; seconds: number }> {
   const started = process.hrtime.bigint();
   let events = 0;
-  for (let after = START; ; ) {
+  for (let after = START; ;) {
     const batch = await store.readAll({ after, maxCount: batchSize });
     if (batch.length === 0) break;
     events += batch.length;

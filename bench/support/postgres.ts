@@ -41,7 +41,11 @@ export const secondsSince = (from: bigint) => Number(process.hrtime.bigint() - f
 type BenchDatabase = Awaited<ReturnType<typeof benchDatabase>>;
 
 /** A bench database with the application's infrastructure opened on it (logs silent); both closed after `run`. */
-export async function withBenchInfrastructure(fsync: boolean, options: OpenOptions, run: (db: BenchDatabase, infra: GatewayInfrastructure) => Promise<void>): Promise<void> {
+export async function withBenchInfrastructure(
+  fsync: boolean,
+  options: OpenOptions,
+  run: (db: BenchDatabase, infra: GatewayInfrastructure) => Promise<void>,
+): Promise<void> {
   const db = await benchDatabase({ fsync });
   try {
     const infra = await openInfrastructure(loadConfig({ DATABASE_URL: db.url, LOG_LEVEL: 'silent' }), options);

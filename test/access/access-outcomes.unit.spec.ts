@@ -11,48 +11,92 @@ const person = { nik: '0013095512900002', fullName: 'Sintetis' } as unknown as P
 function seen(settlement: Settlement) {
   if ('answer' in settlement) return { recorded: settlement.recorded, answer: settlement.answer.outcome };
   expect(settlement.refusal).toBeInstanceOf(Refusal);
-  return { recorded: settlement.recorded, status: settlement.refusal.status, code: settlement.refusal.code, accessId: settlement.refusal.details.accessId, message: settlement.refusal.message };
+  return {
+    recorded: settlement.recorded,
+    status: settlement.refusal.status,
+    code: settlement.refusal.code,
+    accessId: settlement.refusal.details.accessId,
+    message: settlement.refusal.message,
+  };
 }
 
 describe('From what the registry answered to what is recorded and what the Puskesmas app gets', () => {
   it.each<[string, RegistryCall, ReturnType<typeof seen>]>([
-    ['a person found is recorded FOUND and answered', { outcome: 'FOUND', person, latencyMs: 120 }, { recorded: { outcome: 'FOUND', registryLatencyMs: 120 }, answer: 'FOUND' }],
-    ['a deceased holder is recorded DECEASED and answered', { outcome: 'DECEASED', person: null, latencyMs: 80 }, { recorded: { outcome: 'DECEASED', registryLatencyMs: 80 }, answer: 'DECEASED' }],
+    [
+      'a person found is recorded FOUND and answered',
+      { outcome: 'FOUND', person, latencyMs: 120 },
+      { recorded: { outcome: 'FOUND', registryLatencyMs: 120 }, answer: 'FOUND' },
+    ],
+    [
+      'a deceased holder is recorded DECEASED and answered',
+      { outcome: 'DECEASED', person: null, latencyMs: 80 },
+      { recorded: { outcome: 'DECEASED', registryLatencyMs: 80 }, answer: 'DECEASED' },
+    ],
     [
       'an unknown NIK is recorded NOT_FOUND and answered 404 NIK_NOT_FOUND',
       { outcome: 'NOT_FOUND', latencyMs: 90 },
-      { recorded: { outcome: 'NOT_FOUND', registryLatencyMs: 90 }, status: 404, code: 'NIK_NOT_FOUND', accessId, message: 'The registry has no person with this NIK.' },
+      {
+        recorded: { outcome: 'NOT_FOUND', registryLatencyMs: 90 },
+        status: 404,
+        code: 'NIK_NOT_FOUND',
+        accessId,
+        message: 'The registry has no person with this NIK.',
+      },
     ],
     [
       "a refusal by the registry is recorded REGISTRY_REFUSED with its reason and answered 502 with the registry's reason",
       { outcome: 'REFUSED', reason: 'DAILY_QUOTA_EXHAUSTED', latencyMs: 40 },
-      { recorded: { outcome: 'REGISTRY_REFUSED', registryLatencyMs: 40, registryRefusal: 'DAILY_QUOTA_EXHAUSTED' }, status: 502, code: 'REGISTRY_REFUSED', accessId, message: 'The registry refused the request: DAILY_QUOTA_EXHAUSTED.' },
+      {
+        recorded: { outcome: 'REGISTRY_REFUSED', registryLatencyMs: 40, registryRefusal: 'DAILY_QUOTA_EXHAUSTED' },
+        status: 502,
+        code: 'REGISTRY_REFUSED',
+        accessId,
+        message: 'The registry refused the request: DAILY_QUOTA_EXHAUSTED.',
+      },
     ],
     [
       'a registry too slow to answer is recorded REGISTRY_TIMEOUT and answered 504',
       { outcome: 'TIMEOUT', latencyMs: 4000 },
-      { recorded: { outcome: 'REGISTRY_TIMEOUT', registryLatencyMs: 4000 }, status: 504, code: 'REGISTRY_TIMEOUT', accessId, message: 'The registry did not answer in time; try again.' },
+      {
+        recorded: { outcome: 'REGISTRY_TIMEOUT', registryLatencyMs: 4000 },
+        status: 504,
+        code: 'REGISTRY_TIMEOUT',
+        accessId,
+        message: 'The registry did not answer in time; try again.',
+      },
     ],
     [
       'a failing registry is recorded REGISTRY_UNAVAILABLE and answered 503',
       { outcome: 'UNAVAILABLE', breakerOpen: false, latencyMs: 15 },
-      { recorded: { outcome: 'REGISTRY_UNAVAILABLE', registryLatencyMs: 15 }, status: 503, code: 'REGISTRY_UNAVAILABLE', accessId, message: 'The registry is unavailable; try again.' },
+      {
+        recorded: { outcome: 'REGISTRY_UNAVAILABLE', registryLatencyMs: 15 },
+        status: 503,
+        code: 'REGISTRY_UNAVAILABLE',
+        accessId,
+        message: 'The registry is unavailable; try again.',
+      },
     ],
     [
       'a registry the gateway has stopped calling for a while is answered 503 with a hint to wait',
       { outcome: 'UNAVAILABLE', breakerOpen: true, latencyMs: 0 },
-      { recorded: { outcome: 'REGISTRY_UNAVAILABLE', registryLatencyMs: 0 }, status: 503, code: 'REGISTRY_UNAVAILABLE', accessId, message: 'The registry is unavailable; retry in a little while.' },
+      {
+        recorded: { outcome: 'REGISTRY_UNAVAILABLE', registryLatencyMs: 0 },
+        status: 503,
+        code: 'REGISTRY_UNAVAILABLE',
+        accessId,
+        message: 'The registry is unavailable; retry in a little while.',
+      },
     ],
   ])('%s', (_, call, expected) => {
     expect(seen(registrySettlement(call, accessId))).toEqual(expected);
   });
 
-  it('hands the registry\'s person on for the agreement to narrow (the table itself keeps nothing)', () => {
+  it("hands the registry's person on for the agreement to narrow (the table itself keeps nothing)", () => {
     const settlement = registrySettlement({ outcome: 'FOUND', person, latencyMs: 1 }, accessId);
     expect('answer' in settlement && settlement.answer.person).toBe(person);
   });
 
-  it('records at most ten minutes of registry latency (the event schema\'s maximum)', () => {
+  it("records at most ten minutes of registry latency (the event schema's maximum)", () => {
     expect(registrySettlement({ outcome: 'TIMEOUT', latencyMs: 3_600_000 }, accessId).recorded.registryLatencyMs).toBe(600_000);
   });
 

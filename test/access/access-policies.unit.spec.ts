@@ -6,7 +6,13 @@ import { GRANTED_FIELDS } from '../../src/modules/access/agreements/agreement.ev
 import { agreementInForceAmong, type AgreementInForce } from '../../src/modules/access/agreements/agreement-in-force';
 import type { CardReader, Facility } from '../../src/modules/access/facilities/facility';
 import type { AccessContext } from '../../src/modules/access/lookups/access-context';
-import { ACCESS_POLICIES, agreementInForcePolicy, cardReaderPolicy, firstRejection, registeredPuskesmasPolicy } from '../../src/modules/access/lookups/access-policies';
+import {
+  ACCESS_POLICIES,
+  agreementInForcePolicy,
+  cardReaderPolicy,
+  firstRejection,
+  registeredPuskesmasPolicy,
+} from '../../src/modules/access/lookups/access-policies';
 
 const puskesmasId = randomUUID();
 const now = new Date('2026-01-15T03:00:00Z');
@@ -27,7 +33,13 @@ const agreement = (over: Partial<Agreement> = {}): Agreement => ({
 const inForce = (...agreements: Agreement[]): AgreementInForce => agreementInForceAmong(agreements, now);
 const registered: Facility = { facilityId: puskesmasId, kind: 'PUSKESMAS', code: 'PKM-JATEN-1', name: 'Puskesmas Jaten I', kecamatanCode: '331311' };
 const unregistered: Facility = { facilityId: null, kind: 'PUSKESMAS', code: '', name: '', kecamatanCode: '' };
-const reader = (over: Partial<CardReader> = {}): CardReader => ({ readerId: randomUUID(), facilityId: puskesmasId, samSerial: 'SAM-0001', retired: false, ...over });
+const reader = (over: Partial<CardReader> = {}): CardReader => ({
+  readerId: randomUUID(),
+  facilityId: puskesmasId,
+  samSerial: 'SAM-0001',
+  retired: false,
+  ...over,
+});
 
 /** An operator of a registered Puskesmas looking a NIK up under an agreement in force. */
 const context = (over: Partial<AccessContext> = {}): AccessContext => ({
@@ -62,7 +74,12 @@ describe('The access policies of the agreement (who may look a person up, where,
         fc.property(day, day, fc.option(day), fc.integer({ min: Date.UTC(2019, 0, 1), max: Date.UTC(2032, 0, 1) }), (from, until, terminatedOn, at) => {
           fc.pre(from <= until);
           const instant = new Date(at);
-          const signed = agreement({ signedOn: from, validFrom: from, validUntil: until, termination: terminatedOn ? { reason: 'MUTUAL_CONSENT', effectiveOn: terminatedOn } : null });
+          const signed = agreement({
+            signedOn: from,
+            validFrom: from,
+            validUntil: until,
+            termination: terminatedOn ? { reason: 'MUTUAL_CONSENT', effectiveOn: terminatedOn } : null,
+          });
           const today = wibDay(instant);
           const allowed = from <= today && today <= until && !(terminatedOn && today >= terminatedOn);
           expect(agreementInForcePolicy(context({ now: instant, agreement: agreementInForceAmong([signed], instant) })).allowed).toBe(allowed);
@@ -72,16 +89,24 @@ describe('The access policies of the agreement (who may look a person up, where,
   });
 
   describe('Puskesmas registered', () => {
-    it("allows an operator of a registered Puskesmas", () => {
+    it('allows an operator of a registered Puskesmas', () => {
       expect(registeredPuskesmasPolicy(context())).toEqual({ allowed: true });
     });
 
     it('refuses an account bound to no Puskesmas with FACILITY_NOT_REGISTERED', () => {
-      expect(registeredPuskesmasPolicy(context({ facility: null }))).toMatchObject({ allowed: false, reason: 'FACILITY_NOT_REGISTERED', message: 'Your account is not bound to a registered Puskesmas.' });
+      expect(registeredPuskesmasPolicy(context({ facility: null }))).toMatchObject({
+        allowed: false,
+        reason: 'FACILITY_NOT_REGISTERED',
+        message: 'Your account is not bound to a registered Puskesmas.',
+      });
     });
 
     it('refuses an operator whose Puskesmas is not in the register with FACILITY_NOT_REGISTERED', () => {
-      expect(registeredPuskesmasPolicy(context({ facility: unregistered }))).toMatchObject({ allowed: false, reason: 'FACILITY_NOT_REGISTERED', message: 'Your Puskesmas is not registered.' });
+      expect(registeredPuskesmasPolicy(context({ facility: unregistered }))).toMatchObject({
+        allowed: false,
+        reason: 'FACILITY_NOT_REGISTERED',
+        message: 'Your Puskesmas is not registered.',
+      });
     });
   });
 
@@ -95,11 +120,17 @@ describe('The access policies of the agreement (who may look a person up, where,
     });
 
     it('refuses a reader never registered with CARD_READER_NOT_REGISTERED', () => {
-      expect(cardReaderPolicy(context({ reader: reader({ readerId: null, facilityId: '' }) }))).toMatchObject({ allowed: false, reason: 'CARD_READER_NOT_REGISTERED' });
+      expect(cardReaderPolicy(context({ reader: reader({ readerId: null, facilityId: '' }) }))).toMatchObject({
+        allowed: false,
+        reason: 'CARD_READER_NOT_REGISTERED',
+      });
     });
 
     it("refuses another Puskesmas' reader with CARD_READER_NOT_REGISTERED", () => {
-      expect(cardReaderPolicy(context({ reader: reader({ facilityId: randomUUID() }) }))).toMatchObject({ allowed: false, reason: 'CARD_READER_NOT_REGISTERED' });
+      expect(cardReaderPolicy(context({ reader: reader({ facilityId: randomUUID() }) }))).toMatchObject({
+        allowed: false,
+        reason: 'CARD_READER_NOT_REGISTERED',
+      });
     });
 
     it('refuses a retired reader with CARD_READER_RETIRED', () => {

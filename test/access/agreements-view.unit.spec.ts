@@ -22,7 +22,15 @@ class SharedStore {
   register: string[] = [];
 
   async append(streamId: string, ...events: NewEvent[]): Promise<EventsAppended> {
-    const prepared = events.map((e) => ({ eventId: randomUUID(), type: e.type, schemaVersion: 2, data: e.data, occurredAt: new Date(), correlationId: null, causationId: null }));
+    const prepared = events.map((e) => ({
+      eventId: randomUUID(),
+      type: e.type,
+      schemaVersion: 2,
+      data: e.data,
+      occurredAt: new Date(),
+      correlationId: null,
+      causationId: null,
+    }));
     await this.adapter.append(streamId, prepared, 'any');
     return new EventsAppended(streamId, prepared);
   }
@@ -44,16 +52,36 @@ class SharedStore {
 const actorId = randomUUID();
 const signed = (agreementId: string, validFrom: string, validUntil: string): NewEvent => ({
   type: 'AgreementSigned',
-  data: { agreementId, dukcapilNumber: `D/${agreementId.slice(0, 4)}`, dinkesNumber: `K/${agreementId.slice(0, 4)}`, signedOn: validFrom, validFrom, validUntil, grantedFields: [...GRANTED_FIELDS], actorId, proposedBy: actorId },
+  data: {
+    agreementId,
+    dukcapilNumber: `D/${agreementId.slice(0, 4)}`,
+    dinkesNumber: `K/${agreementId.slice(0, 4)}`,
+    signedOn: validFrom,
+    validFrom,
+    validUntil,
+    grantedFields: [...GRANTED_FIELDS],
+    actorId,
+    proposedBy: actorId,
+  },
 });
 const extended = (agreementId: string, previousValidUntil: string, validUntil: string): NewEvent => ({
   type: 'AgreementExtended',
   data: { agreementId, addendumNumber: `A/${validUntil}`, validUntil, previousValidUntil, actorId, proposedBy: actorId },
 });
-const terminated = (agreementId: string, effectiveOn: string): NewEvent => ({ type: 'AgreementTerminated', data: { agreementId, reason: 'MUTUAL_CONSENT', effectiveOn, actorId, proposedBy: actorId } });
+const terminated = (agreementId: string, effectiveOn: string): NewEvent => ({
+  type: 'AgreementTerminated',
+  data: { agreementId, reason: 'MUTUAL_CONSENT', effectiveOn, actorId, proposedBy: actorId },
+});
 const proposed = (agreementId: string): NewEvent => ({
   type: 'AgreementChangeProposed',
-  data: { agreementId, changeId: randomUUID(), change: 'SIGN', party: 'DINKES', actorId, terms: { signedOn: '2025-01-01', validFrom: '2025-01-01', validUntil: '2030-12-31' } },
+  data: {
+    agreementId,
+    changeId: randomUUID(),
+    change: 'SIGN',
+    party: 'DINKES',
+    actorId,
+    terms: { signedOn: '2025-01-01', validFrom: '2025-01-01', validUntil: '2030-12-31' },
+  },
 });
 
 const at = (day: string) => new Date(`${day}T05:00:00Z`);
@@ -83,7 +111,10 @@ describe('The agreement in force as the lookups read it (AgreementsView)', () =>
     const here = store.view();
     expect((await here.inForce(at('2025-03-01'))).status).toBe('EXPIRED');
     await store.append(seeded, extended(SEEDED_AGREEMENT_ID, '2024-09-15', '2026-09-15')); // elsewhere: this view hears nothing
-    expect(await here.inForce(at('2025-03-01'))).toMatchObject({ status: 'ACTIVE', agreement: { validUntil: '2026-09-15', addenda: [{ validUntil: '2026-09-15' }] } });
+    expect(await here.inForce(at('2025-03-01'))).toMatchObject({
+      status: 'ACTIVE',
+      agreement: { validUntil: '2026-09-15', addenda: [{ validUntil: '2026-09-15' }] },
+    });
   });
 
   it('counts a termination recorded by another gateway process from the very next lookup', async () => {
@@ -148,7 +179,12 @@ describe('The agreement in force as the lookups read it (AgreementsView)', () =>
           }
           const id = s.kind === 'sign' ? randomUUID() : ids[s.which % Math.max(ids.length, 1)];
           if (!id) continue;
-          const event = s.kind === 'sign' ? signed(id, s.from < s.until ? s.from : s.until, s.from < s.until ? s.until : s.from) : s.kind === 'extend' ? extended(id, '', s.until) : terminated(id, s.on);
+          const event =
+            s.kind === 'sign'
+              ? signed(id, s.from < s.until ? s.from : s.until, s.from < s.until ? s.until : s.from)
+              : s.kind === 'extend'
+                ? extended(id, '', s.until)
+                : terminated(id, s.on);
           if (s.kind === 'sign') ids.push(id);
           const appended = await shared.append(agreementStream(id), event);
           if (s.here) here.handle(appended);
@@ -177,7 +213,10 @@ describe('Which agreement governs access (agreementInForceAmong)', () => {
   it('is the active agreement when one is active, whatever the others', () => {
     const active = agreement('2025-01-01', '2026-12-31');
     const later = agreement('2026-06-01', '2028-12-31');
-    expect(agreementInForceAmong([later, active, agreement('2020-01-01', '2021-01-01')], at('2026-01-15'))).toMatchObject({ status: 'ACTIVE', agreement: active });
+    expect(agreementInForceAmong([later, active, agreement('2020-01-01', '2021-01-01')], at('2026-01-15'))).toMatchObject({
+      status: 'ACTIVE',
+      agreement: active,
+    });
   });
 
   it('is the most recent one signed when none is active', () => {
@@ -187,7 +226,11 @@ describe('Which agreement governs access (agreementInForceAmong)', () => {
   });
 
   it('grants nothing from a proposal the other party has not confirmed', () => {
-    expect(agreementInForceAmong([agreement('2025-01-01', '2030-12-31', { signedOn: '' })], at('2026-01-15'))).toEqual({ agreement: null, status: 'NONE', daysLeft: 0 });
+    expect(agreementInForceAmong([agreement('2025-01-01', '2030-12-31', { signedOn: '' })], at('2026-01-15'))).toEqual({
+      agreement: null,
+      status: 'NONE',
+      daysLeft: 0,
+    });
   });
 
   it('does not depend on the order the agreements are read in', () => {

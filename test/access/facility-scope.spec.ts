@@ -16,7 +16,7 @@ describe('The Puskesmas scope', () => {
 });
 
 describe('Recording refusals', () => {
-  it('records every refusal of access as an AccessDenied event, and no refusal of a command\'s content', async () => {
+  it("records every refusal of access as an AccessDenied event, and no refusal of a command's content", async () => {
     const ctx = await openStore(storeTargets[0]!);
     try {
       const denials = new DenialRecorder(ctx.store);

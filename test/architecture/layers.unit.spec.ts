@@ -64,7 +64,10 @@ describe('Layers point one way', () => {
       write('src/modules/access/operator.ts', 'export type Role = "DINKES_ADMIN";\n');
       write('src/composition/app.module.ts', 'export class AppModule {}\n');
       write('src/infrastructure/event-store/fine.ts', "import { x } from './port';\nimport { Pool } from 'pg';\n");
-      write('src/infrastructure/security/guard.ts', "import type { Role } from '../../modules/access/operator';\nexport const load = () => import('../../composition/app.module');\n");
+      write(
+        'src/infrastructure/security/guard.ts',
+        "import type { Role } from '../../modules/access/operator';\nexport const load = () => import('../../composition/app.module');\n",
+      );
       write('src/modules/access/wrong.ts', "export { AppModule } from '../../composition/app.module';\n");
     });
     afterAll(() => rmSync(fixture, { recursive: true, force: true }));

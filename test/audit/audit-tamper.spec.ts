@@ -45,11 +45,21 @@ describeOnEachStorage('Tampering with the audit log', (server) => {
   beforeAll(async () => {
     const storage = await isolatedStorage(isServer ? server : undefined, 'audit');
     cleanup = storage.cleanup;
-    env = { ...storage.env, LOG_LEVEL: 'warn', AUDIT_CHECKPOINT_EVENTS: '10', INITIAL_ADMIN_PASSWORD: 'audit-dinkes-password', ...(isServer ? { BALIKAN_KEY: Buffer.alloc(32, 5).toString('base64'), ACCESS_TOKEN_KEY: Buffer.alloc(32, 6).toString('base64') } : {}) };
+    env = {
+      ...storage.env,
+      LOG_LEVEL: 'warn',
+      AUDIT_CHECKPOINT_EVENTS: '10',
+      INITIAL_ADMIN_PASSWORD: 'audit-dinkes-password',
+      ...(isServer ? { BALIKAN_KEY: Buffer.alloc(32, 5).toString('base64'), ACCESS_TOKEN_KEY: Buffer.alloc(32, 6).toString('base64') } : {}),
+    };
     // The service seeds the registers; a few sign-ins add to the log. Then it stops: the CLI notarises the rest.
     const { child, exited, url } = await startGateway({ ...env, PORT: '0', LOG_LEVEL: 'info' });
     for (const password of ['wrong-password-1', 'audit-dinkes-password', 'wrong-password-2', 'audit-dinkes-password']) {
-      await fetch(`${url}/v1/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ userId: 'admin', password }) });
+      await fetch(`${url}/v1/auth/login`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ userId: 'admin', password }),
+      });
     }
     child.kill('SIGTERM');
     await exited;
@@ -75,7 +85,9 @@ describeOnEachStorage('Tampering with the audit log', (server) => {
   });
 
   it('names the event whose field was changed in the export', async () => {
-    const dir = tampered('changed', (l) => l.map((line, i) => (i === 17 ? line.replace(/"schemaVersion":(\d+)/, (_, v) => `"schemaVersion":${Number(v) + 1}`) : line)));
+    const dir = tampered('changed', (l) =>
+      l.map((line, i) => (i === 17 ? line.replace(/"schemaVersion":(\d+)/, (_, v) => `"schemaVersion":${Number(v) + 1}`) : line)),
+    );
     expect((await verify(dir)).failure).toMatchObject({ kind: 'EVENT', index: 17, message: expect.stringContaining('was altered') });
   });
 
@@ -92,9 +104,17 @@ describeOnEachStorage('Tampering with the audit log', (server) => {
 
   it('names a checkpoint forged with another key', async () => {
     const forger = new CheckpointSigner(generateKeyPairSync('ed25519').privateKey);
-    const dir = tampered('forged', (l) => l, (list) => list.map((c, i) => (i === 1 ? forger.sign({ ...c, signedAt: new Date().toISOString() }) : c)));
+    const dir = tampered(
+      'forged',
+      (l) => l,
+      (list) => list.map((c, i) => (i === 1 ? forger.sign({ ...c, signedAt: new Date().toISOString() }) : c)),
+    );
     const forgedSize = (JSON.parse(readFileSync(join(dir, 'checkpoints.json'), 'utf8')) as Checkpoint[])[1]!.treeSize;
-    expect((await verify(dir)).failure).toMatchObject({ kind: 'CHECKPOINT', treeSize: forgedSize, message: expect.stringContaining('not signed by the given public key') });
+    expect((await verify(dir)).failure).toMatchObject({
+      kind: 'CHECKPOINT',
+      treeSize: forgedSize,
+      message: expect.stringContaining('not signed by the given public key'),
+    });
   });
 
   it('names what was changed in the live store underneath the gateway: a forged checkpoint, an altered event, a cut tail, two events swapped, a deleted event; a rebuild of the notary refuses the changed log', async () => {
@@ -108,21 +128,39 @@ describeOnEachStorage('Tampering with the audit log', (server) => {
     const unguarded = (statements: string) => sql(`ALTER TABLE es_events DISABLE TRIGGER USER; ${statements}; ALTER TABLE es_events ENABLE TRIGGER USER`);
 
     // Each change is made later in the log than the one before it, so each is the first failure when it is made.
-    const [signed] = (await sql(`SELECT tree_size::int AS size, root_hash, chain_head, signed_at, signature FROM audit_checkpoints WHERE tree_size = 20`)) as { signature: string }[];
-    const forged = new CheckpointSigner(generateKeyPairSync('ed25519').privateKey).sign(JSON.parse(readFileSync(join(original, 'checkpoints.json'), 'utf8')).find((c: Checkpoint) => c.treeSize === 20));
+    const [signed] = (await sql(`SELECT tree_size::int AS size, root_hash, chain_head, signed_at, signature FROM audit_checkpoints WHERE tree_size = 20`)) as {
+      signature: string;
+    }[];
+    const forged = new CheckpointSigner(generateKeyPairSync('ed25519').privateKey).sign(
+      JSON.parse(readFileSync(join(original, 'checkpoints.json'), 'utf8')).find((c: Checkpoint) => c.treeSize === 20),
+    );
     await sql(`UPDATE audit_checkpoints SET signature = '${forged.signature}' WHERE tree_size = 20`);
-    expect(await exportAndVerify('live-forged')).toMatchObject({ kind: 'CHECKPOINT', treeSize: 20, message: expect.stringContaining('not signed by the given public key') });
+    expect(await exportAndVerify('live-forged')).toMatchObject({
+      kind: 'CHECKPOINT',
+      treeSize: 20,
+      message: expect.stringContaining('not signed by the given public key'),
+    });
     await sql(`UPDATE audit_checkpoints SET signature = '${signed!.signature}' WHERE tree_size = 20`);
 
     await unguarded(`UPDATE es_events SET occurred_at = occurred_at + interval '1 hour' WHERE event_id = '${id(12)}'`);
     expect(await exportAndVerify('live-altered')).toMatchObject({ kind: 'EVENT', index: 12, eventId: id(12), message: expect.stringContaining('was altered') });
     await unguarded(`UPDATE es_events SET occurred_at = occurred_at - interval '1 hour' WHERE event_id = '${id(12)}'`);
 
-    await unguarded(`DELETE FROM es_events WHERE event_id IN (${lines.slice(n - 5).map((_, k) => `'${id(n - 5 + k)}'`).join(', ')})`);
+    await unguarded(
+      `DELETE FROM es_events WHERE event_id IN (${lines
+        .slice(n - 5)
+        .map((_, k) => `'${id(n - 5 + k)}'`)
+        .join(', ')})`,
+    );
     expect(await exportAndVerify('live-cut')).toMatchObject({ kind: 'EVENT', index: n - 5, message: expect.stringContaining('no longer in the log') });
 
     // Two neighbours appended in different transactions trade places in the global order.
-    const tx = (await sql(`SELECT event_id, transaction_id::text AS t FROM es_events WHERE event_id IN (${lines.slice(30, 45).map((l) => `'${JSON.parse(l).eventId}'`).join(', ')})`)) as { event_id: string; t: string }[];
+    const tx = (await sql(
+      `SELECT event_id, transaction_id::text AS t FROM es_events WHERE event_id IN (${lines
+        .slice(30, 45)
+        .map((l) => `'${JSON.parse(l).eventId}'`)
+        .join(', ')})`,
+    )) as { event_id: string; t: string }[];
     const txOf = new Map(tx.map((r) => [r.event_id, r.t]));
     const at = [...Array(14).keys()].map((k) => 30 + k).find((i) => txOf.get(id(i)) !== txOf.get(id(i + 1)))!;
     await unguarded(

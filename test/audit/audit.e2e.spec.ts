@@ -27,10 +27,14 @@ describe('The verifiable audit log, through the API', () => {
     auditor = await t.login(userId, 'audit-password-1');
     // Enough traffic for two checkpoints of their own (one every 100 events in the test set-up).
     for (let i = 0; i < 210; i++) {
-      await t.infra.eventStore.appendToStream(`denial-${randomUUID()}`, [{ type: 'AccessDenied', data: { denialId: randomUUID(), reason: 'NETWORK_NOT_ALLOWED', route: 'GET /v1/operators' } }]);
+      await t.infra.eventStore.appendToStream(`denial-${randomUUID()}`, [
+        { type: 'AccessDenied', data: { denialId: randomUUID(), reason: 'NETWORK_NOT_ALLOWED', route: 'GET /v1/operators' } },
+      ]);
     }
     const [{ n }] = await t.infra.dataSource.query(`SELECT count(*)::int AS n FROM es_events`);
-    await until(async () => ((await get('/v1/audit/checkpoints')) as Checkpoint[]).some((c) => c.treeSize >= n - 100), { what: 'checkpoints over the new events' });
+    await until(async () => ((await get('/v1/audit/checkpoints')) as Checkpoint[]).some((c) => c.treeSize >= n - 100), {
+      what: 'checkpoints over the new events',
+    });
   });
   afterAll(() => t?.close());
 
@@ -50,7 +54,13 @@ describe('The verifiable audit log, through the API', () => {
     for (const path of [`/v1/audit/proofs/${event_id}`, `/v1/audit/proofs/${event_id}?treeSize=${latest.treeSize}`]) {
       const proof = await get(path);
       expect(verifyCheckpoint(proof.checkpoint, pinned)).toBe(true);
-      const ok = verifyInclusion(Buffer.from(proof.leafHash, 'hex'), proof.leafIndex, proof.treeSize, proof.auditPath.map((h: string) => Buffer.from(h, 'hex')), Buffer.from(proof.checkpoint.rootHash, 'hex'));
+      const ok = verifyInclusion(
+        Buffer.from(proof.leafHash, 'hex'),
+        proof.leafIndex,
+        proof.treeSize,
+        proof.auditPath.map((h: string) => Buffer.from(h, 'hex')),
+        Buffer.from(proof.checkpoint.rootHash, 'hex'),
+      );
       expect(ok).toBe(true);
     }
   });

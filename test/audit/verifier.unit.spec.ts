@@ -21,7 +21,15 @@ function exportOf(envelopes: LogEnvelope[], every: number, signer = trusted): { 
     edge.append(d.leaf);
     lines.push({ index, eventId: event.eventId, leafHash: d.leaf.toString('hex'), chainHash: d.chain.toString('hex'), event });
     if (edge.size % every === 0 || index === envelopes.length - 1) {
-      checkpoints.push(signer.sign({ logId: LOG_ID, treeSize: edge.size, rootHash: edge.root().toString('hex'), chainHead: chain.toString('hex'), signedAt: '2026-11-27T00:00:00.000Z' }));
+      checkpoints.push(
+        signer.sign({
+          logId: LOG_ID,
+          treeSize: edge.size,
+          rootHash: edge.root().toString('hex'),
+          chainHead: chain.toString('hex'),
+          signedAt: '2026-11-27T00:00:00.000Z',
+        }),
+      );
     }
   });
   return { lines, checkpoints };
@@ -57,7 +65,10 @@ const edit: fc.Arbitrary<Edit> = fc.oneof(
 );
 
 /** Applies one edit; returns what a verifier must then say (the position of the first bad thing), or 'ok' when undetectable by design. */
-function tamper(exp: { lines: ExportedEvent[]; checkpoints: Checkpoint[] }, e: Edit): { lines: ExportedEvent[]; checkpoints: Checkpoint[]; expect: { index: number; kind: 'EVENT' | 'CHECKPOINT' } | 'ok' } {
+function tamper(
+  exp: { lines: ExportedEvent[]; checkpoints: Checkpoint[] },
+  e: Edit,
+): { lines: ExportedEvent[]; checkpoints: Checkpoint[]; expect: { index: number; kind: 'EVENT' | 'CHECKPOINT' } | 'ok' } {
   const lines = exp.lines.map((l) => ({ ...l }));
   let checkpoints = [...exp.checkpoints];
   const n = lines.length;

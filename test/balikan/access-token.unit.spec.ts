@@ -40,6 +40,7 @@ describe('The verification token of a lookup', () => {
   });
 
   it('is malformed unless 43 base64url characters', () => {
-    for (const bad of ['', 'x'.repeat(42), 'x'.repeat(44), `${'x'.repeat(42)}=`, `${'x'.repeat(42)}+`, 42 as unknown as string]) expect(isWellFormedToken(bad)).toBe(false);
+    for (const bad of ['', 'x'.repeat(42), 'x'.repeat(44), `${'x'.repeat(42)}=`, `${'x'.repeat(42)}+`, 42 as unknown as string])
+      expect(isWellFormedToken(bad)).toBe(false);
   });
 });

@@ -61,7 +61,13 @@ describeOnEachStorage('Data balikan through outages and crashes', (server) => {
     const nik = simulator.samples.found[i % simulator.samples.found.length]!;
     const medicalRecordNumber = `RM-${server ? 'S' : 'E'}-${String(100000 + i)}`;
     secrets.push(medicalRecordNumber);
-    const res = await call('POST', '/v1/balikan', operator, { accessId: accessIds[i % accessIds.length], nik, verificationToken: tokens[i % tokens.length], medicalRecordNumber, bloodType: 'AB-' });
+    const res = await call('POST', '/v1/balikan', operator, {
+      accessId: accessIds[i % accessIds.length],
+      nik,
+      verificationToken: tokens[i % tokens.length],
+      medicalRecordNumber,
+      bloodType: 'AB-',
+    });
     expect(res.status).toBe(202);
     return res.body.balikanId as string;
   };
@@ -82,14 +88,23 @@ describeOnEachStorage('Data balikan through outages and crashes', (server) => {
       LOOKUPS_PER_HOUR: '100000',
     };
     const storage = await isolatedStorage(isServer ? server : undefined, 'balikan');
-    env = { ...base, ...storage.env, ...(isServer ? { BALIKAN_KEY: Buffer.alloc(32, 3).toString('base64'), ACCESS_TOKEN_KEY: Buffer.alloc(32, 4).toString('base64') } : {}) };
+    env = {
+      ...base,
+      ...storage.env,
+      ...(isServer ? { BALIKAN_KEY: Buffer.alloc(32, 3).toString('base64'), ACCESS_TOKEN_KEY: Buffer.alloc(32, 4).toString('base64') } : {}),
+    };
     cleanup = storage.cleanup;
     await started();
     admin = await signIn(call, 'admin', 'faults-dinkes-password');
     const facilities = await thePuskesmasList(call, admin, patiently);
     const auditor = await signIn(call, 'auditor', 'faults-dukcapil-password');
     await extendFirstAgreement(call, admin, auditor, 'ADD/FAULTS/1', '2099-12-31');
-    operator = (await anOperatorAt(reach(call), admin, facilities.find((f) => f.kind === 'PUSKESMAS')!.facilityId, { userId: 'loket.faults', password: 'faults-password-1' })).token;
+    operator = (
+      await anOperatorAt(reach(call), admin, facilities.find((f) => f.kind === 'PUSKESMAS')!.facilityId, {
+        userId: 'loket.faults',
+        password: 'faults-password-1',
+      })
+    ).token;
     for (const nik of simulator.samples.found) {
       const found = (await call('POST', '/v1/access/nik-lookups', operator, { nik })).body;
       accessIds.push(found.accessId);
@@ -112,7 +127,10 @@ describeOnEachStorage('Data balikan through outages and crashes', (server) => {
     simulator.setFault(null, 'BALIKAN');
     await until(() => ids.every((id) => simulator.balikan().perReference.has(id)), { ...patiently, what: 'all 200 delivered', timeoutMs: 90_000 });
     expect(ids.map((id) => simulator.balikan().perReference.get(id))).toEqual(ids.map(() => 1));
-    await until(async () => (await call('GET', `/v1/balikan/${ids[199]}`, operator)).body.status === 'DELIVERED', { what: 'last recorded DELIVERED', ...patiently });
+    await until(async () => (await call('GET', `/v1/balikan/${ids[199]}`, operator)).body.status === 'DELIVERED', {
+      what: 'last recorded DELIVERED',
+      ...patiently,
+    });
     const statuses = new Set<string>();
     for (const id of ids) statuses.add((await call('GET', `/v1/balikan/${id}`, operator)).body.status);
     expect([...statuses]).toEqual(['DELIVERED']);
@@ -144,7 +162,8 @@ describeOnEachStorage('Data balikan through outages and crashes', (server) => {
     expect(simulator.balikan().perReference.get(id)).toBe(1);
     await started();
     // The lease runs out and the row is claimed again: the worker finds DELIVERED on the access and deletes it unsent.
-    const depth = async () => /^balikan_outbox_depth (\d+)$/m.exec(await (await fetch(`${service!.api}/metrics`, { headers: { authorization: `Bearer ${admin}` } })).text())?.[1];
+    const depth = async () =>
+      /^balikan_outbox_depth (\d+)$/m.exec(await (await fetch(`${service!.api}/metrics`, { headers: { authorization: `Bearer ${admin}` } })).text())?.[1];
     await until(async () => (await depth()) === '0', { what: 'the row deleted without a re-send', ...patiently });
     expect(simulator.balikan().perReference.get(id)).toBe(1);
     expect((await call('GET', `/v1/balikan/${id}`, operator)).body.status).toBe('DELIVERED');
@@ -161,10 +180,18 @@ describeOnEachStorage('Data balikan through outages and crashes', (server) => {
     // Ended by consent: Dinkes proposes, Disdukcapil confirms (the agreement's two parties).
     const auditor = await signIn(call, 'auditor', 'faults-dukcapil-password');
     await proposeAndConfirm(call, admin, auditor, `/v1/agreements/${agreement.agreementId}/termination`, { reason: 'MUTUAL_CONSENT', effectiveOn: today });
-    const refused = await call('POST', '/v1/balikan', operator, { accessId: accessIds[0], nik: simulator.samples.found[0], verificationToken: tokens[0], bloodType: 'O+' });
+    const refused = await call('POST', '/v1/balikan', operator, {
+      accessId: accessIds[0],
+      nik: simulator.samples.found[0],
+      verificationToken: tokens[0],
+      bloodType: 'O+',
+    });
     expect({ status: refused.status, code: refused.body.code }).toEqual({ status: 403, code: 'AGREEMENT_NOT_ACTIVE' });
     simulator.setFault(null, 'BALIKAN');
-    await until(async () => (await call('GET', `/v1/balikan/${accepted}`, operator)).body.status === 'DELIVERED', { what: 'the accepted balikan delivered after the agreement ended', ...patiently });
+    await until(async () => (await call('GET', `/v1/balikan/${accepted}`, operator)).body.status === 'DELIVERED', {
+      what: 'the accepted balikan delivered after the agreement ended',
+      ...patiently,
+    });
     expect(simulator.balikan().perReference.get(accepted)).toBe(1);
     await stop();
     const denials = await runScript(cli, ['events:count', 'AccessDenied'], { ...env, LOG_LEVEL: 'error' });

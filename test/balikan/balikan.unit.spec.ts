@@ -9,7 +9,10 @@ const accessId = randomUUID();
 const facilityId = randomUUID();
 const balikanId = randomUUID();
 const operator = { operatorId: randomUUID(), role: 'PUSKESMAS_OPERATOR' as const, facilityId };
-const found: NewEvent = { type: 'NikLookupPerformed', data: { accessId, facilityId, operatorId: operator.operatorId, outcome: 'FOUND', holderOrigin: 'IN_REGENCY', registryLatencyMs: 12 } };
+const found: NewEvent = {
+  type: 'NikLookupPerformed',
+  data: { accessId, facilityId, operatorId: operator.operatorId, outcome: 'FOUND', holderOrigin: 'IN_REGENCY', registryLatencyMs: 12 },
+};
 const submitted: NewEvent = { type: 'BalikanSubmitted', data: { balikanId, accessId, facilityId, operatorId: operator.operatorId, kinds: ['BLOOD_TYPE'] } };
 const submit = { kind: 'submit' as const, balikanId, caller: operator, kinds: ['BLOOD_TYPE' as const], agreementInForce: true, nikMatchesAccess: true };
 const delivered: NewEvent = { type: 'BalikanDelivered', data: { balikanId, accessId, attempts: 1 } };
@@ -26,18 +29,30 @@ describe('The balikan of an access', () => {
   });
 
   it('an operator cannot send a balikan for another NIK: a NIK or token that does not match the access is refused', () => {
-    balikan.given(found).when({ ...submit, nikMatchesAccess: false }).thenRefused('NIK_DOES_NOT_MATCH_ACCESS');
+    balikan
+      .given(found)
+      .when({ ...submit, nikMatchesAccess: false })
+      .thenRefused('NIK_DOES_NOT_MATCH_ACCESS');
     // Not even as a repeat of a balikan already recorded.
-    balikan.given(found, submitted).when({ ...submit, nikMatchesAccess: false }).thenRefused('NIK_DOES_NOT_MATCH_ACCESS');
+    balikan
+      .given(found, submitted)
+      .when({ ...submit, nikMatchesAccess: false })
+      .thenRefused('NIK_DOES_NOT_MATCH_ACCESS');
   });
 
   it('is refused while no agreement is in force, and one already accepted is still delivered after it ends', () => {
-    balikan.given(found).when({ ...submit, agreementInForce: false }).thenRefused('AGREEMENT_NOT_ACTIVE');
+    balikan
+      .given(found)
+      .when({ ...submit, agreementInForce: false })
+      .thenRefused('AGREEMENT_NOT_ACTIVE');
     balikan.given(found, submitted).when({ kind: 'delivered', balikanId, attempts: 1 }).thenTypes('BalikanDelivered');
   });
 
   it('is refused for another Puskesmas, for an access that found nobody, and for an unknown access', () => {
-    balikan.given(found).when({ ...submit, caller: { ...operator, facilityId: randomUUID() } }).thenRefused('FACILITY_SCOPE');
+    balikan
+      .given(found)
+      .when({ ...submit, caller: { ...operator, facilityId: randomUUID() } })
+      .thenRefused('FACILITY_SCOPE');
     const nobody: NewEvent = { ...found, data: { ...found.data, outcome: 'NOT_FOUND' } };
     balikan.given(nobody).when(submit).thenRefused('ACCESS_FOUND_NOBODY');
     balikan.given().when(submit).thenRefused('ACCESS_NOT_FOUND');

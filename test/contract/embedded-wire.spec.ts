@@ -12,7 +12,7 @@ describe('The embedded PostgreSQL server under concurrent connections', () => {
   });
   afterAll(() => pool.end());
 
-  it('never binds one connection\'s parameters to another connection\'s statement', async () => {
+  it("never binds one connection's parameters to another connection's statement", async () => {
     const big = 'x'.repeat(200_000); // spans many TCP chunks, so a sequence arrives in pieces
     const queries = Array.from({ length: 400 }, async (_, i) => {
       if (i % 2 === 0) {

@@ -2,11 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { Pool } from 'pg';
 import { EventStoreDbEventStoreAdapter } from '../../src/infrastructure/event-store/eventstoredb/eventstoredb-event-store.adapter';
 import { PostgresEventStoreAdapter } from '../../src/infrastructure/event-store/postgres/postgres-event-store.adapter';
-import {
-  EventRejectedError,
-  StoreUnavailableError,
-  WrongExpectedRevisionError,
-} from '../../src/infrastructure/event-store/errors';
+import { EventRejectedError, StoreUnavailableError, WrongExpectedRevisionError } from '../../src/infrastructure/event-store/errors';
 import { START, comparePositions, type RecordedEvent } from '../../src/infrastructure/event-store/event-store.port';
 import { counted, openStore, storeTargets, streamId } from '../support/targets';
 
@@ -58,7 +54,10 @@ for (const target of storeTargets) {
     it('reads a stream that does not exist as empty, and a stream from a revision with a limit', async () => {
       expect(await ctx.store.readStream(streamId())).toEqual([]);
       const id = streamId();
-      await ctx.store.appendToStream(id, [1, 2, 3, 4, 5].map((n) => counted(n)));
+      await ctx.store.appendToStream(
+        id,
+        [1, 2, 3, 4, 5].map((n) => counted(n)),
+      );
       const slice = await ctx.store.readStream(id, { fromRevision: 2n, maxCount: 2 });
       expect(slice.map((e) => [e.revision, e.data.amount])).toEqual([
         [2n, 3],
@@ -68,7 +67,10 @@ for (const target of storeTargets) {
 
     it('reads the newest events of a stream first when asked to read backwards', async () => {
       const id = streamId();
-      await ctx.store.appendToStream(id, Array.from({ length: 12 }, (_, n) => counted(n)));
+      await ctx.store.appendToStream(
+        id,
+        Array.from({ length: 12 }, (_, n) => counted(n)),
+      );
       const newest = await ctx.store.readStream(id, { backwards: true, maxCount: 3 });
       expect(newest.map((e) => [e.revision, e.data.amount])).toEqual([
         [11n, 11],
@@ -80,7 +82,10 @@ for (const target of storeTargets) {
 
     it('keeps revision order past ten events (revisions compare as numbers, not text)', async () => {
       const id = streamId();
-      await ctx.store.appendToStream(id, Array.from({ length: 12 }, (_, n) => counted(n)));
+      await ctx.store.appendToStream(
+        id,
+        Array.from({ length: 12 }, (_, n) => counted(n)),
+      );
       for (let n = 12; n < 25; n++) await ctx.store.appendToStream(id, [counted(n)], { expectedRevision: BigInt(n - 1) });
       const events = await ctx.store.readStream(id);
       expect(events.map((e) => e.data.amount)).toEqual(Array.from({ length: 25 }, (_, n) => n));
@@ -122,9 +127,7 @@ for (const target of storeTargets) {
     it('lets exactly one of several concurrent writers at the same revision win', async () => {
       const id = streamId();
       await ctx.store.appendToStream(id, [counted(0)], { expectedRevision: 'no_stream' });
-      const outcomes = await Promise.allSettled(
-        Array.from({ length: 8 }, (_, i) => ctx.store.appendToStream(id, [counted(i + 1)], { expectedRevision: 0n })),
-      );
+      const outcomes = await Promise.allSettled(Array.from({ length: 8 }, (_, i) => ctx.store.appendToStream(id, [counted(i + 1)], { expectedRevision: 0n })));
       const won = outcomes.filter((o) => o.status === 'fulfilled');
       const lost = outcomes.filter((o): o is PromiseRejectedResult => o.status === 'rejected');
       expect(won).toHaveLength(1);
@@ -144,10 +147,7 @@ for (const target of storeTargets) {
     it('writes nothing of an append when one of its events is refused by the privacy guard', async () => {
       const id = streamId();
       const before = await readEverything(ctx.store);
-      const refused = ctx.store.appendToStream(id, [
-        counted(1),
-        { type: 'FixtureLookupRecorded', data: { accessId: '3313011209900001' } },
-      ]);
+      const refused = ctx.store.appendToStream(id, [counted(1), { type: 'FixtureLookupRecorded', data: { accessId: '3313011209900001' } }]);
       await expect(refused).rejects.toBeInstanceOf(EventRejectedError);
       await expect(refused).rejects.toMatchObject({ code: 'PERSONAL_DATA_REFUSED' });
       expect(await ctx.store.readStream(id)).toEqual([]);
@@ -156,7 +156,10 @@ for (const target of storeTargets) {
 
     it('reads the global order from a position, strictly after it', async () => {
       const id = streamId();
-      await ctx.store.appendToStream(id, [1, 2, 3].map((n) => counted(n)));
+      await ctx.store.appendToStream(
+        id,
+        [1, 2, 3].map((n) => counted(n)),
+      );
       const all = await readEverything(ctx.store);
       const mine = all.filter((e) => e.streamId === id);
       expect(mine.map((e) => e.data.amount)).toEqual([1, 2, 3]);
@@ -219,7 +222,17 @@ it('reports a PostgreSQL server that cannot be reached as StoreUnavailableError'
 
 it('reports an EventStoreDB that cannot be reached as StoreUnavailableError (client against a closed port)', async () => {
   const adapter = new EventStoreDbEventStoreAdapter('esdb://127.0.0.1:1?tls=false&defaultDeadline=3000');
-  const prepared = [{ eventId: randomUUID(), type: 'FixtureCounted', schemaVersion: 1, data: { key: 'a', amount: 1 }, occurredAt: new Date(), correlationId: null, causationId: null }];
+  const prepared = [
+    {
+      eventId: randomUUID(),
+      type: 'FixtureCounted',
+      schemaVersion: 1,
+      data: { key: 'a', amount: 1 },
+      occurredAt: new Date(),
+      correlationId: null,
+      causationId: null,
+    },
+  ];
   await expect(adapter.append('fixture-1', prepared, 'any')).rejects.toBeInstanceOf(StoreUnavailableError);
   await expect(adapter.readAll({ maxCount: 1 })).rejects.toBeInstanceOf(StoreUnavailableError);
   await adapter.close();

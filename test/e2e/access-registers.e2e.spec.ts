@@ -23,11 +23,19 @@ describe('The access registers through HTTP', () => {
 
   it('has seeded the 2022 agreement (signed by both parties) and shows it EXPIRED, and Dinkes with the 21 Puskesmas', async () => {
     const agreement = await t.http().get(`/v1/agreements/${SEEDED_AGREEMENT_ID}`).set(auth(admin)).expect(200);
-    expect(agreement.body).toMatchObject({ dukcapilNumber: '473.3/2271.12/IX/2022', dinkesNumber: '440/2633.17.5/IX/2022', validUntil: '2024-09-15', status: 'EXPIRED', daysLeft: 0 });
+    expect(agreement.body).toMatchObject({
+      dukcapilNumber: '473.3/2271.12/IX/2022',
+      dinkesNumber: '440/2633.17.5/IX/2022',
+      validUntil: '2024-09-15',
+      status: 'EXPIRED',
+      daysLeft: 0,
+    });
     expect(agreement.body.changes[0]).toMatchObject({ change: 'SIGN', status: 'CONFIRMED', proposedBy: 'SEED', confirmedBy: 'SEED' });
     await thePuskesmasList(callerOf(t), admin);
     const facilities = (await t.http().get('/v1/facilities').set(auth(admin))).body as { kind: string; name: string }[];
-    expect(facilities.filter((f) => f.kind === 'PUSKESMAS').map((f) => f.name)).toEqual(expect.arrayContaining(['Puskesmas Jaten I', 'Puskesmas Jaten II', 'Puskesmas Jenawi']));
+    expect(facilities.filter((f) => f.kind === 'PUSKESMAS').map((f) => f.name)).toEqual(
+      expect.arrayContaining(['Puskesmas Jaten I', 'Puskesmas Jaten II', 'Puskesmas Jenawi']),
+    );
     expect(facilities.filter((f) => f.kind === 'PUSKESMAS' && f.name.startsWith('Puskesmas '))).toHaveLength(21);
     expect(facilities.filter((f) => f.kind === 'DINKES')).toHaveLength(1);
   });
@@ -55,7 +63,11 @@ describe('The access registers through HTTP', () => {
     expect(signed).toMatchObject({ status: 'NOT_YET_VALID', validUntil: '2031-01-01' });
     const id = signed.agreementId as string;
 
-    const ends = await t.http().post('/v1/agreements').set(auth(admin)).send({ dukcapilNumber: 'A/1', dinkesNumber: 'B/1', signedOn: '2030-01-01', validFrom: '2030-01-02', validUntil: '2030-01-01', grantedFields: [] });
+    const ends = await t
+      .http()
+      .post('/v1/agreements')
+      .set(auth(admin))
+      .send({ dukcapilNumber: 'A/1', dinkesNumber: 'B/1', signedOn: '2030-01-01', validFrom: '2030-01-02', validUntil: '2030-01-01', grantedFields: [] });
     expect(ends.status).toBe(422);
     expect(ends.body.code).toBe('AGREEMENT_END_BEFORE_START');
 
@@ -63,7 +75,10 @@ describe('The access registers through HTTP', () => {
     expect(earlier.status).toBe(422);
     expect(earlier.body.code).toBe('EXTENSION_NOT_LATER');
 
-    const extended = await proposeAndConfirm(call, auditor, admin, `/v1/agreements/${id}/extensions`, { addendumNumber: 'ADD/1/2030', validUntil: '2032-01-01' });
+    const extended = await proposeAndConfirm(call, auditor, admin, `/v1/agreements/${id}/extensions`, {
+      addendumNumber: 'ADD/1/2030',
+      validUntil: '2032-01-01',
+    });
     expect(extended.validUntil).toBe('2032-01-01');
 
     await proposeAndConfirm(call, admin, auditor, `/v1/agreements/${id}/termination`, { reason: 'MUTUAL_CONSENT', effectiveOn: '2030-06-01' });
@@ -71,7 +86,11 @@ describe('The access registers through HTTP', () => {
     expect(again.status).toBe(422);
     expect(again.body.code).toBe('AGREEMENT_TERMINATED');
 
-    const missing = await t.http().post('/v1/agreements/00000000-0000-4000-8000-000000000000/extensions').set(auth(admin)).send({ addendumNumber: 'X/1', validUntil: '2033-01-01' });
+    const missing = await t
+      .http()
+      .post('/v1/agreements/00000000-0000-4000-8000-000000000000/extensions')
+      .set(auth(admin))
+      .send({ addendumNumber: 'X/1', validUntil: '2033-01-01' });
     expect(missing.status).toBe(404);
     expect(missing.body.code).toBe('AGREEMENT_NOT_FOUND');
   });
@@ -80,7 +99,14 @@ describe('The access registers through HTTP', () => {
     const today = wibDay(new Date());
     const yesterday = wibDay(new Date(Date.now() - 86_400_000));
     const sign = (n: number, validUntil: string) =>
-      proposeAndConfirm(callerOf(t), admin, auditor, '/v1/agreements', { dukcapilNumber: `WIB/${n}/D`, dinkesNumber: `WIB/${n}/K`, signedOn: '2020-01-01', validFrom: '2020-01-01', validUntil, grantedFields: ['NIK'] });
+      proposeAndConfirm(callerOf(t), admin, auditor, '/v1/agreements', {
+        dukcapilNumber: `WIB/${n}/D`,
+        dinkesNumber: `WIB/${n}/K`,
+        signedOn: '2020-01-01',
+        validFrom: '2020-01-01',
+        validUntil,
+        grantedFields: ['NIK'],
+      });
     expect(await sign(1, today)).toMatchObject({ status: 'ACTIVE', daysLeft: 1 });
     expect(await sign(2, yesterday)).toMatchObject({ status: 'EXPIRED', daysLeft: 0 });
   });
@@ -114,29 +140,53 @@ describe('The access registers through HTTP', () => {
     const readerId = reader.body.readerId as string;
     await t.http().post(`/v1/card-readers/${readerId}/retirement`).set(auth(admin)).expect(201);
     expect((await t.http().post(`/v1/card-readers/${readerId}/retirement`).set(auth(admin))).body.code).toBe('CARD_READER_ALREADY_RETIRED');
-    expect((await t.http().post(`/v1/facilities/${dinkes.facilityId}/card-readers`).set(auth(admin)).send({ samSerial: 'SAM-9' })).body.code).toBe('CARD_READER_NEEDS_PUSKESMAS');
+    expect((await t.http().post(`/v1/facilities/${dinkes.facilityId}/card-readers`).set(auth(admin)).send({ samSerial: 'SAM-9' })).body.code).toBe(
+      'CARD_READER_NEEDS_PUSKESMAS',
+    );
     expect((await t.http().post('/v1/card-readers/00000000-0000-4000-8000-000000000000/retirement').set(auth(admin))).status).toBe(404);
-    await until(async () => ((await t.http().get('/v1/card-readers').set(auth(admin))).body as { readerId: string; retired: boolean }[]).some((r) => r.readerId === readerId && r.retired), { what: 'the reader listed as retired' });
+    await until(
+      async () =>
+        ((await t.http().get('/v1/card-readers').set(auth(admin))).body as { readerId: string; retired: boolean }[]).some(
+          (r) => r.readerId === readerId && r.retired,
+        ),
+      { what: 'the reader listed as retired' },
+    );
   });
 
   it('suspends and revokes an operator from the very next request, even with a valid token', async () => {
     const facilities = (await t.http().get('/v1/facilities').set(auth(admin))).body as { facilityId: string; kind: string }[];
     const puskesmas = facilities.find((f) => f.kind === 'PUSKESMAS')!;
     const userId = uniqueUserId('pkm');
-    const enrolled = await t.http()
+    const enrolled = await t
+      .http()
       .post('/v1/operators')
       .set(auth(admin))
-      .send({ userId, password: 'operator-password-1', role: 'PUSKESMAS_OPERATOR', facilityId: puskesmas.facilityId, displayName: 'Ani', nip: '198001012005012001' })
+      .send({
+        userId,
+        password: 'operator-password-1',
+        role: 'PUSKESMAS_OPERATOR',
+        facilityId: puskesmas.facilityId,
+        displayName: 'Ani',
+        nip: '198001012005012001',
+      })
       .expect(201);
     const operatorId = enrolled.body.operatorId as string;
     const token = await t.login(userId, 'operator-password-1'); // changes it to changedPassword('operator-password-1') on the way
     const noCurrent = await t.http().post(`/v1/operators/${operatorId}/password`).set(auth(token)).send({ newPassword: 'operator-password-2' });
     expect(noCurrent.body.code).toBe('CURRENT_PASSWORD_WRONG'); // a stolen token is not enough
     const own = () =>
-      t.http().post(`/v1/operators/${operatorId}/password`).set(auth(token)).send({ currentPassword: changedPassword('operator-password-1'), newPassword: 'operator-password-3' });
+      t
+        .http()
+        .post(`/v1/operators/${operatorId}/password`)
+        .set(auth(token))
+        .send({ currentPassword: changedPassword('operator-password-1'), newPassword: 'operator-password-3' });
     expect((await own()).status).toBe(201);
     // Nobody but the account itself or an administrator changes a password, and the refusal is recorded.
-    const other = await t.http().post(`/v1/operators/${operatorId}/password`).set(auth(await t.login(await enrolBupatiOffice(), 'bupati-password-1'))).send({ newPassword: 'taken-over-password' });
+    const other = await t
+      .http()
+      .post(`/v1/operators/${operatorId}/password`)
+      .set(auth(await t.login(await enrolBupatiOffice(), 'bupati-password-1')))
+      .send({ newPassword: 'taken-over-password' });
     expect(other.body.code).toBe('NOT_YOUR_ACCOUNT');
 
     await t.http().post(`/v1/operators/${operatorId}/suspension`).set(auth(admin)).expect(201);
@@ -147,7 +197,15 @@ describe('The access registers through HTTP', () => {
     await t.http().post(`/v1/operators/${operatorId}/reinstatement`).set(auth(admin)).expect(201);
     expect((await own()).status).toBe(401); // reinstating does not revive tokens from before the suspension
     const again = await t.login(userId, 'operator-password-3');
-    expect((await t.http().post(`/v1/operators/${operatorId}/password`).set(auth(again)).send({ currentPassword: 'operator-password-3', newPassword: 'operator-password-2' })).status).toBe(201);
+    expect(
+      (
+        await t
+          .http()
+          .post(`/v1/operators/${operatorId}/password`)
+          .set(auth(again))
+          .send({ currentPassword: 'operator-password-3', newPassword: 'operator-password-2' })
+      ).status,
+    ).toBe(201);
 
     await t.http().post(`/v1/operators/${operatorId}/revocation`).set(auth(admin)).expect(201);
     expect((await t.http().post(`/v1/operators/${operatorId}/password`).set(auth(again)).send({})).status).toBe(401); // sessions closed with the revocation
@@ -168,7 +226,8 @@ describe('The access registers through HTTP', () => {
 
   it('keeps the person in an erasable profile, never in the events', async () => {
     const userId = uniqueUserId('auditor');
-    const enrolled = await t.http()
+    const enrolled = await t
+      .http()
       .post('/v1/operators')
       .set(auth(auditor))
       .send({ userId, password: 'auditor-password-1', role: 'DUKCAPIL_AUDITOR', displayName: 'Budi Hartono', phone: '081234567890' })
@@ -177,18 +236,31 @@ describe('The access registers through HTTP', () => {
     const events = await t.infra.eventStore.readStream(`operator-${operatorId}`);
     const text = JSON.stringify(events.map((e) => e.data));
     for (const personal of ['Budi', '081234567890', userId]) expect(text).not.toContain(personal);
-    await until(async () => ((await t.http().get('/v1/operators').set(auth(auditor))).body as { operatorId: string }[]).some((o) => o.operatorId === operatorId), { what: 'the account listed' });
+    await until(
+      async () => ((await t.http().get('/v1/operators').set(auth(auditor))).body as { operatorId: string }[]).some((o) => o.operatorId === operatorId),
+      { what: 'the account listed' },
+    );
     await t.http().delete(`/v1/operators/${operatorId}/profile`).set(auth(auditor)).expect(204);
-    const listed = ((await t.http().get('/v1/operators').set(auth(auditor))).body as { operatorId: string; displayName: string | null }[]).find((o) => o.operatorId === operatorId);
+    const listed = ((await t.http().get('/v1/operators').set(auth(auditor))).body as { operatorId: string; displayName: string | null }[]).find(
+      (o) => o.operatorId === operatorId,
+    );
     expect(listed!.displayName).toBeNull();
   });
 
   it('binds operators to a Puskesmas and administrators to Dinkes', async () => {
     const facilities = (await t.http().get('/v1/facilities').set(auth(admin))).body as { facilityId: string; kind: string }[];
     const dinkes = facilities.find((f) => f.kind === 'DINKES')!;
-    const wrong = await t.http().post('/v1/operators').set(auth(admin)).send({ userId: uniqueUserId('x'), password: 'operator-password-1', role: 'PUSKESMAS_OPERATOR', facilityId: dinkes.facilityId });
+    const wrong = await t
+      .http()
+      .post('/v1/operators')
+      .set(auth(admin))
+      .send({ userId: uniqueUserId('x'), password: 'operator-password-1', role: 'PUSKESMAS_OPERATOR', facilityId: dinkes.facilityId });
     expect(wrong.body.code).toBe('FACILITY_KIND_MISMATCH');
-    const none = await t.http().post('/v1/operators').set(auth(admin)).send({ userId: uniqueUserId('x'), password: 'operator-password-1', role: 'PUSKESMAS_OPERATOR' });
+    const none = await t
+      .http()
+      .post('/v1/operators')
+      .set(auth(admin))
+      .send({ userId: uniqueUserId('x'), password: 'operator-password-1', role: 'PUSKESMAS_OPERATOR' });
     expect(none.body.code).toBe('FACILITY_REQUIRED');
     const taken = await t.http().post('/v1/operators').set(auth(auditor)).send({ userId: 'admin', password: 'operator-password-1', role: 'BUPATI_OFFICE' });
     expect(taken.status).toBe(409);
@@ -199,19 +271,35 @@ describe('The access registers through HTTP', () => {
     const userId = uniqueUserId('bupati');
     const enrolled = await t.http().post('/v1/operators').set(auth(auditor)).send({ userId, password: 'bupati-password-1', role: 'BUPATI_OFFICE' }).expect(201);
     for (let i = 0; i < 5; i++) {
-      const res = await t.http().post('/v1/auth/login').send({ userId, password: `wrong-password-${i}` });
+      const res = await t
+        .http()
+        .post('/v1/auth/login')
+        .send({ userId, password: `wrong-password-${i}` });
       expect(res.body.code).toBe('LOGIN_FAILED');
     }
     const locked = await t.http().post('/v1/auth/login').send({ userId, password: 'bupati-password-1' });
     expect(locked.status).toBe(403);
     expect(locked.body.code).toBe('ACCOUNT_LOCKED');
-    await until(async () => ((await t.http().get('/v1/operators').set(auth(auditor))).body as { operatorId: string; lockedUntil: string | null }[]).some((o) => o.operatorId === enrolled.body.operatorId && o.lockedUntil !== null), { what: 'lockout visible' });
+    await until(
+      async () =>
+        ((await t.http().get('/v1/operators').set(auth(auditor))).body as { operatorId: string; lockedUntil: string | null }[]).some(
+          (o) => o.operatorId === enrolled.body.operatorId && o.lockedUntil !== null,
+        ),
+      { what: 'lockout visible' },
+    );
   });
 
   it('counts parallel guesses one by one: at most five passwords are ever checked before the lock', async () => {
     const userId = uniqueUserId('parallel');
     await t.http().post('/v1/operators').set(auth(auditor)).send({ userId, password: 'parallel-password-1', role: 'BUPATI_OFFICE' }).expect(201);
-    const answers = await Promise.all(Array.from({ length: 15 }, (_, i) => t.http().post('/v1/auth/login').send({ userId, password: `guess-${i}-wrong` })));
+    const answers = await Promise.all(
+      Array.from({ length: 15 }, (_, i) =>
+        t
+          .http()
+          .post('/v1/auth/login')
+          .send({ userId, password: `guess-${i}-wrong` }),
+      ),
+    );
     const codes = answers.map((a) => a.body.code);
     expect(codes.filter((c) => c === 'LOGIN_FAILED').length).toBeLessThanOrEqual(5);
     expect(codes.filter((c) => c !== 'LOGIN_FAILED' && c !== 'ACCOUNT_LOCKED')).toEqual([]);
@@ -219,7 +307,15 @@ describe('The access registers through HTTP', () => {
   });
 
   it('locks an unknown user id like a real one, so a lockout does not tell whether an id exists', async () => {
-    for (let i = 0; i < 5; i++) expect((await t.http().post('/v1/auth/login').send({ userId: 'nobody-at-all', password: `guess-${i}` })).body.code).toBe('LOGIN_FAILED');
+    for (let i = 0; i < 5; i++)
+      expect(
+        (
+          await t
+            .http()
+            .post('/v1/auth/login')
+            .send({ userId: 'nobody-at-all', password: `guess-${i}` })
+        ).body.code,
+      ).toBe('LOGIN_FAILED');
     expect((await t.http().post('/v1/auth/login').send({ userId: 'nobody-at-all', password: 'guess-6' })).body.code).toBe('ACCOUNT_LOCKED');
   });
 
@@ -227,13 +323,21 @@ describe('The access registers through HTTP', () => {
     const nul = await t.http().post('/v1/auth/login').send({ userId: 'admin\u0000', password: 'x' });
     expect(nul.status).toBe(400);
     expect(nul.body.code).toBe('CONTROL_CHARACTER');
-    const extra = await t.http().post('/v1/facilities').set(auth(admin)).send({ kind: 'PUSKESMAS', code: 'PKM-X-1', name: 'Puskesmas X', kecamatanCode: '331301', sitiRahayu: 1 });
+    const extra = await t
+      .http()
+      .post('/v1/facilities')
+      .set(auth(admin))
+      .send({ kind: 'PUSKESMAS', code: 'PKM-X-1', name: 'Puskesmas X', kecamatanCode: '331301', sitiRahayu: 1 });
     expect(extra.body.code).toBe('FIELD_NOT_ALLOWED');
     expect(JSON.stringify(extra.body)).not.toContain('siti');
   });
 
   it('refuses a second facility with a code already in use, even the seeded ones', async () => {
-    const res = await t.http().post('/v1/facilities').set(auth(admin)).send({ kind: 'PUSKESMAS', code: 'PKM-331311-1', name: 'Puskesmas Kembar', kecamatanCode: '331311' });
+    const res = await t
+      .http()
+      .post('/v1/facilities')
+      .set(auth(admin))
+      .send({ kind: 'PUSKESMAS', code: 'PKM-331311-1', name: 'Puskesmas Kembar', kecamatanCode: '331311' });
     expect(res.status).toBe(409);
     expect(res.body.code).toBe('FACILITY_CODE_USED');
   });

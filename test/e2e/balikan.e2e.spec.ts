@@ -37,7 +37,8 @@ describe('Sending data balikan back to the registry', () => {
     await t?.close();
   });
 
-  const lookup = async (nik: string) => (await t.http().post('/v1/access/nik-lookups').set(auth(operator)).send({ nik })).body as { accessId: string; verificationToken: string };
+  const lookup = async (nik: string) =>
+    (await t.http().post('/v1/access/nik-lookups').set(auth(operator)).send({ nik })).body as { accessId: string; verificationToken: string };
   const submit = (body: object, token = operator, key?: string) => {
     const req = t.http().post('/v1/balikan').set(auth(token));
     return (key ? req.set('idempotency-key', key) : req).send(body);
@@ -95,10 +96,13 @@ describe('Sending data balikan back to the registry', () => {
       // A delivery pass for which every waiting balikan is already too old (max age 0), due now.
       await t.infra.dataSource.query('UPDATE balikan_outbox SET next_attempt_at = now(), lease_until = NULL WHERE balikan_id = $1', [id]);
       const expiring = new BalikanDeliveryService(t.infra.eventStore, t.app.get(BalikanOutbox), t.app.get(BalikanClient), pino({ level: 'silent' }), 0, false);
-      await until(async () => {
-        await expiring.deliverDue();
-        return (await status(id)).status === 'ABANDONED';
-      }, { what: 'abandoned' });
+      await until(
+        async () => {
+          await expiring.deliverDue();
+          return (await status(id)).status === 'ABANDONED';
+        },
+        { what: 'abandoned' },
+      );
       expect(await t.infra.dataSource.query('SELECT 1 FROM balikan_outbox WHERE balikan_id = $1', [id])).toEqual([]);
       expect(simulator.balikan().perReference.get(id)).toBeUndefined();
     } finally {
@@ -133,7 +137,16 @@ describe('Sending data balikan back to the registry', () => {
 
   /** Delivery passes as fast as they go, as a second instance would run them, while `work` runs. */
   const withDeliveryRacing = async <T>(work: () => Promise<T>): Promise<T> => {
-    const worker = new BalikanDeliveryService(t.infra.eventStore, t.app.get(BalikanOutbox), t.app.get(BalikanClient), pino({ level: 'silent' }), 7 * 24 * 3_600_000, false, 60, 1000);
+    const worker = new BalikanDeliveryService(
+      t.infra.eventStore,
+      t.app.get(BalikanOutbox),
+      t.app.get(BalikanClient),
+      pino({ level: 'silent' }),
+      7 * 24 * 3_600_000,
+      false,
+      60,
+      1000,
+    );
     let done = false;
     const racing = (async () => {
       while (!done) await worker.deliverDue().catch(() => undefined);
@@ -145,12 +158,19 @@ describe('Sending data balikan back to the registry', () => {
       await racing;
     }
   };
-  const outboxRows = async (accessId: string) => (await t.infra.dataSource.query('SELECT 1 FROM balikan_outbox WHERE access_id = $1', [accessId])).length as number;
+  const outboxRows = async (accessId: string) =>
+    (await t.infra.dataSource.query('SELECT 1 FROM balikan_outbox WHERE access_id = $1', [accessId])).length as number;
   const denialsOf = async (reason: string) =>
-    ((await t.infra.dataSource.query(`SELECT count(*)::int AS n FROM es_events WHERE type = 'AccessDenied' AND data->>'reason' = $1 AND data->>'operatorId' = $2`, [reason, operatorId])) as { n: number }[])[0]!.n;
+    (
+      (await t.infra.dataSource.query(
+        `SELECT count(*)::int AS n FROM es_events WHERE type = 'AccessDenied' AND data->>'reason' = $1 AND data->>'operatorId' = $2`,
+        [reason, operatorId],
+      )) as { n: number }[]
+    )[0]!.n;
   /** Room for a loaded machine: delivery passes run one after another. */
   const eventually = { timeoutMs: 90_000, everyMs: 50 };
-  const drained = () => until(async () => (await t.infra.dataSource.query('SELECT 1 FROM balikan_outbox')).length === 0, { what: 'outbox drained', ...eventually });
+  const drained = () =>
+    until(async () => (await t.infra.dataSource.query('SELECT 1 FROM balikan_outbox')).length === 0, { what: 'outbox drained', ...eventually });
 
   it('a refused balikan never reaches the registry: forty parallel submissions on an access that found nobody leave no row and send nothing', async () => {
     const missing = (await t.http().post('/v1/access/nik-lookups').set(auth(operator)).send({ nik: simulator.samples.notFound[1] })).body.accessId as string;
@@ -159,7 +179,11 @@ describe('Sending data balikan back to the registry', () => {
     const before = simulator.balikan().received;
     const keys = Array.from({ length: 40 }, () => randomUUID());
     const answers = await withDeliveryRacing(() =>
-      Promise.all(keys.map((key) => submit({ accessId: missing, nik: simulator.samples.notFound[1], verificationToken, medicalRecordNumber: 'RM-REFUSED-1' }, operator, key))),
+      Promise.all(
+        keys.map((key) =>
+          submit({ accessId: missing, nik: simulator.samples.notFound[1], verificationToken, medicalRecordNumber: 'RM-REFUSED-1' }, operator, key),
+        ),
+      ),
     );
     expect(new Set(answers.map((a) => `${a.status} ${a.body.code}`))).toEqual(new Set(['422 ACCESS_FOUND_NOBODY']));
     await withDeliveryRacing(async () => undefined); // and a pass after them
@@ -172,7 +196,9 @@ describe('Sending data balikan back to the registry', () => {
     const nik = simulator.samples.found[1]!;
     const { accessId, verificationToken } = await lookup(nik);
     const key = randomUUID();
-    const answers = await withDeliveryRacing(() => Promise.all(Array.from({ length: 6 }, () => submit({ accessId, nik, verificationToken, bloodType: 'O-' }, operator, key))));
+    const answers = await withDeliveryRacing(() =>
+      Promise.all(Array.from({ length: 6 }, () => submit({ accessId, nik, verificationToken, bloodType: 'O-' }, operator, key))),
+    );
     expect(answers.map((a) => a.status)).toEqual([202, 202, 202, 202, 202, 202]);
     const id = answers[0]!.body.balikanId as string;
     for (const a of answers) expect(a.body).toEqual({ balikanId: id, status: expect.stringMatching(/^(QUEUED|DELIVERED)$/) });
@@ -187,11 +213,17 @@ describe('Sending data balikan back to the registry', () => {
     const people = [simulator.samples.found[2]!, simulator.samples.deceased[0]!, simulator.samples.outsideRegency[0]!];
     const accesses = await Promise.all(people.map(async (nik) => ({ nik, ...(await lookup(nik)) })));
     const answers = await withDeliveryRacing(() =>
-      Promise.all(Array.from({ length: 30 }, (_, i) => accesses[i % 3]!).map((a, i) => submit({ accessId: a.accessId, nik: a.nik, verificationToken: a.verificationToken, medicalRecordNumber: `RM-MANY-${i}` }))),
+      Promise.all(
+        Array.from({ length: 30 }, (_, i) => accesses[i % 3]!).map((a, i) =>
+          submit({ accessId: a.accessId, nik: a.nik, verificationToken: a.verificationToken, medicalRecordNumber: `RM-MANY-${i}` }),
+        ),
+      ),
     );
     expect(answers.map((a) => a.status)).toEqual(answers.map(() => 202));
     const ids = answers.map((a) => a.body.balikanId as string);
-    await withDeliveryRacing(() => until(async () => (await Promise.all(ids.map(status))).every((s) => s.status === 'DELIVERED'), { what: 'all delivered', ...eventually }));
+    await withDeliveryRacing(() =>
+      until(async () => (await Promise.all(ids.map(status))).every((s) => s.status === 'DELIVERED'), { what: 'all delivered', ...eventually }),
+    );
     await drained();
     expect(ids.map((id) => simulator.balikan().perReference.get(id))).toEqual(ids.map(() => 1));
   }, 180_000);
@@ -209,7 +241,9 @@ describe('Sending data balikan back to the registry', () => {
     const recorded = randomUUID();
     await outbox.reserve(row(recorded));
     const caller = { operatorId, role: 'PUSKESMAS_OPERATOR' as const, facilityId: facility.facility_id };
-    await t.infra.eventStore.appendToStream(`access-${accessId}`, [{ type: 'BalikanSubmitted', data: { balikanId: recorded, accessId, facilityId: caller.facilityId, operatorId, kinds: ['BLOOD_TYPE'] } }]);
+    await t.infra.eventStore.appendToStream(`access-${accessId}`, [
+      { type: 'BalikanSubmitted', data: { balikanId: recorded, accessId, facilityId: caller.facilityId, operatorId, kinds: ['BLOOD_TYPE'] } },
+    ]);
     // Stopped before the append (or the append failed and so did the clean-up): no event.
     const unrecorded = randomUUID();
     await outbox.reserve(row(unrecorded));
@@ -219,11 +253,17 @@ describe('Sending data balikan back to the registry', () => {
     await worker.deliverDue();
     expect(simulator.balikan().perReference.has(recorded)).toBe(false); // not ready yet: younger than the bound
     expect(await worker.sweep(0)).toBeGreaterThanOrEqual(2);
-    await until(async () => {
-      await worker.deliverDue();
-      return (await status(recorded)).status === 'DELIVERED';
-    }, { what: 'the recorded one delivered', ...eventually });
-    await until(async () => (await t.infra.dataSource.query('SELECT 1 FROM balikan_outbox WHERE balikan_id = ANY($1)', [[recorded, unrecorded, orphan]])).length === 0, { what: 'all three rows gone', ...eventually });
+    await until(
+      async () => {
+        await worker.deliverDue();
+        return (await status(recorded)).status === 'DELIVERED';
+      },
+      { what: 'the recorded one delivered', ...eventually },
+    );
+    await until(
+      async () => (await t.infra.dataSource.query('SELECT 1 FROM balikan_outbox WHERE balikan_id = ANY($1)', [[recorded, unrecorded, orphan]])).length === 0,
+      { what: 'all three rows gone', ...eventually },
+    );
     expect(simulator.balikan().perReference.get(recorded)).toBe(1);
     expect(simulator.balikan().perReference.has(unrecorded)).toBe(false);
     expect(simulator.balikan().perReference.has(orphan)).toBe(false);
@@ -265,8 +305,14 @@ describe('Sending data balikan back to the registry', () => {
     const { accessId, verificationToken } = await lookup(nik);
     await submit({ accessId, nik, verificationToken, bloodType: 'AB+' }).expect(202);
     await submit({ accessId, nik: simulator.samples.found[1]!, verificationToken, bloodType: 'AB+' }).expect(422);
-    const forms = [verificationToken, Buffer.from(verificationToken, 'base64url').toString('hex'), Buffer.from(verificationToken, 'base64url').toString('base64')];
-    const tables: { table_name: string }[] = await t.infra.dataSource.query(`SELECT table_name FROM information_schema.tables WHERE table_schema = 'public' AND table_type = 'BASE TABLE'`);
+    const forms = [
+      verificationToken,
+      Buffer.from(verificationToken, 'base64url').toString('hex'),
+      Buffer.from(verificationToken, 'base64url').toString('base64'),
+    ];
+    const tables: { table_name: string }[] = await t.infra.dataSource.query(
+      `SELECT table_name FROM information_schema.tables WHERE table_schema = 'public' AND table_type = 'BASE TABLE'`,
+    );
     expect(tables.length).toBeGreaterThan(10);
     for (const { table_name } of tables) {
       const [{ n }] = await t.infra.dataSource.query(
@@ -284,7 +330,16 @@ describe('Sending data balikan back to the registry', () => {
     await t.app.get(BalikanDeliveryService).onApplicationShutdown();
     await drained();
     // One periodic pass an hour: within the wait below, only the wake on the stored BalikanSubmitted can send it.
-    const worker = new BalikanDeliveryService(t.infra.eventStore, t.app.get(BalikanOutbox), t.app.get(BalikanClient), pino({ level: 'silent' }), 7 * 24 * 3_600_000, true, 60, 3_600_000);
+    const worker = new BalikanDeliveryService(
+      t.infra.eventStore,
+      t.app.get(BalikanOutbox),
+      t.app.get(BalikanClient),
+      pino({ level: 'silent' }),
+      7 * 24 * 3_600_000,
+      true,
+      60,
+      3_600_000,
+    );
     const waker = new WakeBalikanDelivery(worker);
     const unsubscribe = t.infra.eventStore.onStored((appended) => waker.handle(appended));
     try {

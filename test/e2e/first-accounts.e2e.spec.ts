@@ -24,7 +24,16 @@ describe('The first passwords of Dinkes and Disdukcapil', () => {
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), 'nik-first-'));
     // No configured first passwords: the gateway must make them up and keep them.
-    env = { DATA_DIR: dir, DATABASE_URL: '', EVENTSTORE_CONNECTION_STRING: '', INITIAL_ADMIN_PASSWORD: '', INITIAL_AUDITOR_PASSWORD: '', LOG_LEVEL: 'info', REGISTRY_URL: '', SIGN_IN_ATTEMPTS_PER_MINUTE: '1000' };
+    env = {
+      DATA_DIR: dir,
+      DATABASE_URL: '',
+      EVENTSTORE_CONNECTION_STRING: '',
+      INITIAL_ADMIN_PASSWORD: '',
+      INITIAL_AUDITOR_PASSWORD: '',
+      LOG_LEVEL: 'info',
+      REGISTRY_URL: '',
+      SIGN_IN_ATTEMPTS_PER_MINUTE: '1000',
+    };
     busy = createServer();
     await new Promise<void>((resolve) => busy.listen(0, '127.0.0.1', resolve));
   });
@@ -70,12 +79,20 @@ describe('The first passwords of Dinkes and Disdukcapil', () => {
       const admin = await signIn(call, 'admin', password('admin')); // the first sign-in changes the one-time password
       const facilities = (await call('GET', '/v1/facilities', admin)).body as unknown as { facilityId: string; kind: string }[];
       const dinkes = facilities.find((f) => f.kind === 'DINKES')!.facilityId;
-      const second = await call('POST', '/v1/operators', admin, { userId: 'admin.kedua', password: 'second-admin-password', role: 'DINKES_ADMIN', facilityId: dinkes });
+      const second = await call('POST', '/v1/operators', admin, {
+        userId: 'admin.kedua',
+        password: 'second-admin-password',
+        role: 'DINKES_ADMIN',
+        facilityId: dinkes,
+      });
       expect(second.status).toBe(201);
       const secondToken = await signIn(call, 'admin.kedua', 'second-admin-password');
       const first = SEEDED_ADMIN_ID;
       // Each suspends the other at the same moment: one of them must stay.
-      const answers = await Promise.all([call('POST', `/v1/operators/${second.body.operatorId}/suspension`, admin), call('POST', `/v1/operators/${first}/suspension`, secondToken)]);
+      const answers = await Promise.all([
+        call('POST', `/v1/operators/${second.body.operatorId}/suspension`, admin),
+        call('POST', `/v1/operators/${first}/suspension`, secondToken),
+      ]);
       expect(answers.map((a) => a.status).sort()).toEqual([201, 409]);
       expect(answers.find((a) => a.status === 409)!.body.code).toBe('LAST_ADMINISTRATOR');
       // And the one left can neither be suspended nor revoked by itself.

@@ -33,7 +33,16 @@ describe('The fields an agreement grants', () => {
       {
         streamId: `agreement-${agreementId}`,
         type: 'AgreementSigned',
-        data: { agreementId, dukcapilNumber: '473.3/GF/I/2025', dinkesNumber: '440/GF/I/2025', signedOn: '2025-01-02', validFrom: '2025-01-02', validUntil: '2099-12-31', grantedFields: ['NIK', 'NAMA_LENGKAP'], actorId: 'SEED' },
+        data: {
+          agreementId,
+          dukcapilNumber: '473.3/GF/I/2025',
+          dinkesNumber: '440/GF/I/2025',
+          signedOn: '2025-01-02',
+          validFrom: '2025-01-02',
+          validUntil: '2099-12-31',
+          grantedFields: ['NIK', 'NAMA_LENGKAP'],
+          actorId: 'SEED',
+        },
       },
     ];
     const env = { DATA_DIR: dir, DATABASE_URL: '', REGISTRY_URL: '', LOG_LEVEL: 'info', INITIAL_ADMIN_PASSWORD: 'granted-dinkes-password' };
@@ -47,7 +56,11 @@ describe('The fields an agreement grants', () => {
     samples = (await (await fetch(`${simulator}/simulator/samples`)).json()) as typeof samples;
     admin = await signIn(call, 'admin', 'granted-dinkes-password');
     facility = (await thePuskesmasList(call, admin, { timeoutMs: 30_000, everyMs: 100 })).find((f) => f.kind === 'PUSKESMAS')!.facilityId;
-    await until(async () => ((await call('GET', '/v1/agreements', admin)).body as { status: string }[]).some((a) => a.status === 'ACTIVE'), { what: 'the agreement in force', timeoutMs: 30_000, everyMs: 100 });
+    await until(async () => ((await call('GET', '/v1/agreements', admin)).body as { status: string }[]).some((a) => a.status === 'ACTIVE'), {
+      what: 'the agreement in force',
+      timeoutMs: 30_000,
+      everyMs: 100,
+    });
     operator = (await anOperatorAt(reach(call), admin, facility, { userId: 'loket.dua', password: 'operator-password-2' })).token;
   }, 300_000);
 

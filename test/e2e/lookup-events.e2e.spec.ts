@@ -21,12 +21,25 @@ describe('The record every lookup and card read leaves', () => {
     samples = t.app.get(RegistryConnection).simulator!.samples;
     const admin = await t.login('admin', ADMIN_PASSWORD);
     const n = randomUUID().slice(0, 8).toUpperCase();
-    await anAgreementInForce(callerOf(t), admin, await t.login(AUDITOR_USER_ID, AUDITOR_PASSWORD), { dukcapilNumber: `EV/${n}/D`, dinkesNumber: `EV/${n}/K`, grantedFields: [...GRANTED_FIELDS] });
+    await anAgreementInForce(callerOf(t), admin, await t.login(AUDITOR_USER_ID, AUDITOR_PASSWORD), {
+      dukcapilNumber: `EV/${n}/D`,
+      dinkesNumber: `EV/${n}/K`,
+      grantedFields: [...GRANTED_FIELDS],
+    });
     facilityId = (await thePuskesmasList(callerOf(t), admin)).find((f) => f.kind === 'PUSKESMAS')!.facilityId;
     ({ operatorId, token: operator } = await anOperatorAt(reach(t), admin, facilityId, { userId: uniqueUserId('events'), password: 'events-password-1' }));
-    await until(async () => ((await t.http().get('/v1/agreements').set(auth(admin))).body as { status: string }[]).some((a) => a.status === 'ACTIVE'), { what: 'an agreement in force' });
+    await until(async () => ((await t.http().get('/v1/agreements').set(auth(admin))).body as { status: string }[]).some((a) => a.status === 'ACTIVE'), {
+      what: 'an agreement in force',
+    });
     // A card reader of this Puskesmas for the card-read case.
-    readerId = (await t.http().post(`/v1/facilities/${facilityId}/card-readers`).set(auth(admin)).send({ samSerial: `SAM-EV-${n}` }).expect(201)).body.readerId;
+    readerId = (
+      await t
+        .http()
+        .post(`/v1/facilities/${facilityId}/card-readers`)
+        .set(auth(admin))
+        .send({ samSerial: `SAM-EV-${n}` })
+        .expect(201)
+    ).body.readerId;
   });
   afterAll(async () => t?.close());
   let readerId: string;
@@ -47,7 +60,8 @@ describe('The record every lookup and card read leaves', () => {
     });
     const text = JSON.stringify(event!.data);
     // Whichever agreement of the shared store is in force, the fields it granted appear nowhere in the event.
-    for (const value of [samples.found[0]!, res.body.person.fullName, res.body.person.kkNumber, res.body.person.birthDate].filter((v) => typeof v === 'string')) expect(text).not.toContain(value);
+    for (const value of [samples.found[0]!, res.body.person.fullName, res.body.person.kkNumber, res.body.person.birthDate].filter((v) => typeof v === 'string'))
+      expect(text).not.toContain(value);
   });
 
   it('records a lookup the registry could not answer, and gives the caller its accessId', async () => {
@@ -57,7 +71,12 @@ describe('The record every lookup and card read leaves', () => {
   });
 
   it('records a card read refused for an unmatched fingerprint, without a registry answer', async () => {
-    const res = await t.http().post('/v1/access/card-reads').set(auth(operator)).send({ readerId, nik: samples.found[1], fingerprint: 'NOT_MATCHED' }).expect(422);
+    const res = await t
+      .http()
+      .post('/v1/access/card-reads')
+      .set(auth(operator))
+      .send({ readerId, nik: samples.found[1], fingerprint: 'NOT_MATCHED' })
+      .expect(422);
     const [event] = await accessEvents(res.body.accessId);
     expect(event).toMatchObject({ type: 'CardReadRecorded', data: { outcome: 'FINGERPRINT_NOT_MATCHED', fingerprint: 'NOT_MATCHED', readerId } });
     expect(event!.data.registryLatencyMs).toBeUndefined();
@@ -65,7 +84,8 @@ describe('The record every lookup and card read leaves', () => {
 
   it('records a refusal by the access policies as AccessDenied with its reason', async () => {
     let status = 200;
-    for (let i = 0; i < 10 && status !== 429; i++) status = (await t.http().post('/v1/access/nik-lookups').set(auth(operator)).send({ nik: samples.found[2] })).status;
+    for (let i = 0; i < 10 && status !== 429; i++)
+      status = (await t.http().post('/v1/access/nik-lookups').set(auth(operator)).send({ nik: samples.found[2] })).status;
     expect(status).toBe(429);
     const denials = (await t.infra.eventStore.readAll({ after: START, maxCount: 100_000 })).filter(
       (e: RecordedEvent) => e.type === 'AccessDenied' && e.data.operatorId === operatorId,

@@ -32,20 +32,18 @@ describe('Looking a person up by NIK, and reading a KTP-el card', () => {
   const lookup = (nik: string, token = operator) => call('POST', '/v1/access/nik-lookups', token, { nik });
 
   beforeAll(async () => {
-    const started = await startGateway(
-      {
-        DATA_DIR: dir,
-        PORT: '0',
-        DATABASE_URL: '',
-        REGISTRY_URL: '',
-        LOG_LEVEL: 'debug',
-        INITIAL_ADMIN_PASSWORD: 'lookup-dinkes-password',
-        INITIAL_AUDITOR_PASSWORD: 'lookup-dukcapil-password',
-        REGISTRY_TIMEOUT_MS: '400',
-        REGISTRY_BREAKER_RESET_MS: '500',
-        LOOKUPS_PER_HOUR: '60',
-      },
-    );
+    const started = await startGateway({
+      DATA_DIR: dir,
+      PORT: '0',
+      DATABASE_URL: '',
+      REGISTRY_URL: '',
+      LOG_LEVEL: 'debug',
+      INITIAL_ADMIN_PASSWORD: 'lookup-dinkes-password',
+      INITIAL_AUDITOR_PASSWORD: 'lookup-dukcapil-password',
+      REGISTRY_TIMEOUT_MS: '400',
+      REGISTRY_BREAKER_RESET_MS: '500',
+      LOOKUPS_PER_HOUR: '60',
+    });
     child = started.child;
     exited = started.exited;
     child.stdout!.on('data', (d) => (output += d));
@@ -75,7 +73,10 @@ describe('Looking a person up by NIK, and reading a KTP-el card', () => {
 
   it('refuses lookups while the extension proposed by Dinkes waits for Disdukcapil, and answers the nine agreed fields once Disdukcapil confirms it, with Cache-Control: no-store', async () => {
     const [agreement] = (await call('GET', '/v1/agreements', admin)).body as unknown as { agreementId: string }[];
-    const proposed = await call('POST', `/v1/agreements/${agreement!.agreementId}/extensions`, admin, { addendumNumber: '473.3/ADD/IX/2024', validUntil: '2099-12-31' });
+    const proposed = await call('POST', `/v1/agreements/${agreement!.agreementId}/extensions`, admin, {
+      addendumNumber: '473.3/ADD/IX/2024',
+      validUntil: '2099-12-31',
+    });
     expect(proposed.body).toMatchObject({ status: 'EXPIRED', validUntil: '2024-09-15' });
     const before = await registryCalls();
     const waiting = await lookup(samples.found[0]!);
@@ -89,7 +90,17 @@ describe('Looking a person up by NIK, and reading a KTP-el card', () => {
     expect(res.headers.get('cache-control')).toBe('no-store');
     expect(res.body.outcome).toBe('FOUND');
     expect(res.body.accessId).toMatch(/^[0-9a-f-]{36}$/);
-    expect(Object.keys(res.body.person).sort()).toEqual(['address', 'birthDate', 'birthPlace', 'fullName', 'kkNumber', 'maritalStatus', 'nik', 'occupation', 'sex']);
+    expect(Object.keys(res.body.person).sort()).toEqual([
+      'address',
+      'birthDate',
+      'birthPlace',
+      'fullName',
+      'kkNumber',
+      'maritalStatus',
+      'nik',
+      'occupation',
+      'sex',
+    ]);
     expect(res.body.person.nik).toBe(samples.found[0]);
     // What a balikan for this person must present: bound to this access and this NIK, kept nowhere on the server.
     expect(res.body.verificationToken).toMatch(/^[A-Za-z0-9_-]{43}$/);
@@ -159,14 +170,17 @@ describe('Looking a person up by NIK, and reading a KTP-el card', () => {
     } finally {
       await fault(null);
     }
-    const served = await until(async () => {
-      const res = await lookup(samples.found[2]!);
-      return res.status === 200 && res;
-    }, { what: 'the registry served again after the breaker closed', everyMs: 50 });
+    const served = await until(
+      async () => {
+        const res = await lookup(samples.found[2]!);
+        return res.status === 200 && res;
+      },
+      { what: 'the registry served again after the breaker closed', everyMs: 50 },
+    );
     expect(served.body.outcome).toBe('FOUND');
   });
 
-  it('reads a card only from a registered, in-service reader of the operator\'s own Puskesmas, and only after a matched fingerprint', async () => {
+  it("reads a card only from a registered, in-service reader of the operator's own Puskesmas, and only after a matched fingerprint", async () => {
     const reader = (await call('POST', `/v1/facilities/${operatorFacility}/card-readers`, admin, { samSerial: 'SAM-LOOKUP-1' })).body.readerId as string;
     const card = (fingerprint: string, readerId = reader) => call('POST', '/v1/access/card-reads', operator, { readerId, nik: samples.found[3], fingerprint });
     const matched = await card('MATCHED');
@@ -184,7 +198,7 @@ describe('Looking a person up by NIK, and reading a KTP-el card', () => {
     expect((await card('MATCHED')).body.code).toBe('CARD_READER_RETIRED');
   });
 
-  it('limits each operator\'s lookups per hour with 429 RATE_LIMITED', async () => {
+  it("limits each operator's lookups per hour with 429 RATE_LIMITED", async () => {
     const busy = (await anOperatorAt(reach(call), admin, operatorFacility, { userId: 'loket.dua', password: 'operator-password-2' })).token;
     const codes: (string | undefined)[] = [];
     for (let i = 0; i < 61; i++) codes.push((await lookup(samples.found[4]!, busy)).body.code);

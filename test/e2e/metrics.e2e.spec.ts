@@ -63,9 +63,17 @@ describe('Metrics for the operations desk (GET /metrics)', () => {
     seededAuditor = await t.login(AUDITOR_USER_ID, AUDITOR_PASSWORD);
     await anAgreementInForce(callerOf(t), admin, seededAuditor, { dukcapilNumber: `MT/${n}/D`, dinkesNumber: `MT/${n}/K` });
     const puskesmas = (await thePuskesmasList(callerOf(t), admin)).find((f) => f.kind === 'PUSKESMAS')!;
-    ({ operatorId, token: operator } = await anOperatorAt(reach(t), admin, puskesmas.facilityId, { userId: uniqueUserId('metrics'), password: 'metrics-password-1' }));
+    ({ operatorId, token: operator } = await anOperatorAt(reach(t), admin, puskesmas.facilityId, {
+      userId: uniqueUserId('metrics'),
+      password: 'metrics-password-1',
+    }));
     const auditorId = uniqueUserId('metrics-auditor');
-    await t.http().post('/v1/operators').set(auth(seededAuditor)).send({ userId: auditorId, password: 'metrics-password-2', role: 'DUKCAPIL_AUDITOR' }).expect(201);
+    await t
+      .http()
+      .post('/v1/operators')
+      .set(auth(seededAuditor))
+      .send({ userId: auditorId, password: 'metrics-password-2', role: 'DUKCAPIL_AUDITOR' })
+      .expect(201);
     auditor = await t.login(auditorId, 'metrics-password-2');
   });
   afterAll(async () => {
@@ -123,7 +131,9 @@ describe('Metrics for the operations desk (GET /metrics)', () => {
       expect(simulator.calls()).toBe(calls);
       ({ text, samples } = await scrape());
       expect(value(samples, 'registry_breaker_state')).toBe(2);
-      expect(value(samples, 'registry_calls_total', { outcome: 'UNAVAILABLE' })).toBeGreaterThan(value(before, 'registry_calls_total', { outcome: 'UNAVAILABLE' })!);
+      expect(value(samples, 'registry_calls_total', { outcome: 'UNAVAILABLE' })).toBeGreaterThan(
+        value(before, 'registry_calls_total', { outcome: 'UNAVAILABLE' })!,
+      );
       expect(value(samples, 'registry_calls_total', { outcome: 'BREAKER_OPEN' })).toBeGreaterThanOrEqual(1);
     } finally {
       simulator.setFault(null);
@@ -146,11 +156,14 @@ describe('Metrics for the operations desk (GET /metrics)', () => {
     expect(value(samples, 'balikan_outbox_oldest_age_seconds')).toBeGreaterThanOrEqual(0);
     // The days left of the agreement the gateway holds in force right now, as every access command sees it
     // (other suites sign and terminate agreements in the shared database, so which one that is varies).
-    await until(async () => {
-      const inForce = await agreementInForce(t.infra.eventStore, t.infra.dataSource, new Date());
-      const expected = inForce.status === 'ACTIVE' ? inForce.daysLeft : -1;
-      return value((await scrape()).samples, 'agreement_days_left') === expected && expected > 0;
-    }, { what: 'agreement in force seen' });
+    await until(
+      async () => {
+        const inForce = await agreementInForce(t.infra.eventStore, t.infra.dataSource, new Date());
+        const expected = inForce.status === 'ACTIVE' ? inForce.daysLeft : -1;
+        return value((await scrape()).samples, 'agreement_days_left') === expected && expected > 0;
+      },
+      { what: 'agreement in force seen' },
+    );
   });
 
   it('measures a projection that is behind, and a balikan waiting for hours, by the age of what waits', async () => {
@@ -158,7 +171,9 @@ describe('Metrics for the operations desk (GET /metrics)', () => {
     // outbox whose oldest row is two hours old: the store's very first event is what the first waits for.
     const twoHoursAgo = new Date(Date.now() - 7_200_000);
     const db = t.infra.dataSource;
-    const dataSource = { query: (sql: string, params?: unknown[]) => (/balikan_outbox/.test(sql) ? Promise.resolve([{ depth: '3', oldest: twoHoursAgo }]) : db.query(sql, params)) } as typeof db;
+    const dataSource = {
+      query: (sql: string, params?: unknown[]) => (/balikan_outbox/.test(sql) ? Promise.resolve([{ depth: '3', oldest: twoHoursAgo }]) : db.query(sql, params)),
+    } as typeof db;
     const metrics = new Metrics({ ...t.infra, projections: [{ name: `never-run-${randomUUID()}` } as (typeof t.infra.projections)[number]], dataSource });
     new BalikanMetrics(metrics, dataSource);
     try {
@@ -184,7 +199,9 @@ describe('Metrics for the operations desk (GET /metrics)', () => {
     const before = (await scrape()).samples;
     expect((await t.http().get('/v1/operators').set(auth(operator))).body.code).toBe('ROLE_NOT_ALLOWED');
     let samples = (await scrape()).samples;
-    expect(value(samples, 'access_refusals_total', { reason: 'ROLE_NOT_ALLOWED' })).toBe(value(before, 'access_refusals_total', { reason: 'ROLE_NOT_ALLOWED' })! + 1);
+    expect(value(samples, 'access_refusals_total', { reason: 'ROLE_NOT_ALLOWED' })).toBe(
+      value(before, 'access_refusals_total', { reason: 'ROLE_NOT_ALLOWED' })! + 1,
+    );
     expect(value(samples, 'access_refusals_total', { reason: 'NETWORK_NOT_ALLOWED' })).toBe(0); // every reason has its series
 
     const userId = uniqueUserId('metrics-locked');
@@ -194,13 +211,16 @@ describe('Metrics for the operations desk (GET /metrics)', () => {
     const { text, samples: after } = await scrape();
     samples = after;
     expect(value(samples, 'operator_lockouts_total')).toBe(value(before, 'operator_lockouts_total')! + 1);
-    expect(value(samples, 'access_refusals_total', { reason: 'ACCOUNT_LOCKED' })).toBe(value(before, 'access_refusals_total', { reason: 'ACCOUNT_LOCKED' })! + 1);
+    expect(value(samples, 'access_refusals_total', { reason: 'ACCOUNT_LOCKED' })).toBe(
+      value(before, 'access_refusals_total', { reason: 'ACCOUNT_LOCKED' })! + 1,
+    );
     expect(text).not.toContain(operatorId);
     expect(text).not.toContain(userId);
 
     // Guesses at a user id that does not exist lock it like a real one, and count the same.
     const unknown = uniqueUserId('metrics-nobody');
-    for (let i = 0; i < 5; i++) expect((await t.http().post('/v1/auth/login').send({ userId: unknown, password: 'wrong-password-1' })).body.code).toBe('LOGIN_FAILED');
+    for (let i = 0; i < 5; i++)
+      expect((await t.http().post('/v1/auth/login').send({ userId: unknown, password: 'wrong-password-1' })).body.code).toBe('LOGIN_FAILED');
     expect((await t.http().post('/v1/auth/login').send({ userId: unknown, password: 'wrong-password-1' })).body.code).toBe('ACCOUNT_LOCKED');
     const guessed = (await scrape()).samples;
     expect(value(guessed, 'operator_lockouts_total')).toBe(value(before, 'operator_lockouts_total')! + 2);
@@ -212,7 +232,14 @@ describe('Metrics for the operations desk (GET /metrics)', () => {
     expect((await t.http().get('/metrics')).body).toMatchObject({ statusCode: 401, code: 'UNAUTHENTICATED' });
     expect((await t.http().get('/metrics').set(auth(operator))).body).toMatchObject({ statusCode: 403, code: 'ROLE_NOT_ALLOWED' });
     // Without METRICS_TOKEN there is no scrape token: any other bearer is an unknown session.
-    expect((await t.http().get('/metrics').set(auth(randomBytes(32).toString('hex')))).status).toBe(401);
+    expect(
+      (
+        await t
+          .http()
+          .get('/metrics')
+          .set(auth(randomBytes(32).toString('hex')))
+      ).status,
+    ).toBe(401);
   });
 });
 

@@ -69,7 +69,9 @@ describe('A request from outside the closed network', () => {
   };
   const seenNow = async () => {
     await t.app.get(NetworkMiddleware).flushRefusals(); // earlier tests' refusals are not this test's
-    return new Set((await t.infra.eventStore.readAll({ after: START, maxCount: 1_000_000 })).filter((e) => e.type === 'NetworkRefusalsCounted').map((e) => e.eventId));
+    return new Set(
+      (await t.infra.eventStore.readAll({ after: START, maxCount: 1_000_000 })).filter((e) => e.type === 'NetworkRefusalsCounted').map((e) => e.eventId),
+    );
   };
 
   it('counts the refusal even when the path cannot be decoded, under the route it would reach', async () => {
@@ -84,7 +86,7 @@ describe('A request from outside the closed network', () => {
     await t.http().get('/health').expect(200);
   });
 
-  it('is counted with the route shapes and the source network, never the caller\'s address', async () => {
+  it("is counted with the route shapes and the source network, never the caller's address", async () => {
     const seen = await seenNow();
     await t.http().get('/v1/operators/3313011209900001/profile').expect(403);
     await t.http().delete('/v1/operators/3313011209900001/profile').expect(403);
@@ -106,12 +108,27 @@ describe('A request from outside the closed network', () => {
     const seen = await seenNow();
     const day = wibDay(new Date());
     const counted = async (): Promise<number> =>
-      Number((await t.infra.dataSource.query(`SELECT coalesce(sum(refusals), 0)::int AS n FROM report_refusals WHERE reason = 'NETWORK_NOT_ALLOWED' AND day BETWEEN $1::date AND $1::date + 1`, [day]))[0].n);
+      Number(
+        (
+          await t.infra.dataSource.query(
+            `SELECT coalesce(sum(refusals), 0)::int AS n FROM report_refusals WHERE reason = 'NETWORK_NOT_ALLOWED' AND day BETWEEN $1::date AND $1::date + 1`,
+            [day],
+          )
+        )[0].n,
+      );
     const before = await counted();
     const requestIds = Array.from({ length: 500 }, () => randomUUID());
     const paths = ['/v1/agreements', '/v1/operators', '/v1/access/nik-lookups', '/v1/nothing/here', '/docs-json'];
     for (let i = 0; i < requestIds.length; i += 25) {
-      await Promise.all(requestIds.slice(i, i + 25).map((id, j) => t.http().get(paths[(i + j) % paths.length]!).set('x-request-id', id).expect(403)));
+      await Promise.all(
+        requestIds.slice(i, i + 25).map((id, j) =>
+          t
+            .http()
+            .get(paths[(i + j) % paths.length]!)
+            .set('x-request-id', id)
+            .expect(403),
+        ),
+      );
     }
     const events = await tallied(seen);
     // One source network, one event per minute it spanned (the 500 may straddle a minute's end).

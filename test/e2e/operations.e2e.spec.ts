@@ -21,7 +21,15 @@ describe('The gateway as an operator first meets it', () => {
       },
     });
     const logger = pino({ level: 'info' }, sink);
-    infra = await openInfrastructure(loadConfig({ DATABASE_URL: process.env.TEST_EMBEDDED_URL, BALIKAN_KEY: TEST_BALIKAN_KEY, ACCESS_TOKEN_KEY: TEST_ACCESS_TOKEN_KEY, AUDIT_SIGNING_KEY: process.env.AUDIT_SIGNING_KEY, RUN_PROJECTIONS: 'false' }));
+    infra = await openInfrastructure(
+      loadConfig({
+        DATABASE_URL: process.env.TEST_EMBEDDED_URL,
+        BALIKAN_KEY: TEST_BALIKAN_KEY,
+        ACCESS_TOKEN_KEY: TEST_ACCESS_TOKEN_KEY,
+        AUDIT_SIGNING_KEY: process.env.AUDIT_SIGNING_KEY,
+        RUN_PROJECTIONS: 'false',
+      }),
+    );
     app = await createHttpApp(infra, logger);
     await app.init();
   });
@@ -49,11 +57,7 @@ describe('The gateway as an operator first meets it', () => {
   });
 
   it('answers a malformed JSON body with 400 MALFORMED_JSON, without echoing the body', async () => {
-    const res = await request(app.getHttpServer())
-      .post('/health')
-      .set('content-type', 'application/json')
-      .send('{"nik": 3313011209900001,')
-      .expect(400);
+    const res = await request(app.getHttpServer()).post('/health').set('content-type', 'application/json').send('{"nik": 3313011209900001,').expect(400);
     expect(res.body.code).toBe('MALFORMED_JSON');
     expect(JSON.stringify(res.body)).not.toContain('3313011209900001');
   });
@@ -69,7 +73,10 @@ describe('The gateway as an operator first meets it', () => {
 
   it('refuses a body nested deeper than any request with 400, not a failure of the service', async () => {
     // 7,000 arrays or 2,500 objects deep still fit in 16 kB; validating them used to overflow the stack (a 500).
-    for (const [open, close, depth] of [['[', ']', 7_000], ['{"a":', '}', 2_500]] as const) {
+    for (const [open, close, depth] of [
+      ['[', ']', 7_000],
+      ['{"a":', '}', 2_500],
+    ] as const) {
       const res = await request(app.getHttpServer())
         .post('/v1/auth/login')
         .set('content-type', 'application/json')

@@ -48,7 +48,9 @@ describe('Each party controls its own people and its own signature', () => {
         const res = await post('/v1/operators', admin, { userId: uniqueUserId('x'), password: 'auditor-password-1', role });
         expect({ role, status: res.status, code: res.body.code }).toEqual({ role, status: 403, code: 'OTHER_PARTYS_ACCOUNT' });
       }
-      const denied = (await t.infra.eventStore.readAll({ after: START, maxCount: 1_000_000 })).filter((e) => e.type === 'AccessDenied' && e.data.reason === 'OTHER_PARTYS_ACCOUNT');
+      const denied = (await t.infra.eventStore.readAll({ after: START, maxCount: 1_000_000 })).filter(
+        (e) => e.type === 'AccessDenied' && e.data.reason === 'OTHER_PARTYS_ACCOUNT',
+      );
       expect(denied.length).toBeGreaterThanOrEqual(2);
     });
 
@@ -65,7 +67,10 @@ describe('Each party controls its own people and its own signature', () => {
       await t.login(target.userId, target.password);
       const events = await t.infra.eventStore.readStream(`operator-${target.operatorId}`);
       // Only its enrolment and the auditor's own first change: nothing by Dinkes.
-      expect(events.map((e) => [e.type, e.data.actorId])).toEqual([['OperatorEnrolled', expect.any(String)], ['OperatorPasswordChanged', target.operatorId]]);
+      expect(events.map((e) => [e.type, e.data.actorId])).toEqual([
+        ['OperatorEnrolled', expect.any(String)],
+        ['OperatorPasswordChanged', target.operatorId],
+      ]);
       const adminId = (await t.infra.dataSource.query(`SELECT operator_id FROM operator_accounts WHERE user_id = 'admin'`))[0].operator_id as string;
       expect(events[0]!.data.actorId).not.toBe(adminId);
     });
@@ -73,9 +78,14 @@ describe('Each party controls its own people and its own signature', () => {
     it('a Disdukcapil auditor cannot enrol, reset or suspend a Dinkes administrator or a Puskesmas operator', async () => {
       const operator = await enrol(admin, 'PUSKESMAS_OPERATOR');
       const dinkesAdmin = await enrol(admin, 'DINKES_ADMIN');
-      expect((await post('/v1/operators', auditor, { userId: uniqueUserId('x'), password: 'admin-password-12', role: 'DINKES_ADMIN', facilityId: dinkesFacilityId })).body.code).toBe('OTHER_PARTYS_ACCOUNT');
+      expect(
+        (await post('/v1/operators', auditor, { userId: uniqueUserId('x'), password: 'admin-password-12', role: 'DINKES_ADMIN', facilityId: dinkesFacilityId }))
+          .body.code,
+      ).toBe('OTHER_PARTYS_ACCOUNT');
       for (const target of [operator, dinkesAdmin]) {
-        expect((await post(`/v1/operators/${target.operatorId}/password`, auditor, { newPassword: 'taken-over-password-1' })).body.code).toBe('OTHER_PARTYS_ACCOUNT');
+        expect((await post(`/v1/operators/${target.operatorId}/password`, auditor, { newPassword: 'taken-over-password-1' })).body.code).toBe(
+          'OTHER_PARTYS_ACCOUNT',
+        );
         expect((await post(`/v1/operators/${target.operatorId}/suspension`, auditor)).body.code).toBe('OTHER_PARTYS_ACCOUNT');
         await t.login(target.userId, target.password);
       }
@@ -100,14 +110,23 @@ describe('Each party controls its own people and its own signature', () => {
           ['OperatorRevoked', me],
         ]);
       }
-      await until(async () => ((await t.http().get('/v1/operators').set(auth(auditor))).body as { role: string }[]).some((o) => o.role === 'BUPATI_OFFICE'), { what: 'listed' });
+      await until(async () => ((await t.http().get('/v1/operators').set(auth(auditor))).body as { role: string }[]).some((o) => o.role === 'BUPATI_OFFICE'), {
+        what: 'listed',
+      });
       const listed = (await t.http().get('/v1/operators').set(auth(auditor))).body as { role: string }[];
       expect(new Set(listed.map((o) => o.role))).toEqual(new Set(['DUKCAPIL_AUDITOR', 'BUPATI_OFFICE']));
     });
   });
 
   describe('the agreement', () => {
-    const terms = (n: string) => ({ dukcapilNumber: `PT/${n}/D`, dinkesNumber: `PT/${n}/K`, signedOn: '2020-01-01', validFrom: '2020-01-01', validUntil: '2099-12-31', grantedFields: ['NIK'] });
+    const terms = (n: string) => ({
+      dukcapilNumber: `PT/${n}/D`,
+      dinkesNumber: `PT/${n}/K`,
+      signedOn: '2020-01-01',
+      validFrom: '2020-01-01',
+      validUntil: '2099-12-31',
+      grantedFields: ['NIK'],
+    });
 
     it('an agreement proposed by Dinkes alone is PENDING and grants nothing; it is in force once Disdukcapil confirms it', async () => {
       const proposed = await post('/v1/agreements', admin, terms(`${Date.now() % 100000}A`));
@@ -117,7 +136,13 @@ describe('Each party controls its own people and its own signature', () => {
       const shown = await t.http().get(`/v1/agreements/${id}`).set(auth(auditor)).expect(200);
       expect(shown.body.pendingChanges).toEqual([expect.objectContaining({ changeId: proposed.body.change.changeId, change: 'SIGN' })]);
       // The register lists it for the other party to find, as PENDING.
-      await until(async () => ((await t.http().get('/v1/agreements').set(auth(auditor))).body as { agreementId: string; status: string }[]).some((x) => x.agreementId === id && x.status === 'PENDING'), { what: 'listed as PENDING' });
+      await until(
+        async () =>
+          ((await t.http().get('/v1/agreements').set(auth(auditor))).body as { agreementId: string; status: string }[]).some(
+            (x) => x.agreementId === id && x.status === 'PENDING',
+          ),
+        { what: 'listed as PENDING' },
+      );
       // Nothing in force comes from it: the lookup-deciding function never returns a pending agreement.
       const inForce = await agreementInForce(t.infra.eventStore, t.infra.dataSource, new Date());
       expect(inForce.agreement?.agreementId).not.toBe(id);
@@ -126,12 +151,19 @@ describe('Each party controls its own people and its own signature', () => {
       expect([own.status, own.body.code]).toEqual([403, 'OWN_PROPOSAL']);
       const confirmed = await post(`/v1/agreements/${id}/changes/${proposed.body.change.changeId}/confirmation`, auditor);
       expect(confirmed.status).toBe(201);
-      expect(confirmed.body).toMatchObject({ status: 'ACTIVE', pendingChanges: [], changes: [{ change: 'SIGN', status: 'CONFIRMED', confirmedBy: expect.any(String), confirmedAt: expect.any(String) }] });
+      expect(confirmed.body).toMatchObject({
+        status: 'ACTIVE',
+        pendingChanges: [],
+        changes: [{ change: 'SIGN', status: 'CONFIRMED', confirmedBy: expect.any(String), confirmedAt: expect.any(String) }],
+      });
     });
 
     it('an extension of the seeded agreement proposed by Dinkes to 2100 grants nothing until Disdukcapil confirms it, and Disdukcapil can refuse it', async () => {
       const before = (await t.http().get(`/v1/agreements/${SEEDED_AGREEMENT_ID}`).set(auth(admin))).body;
-      const proposed = await post(`/v1/agreements/${SEEDED_AGREEMENT_ID}/extensions`, admin, { addendumNumber: `X/${Date.now() % 100000}/2100`, validUntil: '2100-12-31' });
+      const proposed = await post(`/v1/agreements/${SEEDED_AGREEMENT_ID}/extensions`, admin, {
+        addendumNumber: `X/${Date.now() % 100000}/2100`,
+        validUntil: '2100-12-31',
+      });
       expect(proposed.status).toBe(201);
       expect(proposed.body).toMatchObject({ validUntil: before.validUntil, status: before.status });
       const rejected = await post(`/v1/agreements/${SEEDED_AGREEMENT_ID}/changes/${proposed.body.change.changeId}/rejection`, auditor);

@@ -13,7 +13,16 @@ describe('The running service', () => {
   let app: INestApplication;
 
   beforeAll(async () => {
-    infra = await openInfrastructure(loadConfig({ DATABASE_URL: process.env.TEST_EMBEDDED_URL, BALIKAN_KEY: TEST_BALIKAN_KEY, ACCESS_TOKEN_KEY: TEST_ACCESS_TOKEN_KEY, AUDIT_SIGNING_KEY: process.env.AUDIT_SIGNING_KEY, AUDIT_CHECKPOINT_EVENTS: '100' }), { extraEvents: fixtureEvents });
+    infra = await openInfrastructure(
+      loadConfig({
+        DATABASE_URL: process.env.TEST_EMBEDDED_URL,
+        BALIKAN_KEY: TEST_BALIKAN_KEY,
+        ACCESS_TOKEN_KEY: TEST_ACCESS_TOKEN_KEY,
+        AUDIT_SIGNING_KEY: process.env.AUDIT_SIGNING_KEY,
+        AUDIT_CHECKPOINT_EVENTS: '100',
+      }),
+      { extraEvents: fixtureEvents },
+    );
     app = await createHttpApp(infra, pino({ level: 'silent' }));
     await app.init();
   });

@@ -48,12 +48,25 @@ describe('Reporting to Disdukcapil and the Bupati', () => {
     const seededAuditor = await t.login(AUDITOR_USER_ID, AUDITOR_PASSWORD);
     await anAgreementInForce(callerOf(t), admin, seededAuditor, { dukcapilNumber: `RP/${n}/D`, dinkesNumber: `RP/${n}/K` });
     code = `UJI-RP-${n.slice(0, 6)}`;
-    const facilityId = (await t.http().post('/v1/facilities').set(auth(admin)).send({ kind: 'PUSKESMAS', code, name, kecamatanCode: '331311' }).expect(201)).body.facilityId as string;
-    readerId = (await t.http().post(`/v1/facilities/${facilityId}/card-readers`).set(auth(admin)).send({ samSerial: `SAM-RP-${n}` }).expect(201)).body.readerId as string;
+    const facilityId = (await t.http().post('/v1/facilities').set(auth(admin)).send({ kind: 'PUSKESMAS', code, name, kecamatanCode: '331311' }).expect(201))
+      .body.facilityId as string;
+    readerId = (
+      await t
+        .http()
+        .post(`/v1/facilities/${facilityId}/card-readers`)
+        .set(auth(admin))
+        .send({ samSerial: `SAM-RP-${n}` })
+        .expect(201)
+    ).body.readerId as string;
     const enrol = async (role: string, facility?: string) => {
       const userId = uniqueUserId('report');
       // Each party enrols its own: Dinkes the Puskesmas operator, Disdukcapil the auditor and the Bupati's office.
-      await t.http().post('/v1/operators').set(auth(role === 'PUSKESMAS_OPERATOR' ? admin : seededAuditor)).send({ userId, password: 'report-password-1', role, ...(facility ? { facilityId: facility } : {}) }).expect(201);
+      await t
+        .http()
+        .post('/v1/operators')
+        .set(auth(role === 'PUSKESMAS_OPERATOR' ? admin : seededAuditor))
+        .send({ userId, password: 'report-password-1', role, ...(facility ? { facilityId: facility } : {}) })
+        .expect(201);
       return t.login(userId, 'report-password-1');
     };
     operator = await enrol('PUSKESMAS_OPERATOR', facilityId);
@@ -71,7 +84,14 @@ describe('Reporting to Disdukcapil and the Bupati', () => {
     const unmatched = await t.http().post('/v1/access/card-reads').set(auth(operator)).send({ readerId, nik: samples.found[3], fingerprint: 'NOT_MATCHED' });
     expect(unmatched.body.code).toBe('FINGERPRINT_NOT_MATCHED');
     used = [samples.found[0]!, samples.found[1]!, samples.outsideRegency[0]!, samples.deceased[0]!, samples.notFound[0]!, samples.found[2]!, samples.found[3]!];
-    const balikanId = (await t.http().post('/v1/balikan').set(auth(operator)).send({ accessId: found.body.accessId, nik: samples.found[0], verificationToken: found.body.verificationToken, bloodType: 'A+' }).expect(202)).body.balikanId;
+    const balikanId = (
+      await t
+        .http()
+        .post('/v1/balikan')
+        .set(auth(operator))
+        .send({ accessId: found.body.accessId, nik: samples.found[0], verificationToken: found.body.verificationToken, bloodType: 'A+' })
+        .expect(202)
+    ).body.balikanId;
     // Delivered by this app's worker (or another suite's: they share the database), before anything is counted.
     await until(async () => (await t.http().get(`/v1/balikan/${balikanId}`).set(auth(operator))).body.status === 'DELIVERED', { what: 'balikan delivered' });
     await t.http().get('/v1/operators').set(auth(operator)).expect(403);
@@ -85,7 +105,17 @@ describe('Reporting to Disdukcapil and the Bupati', () => {
       code,
       name,
       kecamatan: 'JATEN',
-      accesses: { webPortal: 5, cardReader: 2, total: 7, found: 4, deceased: 1, notFound: 1, registryFailed: 0, fingerprintFailed: 1, outOfRegency: outOfRegency() },
+      accesses: {
+        webPortal: 5,
+        cardReader: 2,
+        total: 7,
+        found: 4,
+        deceased: 1,
+        notFound: 1,
+        registryFailed: 0,
+        fingerprintFailed: 1,
+        outOfRegency: outOfRegency(),
+      },
       balikan: { owed: 5, submitted: 1, delivered: 1, abandoned: 0, coverage: 0.2 },
     });
     expect(body.perPuskesmas.filter((p: { name: string }) => p.name.startsWith('Puskesmas ')).length).toBeGreaterThanOrEqual(21); // every seeded one, even with nothing to count
@@ -119,8 +149,18 @@ describe('Reporting to Disdukcapil and the Bupati', () => {
   it('records the submission with the SHA-256 of the very PDF handed in, which anyone can fetch and re-check', async () => {
     const res = await t.http().post(`/v1/reports/semester/${year}/${semester}/submission`).set(auth(admin)).expect(201);
     expect(res.body).toMatchObject({ year, semester, revision: expect.any(Number), sha256: expect.stringMatching(/^[0-9a-f]{64}$/), onTime: true });
-    const archived = await t.http().get(`/v1/reports/semester/${year}/${semester}/submission?format=pdf`).set(auth(auditor)).buffer(true).parse(binary).expect(200);
-    expect(createHash('sha256').update(archived.body as Buffer).digest('hex')).toBe(res.body.sha256);
+    const archived = await t
+      .http()
+      .get(`/v1/reports/semester/${year}/${semester}/submission?format=pdf`)
+      .set(auth(auditor))
+      .buffer(true)
+      .parse(binary)
+      .expect(200);
+    expect(
+      createHash('sha256')
+        .update(archived.body as Buffer)
+        .digest('hex'),
+    ).toBe(res.body.sha256);
     await until(async () => (await report()).submission?.sha256 === res.body.sha256, { what: 'submission in the report' });
     const calendar = (await t.http().get('/v1/compliance/reports').set(auth(auditor)).expect(200)).body as { year: number; semester: number; status: string }[];
     expect(calendar.find((c) => c.year === year && c.semester === semester)?.status).toBe('SUBMITTED_ON_TIME');
@@ -132,11 +172,19 @@ describe('Reporting to Disdukcapil and the Bupati', () => {
       { obligation: 'BALIKAN', finding: 'PARTIAL', note: 'Cakupan data balikan masih rendah di beberapa Puskesmas' },
       { obligation: 'CLOSED_NETWORK', finding: 'MET' },
     ];
-    const refused = await t.http().post('/v1/evaluations').set(auth(auditor)).send({ kind: 'PERIODIC', year, semester, findings: [{ obligation: 'BALIKAN', finding: 'MET', note: `Pasien ${samples.found[0]}` }] }).expect(422);
+    const refused = await t
+      .http()
+      .post('/v1/evaluations')
+      .set(auth(auditor))
+      .send({ kind: 'PERIODIC', year, semester, findings: [{ obligation: 'BALIKAN', finding: 'MET', note: `Pasien ${samples.found[0]}` }] })
+      .expect(422);
     expect(refused.body.code).toBe('NOTE_PERSONAL_DATA');
     expect(JSON.stringify(refused.body)).not.toContain(samples.found[0]);
     const { evaluationId } = (await t.http().post('/v1/evaluations').set(auth(auditor)).send({ kind: 'PERIODIC', year, semester, findings }).expect(201)).body;
-    const listed = (await t.http().get(`/v1/evaluations?year=${year}&semester=${semester}`).set(auth(bupati)).expect(200)).body as { evaluationId: string; findings: { label: string }[] }[];
+    const listed = (await t.http().get(`/v1/evaluations?year=${year}&semester=${semester}`).set(auth(bupati)).expect(200)).body as {
+      evaluationId: string;
+      findings: { label: string }[];
+    }[];
     expect(listed.find((e) => e.evaluationId === evaluationId)?.findings).toHaveLength(2);
     const summary = (await t.http().get(`/v1/reports/bupati/${year}/${semester}?format=json`).set(auth(bupati)).expect(200)).body;
     expect(summary.evaluations.map((e: { evaluationId: string }) => e.evaluationId)).toContain(evaluationId);
@@ -147,7 +195,14 @@ describe('Reporting to Disdukcapil and the Bupati', () => {
 
   it('shows Disdukcapil each obligation per Puskesmas: balikan backlog, refusals, unusual operator days, card readers', async () => {
     const view = (await t.http().get('/v1/compliance/obligations').set(auth(auditor)).expect(200)).body;
-    expect(view.obligations.map((o: { code: string }) => o.code)).toEqual(['BALIKAN', 'ACCOUNTABILITY', 'CLOSED_NETWORK', 'ALL_HOLDERS', 'CARD_READERS', 'SEMESTER_REPORT']);
+    expect(view.obligations.map((o: { code: string }) => o.code)).toEqual([
+      'BALIKAN',
+      'ACCOUNTABILITY',
+      'CLOSED_NETWORK',
+      'ALL_HOLDERS',
+      'CARD_READERS',
+      'SEMESTER_REPORT',
+    ]);
     expect(ours({ perPuskesmas: view.puskesmas })).toMatchObject({
       accesses: 7,
       outOfRegency: outOfRegency(),
@@ -171,6 +226,14 @@ describe('Reporting to Disdukcapil and the Bupati', () => {
     expect((await get(`/v1/reports/semester/${year}/${semester}?format=docx`).expect(400)).body.code).toBe('VALIDATION_FAILED');
     expect((await get('/v1/compliance/refusals?from=2025-03-01&to=2025-02-01').expect(400)).body.code).toBe('RANGE_INVALID');
     expect((await get('/v1/compliance/refusals?from=2025-02-30').expect(400)).body.code).toBe('VALIDATION_FAILED');
-    expect((await t.http().post(`/v1/reports/semester/${year + 1}/1/submission`).set(auth(admin)).expect(422)).body.code).toBe('REPORT_PERIOD_NOT_STARTED');
+    expect(
+      (
+        await t
+          .http()
+          .post(`/v1/reports/semester/${year + 1}/1/submission`)
+          .set(auth(admin))
+          .expect(422)
+      ).body.code,
+    ).toBe('REPORT_PERIOD_NOT_STARTED');
   });
 });

@@ -72,11 +72,17 @@ interface RouteLayer {
 function routesOf(t: TestApp): string[] {
   const express = t.app.getHttpAdapter().getInstance() as { router?: { stack: RouteLayer[] }; _router?: { stack: RouteLayer[] } };
   const stack = (express.router ?? express._router)!.stack;
-  return stack
-    .filter((layer) => layer.route)
-    // The API documentation (swagger-ui's own files) is public inside the closed network; network.e2e covers it.
-    .filter((layer) => !/^\/docs/.test(layer.route!.path))
-    .flatMap((layer) => Object.keys(layer.route!.methods).filter((m) => m !== '_all').map((m) => `${m.toUpperCase()} ${layer.route!.path}`));
+  return (
+    stack
+      .filter((layer) => layer.route)
+      // The API documentation (swagger-ui's own files) is public inside the closed network; network.e2e covers it.
+      .filter((layer) => !/^\/docs/.test(layer.route!.path))
+      .flatMap((layer) =>
+        Object.keys(layer.route!.methods)
+          .filter((m) => m !== '_all')
+          .map((m) => `${m.toUpperCase()} ${layer.route!.path}`),
+      )
+  );
 }
 
 describe('Who may call what, for every route of the application', () => {
@@ -133,7 +139,8 @@ describe('Who may call what, for every route of the application', () => {
         if (token) req = req.set('authorization', `Bearer ${token}`);
         const res = await (method === 'GET' || method === 'DELETE' ? req : req.send({}));
         const allowed = EXPECTED[route]!.includes(who);
-        const refused = who === 'ANONYMOUS' ? res.status === 401 && res.body.code === 'UNAUTHENTICATED' : res.status === 403 && res.body.code === 'ROLE_NOT_ALLOWED';
+        const refused =
+          who === 'ANONYMOUS' ? res.status === 401 && res.body.code === 'UNAUTHENTICATED' : res.status === 403 && res.body.code === 'ROLE_NOT_ALLOWED';
         const passedTheGuard = res.status !== 401 && res.status !== 403;
         if ((allowed ? !passedTheGuard : !refused) || res.status >= 500) mismatches.push(`${who} ${route}: ${res.status} ${res.body.code ?? ''}`);
       }

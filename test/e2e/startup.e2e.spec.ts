@@ -19,7 +19,9 @@ describe('Starting the gateway', () => {
       // A fresh store: the registers are seeded and the newcomer is told how to sign in.
       // (the one-time passwords are in owner-only files, never on stdout: first-accounts.e2e)
       expect(output).toContain(`First Dinkes administrator created: user id "admin"; its one-time password is in ${join(dir, 'initial-passwords', 'admin')}`);
-      expect(output).toContain(`First Disdukcapil auditor created: user id "auditor"; its one-time password is in ${join(dir, 'initial-passwords', 'auditor')}`);
+      expect(output).toContain(
+        `First Disdukcapil auditor created: user id "auditor"; its one-time password is in ${join(dir, 'initial-passwords', 'auditor')}`,
+      );
       expect(output).not.toContain(readFileSync(join(dir, 'initial-passwords', 'admin'), 'utf8').trim());
       expect(output).toMatch(/No agreement in force \(EXPIRED\)/);
       // The audit log's signing key is generated once, kept private, and its public key printed for Disdukcapil.
@@ -46,13 +48,27 @@ describe('Starting the gateway', () => {
   it('keeps the access-token key in a 0600 file of the data directory, and refuses to start when others can read it', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'nik-start-token-'));
     try {
-      const { child, exited } = await startGateway({ DATA_DIR: dir, PORT: '0', DATABASE_URL: '', EVENTSTORE_CONNECTION_STRING: '', ACCESS_TOKEN_KEY: '', LOG_LEVEL: 'info' });
+      const { child, exited } = await startGateway({
+        DATA_DIR: dir,
+        PORT: '0',
+        DATABASE_URL: '',
+        EVENTSTORE_CONNECTION_STRING: '',
+        ACCESS_TOKEN_KEY: '',
+        LOG_LEVEL: 'info',
+      });
       child.kill('SIGTERM');
       expect((await exited).code).toBe(0);
       const path = join(dir, 'access-token.key');
       expect(statSync(path).mode & 0o777).toBe(0o600);
       chmodSync(path, 0o640);
-      const refused = await runScript(main, [], { DATA_DIR: dir, PORT: '0', DATABASE_URL: '', EVENTSTORE_CONNECTION_STRING: '', ACCESS_TOKEN_KEY: '', LOG_LEVEL: 'silent' });
+      const refused = await runScript(main, [], {
+        DATA_DIR: dir,
+        PORT: '0',
+        DATABASE_URL: '',
+        EVENTSTORE_CONNECTION_STRING: '',
+        ACCESS_TOKEN_KEY: '',
+        LOG_LEVEL: 'silent',
+      });
       expect(refused.code).toBe(1);
       expect(refused.stderr.trim()).toMatch(/^Cannot start: ACCESS_TOKEN_KEY: .*access-token\.key is readable by others; chmod 600 it$/);
     } finally {
@@ -70,8 +86,16 @@ describe('Starting the gateway', () => {
   it.each([
     ['a DATABASE_URL that is not a postgres URL', { DATABASE_URL: 'mysql://db/x' }, /^Configuration error: DATABASE_URL: must be a postgres:\/\/ URL$/],
     ['a PORT that is not a number', { PORT: 'eighty' }, /^Configuration error: PORT: must be an integer/],
-    ['an AUDIT_SIGNING_KEY that is not an Ed25519 key', { AUDIT_SIGNING_KEY: 'bm90IGEga2V5' }, /^Configuration error: AUDIT_SIGNING_KEY: must be an Ed25519 private key, PEM or base64 PKCS#8/],
-    ['an unreachable PostgreSQL server', { DATABASE_URL: 'postgres://gateway:hunter2@127.0.0.1:1/app' }, /^Cannot start: DATABASE_URL: cannot reach postgres:\/\/127\.0\.0\.1:1\/app \(ECONNREFUSED\)$/],
+    [
+      'an AUDIT_SIGNING_KEY that is not an Ed25519 key',
+      { AUDIT_SIGNING_KEY: 'bm90IGEga2V5' },
+      /^Configuration error: AUDIT_SIGNING_KEY: must be an Ed25519 private key, PEM or base64 PKCS#8/,
+    ],
+    [
+      'an unreachable PostgreSQL server',
+      { DATABASE_URL: 'postgres://gateway:hunter2@127.0.0.1:1/app' },
+      /^Cannot start: DATABASE_URL: cannot reach postgres:\/\/127\.0\.0\.1:1\/app \(ECONNREFUSED\)$/,
+    ],
     [
       'a PostgreSQL server but no BALIKAN_KEY',
       { DATABASE_URL: process.env.TEST_EMBEDDED_URL, BALIKAN_KEY: '', ACCESS_TOKEN_KEY: Buffer.alloc(32, 1).toString('base64') },

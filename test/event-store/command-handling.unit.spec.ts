@@ -95,7 +95,13 @@ describe('Handling a command: load, decide, append at the revision that was read
   it('runs the step before the append again, on the new state, when another writer changed the stream in between', async () => {
     await store.appendToStream(stream, [counted(1)]);
     const seen: number[] = [];
-    await handle(raceOnce(store, stream, counted(2)), stream, tally, { amount: 3, ceiling: 10 }, { beforeAppend: async (state) => void seen.push(state.total) });
+    await handle(
+      raceOnce(store, stream, counted(2)),
+      stream,
+      tally,
+      { amount: 3, ceiling: 10 },
+      { beforeAppend: async (state) => void seen.push(state.total) },
+    );
     expect(seen).toEqual([1, 3]);
   });
 

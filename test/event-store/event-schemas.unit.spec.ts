@@ -26,12 +26,15 @@ describe('The event schemas stored events were written against', () => {
     expect(eventCatalogue.map((d) => d.type).sort()).toEqual(Object.keys(stored).sort());
   });
 
-  it.each(eventCatalogue.map((d) => [d.type, d] as const))('keeps %s exactly as it was: same fields, required fields, patterns, enums, limits, version and upcasters', (type, definition) => {
-    const before = stored[type as keyof typeof stored];
-    expect(definition.version).toBe(before.version);
-    expect(Object.keys(definition.upcasters ?? {}).map(Number)).toEqual(before.upcastFrom);
-    expect(asStored(definition.schema)).toEqual(before.schema);
-  });
+  it.each(eventCatalogue.map((d) => [d.type, d] as const))(
+    'keeps %s exactly as it was: same fields, required fields, patterns, enums, limits, version and upcasters',
+    (type, definition) => {
+      const before = stored[type as keyof typeof stored];
+      expect(definition.version).toBe(before.version);
+      expect(Object.keys(definition.upcasters ?? {}).map(Number)).toEqual(before.upcastFrom);
+      expect(asStored(definition.schema)).toEqual(before.schema);
+    },
+  );
 
   it('reads an administrative event stored before actors were recorded as acted by UNRECORDED', () => {
     const { data, version } = schemas.upcast('OperatorSuspended', 1, { operatorId: '0b7f3c52-5d1e-4a8b-9c3d-2e4f6a8b0c1d' });

@@ -50,7 +50,10 @@ describe('A catch-up subscription', () => {
     const ctx = await openStore(embedded);
     try {
       const id = streamId();
-      await ctx.store.appendToStream(id, Array.from({ length: 30 }, (_, n) => counted(n)));
+      await ctx.store.appendToStream(
+        id,
+        Array.from({ length: 30 }, (_, n) => counted(n)),
+      );
       let reads = 0;
       const counting: EventStoreAdapter = Object.assign(Object.create(ctx.adapter), {
         readAll: (options: ReadAllOptions) => {

@@ -42,7 +42,13 @@ describeWithPoppler('The demo, and re-checking what it submitted', () => {
     expect(demo.stderr).toBe('');
     expect(demo.code).toBe(0);
     expect(demo.stdout).toMatch(/Enrolled 21 Puskesmas operators/);
-    for (const name of [`laporan-semester-${semester}-${year}.pdf`, `laporan-semester-${semester}-${year}.xlsx`, `laporan-semester-${semester}-${year}.csv`, `ringkasan-bupati-${semester}-${year}.pdf`, `ringkasan-bupati-${semester}-${year}.xlsx`]) {
+    for (const name of [
+      `laporan-semester-${semester}-${year}.pdf`,
+      `laporan-semester-${semester}-${year}.xlsx`,
+      `laporan-semester-${semester}-${year}.csv`,
+      `ringkasan-bupati-${semester}-${year}.pdf`,
+      `ringkasan-bupati-${semester}-${year}.xlsx`,
+    ]) {
       expect(existsSync(join(out, name))).toBe(true);
     }
     const text = pdfText(join(out, `laporan-semester-${semester}-${year}.pdf`));
@@ -62,7 +68,15 @@ describeWithPoppler('The demo, and re-checking what it submitted', () => {
     const served = [...samples.found, ...samples.deceased, ...samples.outsideRegency].map((nik) => bySample.get(nik)!);
     const values = [
       ...samples.notFound,
-      ...served.flatMap((p) => [p.nik, p.kk, p.name, p.birthDate, p.birthDate.split('-').reverse().join('-'), `${p.street} RT ${p.rt}`, p.extra.NAMA_LGKP_IBU as string]),
+      ...served.flatMap((p) => [
+        p.nik,
+        p.kk,
+        p.name,
+        p.birthDate,
+        p.birthDate.split('-').reverse().join('-'),
+        `${p.street} RT ${p.rt}`,
+        p.extra.NAMA_LGKP_IBU as string,
+      ]),
       ...Array.from({ length: 400 }, (_, i) => [`RM-${100000 + i}`, `474.3/${1000 + i}/KRA/2025`]).flat(),
     ];
     const file = join(out, 'values.txt');
@@ -71,8 +85,10 @@ describeWithPoppler('The demo, and re-checking what it submitted', () => {
     expect(JSON.parse(scan.stdout)).toMatchObject({ found: [], values: values.length });
     expect(scan.code).toBe(0);
     const log = readFileSync(join(out, 'demo-gateway.log'), 'utf8');
-    expect(log.split("\n").length).toBeGreaterThan(500); // debug level: every request, registry call and delivery
-    const leaks = values.flatMap((v) => [v, JSON.stringify(v).slice(1, -1), Buffer.from(v).toString('base64'), Buffer.from(v).toString('hex')]).filter((form) => log.includes(form));
+    expect(log.split('\n').length).toBeGreaterThan(500); // debug level: every request, registry call and delivery
+    const leaks = values
+      .flatMap((v) => [v, JSON.stringify(v).slice(1, -1), Buffer.from(v).toString('base64'), Buffer.from(v).toString('hex')])
+      .filter((form) => log.includes(form));
     expect(leaks).toEqual([]);
   }, 120_000);
 

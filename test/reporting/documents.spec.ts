@@ -106,7 +106,15 @@ describe('Indonesian wording and formats', () => {
   });
 
   it('names the obligations an evaluation judges, Pasal 3 ayat (2) and Pasal 9 ayat (1)', () => {
-    expect(OBLIGATIONS.map((o) => o.code)).toEqual(['BALIKAN', 'ACCOUNTABILITY', 'CLOSED_NETWORK', 'ALL_HOLDERS', 'CARD_READERS', 'CONFIDENTIALITY', 'SEMESTER_REPORT']);
+    expect(OBLIGATIONS.map((o) => o.code)).toEqual([
+      'BALIKAN',
+      'ACCOUNTABILITY',
+      'CLOSED_NETWORK',
+      'ALL_HOLDERS',
+      'CARD_READERS',
+      'CONFIDENTIALITY',
+      'SEMESTER_REPORT',
+    ]);
     expect(FINDING_LABELS).toEqual({ MET: 'Terpenuhi', PARTIAL: 'Sebagian', NOT_MET: 'Tidak terpenuhi' });
   });
 });
@@ -140,7 +148,9 @@ describe('The semester report PDF, as a Dinkes administrator reads it', () => {
     const flat = text.replace(/\s+/g, ' ');
     expect(flat).toContain('Persetujuan para pihak:');
     expect(flat).toContain('diusulkan oleh data awal (ditandatangani kedua pihak), dikonfirmasi oleh data awal (ditandatangani kedua pihak)');
-    expect(flat).toContain(`Perpanjangan (adendum) 473.3/100/IX/2024, 2026-09-15: diusulkan oleh operator ${extension!.proposedBy} (${formatDateTime(extension!.proposedAt!)})`);
+    expect(flat).toContain(
+      `Perpanjangan (adendum) 473.3/100/IX/2024, 2026-09-15: diusulkan oleh operator ${extension!.proposedBy} (${formatDateTime(extension!.proposedAt!)})`,
+    );
     expect(flat).toContain(`dikonfirmasi oleh operator ${extension!.confirmedBy} (${formatDateTime(extension!.confirmedAt!)})`);
   });
 
@@ -164,7 +174,8 @@ describe('The semester report PDF, as a Dinkes administrator reads it', () => {
   });
 
   itWithPoppler('gives each month by name with its accesses, and draws the monthly chart per channel', () => {
-    for (const m of report.perMonth) expect(text).toMatch(cells(monthLabel(m.month), ...[m.accesses.webPortal, m.accesses.cardReader, m.accesses.total].map(formatNumber)));
+    for (const m of report.perMonth)
+      expect(text).toMatch(cells(monthLabel(m.month), ...[m.accesses.webPortal, m.accesses.cardReader, m.accesses.total].map(formatNumber)));
     expect(text).toContain('Pemanfaatan bulanan per kanal');
   });
 
@@ -263,7 +274,15 @@ describe('The semester report workbook', () => {
   });
 
   it('has the seven sheets, each with its merged bold title and a bold header row', () => {
-    expect(workbook.worksheets.map((s) => s.name)).toEqual(['Ringkasan', 'Per Puskesmas', 'Per Bulan', 'Data Balikan', 'Penolakan', 'Sidik Jari', 'Perjanjian']);
+    expect(workbook.worksheets.map((s) => s.name)).toEqual([
+      'Ringkasan',
+      'Per Puskesmas',
+      'Per Bulan',
+      'Data Balikan',
+      'Penolakan',
+      'Sidik Jari',
+      'Perjanjian',
+    ]);
     for (const s of workbook.worksheets) {
       expect(s.getCell('A1').isMerged).toBe(true);
       expect(s.getCell('A1').font?.bold).toBe(true);
@@ -277,7 +296,16 @@ describe('The semester report workbook', () => {
     const [signing, extension] = AGREEMENT.changes;
     expect([3, 4].map((r) => ['A', 'B', 'C', 'D', 'E', 'F', 'G', 'H'].map((c) => rows.getCell(`${c}${r}`).value))).toEqual([
       [1, 'Penandatanganan', signing!.detail, 'Dikonfirmasi', 'data awal (ditandatangani kedua pihak)', '-', 'data awal (ditandatangani kedua pihak)', '-'],
-      [2, 'Perpanjangan (adendum)', extension!.detail, 'Dikonfirmasi', `operator ${extension!.proposedBy}`, formatDateTime(extension!.proposedAt!), `operator ${extension!.confirmedBy}`, formatDateTime(extension!.confirmedAt!)],
+      [
+        2,
+        'Perpanjangan (adendum)',
+        extension!.detail,
+        'Dikonfirmasi',
+        `operator ${extension!.proposedBy}`,
+        formatDateTime(extension!.proposedAt!),
+        `operator ${extension!.confirmedBy}`,
+        formatDateTime(extension!.confirmedAt!),
+      ],
     ]);
   });
 
@@ -420,7 +448,9 @@ describe('The summary for the Bupati (Pasal 9 ayat (4))', () => {
   });
 
   itWithPoppler('says when the report came late or has not come, and names an ad-hoc evaluation "Insidental"', async () => {
-    const late = sampleBupatiSummary({ report: { dueOn: '2025-06-30', submission: { submittedAt: '2025-07-04T02:00:00.000Z', onTime: false, sha256: 'd'.repeat(64), revision: 1 } } });
+    const late = sampleBupatiSummary({
+      report: { dueOn: '2025-06-30', submission: { submittedAt: '2025-07-04T02:00:00.000Z', onTime: false, sha256: 'd'.repeat(64), revision: 1 } },
+    });
     expect(pdfText(await renderBupatiSummaryPdf(late))).toContain('Disampaikan terlambat (batas penyampaian 30 Juni 2025), pada 4 Juli 2025');
     const missing = sampleBupatiSummary({
       report: { dueOn: '2025-06-30', submission: null },

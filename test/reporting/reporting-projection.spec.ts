@@ -23,20 +23,68 @@ interface World {
 }
 
 type Step =
-  | { kind: 'access'; channel: 'WEB' | 'CARD'; facility: number; operator: number; outcome: (typeof OUTCOMES)[number]; origin: boolean; fingerprint: number; at: number }
+  | {
+      kind: 'access';
+      channel: 'WEB' | 'CARD';
+      facility: number;
+      operator: number;
+      outcome: (typeof OUTCOMES)[number];
+      origin: boolean;
+      fingerprint: number;
+      at: number;
+    }
   | { kind: 'balikan'; access: number; fate: 'PENDING' | 'DELIVERED' | 'ABANDONED' }
   | { kind: 'denied'; facility: number; operator: number | null; reason: 'FACILITY_SCOPE' | 'RATE_LIMITED' | 'NETWORK_NOT_ALLOWED'; at: number };
 
 const step: fc.Arbitrary<Step> = fc.oneof(
-  { weight: 6, arbitrary: fc.record({ kind: fc.constant('access' as const), channel: fc.constantFrom('WEB' as const, 'CARD' as const), facility: fc.nat(2), operator: fc.nat(3), outcome: fc.constantFrom(...OUTCOMES), origin: fc.boolean(), fingerprint: fc.nat(2), at: fc.integer({ min: 0, max: SEMESTER_MS - 1 }) }) },
-  { weight: 3, arbitrary: fc.record({ kind: fc.constant('balikan' as const), access: fc.nat(6), fate: fc.constantFrom('PENDING' as const, 'DELIVERED' as const, 'ABANDONED' as const) }) },
-  { weight: 1, arbitrary: fc.record({ kind: fc.constant('denied' as const), facility: fc.nat(2), operator: fc.option(fc.nat(3)), reason: fc.constantFrom('FACILITY_SCOPE' as const, 'RATE_LIMITED' as const, 'NETWORK_NOT_ALLOWED' as const), at: fc.integer({ min: 0, max: SEMESTER_MS - 1 }) }) },
+  {
+    weight: 6,
+    arbitrary: fc.record({
+      kind: fc.constant('access' as const),
+      channel: fc.constantFrom('WEB' as const, 'CARD' as const),
+      facility: fc.nat(2),
+      operator: fc.nat(3),
+      outcome: fc.constantFrom(...OUTCOMES),
+      origin: fc.boolean(),
+      fingerprint: fc.nat(2),
+      at: fc.integer({ min: 0, max: SEMESTER_MS - 1 }),
+    }),
+  },
+  {
+    weight: 3,
+    arbitrary: fc.record({
+      kind: fc.constant('balikan' as const),
+      access: fc.nat(6),
+      fate: fc.constantFrom('PENDING' as const, 'DELIVERED' as const, 'ABANDONED' as const),
+    }),
+  },
+  {
+    weight: 1,
+    arbitrary: fc.record({
+      kind: fc.constant('denied' as const),
+      facility: fc.nat(2),
+      operator: fc.option(fc.nat(3)),
+      reason: fc.constantFrom('FACILITY_SCOPE' as const, 'RATE_LIMITED' as const, 'NETWORK_NOT_ALLOWED' as const),
+      at: fc.integer({ min: 0, max: SEMESTER_MS - 1 }),
+    }),
+  },
 );
 
 let position = 0n;
 function recorded(type: string, data: Record<string, unknown>, at: Date): RecordedEvent {
   position++;
-  return { eventId: randomUUID(), type, schemaVersion: 1, streamId: `s-${position}`, revision: 0n, globalPosition: { commit: position, prepare: position }, occurredAt: at, correlationId: null, causationId: null, data };
+  return {
+    eventId: randomUUID(),
+    type,
+    schemaVersion: 1,
+    streamId: `s-${position}`,
+    revision: 0n,
+    globalPosition: { commit: position, prepare: position },
+    occurredAt: at,
+    correlationId: null,
+    causationId: null,
+    data,
+  };
 }
 
 /** Turns generated steps into a consistent log: a balikan only for an access that found someone, settled at most once. */
@@ -48,16 +96,39 @@ function history(world: World, steps: Step[]): RecordedEvent[] {
       const accessId = randomUUID();
       const at = new Date(SEMESTER_START + s.at);
       const outcome = s.channel === 'WEB' && s.outcome === 'FINGERPRINT_NOT_MATCHED' ? 'NOT_FOUND' : s.outcome;
-      const common = { accessId, facilityId: world.facilities[s.facility]!, operatorId: world.operators[s.operator]!, outcome, holderOrigin: s.origin ? 'OUT_OF_REGENCY' : 'IN_REGENCY' };
+      const common = {
+        accessId,
+        facilityId: world.facilities[s.facility]!,
+        operatorId: world.operators[s.operator]!,
+        outcome,
+        holderOrigin: s.origin ? 'OUT_OF_REGENCY' : 'IN_REGENCY',
+      };
       if (s.channel === 'WEB') events.push(recorded('NikLookupPerformed', common, at));
-      else events.push(recorded('CardReadRecorded', { ...common, readerId: world.readers[s.facility]!, fingerprint: outcome === 'FINGERPRINT_NOT_MATCHED' ? 'NOT_MATCHED' : (['MATCHED', 'NOT_PERFORMED', 'MATCHED'] as const)[s.fingerprint]! }, at));
+      else
+        events.push(
+          recorded(
+            'CardReadRecorded',
+            {
+              ...common,
+              readerId: world.readers[s.facility]!,
+              fingerprint: outcome === 'FINGERPRINT_NOT_MATCHED' ? 'NOT_MATCHED' : (['MATCHED', 'NOT_PERFORMED', 'MATCHED'] as const)[s.fingerprint]!,
+            },
+            at,
+          ),
+        );
       if (outcome === 'FOUND' || outcome === 'DECEASED') accesses.push({ accessId, facilityId: common.facilityId, at });
     } else if (s.kind === 'balikan') {
       const access = accesses[s.access % Math.max(1, accesses.length)];
       if (!access) continue;
       const balikanId = randomUUID();
       const later = new Date(access.at.getTime() + 1000);
-      events.push(recorded('BalikanSubmitted', { balikanId, accessId: access.accessId, facilityId: access.facilityId, operatorId: world.operators[0]!, kinds: ['BLOOD_TYPE'] }, later));
+      events.push(
+        recorded(
+          'BalikanSubmitted',
+          { balikanId, accessId: access.accessId, facilityId: access.facilityId, operatorId: world.operators[0]!, kinds: ['BLOOD_TYPE'] },
+          later,
+        ),
+      );
       if (s.fate === 'DELIVERED') events.push(recorded('BalikanDelivered', { balikanId, accessId: access.accessId, attempts: 1 }, later));
       if (s.fate === 'ABANDONED') events.push(recorded('BalikanAbandoned', { balikanId, accessId: access.accessId, attempts: 9 }, later));
     } else {
@@ -87,7 +158,14 @@ function expected(events: RecordedEvent[]) {
       bump(utilisation, [d.facilityId, day.slice(0, 7), channel, d.outcome, d.holderOrigin].join('|'));
       bump(operatorDays, [d.operatorId, day, d.facilityId, 'accesses'].join('|'));
       if (e.type === 'CardReadRecorded') bump(fingerprints, [d.facilityId, d.readerId, day.slice(0, 7), d.fingerprint].join('|'));
-      accessOf.set(d.accessId!, { facilityId: d.facilityId!, month: day.slice(0, 7), owes: d.outcome === 'FOUND' || d.outcome === 'DECEASED', pending: 0, delivered: 0, abandoned: 0 });
+      accessOf.set(d.accessId!, {
+        facilityId: d.facilityId!,
+        month: day.slice(0, 7),
+        owes: d.outcome === 'FOUND' || d.outcome === 'DECEASED',
+        pending: 0,
+        delivered: 0,
+        abandoned: 0,
+      });
     } else if (e.type === 'AccessDenied') {
       bump(refusals, [day, d.facilityId ?? NO_FACILITY, d.reason].join('|'));
       if (d.operatorId) bump(operatorDays, [d.operatorId, day, d.facilityId ?? NO_FACILITY, 'refusals'].join('|'));
@@ -124,18 +202,30 @@ async function tables(db: DataSource, world: World) {
   const asMap = (list: Record<string, string>[], key: (r: Record<string, string>) => string, value: (r: Record<string, string>) => number | string) =>
     new Map(list.map((r) => [key(r), value(r)]));
   const operatorDays = new Map<string, number>();
-  for (const r of await rows(`SELECT operator_id, day::text, facility_id, accesses::int, refusals::int FROM report_operator_daily WHERE operator_id = ANY($1::uuid[])`, [world.operators])) {
-    for (const column of ['accesses', 'refusals'] as const) if (Number(r[column]) > 0) operatorDays.set([r.operator_id, r.day, r.facility_id, column].join('|'), Number(r[column]));
+  for (const r of await rows(
+    `SELECT operator_id, day::text, facility_id, accesses::int, refusals::int FROM report_operator_daily WHERE operator_id = ANY($1::uuid[])`,
+    [world.operators],
+  )) {
+    for (const column of ['accesses', 'refusals'] as const)
+      if (Number(r[column]) > 0) operatorDays.set([r.operator_id, r.day, r.facility_id, column].join('|'), Number(r[column]));
   }
   return {
-    utilisation: asMap(await rows(`SELECT * FROM report_utilisation WHERE facility_id = ANY($1::uuid[])`, [ids]), (r) => [r.facility_id, r.month, r.channel, r.outcome, r.holder_origin].join('|'), (r) => Number(r.accesses)),
+    utilisation: asMap(
+      await rows(`SELECT * FROM report_utilisation WHERE facility_id = ANY($1::uuid[])`, [ids]),
+      (r) => [r.facility_id, r.month, r.channel, r.outcome, r.holder_origin].join('|'),
+      (r) => Number(r.accesses),
+    ),
     refusals: asMap(
       await rows(`SELECT day::text, facility_id, reason, refusals FROM report_refusals WHERE facility_id = ANY($1::uuid[])`, [ids]),
       (r) => [r.day, r.facility_id, r.reason].join('|'),
       (r) => Number(r.refusals),
     ),
     operatorDays,
-    fingerprints: asMap(await rows(`SELECT * FROM report_fingerprints WHERE facility_id = ANY($1::uuid[])`, [ids]), (r) => [r.facility_id, r.reader_id, r.month, r.fingerprint].join('|'), (r) => Number(r.reads)),
+    fingerprints: asMap(
+      await rows(`SELECT * FROM report_fingerprints WHERE facility_id = ANY($1::uuid[])`, [ids]),
+      (r) => [r.facility_id, r.reader_id, r.month, r.fingerprint].join('|'),
+      (r) => Number(r.reads),
+    ),
     balikan: asMap(
       await rows(`SELECT * FROM report_balikan_monthly WHERE facility_id = ANY($1::uuid[]) AND owed > 0`, [ids]),
       (r) => `${r.facility_id}|${r.month}`,
@@ -175,20 +265,29 @@ describe.each(storages)('The reporting read models on %s', (_name, url) => {
 
   it('hold exactly the figures the events give, whichever way the log is cut into batches (as a rebuild reads it)', async () => {
     await fc.assert(
-      fc.asyncProperty(fc.array(step, { minLength: 1, maxLength: 60 }), fc.array(fc.nat(200), { maxLength: 6 }), fc.array(fc.nat(200), { maxLength: 6 }), async (steps, live, rebuild) => {
-        const world: World = { facilities: [randomUUID(), randomUUID(), randomUUID()], operators: [randomUUID(), randomUUID(), randomUUID(), randomUUID()], readers: [randomUUID(), randomUUID(), randomUUID()] };
-        const events = history(world, steps);
-        const want = expected(events);
-        try {
-          await project(db, events, live);
-          expect(await tables(db, world)).toEqual(want);
-          await forget(db, world);
-          await project(db, events, rebuild);
-          expect(await tables(db, world)).toEqual(want);
-        } finally {
-          await forget(db, world);
-        }
-      }),
+      fc.asyncProperty(
+        fc.array(step, { minLength: 1, maxLength: 60 }),
+        fc.array(fc.nat(200), { maxLength: 6 }),
+        fc.array(fc.nat(200), { maxLength: 6 }),
+        async (steps, live, rebuild) => {
+          const world: World = {
+            facilities: [randomUUID(), randomUUID(), randomUUID()],
+            operators: [randomUUID(), randomUUID(), randomUUID(), randomUUID()],
+            readers: [randomUUID(), randomUUID(), randomUUID()],
+          };
+          const events = history(world, steps);
+          const want = expected(events);
+          try {
+            await project(db, events, live);
+            expect(await tables(db, world)).toEqual(want);
+            await forget(db, world);
+            await project(db, events, rebuild);
+            expect(await tables(db, world)).toEqual(want);
+          } finally {
+            await forget(db, world);
+          }
+        },
+      ),
       { numRuns: 40 },
     );
   }, 120_000);
@@ -199,7 +298,18 @@ describe.each(storages)('The reporting read models on %s', (_name, url) => {
     const dayText = wibDay(day);
     const minute = (m: number) => new Date(Date.parse(`${dayText}T00:00:00+07:00`) + m * 60_000);
     const counted = (count: number, from: Date) =>
-      recorded('NetworkRefusalsCounted', { tallyId: randomUUID(), sourceNetwork: '192.0.2.0/24', from: from.toISOString(), until: new Date(from.getTime() + 60_000).toISOString(), count, routes: [{ route: 'GET /v1/agreements', count }] }, new Date(from.getTime() + 61_000));
+      recorded(
+        'NetworkRefusalsCounted',
+        {
+          tallyId: randomUUID(),
+          sourceNetwork: '192.0.2.0/24',
+          from: from.toISOString(),
+          until: new Date(from.getTime() + 60_000).toISOString(),
+          count,
+          routes: [{ route: 'GET /v1/agreements', count }],
+        },
+        new Date(from.getTime() + 61_000),
+      );
     const events = [
       counted(140, minute(0)),
       counted(360, minute(1)),
@@ -207,7 +317,11 @@ describe.each(storages)('The reporting read models on %s', (_name, url) => {
       counted(7, minute(24 * 60 - 1)),
       recorded('AccessDenied', { denialId: randomUUID(), reason: 'NETWORK_NOT_ALLOWED', route: 'GET /v1/agreements' }, minute(2)),
     ];
-    const rows = async () => (await db.query(`SELECT reason, refusals::int AS n FROM report_refusals WHERE day = $1::date AND facility_id = $2`, [dayText, NO_FACILITY])) as { reason: string; n: number }[];
+    const rows = async () =>
+      (await db.query(`SELECT reason, refusals::int AS n FROM report_refusals WHERE day = $1::date AND facility_id = $2`, [dayText, NO_FACILITY])) as {
+        reason: string;
+        n: number;
+      }[];
     try {
       await project(db, events, [1, 2]);
       expect(await rows()).toEqual([{ reason: 'NETWORK_NOT_ALLOWED', n: 508 }]);
@@ -222,7 +336,11 @@ describe.each(storages)('The reporting read models on %s', (_name, url) => {
     const accessId = randomUUID();
     const [first, second] = [randomUUID(), randomUUID()];
     const events = [
-      recorded('NikLookupPerformed', { accessId, facilityId: world.facilities[0], operatorId: world.operators[0], outcome: 'FOUND', holderOrigin: 'IN_REGENCY' }, at),
+      recorded(
+        'NikLookupPerformed',
+        { accessId, facilityId: world.facilities[0], operatorId: world.operators[0], outcome: 'FOUND', holderOrigin: 'IN_REGENCY' },
+        at,
+      ),
       recorded('BalikanSubmitted', { balikanId: first, accessId, facilityId: world.facilities[0], operatorId: world.operators[0], kinds: ['BLOOD_TYPE'] }, at),
       recorded('BalikanAbandoned', { balikanId: first, accessId, attempts: 30 }, at),
     ];
@@ -230,7 +348,17 @@ describe.each(storages)('The reporting read models on %s', (_name, url) => {
       await project(db, events, []);
       expect((await tables(db, world)).balikan.get(`${world.facilities[0]}|2025-03`)).toBe('1|1|0|1');
       // The clerk sends it again: while that one is on its way, the access is not given up on.
-      await project(db, [recorded('BalikanSubmitted', { balikanId: second, accessId, facilityId: world.facilities[0], operatorId: world.operators[0], kinds: ['BLOOD_TYPE'] }, at)], []);
+      await project(
+        db,
+        [
+          recorded(
+            'BalikanSubmitted',
+            { balikanId: second, accessId, facilityId: world.facilities[0], operatorId: world.operators[0], kinds: ['BLOOD_TYPE'] },
+            at,
+          ),
+        ],
+        [],
+      );
       expect((await tables(db, world)).balikan.get(`${world.facilities[0]}|2025-03`)).toBe('1|1|0|0');
       // And this time it arrives: the access is covered.
       await project(db, [recorded('BalikanDelivered', { balikanId: second, accessId, attempts: 1 }, at)], []);

@@ -14,8 +14,14 @@ describe('Handing in the semester report (Pasal 9(1))', () => {
   const submit = (pdfSha256: string, year = 2025, semester: 1 | 2 = 1) => ({ year, semester, pdfSha256, submittedBy: admin });
 
   it('is on time through 30 June 23:59:59 WIB for semester I, and late one millisecond after', () => {
-    submissions.given().when(submit(sha('a')), new Date('2025-06-30T16:59:59.999Z')).thenMatching({ type: 'SemesterReportSubmitted', data: { revision: 1, dueOn: '2025-06-30', onTime: true } });
-    submissions.given().when(submit(sha('a')), new Date('2025-06-30T17:00:00.000Z')).thenMatching({ type: 'SemesterReportSubmitted', data: { onTime: false } });
+    submissions
+      .given()
+      .when(submit(sha('a')), new Date('2025-06-30T16:59:59.999Z'))
+      .thenMatching({ type: 'SemesterReportSubmitted', data: { revision: 1, dueOn: '2025-06-30', onTime: true } });
+    submissions
+      .given()
+      .when(submit(sha('a')), new Date('2025-06-30T17:00:00.000Z'))
+      .thenMatching({ type: 'SemesterReportSubmitted', data: { onTime: false } });
   });
 
   it('is due by 31 December for semester II', () => {
@@ -26,12 +32,21 @@ describe('Handing in the semester report (Pasal 9(1))', () => {
   it('records nothing again when the same document is handed in twice, and a corrected one as revision 2', () => {
     const at = new Date('2025-06-20T03:00:00Z');
     const { history } = submissions.given().when(submit(sha('a')), at);
-    submissions.given(...history).when(submit(sha('a')), at).thenNothing();
-    submissions.given(...history).when(submit(sha('b')), at).thenMatching({ type: 'SemesterReportSubmitted', data: { revision: 2 } });
+    submissions
+      .given(...history)
+      .when(submit(sha('a')), at)
+      .thenNothing();
+    submissions
+      .given(...history)
+      .when(submit(sha('b')), at)
+      .thenMatching({ type: 'SemesterReportSubmitted', data: { revision: 2 } });
   });
 
   it('refuses a semester that has not started yet', () => {
-    submissions.given().when(submit(sha('c'), 2026, 2), new Date('2026-06-01T00:00:00Z')).thenRefused('REPORT_PERIOD_NOT_STARTED');
+    submissions
+      .given()
+      .when(submit(sha('c'), 2026, 2), new Date('2026-06-01T00:00:00Z'))
+      .thenRefused('REPORT_PERIOD_NOT_STARTED');
   });
 
   it('keeps the digest in base64 in the event (a hex digest can look like a NIK) and gives it back as hex', () => {
@@ -52,11 +67,22 @@ describe('Recording an evaluation (Pasal 9(2)-(3))', () => {
   const evaluations = deciderSpec(evaluationDecider);
 
   it('needs the semester of a periodic evaluation, but not of an ad-hoc one', () => {
-    evaluations.given().when({ evaluationId: randomUUID(), kind: 'PERIODIC', auditorId, findings: [{ obligation: 'BALIKAN', finding: 'MET' }] }).thenRefused('EVALUATION_PERIOD_REQUIRED');
     evaluations
       .given()
-      .when({ evaluationId: randomUUID(), kind: 'AD_HOC', auditorId, findings: [{ obligation: 'CLOSED_NETWORK', finding: 'PARTIAL', note: 'Dua Puskesmas memakai jaringan umum' }] })
-      .thenMatching({ type: 'EvaluationRecorded', data: { kind: 'AD_HOC', findings: [{ obligation: 'CLOSED_NETWORK', finding: 'PARTIAL', note: 'Dua Puskesmas memakai jaringan umum' }] } });
+      .when({ evaluationId: randomUUID(), kind: 'PERIODIC', auditorId, findings: [{ obligation: 'BALIKAN', finding: 'MET' }] })
+      .thenRefused('EVALUATION_PERIOD_REQUIRED');
+    evaluations
+      .given()
+      .when({
+        evaluationId: randomUUID(),
+        kind: 'AD_HOC',
+        auditorId,
+        findings: [{ obligation: 'CLOSED_NETWORK', finding: 'PARTIAL', note: 'Dua Puskesmas memakai jaringan umum' }],
+      })
+      .thenMatching({
+        type: 'EvaluationRecorded',
+        data: { kind: 'AD_HOC', findings: [{ obligation: 'CLOSED_NETWORK', finding: 'PARTIAL', note: 'Dua Puskesmas memakai jaringan umum' }] },
+      });
   });
 
   it('refuses half a period, and a semester that has not started', () => {
@@ -76,11 +102,20 @@ describe('Recording an evaluation (Pasal 9(2)-(3))', () => {
     expect(evaluations.given().when({ evaluationId: randomUUID(), kind: 'AD_HOC', auditorId, findings }).refusal).toBeInstanceOf(Refusal);
   });
 
-  it("refuses a note that holds a NIK or KK number (or a number that looks like one), before anything else is checked", () => {
+  it('refuses a note that holds a NIK or KK number (or a number that looks like one), before anything else is checked', () => {
     const note = (text: string) => [{ obligation: 'CONFIDENTIALITY' as const, finding: 'NOT_MET' as const, note: text }];
-    evaluations.given().when({ evaluationId: randomUUID(), kind: 'AD_HOC', auditorId, findings: note('Bocor: NIK 3313014107850002 di papan') }).thenRefused('NOTE_PERSONAL_DATA', 422);
-    evaluations.given().when({ evaluationId: randomUUID(), kind: 'PERIODIC', auditorId, findings: note('KK 3313010101010001') }).thenRefused('NOTE_PERSONAL_DATA', 422);
-    evaluations.given().when({ evaluationId: randomUUID(), kind: 'AD_HOC', auditorId, findings: note('Dua loket menyimpan fotokopi KTP') }).thenTypes('EvaluationRecorded');
+    evaluations
+      .given()
+      .when({ evaluationId: randomUUID(), kind: 'AD_HOC', auditorId, findings: note('Bocor: NIK 3313014107850002 di papan') })
+      .thenRefused('NOTE_PERSONAL_DATA', 422);
+    evaluations
+      .given()
+      .when({ evaluationId: randomUUID(), kind: 'PERIODIC', auditorId, findings: note('KK 3313010101010001') })
+      .thenRefused('NOTE_PERSONAL_DATA', 422);
+    evaluations
+      .given()
+      .when({ evaluationId: randomUUID(), kind: 'AD_HOC', auditorId, findings: note('Dua loket menyimpan fotokopi KTP') })
+      .thenTypes('EvaluationRecorded');
   });
 });
 

@@ -17,8 +17,7 @@ function walk(dir: string): string[] {
   });
 }
 
-const openToOthers = (paths: string[]) =>
-  paths.filter((p) => (lstatSync(p).mode & 0o077) !== 0).map((p) => `${p} ${(lstatSync(p).mode & 0o777).toString(8)}`);
+const openToOthers = (paths: string[]) => paths.filter((p) => (lstatSync(p).mode & 0o077) !== 0).map((p) => `${p} ${(lstatSync(p).mode & 0o777).toString(8)}`);
 
 /** A directory others may traverse, so that only the data directory's own mode can keep them out (mkdtemp gives 0700). */
 function traversableBase(prefix: string): string {
@@ -43,9 +42,21 @@ describe('The embedded database on a shared host', () => {
     const dataDir = join(base, 'data');
     let started: Awaited<ReturnType<typeof startGateway>> | undefined;
     try {
-      started = await startGateway({ DATA_DIR: dataDir, PORT: '0', DATABASE_URL: '', REGISTRY_URL: '', AUDIT_SIGNING_KEY: '', LOG_LEVEL: 'info', INITIAL_ADMIN_PASSWORD: 'side-door-dinkes-password' });
+      started = await startGateway({
+        DATA_DIR: dataDir,
+        PORT: '0',
+        DATABASE_URL: '',
+        REGISTRY_URL: '',
+        AUDIT_SIGNING_KEY: '',
+        LOG_LEVEL: 'info',
+        INITIAL_ADMIN_PASSWORD: 'side-door-dinkes-password',
+      });
       // Writes through the wire: a sign-in (sessions, lockout counters) on top of the seed, so the WAL has moved.
-      const login = await fetch(`${started.url}/v1/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ userId: 'admin', password: 'side-door-dinkes-password' }) });
+      const login = await fetch(`${started.url}/v1/auth/login`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ userId: 'admin', password: 'side-door-dinkes-password' }),
+      });
       expect(login.status).toBe(200);
       const paths = walk(dataDir);
       const socket = paths.find((p) => p.endsWith('.s.PGSQL.5432'));

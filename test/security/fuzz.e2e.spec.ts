@@ -86,9 +86,38 @@ const pad = (n: number, width: number) => String(n).padStart(width, '0');
 const CONTROL_CHARACTERS = [...Array(32).keys(), 127].map((c) => String.fromCharCode(c));
 const controlText = fc.string({ unit: fc.oneof(fc.constantFrom(...CONTROL_CHARACTERS), fc.constantFrom('a', '1', ' ')), minLength: 1, maxLength: 12 });
 const NASTY = [
-  '', ' ', '..', '../../../etc/passwd', '..\\..\\windows', '%00', '\u0000', "' OR '1'='1", "'; DROP TABLE es_events; --", '${7*7}', '{{7*7}}',
-  '<script>alert(1)</script>', 'null', 'undefined', 'NaN', 'Infinity', '-1', '1e309', '0x10', '__proto__', 'constructor', 'prototype',
-  '\uFEFF', '\u202E', '\u200B', 'Ω≈ç√∫', '𝕏𝔂𝔃', '\uD800', '\uDFFF', 'e\u0301', '٣٣١٣٠٩٥٥١٢٩٠٠٠٠٢', '３３１３０９５５１２９０００００２',
+  '',
+  ' ',
+  '..',
+  '../../../etc/passwd',
+  '..\\..\\windows',
+  '%00',
+  '\u0000',
+  "' OR '1'='1",
+  "'; DROP TABLE es_events; --",
+  '${7*7}',
+  '{{7*7}}',
+  '<script>alert(1)</script>',
+  'null',
+  'undefined',
+  'NaN',
+  'Infinity',
+  '-1',
+  '1e309',
+  '0x10',
+  '__proto__',
+  'constructor',
+  'prototype',
+  '\uFEFF',
+  '\u202E',
+  '\u200B',
+  'Ω≈ç√∫',
+  '𝕏𝔂𝔃',
+  '\uD800',
+  '\uDFFF',
+  'e\u0301',
+  '٣٣١٣٠٩٥٥١٢٩٠٠٠٠٢',
+  '３３１３０９５５１２９０００００２',
 ];
 const hugeText = fc.oneof(
   fc.integer({ min: 300, max: 6_000 }).map((n) => 'x'.repeat(n)),
@@ -115,7 +144,11 @@ const deep = fc
   });
 /** JSON text nested as deep as the 16 kB limit allows (and deeper), built as text: no recursion on this side. */
 const deepText = fc
-  .tuple(fc.integer({ min: 500, max: 9_000 }), fc.constantFrom(['[', ']'], ['{"a":', '}'], ['{"a":[', ']}']), fc.constantFrom('1', '"x"', '"\\u0000"', 'null', '{}'))
+  .tuple(
+    fc.integer({ min: 500, max: 9_000 }),
+    fc.constantFrom(['[', ']'], ['{"a":', '}'], ['{"a":[', ']}']),
+    fc.constantFrom('1', '"x"', '"\\u0000"', 'null', '{}'),
+  )
   .map(([depth, [open, close], leaf]) => `${open!.repeat(depth)}${leaf}${close!.repeat(depth)}`);
 const anyJson = fc.jsonValue({ stringUnit: 'binary', maxDepth: 6 }) as fc.Arbitrary<unknown>;
 /** A value for a field, any type: mostly wrong for it. */
@@ -150,7 +183,8 @@ function plausible(doc: OpenApi, raw: Schema): fc.Arbitrary<unknown> {
   const schema = resolve(doc, raw)!;
   if (schema.enum) return fc.constantFrom(...schema.enum);
   if (schema.format === 'uuid') return fc.uuid();
-  if (schema.format === 'date') return fc.date({ min: new Date('1900-01-01'), max: new Date('2200-12-31'), noInvalidDate: true }).map((d) => d.toISOString().slice(0, 10));
+  if (schema.format === 'date')
+    return fc.date({ min: new Date('1900-01-01'), max: new Date('2200-12-31'), noInvalidDate: true }).map((d) => d.toISOString().slice(0, 10));
   if (schema.type === 'number' || schema.type === 'integer') return fc.integer({ min: (schema.minimum ?? -10) - 2, max: (schema.maximum ?? 3000) + 2 });
   if (schema.type === 'array') return fc.array(schema.items ? fieldValue(doc, schema.items) : hostileValue, { maxLength: 8 });
   if (schema.type === 'object' || schema.properties) return fieldsOf(doc, schema);
@@ -165,7 +199,11 @@ function fieldValue(doc: OpenApi, schema: Schema): fc.Arbitrary<unknown> {
 function fieldsOf(doc: OpenApi, raw: Schema): fc.Arbitrary<Record<string, unknown>> {
   const schema = resolve(doc, raw)!;
   const fields = fc.record(Object.fromEntries(Object.entries(schema.properties ?? {}).map(([name, s]) => [name, fieldValue(doc, s)])), { requiredKeys: [] });
-  const extra = fc.dictionary(fc.oneof(fc.string({ unit: 'binary', maxLength: 12 }), nikLike, fc.constantFrom('__proto__', 'constructor', 'isAdmin', 'role')), hostileValue, { maxKeys: 3 });
+  const extra = fc.dictionary(
+    fc.oneof(fc.string({ unit: 'binary', maxLength: 12 }), nikLike, fc.constantFrom('__proto__', 'constructor', 'isAdmin', 'role')),
+    hostileValue,
+    { maxKeys: 3 },
+  );
   return fc.tuple(fields, fc.option(extra, { freq: 4 })).map(([own, more]) => (more ? { ...more, ...own } : own));
 }
 
@@ -195,15 +233,59 @@ function schemaBody(doc: OpenApi, route: Route): fc.Arbitrary<Record<string, unk
 }
 
 const MALFORMED = [
-  '{', '}', '{"a":', '{"a":1,}', "{'a':1}", '[1,]', 'NaN', 'undefined', '{"a":01}', '{"a":"\\x41"}', '{"a":"\\u12"}', '\uFEFF{}', '{}garbage',
-  '{"a":1}{"b":2}', 'nul', 'tru', '"just a string"', '42', '-', '1e99999', '{"__proto__":{"polluted":true}}', '{"constructor":{"prototype":{"polluted":true}}}',
-  '{"a":1,"a":2}', '\u0000', '{"a":"\u0000"}', '{"\u0000":1}', '['.repeat(9_000), '{"a":'.repeat(3_000), '\xff\xfe{\x00}\x00',
+  '{',
+  '}',
+  '{"a":',
+  '{"a":1,}',
+  "{'a':1}",
+  '[1,]',
+  'NaN',
+  'undefined',
+  '{"a":01}',
+  '{"a":"\\x41"}',
+  '{"a":"\\u12"}',
+  '\uFEFF{}',
+  '{}garbage',
+  '{"a":1}{"b":2}',
+  'nul',
+  'tru',
+  '"just a string"',
+  '42',
+  '-',
+  '1e99999',
+  '{"__proto__":{"polluted":true}}',
+  '{"constructor":{"prototype":{"polluted":true}}}',
+  '{"a":1,"a":2}',
+  '\u0000',
+  '{"a":"\u0000"}',
+  '{"\u0000":1}',
+  '['.repeat(9_000),
+  '{"a":'.repeat(3_000),
+  '\xff\xfe{\x00}\x00',
 ];
 const CONTENT_TYPES = [
-  'application/json', 'application/json; charset=utf-8', 'APPLICATION/JSON', 'application/json; charset=utf-16', 'application/json; charset=iso-8859-1',
-  'application/json; charset=koi8-r', 'application/json; boundary=x', 'application/merge-patch+json', 'application/vnd.api+json', 'text/json', 'text/plain',
-  'text/html', 'application/xml', 'application/x-www-form-urlencoded', 'multipart/form-data; boundary=----x', 'application/octet-stream', '*/*',
-  'application/json, text/plain', 'garbage', ';', 'application/', '/json',
+  'application/json',
+  'application/json; charset=utf-8',
+  'APPLICATION/JSON',
+  'application/json; charset=utf-16',
+  'application/json; charset=iso-8859-1',
+  'application/json; charset=koi8-r',
+  'application/json; boundary=x',
+  'application/merge-patch+json',
+  'application/vnd.api+json',
+  'text/json',
+  'text/plain',
+  'text/html',
+  'application/xml',
+  'application/x-www-form-urlencoded',
+  'multipart/form-data; boundary=----x',
+  'application/octet-stream',
+  '*/*',
+  'application/json, text/plain',
+  'garbage',
+  ';',
+  'application/',
+  '/json',
 ];
 
 interface GeneratedBody {
@@ -228,7 +310,11 @@ function bodies(doc: OpenApi, route: Route): fc.Arbitrary<GeneratedBody> {
     {
       weight: 2,
       arbitrary: fc.record(
-        { body: jsonBody, contentType: fc.constantFrom(...CONTENT_TYPES), contentEncoding: fc.constantFrom('gzip', 'deflate', 'br', 'identity', 'x-zip', 'gzip, gzip') },
+        {
+          body: jsonBody,
+          contentType: fc.constantFrom(...CONTENT_TYPES),
+          contentEncoding: fc.constantFrom('gzip', 'deflate', 'br', 'identity', 'x-zip', 'gzip, gzip'),
+        },
         { requiredKeys: ['body', 'contentType'] },
       ),
     },
@@ -248,8 +334,36 @@ function encode(value: string): string {
 }
 
 const RAW_SEGMENTS = [
-  '..', '.', '%00', '%2e%2e', '%2E%2E%2F', '%2F', '%5C', '%', '%zz', '%E0%A4%A', '%ED%A0%80', '%C0%AE', '%FF', ';', ';a=b', '~', '*', '@', ':id', '%7Bid%7D',
-  'null', 'undefined', '0', '-1', 'NaN', 'Infinity', '00000000-0000-0000-0000-000000000000', 'ffffffff-ffff-ffff-ffff-ffffffffffff', 'index.html', '%20',
+  '..',
+  '.',
+  '%00',
+  '%2e%2e',
+  '%2E%2E%2F',
+  '%2F',
+  '%5C',
+  '%',
+  '%zz',
+  '%E0%A4%A',
+  '%ED%A0%80',
+  '%C0%AE',
+  '%FF',
+  ';',
+  ';a=b',
+  '~',
+  '*',
+  '@',
+  ':id',
+  '%7Bid%7D',
+  'null',
+  'undefined',
+  '0',
+  '-1',
+  'NaN',
+  'Infinity',
+  '00000000-0000-0000-0000-000000000000',
+  'ffffffff-ffff-ffff-ffff-ffffffffffff',
+  'index.html',
+  '%20',
 ];
 const pathParam = fc.oneof(
   { weight: 4, arbitrary: fc.uuid() }, // well-formed: on to the handler, which finds nothing
@@ -258,9 +372,17 @@ const pathParam = fc.oneof(
   { weight: 2, arbitrary: fc.constantFrom(...RAW_SEGMENTS) },
   {
     weight: 2,
-    arbitrary: fc.uuid().chain((u) => fc.constantFrom(u, u.toUpperCase(), `{${u}}`, u.replace(/-/g, ''), `${u}x`, ` ${u}`, u.slice(1), `urn:uuid:${u}`)).map(encode),
+    arbitrary: fc
+      .uuid()
+      .chain((u) => fc.constantFrom(u, u.toUpperCase(), `{${u}}`, u.replace(/-/g, ''), `${u}x`, ` ${u}`, u.slice(1), `urn:uuid:${u}`))
+      .map(encode),
   },
-  { weight: 2, arbitrary: fc.oneof(fc.integer(), fc.integer({ min: 1990, max: 2110 }), fc.bigInt({ min: -(10n ** 30n), max: 10n ** 30n }), fc.double()).map((n) => encode(String(n))) },
+  {
+    weight: 2,
+    arbitrary: fc
+      .oneof(fc.integer(), fc.integer({ min: 1990, max: 2110 }), fc.bigInt({ min: -(10n ** 30n), max: 10n ** 30n }), fc.double())
+      .map((n) => encode(String(n))),
+  },
   { weight: 2, arbitrary: nikLike },
   { weight: 1, arbitrary: fc.integer({ min: 200, max: 3_000 }).map((n) => 'a'.repeat(n)) },
   { weight: 1, arbitrary: fc.constantFrom('1', '2', '3', '0', '01', '1.0', '+1', ' 1') },
@@ -281,7 +403,26 @@ function queryString(route: Route): fc.Arbitrary<string> {
   );
   const value = fc.oneof(
     { weight: 3, arbitrary: text.filter((s) => s.length < 2_000) },
-    { weight: 2, arbitrary: fc.constantFrom('json', 'pdf', 'xlsx', 'csv', 'PDF', 'true', 'false', '1', '2', '2025', '2025-01-01', '2025-13-45', '0', '-1', '99999999999999999999') },
+    {
+      weight: 2,
+      arbitrary: fc.constantFrom(
+        'json',
+        'pdf',
+        'xlsx',
+        'csv',
+        'PDF',
+        'true',
+        'false',
+        '1',
+        '2',
+        '2025',
+        '2025-01-01',
+        '2025-13-45',
+        '0',
+        '-1',
+        '99999999999999999999',
+      ),
+    },
     { weight: 2, arbitrary: fc.integer({ min: -5, max: 3_000 }).map(String) },
     { weight: 1, arbitrary: nikLike },
   );
@@ -300,8 +441,20 @@ function queryString(route: Route): fc.Arbitrary<string> {
 
 /** Headers a client may not set freely without breaking the transport itself, and the ones generated on purpose. */
 const RESERVED_HEADERS = new Set([
-  'content-length', 'transfer-encoding', 'host', 'connection', 'expect', 'upgrade', 'te', 'trailer', 'keep-alive', 'proxy-connection',
-  'x-request-id', 'authorization', 'content-type', 'content-encoding',
+  'content-length',
+  'transfer-encoding',
+  'host',
+  'connection',
+  'expect',
+  'upgrade',
+  'te',
+  'trailer',
+  'keep-alive',
+  'proxy-connection',
+  'x-request-id',
+  'authorization',
+  'content-type',
+  'content-encoding',
 ]);
 const headerValue = fc.oneof(
   fc.stringMatching(/^[\x21-\x7e][\x20-\x7e]{0,80}$/),
@@ -314,9 +467,27 @@ const otherHeaders = fc
     fc.tuple(
       fc.oneof(
         fc.constantFrom(
-          'accept', 'accept-language', 'accept-encoding', 'x-forwarded-for', 'x-forwarded-host', 'x-forwarded-proto', 'x-real-ip', 'forwarded',
-          'x-http-method-override', 'x-original-url', 'x-rewrite-url', 'origin', 'referer', 'cookie', 'if-none-match', 'if-modified-since', 'range',
-          'user-agent', 'idempotency-key', 'x-api-key', 'prefer',
+          'accept',
+          'accept-language',
+          'accept-encoding',
+          'x-forwarded-for',
+          'x-forwarded-host',
+          'x-forwarded-proto',
+          'x-real-ip',
+          'forwarded',
+          'x-http-method-override',
+          'x-original-url',
+          'x-rewrite-url',
+          'origin',
+          'referer',
+          'cookie',
+          'if-none-match',
+          'if-modified-since',
+          'range',
+          'user-agent',
+          'idempotency-key',
+          'x-api-key',
+          'prefer',
         ),
         fc.stringMatching(/^x-[a-z0-9-]{1,20}$/),
       ),
@@ -349,11 +520,26 @@ function requests(doc: OpenApi, route: Route, tokens: Map<Role, string>, allowed
   const headerParams = (route.operation.parameters ?? []).filter((p) => p.in === 'header').map((p) => p.name.toLowerCase());
   return fc
     .record({
-      params: fc.tuple(...pathNames.map((name) => (PERIOD_PARAM[name] ? fc.oneof({ weight: 3, arbitrary: PERIOD_PARAM[name]! }, { weight: 2, arbitrary: pathParam }) : pathParam))),
+      params: fc.tuple(
+        ...pathNames.map((name) =>
+          PERIOD_PARAM[name] ? fc.oneof({ weight: 3, arbitrary: PERIOD_PARAM[name]! }, { weight: 2, arbitrary: pathParam }) : pathParam,
+        ),
+      ),
       query: queryString(route),
       body: bodies(doc, route),
       authorization: authorization(tokens, allowed),
-      own: fc.tuple(...headerParams.map(() => fc.option(fc.oneof(fc.uuid(), fc.uuid().map((u) => u.toUpperCase()), headerValue), { freq: 2 }))),
+      own: fc.tuple(
+        ...headerParams.map(() =>
+          fc.option(
+            fc.oneof(
+              fc.uuid(),
+              fc.uuid().map((u) => u.toUpperCase()),
+              headerValue,
+            ),
+            { freq: 2 },
+          ),
+        ),
+      ),
       other: otherHeaders,
     })
     .filter(({ params, body }) => !submitsAReport(route, params) && !signsInAsSomeone(route, body))
@@ -416,7 +602,10 @@ function asciiDigit(digit: string): string {
 
 const INTERNAL_DETAIL: [RegExp, string][] = [
   [/ {4}at /, 'a stack frame ("    at ")'],
-  [/(^|[\s"'])(Error|TypeError|RangeError|SyntaxError|ReferenceError|URIError|EvalError|AggregateError|QueryFailedError|PayloadTooLargeError|UnsupportedMediaTypeError|BadRequestError):/, 'a Node error prefix'],
+  [
+    /(^|[\s"'])(Error|TypeError|RangeError|SyntaxError|ReferenceError|URIError|EvalError|AggregateError|QueryFailedError|PayloadTooLargeError|UnsupportedMediaTypeError|BadRequestError):/,
+    'a Node error prefix',
+  ],
   [/\/src\//, 'a source path (/src/)'],
   [/node_modules/, 'a path into node_modules'],
   [/\.ts:|\.js:\d/, 'a file and line (.ts: or .js:)'],
@@ -426,7 +615,9 @@ const INTERNAL_DETAIL: [RegExp, string][] = [
   [/syntax error at|invalid input syntax|violates .* constraint|duplicate key value|sqlState|SQLSTATE/i, 'a PostgreSQL error message'],
 ];
 /** Only in an error: a metric may well be named after what it counts. */
-const INTERNAL_DETAIL_IN_ERRORS: [RegExp, string][] = [[/es_events|balikan_outbox|balikan_index|operator_accounts|projection_checkpoints|report_archive/, 'a table name']];
+const INTERNAL_DETAIL_IN_ERRORS: [RegExp, string][] = [
+  [/es_events|balikan_outbox|balikan_index|operator_accounts|projection_checkpoints|report_archive/, 'a table name'],
+];
 
 function isBinary(res: Response): boolean {
   return /application\/(pdf|vnd\.openxmlformats|octet-stream)/.test(String(res.headers['content-type'] ?? ''));
@@ -491,12 +682,17 @@ async function writesOfRefusal(t: TestApp, floor: string, route: Route, req: Fuz
     const recordedAccess = (row.type === 'NikLookupPerformed' || row.type === 'CardReadRecorded') && accessId !== undefined && row.access_id === accessId;
     // A refused sign-in is counted towards the lockout, for a user id that exists or not alike (by design).
     const countedSignIn = route.template === '/v1/auth/login' && (row.type === 'OperatorSignInAttempted' || row.type === 'OperatorLockedOut');
-    if (row.type !== 'AccessDenied' && !recordedAccess && !countedSignIn) problems.push(`refused with ${res.status} ${(res.body as { code?: string }).code} yet wrote ${row.type}`);
+    if (row.type !== 'AccessDenied' && !recordedAccess && !countedSignIn)
+      problems.push(`refused with ${res.status} ${(res.body as { code?: string }).code} yet wrote ${row.type}`);
   }
   // Not every write path passes the request id on (sign-in, the registers' commands, balikan, the Puskesmas-scope
   // and own-account refusals record none): so also, whatever the correlation id, no event on a stream named by
   // an id the request carried (the agreement, operator, reader or access it named).
-  const ids = [...new Set([...`${safeDecode(req.path)}\n${req.body?.text ?? ''}\n${req.headers['idempotency-key'] ?? ''}`.matchAll(UUID_IN_TEXT)].map((m) => m[0].toLowerCase()))];
+  const ids = [
+    ...new Set(
+      [...`${safeDecode(req.path)}\n${req.body?.text ?? ''}\n${req.headers['idempotency-key'] ?? ''}`.matchAll(UUID_IN_TEXT)].map((m) => m[0].toLowerCase()),
+    ),
+  ];
   if (ids.length) {
     const touched: { stream_id: string; type: string }[] = await t.infra.dataSource.query(
       `SELECT stream_id, type FROM es_events WHERE global_position > $1 AND lower(stream_id) LIKE ANY($2::text[])`,
@@ -507,7 +703,8 @@ async function writesOfRefusal(t: TestApp, floor: string, route: Route, req: Fuz
   // The guard's refusal of a signed-in operator is recorded under the request's id: this is what shows the
   // check above looks in the right place (an id the application never stored would find nothing, always).
   const denials = rows.filter((row) => row.type === 'AccessDenied').length;
-  if ((res.body as { code?: string }).code === 'ROLE_NOT_ALLOWED' && denials !== 1) problems.push(`ROLE_NOT_ALLOWED recorded ${denials} AccessDenied under the request id, not 1`);
+  if ((res.body as { code?: string }).code === 'ROLE_NOT_ALLOWED' && denials !== 1)
+    problems.push(`ROLE_NOT_ALLOWED recorded ${denials} AccessDenied under the request id, not 1`);
   if (route.method === 'post' && route.template === '/v1/balikan') {
     const sentAccessId = (req.body?.value as { accessId?: unknown } | undefined)?.accessId;
     if (isUuid(sentAccessId)) {
@@ -544,7 +741,9 @@ describe('Fuzzing every route of the OpenAPI document', () => {
     tokens.set('DINKES_ADMIN', admin);
     const seededAuditor = await t.login(AUDITOR_USER_ID, AUDITOR_PASSWORD);
     // The last seeded Puskesmas: the other suites work at the first ones.
-    const puskesmas = seededFacilities().filter((f) => f.kind === 'PUSKESMAS').at(-1)!.facilityId;
+    const puskesmas = seededFacilities()
+      .filter((f) => f.kind === 'PUSKESMAS')
+      .at(-1)!.facilityId;
     for (const role of ['PUSKESMAS_OPERATOR', 'DUKCAPIL_AUDITOR', 'BUPATI_OFFICE'] as Role[]) {
       const userId = uniqueUserId(`fuzz-${role.toLowerCase().replace(/_/g, '-')}`);
       knownUserIds.add(userId);
@@ -565,13 +764,20 @@ describe('Fuzzing every route of the OpenAPI document', () => {
   });
 
   function routes(): Route[] {
-    return Object.entries(doc.paths)
-      .filter(([template]) => !template.startsWith('/docs'))
-      .flatMap(([template, operations]) =>
-        (Object.entries(operations) as [Method, Operation][]).map(([method, operation]) => ({ method, template, operation, body: operation.requestBody?.content['application/json']?.schema })),
-      )
-      // Signing out ends the suite's own tokens; sign-in.e2e.spec.ts covers it.
-      .filter((route) => !(route.method === 'post' && route.template === '/v1/auth/logout'));
+    return (
+      Object.entries(doc.paths)
+        .filter(([template]) => !template.startsWith('/docs'))
+        .flatMap(([template, operations]) =>
+          (Object.entries(operations) as [Method, Operation][]).map(([method, operation]) => ({
+            method,
+            template,
+            operation,
+            body: operation.requestBody?.content['application/json']?.schema,
+          })),
+        )
+        // Signing out ends the suite's own tokens; sign-in.e2e.spec.ts covers it.
+        .filter((route) => !(route.method === 'post' && route.template === '/v1/auth/logout'))
+    );
   }
 
   /** The roles the guard lets through on this route (asked once, with well-formed ids), so most requests go further. */
@@ -579,7 +785,10 @@ describe('Fuzzing every route of the OpenAPI document', () => {
     const path = route.template.replace(/\{[^}]+\}/g, () => randomUUID());
     const through: Role[] = [];
     for (const role of WHO) {
-      const res = await t.http()[route.method](path).set('authorization', `Bearer ${tokens.get(role)}`);
+      const res = await t
+        .http()
+        [route.method](path)
+        .set('authorization', `Bearer ${tokens.get(role)}`);
       if (res.status !== 401 && res.status !== 403) through.push(role);
     }
     return through;
@@ -599,7 +808,11 @@ describe('Fuzzing every route of the OpenAPI document', () => {
           await fc.assert(
             fc.asyncProperty(requests(doc, route, tokens, await rolesLetThrough(route)), async (req) => {
               sent++;
-              let call = t.http()[route.method](`${req.path}${req.query ? `?${req.query}` : ''}`).set(req.headers).timeout(15_000);
+              let call = t
+                .http()
+                [route.method](`${req.path}${req.query ? `?${req.query}` : ''}`)
+                .set(req.headers)
+                .timeout(15_000);
               if (req.body) call = call.send(req.body.text);
               const res = await call.catch((error: { response?: Response; message?: string }) => {
                 if (error.response) return error.response;
@@ -620,7 +833,13 @@ describe('Fuzzing every route of the OpenAPI document', () => {
         }
       }
       if (process.env.FUZZ_VERBOSE) {
-        for (const [route, seen] of answers) process.stdout.write(`${route}: ${[...seen].sort((a, b) => b[1] - a[1]).map(([a, n]) => `${a} ×${n}`).join(', ')}\n`);
+        for (const [route, seen] of answers)
+          process.stdout.write(
+            `${route}: ${[...seen]
+              .sort((a, b) => b[1] - a[1])
+              .map(([a, n]) => `${a} ×${n}`)
+              .join(', ')}\n`,
+          );
       }
       process.stdout.write(`fuzz: ${sent} requests to ${all.length} routes in ${((Date.now() - started) / 1000).toFixed(1)} s (FUZZ_RUNS=${RUNS})\n`);
       expect(failures).toEqual([]);

@@ -23,7 +23,7 @@ function recordingStore() {
 const ipv6 = fc.array(fc.integer({ min: 0, max: 0xffff }), { minLength: 8, maxLength: 8 }).map((g) => g.map((n) => n.toString(16)).join(':'));
 
 describe('Counting refusals of callers outside the closed network', () => {
-  it('names the caller\'s /24 or /48 network, which holds the caller, and never the address itself', () => {
+  it("names the caller's /24 or /48 network, which holds the caller, and never the address itself", () => {
     fc.assert(
       fc.property(fc.ipV4(), (address) => {
         const network = sourceNetwork(address);
@@ -51,17 +51,20 @@ describe('Counting refusals of callers outside the closed network', () => {
 
   it('writes one event per source network and minute, with counts that add up, whatever the addresses', async () => {
     await fc.assert(
-      fc.asyncProperty(fc.array(fc.tuple(fc.ipV4(), fc.constantFrom('GET /v1/agreements', 'POST /v1/auth/login', 'GET /_unmatched')), { minLength: 1, maxLength: 300 }), async (requests) => {
-        const { store, appended } = recordingStore();
-        const tally = new NetworkRefusalTally(store);
-        const minute = Date.parse('2026-03-01T10:00:00Z');
-        for (const [address, route] of requests) tally.count(address, route, minute + 1000);
-        await tally.close();
-        const networks = new Set(requests.map(([a]) => sourceNetwork(a)));
-        expect(appended.length).toBe(networks.size);
-        expect(appended.reduce((s, e) => s + (e.data.count as number), 0)).toBe(requests.length);
-        for (const e of appended) expect(e.data).toMatchObject({ from: '2026-03-01T10:00:00.000Z', until: '2026-03-01T10:01:00.000Z' });
-      }),
+      fc.asyncProperty(
+        fc.array(fc.tuple(fc.ipV4(), fc.constantFrom('GET /v1/agreements', 'POST /v1/auth/login', 'GET /_unmatched')), { minLength: 1, maxLength: 300 }),
+        async (requests) => {
+          const { store, appended } = recordingStore();
+          const tally = new NetworkRefusalTally(store);
+          const minute = Date.parse('2026-03-01T10:00:00Z');
+          for (const [address, route] of requests) tally.count(address, route, minute + 1000);
+          await tally.close();
+          const networks = new Set(requests.map(([a]) => sourceNetwork(a)));
+          expect(appended.length).toBe(networks.size);
+          expect(appended.reduce((s, e) => s + (e.data.count as number), 0)).toBe(requests.length);
+          for (const e of appended) expect(e.data).toMatchObject({ from: '2026-03-01T10:00:00.000Z', until: '2026-03-01T10:01:00.000Z' });
+        },
+      ),
       { numRuns: 30 },
     );
   });
@@ -86,7 +89,7 @@ describe('Counting refusals of callers outside the closed network', () => {
     expect(routes.find((r) => r.route === ROUTES_OTHER)!.count).toBe(100 - MAX_ROUTES);
   });
 
-  it('writes a minute\'s counts when the next minute begins', async () => {
+  it("writes a minute's counts when the next minute begins", async () => {
     const { store, appended } = recordingStore();
     const tally = new NetworkRefusalTally(store);
     const minute = Date.parse('2026-03-01T10:00:00Z');

@@ -9,33 +9,44 @@ describe('The password policy (NIST SP 800-63B)', () => {
   const common = (dictionary['passwords-common'] as string[]).filter((p) => p.length >= 12);
 
   it('refuses one character repeated, whatever the character and the length', () => {
-    fc.assert(fc.property(fc.string({ minLength: 1, maxLength: 1, unit: 'grapheme' }), fc.integer({ min: 12, max: 100 }), userIdArb, (c, n, userId) => {
-      fc.pre([...c.repeat(n)].length <= 128);
-      expect(passwordProblem(c.repeat(n), userId)).toBe('PASSWORD_REPEATED_CHARACTER');
-    }));
+    fc.assert(
+      fc.property(fc.string({ minLength: 1, maxLength: 1, unit: 'grapheme' }), fc.integer({ min: 12, max: 100 }), userIdArb, (c, n, userId) => {
+        fc.pre([...c.repeat(n)].length <= 128);
+        expect(passwordProblem(c.repeat(n), userId)).toBe('PASSWORD_REPEATED_CHARACTER');
+      }),
+    );
   });
 
   it('refuses a password holding the user id, in any case, anywhere', () => {
-    fc.assert(fc.property(userIdArb, fc.string({ maxLength: 40 }), fc.string({ maxLength: 40 }), fc.boolean(), (userId, before, after, upper) => {
-      const password = `${before}${upper ? userId.toUpperCase() : userId}${after}xy`;
-      fc.pre([...password].length <= 128 && [...password].length >= 12 && new Set(password).size > 1);
-      expect(passwordProblem(password, userId)).toBe('PASSWORD_CONTAINS_USER_ID');
-    }));
+    fc.assert(
+      fc.property(userIdArb, fc.string({ maxLength: 40 }), fc.string({ maxLength: 40 }), fc.boolean(), (userId, before, after, upper) => {
+        const password = `${before}${upper ? userId.toUpperCase() : userId}${after}xy`;
+        fc.pre([...password].length <= 128 && [...password].length >= 12 && new Set(password).size > 1);
+        expect(passwordProblem(password, userId)).toBe('PASSWORD_CONTAINS_USER_ID');
+      }),
+    );
   });
 
   it('refuses the common passwords of the list, in any case and with digits or symbols added at the end', () => {
-    fc.assert(fc.property(fc.constantFrom(...common), fc.stringMatching(/^[0-9!@#.]{0,6}$/), fc.boolean(), (password, suffix, upper) => {
-      expect(passwordProblem(`${upper ? password.toUpperCase() : password}${suffix}`, 'pkm.jaten1.loket2')).toBe('PASSWORD_TOO_COMMON');
-    }));
+    fc.assert(
+      fc.property(fc.constantFrom(...common), fc.stringMatching(/^[0-9!@#.]{0,6}$/), fc.boolean(), (password, suffix, upper) => {
+        expect(passwordProblem(`${upper ? password.toUpperCase() : password}${suffix}`, 'pkm.jaten1.loket2')).toBe('PASSWORD_TOO_COMMON');
+      }),
+    );
     expect(passwordProblem('password1234', 'pkm.jaten1.loket2')).toBe('PASSWORD_TOO_COMMON');
   });
 
-  it('accepts a long passphrase of the operator\'s own', () => {
-    for (const password of ['kopi tubruk di pasar jaten', 'Loket-2 Puskesmas Jaten sore', 'correct horse battery staple']) expect(passwordProblem(password, 'pkm.jaten1.loket2')).toBeNull();
+  it("accepts a long passphrase of the operator's own", () => {
+    for (const password of ['kopi tubruk di pasar jaten', 'Loket-2 Puskesmas Jaten sore', 'correct horse battery staple'])
+      expect(passwordProblem(password, 'pkm.jaten1.loket2')).toBeNull();
   });
 
   it('refuses a weak INITIAL_ADMIN_PASSWORD at start-up, naming the setting', () => {
-    for (const [password, problem] of [['aaaaaaaaaaaaaaaa', 'PASSWORD_REPEATED_CHARACTER'], ['my-admin-password', 'PASSWORD_CONTAINS_USER_ID'], ['qwertyuiop123', 'PASSWORD_TOO_COMMON']]) {
+    for (const [password, problem] of [
+      ['aaaaaaaaaaaaaaaa', 'PASSWORD_REPEATED_CHARACTER'],
+      ['my-admin-password', 'PASSWORD_CONTAINS_USER_ID'],
+      ['qwertyuiop123', 'PASSWORD_TOO_COMMON'],
+    ]) {
       expect(() => loadConfig({ INITIAL_ADMIN_PASSWORD: password })).toThrow(ConfigError);
       expect(() => loadConfig({ INITIAL_ADMIN_PASSWORD: password })).toThrow(new RegExp(`INITIAL_ADMIN_PASSWORD: .*${problem}`));
     }

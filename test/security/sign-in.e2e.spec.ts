@@ -17,11 +17,21 @@ const UUID = /[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/g;
 function postFrom(port: number, localAddress: string, path: string, body: unknown): Promise<{ status: number; headers: Record<string, unknown>; body: any }> {
   return new Promise((resolve, reject) => {
     const payload = JSON.stringify(body);
-    const req = httpRequest({ host: '127.0.0.1', port, path, method: 'POST', localAddress, headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(payload) } }, (res) => {
-      let text = '';
-      res.on('data', (d) => (text += d));
-      res.on('end', () => resolve({ status: res.statusCode!, headers: res.headers, body: text ? JSON.parse(text) : {} }));
-    });
+    const req = httpRequest(
+      {
+        host: '127.0.0.1',
+        port,
+        path,
+        method: 'POST',
+        localAddress,
+        headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(payload) },
+      },
+      (res) => {
+        let text = '';
+        res.on('data', (d) => (text += d));
+        res.on('end', () => resolve({ status: res.statusCode!, headers: res.headers, body: text ? JSON.parse(text) : {} }));
+      },
+    );
     req.on('error', reject);
     req.end(payload);
   });
@@ -45,14 +55,20 @@ describe('Signing in holds under load and misuse', () => {
     dukcapil = await t.login(AUDITOR_USER_ID, AUDITOR_PASSWORD);
     adminId = (await t.http().post('/v1/auth/login').send({ userId: 'admin', password: ADMIN_PASSWORD })).body.operatorId;
     await thePuskesmasList(callerOf(t), admin);
-    puskesmas = ((await t.http().get('/v1/facilities').set(auth(admin))).body as { facilityId: string; kind: string }[]).find((f) => f.kind === 'PUSKESMAS')!.facilityId;
+    puskesmas = ((await t.http().get('/v1/facilities').set(auth(admin))).body as { facilityId: string; kind: string }[]).find(
+      (f) => f.kind === 'PUSKESMAS',
+    )!.facilityId;
   });
   afterAll(async () => t?.close());
 
   const enrol = async (role = 'PUSKESMAS_OPERATOR', password = 'loket-password-1') => {
     const userId = uniqueUserId('signin');
     const by = role === 'DUKCAPIL_AUDITOR' || role === 'BUPATI_OFFICE' ? dukcapil : admin;
-    const res = await t.http().post('/v1/operators').set(auth(by)).send({ userId, password, role, ...(role === 'PUSKESMAS_OPERATOR' ? { facilityId: puskesmas } : {}) });
+    const res = await t
+      .http()
+      .post('/v1/operators')
+      .set(auth(by))
+      .send({ userId, password, role, ...(role === 'PUSKESMAS_OPERATOR' ? { facilityId: puskesmas } : {}) });
     expect(res.status).toBe(201);
     return { userId, operatorId: res.body.operatorId as string, password };
   };
@@ -133,7 +149,8 @@ describe('Signing in holds under load and misuse', () => {
     // Another start of the service (a restart, or a second instance): both stay locked.
     const again = await startApp();
     try {
-      for (const userId of [known.userId, unknownUserId]) expect((await again.http().post('/v1/auth/login').send({ userId, password: 'any-password-12' })).body.code).toBe('ACCOUNT_LOCKED');
+      for (const userId of [known.userId, unknownUserId])
+        expect((await again.http().post('/v1/auth/login').send({ userId, password: 'any-password-12' })).body.code).toBe('ACCOUNT_LOCKED');
     } finally {
       await again.close();
     }
@@ -146,7 +163,9 @@ describe('Signing in holds under load and misuse', () => {
       const { port } = limited.app.getHttpServer().address() as AddressInfo;
       const clerk = await enrol();
       const before = hashingsComputed();
-      const flood = Array.from({ length: 60 }, (_, i) => postFrom(port, '127.0.0.1', '/v1/auth/login', { userId: `nobody.flood.${i}`, password: 'not-the-password-1' }));
+      const flood = Array.from({ length: 60 }, (_, i) =>
+        postFrom(port, '127.0.0.1', '/v1/auth/login', { userId: `nobody.flood.${i}`, password: 'not-the-password-1' }),
+      );
       // While the flood is in flight, a clerk of another Puskesmas (another address) signs in.
       const other = await postFrom(port, '127.0.0.2', '/v1/auth/login', { userId: clerk.userId, password: clerk.password });
       const answers = await Promise.all(flood);
@@ -169,7 +188,14 @@ describe('Signing in holds under load and misuse', () => {
     const small = await startApp({ SIGN_IN_MAX_WAITING: '2' });
     try {
       const before = hashingsComputed();
-      const answers = await Promise.all(Array.from({ length: 30 }, (_, i) => small.http().post('/v1/auth/login').send({ userId: `nobody.busy.${i}`, password: 'not-the-password-1' })));
+      const answers = await Promise.all(
+        Array.from({ length: 30 }, (_, i) =>
+          small
+            .http()
+            .post('/v1/auth/login')
+            .send({ userId: `nobody.busy.${i}`, password: 'not-the-password-1' }),
+        ),
+      );
       const busy = answers.filter((a) => a.status === 503);
       expect(busy.length).toBeGreaterThan(0);
       for (const a of busy) {
@@ -209,8 +235,21 @@ describe('Signing in holds under load and misuse', () => {
     for (let i = 0; i < LOCKOUT_FAILURES; i++) await login(auditor.userId, `wrong-password-${i}`);
     expect((await t.http().post(`/v1/operators/${auditor.operatorId}/unlock`).set(auth(admin))).body.code).toBe('OTHER_PARTYS_ACCOUNT');
     const another = await enrol('DUKCAPIL_AUDITOR', 'dukcapil-password-2');
-    expect((await t.http().post(`/v1/operators/${auditor.operatorId}/unlock`).set(auth(await t.login(another.userId, another.password)))).status).toBe(201);
-    await until(async () => ((await t.http().get('/v1/operators').set(auth(admin))).body as { operatorId: string; lockedUntil: string | null }[]).some((o) => o.operatorId === clerk.operatorId && o.lockedUntil === null), { what: 'lockout lifted in the register' });
+    expect(
+      (
+        await t
+          .http()
+          .post(`/v1/operators/${auditor.operatorId}/unlock`)
+          .set(auth(await t.login(another.userId, another.password)))
+      ).status,
+    ).toBe(201);
+    await until(
+      async () =>
+        ((await t.http().get('/v1/operators').set(auth(admin))).body as { operatorId: string; lockedUntil: string | null }[]).some(
+          (o) => o.operatorId === clerk.operatorId && o.lockedUntil === null,
+        ),
+      { what: 'lockout lifted in the register' },
+    );
   });
 
   it('a password reset by an administrator also lifts a lockout, and its new password must be changed at first sign-in', async () => {
@@ -244,28 +283,56 @@ describe('Signing in holds under load and misuse', () => {
     const first = await login(clerk.userId, clerk.password);
     expect(first.body.mustChangePassword).toBe(true);
     const token = first.body.accessToken as string;
-    for (const [method, path] of [['get', '/v1/facilities'], ['get', '/v1/compliance/refusals'], ['get', '/v1/agreements']] as const) {
+    for (const [method, path] of [
+      ['get', '/v1/facilities'],
+      ['get', '/v1/compliance/refusals'],
+      ['get', '/v1/agreements'],
+    ] as const) {
       const res = await t.http()[method](path).set(auth(token)).send({});
       expect({ path, status: res.status, code: res.body.code }).toEqual({ path, status: 403, code: 'PASSWORD_CHANGE_REQUIRED' });
     }
-    const same = await t.http().post(`/v1/operators/${clerk.operatorId}/password`).set(auth(token)).send({ currentPassword: clerk.password, newPassword: clerk.password });
+    const same = await t
+      .http()
+      .post(`/v1/operators/${clerk.operatorId}/password`)
+      .set(auth(token))
+      .send({ currentPassword: clerk.password, newPassword: clerk.password });
     expect(same.body.code).toBe('PASSWORD_UNCHANGED');
-    await t.http().post(`/v1/operators/${clerk.operatorId}/password`).set(auth(token)).send({ currentPassword: clerk.password, newPassword: 'my-own-password-1' }).expect(201);
+    await t
+      .http()
+      .post(`/v1/operators/${clerk.operatorId}/password`)
+      .set(auth(token))
+      .send({ currentPassword: clerk.password, newPassword: 'my-own-password-1' })
+      .expect(201);
     await t.http().get('/v1/facilities').set(auth(token)).expect(200); // the same session goes on
     expect((await login(clerk.userId, 'my-own-password-1')).body.mustChangePassword).toBe(false);
 
     // An administrator who owes a change may not reset anyone else's password meanwhile.
     const newAdmin = uniqueUserId('admin2');
-    await t.http().post('/v1/operators').set(auth(admin)).send({ userId: newAdmin, password: 'second-dinkes-pw-1', role: 'DINKES_ADMIN', facilityId: (await t.http().get('/v1/facilities').set(auth(admin))).body.find((f: { kind: string }) => f.kind === 'DINKES').facilityId }).expect(201);
+    await t
+      .http()
+      .post('/v1/operators')
+      .set(auth(admin))
+      .send({
+        userId: newAdmin,
+        password: 'second-dinkes-pw-1',
+        role: 'DINKES_ADMIN',
+        facilityId: (await t.http().get('/v1/facilities').set(auth(admin))).body.find((f: { kind: string }) => f.kind === 'DINKES').facilityId,
+      })
+      .expect(201);
     const adminFirst = await login(newAdmin, 'second-dinkes-pw-1');
-    const reset = await t.http().post(`/v1/operators/${clerk.operatorId}/password`).set(auth(adminFirst.body.accessToken)).send({ newPassword: 'another-reset-pw-1' });
+    const reset = await t
+      .http()
+      .post(`/v1/operators/${clerk.operatorId}/password`)
+      .set(auth(adminFirst.body.accessToken))
+      .send({ newPassword: 'another-reset-pw-1' });
     expect(reset.body.code).toBe('PASSWORD_CHANGE_REQUIRED');
     await t.http().post('/v1/auth/logout').set(auth(adminFirst.body.accessToken)).expect(204);
   });
 
   it('refuses a common password, one holding the user id, and one character repeated, wherever a password is set', async () => {
     const userId = uniqueUserId('policy');
-    const enrolWith = (password: string) => t.http().post('/v1/operators').set(auth(admin)).send({ userId, password, role: 'PUSKESMAS_OPERATOR', facilityId: puskesmas });
+    const enrolWith = (password: string) =>
+      t.http().post('/v1/operators').set(auth(admin)).send({ userId, password, role: 'PUSKESMAS_OPERATOR', facilityId: puskesmas });
     expect((await enrolWith('qwertyuiop123')).body.code).toBe('PASSWORD_TOO_COMMON');
     expect((await enrolWith(`My-${userId.toUpperCase()}-pw`)).body.code).toBe('PASSWORD_CONTAINS_USER_ID');
     expect((await enrolWith('aaaaaaaaaaaaaaaa')).body.code).toBe('PASSWORD_REPEATED_CHARACTER');
@@ -273,7 +340,12 @@ describe('Signing in holds under load and misuse', () => {
 
     const clerk = await enrol();
     const token = await t.login(clerk.userId, clerk.password);
-    const own = (newPassword: string) => t.http().post(`/v1/operators/${clerk.operatorId}/password`).set(auth(token)).send({ currentPassword: changedPassword(clerk.password), newPassword });
+    const own = (newPassword: string) =>
+      t
+        .http()
+        .post(`/v1/operators/${clerk.operatorId}/password`)
+        .set(auth(token))
+        .send({ currentPassword: changedPassword(clerk.password), newPassword });
     expect((await own('1q2w3e4r5t6y')).body.code).toBe('PASSWORD_TOO_COMMON');
     expect((await own(`x${clerk.userId}x`)).body.code).toBe('PASSWORD_CONTAINS_USER_ID');
     expect((await own('7777777777777')).body.code).toBe('PASSWORD_REPEATED_CHARACTER');
@@ -281,7 +353,9 @@ describe('Signing in holds under load and misuse', () => {
     expect((await reset('leavemealone2024')).body.code).toBe('PASSWORD_TOO_COMMON');
     expect((await reset('zzzzzzzzzzzzzzzzzzzz')).body.code).toBe('PASSWORD_REPEATED_CHARACTER');
     // Nothing of the refused attempts was recorded as a change.
-    const changes = (await t.infra.eventStore.readAll({ after: START, maxCount: 1_000_000 })).filter((e) => e.type === 'OperatorPasswordChanged' && e.data.operatorId === clerk.operatorId);
+    const changes = (await t.infra.eventStore.readAll({ after: START, maxCount: 1_000_000 })).filter(
+      (e) => e.type === 'OperatorPasswordChanged' && e.data.operatorId === clerk.operatorId,
+    );
     expect(changes.map((e) => e.data.by)).toEqual(['SELF']);
   });
 });

@@ -12,7 +12,29 @@ const main = distPath('src', 'main.js');
 function selfSigned(dir: string): { cert: string; key: string } {
   const cert = join(dir, 'cert.pem');
   const key = join(dir, 'key.pem');
-  execFileSync('openssl', ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-keyout', key, '-out', cert, '-days', '1', '-subj', '/CN=127.0.0.1', '-addext', 'subjectAltName=IP:127.0.0.1'], { stdio: 'ignore' });
+  execFileSync(
+    'openssl',
+    [
+      'req',
+      '-x509',
+      '-newkey',
+      'ec',
+      '-pkeyopt',
+      'ec_paramgen_curve:prime256v1',
+      '-nodes',
+      '-keyout',
+      key,
+      '-out',
+      cert,
+      '-days',
+      '1',
+      '-subj',
+      '/CN=127.0.0.1',
+      '-addext',
+      'subjectAltName=IP:127.0.0.1',
+    ],
+    { stdio: 'ignore' },
+  );
   chmodSync(key, 0o600);
   return { cert, key };
 }
@@ -37,7 +59,15 @@ describe('The gateway over TLS', () => {
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
   it('serves HTTPS with the configured certificate, and no plain HTTP on that port', async () => {
-    const started = await startGateway({ DATA_DIR: join(dir, 'data'), PORT: '0', DATABASE_URL: '', REGISTRY_URL: '', LOG_LEVEL: 'info', TLS_CERT_FILE: cert, TLS_KEY_FILE: key });
+    const started = await startGateway({
+      DATA_DIR: join(dir, 'data'),
+      PORT: '0',
+      DATABASE_URL: '',
+      REGISTRY_URL: '',
+      LOG_LEVEL: 'info',
+      TLS_CERT_FILE: cert,
+      TLS_KEY_FILE: key,
+    });
     try {
       const { port } = started;
       const health = await getOver('https', `https://127.0.0.1:${port}/health`, readFileSync(cert));
@@ -54,8 +84,16 @@ describe('The gateway over TLS', () => {
   it.each([
     ['a certificate without its key', () => ({ TLS_CERT_FILE: cert }), /^Configuration error: TLS_KEY_FILE: is required with TLS_CERT_FILE/],
     ['a key without its certificate', () => ({ TLS_KEY_FILE: key }), /^Configuration error: TLS_CERT_FILE: is required with TLS_KEY_FILE/],
-    ['a certificate file that does not exist', () => ({ TLS_CERT_FILE: join(dir, 'none.pem'), TLS_KEY_FILE: key }), /^Configuration error: TLS_CERT_FILE: cannot read .*none\.pem \(ENOENT\)$/],
-    ['a key in place of the certificate', () => ({ TLS_CERT_FILE: key, TLS_KEY_FILE: key }), /^Configuration error: TLS_CERT_FILE: .* is not a PEM certificate$/],
+    [
+      'a certificate file that does not exist',
+      () => ({ TLS_CERT_FILE: join(dir, 'none.pem'), TLS_KEY_FILE: key }),
+      /^Configuration error: TLS_CERT_FILE: cannot read .*none\.pem \(ENOENT\)$/,
+    ],
+    [
+      'a key in place of the certificate',
+      () => ({ TLS_CERT_FILE: key, TLS_KEY_FILE: key }),
+      /^Configuration error: TLS_CERT_FILE: .* is not a PEM certificate$/,
+    ],
   ])('refuses to start with %s, in one line', async (_what, env, line) => {
     const result = await runScript(main, [], { DATA_DIR: join(dir, 'refused'), PORT: '0', DATABASE_URL: '', ...env() });
     expect(result.code).toBe(1);

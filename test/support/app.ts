@@ -63,14 +63,22 @@ export async function startApp(env: Record<string, string> = {}): Promise<TestAp
 
 async function openApp(env: Record<string, string>) {
   const infra = await openInfrastructure(
-    loadConfig({ DATABASE_URL: process.env.TEST_EMBEDDED_URL, BALIKAN_KEY: TEST_BALIKAN_KEY, ACCESS_TOKEN_KEY: TEST_ACCESS_TOKEN_KEY, AUDIT_SIGNING_KEY: process.env.AUDIT_SIGNING_KEY, INITIAL_ADMIN_PASSWORD: ADMIN_INITIAL_PASSWORD, INITIAL_AUDITOR_PASSWORD: AUDITOR_INITIAL_PASSWORD, LOG_LEVEL: 'silent',
+    loadConfig({
+      DATABASE_URL: process.env.TEST_EMBEDDED_URL,
+      BALIKAN_KEY: TEST_BALIKAN_KEY,
+      ACCESS_TOKEN_KEY: TEST_ACCESS_TOKEN_KEY,
+      AUDIT_SIGNING_KEY: process.env.AUDIT_SIGNING_KEY,
+      INITIAL_ADMIN_PASSWORD: ADMIN_INITIAL_PASSWORD,
+      INITIAL_AUDITOR_PASSWORD: AUDITOR_INITIAL_PASSWORD,
+      LOG_LEVEL: 'silent',
       // Every suite signs in from 127.0.0.1, many times: the per-address limit is tested on its own.
       SIGN_IN_ATTEMPTS_PER_MINUTE: '100000',
       // Suites share one database: a suite that delivers says so (and takes the delivery lock).
       RUN_BALIKAN_DELIVERY: 'false',
       // A signed checkpoint every 100 events, so the audit suite soon has several to prove against.
       AUDIT_CHECKPOINT_EVENTS: '100',
-      ...env }),
+      ...env,
+    }),
   );
   const app = await createHttpApp(infra, pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' }));
   await app.init();

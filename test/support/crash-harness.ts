@@ -47,7 +47,7 @@ const PASSWORD = 'crash-operator-password';
 
 function random(seed: number) {
   let s = seed >>> 0 || 1;
-  return () => ((s = (Math.imul(s, 1_103_515_245) + 12_345) >>> 0) / 2 ** 32);
+  return () => (s = (Math.imul(s, 1_103_515_245) + 12_345) >>> 0) / 2 ** 32;
 }
 
 /** A throwaway PostgreSQL 15 of the harness's own, so it may restart it. */
@@ -68,7 +68,11 @@ export async function runCrashHarness(options: HarnessOptions): Promise<HarnessR
   const log = options.log ?? (() => undefined);
   const next = random(options.seed ?? 8);
   const db = ownDatabase();
-  const simulator: RegistrySimulator = await startRegistrySimulator({ userId: 'crash', password: 'crash-registry-password', balikanToken: 'crash-balikan-token' });
+  const simulator: RegistrySimulator = await startRegistrySimulator({
+    userId: 'crash',
+    password: 'crash-registry-password',
+    balikanToken: 'crash-balikan-token',
+  });
   const port = String(41000 + Math.floor(Math.random() * 2000));
   const env: NodeJS.ProcessEnv = {
     PORT: port,
@@ -106,14 +110,21 @@ export async function runCrashHarness(options: HarnessOptions): Promise<HarnessR
     const admin = await signIn(call, 'admin', ADMIN_PASSWORD);
     const auditor = await signIn(call, 'auditor', AUDITOR_PASSWORD);
     await extendFirstAgreement(call, admin, auditor, '473.3/0915.12/IX/2024', '2099-09-15');
-    const puskesmas = ((await call('GET', '/v1/facilities', admin)).body as unknown as { facilityId: string; kind: string }[]).filter((f) => f.kind === 'PUSKESMAS');
+    const puskesmas = ((await call('GET', '/v1/facilities', admin)).body as unknown as { facilityId: string; kind: string }[]).filter(
+      (f) => f.kind === 'PUSKESMAS',
+    );
     const clients: { facilityId: string; readerId: string; token: string; found: { accessId: string; nik: string; verificationToken: string }[] }[] = [];
     for (let i = 0; i < options.clients; i++) {
       const facilityId = puskesmas[i]!.facilityId;
       const userId = `crash.client.${i}`;
       await call('POST', '/v1/operators', admin, { userId, password: PASSWORD, role: 'PUSKESMAS_OPERATOR', facilityId });
       const { readerId } = (await call('POST', `/v1/facilities/${facilityId}/card-readers`, admin, { samSerial: `SAM-CRASH-${i}` })).body;
-      clients.push({ facilityId, readerId, token: await signIn(call, userId, PASSWORD), found: [] as { accessId: string; nik: string; verificationToken: string }[] });
+      clients.push({
+        facilityId,
+        readerId,
+        token: await signIn(call, userId, PASSWORD),
+        found: [] as { accessId: string; nik: string; verificationToken: string }[],
+      });
     }
     const { samples } = simulator;
     const people = [...samples.found, ...samples.found, ...samples.deceased, ...samples.notFound, ...samples.outsideRegency];
@@ -160,7 +171,13 @@ export async function runCrashHarness(options: HarnessOptions): Promise<HarnessR
           const key = randomUUID();
           for (let attempt = 0; attempt < 3; attempt++) {
             try {
-              const res = await call('POST', '/v1/balikan', client.token, { accessId: access.accessId, nik: access.nik, verificationToken: access.verificationToken, bloodType: 'O+' }, { headers: { 'idempotency-key': key } });
+              const res = await call(
+                'POST',
+                '/v1/balikan',
+                client.token,
+                { accessId: access.accessId, nik: access.nik, verificationToken: access.verificationToken, bloodType: 'O+' },
+                { headers: { 'idempotency-key': key } },
+              );
               if (res.status === 202) acknowledged.balikan.add(res.body.balikanId);
               else unacknowledged++;
               break;
@@ -169,7 +186,12 @@ export async function runCrashHarness(options: HarnessOptions): Promise<HarnessR
             }
           }
         } else {
-          const res = await call('POST', '/v1/operators', admin, { userId: `crash.enrolled.${n}.${randomUUID().slice(0, 8)}`, password: PASSWORD, role: 'PUSKESMAS_OPERATOR', facilityId: client.facilityId });
+          const res = await call('POST', '/v1/operators', admin, {
+            userId: `crash.enrolled.${n}.${randomUUID().slice(0, 8)}`,
+            password: PASSWORD,
+            role: 'PUSKESMAS_OPERATOR',
+            facilityId: client.facilityId,
+          });
           if (res.status === 201) acknowledged.operators.add(res.body.operatorId);
           else unacknowledged++;
         }
@@ -264,7 +286,9 @@ async function verify(url: string, acknowledged: Acknowledged, env: NodeJS.Proce
     const snapshot = async () => {
       const out: Record<string, string> = {};
       for (const table of tables) {
-        const { rows } = await client.query(`SELECT md5(coalesce(string_agg(t::text, '|' ORDER BY t::text), '')) AS digest, count(*)::int AS n FROM ${table} t`);
+        const { rows } = await client.query(
+          `SELECT md5(coalesce(string_agg(t::text, '|' ORDER BY t::text), '')) AS digest, count(*)::int AS n FROM ${table} t`,
+        );
         out[table] = `${rows[0].n}:${rows[0].digest}`;
       }
       return out;
@@ -274,7 +298,8 @@ async function verify(url: string, acknowledged: Acknowledged, env: NodeJS.Proce
     const rebuild = await runScript(distPath('src', 'cli.js'), ['projections:rebuild', 'all'], { ...env, LOG_LEVEL: 'error' });
     if (rebuild.code !== 0) problems.push(`rebuild failed: ${rebuild.stderr}`);
     const rebuilt = await snapshot();
-    for (const table of tables) if (live[table] !== rebuilt[table]) problems.push(`read model ${table} differs from a clean rebuild (${live[table]} vs ${rebuilt[table]})`);
+    for (const table of tables)
+      if (live[table] !== rebuilt[table]) problems.push(`read model ${table} differs from a clean rebuild (${live[table]} vs ${rebuilt[table]})`);
   } finally {
     await client.end();
   }

@@ -13,7 +13,10 @@ import { until } from './until';
 let held = 0;
 
 function lockPath() {
-  const run = createHash('sha256').update(process.env.TEST_EMBEDDED_URL ?? 'default').digest('hex').slice(0, 16);
+  const run = createHash('sha256')
+    .update(process.env.TEST_EMBEDDED_URL ?? 'default')
+    .digest('hex')
+    .slice(0, 16);
   return join(tmpdir(), `nik-test-delivery-${run}.lock`);
 }
 

@@ -25,7 +25,11 @@ export function gatewayClient(baseUrl: string | (() => string), onAnswer?: (answ
     const payload = options.raw ?? (body === undefined ? undefined : JSON.stringify(body));
     const res = await fetch(`${typeof baseUrl === 'string' ? baseUrl : baseUrl()}${path}`, {
       method,
-      headers: { ...(token ? { authorization: `Bearer ${token}` } : {}), ...(payload !== undefined ? { 'content-type': 'application/json' } : {}), ...options.headers },
+      headers: {
+        ...(token ? { authorization: `Bearer ${token}` } : {}),
+        ...(payload !== undefined ? { 'content-type': 'application/json' } : {}),
+        ...options.headers,
+      },
       body: payload,
     });
     const bytes = Buffer.from(await res.arrayBuffer());
@@ -53,7 +57,12 @@ const current = new WeakMap<object, Map<string, string>>();
  * and remembers that, so that signing in again with the password the test knows keeps working.
  * `scope` is what the remembered passwords belong to (one database): the client by default.
  */
-export async function signIn(call: (method: string, path: string, token?: string, body?: unknown) => Promise<{ status: number; body: any }>, userId: string, password: string, scope: object = call): Promise<string> {
+export async function signIn(
+  call: (method: string, path: string, token?: string, body?: unknown) => Promise<{ status: number; body: any }>,
+  userId: string,
+  password: string,
+  scope: object = call,
+): Promise<string> {
   const known = current.get(scope) ?? new Map<string, string>();
   current.set(scope, known);
   const key = `${userId}\u0000${password}`;
@@ -61,7 +70,10 @@ export async function signIn(call: (method: string, path: string, token?: string
   if (res.status !== 200) throw new Error(`sign in ${userId}: ${res.status} ${JSON.stringify(res.body)}`);
   const { accessToken, operatorId, mustChangePassword } = res.body as { accessToken: string; operatorId: string; mustChangePassword: boolean };
   if (mustChangePassword) {
-    const changed = await call('POST', `/v1/operators/${operatorId}/password`, accessToken, { currentPassword: password, newPassword: changedPassword(password) });
+    const changed = await call('POST', `/v1/operators/${operatorId}/password`, accessToken, {
+      currentPassword: password,
+      newPassword: changedPassword(password),
+    });
     if (changed.status !== 201) throw new Error(`first password change of ${userId}: ${changed.status} ${JSON.stringify(changed.body)}`);
     known.set(key, changedPassword(password));
   }

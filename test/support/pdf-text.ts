@@ -9,7 +9,8 @@ import { join } from 'node:path';
  * tests as skipped, counted so in jest's summary, and say why.
  */
 export const HAS_POPPLER = ['pdftotext', 'pdfinfo'].every((tool) => !spawnSync(tool, ['-v']).error);
-if (!HAS_POPPLER) console.warn('SKIPPED: pdftotext (poppler-utils) not installed: the tests that read PDF text are skipped. Install poppler-utils to run them.');
+if (!HAS_POPPLER)
+  console.warn('SKIPPED: pdftotext (poppler-utils) not installed: the tests that read PDF text are skipped. Install poppler-utils to run them.');
 
 /** `it`, or `it.skip` when poppler-utils is missing. */
 export const itWithPoppler = HAS_POPPLER ? it : it.skip;
@@ -35,7 +36,9 @@ function run(tool: string, args: string[]): string {
 
 /** The pages' text in reading layout; pdftotext ends every page with a form feed. */
 export function pdfPages(pdf: Buffer | string): string[] {
-  return run('pdftotext', ['-layout', pdfFile(pdf), '-']).split('\f').slice(0, -1);
+  return run('pdftotext', ['-layout', pdfFile(pdf), '-'])
+    .split('\f')
+    .slice(0, -1);
 }
 
 export const pdfText = (pdf: Buffer | string) => pdfPages(pdf).join('\n');

@@ -17,7 +17,10 @@ export const nik = fc
     female: fc.boolean(),
     serial: fc.integer({ min: 1, max: 9999 }),
   })
-  .map((p) => `${two(p.province)}${two(p.regency)}${two(p.district)}${two(p.day + (p.female ? 40 : 0))}${two(p.month)}${two(p.year)}${String(p.serial).padStart(4, '0')}`);
+  .map(
+    (p) =>
+      `${two(p.province)}${two(p.regency)}${two(p.district)}${two(p.day + (p.female ? 40 : 0))}${two(p.month)}${two(p.year)}${String(p.serial).padStart(4, '0')}`,
+  );
 
 /** A KK (family card) number has the same 16-digit shape. */
 export const kk = nik;

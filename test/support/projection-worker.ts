@@ -53,7 +53,9 @@ async function main(): Promise<void> {
         await infra.runner.rebuild(projection, { batchSize: 100 });
       // falls through
       case 'dump': {
-        const rows: { key: string; events: string; total: string }[] = await infra.dataSource.query('SELECT key, events::text, total::text FROM fixture_totals ORDER BY key');
+        const rows: { key: string; events: string; total: string }[] = await infra.dataSource.query(
+          'SELECT key, events::text, total::text FROM fixture_totals ORDER BY key',
+        );
         const status = await infra.runner.status(projection.name);
         const totals = Object.fromEntries(rows.map((r) => [r.key, { events: Number(r.events), total: Number(r.total) }]));
         process.stdout.write(`${JSON.stringify({ totals, eventsHandled: Number(status.eventsHandled) })}\n`);

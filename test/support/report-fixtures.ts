@@ -21,7 +21,17 @@ import type {
  */
 
 const ACCESS_KEYS = ['webPortal', 'cardReader', 'total', 'found', 'deceased', 'notFound', 'registryFailed', 'fingerprintFailed', 'outOfRegency'] as const;
-const ZERO: AccessCounts = { webPortal: 0, cardReader: 0, total: 0, found: 0, deceased: 0, notFound: 0, registryFailed: 0, fingerprintFailed: 0, outOfRegency: 0 };
+const ZERO: AccessCounts = {
+  webPortal: 0,
+  cardReader: 0,
+  total: 0,
+  found: 0,
+  deceased: 0,
+  notFound: 0,
+  registryFailed: 0,
+  fingerprintFailed: 0,
+  outOfRegency: 0,
+};
 
 export const AGREEMENT: AgreementSummary = {
   dukcapilNumber: '473.3/2271.12/IX/2022',
@@ -32,7 +42,17 @@ export const AGREEMENT: AgreementSummary = {
   addenda: ['473.3/100/IX/2024'],
   status: 'ACTIVE',
   changes: [
-    { change: 'SIGN', detail: '473.3/2271.12/IX/2022 / 440/2633.17.5/IX/2022, 2022-09-16..2024-09-15', status: 'CONFIRMED', proposedBy: 'SEED', proposedAt: null, confirmedBy: 'SEED', confirmedAt: '2025-11-27T01:00:00.000Z', rejectedBy: null, rejectedAt: null },
+    {
+      change: 'SIGN',
+      detail: '473.3/2271.12/IX/2022 / 440/2633.17.5/IX/2022, 2022-09-16..2024-09-15',
+      status: 'CONFIRMED',
+      proposedBy: 'SEED',
+      proposedAt: null,
+      confirmedBy: 'SEED',
+      confirmedAt: '2025-11-27T01:00:00.000Z',
+      rejectedBy: null,
+      rejectedAt: null,
+    },
     {
       change: 'EXTEND',
       detail: '473.3/100/IX/2024, 2026-09-15',
@@ -158,7 +178,11 @@ export function sampleSemesterReport(overrides: Partial<SemesterReport> = {}): S
   const perPuskesmas = overrides.perPuskesmas ?? samplePuskesmasRows();
   const totals = sumAccesses(perPuskesmas.map((p) => p.accesses));
   const months = semesterMonths(year, semester);
-  const perMonth: MonthRow[] = splitOverMonths(totals, [15, 16, 17, 17, 17, 18]).map((accesses, i) => ({ month: months[i]!, label: monthLabel(months[i]!), accesses }));
+  const perMonth: MonthRow[] = splitOverMonths(totals, [15, 16, 17, 17, 17, 18]).map((accesses, i) => ({
+    month: months[i]!,
+    label: monthLabel(months[i]!),
+    accesses,
+  }));
   const notMatched = Math.floor(totals.fingerprintFailed * 0.7);
   return {
     kind: 'SEMESTER_REPORT',
@@ -242,7 +266,15 @@ const part = (whole: number, p: number) => Math.floor((whole * p) / 1000);
 
 /** Access counts whose parts never exceed their whole (each total at most 100.000). */
 const arbitraryAccesses: fc.Arbitrary<AccessCounts> = fc
-  .record({ webPortal: count(50_000), cardReader: count(50_000), found: permille, deceased: permille, notFound: permille, fingerprint: permille, out: permille })
+  .record({
+    webPortal: count(50_000),
+    cardReader: count(50_000),
+    found: permille,
+    deceased: permille,
+    notFound: permille,
+    fingerprint: permille,
+    out: permille,
+  })
   .map((r) => {
     const total = r.webPortal + r.cardReader;
     const found = part(total, r.found);
@@ -291,7 +323,9 @@ const arbitraryAgreement: fc.Arbitrary<AgreementSummary> = fc.record({
 
 const arbitraryRefusals: fc.Arbitrary<ReasonCount[]> = fc
   .uniqueArray(fc.constantFrom(...DENIAL_REASONS), { maxLength: DENIAL_REASONS.length })
-  .chain((reasons) => fc.tuple(...reasons.map(() => count())).map((counts) => reasons.map((reason, i) => ({ reason, label: reasonLabel(reason), count: counts[i] ?? 0 }))));
+  .chain((reasons) =>
+    fc.tuple(...reasons.map(() => count())).map((counts) => reasons.map((reason, i) => ({ reason, label: reasonLabel(reason), count: counts[i] ?? 0 }))),
+  );
 
 const hex64 = fc.stringMatching(/^[0-9a-f]{64}$/);
 
@@ -320,7 +354,11 @@ export function arbitrarySemesterReport(): fc.Arbitrary<SemesterReport> {
         ...base,
         asOf,
         agreement: r.agreement,
-        perMonth: splitOverMonths(base.totals, r.weights.slice(0, months.length)).map((accesses, i) => ({ month: months[i]!, label: monthLabel(months[i]!), accesses })),
+        perMonth: splitOverMonths(base.totals, r.weights.slice(0, months.length)).map((accesses, i) => ({
+          month: months[i]!,
+          label: monthLabel(months[i]!),
+          accesses,
+        })),
         refusals: r.refusals,
         fingerprint: { matched: base.totals.cardReader - base.totals.fingerprintFailed, notMatched, notPerformed: base.totals.fingerprintFailed - notMatched },
         submission: r.submission && { ...r.submission, submittedAt: asOf },

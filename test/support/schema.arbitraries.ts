@@ -24,8 +24,10 @@ export function arbitraryFor(schema: JsonSchema): fc.Arbitrary<unknown> {
       return fc.boolean();
     case 'string':
       if (schema.format === 'uuid') return fc.uuid();
-      if (schema.format === 'date-time') return fc.date({ min: new Date('2020-01-01'), max: new Date('2030-01-01'), noInvalidDate: true }).map((d) => d.toISOString());
-      if (schema.format === 'date') return fc.date({ min: new Date('2020-01-01'), max: new Date('2030-01-01'), noInvalidDate: true }).map((d) => d.toISOString().slice(0, 10));
+      if (schema.format === 'date-time')
+        return fc.date({ min: new Date('2020-01-01'), max: new Date('2030-01-01'), noInvalidDate: true }).map((d) => d.toISOString());
+      if (schema.format === 'date')
+        return fc.date({ min: new Date('2020-01-01'), max: new Date('2030-01-01'), noInvalidDate: true }).map((d) => d.toISOString().slice(0, 10));
       if (schema.pattern) return fc.stringMatching(new RegExp(schema.pattern));
       return fc.string({ maxLength: Math.min(schema.maxLength ?? 40, 40) }).filter((s) => !/\d/.test(s));
     default:

@@ -15,8 +15,10 @@ export class MetricsController {
   @ScrapeToken()
   @ApiBearerAuth()
   @ApiOperation({
-    summary: 'Prometheus metrics (text format 0.0.4): requests by route template, registry calls, breaker, projection lag, balikan outbox, agreement, refusals, lockouts, process',
-    description: 'A sign-in token of a DINKES_ADMIN or DUKCAPIL_AUDITOR, or the static METRICS_TOKEN (accepted on this route only). No personal data in any label.',
+    summary:
+      'Prometheus metrics (text format 0.0.4): requests by route template, registry calls, breaker, projection lag, balikan outbox, agreement, refusals, lockouts, process',
+    description:
+      'A sign-in token of a DINKES_ADMIN or DUKCAPIL_AUDITOR, or the static METRICS_TOKEN (accepted on this route only). No personal data in any label.',
   })
   @ApiProduces('text/plain')
   @ApiOkResponse({ description: 'Prometheus text exposition format, version 0.0.4' })

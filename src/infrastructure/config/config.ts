@@ -160,7 +160,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   }
   const accessTokenKey = env.ACCESS_TOKEN_KEY || undefined;
   const accessTokenKeyPrevious = env.ACCESS_TOKEN_KEY_PREVIOUS || undefined;
-  for (const [setting, value] of [['ACCESS_TOKEN_KEY', accessTokenKey], ['ACCESS_TOKEN_KEY_PREVIOUS', accessTokenKeyPrevious]] as const) {
+  for (const [setting, value] of [
+    ['ACCESS_TOKEN_KEY', accessTokenKey],
+    ['ACCESS_TOKEN_KEY_PREVIOUS', accessTokenKeyPrevious],
+  ] as const) {
     if (!value) continue;
     try {
       parseKey(value);
@@ -261,8 +264,10 @@ export function describeUrl(raw: string): string {
  */
 function parseTls(certFile: string | undefined, keyFile: string | undefined): { certFile: string; keyFile: string } | undefined {
   if (!certFile && !keyFile) return undefined;
-  if (!certFile) throw new ConfigError('TLS_CERT_FILE', 'is required with TLS_KEY_FILE: set both (HTTPS) or neither (plain HTTP behind a TLS proxy on the same host)');
-  if (!keyFile) throw new ConfigError('TLS_KEY_FILE', 'is required with TLS_CERT_FILE: set both (HTTPS) or neither (plain HTTP behind a TLS proxy on the same host)');
+  if (!certFile)
+    throw new ConfigError('TLS_CERT_FILE', 'is required with TLS_KEY_FILE: set both (HTTPS) or neither (plain HTTP behind a TLS proxy on the same host)');
+  if (!keyFile)
+    throw new ConfigError('TLS_KEY_FILE', 'is required with TLS_CERT_FILE: set both (HTTPS) or neither (plain HTTP behind a TLS proxy on the same host)');
   const read = (name: string, path: string) => {
     try {
       return readFileSync(path);
@@ -299,7 +304,10 @@ function parseTrustProxy(raw: string | undefined): string | false {
   for (const entry of entries) {
     if (entry === 'loopback') continue;
     if (/^\d+$/.test(entry) || entry === 'true') {
-      throw new ConfigError('TRUST_PROXY', `must list the proxies' addresses or CIDRs (or loopback), not "${entry}": a hop count or "true" lets any client choose its address with X-Forwarded-For`);
+      throw new ConfigError(
+        'TRUST_PROXY',
+        `must list the proxies' addresses or CIDRs (or loopback), not "${entry}": a hop count or "true" lets any client choose its address with X-Forwarded-For`,
+      );
     }
     try {
       new NetworkAllowList([entry]);

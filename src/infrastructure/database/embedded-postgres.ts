@@ -103,7 +103,9 @@ function socketDirectory(dataDir: string, port: number): { dir: string; own: boo
     chmodSync(dir, 0o700);
     return { dir, own: true };
   }
-  throw new DataDirectoryError(`The path of DATA_DIR ${dataDir} is too long for the database's Unix socket (${MAX_SOCKET_PATH_BYTES} bytes), and so is TMPDIR; use a shorter DATA_DIR.`);
+  throw new DataDirectoryError(
+    `The path of DATA_DIR ${dataDir} is too long for the database's Unix socket (${MAX_SOCKET_PATH_BYTES} bytes), and so is TMPDIR; use a shorter DATA_DIR.`,
+  );
 }
 
 /** Creates the directory 0700, or checks an existing one is ours and closed to others. */
@@ -116,7 +118,11 @@ function openOwnerOnly(dir: string): void {
   const stat = statSync(dir);
   if (!stat.isDirectory()) throw new DataDirectoryExposedError(dir, 'is not a directory', 'point DATA_DIR at a directory');
   if (typeof process.getuid === 'function' && stat.uid !== process.getuid()) {
-    throw new DataDirectoryExposedError(dir, `belongs to uid ${stat.uid}, not to this process (uid ${process.getuid()})`, `run the gateway as its owner, or chown -R ${process.getuid()} ${dir}`);
+    throw new DataDirectoryExposedError(
+      dir,
+      `belongs to uid ${stat.uid}, not to this process (uid ${process.getuid()})`,
+      `run the gateway as its owner, or chown -R ${process.getuid()} ${dir}`,
+    );
   }
   if ((stat.mode & 0o077) !== 0) {
     throw new DataDirectoryExposedError(dir, `is open to other users (mode ${(stat.mode & 0o777).toString(8).padStart(4, '0')})`, `chmod -R go-rwx ${dir}`);

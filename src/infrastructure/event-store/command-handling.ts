@@ -36,7 +36,13 @@ export async function handle<State, Command>(
   streamId: string,
   decider: Decider<State, Command>,
   command: Command,
-  context: { now?: () => Date; correlationId?: string; tail?: number; attempts?: number; beforeAppend?: (state: State, events: NewEvent[]) => Promise<void> } = {},
+  context: {
+    now?: () => Date;
+    correlationId?: string;
+    tail?: number;
+    attempts?: number;
+    beforeAppend?: (state: State, events: NewEvent[]) => Promise<void>;
+  } = {},
 ): Promise<{ state: State; events: NewEvent[] }> {
   for (let attempt = 1; ; attempt++) {
     const { state, revision } = await loadState(store, streamId, decider, { tail: context.tail });

@@ -29,12 +29,7 @@ export class StoreUnavailableError extends EventStoreError {
   }
 }
 
-export type EventRejectionReason =
-  | 'EVENT_TYPE_UNKNOWN'
-  | 'EVENT_FIELD_UNKNOWN'
-  | 'EVENT_DATA_INVALID'
-  | 'PERSONAL_DATA_REFUSED'
-  | 'EVENT_ENVELOPE_INVALID';
+export type EventRejectionReason = 'EVENT_TYPE_UNKNOWN' | 'EVENT_FIELD_UNKNOWN' | 'EVENT_DATA_INVALID' | 'PERSONAL_DATA_REFUSED' | 'EVENT_ENVELOPE_INVALID';
 
 /**
  * The privacy guard refused an event. Nothing of the append was written. The message names the event

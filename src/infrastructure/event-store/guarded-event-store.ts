@@ -46,7 +46,10 @@ export class GuardedEventStore implements EventStore {
     const prepared = this.prepare(streamId, events);
     const result = await this.adapter.append(streamId, prepared, options.expectedRevision ?? 'any');
     if (this.storedListeners.size > 0) {
-      const appended = new EventsAppended(streamId, prepared.map(({ eventId, type, data }) => ({ eventId, type, data })));
+      const appended = new EventsAppended(
+        streamId,
+        prepared.map(({ eventId, type, data }) => ({ eventId, type, data })),
+      );
       for (const listener of this.storedListeners) listener(appended);
     }
     return result;

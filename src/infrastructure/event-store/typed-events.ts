@@ -32,7 +32,8 @@ export function OneOf<const V extends readonly string[] | readonly number[]>(val
 }
 export const Int = (minimum: number, maximum: number) => Type.Integer({ minimum, maximum });
 export const Bool = () => Type.Boolean();
-export const List = <T extends TSchema>(items: T, limits: { readonly maxItems: number; readonly minItems?: number; readonly uniqueItems?: boolean }) => Type.Array(items, { ...limits });
+export const List = <T extends TSchema>(items: T, limits: { readonly maxItems: number; readonly minItems?: number; readonly uniqueItems?: boolean }) =>
+  Type.Array(items, { ...limits });
 /** A deliberately free string (a short note): it must have a length limit; the NIK/KK scan still applies. */
 export const FreeText = (maxLength: number) => Type.String({ 'x-free-text': true, maxLength });
 

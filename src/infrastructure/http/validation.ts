@@ -25,7 +25,11 @@ export const validationPipe = new ValidationPipe({
 function flatten(errors: ValidationError[], prefix = ''): { field: string; constraint: string; message: string }[] {
   return errors.flatMap((error) => {
     const field = `${prefix}${error.property}`;
-    const own = Object.entries(error.constraints ?? {}).map(([constraint, message]) => ({ field: safeField(field), constraint, message: message.replace(error.property, safeField(field)) }));
+    const own = Object.entries(error.constraints ?? {}).map(([constraint, message]) => ({
+      field: safeField(field),
+      constraint,
+      message: message.replace(error.property, safeField(field)),
+    }));
     return [...own, ...flatten(error.children ?? [], `${field}.`)];
   });
 }

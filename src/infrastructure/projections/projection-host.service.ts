@@ -48,7 +48,10 @@ export class ProjectionHostService implements OnApplicationBootstrap, OnApplicat
           this.logger.debug({ projection: projection.name }, 'checkpoint moved by another runner; re-reading');
           continue; // a race, not a failure: read again from the stored checkpoint at once
         }
-        this.logger.warn({ projection: projection.name, error: (error as Error).name, code: (error as { code?: unknown }).code }, 'projection failed; retrying');
+        this.logger.warn(
+          { projection: projection.name, error: (error as Error).name, code: (error as { code?: unknown }).code },
+          'projection failed; retrying',
+        );
         await pause(backoff, signal);
         backoff = Math.min(backoff * 2, MAX_BACKOFF_MS);
       }

@@ -80,7 +80,13 @@ export class ProjectionRunner {
     );
     const row = rows[0];
     return row
-      ? { name, position: { commit: BigInt(row.c), prepare: BigInt(row.p) }, eventsHandled: BigInt(row.n), lastEventAt: row.last_event_at, updatedAt: row.updated_at }
+      ? {
+          name,
+          position: { commit: BigInt(row.c), prepare: BigInt(row.p) },
+          eventsHandled: BigInt(row.n),
+          lastEventAt: row.last_event_at,
+          updatedAt: row.updated_at,
+        }
       : { name, position: START, eventsHandled: 0n, lastEventAt: null, updatedAt: null };
   }
 

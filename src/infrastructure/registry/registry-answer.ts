@@ -28,7 +28,8 @@ export interface Person {
   };
 }
 
-export type RegistryRefusal = 'LOGIN_FAILED' | 'IP_NOT_MATCHED' | 'IP_NOT_REGISTERED' | 'DAILY_QUOTA_EXHAUSTED' | 'ACCESS_TIME' | 'INSTANCE_INACTIVE' | 'USER_INACTIVE' | 'UNRECOGNISED';
+export type RegistryRefusal =
+  'LOGIN_FAILED' | 'IP_NOT_MATCHED' | 'IP_NOT_REGISTERED' | 'DAILY_QUOTA_EXHAUSTED' | 'ACCESS_TIME' | 'INSTANCE_INACTIVE' | 'USER_INACTIVE' | 'UNRECOGNISED';
 
 export type RegistryAnswer =
   | { readonly outcome: 'FOUND'; readonly person: Person }

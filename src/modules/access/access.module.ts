@@ -81,7 +81,10 @@ export class RegisterSeeder implements OnApplicationBootstrap {
         const { key, previousKey } = infra.config.accessToken;
         if (key) return new AccessTokens(parseKey(key), previousKey ? [parseKey(previousKey)] : []);
         if (infra.mode !== 'embedded') {
-          throw new StartupError('ACCESS_TOKEN_KEY', 'is required with DATABASE_URL or EVENTSTORE_CONNECTION_STRING (openssl rand -base64 32); the embedded mode generates one');
+          throw new StartupError(
+            'ACCESS_TOKEN_KEY',
+            'is required with DATABASE_URL or EVENTSTORE_CONNECTION_STRING (openssl rand -base64 32); the embedded mode generates one',
+          );
         }
         try {
           const { key: generated, path, created } = embeddedKey(infra.config.dataDir, 'access-token.key');
@@ -94,7 +97,11 @@ export class RegisterSeeder implements OnApplicationBootstrap {
     },
     { provide: OperatorAccounts, inject: [DataSource], useFactory: (db: DataSource) => new OperatorAccounts(db) },
     AccessMetrics,
-    { provide: DenialRecorder, inject: [EVENT_STORE, AccessMetrics], useFactory: (store: EventStore, metrics: AccessMetrics) => new DenialRecorder(store, (reason) => metrics.refusal(reason)) },
+    {
+      provide: DenialRecorder,
+      inject: [EVENT_STORE, AccessMetrics],
+      useFactory: (store: EventStore, metrics: AccessMetrics) => new DenialRecorder(store, (reason) => metrics.refusal(reason)),
+    },
     { provide: NETWORK_ALLOW_LIST, inject: [INFRASTRUCTURE], useFactory: (infra: Infrastructure) => new NetworkAllowList(infra.config.allowedNetworks) },
     { provide: REFUSAL_LISTENER, useExisting: DenialRecorder },
     NetworkMiddleware,

@@ -50,7 +50,15 @@ export class AccessRegistersProjection implements Projection {
           await tx.query(
             `INSERT INTO agreement_register (agreement_id, dukcapil_number, dinkes_number, signed_on, valid_from, valid_until, granted_fields)
              VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (agreement_id) DO UPDATE SET pending_signing = false`,
-            [event.data.agreementId, event.data.dukcapilNumber, event.data.dinkesNumber, event.data.signedOn, event.data.validFrom, event.data.validUntil, event.data.grantedFields],
+            [
+              event.data.agreementId,
+              event.data.dukcapilNumber,
+              event.data.dinkesNumber,
+              event.data.signedOn,
+              event.data.validFrom,
+              event.data.validUntil,
+              event.data.grantedFields,
+            ],
           );
           break;
         case 'AgreementExtended':
@@ -61,7 +69,11 @@ export class AccessRegistersProjection implements Projection {
           );
           break;
         case 'AgreementTerminated':
-          await tx.query(`UPDATE agreement_register SET termination_reason = $2, terminated_on = $3 WHERE agreement_id = $1`, [event.data.agreementId, event.data.reason, event.data.effectiveOn]);
+          await tx.query(`UPDATE agreement_register SET termination_reason = $2, terminated_on = $3 WHERE agreement_id = $1`, [
+            event.data.agreementId,
+            event.data.reason,
+            event.data.effectiveOn,
+          ]);
           break;
         case 'FacilityRegistered':
           await tx.query(

@@ -29,7 +29,9 @@ const toCheckpoint = (r: CheckpointRow): Checkpoint => ({
 const COLUMNS = 'tree_size::text, root_hash, chain_head, signed_at, key_id, signature';
 
 export async function checkpoints(db: Db, fromSize = 0): Promise<Checkpoint[]> {
-  const rows: CheckpointRow[] = await db.query(`SELECT ${COLUMNS} FROM audit_checkpoints WHERE tree_size >= $1 ORDER BY audit_checkpoints.tree_size`, [fromSize]);
+  const rows: CheckpointRow[] = await db.query(`SELECT ${COLUMNS} FROM audit_checkpoints WHERE tree_size >= $1 ORDER BY audit_checkpoints.tree_size`, [
+    fromSize,
+  ]);
   return rows.map(toCheckpoint);
 }
 
@@ -46,13 +48,19 @@ async function checkpointAt(db: Db, size: number): Promise<Checkpoint> {
 
 /** The Merkle hashes of the ranges, from the stored perfect subtrees (one query). */
 async function hashesOf(db: Db, ranges: readonly Range[]): Promise<string[]> {
-  const node = await loadNodes(db, ranges.flatMap((r) => perfectNodes(r)));
+  const node = await loadNodes(
+    db,
+    ranges.flatMap((r) => perfectNodes(r)),
+  );
   return ranges.map((r) => rangeHash(r, node).toString('hex'));
 }
 
 /** RFC 9162 inclusion proof of an event to a signed checkpoint (the first that covers it, unless one is named). */
 export async function inclusionProof(db: Db, eventId: string, treeSize?: number) {
-  const rows: { leaf_index: string; leaf_hash: Buffer; chain_hash: Buffer }[] = await db.query(`SELECT leaf_index::text, leaf_hash, chain_hash FROM audit_leaves WHERE event_id = $1`, [eventId]);
+  const rows: { leaf_index: string; leaf_hash: Buffer; chain_hash: Buffer }[] = await db.query(
+    `SELECT leaf_index::text, leaf_hash, chain_hash FROM audit_leaves WHERE event_id = $1`,
+    [eventId],
+  );
   if (!rows[0]) throw new Refusal(404, 'EVENT_NOT_NOTARISED', 'No event with this id in the notarised log (yet).');
   const leafIndex = Number(rows[0].leaf_index);
   let checkpoint: Checkpoint;
@@ -60,8 +68,12 @@ export async function inclusionProof(db: Db, eventId: string, treeSize?: number)
     checkpoint = await checkpointAt(db, treeSize);
     if (checkpoint.treeSize <= leafIndex) throw new Refusal(422, 'CHECKPOINT_TOO_SMALL', 'That checkpoint was signed before this event was logged.');
   } else {
-    const covering: CheckpointRow[] = await db.query(`SELECT ${COLUMNS} FROM audit_checkpoints WHERE tree_size > $1 ORDER BY audit_checkpoints.tree_size LIMIT 1`, [leafIndex]);
-    if (!covering[0]) throw new Refusal(409, 'NOT_YET_CHECKPOINTED', 'The event is logged but no signed checkpoint covers it yet; ask again after the next checkpoint.');
+    const covering: CheckpointRow[] = await db.query(
+      `SELECT ${COLUMNS} FROM audit_checkpoints WHERE tree_size > $1 ORDER BY audit_checkpoints.tree_size LIMIT 1`,
+      [leafIndex],
+    );
+    if (!covering[0])
+      throw new Refusal(409, 'NOT_YET_CHECKPOINTED', 'The event is logged but no signed checkpoint covers it yet; ask again after the next checkpoint.');
     checkpoint = toCheckpoint(covering[0]);
   }
   return {

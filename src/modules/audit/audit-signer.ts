@@ -20,7 +20,12 @@ function openAuditSigner(config: AppConfig, mode: StorageMode, logger?: Logger):
   const { key, path, created } = keyFromDataDir(config.dataDir);
   const signer = new CheckpointSigner(key);
   const line = { path, keyId: signer.keyId, publicKey: signer.publicKeyPem().trim() };
-  if (mode !== 'embedded') logger?.warn(line, 'no AUDIT_SIGNING_KEY: checkpoints are signed with a key kept under DATA_DIR; give every instance the same AUDIT_SIGNING_KEY');
-  else logger?.info(line, created ? 'generated the audit signing key (mode 0600); give Disdukcapil this public key' : 'audit checkpoints are signed with this key');
+  if (mode !== 'embedded')
+    logger?.warn(line, 'no AUDIT_SIGNING_KEY: checkpoints are signed with a key kept under DATA_DIR; give every instance the same AUDIT_SIGNING_KEY');
+  else
+    logger?.info(
+      line,
+      created ? 'generated the audit signing key (mode 0600); give Disdukcapil this public key' : 'audit checkpoints are signed with this key',
+    );
   return signer;
 }

@@ -26,9 +26,16 @@ export type CheckpointBody = Omit<Checkpoint, 'signature' | 'keyId'>;
 
 /** The bytes signed: the body in the JSON Canonicalization Scheme. */
 export const signedBytes = (body: CheckpointBody) =>
-  Buffer.from(canonicalize({ logId: body.logId, treeSize: body.treeSize, rootHash: body.rootHash, chainHead: body.chainHead, signedAt: body.signedAt })!, 'utf8');
+  Buffer.from(
+    canonicalize({ logId: body.logId, treeSize: body.treeSize, rootHash: body.rootHash, chainHead: body.chainHead, signedAt: body.signedAt })!,
+    'utf8',
+  );
 
-export const keyIdOf = (publicKey: KeyObject) => createHash('sha256').update(publicKey.export({ type: 'spki', format: 'der' })).digest('hex').slice(0, 16);
+export const keyIdOf = (publicKey: KeyObject) =>
+  createHash('sha256')
+    .update(publicKey.export({ type: 'spki', format: 'der' }))
+    .digest('hex')
+    .slice(0, 16);
 
 export class CheckpointSigner {
   readonly publicKey: KeyObject;

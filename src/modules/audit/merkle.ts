@@ -157,7 +157,10 @@ export class TreeEdge {
 
   /** Rebuilds the edge of a tree of `size` from its perfect nodes (what `edgeNodes(size)` names). */
   static of(size: number, node: (n: PerfectNode) => Buffer): TreeEdge {
-    return new TreeEdge(size, edgeNodes(size).map((n) => ({ level: n.level, hash: node(n) })));
+    return new TreeEdge(
+      size,
+      edgeNodes(size).map((n) => ({ level: n.level, hash: node(n) })),
+    );
   }
 
   get size(): number {

@@ -10,7 +10,9 @@ export const NOTARY_PROJECTION = 'notary';
 /** A rebuild recomputed a root that differs from one signed earlier: the log was changed after signing. */
 export class LogAlteredError extends Error {
   constructor(readonly treeSize: number) {
-    super(`The log differs from the checkpoint signed at tree size ${treeSize}: events were altered, removed or reordered after it was signed. Run "npm run cli -- audit export" and "audit verify" to find the first bad event.`);
+    super(
+      `The log differs from the checkpoint signed at tree size ${treeSize}: events were altered, removed or reordered after it was signed. Run "npm run cli -- audit export" and "audit verify" to find the first bad event.`,
+    );
   }
 }
 
@@ -42,7 +44,9 @@ export class NotaryProjection implements Projection {
     const head = await logHead(tx);
     const { size, edge } = head;
     let chain = head.chain;
-    const [previous]: { tree_size: string; signed_at: Date }[] = await tx.query(`SELECT tree_size::text, signed_at FROM audit_checkpoints ORDER BY audit_checkpoints.tree_size DESC LIMIT 1`);
+    const [previous]: { tree_size: string; signed_at: Date }[] = await tx.query(
+      `SELECT tree_size::text, signed_at FROM audit_checkpoints ORDER BY audit_checkpoints.tree_size DESC LIMIT 1`,
+    );
     let lastSignedAt = previous ? new Date(previous.signed_at).getTime() : 0;
     let lastSignedSize = previous ? Number(previous.tree_size) : 0;
 
@@ -51,18 +55,29 @@ export class NotaryProjection implements Projection {
     const checkpoints: Omit<Checkpoint, 'keyId' | 'signature'>[] = [];
     const now = (this.settings.now ?? (() => new Date()))();
     const checkpoint = () => {
-      checkpoints.push({ logId: LOG_ID, treeSize: edge.size, rootHash: edge.root().toString('hex'), chainHead: chain.toString('hex'), signedAt: now.toISOString() });
+      checkpoints.push({
+        logId: LOG_ID,
+        treeSize: edge.size,
+        rootHash: edge.root().toString('hex'),
+        chainHead: chain.toString('hex'),
+        signedAt: now.toISOString(),
+      });
       lastSignedSize = edge.size;
       lastSignedAt = now.getTime();
     };
 
     // Checkpoints signed earlier inside this stretch of the log (a rebuild passes over them): held to them.
     const signedAhead = new Map(
-      ((await tx.query(`SELECT tree_size::text, root_hash, chain_head FROM audit_checkpoints WHERE tree_size > $1 AND tree_size <= $2`, [size, size + events.length])) as {
-        tree_size: string;
-        root_hash: string;
-        chain_head: string;
-      }[]).map((r) => [Number(r.tree_size), r]),
+      (
+        (await tx.query(`SELECT tree_size::text, root_hash, chain_head FROM audit_checkpoints WHERE tree_size > $1 AND tree_size <= $2`, [
+          size,
+          size + events.length,
+        ])) as {
+          tree_size: string;
+          root_hash: string;
+          chain_head: string;
+        }[]
+      ).map((r) => [Number(r.tree_size), r]),
     );
 
     for (const event of events) {
@@ -106,7 +121,9 @@ export class NotaryProjection implements Projection {
 
   /** Signs and stores a checkpoint; one already signed at this size (a rebuild) must agree with it. */
   private async record(body: Omit<Checkpoint, 'keyId' | 'signature'>, tx: EntityManager): Promise<void> {
-    const [existing]: { root_hash: string; chain_head: string }[] = await tx.query(`SELECT root_hash, chain_head FROM audit_checkpoints WHERE tree_size = $1`, [body.treeSize]);
+    const [existing]: { root_hash: string; chain_head: string }[] = await tx.query(`SELECT root_hash, chain_head FROM audit_checkpoints WHERE tree_size = $1`, [
+      body.treeSize,
+    ]);
     if (existing) {
       if (existing.root_hash !== body.rootHash || existing.chain_head !== body.chainHead) throw new LogAlteredError(body.treeSize);
       return;
@@ -129,7 +146,13 @@ export async function checkpointNow(db: DataSource, signer: CheckpointSigner, no
   return db.transaction(async (tx) => {
     const { size, chain, edge } = await logHead(tx);
     if (size === 0) return 0;
-    const signed = signer.sign({ logId: LOG_ID, treeSize: size, rootHash: edge.root().toString('hex'), chainHead: chain.toString('hex'), signedAt: now.toISOString() });
+    const signed = signer.sign({
+      logId: LOG_ID,
+      treeSize: size,
+      rootHash: edge.root().toString('hex'),
+      chainHead: chain.toString('hex'),
+      signedAt: now.toISOString(),
+    });
     await insertCheckpoint(tx, signed, 'keep-existing');
     return size;
   });
@@ -137,7 +160,9 @@ export async function checkpointNow(db: DataSource, signer: CheckpointSigner, no
 
 /** The notarised log as it stands: its size, the last chain digest, and the right edge of its tree. */
 async function logHead(tx: EntityManager): Promise<{ size: number; chain: Buffer; edge: TreeEdge }> {
-  const last: { leaf_index: string; chain_hash: Buffer }[] = await tx.query(`SELECT leaf_index::text, chain_hash FROM audit_leaves ORDER BY audit_leaves.leaf_index DESC LIMIT 1`);
+  const last: { leaf_index: string; chain_hash: Buffer }[] = await tx.query(
+    `SELECT leaf_index::text, chain_hash FROM audit_leaves ORDER BY audit_leaves.leaf_index DESC LIMIT 1`,
+  );
   const size = last[0] ? Number(last[0].leaf_index) + 1 : 0;
   return { size, chain: last[0]?.chain_hash ?? GENESIS_CHAIN, edge: TreeEdge.of(size, await loadNodes(tx, edgeNodes(size))) };
 }

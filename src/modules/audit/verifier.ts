@@ -36,7 +36,11 @@ export interface VerifyResult {
  * chain head at every signed checkpoint, each checkpoint's Ed25519 signature with the key the auditor
  * trusts (not one the export carries), and that no checkpoint reaches beyond the last event.
  */
-export async function verifyLog(lines: AsyncIterable<ExportedEvent> | Iterable<ExportedEvent>, checkpoints: readonly Checkpoint[], publicKey: KeyObject): Promise<VerifyResult> {
+export async function verifyLog(
+  lines: AsyncIterable<ExportedEvent> | Iterable<ExportedEvent>,
+  checkpoints: readonly Checkpoint[],
+  publicKey: KeyObject,
+): Promise<VerifyResult> {
   const bySize = new Map(checkpoints.map((c) => [c.treeSize, c]));
   const tree = new TreeEdge();
   let chain: Buffer = GENESIS_CHAIN;
@@ -48,15 +52,32 @@ export async function verifyLog(lines: AsyncIterable<ExportedEvent> | Iterable<E
     const i = tree.size;
     const at = `event #${i}`;
     if (line.index !== i) return fail({ kind: 'EVENT', index: i, message: `${at} is missing or out of order: the export has #${line.index} in its place` });
-    if (!line.event) return fail({ kind: 'EVENT', index: i, eventId: line.eventId, message: `${at} (${line.eventId}) is no longer in the log: it was removed` });
+    if (!line.event)
+      return fail({ kind: 'EVENT', index: i, eventId: line.eventId, message: `${at} (${line.eventId}) is no longer in the log: it was removed` });
     if (line.event.eventId !== line.eventId) {
-      return fail({ kind: 'EVENT', index: i, eventId: line.eventId, message: `${at}: the log holds ${line.event.eventId} where ${line.eventId} was notarised: an event was removed, inserted or reordered here` });
+      return fail({
+        kind: 'EVENT',
+        index: i,
+        eventId: line.eventId,
+        message: `${at}: the log holds ${line.event.eventId} where ${line.eventId} was notarised: an event was removed, inserted or reordered here`,
+      });
     }
     const leaf = leafHash(canonicalBytes(line.event));
-    if (leaf.toString('hex') !== line.leafHash) return fail({ kind: 'EVENT', index: i, eventId: line.eventId, message: `${at} (${line.eventId}) was altered: its content no longer matches the digest notarised for it` });
+    if (leaf.toString('hex') !== line.leafHash)
+      return fail({
+        kind: 'EVENT',
+        index: i,
+        eventId: line.eventId,
+        message: `${at} (${line.eventId}) was altered: its content no longer matches the digest notarised for it`,
+      });
     chain = chainHash(chain, leaf);
     if (chain.toString('hex') !== line.chainHash) {
-      return fail({ kind: 'EVENT', index: i, eventId: line.eventId, message: `${at} (${line.eventId}): its chain digest does not follow from the events before it: an event was removed, inserted or reordered before it` });
+      return fail({
+        kind: 'EVENT',
+        index: i,
+        eventId: line.eventId,
+        message: `${at} (${line.eventId}): its chain digest does not follow from the events before it: an event was removed, inserted or reordered before it`,
+      });
     }
     tree.append(leaf);
     const checkpoint = bySize.get(tree.size);

@@ -67,8 +67,16 @@ export class BalikanOutbox {
    */
   async reserve(row: { balikanId: string; accessId: string; facilityId: string; sealed: string }): Promise<void> {
     await this.db.transaction(async (tx) => {
-      await tx.query(`INSERT INTO balikan_outbox (balikan_id, access_id, sealed, ready) VALUES ($1, $2, $3, false) ON CONFLICT (balikan_id) DO NOTHING`, [row.balikanId, row.accessId, row.sealed]);
-      await tx.query(`INSERT INTO balikan_index (balikan_id, access_id, facility_id) VALUES ($1, $2, $3) ON CONFLICT (balikan_id) DO NOTHING`, [row.balikanId, row.accessId, row.facilityId]);
+      await tx.query(`INSERT INTO balikan_outbox (balikan_id, access_id, sealed, ready) VALUES ($1, $2, $3, false) ON CONFLICT (balikan_id) DO NOTHING`, [
+        row.balikanId,
+        row.accessId,
+        row.sealed,
+      ]);
+      await tx.query(`INSERT INTO balikan_index (balikan_id, access_id, facility_id) VALUES ($1, $2, $3) ON CONFLICT (balikan_id) DO NOTHING`, [
+        row.balikanId,
+        row.accessId,
+        row.facilityId,
+      ]);
     });
   }
 
@@ -84,7 +92,11 @@ export class BalikanOutbox {
          ON CONFLICT (balikan_id) DO UPDATE SET ready = true${row.recorded ? ', sealed = EXCLUDED.sealed' : ''}`,
         [row.balikanId, row.accessId, row.sealed],
       );
-      await tx.query(`INSERT INTO balikan_index (balikan_id, access_id, facility_id) VALUES ($1, $2, $3) ON CONFLICT (balikan_id) DO NOTHING`, [row.balikanId, row.accessId, row.facilityId]);
+      await tx.query(`INSERT INTO balikan_index (balikan_id, access_id, facility_id) VALUES ($1, $2, $3) ON CONFLICT (balikan_id) DO NOTHING`, [
+        row.balikanId,
+        row.accessId,
+        row.facilityId,
+      ]);
     });
   }
 
@@ -122,7 +134,9 @@ export class BalikanOutbox {
   }
 
   async indexed(balikanId: string): Promise<{ accessId: string; facilityId: string } | undefined> {
-    const rows: { access_id: string; facility_id: string }[] = await this.db.query(`SELECT access_id, facility_id FROM balikan_index WHERE balikan_id = $1`, [balikanId]);
+    const rows: { access_id: string; facility_id: string }[] = await this.db.query(`SELECT access_id, facility_id FROM balikan_index WHERE balikan_id = $1`, [
+      balikanId,
+    ]);
     return rows[0] ? { accessId: rows[0].access_id, facilityId: rows[0].facility_id } : undefined;
   }
 

@@ -28,7 +28,9 @@ export class SubmitBalikanDto {
   @Length(1, 32)
   nik!: string;
 
-  @ApiProperty({ description: 'The verificationToken of the lookup or card-read answer (43 characters, base64url): binds the balikan to the NIK that access found' })
+  @ApiProperty({
+    description: 'The verificationToken of the lookup or card-read answer (43 characters, base64url): binds the balikan to the NIK that access found',
+  })
   @IsString()
   @Length(1, 128)
   verificationToken!: string;
@@ -73,10 +75,17 @@ export class BalikanController {
   @ApiOperation({ summary: 'Submit data balikan for an access; delivered to the registry in the background' })
   @ApiHeader({ name: 'Idempotency-Key', required: false, description: 'A UUID; the same key returns the same balikan' })
   @ApiResponse({ status: 202, description: '{balikanId, status}: the same answer for every submission with one Idempotency-Key' })
-  @ApiResponse({ status: 400, description: 'BALIKAN_EMPTY, NIK_NOT_16_DIGITS, NIK_UNKNOWN_PROVINCE, NIK_INVALID_DATE, IDEMPOTENCY_KEY_INVALID, VERIFICATION_TOKEN_MALFORMED, VALIDATION_FAILED' })
+  @ApiResponse({
+    status: 400,
+    description:
+      'BALIKAN_EMPTY, NIK_NOT_16_DIGITS, NIK_UNKNOWN_PROVINCE, NIK_INVALID_DATE, IDEMPOTENCY_KEY_INVALID, VERIFICATION_TOKEN_MALFORMED, VALIDATION_FAILED',
+  })
   @ApiResponse({ status: 403, description: 'FACILITY_SCOPE, AGREEMENT_NOT_ACTIVE (recorded)' })
   @ApiResponse({ status: 404, description: 'ACCESS_NOT_FOUND' })
-  @ApiResponse({ status: 422, description: 'ACCESS_FOUND_NOBODY; NIK_DOES_NOT_MATCH_ACCESS (the NIK or the verificationToken is not that of the access; recorded)' })
+  @ApiResponse({
+    status: 422,
+    description: 'ACCESS_FOUND_NOBODY; NIK_DOES_NOT_MATCH_ACCESS (the NIK or the verificationToken is not that of the access; recorded)',
+  })
   async submit(@Body() body: SubmitBalikanDto, @Headers('idempotency-key') idempotencyKey: string | undefined, @Req() request: AuthenticatedRequest) {
     if (idempotencyKey !== undefined && !isUuid(idempotencyKey)) {
       throw new Refusal(400, 'IDEMPOTENCY_KEY_INVALID', 'Idempotency-Key must be a UUID.');
@@ -93,7 +102,9 @@ export class BalikanController {
       throw new Refusal(400, 'VERIFICATION_TOKEN_MALFORMED', 'verificationToken must be the 43-character token of the lookup or card-read answer.');
     }
     const values = { medicalRecordNumber, bloodType, deathCertificateNumber };
-    return this.commandBus.execute(new SubmitBalikan(request.caller!, body.accessId, nik, verificationToken, kinds, values, idempotencyKey, correlationOf(request).correlationId));
+    return this.commandBus.execute(
+      new SubmitBalikan(request.caller!, body.accessId, nik, verificationToken, kinds, values, idempotencyKey, correlationOf(request).correlationId),
+    );
   }
 
   @Get(':id')

@@ -9,13 +9,23 @@ const Attempts = () => Int(0, 100_000);
 
 export const BalikanSubmitted = defineEvent(
   'BalikanSubmitted',
-  Closed({ balikanId: Uuid(), accessId: Uuid(), facilityId: Uuid(), operatorId: Uuid(), kinds: List(OneOf(BALIKAN_KINDS), { maxItems: 3, uniqueItems: true }) }),
+  Closed({
+    balikanId: Uuid(),
+    accessId: Uuid(),
+    facilityId: Uuid(),
+    operatorId: Uuid(),
+    kinds: List(OneOf(BALIKAN_KINDS), { maxItems: 3, uniqueItems: true }),
+  }),
   { version: 1 },
 );
 export const BalikanDelivered = defineEvent('BalikanDelivered', Closed({ balikanId: Uuid(), accessId: Uuid(), attempts: Attempts() }), { version: 1 });
-export const BalikanDeliveryFailed = defineEvent('BalikanDeliveryFailed', Closed({ balikanId: Uuid(), accessId: Uuid(), attempt: Attempts(), reason: OneOf(DELIVERY_FAILURES) }), {
-  version: 1,
-});
+export const BalikanDeliveryFailed = defineEvent(
+  'BalikanDeliveryFailed',
+  Closed({ balikanId: Uuid(), accessId: Uuid(), attempt: Attempts(), reason: OneOf(DELIVERY_FAILURES) }),
+  {
+    version: 1,
+  },
+);
 export const BalikanAbandoned = defineEvent('BalikanAbandoned', Closed({ balikanId: Uuid(), accessId: Uuid(), attempts: Attempts() }), { version: 1 });
 
 export const balikanEvents = [BalikanSubmitted, BalikanDelivered, BalikanDeliveryFailed, BalikanAbandoned] as const;

@@ -27,10 +27,16 @@ import { BalikanMetrics } from './balikan.metrics';
         const configured = infra.config.balikan.key;
         if (configured) return new BalikanOutbox(db, new Sealer(parseKey(configured)));
         if (infra.mode !== 'embedded') {
-          throw new StartupError('BALIKAN_KEY', 'is required with DATABASE_URL or EVENTSTORE_CONNECTION_STRING (openssl rand -base64 32); the embedded mode generates one');
+          throw new StartupError(
+            'BALIKAN_KEY',
+            'is required with DATABASE_URL or EVENTSTORE_CONNECTION_STRING (openssl rand -base64 32); the embedded mode generates one',
+          );
         }
         const { key, path, created } = embeddedKey(infra.config.dataDir);
-        logger.warn({ path }, created ? 'generated the balikan sealing key (mode 0600); back it up with the data' : 'balikan sealing key read from the data directory');
+        logger.warn(
+          { path },
+          created ? 'generated the balikan sealing key (mode 0600); back it up with the data' : 'balikan sealing key read from the data directory',
+        );
         return new BalikanOutbox(db, new Sealer(key));
       },
     },
@@ -48,7 +54,15 @@ import { BalikanMetrics } from './balikan.metrics';
       provide: BalikanDeliveryService,
       inject: [EVENT_STORE, BalikanOutbox, BalikanClient, LOGGER, INFRASTRUCTURE],
       useFactory: (store: EventStore, outbox: BalikanOutbox, client: BalikanClient, logger: Logger, infra: Infrastructure) =>
-        new BalikanDeliveryService(store, outbox, client, logger, infra.config.balikan.maxAgeMs, infra.config.runBalikanDelivery, infra.config.balikan.leaseSeconds),
+        new BalikanDeliveryService(
+          store,
+          outbox,
+          client,
+          logger,
+          infra.config.balikan.maxAgeMs,
+          infra.config.runBalikanDelivery,
+          infra.config.balikan.leaseSeconds,
+        ),
     },
     SubmitBalikanHandler,
     GetBalikanStatusHandler,

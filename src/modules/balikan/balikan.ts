@@ -119,7 +119,10 @@ export const balikanDecider: Decider<Access, BalikanCommand> = {
  * reused on another access cannot name a balikan of a stream it does not live on.
  */
 export function balikanIdFor(operatorId: string, accessId: string, idempotencyKey: string): string {
-  const bytes = createHash('sha256').update(`nik-gateway:balikan:${operatorId.toLowerCase()}:${accessId.toLowerCase()}:${idempotencyKey.toLowerCase()}`).digest().subarray(0, 16);
+  const bytes = createHash('sha256')
+    .update(`nik-gateway:balikan:${operatorId.toLowerCase()}:${accessId.toLowerCase()}:${idempotencyKey.toLowerCase()}`)
+    .digest()
+    .subarray(0, 16);
   bytes[6] = (bytes[6]! & 0x0f) | 0x50; // version 5 (name-based)
   bytes[8] = (bytes[8]! & 0x3f) | 0x80; // RFC 4122 variant
   const hex = bytes.toString('hex');

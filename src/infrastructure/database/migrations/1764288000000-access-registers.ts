@@ -74,7 +74,15 @@ export class AccessRegisters1764288000000 implements MigrationInterface {
   }
 
   async down(q: QueryRunner): Promise<void> {
-    for (const table of ['sessions', 'operator_profiles', 'operator_accounts', 'operator_register', 'card_reader_register', 'facility_register', 'agreement_register']) {
+    for (const table of [
+      'sessions',
+      'operator_profiles',
+      'operator_accounts',
+      'operator_register',
+      'card_reader_register',
+      'facility_register',
+      'agreement_register',
+    ]) {
       await q.query(`DROP TABLE ${table}`);
     }
   }

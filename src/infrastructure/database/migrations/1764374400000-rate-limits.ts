@@ -5,7 +5,9 @@ export class RateLimits1764374400000 implements MigrationInterface {
   name = 'RateLimits1764374400000';
 
   async up(q: QueryRunner): Promise<void> {
-    await q.query(`CREATE TABLE rate_limit_counters (operator_id uuid NOT NULL, window_start timestamptz NOT NULL, used integer NOT NULL, PRIMARY KEY (operator_id, window_start))`);
+    await q.query(
+      `CREATE TABLE rate_limit_counters (operator_id uuid NOT NULL, window_start timestamptz NOT NULL, used integer NOT NULL, PRIMARY KEY (operator_id, window_start))`,
+    );
   }
 
   async down(q: QueryRunner): Promise<void> {

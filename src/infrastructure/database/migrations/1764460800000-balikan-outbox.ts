@@ -21,7 +21,9 @@ export class BalikanOutbox1764460800000 implements MigrationInterface {
       )`);
     await q.query(`CREATE INDEX balikan_outbox_due ON balikan_outbox (next_attempt_at)`);
     await q.query(`CREATE TABLE balikan_index (balikan_id uuid PRIMARY KEY, access_id uuid NOT NULL, facility_id uuid NOT NULL)`);
-    await q.query(`CREATE TABLE balikan_idempotency (operator_id uuid NOT NULL, idempotency_key uuid NOT NULL, balikan_id uuid NOT NULL, PRIMARY KEY (operator_id, idempotency_key))`);
+    await q.query(
+      `CREATE TABLE balikan_idempotency (operator_id uuid NOT NULL, idempotency_key uuid NOT NULL, balikan_id uuid NOT NULL, PRIMARY KEY (operator_id, idempotency_key))`,
+    );
   }
 
   async down(q: QueryRunner): Promise<void> {

@@ -19,7 +19,9 @@ export class BalikanReady1764720000100 implements MigrationInterface {
   }
 
   async down(q: QueryRunner): Promise<void> {
-    await q.query(`CREATE TABLE balikan_idempotency (operator_id uuid NOT NULL, idempotency_key uuid NOT NULL, balikan_id uuid NOT NULL, PRIMARY KEY (operator_id, idempotency_key))`);
+    await q.query(
+      `CREATE TABLE balikan_idempotency (operator_id uuid NOT NULL, idempotency_key uuid NOT NULL, balikan_id uuid NOT NULL, PRIMARY KEY (operator_id, idempotency_key))`,
+    );
     await q.query(`DROP INDEX balikan_outbox_not_ready`);
     await q.query(`DROP INDEX balikan_outbox_due`);
     await q.query(`CREATE INDEX balikan_outbox_due ON balikan_outbox (next_attempt_at)`);

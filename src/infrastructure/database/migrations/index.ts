@@ -9,4 +9,14 @@ import { AgreementChanges1764720000000 } from './1764720000000-agreement-changes
 import { BalikanReady1764720000100 } from './1764720000100-balikan-ready';
 
 /** Every read-model migration, oldest first. Run at start-up (and by the CLI) before projections start. */
-export const migrations = [ProjectionCheckpoints1764201600000, EventVolumeDaily1764201600001, AccessRegisters1764288000000, RateLimits1764374400000, BalikanOutbox1764460800000, Reporting1764547200000, AuditLog1764633600000, AgreementChanges1764720000000, BalikanReady1764720000100];
+export const migrations = [
+  ProjectionCheckpoints1764201600000,
+  EventVolumeDaily1764201600001,
+  AccessRegisters1764288000000,
+  RateLimits1764374400000,
+  BalikanOutbox1764460800000,
+  Reporting1764547200000,
+  AuditLog1764633600000,
+  AgreementChanges1764720000000,
+  BalikanReady1764720000100,
+];

@@ -81,9 +81,7 @@ export class PostgresEventStoreAdapter implements EventStoreAdapter {
         await client.query(schemaDdl(this.s));
         await client.query('COMMIT');
         const named =
-          this.namedStatements === 'auto'
-            ? !/PGlite/.test((await client.query<{ v: string }>('SELECT version() AS v')).rows[0]!.v)
-            : this.namedStatements;
+          this.namedStatements === 'auto' ? !/PGlite/.test((await client.query<{ v: string }>('SELECT version() AS v')).rows[0]!.v) : this.namedStatements;
         this.prefix = named ? `es_${this.schemaName}_` : undefined;
       } catch (error) {
         await client.query('ROLLBACK').catch(() => undefined);

@@ -117,7 +117,8 @@ export async function startRegistrySimulator(options: SimulatorOptions = {}): Pr
     } catch {
       return json(response, 400, { message: 'Bad Request' });
     }
-    if (typeof input.nik !== 'string' || !Array.isArray(input.param) || typeof input.id_lembaga !== 'string') return json(response, 422, { message: 'Invalid' });
+    if (typeof input.nik !== 'string' || !Array.isArray(input.param) || typeof input.id_lembaga !== 'string')
+      return json(response, 422, { message: 'Invalid' });
     const reference = String(request.headers['idempotency-key'] ?? '');
     balikanTotal++;
     balikanReceived.set(reference, (balikanReceived.get(reference) ?? 0) + 1);
@@ -187,7 +188,16 @@ function answerFor(p: SimulatedPerson): Record<string, unknown> {
 }
 
 function page(response: ServerResponse, content: Record<string, unknown>[]): void {
-  const body = stringify({ content, lastPage: true, numberOfElements: content.length, sort: null, totalElements: content.length, firstPage: true, number: 0, size: content.length })!;
+  const body = stringify({
+    content,
+    lastPage: true,
+    numberOfElements: content.length,
+    sort: null,
+    totalElements: content.length,
+    firstPage: true,
+    number: 0,
+    size: content.length,
+  })!;
   response.writeHead(200, { 'content-type': 'application/json' }).end(body);
 }
 
@@ -216,8 +226,14 @@ function pickSamples(people: SimulatedPerson[], byNik: Map<string, SimulatedPers
     if (!byNik.has(nik)) notFound.push(nik);
   }
   return {
-    found: people.filter((p) => !p.deceased && inRegency(p)).slice(0, 5).map((p) => p.nik),
-    deceased: people.filter((p) => p.deceased).slice(0, 3).map((p) => p.nik),
+    found: people
+      .filter((p) => !p.deceased && inRegency(p))
+      .slice(0, 5)
+      .map((p) => p.nik),
+    deceased: people
+      .filter((p) => p.deceased)
+      .slice(0, 3)
+      .map((p) => p.nik),
     outsideRegency: [
       ...people.filter((p) => !p.deceased && !inRegency(p) && !/^9[12]/.test(p.nik)).slice(0, 2),
       ...people.filter((p) => !p.deceased && /^9[12]/.test(p.nik)).slice(0, 2),

@@ -1,5 +1,17 @@
 import type { TProperties } from '@sinclair/typebox';
-import { Closed, DateTime, Day, List, OneOf, Optional, Pattern, Uuid, defineEvent, type TClosed, type TypedEventDefinition } from '../../../infrastructure/event-store/typed-events';
+import {
+  Closed,
+  DateTime,
+  Day,
+  List,
+  OneOf,
+  Optional,
+  Pattern,
+  Uuid,
+  defineEvent,
+  type TClosed,
+  type TypedEventDefinition,
+} from '../../../infrastructure/event-store/typed-events';
 import { ActorId, PARTIES, withActor } from '../parties/actor';
 
 /** The nine fields of Pasal 3(1)(a), as the agreement names them. */
@@ -49,7 +61,11 @@ const Terms = Closed({
  */
 function confirmedEffect<T extends string, P extends TProperties>(definition: TypedEventDefinition<T, TClosed<P>>) {
   const next = withActor(definition);
-  return defineEvent(next.type, Closed({ ...next.schema.properties, changeId: Optional(Uuid()), proposedBy: Optional(ActorId()), proposedAt: Optional(DateTime()) }), next);
+  return defineEvent(
+    next.type,
+    Closed({ ...next.schema.properties, changeId: Optional(Uuid()), proposedBy: Optional(ActorId()), proposedAt: Optional(DateTime()) }),
+    next,
+  );
 }
 
 /** What a signing records: the same shapes as the terms proposed. */
@@ -70,7 +86,9 @@ export const AgreementSigned = confirmedEffect(
 );
 
 export const AgreementExtended = confirmedEffect(
-  defineEvent('AgreementExtended', Closed({ agreementId: Uuid(), addendumNumber: AgreementNumber(), validUntil: Day(), previousValidUntil: Day() }), { version: 1 }),
+  defineEvent('AgreementExtended', Closed({ agreementId: Uuid(), addendumNumber: AgreementNumber(), validUntil: Day(), previousValidUntil: Day() }), {
+    version: 1,
+  }),
 );
 
 export const AgreementTerminated = confirmedEffect(
@@ -83,9 +101,13 @@ export const AgreementChangeProposed = defineEvent(
   { version: 1, description: 'One party proposes signing, extending or ending the agreement by consent; it grants nothing until the other party confirms.' },
 );
 
-export const AgreementChangeRejected = defineEvent('AgreementChangeRejected', Closed({ agreementId: Uuid(), changeId: Uuid(), party: OneOf(PARTIES), actorId: ActorId() }), {
-  version: 1,
-  description: 'The other party refuses a proposed change, or the proposing party withdraws it.',
-});
+export const AgreementChangeRejected = defineEvent(
+  'AgreementChangeRejected',
+  Closed({ agreementId: Uuid(), changeId: Uuid(), party: OneOf(PARTIES), actorId: ActorId() }),
+  {
+    version: 1,
+    description: 'The other party refuses a proposed change, or the proposing party withdraws it.',
+  },
+);
 
 export const agreementEvents = [AgreementSigned, AgreementExtended, AgreementTerminated, AgreementChangeProposed, AgreementChangeRejected] as const;

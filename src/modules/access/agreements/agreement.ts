@@ -4,12 +4,26 @@ import type { NewEvent, RecordedEvent } from '../../../infrastructure/event-stor
 import { eventOf, type EventOf } from '../../../infrastructure/event-store/typed-events';
 import { UNRECORDED_ACTOR, partyOfRole, type Actor, type Party } from '../parties/actor';
 import { daysBetween, endOfWibDay, startOfWibDay, wibDay } from '../../../infrastructure/time/wib';
-import { agreementEvents, type AgreementExtended, type AgreementSigned, type AgreementTerminated, type ChangeKind, type TerminationReason } from './agreement.events';
+import {
+  agreementEvents,
+  type AgreementExtended,
+  type AgreementSigned,
+  type AgreementTerminated,
+  type ChangeKind,
+  type TerminationReason,
+} from './agreement.events';
 
 /** PENDING: proposed, not yet confirmed by the other party; grants nothing. */
 export type AgreementStatus = 'PENDING' | 'NOT_YET_VALID' | 'ACTIVE' | 'EXPIRED' | 'TERMINATED';
 
-export type SignTerms = { dukcapilNumber: string; dinkesNumber: string; signedOn: string; validFrom: string; validUntil: string; grantedFields: readonly string[] };
+export type SignTerms = {
+  dukcapilNumber: string;
+  dinkesNumber: string;
+  signedOn: string;
+  validFrom: string;
+  validUntil: string;
+  grantedFields: readonly string[];
+};
 export type ExtendTerms = { addendumNumber: string; validUntil: string };
 export type TerminateTerms = { reason: TerminationReason; effectiveOn: string };
 
@@ -123,7 +137,9 @@ export const agreementDecider: Decider<Agreement, AgreementCommand> = {
         const d = event.data;
         return {
           ...state,
-          changes: (state.changes ?? []).map((c) => (c.changeId === d.changeId ? { ...c, status: 'REJECTED', rejectedBy: d.actorId, rejectedAt: event.occurredAt?.toISOString() ?? null } : c)),
+          changes: (state.changes ?? []).map((c) =>
+            c.changeId === d.changeId ? { ...c, status: 'REJECTED', rejectedBy: d.actorId, rejectedAt: event.occurredAt?.toISOString() ?? null } : c,
+          ),
         };
       }
       case 'AgreementSigned': {
@@ -133,7 +149,12 @@ export const agreementDecider: Decider<Agreement, AgreementCommand> = {
       }
       case 'AgreementExtended': {
         const { addendumNumber, validUntil } = event.data;
-        return { ...state, validUntil, addenda: [...state.addenda, { addendumNumber, validUntil }], changes: settle(state, event, 'EXTEND', { addendumNumber, validUntil }) };
+        return {
+          ...state,
+          validUntil,
+          addenda: [...state.addenda, { addendumNumber, validUntil }],
+          changes: settle(state, event, 'EXTEND', { addendumNumber, validUntil }),
+        };
       }
       case 'AgreementTerminated': {
         const { reason, effectiveOn } = event.data;
@@ -160,7 +181,11 @@ export const agreementDecider: Decider<Agreement, AgreementCommand> = {
       if (change.status !== 'PENDING') throw new Refusal(409, 'AGREEMENT_CHANGE_NOT_PENDING', `This change is already ${change.status.toLowerCase()}.`);
       if (command.kind === 'reject') return [{ type: 'AgreementChangeRejected', data: { agreementId, changeId: command.changeId, party, actorId } }];
       if (change.proposedByParty === party) {
-        throw new Refusal(403, 'OWN_PROPOSAL', `${partyName(party)} proposed this change; only ${partyName(party === 'DINKES' ? 'DISDUKCAPIL' : 'DINKES')} can confirm it.`);
+        throw new Refusal(
+          403,
+          'OWN_PROPOSAL',
+          `${partyName(party)} proposed this change; only ${partyName(party === 'DINKES' ? 'DISDUKCAPIL' : 'DINKES')} can confirm it.`,
+        );
       }
       // Checked again against the agreement as it is now: another change may have been confirmed since.
       const by = { changeId: change.changeId!, proposedBy: change.proposedBy, ...(change.proposedAt ? { proposedAt: change.proposedAt } : {}), actorId };
@@ -170,7 +195,8 @@ export const agreementDecider: Decider<Agreement, AgreementCommand> = {
         checkSigning(t);
         return [{ type: 'AgreementSigned', data: { agreementId, ...t, grantedFields: [...t.grantedFields], ...by } }];
       }
-      if (change.change === 'EXTEND') return [{ type: 'AgreementExtended', data: { ...extension(state, change.terms as ExtendTerms, change.changeId), ...by } }];
+      if (change.change === 'EXTEND')
+        return [{ type: 'AgreementExtended', data: { ...extension(state, change.terms as ExtendTerms, change.changeId), ...by } }];
       return [{ type: 'AgreementTerminated', data: { ...termination(state, change.terms as TerminateTerms), ...by } }];
     }
     if (command.change === 'EXTEND') {
@@ -180,7 +206,8 @@ export const agreementDecider: Decider<Agreement, AgreementCommand> = {
     termination(state, command.terms);
     if (command.terms.reason === 'BREACH_BY_DINKES') {
       // Pasal 10: Disdukcapil may end the agreement on Dinkes' breach, alone and at once.
-      if (party !== 'DISDUKCAPIL') throw new Refusal(403, 'BREACH_TERMINATION_BY_DISDUKCAPIL_ONLY', 'Only Disdukcapil may terminate the agreement for breach by Dinkes.');
+      if (party !== 'DISDUKCAPIL')
+        throw new Refusal(403, 'BREACH_TERMINATION_BY_DISDUKCAPIL_ONLY', 'Only Disdukcapil may terminate the agreement for breach by Dinkes.');
       // At once means today: neither a date to come nor one that would put past accesses outside the agreement.
       if (command.terms.effectiveOn !== wibDay(now)) {
         throw new Refusal(422, 'BREACH_TERMINATION_TAKES_EFFECT_TODAY', `A termination for breach takes effect today (${wibDay(now)}, WIB).`);
@@ -209,7 +236,9 @@ function inForce(state: Agreement): void {
 /** The AgreementExtended data of an addendum, or the rule it breaks. */
 function extension(state: Agreement, terms: ExtendTerms, changeId: string | null) {
   inForce(state);
-  const pendingNumbers = (state.changes ?? []).filter((c) => c.status === 'PENDING' && c.change === 'EXTEND' && c.changeId !== changeId).map((c) => c.terms.addendumNumber);
+  const pendingNumbers = (state.changes ?? [])
+    .filter((c) => c.status === 'PENDING' && c.change === 'EXTEND' && c.changeId !== changeId)
+    .map((c) => c.terms.addendumNumber);
   if (
     state.addenda.some((a) => a.addendumNumber === terms.addendumNumber) ||
     pendingNumbers.includes(terms.addendumNumber) ||
@@ -238,7 +267,8 @@ export function agreementStatus(agreement: Agreement, at: Date): { status: Agree
   if (agreement.termination && at >= startOfWibDay(agreement.termination.effectiveOn)) return { status: 'TERMINATED', daysLeft: 0 };
   if (at < startOfWibDay(agreement.validFrom)) return { status: 'NOT_YET_VALID', daysLeft: 0 };
   if (at > endOfWibDay(agreement.validUntil)) return { status: 'EXPIRED', daysLeft: 0 };
-  const end = agreement.termination && agreement.termination.effectiveOn <= agreement.validUntil ? previousDay(agreement.termination.effectiveOn) : agreement.validUntil;
+  const end =
+    agreement.termination && agreement.termination.effectiveOn <= agreement.validUntil ? previousDay(agreement.termination.effectiveOn) : agreement.validUntil;
   return { status: 'ACTIVE', daysLeft: daysBetween(wibDay(at), end) + 1 };
 }
 

@@ -85,7 +85,9 @@ export class AgreementsController {
 
   @Get()
   @Allow('DINKES_ADMIN', 'DUKCAPIL_AUDITOR')
-  @ApiOperation({ summary: 'The agreements, with status (PENDING: signing not confirmed by the other party yet, NOT_YET_VALID, ACTIVE, EXPIRED, TERMINATED) and days left' })
+  @ApiOperation({
+    summary: 'The agreements, with status (PENDING: signing not confirmed by the other party yet, NOT_YET_VALID, ACTIVE, EXPIRED, TERMINATED) and days left',
+  })
   async list() {
     return this.queryBus.execute(new ListAgreements(new Date()));
   }
@@ -121,10 +123,15 @@ export class AgreementsController {
   @HttpCode(201)
   @Allow('DINKES_ADMIN', 'DUKCAPIL_AUDITOR')
   @ApiOperation({
-    summary: 'Terminate (Pasal 10) from 00:00 WIB of the effective date: by consent, proposed by one party and confirmed by the other; for BREACH_BY_DINKES, by Disdukcapil alone, at once',
+    summary:
+      'Terminate (Pasal 10) from 00:00 WIB of the effective date: by consent, proposed by one party and confirmed by the other; for BREACH_BY_DINKES, by Disdukcapil alone, at once',
   })
   @ApiResponse({ status: 403, description: 'BREACH_TERMINATION_BY_DISDUKCAPIL_ONLY' })
-  @ApiResponse({ status: 422, description: 'AGREEMENT_TERMINATED, AGREEMENT_NOT_SIGNED, TERMINATION_BEFORE_START, BREACH_TERMINATION_TAKES_EFFECT_TODAY (a termination for breach is dated today, WIB)' })
+  @ApiResponse({
+    status: 422,
+    description:
+      'AGREEMENT_TERMINATED, AGREEMENT_NOT_SIGNED, TERMINATION_BEFORE_START, BREACH_TERMINATION_TAKES_EFFECT_TODAY (a termination for breach is dated today, WIB)',
+  })
   async terminate(@Param('id', UuidParam) id: string, @Body() body: TerminateAgreementDto, @Req() request: AuthenticatedRequest) {
     return reply(await this.commandBus.execute(new ProposeAgreementTermination(id, body, actorOf(request), correlationOf(request).correlationId)));
   }
@@ -144,7 +151,7 @@ export class AgreementsController {
   @Post(':id/changes/:changeId/rejection')
   @HttpCode(201)
   @Allow('DINKES_ADMIN', 'DUKCAPIL_AUDITOR')
-  @ApiOperation({ summary: 'Refuse the other party\'s proposed change (or withdraw your own): it never takes effect' })
+  @ApiOperation({ summary: "Refuse the other party's proposed change (or withdraw your own): it never takes effect" })
   @ApiResponse({ status: 404, description: 'AGREEMENT_NOT_FOUND, AGREEMENT_CHANGE_NOT_FOUND' })
   @ApiResponse({ status: 409, description: 'AGREEMENT_CHANGE_NOT_PENDING' })
   async reject(@Param('id', UuidParam) id: string, @Param('changeId', UuidParam) changeId: string, @Req() request: AuthenticatedRequest) {

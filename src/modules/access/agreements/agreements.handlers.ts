@@ -14,7 +14,13 @@ import {
 } from './agreements.commands';
 
 /** Load the agreement, decide, append; answer with the agreement and the change concerned. */
-async function changeAgreement(store: EventStore, agreementId: string, command: AgreementCommand, changeId: string, correlationId?: string): Promise<AgreementChanged> {
+async function changeAgreement(
+  store: EventStore,
+  agreementId: string,
+  command: AgreementCommand,
+  changeId: string,
+  correlationId?: string,
+): Promise<AgreementChanged> {
   const { state, events } = await handle(store, agreementStream(agreementId), agreementDecider, command, { correlationId });
   // A termination for breach has no proposal: its change is the one the event recorded.
   const change = state.changes?.find((c) => c.changeId === changeId) ?? (events[0]?.type === 'AgreementTerminated' ? state.changes?.at(-1) : undefined);

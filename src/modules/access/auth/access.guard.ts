@@ -53,7 +53,10 @@ export class AccessGuard implements CanActivate {
     if (operator.status === 'REVOKED') throw deny('OPERATOR_REVOKED', 'This account is revoked.');
     if (!rule.roles.includes(operator.role)) throw deny('ROLE_NOT_ALLOWED', 'Your role may not do this.');
     // A password an administrator chose is known to two people: until its owner replaces it, the session does nothing else.
-    if (operator.mustChangePassword && !this.reflector.getAllAndOverride<boolean | undefined>(DURING_PASSWORD_CHANGE, [context.getHandler(), context.getClass()])) {
+    if (
+      operator.mustChangePassword &&
+      !this.reflector.getAllAndOverride<boolean | undefined>(DURING_PASSWORD_CHANGE, [context.getHandler(), context.getClass()])
+    ) {
       throw new Refusal(403, 'PASSWORD_CHANGE_REQUIRED', 'Change your password first (POST /v1/operators/{your id}/password).');
     }
     request.caller = caller;

@@ -20,7 +20,7 @@ export class RegisterFacilityDto {
   code!: string;
 
   @ApiProperty({ example: 'Puskesmas Jaten III' })
-  @Matches(new RegExp(FACILITY_NAME), { message: 'name must be 3-80 letters, digits, spaces or . \' ( ) / -' })
+  @Matches(new RegExp(FACILITY_NAME), { message: "name must be 3-80 letters, digits, spaces or . ' ( ) / -" })
   name!: string;
 
   @ApiProperty({ example: '331311', description: 'Kecamatan (district) code' })
@@ -56,7 +56,9 @@ export class FacilitiesController {
   @ApiOperation({ summary: 'Register a Puskesmas (or Dinkes)' })
   @ApiResponse({ status: 409, description: 'FACILITY_CODE_USED' })
   async register(@Body() body: RegisterFacilityDto, @Req() request: AuthenticatedRequest) {
-    return this.commandBus.execute(new RegisterFacility(body.kind, body.code, body.name, body.kecamatanCode, request.caller!.operatorId, correlationOf(request).correlationId));
+    return this.commandBus.execute(
+      new RegisterFacility(body.kind, body.code, body.name, body.kecamatanCode, request.caller!.operatorId, correlationOf(request).correlationId),
+    );
   }
 
   @Get('card-readers')

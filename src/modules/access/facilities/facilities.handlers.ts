@@ -16,7 +16,9 @@ export class RegisterFacilityHandler implements ICommandHandler<RegisterFacility
     const facilityId = randomUUID();
     // The code is claimed on its own stream first: of two registrations with one code, one fails here.
     try {
-      await this.store.appendToStream(facilityCodeStream(code), [{ type: 'FacilityCodeReserved', data: { code, facilityId, actorId }, correlationId }], { expectedRevision: 'no_stream' });
+      await this.store.appendToStream(facilityCodeStream(code), [{ type: 'FacilityCodeReserved', data: { code, facilityId, actorId }, correlationId }], {
+        expectedRevision: 'no_stream',
+      });
     } catch (error) {
       if (error instanceof WrongExpectedRevisionError) throw new Refusal(409, 'FACILITY_CODE_USED', 'Another facility has this code.');
       throw error;
@@ -34,7 +36,15 @@ export class RegisterCardReaderHandler implements ICommandHandler<RegisterCardRe
     // The reader's decider checks the facility it is registered to: a Puskesmas that exists.
     const { state: facility } = await loadState(this.store, facilityStream(facilityId), facilityDecider);
     const readerId = randomUUID();
-    return (await handle(this.store, readerStream(readerId), cardReaderDecider, { kind: 'register', readerId, facilityId, samSerial, facility, actorId }, { correlationId })).state;
+    return (
+      await handle(
+        this.store,
+        readerStream(readerId),
+        cardReaderDecider,
+        { kind: 'register', readerId, facilityId, samSerial, facility, actorId },
+        { correlationId },
+      )
+    ).state;
   }
 }
 

@@ -13,7 +13,13 @@ export const SAM_SERIAL = '^[A-Z0-9][A-Z0-9-]{3,31}$';
 export const FacilityRegistered = withActor(
   defineEvent(
     'FacilityRegistered',
-    Closed({ facilityId: Uuid(), kind: OneOf(FACILITY_KINDS), code: Pattern(FACILITY_CODE), name: Pattern(FACILITY_NAME), kecamatanCode: Pattern(KECAMATAN_CODE) }),
+    Closed({
+      facilityId: Uuid(),
+      kind: OneOf(FACILITY_KINDS),
+      code: Pattern(FACILITY_CODE),
+      name: Pattern(FACILITY_NAME),
+      kecamatanCode: Pattern(KECAMATAN_CODE),
+    }),
     { version: 1 },
   ),
 );
@@ -25,7 +31,9 @@ export const FacilityCodeReserved = withActor(
   }),
 );
 
-export const CardReaderRegistered = withActor(defineEvent('CardReaderRegistered', Closed({ readerId: Uuid(), facilityId: Uuid(), samSerial: Pattern(SAM_SERIAL) }), { version: 1 }));
+export const CardReaderRegistered = withActor(
+  defineEvent('CardReaderRegistered', Closed({ readerId: Uuid(), facilityId: Uuid(), samSerial: Pattern(SAM_SERIAL) }), { version: 1 }),
+);
 
 export const CardReaderRetired = withActor(defineEvent('CardReaderRetired', Closed({ readerId: Uuid(), facilityId: Uuid() }), { version: 1 }));
 

@@ -16,7 +16,15 @@ export interface Facility {
   readonly kecamatanCode: string;
 }
 
-export type FacilityCommand = { kind: 'register'; facilityId: string; facilityKind: FacilityKind; code: string; name: string; kecamatanCode: string; actorId: string };
+export type FacilityCommand = {
+  kind: 'register';
+  facilityId: string;
+  facilityKind: FacilityKind;
+  code: string;
+  name: string;
+  kecamatanCode: string;
+  actorId: string;
+};
 
 export const facilityDecider: Decider<Facility, FacilityCommand> = {
   initialState: { facilityId: null, kind: 'PUSKESMAS', code: '', name: '', kecamatanCode: '' },
@@ -40,8 +48,7 @@ export interface CardReader {
 }
 
 export type CardReaderCommand =
-  | { kind: 'register'; readerId: string; facilityId: string; samSerial: string; facility: Facility; actorId: string }
-  | { kind: 'retire'; actorId: string };
+  { kind: 'register'; readerId: string; facilityId: string; samSerial: string; facility: Facility; actorId: string } | { kind: 'retire'; actorId: string };
 
 export const cardReaderDecider: Decider<CardReader, CardReaderCommand> = {
   initialState: { readerId: null, facilityId: '', samSerial: '', retired: false },
@@ -58,7 +65,12 @@ export const cardReaderDecider: Decider<CardReader, CardReaderCommand> = {
       if (state.readerId) throw new Refusal(409, 'CARD_READER_EXISTS', 'This card reader is already registered.');
       if (!command.facility.facilityId) throw new Refusal(404, 'FACILITY_NOT_FOUND', 'No facility with this id.');
       if (command.facility.kind !== 'PUSKESMAS') throw new Refusal(422, 'CARD_READER_NEEDS_PUSKESMAS', 'Card readers belong to a Puskesmas.');
-      return [{ type: 'CardReaderRegistered', data: { readerId: command.readerId, facilityId: command.facilityId, samSerial: command.samSerial, actorId: command.actorId } }];
+      return [
+        {
+          type: 'CardReaderRegistered',
+          data: { readerId: command.readerId, facilityId: command.facilityId, samSerial: command.samSerial, actorId: command.actorId },
+        },
+      ];
     }
     if (!state.readerId) throw new Refusal(404, 'CARD_READER_NOT_FOUND', 'No card reader with this id.');
     if (state.retired) throw new Refusal(409, 'CARD_READER_ALREADY_RETIRED', 'This card reader is already retired.');

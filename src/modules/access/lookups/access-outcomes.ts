@@ -29,9 +29,15 @@ export function fingerprintSettlement(fingerprint: Fingerprint, notPerformed: 'r
   if (fingerprint === 'MATCHED') return null;
   if (fingerprint === 'NOT_PERFORMED') {
     if (notPerformed === 'allow') return null;
-    return { recorded: { outcome: 'FINGERPRINT_NOT_PERFORMED' }, refusal: new Refusal(422, 'FINGERPRINT_NOT_PERFORMED', 'A card read needs the fingerprint check.', { accessId }) };
+    return {
+      recorded: { outcome: 'FINGERPRINT_NOT_PERFORMED' },
+      refusal: new Refusal(422, 'FINGERPRINT_NOT_PERFORMED', 'A card read needs the fingerprint check.', { accessId }),
+    };
   }
-  return { recorded: { outcome: 'FINGERPRINT_NOT_MATCHED' }, refusal: new Refusal(422, 'FINGERPRINT_NOT_MATCHED', 'The fingerprint did not match the card.', { accessId }) };
+  return {
+    recorded: { outcome: 'FINGERPRINT_NOT_MATCHED' },
+    refusal: new Refusal(422, 'FINGERPRINT_NOT_MATCHED', 'The fingerprint did not match the card.', { accessId }),
+  };
 }
 
 /** THE table from what the registry answered to what the access event records and what the caller gets. Pure. */
@@ -52,6 +58,11 @@ export function registrySettlement(call: RegistryCall, accessId: string): Settle
     case 'TIMEOUT':
       return refused('REGISTRY_TIMEOUT', 504, 'REGISTRY_TIMEOUT', 'The registry did not answer in time; try again.');
     case 'UNAVAILABLE':
-      return refused('REGISTRY_UNAVAILABLE', 503, 'REGISTRY_UNAVAILABLE', call.breakerOpen ? 'The registry is unavailable; retry in a little while.' : 'The registry is unavailable; try again.');
+      return refused(
+        'REGISTRY_UNAVAILABLE',
+        503,
+        'REGISTRY_UNAVAILABLE',
+        call.breakerOpen ? 'The registry is unavailable; retry in a little while.' : 'The registry is unavailable; try again.',
+      );
   }
 }

@@ -20,7 +20,8 @@ export interface AccessPolicy {
 
 export const ALLOWANCE: Allowance = Object.freeze({ allowed: true });
 const rejection = (reason: Rejection['reason'], message: string): Rejection => ({ allowed: false, reason, message });
-const policy = (name: string, check: (context: AccessContext) => Allowance | Rejection): AccessPolicy => Object.defineProperty(check, 'name', { value: name }) as AccessPolicy;
+const policy = (name: string, check: (context: AccessContext) => Allowance | Rejection): AccessPolicy =>
+  Object.defineProperty(check, 'name', { value: name }) as AccessPolicy;
 
 export const agreementInForcePolicy = policy('agreement in force (Pasal 5-7, 10)', ({ agreement: { status } }) =>
   status === 'ACTIVE' ? ALLOWANCE : rejection('AGREEMENT_NOT_ACTIVE', `No agreement is in force (${status}); access is refused until one is.`),
@@ -33,7 +34,8 @@ export const registeredPuskesmasPolicy = policy('Puskesmas registered', ({ facil
 
 export const cardReaderPolicy = policy('card reader registered to this Puskesmas and in service (Pasal 1(8), 3(2)(f))', ({ reader, operator }) => {
   if (!reader) return ALLOWANCE; // a NIK lookup uses no reader
-  if (!reader.readerId || reader.facilityId !== operator.facilityId) return rejection('CARD_READER_NOT_REGISTERED', 'This card reader is not registered to your Puskesmas.');
+  if (!reader.readerId || reader.facilityId !== operator.facilityId)
+    return rejection('CARD_READER_NOT_REGISTERED', 'This card reader is not registered to your Puskesmas.');
   return reader.retired ? rejection('CARD_READER_RETIRED', 'This card reader is retired.') : ALLOWANCE;
 });
 

@@ -1,9 +1,27 @@
 import { Closed, Int, OneOf, Optional, Uuid, defineEvent } from '../../../infrastructure/event-store/typed-events';
 
-export const ACCESS_OUTCOMES = ['FOUND', 'DECEASED', 'NOT_FOUND', 'REGISTRY_REFUSED', 'REGISTRY_TIMEOUT', 'REGISTRY_UNAVAILABLE', 'FINGERPRINT_NOT_MATCHED', 'FINGERPRINT_NOT_PERFORMED'] as const;
+export const ACCESS_OUTCOMES = [
+  'FOUND',
+  'DECEASED',
+  'NOT_FOUND',
+  'REGISTRY_REFUSED',
+  'REGISTRY_TIMEOUT',
+  'REGISTRY_UNAVAILABLE',
+  'FINGERPRINT_NOT_MATCHED',
+  'FINGERPRINT_NOT_PERFORMED',
+] as const;
 export type AccessOutcome = (typeof ACCESS_OUTCOMES)[number];
 export const FINGERPRINT = ['MATCHED', 'NOT_MATCHED', 'NOT_PERFORMED'] as const;
-export const REGISTRY_REFUSALS = ['LOGIN_FAILED', 'IP_NOT_MATCHED', 'IP_NOT_REGISTERED', 'DAILY_QUOTA_EXHAUSTED', 'ACCESS_TIME', 'INSTANCE_INACTIVE', 'USER_INACTIVE', 'UNRECOGNISED'] as const;
+export const REGISTRY_REFUSALS = [
+  'LOGIN_FAILED',
+  'IP_NOT_MATCHED',
+  'IP_NOT_REGISTERED',
+  'DAILY_QUOTA_EXHAUSTED',
+  'ACCESS_TIME',
+  'INSTANCE_INACTIVE',
+  'USER_INACTIVE',
+  'UNRECOGNISED',
+] as const;
 
 /** What every access records, whichever channel. */
 const access = () => ({

@@ -3,7 +3,8 @@ import type { Person } from '../../../infrastructure/registry/registry-answer';
 import type { Caller } from '../auth/access-rule';
 import type { Fingerprint } from './access-outcomes';
 
-export type AccessChannel = { readonly type: 'NikLookupPerformed' } | { readonly type: 'CardReadRecorded'; readonly readerId: string; readonly fingerprint: Fingerprint };
+export type AccessChannel =
+  { readonly type: 'NikLookupPerformed' } | { readonly type: 'CardReadRecorded'; readonly readerId: string; readonly fingerprint: Fingerprint };
 
 /** The answer to an access the registry found: only what the agreement in force grants. */
 export interface AccessAnswer {

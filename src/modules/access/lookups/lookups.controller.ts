@@ -12,7 +12,11 @@ import { PerformAccess } from './lookups.commands';
 export const PURPOSES = ['REGISTRATION', 'ADMISSION', 'REFERRAL', 'DEATH_RECORD', 'OTHER'] as const;
 
 export class NikLookupDto {
-  @ApiProperty({ example: '0013095512900002', description: '16 digits, as a string. The example begins with province code 00, which is no province: it can never be the NIK of a real person (the gateway refuses it, NIK_UNKNOWN_PROVINCE).' })
+  @ApiProperty({
+    example: '0013095512900002',
+    description:
+      '16 digits, as a string. The example begins with province code 00, which is no province: it can never be the NIK of a real person (the gateway refuses it, NIK_UNKNOWN_PROVINCE).',
+  })
   @IsString()
   @Length(1, 32)
   nik!: string;
@@ -28,7 +32,10 @@ export class CardReadDto {
   @IsUUID(undefined, { message: 'readerId must be a UUID' })
   readerId!: string;
 
-  @ApiProperty({ example: '0013095512900002', description: 'The NIK read from the KTP-el chip. The example begins with province code 00, which is no province: it can never be the NIK of a real person.' })
+  @ApiProperty({
+    example: '0013095512900002',
+    description: 'The NIK read from the KTP-el chip. The example begins with province code 00, which is no province: it can never be the NIK of a real person.',
+  })
   @IsString()
   @Length(1, 32)
   nik!: string;
@@ -53,12 +60,15 @@ export class LookupsController {
   @HttpCode(200)
   @Allow('PUSKESMAS_OPERATOR')
   @ApiOperation({ summary: 'Look up a person by NIK in the population registry: the nine agreed fields' })
-  @ApiResponse({ status: 200, description: 'FOUND or DECEASED: {accessId, outcome, person, verificationToken}; POST /v1/balikan needs the verificationToken with the NIK' })
+  @ApiResponse({
+    status: 200,
+    description: 'FOUND or DECEASED: {accessId, outcome, person, verificationToken}; POST /v1/balikan needs the verificationToken with the NIK',
+  })
   @ApiResponse({ status: 404, description: 'NIK_NOT_FOUND (with accessId)' })
   @ApiResponse({ status: 400, description: 'NIK_NOT_16_DIGITS, NIK_UNKNOWN_PROVINCE, NIK_INVALID_DATE' })
   @ApiResponse({ status: 403, description: 'AGREEMENT_NOT_ACTIVE, FACILITY_NOT_REGISTERED' })
   @ApiResponse({ status: 429, description: 'RATE_LIMITED' })
-  @ApiResponse({ status: 502, description: 'REGISTRY_REFUSED (with the registry\'s reason)' })
+  @ApiResponse({ status: 502, description: "REGISTRY_REFUSED (with the registry's reason)" })
   @ApiResponse({ status: 503, description: 'REGISTRY_UNAVAILABLE' })
   @ApiResponse({ status: 504, description: 'REGISTRY_TIMEOUT' })
   async lookup(@Body() body: NikLookupDto, @Req() request: AuthenticatedRequest, @Res({ passthrough: true }) response: Response) {
@@ -70,7 +80,10 @@ export class LookupsController {
   @HttpCode(200)
   @Allow('PUSKESMAS_OPERATOR')
   @ApiOperation({ summary: 'Record a KTP-el card read (after the 1:1 fingerprint check) and get the nine agreed fields' })
-  @ApiResponse({ status: 200, description: 'FOUND or DECEASED: {accessId, outcome, person, verificationToken}; POST /v1/balikan needs the verificationToken with the NIK' })
+  @ApiResponse({
+    status: 200,
+    description: 'FOUND or DECEASED: {accessId, outcome, person, verificationToken}; POST /v1/balikan needs the verificationToken with the NIK',
+  })
   @ApiResponse({ status: 403, description: 'CARD_READER_NOT_REGISTERED, CARD_READER_RETIRED, AGREEMENT_NOT_ACTIVE' })
   @ApiResponse({ status: 422, description: 'FINGERPRINT_NOT_MATCHED, FINGERPRINT_NOT_PERFORMED (no registry call)' })
   async cardRead(@Body() body: CardReadDto, @Req() request: AuthenticatedRequest, @Res({ passthrough: true }) response: Response) {

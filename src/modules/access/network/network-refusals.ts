@@ -37,7 +37,10 @@ export function sourceNetwork(address: string | undefined): string {
     }
     case 6: {
       const groups = expandIpv6(plain);
-      return `${groups.slice(0, 3).map((g) => g.toString(16)).join(':')}::/48`;
+      return `${groups
+        .slice(0, 3)
+        .map((g) => g.toString(16))
+        .join(':')}::/48`;
     }
     default:
       return UNKNOWN_NETWORK;
@@ -120,7 +123,14 @@ export class NetworkRefusalTally {
     this.writing = this.writing.then(async () => {
       for (const [network, tally] of tallies) {
         const tallyId = randomUUID();
-        const data = { tallyId, sourceNetwork: network, from, until, count: tally.count, routes: [...tally.routes].map(([route, count]) => ({ route, count })) };
+        const data = {
+          tallyId,
+          sourceNetwork: network,
+          from,
+          until,
+          count: tally.count,
+          routes: [...tally.routes].map(([route, count]) => ({ route, count })),
+        };
         try {
           await this.store.appendToStream(networkRefusalStream(tallyId), [{ type: 'NetworkRefusalsCounted', data }], { expectedRevision: 'no_stream' });
         } catch (error) {

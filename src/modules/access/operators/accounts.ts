@@ -57,7 +57,10 @@ export class OperatorAccounts {
   }
 
   async setPassword(operatorId: string, password: string): Promise<void> {
-    await this.db.query(`UPDATE operator_accounts SET password_hash = $2, updated_at = now() WHERE operator_id = $1`, [operatorId, await hashPassword(password)]);
+    await this.db.query(`UPDATE operator_accounts SET password_hash = $2, updated_at = now() WHERE operator_id = $1`, [
+      operatorId,
+      await hashPassword(password),
+    ]);
   }
 
   async profiles(): Promise<Map<string, Profile & { userId: string }>> {
@@ -95,7 +98,9 @@ export class OperatorAccounts {
   }
 
   async session(token: string): Promise<{ operatorId: string } | undefined> {
-    const rows: { operator_id: string }[] = await this.db.query(`SELECT operator_id FROM sessions WHERE token_hash = $1 AND expires_at > now()`, [tokenHash(token)]);
+    const rows: { operator_id: string }[] = await this.db.query(`SELECT operator_id FROM sessions WHERE token_hash = $1 AND expires_at > now()`, [
+      tokenHash(token),
+    ]);
     return rows[0] ? { operatorId: rows[0].operator_id } : undefined;
   }
 

@@ -39,7 +39,12 @@ export function weakPasswordRefusal(problem: PasswordProblem): Refusal {
 }
 
 /** Operators belong to a Puskesmas, administrators to Dinkes; auditors and the Bupati's office to neither. */
-const FACILITY_KIND_OF_ROLE: Record<Role, FacilityKind | null> = { PUSKESMAS_OPERATOR: 'PUSKESMAS', DINKES_ADMIN: 'DINKES', DUKCAPIL_AUDITOR: null, BUPATI_OFFICE: null };
+const FACILITY_KIND_OF_ROLE: Record<Role, FacilityKind | null> = {
+  PUSKESMAS_OPERATOR: 'PUSKESMAS',
+  DINKES_ADMIN: 'DINKES',
+  DUKCAPIL_AUDITOR: null,
+  BUPATI_OFFICE: null,
+};
 
 /**
  * Every command names its actor; an administrator acts only on the accounts of its own party. What a
@@ -139,7 +144,14 @@ export const operatorDecider: Decider<Operator, OperatorCommand> = {
     const event = eventOf(operatorEvents, recorded);
     switch (event?.type) {
       case 'OperatorEnrolled':
-        return { ...state, operatorId: event.data.operatorId, facilityId: event.data.facilityId ?? '', role: event.data.role, status: 'ACTIVE', mustChangePassword: true };
+        return {
+          ...state,
+          operatorId: event.data.operatorId,
+          facilityId: event.data.facilityId ?? '',
+          role: event.data.role,
+          status: 'ACTIVE',
+          mustChangePassword: true,
+        };
       case 'OperatorPasswordChanged':
         return { ...state, mustChangePassword: event.data.by !== 'SELF' };
       case 'OperatorSuspended':
@@ -191,7 +203,10 @@ export const administratorsStream = (party: Party) => `administrators-${party}`;
 /** Administrator ids the roster has a word on: true = active, false = suspended or revoked. */
 export type Roster = ReadonlyMap<string, boolean>;
 
-export const rosterDecider: Decider<Roster, { kind: 'set'; party: Party; operatorId: string; active: boolean; actorId: string; activeOutsideRoster: readonly string[] }> = {
+export const rosterDecider: Decider<
+  Roster,
+  { kind: 'set'; party: Party; operatorId: string; active: boolean; actorId: string; activeOutsideRoster: readonly string[] }
+> = {
   initialState: new Map(),
   evolve(state, event) {
     if (!isEventOf(AdministratorRosterChanged, event)) return state;

@@ -87,7 +87,9 @@ export async function seedRegisters(
     ]);
     const facilities = seededFacilities();
     for (const facility of facilities) {
-      await create(facilityCodeStream(facility.code), [{ type: 'FacilityCodeReserved', data: { code: facility.code, facilityId: facility.facilityId, actorId: SEED_ACTOR } }]);
+      await create(facilityCodeStream(facility.code), [
+        { type: 'FacilityCodeReserved', data: { code: facility.code, facilityId: facility.facilityId, actorId: SEED_ACTOR } },
+      ]);
       await create(facilityStream(facility.facilityId), [{ type: 'FacilityRegistered', data: { ...facility, actorId: SEED_ACTOR } }]);
     }
     await create('seed-karanganyar', [{ type: 'RegistersSeeded', data: { source: 'karanganyar.json', facilities: facilities.length } }]);
@@ -95,11 +97,27 @@ export async function seedRegisters(
   }
 
   if (!(await accounts.anyAccount())) {
-    await seedAccount(store, accounts, first.dataDir, { operatorId: SEEDED_ADMIN_ID, userId: 'admin', role: 'DINKES_ADMIN', facilityId: DINKES_FACILITY_ID, displayName: 'Administrator Dinkes' }, first.initialAdminPassword, 'INITIAL_ADMIN_PASSWORD', print);
+    await seedAccount(
+      store,
+      accounts,
+      first.dataDir,
+      { operatorId: SEEDED_ADMIN_ID, userId: 'admin', role: 'DINKES_ADMIN', facilityId: DINKES_FACILITY_ID, displayName: 'Administrator Dinkes' },
+      first.initialAdminPassword,
+      'INITIAL_ADMIN_PASSWORD',
+      print,
+    );
   }
   // Disdukcapil's first account, also on stores seeded before it existed.
   if (!(await accounts.hasOperator(SEEDED_AUDITOR_ID)) && !(await accounts.userIdTaken('auditor'))) {
-    await seedAccount(store, accounts, first.dataDir, { operatorId: SEEDED_AUDITOR_ID, userId: 'auditor', role: 'DUKCAPIL_AUDITOR', displayName: 'Auditor Disdukcapil' }, first.initialAuditorPassword, 'INITIAL_AUDITOR_PASSWORD', print);
+    await seedAccount(
+      store,
+      accounts,
+      first.dataDir,
+      { operatorId: SEEDED_AUDITOR_ID, userId: 'auditor', role: 'DUKCAPIL_AUDITOR', displayName: 'Auditor Disdukcapil' },
+      first.initialAuditorPassword,
+      'INITIAL_AUDITOR_PASSWORD',
+      print,
+    );
   }
 }
 
@@ -118,9 +136,13 @@ async function seedAccount(
   const path = configured ? undefined : writeInitialPassword(dataDir, userId, password);
   // The event first: a start interrupted before the account row finishes the job next time.
   try {
-    await store.appendToStream(operatorStream(operatorId), [{ type: 'OperatorEnrolled', data: { operatorId, ...(facilityId ? { facilityId } : {}), role, actorId: SEED_ACTOR } }], {
-      expectedRevision: 'no_stream',
-    });
+    await store.appendToStream(
+      operatorStream(operatorId),
+      [{ type: 'OperatorEnrolled', data: { operatorId, ...(facilityId ? { facilityId } : {}), role, actorId: SEED_ACTOR } }],
+      {
+        expectedRevision: 'no_stream',
+      },
+    );
   } catch (error) {
     if (!(error instanceof WrongExpectedRevisionError)) throw error;
   }

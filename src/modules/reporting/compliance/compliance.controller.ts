@@ -103,7 +103,8 @@ export class ComplianceController {
     const from = query.from ?? semesterPeriod(current.year, current.semester).from;
     const to = query.to ?? wibDay(now);
     if (from > to) throw new Refusal(400, 'RANGE_INVALID', 'from must not be after to.');
-    if ((Date.parse(to) - Date.parse(from)) / 86_400_000 > MAX_RANGE_DAYS) throw new Refusal(400, 'RANGE_TOO_LONG', `A range covers at most ${MAX_RANGE_DAYS} days.`);
+    if ((Date.parse(to) - Date.parse(from)) / 86_400_000 > MAX_RANGE_DAYS)
+      throw new Refusal(400, 'RANGE_TOO_LONG', `A range covers at most ${MAX_RANGE_DAYS} days.`);
     return { from, to };
   }
 }

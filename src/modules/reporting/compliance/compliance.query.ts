@@ -53,7 +53,9 @@ export async function refusals(db: EntityManager, from: string, to: string) {
   return {
     from,
     to,
-    byReason: [...byReason].map(([reason, count]) => ({ reason, label: reasonLabel(reason), count })).sort((a, b) => b.count - a.count || a.reason.localeCompare(b.reason)),
+    byReason: [...byReason]
+      .map(([reason, count]) => ({ reason, label: reasonLabel(reason), count }))
+      .sort((a, b) => b.count - a.count || a.reason.localeCompare(b.reason)),
     byPuskesmas: rows.map((r) => {
       const f = names.get(r.facility_id);
       return { code: f?.code ?? null, name: f?.name ?? 'Tanpa fasilitas (sebelum masuk)', reason: r.reason, count: Number(r.n) };
@@ -78,11 +80,20 @@ export async function operatorActivity(db: EntityManager, from: string, to: stri
     const facilityOn = new Map(own.map((r) => [r.day, r.facility_id]));
     const perDay = new Map<string, number>();
     for (const r of own) perDay.set(r.day, (perDay.get(r.day) ?? 0) + Number(r.accesses));
-    for (const flagged of flagUnusualDays([...perDay].map(([day, accesses]) => ({ day, accesses })), dailyLimit)) {
+    for (const flagged of flagUnusualDays(
+      [...perDay].map(([day, accesses]) => ({ day, accesses })),
+      dailyLimit,
+    )) {
       if (flagged.day < from) continue;
       const unusual = flagged.reasons.length > 0;
       if (onlyUnusual && !unusual) continue;
-      days.push({ ...flagged, operatorId, puskesmas: names.get(facilityOn.get(flagged.day)!)?.code ?? null, refusals: refusalsOn.get(flagged.day) ?? 0, unusual });
+      days.push({
+        ...flagged,
+        operatorId,
+        puskesmas: names.get(facilityOn.get(flagged.day)!)?.code ?? null,
+        refusals: refusalsOn.get(flagged.day) ?? 0,
+        unusual,
+      });
     }
   }
   return { from, to, rule: { dailyLimit, medianFactor: 3, minimumHistoryDays: 5, historyWindowDays: HISTORY_WINDOW_DAYS, minimumAccesses: 20 }, days };
@@ -158,7 +169,11 @@ export async function obligations(db: EntityManager, year: number, semester: Sem
     currentAgreement(db, now),
   ]);
   const networkRefusals = refused.byReason.find((r) => r.reason === 'NETWORK_NOT_ALLOWED')?.count ?? 0;
-  const reportStatus = calendar.find((c) => c.year === year && c.semester === semester) ?? { dueOn: period.dueOn, status: 'NOT_YET_DUE' as ReportStatus, submissions: [] };
+  const reportStatus = calendar.find((c) => c.year === year && c.semester === semester) ?? {
+    dueOn: period.dueOn,
+    status: 'NOT_YET_DUE' as ReportStatus,
+    submissions: [],
+  };
   const backlogOf = new Map(backlog.map((b) => [b.code, b]));
   const unusualOf = (code: string) => activity.days.filter((d) => d.puskesmas === code).length;
   const refusalsOf = (code: string) => refused.byPuskesmas.filter((r) => r.code === code).reduce((s, r) => s + r.count, 0);
@@ -184,7 +199,12 @@ export async function obligations(db: EntityManager, year: number, semester: Sem
       {
         clause: 'Pasal 3(2)(f)',
         code: 'CARD_READERS',
-        figures: { readersInService: readers.filter((r) => r.inService).length, readersRetired: readers.filter((r) => !r.inService).length, cardReads: report.totals.cardReader, fingerprint: report.fingerprint },
+        figures: {
+          readersInService: readers.filter((r) => r.inService).length,
+          readersRetired: readers.filter((r) => !r.inService).length,
+          cardReads: report.totals.cardReader,
+          fingerprint: report.fingerprint,
+        },
       },
       { clause: 'Pasal 9(1)', code: 'SEMESTER_REPORT', figures: reportStatus },
     ],
@@ -218,4 +238,3 @@ function sumBacklogs(backlogs: readonly Backlog[]): Backlog {
   for (const b of backlogs) for (const key of Object.keys(total) as (keyof Backlog)[]) total[key] += b[key];
   return total;
 }
-

@@ -1,4 +1,16 @@
-import { CHANNEL_LABELS, EVALUATION_KIND_LABELS, findingLabel, formatDate, formatDateTime, formatNumber, formatPercent, formatPeriod, obligationLabel, reportStatusLabel, semesterRoman } from './labels';
+import {
+  CHANNEL_LABELS,
+  EVALUATION_KIND_LABELS,
+  findingLabel,
+  formatDate,
+  formatDateTime,
+  formatNumber,
+  formatPercent,
+  formatPeriod,
+  obligationLabel,
+  reportStatusLabel,
+  semesterRoman,
+} from './labels';
 import type { BupatiSummary, EvaluationSummary } from './report-data';
 import {
   agreementLines,
@@ -58,10 +70,12 @@ export async function renderBupatiSummaryPdf(summary: BupatiSummary): Promise<Bu
     doc.y += 4;
     paragraph(doc, checkpointLine(summary.logCheckpoint), { size: 8 });
   }
-  closing(doc, 'Demikian ringkasan ini kami sampaikan, atas perhatian Bapak/Ibu Bupati kami ucapkan terima kasih.', `Karanganyar, ${formatDate(summary.asOf)}`, [
-    'KEPALA DINAS KEPENDUDUKAN DAN PENCATATAN SIPIL',
-    'KABUPATEN KARANGANYAR',
-  ]);
+  closing(
+    doc,
+    'Demikian ringkasan ini kami sampaikan, atas perhatian Bapak/Ibu Bupati kami ucapkan terima kasih.',
+    `Karanganyar, ${formatDate(summary.asOf)}`,
+    ['KEPALA DINAS KEPENDUDUKAN DAN PENCATATAN SIPIL', 'KABUPATEN KARANGANYAR'],
+  );
   numberPages(doc, `Ringkasan Semester ${semesterRoman(summary.semester)} Tahun ${summary.year} untuk Bupati Karanganyar`);
   return finishPdf(doc);
 }
@@ -103,7 +117,11 @@ function evaluationSection(doc: Doc, evaluations: readonly EvaluationSummary[]):
   }
   for (const evaluation of evaluations) {
     ensureSpace(doc, 100); // the evaluation's name stays with its first findings
-    paragraph(doc, `Evaluasi ${EVALUATION_KIND_LABELS[evaluation.kind] ?? evaluation.kind}, ${formatDate(evaluation.recordedAt)}`, { bold: true, indent: 12, gap: 3 });
+    paragraph(doc, `Evaluasi ${EVALUATION_KIND_LABELS[evaluation.kind] ?? evaluation.kind}, ${formatDate(evaluation.recordedAt)}`, {
+      bold: true,
+      indent: 12,
+      gap: 3,
+    });
     table(doc, {
       columns: [
         { header: 'No', width: 20, align: 'right' },

@@ -1,4 +1,14 @@
-import { CHANNEL_LABELS, EVALUATION_KIND_LABELS, agreementStatusLabel, findingLabel, formatDate, formatDateTime, formatPeriod, obligationLabel, reportStatusLabel } from './labels';
+import {
+  CHANNEL_LABELS,
+  EVALUATION_KIND_LABELS,
+  agreementStatusLabel,
+  findingLabel,
+  formatDate,
+  formatDateTime,
+  formatPeriod,
+  obligationLabel,
+  reportStatusLabel,
+} from './labels';
 import type { BupatiSummary } from './report-data';
 import { BUPATI_SHEET } from './puskesmas-columns';
 import { addSheet, createWorkbook, headerRow, labelValueRows, puskesmasSheet, tableSheet, titleRow, workbookBuffer } from './xlsx-blocks';
@@ -75,7 +85,14 @@ export async function renderBupatiSummaryXlsx(summary: BupatiSummary): Promise<B
       { header: 'Catatan', width: 50 },
     ],
     rows: s.evaluations.flatMap((e) =>
-      e.findings.map((f) => [formatDate(e.recordedAt), EVALUATION_KIND_LABELS[e.kind] ?? e.kind, f.obligation, obligationLabel(f.obligation, f.label), findingLabel(f.finding), f.note ?? '']),
+      e.findings.map((f) => [
+        formatDate(e.recordedAt),
+        EVALUATION_KIND_LABELS[e.kind] ?? e.kind,
+        f.obligation,
+        obligationLabel(f.obligation, f.label),
+        findingLabel(f.finding),
+        f.note ?? '',
+      ]),
     ),
   });
   return workbookBuffer(workbook);

@@ -173,7 +173,11 @@ export function reportStatusLabel(dueOn: string, submission: SubmissionSummary |
   return `${submission.onTime ? 'Disampaikan tepat waktu' : 'Disampaikan terlambat'} (${due})${revision}.`;
 }
 
-export const AGREEMENT_CHANGE_LABELS: Readonly<Record<string, string>> = { SIGN: 'Penandatanganan', EXTEND: 'Perpanjangan (adendum)', TERMINATE: 'Pengakhiran' };
+export const AGREEMENT_CHANGE_LABELS: Readonly<Record<string, string>> = {
+  SIGN: 'Penandatanganan',
+  EXTEND: 'Perpanjangan (adendum)',
+  TERMINATE: 'Pengakhiran',
+};
 
 /** Who did it: an operator id, or the seed (the 2022 agreement both parties signed that year). */
 export function actorLabel(actor: string | null): string {
@@ -185,7 +189,17 @@ export function actorLabel(actor: string | null): string {
 }
 
 /** "Perpanjangan (adendum) 473.3/100/IX/2024, 2026-09-15: diusulkan oleh ..., dikonfirmasi oleh ..." */
-export function agreementChangeLine(c: { change: string; detail: string; status: string; proposedBy: string; proposedAt: string | null; confirmedBy: string | null; confirmedAt: string | null; rejectedBy: string | null; rejectedAt: string | null }): string {
+export function agreementChangeLine(c: {
+  change: string;
+  detail: string;
+  status: string;
+  proposedBy: string;
+  proposedAt: string | null;
+  confirmedBy: string | null;
+  confirmedAt: string | null;
+  rejectedBy: string | null;
+  rejectedAt: string | null;
+}): string {
   // The seed's own time is when the gateway first started, not when the parties signed: not shown.
   const at = (iso: string | null) => (iso && c.proposedBy !== 'SEED' ? ` (${formatDateTime(iso)})` : '');
   const proposed = `diusulkan oleh ${actorLabel(c.proposedBy)}${at(c.proposedAt)}`;

@@ -1,14 +1,4 @@
-import {
-  CHANNEL_LABELS,
-  formatDate,
-  formatDateTime,
-  formatNumber,
-  formatPercent,
-  formatPeriod,
-  monthLabel,
-  reasonLabel,
-  semesterRoman,
-} from './labels';
+import { CHANNEL_LABELS, formatDate, formatDateTime, formatNumber, formatPercent, formatPeriod, monthLabel, reasonLabel, semesterRoman } from './labels';
 import {
   COLORS,
   agreementLines,

@@ -1,5 +1,15 @@
 import type { Workbook } from 'exceljs';
-import { AGREEMENT_CHANGE_LABELS, CHANNEL_LABELS, actorLabel, agreementStatusLabel, formatDate, formatDateTime, formatPeriod, monthLabel, reasonLabel } from './labels';
+import {
+  AGREEMENT_CHANGE_LABELS,
+  CHANNEL_LABELS,
+  actorLabel,
+  agreementStatusLabel,
+  formatDate,
+  formatDateTime,
+  formatPeriod,
+  monthLabel,
+  reasonLabel,
+} from './labels';
 import { SEMESTER_SHEET, SEMESTER_SHEET_BALIKAN } from './puskesmas-columns';
 import type { SemesterReport } from './report-data';
 import { addSheet, createWorkbook, headerRow, labelValueRows, puskesmasSheet, tableSheet, titleRow, workbookBuffer, type SheetColumn } from './xlsx-blocks';
@@ -99,8 +109,24 @@ function monthSheet(workbook: Workbook, r: SemesterReport): void {
   tableSheet(workbook, {
     name: 'Per Bulan',
     title: `PEMANFAATAN PER BULAN - ${r.title}`,
-    columns: [{ header: 'Bulan', width: 14 }, { header: 'Kode bulan', width: 11 }, count('Web Portal'), count('Card Reader'), count('Jumlah'), count('Ditemukan'), count('Luar kabupaten')],
-    rows: r.perMonth.map((m) => [monthLabel(m.month), m.month, m.accesses.webPortal, m.accesses.cardReader, m.accesses.total, m.accesses.found, m.accesses.outOfRegency]),
+    columns: [
+      { header: 'Bulan', width: 14 },
+      { header: 'Kode bulan', width: 11 },
+      count('Web Portal'),
+      count('Card Reader'),
+      count('Jumlah'),
+      count('Ditemukan'),
+      count('Luar kabupaten'),
+    ],
+    rows: r.perMonth.map((m) => [
+      monthLabel(m.month),
+      m.month,
+      m.accesses.webPortal,
+      m.accesses.cardReader,
+      m.accesses.total,
+      m.accesses.found,
+      m.accesses.outOfRegency,
+    ]),
     total: ['JUMLAH', null, t.webPortal, t.cardReader, t.total, t.found, t.outOfRegency],
   });
 }
@@ -120,7 +146,12 @@ function refusalSheet(workbook: Workbook, r: SemesterReport): void {
   const sheet = tableSheet(workbook, {
     name: 'Penolakan',
     title: `PENOLAKAN AKSES MENURUT ALASAN - ${r.title}`,
-    columns: [{ header: 'No', width: 5 }, { header: 'Kode alasan', width: 28 }, { header: 'Alasan penolakan', width: 40 }, { header: 'Jumlah', width: 12, format: 'count' }],
+    columns: [
+      { header: 'No', width: 5 },
+      { header: 'Kode alasan', width: 28 },
+      { header: 'Alasan penolakan', width: 40 },
+      { header: 'Jumlah', width: 12, format: 'count' },
+    ],
     rows: r.refusals.map((x, i) => [i + 1, x.reason, reasonLabel(x.reason, x.label), x.count]),
     total: [null, null, 'JUMLAH', r.refusals.reduce((sum, x) => sum + x.count, 0)],
   });
@@ -162,7 +193,10 @@ function fingerprintSheet(workbook: Workbook, r: SemesterReport): void {
   tableSheet(workbook, {
     name: 'Sidik Jari',
     title: `VERIFIKASI SIDIK JARI (CARD READER KTP-EL) - ${r.title}`,
-    columns: [{ header: 'Hasil verifikasi', width: 34 }, { header: 'Jumlah', width: 12, format: 'count' }],
+    columns: [
+      { header: 'Hasil verifikasi', width: 34 },
+      { header: 'Jumlah', width: 12, format: 'count' },
+    ],
     rows: [
       ['Sidik jari cocok', f.matched],
       ['Sidik jari tidak cocok', f.notMatched],

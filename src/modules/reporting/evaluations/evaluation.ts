@@ -39,8 +39,12 @@ export const evaluationDecider: Decider<{ recorded: boolean }, NewEvaluation> = 
     }
     const obligations = command.findings.map((f) => f.obligation);
     if (new Set(obligations).size !== obligations.length) throw new Refusal(422, 'EVALUATION_DUPLICATE_FINDING', 'Give one finding per obligation.');
-    const findings = command.findings.map((f) => (f.note ? { obligation: f.obligation, finding: f.finding, note: f.note } : { obligation: f.obligation, finding: f.finding }));
+    const findings = command.findings.map((f) =>
+      f.note ? { obligation: f.obligation, finding: f.finding, note: f.note } : { obligation: f.obligation, finding: f.finding },
+    );
     const period = command.year !== undefined && command.semester !== undefined ? { year: command.year, semester: command.semester } : {};
-    return [{ type: 'EvaluationRecorded', data: { evaluationId: command.evaluationId, kind: command.kind, ...period, auditorId: command.auditorId, findings } }];
+    return [
+      { type: 'EvaluationRecorded', data: { evaluationId: command.evaluationId, kind: command.kind, ...period, auditorId: command.auditorId, findings } },
+    ];
   },
 };

@@ -20,7 +20,7 @@ export class FindingDto {
   @IsIn(FINDINGS, { message: `finding must be one of ${FINDINGS.join(', ')}` })
   finding!: Finding;
 
-  @ApiPropertyOptional({ maxLength: NOTE_MAX_LENGTH, description: 'Short note. Never a person\'s details: no NIK, KK number or name.' })
+  @ApiPropertyOptional({ maxLength: NOTE_MAX_LENGTH, description: "Short note. Never a person's details: no NIK, KK number or name." })
   @IsOptional()
   @IsString()
   @MaxLength(NOTE_MAX_LENGTH, { message: `note must be at most ${NOTE_MAX_LENGTH} characters` })
@@ -80,7 +80,10 @@ export class EvaluationsController {
   @Allow('DUKCAPIL_AUDITOR')
   @ApiOperation({ summary: 'Record an evaluation with a finding (MET, PARTIAL, NOT_MET) per obligation' })
   @ApiResponse({ status: 201, description: '{evaluationId}' })
-  @ApiResponse({ status: 422, description: 'EVALUATION_PERIOD_REQUIRED, EVALUATION_PERIOD_INCOMPLETE, EVALUATION_PERIOD_NOT_STARTED, EVALUATION_DUPLICATE_FINDING, NOTE_PERSONAL_DATA' })
+  @ApiResponse({
+    status: 422,
+    description: 'EVALUATION_PERIOD_REQUIRED, EVALUATION_PERIOD_INCOMPLETE, EVALUATION_PERIOD_NOT_STARTED, EVALUATION_DUPLICATE_FINDING, NOTE_PERSONAL_DATA',
+  })
   async record(@Body() body: RecordEvaluationDto, @Req() request: AuthenticatedRequest) {
     const evaluation = { kind: body.kind, year: body.year, semester: body.semester, auditorId: request.caller!.operatorId, findings: body.findings };
     return this.commandBus.execute(new RecordEvaluation(evaluation, correlationOf(request).correlationId));
@@ -90,6 +93,8 @@ export class EvaluationsController {
   @Allow('DUKCAPIL_AUDITOR', 'DINKES_ADMIN', 'BUPATI_OFFICE')
   @ApiOperation({ summary: 'Evaluations, oldest first; filter by the semester they evaluate' })
   async list(@Query() query: EvaluationFilterQuery) {
-    return this.queryBus.execute(new ListEvaluations({ year: query.year ? Number(query.year) : undefined, semester: query.semester ? Number(query.semester) : undefined }));
+    return this.queryBus.execute(
+      new ListEvaluations({ year: query.year ? Number(query.year) : undefined, semester: query.semester ? Number(query.semester) : undefined }),
+    );
   }
 }

@@ -16,7 +16,17 @@ export interface FacilityRow {
   readonly kecamatanCode: string;
 }
 
-export const ZERO_ACCESSES: AccessCounts = { webPortal: 0, cardReader: 0, total: 0, found: 0, deceased: 0, notFound: 0, registryFailed: 0, fingerprintFailed: 0, outOfRegency: 0 };
+export const ZERO_ACCESSES: AccessCounts = {
+  webPortal: 0,
+  cardReader: 0,
+  total: 0,
+  found: 0,
+  deceased: 0,
+  notFound: 0,
+  registryFailed: 0,
+  fingerprintFailed: 0,
+  outOfRegency: 0,
+};
 export const ZERO_BALIKAN: BalikanCounts = { owed: 0, submitted: 0, delivered: 0, abandoned: 0, coverage: 0 };
 
 const REGISTRY_FAILED = new Set(['REGISTRY_REFUSED', 'REGISTRY_TIMEOUT', 'REGISTRY_UNAVAILABLE']);
@@ -71,7 +81,14 @@ export async function utilisation(db: EntityManager, months: readonly string[]):
     `SELECT facility_id, month, channel, outcome, holder_origin, accesses::text FROM report_utilisation WHERE month = ANY($1::text[])`,
     [months],
   );
-  return rows.map((r) => ({ facilityId: r.facility_id, month: r.month, channel: r.channel, outcome: r.outcome, holderOrigin: r.holder_origin, accesses: Number(r.accesses) }));
+  return rows.map((r) => ({
+    facilityId: r.facility_id,
+    month: r.month,
+    channel: r.channel,
+    outcome: r.outcome,
+    holderOrigin: r.holder_origin,
+    accesses: Number(r.accesses),
+  }));
 }
 
 /** Balikan counts per Puskesmas for accesses made in these months. */
@@ -81,7 +98,12 @@ export async function balikanByFacility(db: EntityManager, months: readonly stri
      FROM report_balikan_monthly WHERE month = ANY($1::text[]) GROUP BY facility_id`,
     [months],
   );
-  return new Map(rows.map((r) => [r.facility_id, withCoverage({ owed: Number(r.owed), submitted: Number(r.submitted), delivered: Number(r.delivered), abandoned: Number(r.abandoned) })]));
+  return new Map(
+    rows.map((r) => [
+      r.facility_id,
+      withCoverage({ owed: Number(r.owed), submitted: Number(r.submitted), delivered: Number(r.delivered), abandoned: Number(r.abandoned) }),
+    ]),
+  );
 }
 
 export async function refusalsByReason(db: EntityManager, from: string, to: string): Promise<{ reason: string; count: number }[]> {

@@ -132,7 +132,16 @@ export class ReportingProjection implements Projection {
           operatorAccesses.add([d.operatorId, day, d.facilityId]);
           if (event.type === 'CardReadRecorded') fingerprints.add([d.facilityId, event.data.readerId, month, event.data.fingerprint]);
           if (!accesses.has(d.accessId)) {
-            const row: AccessRow = { accessId: d.accessId, facilityId: d.facilityId, month, occurredAt: event.occurredAt, owesBalikan: OWES_BALIKAN.has(d.outcome), pending: 0, delivered: 0, abandoned: 0 };
+            const row: AccessRow = {
+              accessId: d.accessId,
+              facilityId: d.facilityId,
+              month,
+              occurredAt: event.occurredAt,
+              owesBalikan: OWES_BALIKAN.has(d.outcome),
+              pending: 0,
+              delivered: 0,
+              abandoned: 0,
+            };
             accesses.set(d.accessId, row);
             before.set(d.accessId, balikanFlags({ ...row, owesBalikan: false }));
           }
@@ -175,8 +184,19 @@ export class ReportingProjection implements Projection {
       }
     }
 
-    await upsertCounts(tx, 'report_utilisation', ['facility_id', 'month', 'channel', 'outcome', 'holder_origin'], 'accesses', utilisation, ['uuid', 'text', 'text', 'text', 'text']);
-    await upsertCounts(tx, 'report_fingerprints', ['facility_id', 'reader_id', 'month', 'fingerprint'], 'reads', fingerprints, ['uuid', 'uuid', 'text', 'text']);
+    await upsertCounts(tx, 'report_utilisation', ['facility_id', 'month', 'channel', 'outcome', 'holder_origin'], 'accesses', utilisation, [
+      'uuid',
+      'text',
+      'text',
+      'text',
+      'text',
+    ]);
+    await upsertCounts(tx, 'report_fingerprints', ['facility_id', 'reader_id', 'month', 'fingerprint'], 'reads', fingerprints, [
+      'uuid',
+      'uuid',
+      'text',
+      'text',
+    ]);
     await upsertCounts(tx, 'report_operator_daily', ['operator_id', 'day', 'facility_id'], 'accesses', operatorAccesses, ['uuid', 'date', 'uuid']);
     await upsertCounts(tx, 'report_operator_daily', ['operator_id', 'day', 'facility_id'], 'refusals', operatorRefusals, ['uuid', 'date', 'uuid']);
     await upsertCounts(tx, 'report_refusals', ['day', 'facility_id', 'reason'], 'refusals', refusals, ['date', 'uuid', 'text']);
@@ -205,11 +225,19 @@ export class ReportingProjection implements Projection {
 }
 
 async function loadAccesses(tx: EntityManager, ids: string[]): Promise<AccessRow[]> {
-  const rows: { access_id: string; facility_id: string; month: string; occurred_at: Date; owes_balikan: boolean; balikan_pending: number; balikan_delivered: number; balikan_abandoned: number }[] =
-    await tx.query(
-      `SELECT access_id, facility_id, month, occurred_at, owes_balikan, balikan_pending, balikan_delivered, balikan_abandoned FROM report_accesses WHERE access_id = ANY($1::uuid[])`,
-      [ids],
-    );
+  const rows: {
+    access_id: string;
+    facility_id: string;
+    month: string;
+    occurred_at: Date;
+    owes_balikan: boolean;
+    balikan_pending: number;
+    balikan_delivered: number;
+    balikan_abandoned: number;
+  }[] = await tx.query(
+    `SELECT access_id, facility_id, month, occurred_at, owes_balikan, balikan_pending, balikan_delivered, balikan_abandoned FROM report_accesses WHERE access_id = ANY($1::uuid[])`,
+    [ids],
+  );
   return rows.map((r) => ({
     accessId: r.access_id,
     facilityId: r.facility_id,
@@ -273,7 +301,14 @@ async function writeBalikanMonthly(tx: EntityManager, deltas: Counter): Promise<
        submitted = report_balikan_monthly.submitted + EXCLUDED.submitted,
        delivered = report_balikan_monthly.delivered + EXCLUDED.delivered,
        abandoned = report_balikan_monthly.abandoned + EXCLUDED.abandoned`,
-    [rows.map((r) => r.facility), rows.map((r) => r.month), rows.map((r) => r.owed), rows.map((r) => r.submitted), rows.map((r) => r.delivered), rows.map((r) => r.abandoned)],
+    [
+      rows.map((r) => r.facility),
+      rows.map((r) => r.month),
+      rows.map((r) => r.owed),
+      rows.map((r) => r.submitted),
+      rows.map((r) => r.delivered),
+      rows.map((r) => r.abandoned),
+    ],
   );
 }
 
@@ -318,12 +353,26 @@ async function applyRegisterEvent(event: EventsOf<typeof registerEvents>, tx: En
     // Confirms a proposal, or (the seed, a breach, a legacy event) stands alone.
     const proposal: unknown[] = d.changeId ? await tx.query(`SELECT 1 FROM report_agreement_changes WHERE change_id = $1`, [d.changeId]) : [];
     if (proposal.length > 0) {
-      await tx.query(`UPDATE report_agreement_changes SET status = 'CONFIRMED', confirmed_by = $2, confirmed_at = $3 WHERE change_id = $1`, [d.changeId, d.actorId, event.occurredAt]);
+      await tx.query(`UPDATE report_agreement_changes SET status = 'CONFIRMED', confirmed_by = $2, confirmed_at = $3 WHERE change_id = $1`, [
+        d.changeId,
+        d.actorId,
+        event.occurredAt,
+      ]);
     } else {
       await tx.query(
         `INSERT INTO report_agreement_changes (agreement_id, seq, change_id, change, detail, status, proposed_by, proposed_at, confirmed_by, confirmed_at)
          VALUES ($1, $2, $3, $4, $5, 'CONFIRMED', $6, $7, $8, $9) ON CONFLICT DO NOTHING`,
-        [d.agreementId, event.revision.toString(), d.changeId ?? null, change, changeDetail(change, d), d.proposedBy ?? d.actorId, d.proposedAt ?? null, d.actorId, event.occurredAt],
+        [
+          d.agreementId,
+          event.revision.toString(),
+          d.changeId ?? null,
+          change,
+          changeDetail(change, d),
+          d.proposedBy ?? d.actorId,
+          d.proposedAt ?? null,
+          d.actorId,
+          event.occurredAt,
+        ],
       );
     }
   }

@@ -6,7 +6,13 @@ import { bupatiSummary, semesterReport } from './semester-report.query';
 export type DocumentFormat = 'json' | 'pdf' | 'xlsx' | 'csv';
 
 /** The semester report or the Bupati summary of a period, rendered as the bytes of a file. */
-export async function exportDocument(db: EntityManager, period: { year: number; semester: Semester }, format: DocumentFormat, bupati: boolean, now: Date): Promise<Buffer> {
+export async function exportDocument(
+  db: EntityManager,
+  period: { year: number; semester: Semester },
+  format: DocumentFormat,
+  bupati: boolean,
+  now: Date,
+): Promise<Buffer> {
   if (bupati) {
     const summary = await bupatiSummary(db, period.year, period.semester, now);
     if (format === 'pdf') return renderBupatiSummaryPdf(summary);

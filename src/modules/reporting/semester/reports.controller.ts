@@ -62,7 +62,12 @@ export class ReportsController {
   @ApiResponse({ status: 200, description: 'The report; with ?format=pdf|xlsx|csv a file to download' })
   @ApiResponse({ status: 400, description: 'REPORT_PERIOD_INVALID, VALIDATION_FAILED' })
   @ApiResponse({ status: 422, description: 'REPORT_PERIOD_NOT_STARTED' })
-  async semester(@Param('year') yearText: string, @Param('semester') semesterText: string, @Query() query: ReportFormatQuery, @Res({ passthrough: true }) response: Response) {
+  async semester(
+    @Param('year') yearText: string,
+    @Param('semester') semesterText: string,
+    @Query() query: ReportFormatQuery,
+    @Res({ passthrough: true }) response: Response,
+  ) {
     const now = new Date();
     const { year, semester } = parsePeriod(yearText, semesterText, now);
     const format = query.format ?? 'json';
@@ -73,15 +78,22 @@ export class ReportsController {
   @Post('semester/:year/:semester/submission')
   @Allow('DINKES_ADMIN')
   @ApiOperation({
-    summary: "Record the semester report as submitted, pinned by the SHA-256 of its PDF (the same figures always render the same bytes)",
+    summary: 'Record the semester report as submitted, pinned by the SHA-256 of its PDF (the same figures always render the same bytes)',
   })
   @ApiResponse({ status: 201, description: 'Submitted (a new revision when the figures changed since the last submission)' })
   @ApiResponse({ status: 200, description: 'This very document was already submitted: nothing recorded again' })
   @ApiResponse({ status: 503, description: 'REPORT_NOT_CURRENT: the figures are still being brought up to date' })
-  async submit(@Param('year') yearText: string, @Param('semester') semesterText: string, @Req() request: AuthenticatedRequest, @Res({ passthrough: true }) response: Response) {
+  async submit(
+    @Param('year') yearText: string,
+    @Param('semester') semesterText: string,
+    @Req() request: AuthenticatedRequest,
+    @Res({ passthrough: true }) response: Response,
+  ) {
     const now = new Date();
     const { year, semester } = parsePeriod(yearText, semesterText, now);
-    const { recorded, ...submitted } = await this.commandBus.execute(new SubmitSemesterReport(year, semester, request.caller!.operatorId, now, correlationOf(request).correlationId));
+    const { recorded, ...submitted } = await this.commandBus.execute(
+      new SubmitSemesterReport(year, semester, request.caller!.operatorId, now, correlationOf(request).correlationId),
+    );
     response.status(recorded ? 201 : 200);
     return submitted;
   }
@@ -90,7 +102,12 @@ export class ReportsController {
   @Allow('DINKES_ADMIN', 'DUKCAPIL_AUDITOR')
   @ApiOperation({ summary: 'What was handed in for a semester; ?format=pdf gives the exact bytes, to re-check the SHA-256' })
   @ApiResponse({ status: 404, description: 'REPORT_NOT_SUBMITTED' })
-  async submitted(@Param('year') yearText: string, @Param('semester') semesterText: string, @Query() query: ArchiveQuery, @Res({ passthrough: true }) response: Response) {
+  async submitted(
+    @Param('year') yearText: string,
+    @Param('semester') semesterText: string,
+    @Query() query: ArchiveQuery,
+    @Res({ passthrough: true }) response: Response,
+  ) {
     const { year, semester } = parsePeriod(yearText, semesterText, new Date());
     const revision = query.revision ? Number(query.revision) : undefined;
     if ((query.format ?? 'json') === 'json') return this.queryBus.execute(new GetReportSubmissions(year, semester, revision));
@@ -101,7 +118,12 @@ export class ReportsController {
   @Allow('BUPATI_OFFICE', 'DUKCAPIL_AUDITOR', 'DINKES_ADMIN')
   @ApiOperation({ summary: "Summary for the Bupati (Pasal 9(4)): key figures across Puskesmas and Disdukcapil's evaluations, one or two pages" })
   @ApiResponse({ status: 200, description: 'PDF by default; ?format=xlsx or json' })
-  async bupati(@Param('year') yearText: string, @Param('semester') semesterText: string, @Query() query: SummaryFormatQuery, @Res({ passthrough: true }) response: Response) {
+  async bupati(
+    @Param('year') yearText: string,
+    @Param('semester') semesterText: string,
+    @Query() query: SummaryFormatQuery,
+    @Res({ passthrough: true }) response: Response,
+  ) {
     const now = new Date();
     const { year, semester } = parsePeriod(yearText, semesterText, now);
     const format = query.format ?? 'pdf';

@@ -90,12 +90,18 @@ export async function semesterReport(db: EntityManager, year: number, semester: 
 }
 
 export async function evaluations(db: EntityManager, filter: { year?: number; semester?: number } = {}): Promise<EvaluationSummary[]> {
-  const rows: { evaluation_id: string; kind: 'PERIODIC' | 'AD_HOC'; year: number | null; semester: number | null; findings: { obligation: string; finding: string; note?: string }[]; recorded_at: Date }[] =
-    await db.query(
-      `SELECT evaluation_id, kind, year, semester, findings, recorded_at FROM report_evaluations
+  const rows: {
+    evaluation_id: string;
+    kind: 'PERIODIC' | 'AD_HOC';
+    year: number | null;
+    semester: number | null;
+    findings: { obligation: string; finding: string; note?: string }[];
+    recorded_at: Date;
+  }[] = await db.query(
+    `SELECT evaluation_id, kind, year, semester, findings, recorded_at FROM report_evaluations
        WHERE ($1::int IS NULL OR year = $1) AND ($2::int IS NULL OR semester = $2) ORDER BY recorded_at, evaluation_id`,
-      [filter.year ?? null, filter.semester ?? null],
-    );
+    [filter.year ?? null, filter.semester ?? null],
+  );
   const label = (code: string) => OBLIGATIONS.find((o) => o.code === code)?.label ?? code;
   return rows.map((r) => ({
     evaluationId: r.evaluation_id,
