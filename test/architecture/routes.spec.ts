@@ -22,12 +22,6 @@ const OPERATIONAL_PATHS = /^\/docs/;
 /** What a controller may take besides the two buses: pure helpers only (no I/O, no state), each with its reason. */
 const PURE_HELPERS = new Map<Type<unknown>, string>([]);
 
-/**
- * Controllers of issue 13 still talking to the store or the database themselves; the helper converting one
- * removes it here when it lands. A listed controller that is converted fails this suite, so the list shrinks.
- */
-const NOT_YET_CONVERTED: string[] = [];
-
 // The keys @CommandHandler and @QueryHandler store the handled class under (@nestjs/cqrs does not export them).
 const COMMAND_HANDLER_METADATA = '__commandHandler__';
 const QUERY_HANDLER_METADATA = '__queryHandler__';
@@ -126,18 +120,9 @@ describe('Every route dispatches a command or a query, and nothing else', () => 
   });
 
   it('has every controller take only the buses, every change dispatch a command and every read dispatch a query, each with its handler', () => {
-    const checked = controllers.filter((c) => !(c.name in OPERATIONAL) && !NOT_YET_CONVERTED.includes(c.name));
+    const checked = controllers.filter((c) => !(c.name in OPERATIONAL));
     expect(checked.length).toBeGreaterThan(0);
     expect(checked.flatMap(problemsOf)).toEqual([]);
-  });
-
-  it('lists as not yet converted only controllers that exist and still are not converted', () => {
-    const names = new Set(controllers.map((c) => c.name));
-    const stale = NOT_YET_CONVERTED.filter((name) => !names.has(name)).map((name) => `${name}: no such controller any more; remove it from NOT_YET_CONVERTED`);
-    const converted = controllers
-      .filter((c) => NOT_YET_CONVERTED.includes(c.name) && problemsOf(c).length === 0)
-      .map((c) => `${c.name}: converted; remove it from NOT_YET_CONVERTED so that it stays checked`);
-    expect([...stale, ...converted]).toEqual([]);
   });
 
   it('exempts only operational controllers that exist', () => {
