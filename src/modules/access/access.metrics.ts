@@ -1,9 +1,7 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import { Counter, Gauge } from 'prom-client';
-import type { Infrastructure } from '../../infrastructure/infrastructure';
-import { INFRASTRUCTURE } from '../../infrastructure/infrastructure.module';
 import { Metrics } from '../../infrastructure/metrics/metrics';
-import { agreementInForce } from './agreements/agreement-in-force';
+import { AgreementsView } from './agreements/agreements.view';
 import { DENIAL_REASONS, type DenialReason } from './denials/access-denied.events';
 
 /** The access module's figures on the gateway's /metrics: refusals by reason, lockouts, and the agreement's days left. */
@@ -13,7 +11,7 @@ export class AccessMetrics {
   private readonly lockouts: Counter;
   private readonly agreementDaysLeft: Gauge;
 
-  constructor(metrics: Metrics, @Inject(INFRASTRUCTURE) infra: Pick<Infrastructure, 'eventStore' | 'dataSource'>) {
+  constructor(metrics: Metrics, agreements: AgreementsView) {
     const registers = [metrics.registry];
     this.lockouts = new Counter({
       name: 'operator_lockouts_total',
@@ -35,7 +33,8 @@ export class AccessMetrics {
     for (const reason of DENIAL_REASONS) this.refusals.inc({ reason }, 0);
     this.lockouts.inc(0);
     metrics.readAtScrape('agreement', [this.agreementDaysLeft], async () => {
-      const { status, daysLeft } = await agreementInForce(infra.eventStore, infra.dataSource, new Date());
+      // The same view the lookups decide on: only what changed since the last read is loaded.
+      const { status, daysLeft } = await agreements.inForce(new Date());
       this.agreementDaysLeft.set(status === 'ACTIVE' ? daysLeft : -1);
     });
   }
