@@ -44,6 +44,18 @@ describe('Sending data balikan back to the registry', () => {
     return (key ? req.set('idempotency-key', key) : req).send(body);
   };
   const status = async (id: string) => (await t.http().get(`/v1/balikan/${id}`).set(auth(operator))).body as { status: string; attempts: number };
+  /** A second delivery worker on the app's outbox, as another instance would run one (passes driven by the test unless `periodic`). */
+  const aDeliveryWorker = ({ maxAgeMs = 7 * 24 * 3_600_000, periodic = false, intervalMs = 1000 } = {}) =>
+    new BalikanDeliveryService(
+      t.infra.eventStore,
+      t.app.get(BalikanOutbox),
+      t.app.get(BalikanClient),
+      pino({ level: 'silent' }),
+      maxAgeMs,
+      periodic,
+      60,
+      intervalMs,
+    );
 
   it('accepts a balikan at once, delivers it once, keeps no value anywhere, and shows only its status', async () => {
     const nik = simulator.samples.found[0]!;
@@ -95,7 +107,7 @@ describe('Sending data balikan back to the registry', () => {
       await until(async () => (await status(id)).status === 'FAILED_RETRYING', { what: 'first failure' });
       // A delivery pass for which every waiting balikan is already too old (max age 0), due now.
       await t.infra.dataSource.query('UPDATE balikan_outbox SET next_attempt_at = now(), lease_until = NULL WHERE balikan_id = $1', [id]);
-      const expiring = new BalikanDeliveryService(t.infra.eventStore, t.app.get(BalikanOutbox), t.app.get(BalikanClient), pino({ level: 'silent' }), 0, false);
+      const expiring = aDeliveryWorker({ maxAgeMs: 0 });
       await until(
         async () => {
           await expiring.deliverDue();
@@ -137,16 +149,7 @@ describe('Sending data balikan back to the registry', () => {
 
   /** Delivery passes as fast as they go, as a second instance would run them, while `work` runs. */
   const withDeliveryRacing = async <T>(work: () => Promise<T>): Promise<T> => {
-    const worker = new BalikanDeliveryService(
-      t.infra.eventStore,
-      t.app.get(BalikanOutbox),
-      t.app.get(BalikanClient),
-      pino({ level: 'silent' }),
-      7 * 24 * 3_600_000,
-      false,
-      60,
-      1000,
-    );
+    const worker = aDeliveryWorker();
     let done = false;
     const racing = (async () => {
       while (!done) await worker.deliverDue().catch(() => undefined);
@@ -236,7 +239,7 @@ describe('Sending data balikan back to the registry', () => {
     const [access] = await t.infra.eventStore.readStream(`access-${accessId}`);
     const facility = { facility_id: String(access!.data.facilityId) };
     const row = (balikanId: string) => ({ balikanId, accessId, facilityId: facility.facility_id, sealed: outbox.seal(balikanId, { nik, bloodType: 'B-' }) });
-    const worker = new BalikanDeliveryService(t.infra.eventStore, outbox, t.app.get(BalikanClient), pino({ level: 'silent' }), 7 * 24 * 3_600_000, false);
+    const worker = aDeliveryWorker();
     // Stopped after the append, before the ready mark: the event is there.
     const recorded = randomUUID();
     await outbox.reserve(row(recorded));
@@ -330,16 +333,7 @@ describe('Sending data balikan back to the registry', () => {
     await t.app.get(BalikanDeliveryService).onApplicationShutdown();
     await drained();
     // One periodic pass an hour: within the wait below, only the wake on the stored BalikanSubmitted can send it.
-    const worker = new BalikanDeliveryService(
-      t.infra.eventStore,
-      t.app.get(BalikanOutbox),
-      t.app.get(BalikanClient),
-      pino({ level: 'silent' }),
-      7 * 24 * 3_600_000,
-      true,
-      60,
-      3_600_000,
-    );
+    const worker = aDeliveryWorker({ periodic: true, intervalMs: 3_600_000 });
     const waker = new WakeBalikanDelivery(worker);
     const unsubscribe = t.infra.eventStore.onStored((appended) => waker.handle(appended));
     try {

@@ -2,6 +2,7 @@ import fc from 'fast-check';
 import regency from '../../src/reference/karanganyar.json';
 import { DENIAL_REASONS } from '../../src/modules/access/denials/access-denied.events';
 import { OBLIGATIONS, monthLabel, reasonLabel, semesterRoman } from '../../src/modules/reporting/documents/labels';
+import { ZERO_ACCESSES } from '../../src/modules/reporting/read-models/report-figures';
 import type {
   AccessCounts,
   AgreementSummary,
@@ -21,17 +22,6 @@ import type {
  */
 
 const ACCESS_KEYS = ['webPortal', 'cardReader', 'total', 'found', 'deceased', 'notFound', 'registryFailed', 'fingerprintFailed', 'outOfRegency'] as const;
-const ZERO: AccessCounts = {
-  webPortal: 0,
-  cardReader: 0,
-  total: 0,
-  found: 0,
-  deceased: 0,
-  notFound: 0,
-  registryFailed: 0,
-  fingerprintFailed: 0,
-  outOfRegency: 0,
-};
 
 export const AGREEMENT: AgreementSummary = {
   dukcapilNumber: '473.3/2271.12/IX/2022',
@@ -134,7 +124,7 @@ export function sumBalikan(rows: readonly BalikanCounts[]): BalikanCounts {
 /** Splits each count over the months by weight; the last month takes the rounding rest, so months add up to the total. */
 export function splitOverMonths(total: AccessCounts, weights: readonly number[]): AccessCounts[] {
   const weightSum = weights.reduce((s, w) => s + w, 0) || 1;
-  const months = weights.map(() => ({ ...ZERO }) as Record<(typeof ACCESS_KEYS)[number], number>);
+  const months = weights.map(() => ({ ...ZERO_ACCESSES }) as Record<(typeof ACCESS_KEYS)[number], number>);
   for (const key of ACCESS_KEYS) {
     if (key === 'total') continue;
     let given = 0;
