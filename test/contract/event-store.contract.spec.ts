@@ -5,6 +5,7 @@ import { PostgresEventStoreAdapter } from '../../src/infrastructure/event-store/
 import { EventRejectedError, StoreUnavailableError, WrongExpectedRevisionError } from '../../src/infrastructure/event-store/errors';
 import { START, comparePositions, type RecordedEvent } from '../../src/infrastructure/event-store/event-store.port';
 import { counted, openStore, storeTargets, streamId } from '../support/targets';
+import { until } from '../support/until';
 
 /**
  * The contract every event-store adapter keeps, run against each reachable one: embedded PGlite always,
@@ -160,8 +161,16 @@ for (const target of storeTargets) {
         id,
         [1, 2, 3].map((n) => counted(n)),
       );
-      const all = await readEverything(ctx.store);
-      const mine = all.filter((e) => e.streamId === id);
+      // On a server, the global order shows an event once no older transaction of the whole database is
+      // still open (the late-commit guard): another suite's transaction may hold these back for a moment.
+      const { all, mine } = await until(
+        async () => {
+          const all = await readEverything(ctx.store);
+          const mine = all.filter((e) => e.streamId === id);
+          return mine.length >= 3 && { all, mine };
+        },
+        { what: 'the three events in the global order', timeoutMs: 60_000, everyMs: 50 },
+      );
       expect(mine.map((e) => e.data.amount)).toEqual([1, 2, 3]);
       const after = await ctx.store.readAll({ after: mine[0]!.globalPosition, maxCount: 2 });
       expect(after[0]!.eventId).not.toBe(mine[0]!.eventId);
