@@ -110,6 +110,21 @@ describe('The population registry client', () => {
     expect(simulator.calls() - before).toBe(3); // the first try and two retries
   });
 
+  it('answers a call on a kept-alive connection the registry dropped meanwhile, by trying once more on a fresh one', async () => {
+    expect((await client.callNik(simulator.samples.found[0]!)).outcome).toBe('FOUND'); // leaves a connection kept alive
+    simulator.setFault({ mode: 'DROP_KEPT_ALIVE' });
+    const before = simulator.calls();
+    expect((await client.callNik(simulator.samples.found[0]!)).outcome).toBe('FOUND');
+    expect(simulator.calls() - before).toBe(2); // the dropped try on the kept connection, then the answered one
+  });
+
+  it('answers UNAVAILABLE for an answer over 1 MiB, however well-formed (never buffering the network without bound)', async () => {
+    simulator.setFault({ mode: 'OVERSIZED' });
+    expect((await client.callNik(simulator.samples.found[0]!)).outcome).toBe('UNAVAILABLE');
+    simulator.setFault(null);
+    expect((await client.callNik(simulator.samples.found[0]!)).outcome).toBe('FOUND');
+  });
+
   it('reads a 4xx as the registry refusing the gateway, not as an outage', async () => {
     simulator.setFault({ mode: 'HTTP_5XX', status: 403 });
     expect(await client.callNik(simulator.samples.found[0]!)).toMatchObject({ outcome: 'REFUSED', reason: 'UNRECOGNISED' });

@@ -11,6 +11,8 @@ export type Fault =
   | { mode: 'SLOW'; delayMs: number }
   | { mode: 'HANG' } // never answer: the client's timeout must fire
   | { mode: 'DOWN' } // reset the connection
+  | { mode: 'DROP_KEPT_ALIVE' } // reset a call on a connection that already carried one (a kept-alive one closed as the call came)
+  | { mode: 'OVERSIZED' } // the person's answer padded to 2 MiB, streamed without content-length: the client must not buffer it all
   | { mode: 'MALFORMED' }; // 200 with a body that is not the envelope
 
 /** Which endpoint a fault applies to. */
@@ -63,6 +65,7 @@ export async function startRegistrySimulator(options: SimulatorOptions = {}): Pr
   let calls = 0;
   let captured = 0;
   const sockets = new Set<Socket>();
+  const carriedACall = new WeakSet<Socket>();
 
   const server = createServer((request, response) => {
     void handle(request, response).catch(() => {
@@ -127,7 +130,9 @@ export async function startRegistrySimulator(options: SimulatorOptions = {}): Pr
 
   async function callNik(body: string, request: IncomingMessage, response: ServerResponse): Promise<void> {
     const current = faults.CALL_NIK;
-    if (current?.mode === 'DOWN') return void request.socket.destroy();
+    const keptAlive = carriedACall.has(request.socket);
+    carriedACall.add(request.socket);
+    if (current?.mode === 'DOWN' || (current?.mode === 'DROP_KEPT_ALIVE' && keptAlive)) return void request.socket.destroy();
     if (current?.mode === 'HANG') return; // the socket stays open, no answer
     if (current?.mode === 'SLOW') await new Promise((resolve) => setTimeout(resolve, current.delayMs));
     if (current?.mode === 'HTTP_5XX') return json(response, current.status ?? 503, { message: 'Service Unavailable' });
@@ -143,6 +148,7 @@ export async function startRegistrySimulator(options: SimulatorOptions = {}): Pr
     if (input.USER_ID !== credentials.userId || input.PASSWORD !== credentials.password) return page(response, [{ RESPON: 'Login Gagal' }]);
     const person = byNik.get(String(input.NIK ?? ''));
     if (!person) return page(response, [{ RESPON: 'Data Tidak Ditemukan' }]);
+    if (current?.mode === 'OVERSIZED') return streamOversized(response, answerFor(person));
     return page(response, [answerFor(person)]);
   }
 
@@ -199,6 +205,23 @@ function page(response: ServerResponse, content: Record<string, unknown>[]): voi
     size: content.length,
   })!;
   response.writeHead(200, { 'content-type': 'application/json' }).end(body);
+}
+
+/** A well-formed answer with 2 MiB of padding in one field, written in 64 KiB chunks as the reader takes them. */
+function streamOversized(response: ServerResponse, person: Record<string, unknown>): void {
+  const [head, tail] = stringify({ content: [{ PADDING: '@', ...person }], lastPage: true, totalElements: 1 })!.split('"@"') as [string, string];
+  const chunk = 'x'.repeat(64 * 1024);
+  let left = 32;
+  const more = (): void => {
+    while (left > 0) {
+      left--;
+      if (!response.write(chunk)) return void response.once('drain', more);
+    }
+    response.end(`"${tail}`);
+  };
+  response.writeHead(200, { 'content-type': 'application/json' });
+  response.write(`${head}"`);
+  more();
 }
 
 function json(response: ServerResponse, status: number, body: unknown): void {
