@@ -102,6 +102,11 @@ export interface SubscribeOptions {
   readonly batchSize?: number;
   /** How long to wait between polls once caught up (an append in this process wakes it earlier). */
   readonly pollIntervalMs?: number;
+  /**
+   * Once caught up, read at most this often (default 100 ms): under load one read then takes many appends
+   * at once, instead of one read per append; after an idle spell the first append is still read at once.
+   */
+  readonly minReadIntervalMs?: number;
   readonly signal?: AbortSignal;
   /** Events exactly as stored, not upcast. */
   readonly stored?: boolean;

@@ -71,29 +71,45 @@ export class GuardedEventStore implements EventStore {
 
   /**
    * Catch-up subscription: reads a batch, hands it over, and reads the next only when the consumer asks
-   * (async iteration is the backpressure). Once caught up it yields one empty `caughtUp` batch, then
-   * waits for an append in this process or the poll interval.
+   * (async iteration is the backpressure). A full batch is followed by the next read at once. Once caught
+   * up (an empty read yields one empty `caughtUp` batch) it waits for an append in this process or the
+   * poll interval, and then for `minReadIntervalMs` since the previous read started: appends coalesce
+   * into one read under load, while the first append after an idle spell is read at once.
    */
   async *subscribeToAll(options: SubscribeOptions = {}): AsyncGenerator<EventBatch> {
     let after = options.after ?? START;
     const batchSize = options.batchSize ?? 500;
     const pollIntervalMs = options.pollIntervalMs ?? 250;
+    const minReadIntervalMs = options.minReadIntervalMs ?? 100;
+    const signal = options.signal;
+    // Listens for the whole subscription, so an append made while the consumer works on a batch is not missed.
+    const appended = new Wake();
+    const stopListening = this.adapter.onAppended(() => appended.set());
+    let caughtUp = false;
     let announcedCaughtUp = false;
-    while (!options.signal?.aborted) {
-      const events = await this.readAll({ after, maxCount: batchSize, stored: options.stored });
-      if (events.length > 0) {
-        after = events[events.length - 1]!.globalPosition;
-        const caughtUp = events.length < batchSize;
-        announcedCaughtUp = caughtUp;
-        yield { events, position: after, caughtUp };
-        continue;
+    let lastReadStarted = -Infinity;
+    try {
+      while (!signal?.aborted) {
+        if (caughtUp) {
+          await appended.wait(pollIntervalMs, signal);
+          await pause(lastReadStarted + minReadIntervalMs - Date.now(), signal);
+          if (signal?.aborted) break;
+        }
+        appended.clear();
+        lastReadStarted = Date.now();
+        const events = await this.readAll({ after, maxCount: batchSize, stored: options.stored });
+        caughtUp = events.length < batchSize;
+        if (events.length > 0) {
+          after = events[events.length - 1]!.globalPosition;
+          announcedCaughtUp = caughtUp;
+          yield { events, position: after, caughtUp };
+        } else if (!announcedCaughtUp) {
+          announcedCaughtUp = true;
+          yield { events: [], position: after, caughtUp: true };
+        }
       }
-      if (!announcedCaughtUp) {
-        announcedCaughtUp = true;
-        yield { events: [], position: after, caughtUp: true };
-        continue;
-      }
-      await this.waitForAppend(pollIntervalMs, options.signal);
+    } finally {
+      stopListening();
     }
   }
 
@@ -145,18 +161,49 @@ export class GuardedEventStore implements EventStore {
     const { data, version } = this.schemas.upcast(event.type, event.schemaVersion, event.data);
     return version === event.schemaVersion && data === event.data ? event : { ...event, data, schemaVersion: version };
   }
+}
 
-  private waitForAppend(timeoutMs: number, signal?: AbortSignal): Promise<void> {
+/** An append signal remembered until cleared: set by the adapter's callback, awaited by the subscription. */
+class Wake {
+  private pending = false;
+  private resolve?: () => void;
+
+  set(): void {
+    this.pending = true;
+    this.resolve?.();
+  }
+
+  clear(): void {
+    this.pending = false;
+  }
+
+  /** Resolves once set (at once if it already is), after `timeoutMs` (the poll), or on abort. */
+  wait(timeoutMs: number, signal?: AbortSignal): Promise<void> {
+    if (this.pending || signal?.aborted) return Promise.resolve();
     return new Promise((resolve) => {
       const done = () => {
         clearTimeout(timer);
-        unsubscribe();
         signal?.removeEventListener('abort', done);
+        this.resolve = undefined;
         resolve();
       };
       const timer = setTimeout(done, timeoutMs);
-      const unsubscribe = this.adapter.onAppended(done);
+      this.resolve = done;
       signal?.addEventListener('abort', done, { once: true });
     });
   }
+}
+
+/** Waits `ms` (nothing when it is not positive), or until aborted. */
+function pause(ms: number, signal?: AbortSignal): Promise<void> {
+  if (ms <= 0 || signal?.aborted) return Promise.resolve();
+  return new Promise((resolve) => {
+    const done = () => {
+      clearTimeout(timer);
+      signal?.removeEventListener('abort', done);
+      resolve();
+    };
+    const timer = setTimeout(done, ms);
+    signal?.addEventListener('abort', done, { once: true });
+  });
 }
