@@ -1,5 +1,5 @@
 import type { DataSource, EntityManager, QueryRunner } from 'typeorm';
-import { START, comparePositions, type EventStore, type LogPosition } from '../event-store/event-store.port';
+import { START, comparePositions, type EventBatch, type EventStore, type LogPosition } from '../event-store/event-store.port';
 import type { Projection } from './projection';
 
 export interface RunOptions {
@@ -8,7 +8,18 @@ export interface RunOptions {
   readonly untilCaughtUp?: boolean;
   readonly batchSize?: number;
   readonly pollIntervalMs?: number;
-  /** Called after each committed batch. */
+  /** Once caught up, read the store at most this often (the subscription's default when not given). */
+  readonly minReadIntervalMs?: number;
+  /**
+   * Once caught up, how long the stored checkpoint may trail the events read but not handled (default 1 s;
+   * kept under the 2 s a report waits for the reporting projection to catch up, for another instance's sake).
+   */
+  readonly checkpointEveryMs?: number;
+  /**
+   * Called after each batch: once its transaction committed, or, for a batch with nothing to handle (which
+   * commits nothing), once its position is remembered; that position is stored with the next batch that
+   * has something to handle, once caught up (at most `checkpointEveryMs` later), or when the run ends.
+   */
   readonly onBatch?: (progress: { handled: number; read: number; position: LogPosition }) => void;
   /** Called inside each batch's transaction after `apply`, before the checkpoint moves (the crash test dies here). */
   readonly beforeCheckpoint?: () => Promise<void>;
@@ -27,6 +38,16 @@ export interface ProjectionStatus {
 /** Projections this process is running, per database. */
 const claimed = new Set<string>();
 
+const CHECKPOINT_EVERY_MS = 1000;
+/** The flush timer won the race against the next batch. */
+const FLUSH_DUE = Symbol('flush due');
+
+/** Events read past the stored checkpoint, none of them handled: the read model is already current up to here. */
+interface Unstored {
+  readonly position: LogPosition;
+  readonly lastEventAt: Date;
+}
+
 /** Another process moved the checkpoint under us: this batch must not be applied. */
 export class CheckpointMovedError extends Error {
   constructor(projection: string) {
@@ -39,12 +60,17 @@ export class CheckpointMovedError extends Error {
  * transaction, so a crash at any point leaves the read model and the checkpoint in step: no event lost,
  * none applied twice. A PostgreSQL advisory lock lets one process at a time run a projection; the
  * checkpoint is also compared inside the transaction, so even a lost lock cannot apply a batch twice.
+ * A batch with nothing to handle opens no transaction: its position is stored later (see `onBatch`), and
+ * meanwhile `status` in this process reports it, as the read model is current up to there.
  */
 export class ProjectionRunner {
   constructor(
     private readonly store: EventStore,
     private readonly dataSource: DataSource,
   ) {}
+
+  /** Per projection running here: the position read past its stored checkpoint, not yet stored. */
+  private readonly unstored = new Map<string, Unstored>();
 
   /** Runs until aborted, or until caught up with `untilCaughtUp`. Returns 'locked' if another process runs it. */
   async run(projection: Projection, options: RunOptions = {}): Promise<RunOutcome> {
@@ -62,6 +88,7 @@ export class ProjectionRunner {
     const lock = await this.tryLock(projection.name);
     if (!lock) return 'locked';
     try {
+      this.unstored.delete(projection.name);
       await this.dataSource.transaction(async (tx) => {
         await projection.reset(tx);
         await tx.query('DELETE FROM projection_checkpoints WHERE name = $1', [projection.name]);
@@ -72,7 +99,16 @@ export class ProjectionRunner {
     }
   }
 
+  /** As stored, except that a projection running in this process is at the position it has read, when further. */
   async status(name: string): Promise<ProjectionStatus> {
+    const stored = await this.storedStatus(name);
+    const unstored = this.unstored.get(name);
+    return unstored && comparePositions(unstored.position, stored.position) > 0
+      ? { ...stored, position: unstored.position, lastEventAt: unstored.lastEventAt }
+      : stored;
+  }
+
+  private async storedStatus(name: string): Promise<ProjectionStatus> {
     const rows: { c: string; p: string; n: string; last_event_at: Date | null; updated_at: Date }[] = await this.dataSource.query(
       `SELECT commit_position::text AS c, prepare_position::text AS p, events_handled::text AS n, last_event_at, updated_at
        FROM projection_checkpoints WHERE name = $1`,
@@ -91,42 +127,106 @@ export class ProjectionRunner {
   }
 
   private async runLocked(projection: Projection, options: RunOptions): Promise<RunOutcome> {
+    const name = projection.name;
     const handles = new Set(projection.handles);
+    const checkpointEveryMs = options.checkpointEveryMs ?? CHECKPOINT_EVERY_MS;
     await this.dataSource.query(
       `INSERT INTO projection_checkpoints (name, commit_position, prepare_position) VALUES ($1, -1, -1) ON CONFLICT (name) DO NOTHING`,
-      [projection.name],
+      [name],
     );
-    let checkpoint = (await this.status(projection.name)).position;
+    let checkpoint = (await this.storedStatus(name)).position;
+    let storedAt = -Infinity; // when this run last stored the checkpoint
+    let caughtUp = false;
+    const flush = async () => {
+      const unstored = this.unstored.get(name);
+      if (!unstored) return;
+      await this.moveCheckpoint(name, checkpoint, unstored);
+      checkpoint = unstored.position;
+      storedAt = Date.now();
+      this.unstored.delete(name);
+    };
     const subscription = this.store.subscribeToAll({
       after: checkpoint,
       batchSize: options.batchSize ?? projection.batchSize ?? 1000,
       pollIntervalMs: options.pollIntervalMs,
+      minReadIntervalMs: options.minReadIntervalMs,
       signal: options.signal,
       stored: projection.readsStoredForm,
     });
-    for await (const batch of subscription) {
-      if (batch.events.length > 0) {
-        const handled = handles.has('*') ? batch.events : batch.events.filter((e) => handles.has(e.type));
-        const from = checkpoint;
-        await this.dataSource.transaction(async (tx) => {
-          await this.expectCheckpoint(tx, projection.name, from);
-          if (handled.length > 0) await projection.apply(handled, tx);
-          await options.beforeCheckpoint?.();
+    const iterator = subscription[Symbol.asyncIterator]();
+    let next: Promise<IteratorResult<EventBatch>> | undefined;
+    try {
+      for (;;) {
+        next ??= iterator.next();
+        // Caught up with a position to store: store it when due, unless a batch comes first.
+        const result: IteratorResult<EventBatch> | typeof FLUSH_DUE =
+          caughtUp && this.unstored.has(name) ? await within(next, storedAt + checkpointEveryMs - Date.now()) : await next;
+        if (result === FLUSH_DUE) {
+          await flush();
+          continue;
+        }
+        next = undefined;
+        if (result.done) break;
+        const batch: EventBatch = result.value;
+        caughtUp = batch.caughtUp;
+        if (batch.events.length > 0) {
+          const handled = handles.has('*') ? batch.events : batch.events.filter((e) => handles.has(e.type));
           const last = batch.events[batch.events.length - 1]!;
-          await tx.query(
-            `UPDATE projection_checkpoints
-             SET commit_position = $2, prepare_position = $3, events_handled = events_handled + $4,
-                 last_event_at = $5, updated_at = now()
-             WHERE name = $1`,
-            [projection.name, batch.position.commit.toString(), batch.position.prepare.toString(), handled.length, last.occurredAt],
-          );
-        });
-        checkpoint = batch.position;
-        options.onBatch?.({ handled: handled.length, read: batch.events.length, position: checkpoint });
+          if (handled.length > 0) {
+            const from = checkpoint;
+            await this.dataSource.transaction(async (tx) => {
+              await this.expectCheckpoint(tx, name, from);
+              await projection.apply(handled, tx);
+              await options.beforeCheckpoint?.();
+              await tx.query(
+                `UPDATE projection_checkpoints
+                 SET commit_position = $2, prepare_position = $3, events_handled = events_handled + $4,
+                     last_event_at = $5, updated_at = now()
+                 WHERE name = $1`,
+                [name, batch.position.commit.toString(), batch.position.prepare.toString(), handled.length, last.occurredAt],
+              );
+            });
+            checkpoint = batch.position; // past any unhandled events read before: they changed nothing
+            storedAt = Date.now();
+            this.unstored.delete(name);
+          } else {
+            this.unstored.set(name, { position: batch.position, lastEventAt: last.occurredAt });
+            if (batch.caughtUp && Date.now() - storedAt >= checkpointEveryMs) await flush();
+          }
+          options.onBatch?.({ handled: handled.length, read: batch.events.length, position: batch.position });
+        }
+        if (options.untilCaughtUp && batch.caughtUp) {
+          await flush();
+          return 'caught-up';
+        }
       }
-      if (options.untilCaughtUp && batch.caughtUp) return 'caught-up';
+      await flush().catch(() => undefined); // stopping: if this fails, the unhandled events are merely read again
+      return 'stopped';
+    } finally {
+      this.unstored.delete(name);
+      if (next) {
+        // Ended by an error while the subscription was still reading: let that read finish unobserved.
+        next.catch(() => undefined);
+        void iterator.return?.(undefined).catch(() => undefined);
+      } else {
+        await iterator.return?.(undefined);
+      }
     }
-    return 'stopped';
+  }
+
+  /**
+   * Stores the position of events read but not handled: one compare-and-set statement, no transaction, as
+   * no read model changes with it. Moved by another process meanwhile: refused like a batch would be.
+   */
+  private async moveCheckpoint(name: string, from: LogPosition, to: Unstored): Promise<void> {
+    const [{ n }]: { n: number }[] = await this.dataSource.query(
+      `WITH moved AS (
+         UPDATE projection_checkpoints SET commit_position = $2, prepare_position = $3, last_event_at = $4, updated_at = now()
+         WHERE name = $1 AND commit_position = $5 AND prepare_position = $6 RETURNING 1)
+       SELECT count(*)::int AS n FROM moved`,
+      [name, to.position.commit.toString(), to.position.prepare.toString(), to.lastEventAt, from.commit.toString(), from.prepare.toString()],
+    );
+    if (n !== 1) throw new CheckpointMovedError(name);
   }
 
   private async expectCheckpoint(tx: EntityManager, name: string, expected: LogPosition): Promise<void> {
@@ -167,4 +267,11 @@ export class ProjectionRunner {
     claimed.delete((runner as QueryRunner & { claim: string }).claim);
     await runner.release();
   }
+}
+
+/** The work's result, or FLUSH_DUE if `ms` passed first (at once when not positive); the work goes on either way. */
+function within<T>(work: Promise<T>, ms: number): Promise<T | typeof FLUSH_DUE> {
+  let timer: NodeJS.Timeout | undefined;
+  const due = new Promise<typeof FLUSH_DUE>((resolve) => (timer = setTimeout(() => resolve(FLUSH_DUE), Math.max(0, ms))));
+  return Promise.race([work, due]).finally(() => clearTimeout(timer));
 }
