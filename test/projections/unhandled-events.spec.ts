@@ -13,7 +13,7 @@ import { until } from '../support/until';
  * Most events concern few read models: a stream of lookups means nothing to the registers. A projection
  * must not open a transaction for a batch it has nothing to do with (the service runs several, all woken
  * by every append), and yet its checkpoint must reach the end of the log, for the lag figures and the
- * reports' freshness check. The log is in memory (each test its own); checkpoints are on the embedded database.
+ * reports' freshness check. The log is in memory (each test its own); checkpoints are in the database.
  */
 const lookup = (): NewEvent => ({
   type: 'FixtureLookupRecorded',
@@ -32,14 +32,17 @@ class LookupsOnly implements Projection {
   async reset(): Promise<void> {}
 }
 
-describe('A projection given events it does not handle', () => {
+const storages: [string, string | undefined][] = [['embedded PGlite', process.env.TEST_EMBEDDED_URL]];
+if (process.env.DATABASE_URL) storages.push(['PostgreSQL server', process.env.DATABASE_URL]);
+
+describe.each(storages)('A projection given events it does not handle, its checkpoint on %s', (_name, url) => {
   let db: DataSource;
   let store: GuardedEventStore;
   let runner: ProjectionRunner;
   let transactions: jest.SpyInstance;
 
   beforeAll(async () => {
-    db = createDataSource(process.env.TEST_EMBEDDED_URL!);
+    db = createDataSource(url!);
     await db.initialize();
     await migrate(db);
   });
