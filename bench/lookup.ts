@@ -1,105 +1,245 @@
 /**
- * bench/lookup: NIK lookups per second and latency through the full API (network check, guard, access
- * policies, NIK check, registry call, event append, logging at info) against the built-in simulator with
- * no added latency, beside calling that simulator directly with the same HTTP load generator
- * (autocannon) and concurrency, in one run. The gateway runs as its own process (`node dist/src/main.js`,
- * embedded PGlite unless DATABASE_URL is set); the load comes from this process.
+ * bench/lookup: NIK lookups through the gateway's full API against the floor of an audited lookup (the
+ * least any gateway must do per lookup: bench/support/lookup-floor.ts), run alternately in the same run,
+ * at concurrency 32 and 1, on a PostgreSQL server and on the embedded default. The registry simulator
+ * answered directly is printed for reference. The gateway runs as `npm start` runs it (its own process,
+ * its heap bound, logging at info); the floor is its own process; the load (autocannon) comes from this one.
+ * Before each measured run the script waits until the gateway's process is idle (its projections caught
+ * up), so one run's background work does not land in the next.
  *
- *   npm run bench:lookup           BENCH_CONNECTIONS=32 BENCH_SECONDS=10
+ *   npm run bench:lookup     BENCH_SECONDS=8 BENCH_ROUNDS=2 BENCH_STORAGE=server,embedded
+ *   DATABASE_URL=…           use this server instead of a throwaway PostgreSQL 15 (fsync off)
+ *   BENCH_GATEWAY_ONLY=1     only the gateway, one round, c=32 (to profile it with CHILD_NODE_ARGS=--cpu-prof)
+ *   BENCH_GATEWAY_ENV=K=V,…  extra settings for the gateway (what does LOG_LEVEL=warn or RUN_PROJECTIONS=false cost?)
  */
 import autocannon from 'autocannon';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { randomUUID } from 'node:crypto';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startGateway } from '../test/support/processes';
+import { Client } from 'pg';
+import { distPath, startGateway, startUntil } from '../test/support/processes';
 import { gatewayClient, signIn } from '../test/support/gateway-client';
+import { benchDatabase, median } from './support/postgres';
 
-const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 32);
-const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
+const SECONDS = Number(process.env.BENCH_SECONDS ?? 8);
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 2);
+const STORAGES = (process.env.BENCH_STORAGE ?? 'server,embedded').split(',') as Storage[];
+const GATEWAY_ONLY = Boolean(process.env.BENCH_GATEWAY_ONLY);
+const CONCURRENCIES = GATEWAY_ONLY ? [32] : [32, 1];
+
+type Storage = 'server' | 'embedded';
+type Target = 'registry directly' | 'floor' | 'gateway';
+interface Target_ {
+  readonly url: string;
+  readonly headers: Record<string, string>;
+  readonly body: unknown;
+  readonly pid?: number;
+}
+interface Measured {
+  readonly storage: Storage;
+  readonly target: Target;
+  readonly connections: number;
+  readonly rps: number;
+  readonly p50: number;
+  readonly p99: number;
+  readonly failed: number;
+  /** CPU of the target's own process during the run, in cores (1.0 = one core busy throughout). */
+  readonly cores: number | null;
+}
+
+const load = (target: Target_, connections: number, seconds: number) =>
+  autocannon({
+    url: target.url,
+    method: 'POST',
+    connections,
+    duration: seconds,
+    headers: { 'content-type': 'application/json', ...target.headers },
+    body: JSON.stringify(target.body),
+  });
+
+/** CPU seconds a process has used so far (Linux /proc), user + system. */
+function cpuSeconds(pid: number): number {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+  return (Number(fields[11]) + Number(fields[12])) / 100;
+}
+
+/** Waits until each process used under 5% of a core over half a second (at most 60 s, then says so). */
+async function quiet(pids: number[]): Promise<void> {
+  const deadline = Date.now() + 60_000;
+  for (;;) {
+    const before = pids.map(cpuSeconds);
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    if (pids.every((pid, i) => cpuSeconds(pid) - before[i]! < 0.025)) return;
+    if (Date.now() > deadline) return void console.log('  (a process stayed busy for 60 s; measuring anyway)');
+  }
+}
+
+async function measureStorage(storage: Storage): Promise<Measured[]> {
+  const db = storage === 'server' ? await benchDatabase({ fsync: false }) : null;
+  const dirs = [mkdtempSync(join(tmpdir(), 'nik-bench-lookup-')), mkdtempSync(join(tmpdir(), 'nik-bench-floor-'))];
+  const gatewayDb = db ? await freshDatabase(db.url, 'gateway') : null;
+  const floorDb = db ? await freshDatabase(db.url, 'floor') : null;
+  const processes: { kill(): void; exited: Promise<unknown> }[] = [];
+  try {
+    const started = await startGateway({
+      ...(gatewayDb ? { DATABASE_URL: gatewayDb } : { DATA_DIR: dirs[0], DATABASE_URL: '' }),
+      PORT: '0',
+      REGISTRY_URL: '',
+      LOG_LEVEL: 'info',
+      INITIAL_ADMIN_PASSWORD: 'bench-dinkes-password',
+      INITIAL_AUDITOR_PASSWORD: 'bench-dukcapil-password',
+      LOOKUPS_PER_HOUR: '100000',
+      BALIKAN_KEY: Buffer.alloc(32, 9).toString('base64'),
+      ACCESS_TOKEN_KEY: Buffer.alloc(32, 10).toString('base64'),
+      ...Object.fromEntries(
+        (process.env.BENCH_GATEWAY_ENV ?? '')
+          .split(',')
+          .filter(Boolean)
+          .map((kv) => kv.split('=') as [string, string]),
+      ),
+    });
+    processes.push({ kill: () => started.child.kill('SIGTERM'), exited: started.exited });
+    const gateway = await gatewayTarget(started.url, started.simulatorUrl!, started.child.pid!);
+    const floorStarted = await startUntil(
+      distPath('bench', 'support', 'lookup-floor.js'),
+      [],
+      floorDb ? { FLOOR_DATABASE_URL: floorDb } : { FLOOR_DATA_DIR: dirs[1] },
+      /floor listening \{.*\}\n/,
+    );
+    processes.push({ kill: () => floorStarted.child.kill('SIGTERM'), exited: floorStarted.exited });
+    const announced = JSON.parse(/floor listening (\{.*\})\n/.exec(floorStarted.output)![1]!) as { url: string; token: string; nik: string };
+    const floor: Target_ = {
+      url: announced.url,
+      headers: { authorization: `Bearer ${announced.token}` },
+      body: { nik: announced.nik },
+      pid: floorStarted.child.pid,
+    };
+    const direct: Target_ = {
+      url: `${started.simulatorUrl}/dukcapil/get_json/BENCH/CALL_NIK`,
+      headers: {},
+      body: { NIK: (gateway.body as { nik: string }).nik, user_id: 'simulator', password: 'simulator', IP_USER: '127.0.0.1' },
+    };
+    const settings = db ? db.settings : 'embedded PGlite (each process its own, on its Unix socket)';
+    console.log(`\n${storage}: ${settings}; ${SECONDS} s per run, ${ROUNDS} rounds, floor and gateway alternately`);
+
+    const results: Measured[] = [];
+    const measure = async (target: Target, t: Target_, connections: number) => {
+      const cpuBefore = t.pid ? cpuSeconds(t.pid) : 0;
+      const r = await load(t, connections, SECONDS);
+      const cores = t.pid ? (cpuSeconds(t.pid) - cpuBefore) / SECONDS : null;
+      const m = { storage, target, connections, rps: r.requests.average, p50: r.latency.p50, p99: r.latency.p99, failed: r.non2xx + r.errors, cores };
+      results.push(m);
+      console.log(
+        `  ${target.padEnd(18)} c=${String(connections).padEnd(3)} ${m.rps.toFixed(0).padStart(6)} req/s  p50 ${m.p50} ms  p99 ${m.p99} ms${cores === null ? '' : `  process CPU ${cores.toFixed(2)} cores`}${m.failed ? `  FAILED ${m.failed}` : ''}`,
+      );
+    };
+    // Warm-up (JIT, connection pools, prepared statements), discarded.
+    if (!GATEWAY_ONLY) await load(floor, 32, 2);
+    await load(gateway, 32, 2);
+    for (const connections of CONCURRENCIES) {
+      if (!GATEWAY_ONLY) {
+        await quiet([gateway.pid!]);
+        await measure('registry directly', direct, connections);
+      }
+      for (let round = 0; round < (GATEWAY_ONLY ? 1 : ROUNDS); round++) {
+        if (!GATEWAY_ONLY) {
+          await quiet([gateway.pid!, floor.pid!]);
+          await measure('floor', floor, connections);
+        }
+        await quiet([gateway.pid!, floor.pid!]);
+        await measure('gateway', gateway, connections);
+      }
+    }
+    return results;
+  } finally {
+    for (const p of processes) p.kill();
+    await Promise.all(processes.map((p) => p.exited));
+    for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
+    db?.stop();
+  }
+}
+
+/** A database of its own on the server for the gateway and for the floor (same server, same settings). */
+async function freshDatabase(serverUrl: string, name: string): Promise<string> {
+  const database = `bench_${name}_${randomUUID().replace(/-/g, '').slice(0, 8)}`;
+  const client = new Client({ connectionString: serverUrl });
+  await client.connect();
+  await client.query(`CREATE DATABASE ${database}`);
+  await client.end();
+  const url = new URL(serverUrl);
+  url.pathname = `/${database}`;
+  return url.toString();
+}
+
+/** Signs in, extends the agreement (both parties), enrols a Puskesmas operator: a lookup target that answers 200. */
+async function gatewayTarget(api: string, simulator: string, pid: number): Promise<Target_> {
+  const call = gatewayClient(api);
+  const post = async (path: string, body: unknown, token: string) =>
+    (await (
+      await fetch(`${api}${path}`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+        body: JSON.stringify(body),
+      })
+    ).json()) as Record<string, any>;
+  const get = async <T>(path: string, token: string) => (await (await fetch(`${api}${path}`, { headers: { authorization: `Bearer ${token}` } })).json()) as T;
+  const admin = await signIn(call, 'admin', 'bench-dinkes-password');
+  const agreements = await get<{ agreementId: string }[]>('/v1/agreements/', admin);
+  let facilities: { facilityId: string; kind: string }[] = [];
+  while (facilities.length < 22) facilities = await get<typeof facilities>('/v1/facilities', admin);
+  const auditor = await signIn(call, 'auditor', 'bench-dukcapil-password');
+  const proposed = await post(`/v1/agreements/${agreements[0]!.agreementId}/extensions`, { addendumNumber: 'BENCH/1/2026', validUntil: '2099-12-31' }, admin);
+  await post(`/v1/agreements/${agreements[0]!.agreementId}/changes/${proposed.change.changeId}/confirmation`, {}, auditor);
+  const facilityId = facilities.find((f) => f.kind === 'PUSKESMAS')!.facilityId;
+  await post('/v1/operators', { userId: 'bench.loket', password: 'bench-operator-pw', role: 'PUSKESMAS_OPERATOR', facilityId }, admin);
+  const operator = await signIn(call, 'bench.loket', 'bench-operator-pw');
+  const samples = (await (await fetch(`${simulator}/simulator/samples`)).json()) as { found: string[] };
+  return { url: `${api}/v1/access/nik-lookups`, headers: { authorization: `Bearer ${operator}` }, body: { nik: samples.found[0]! }, pid };
+}
+
+function report(results: Measured[]): void {
+  console.log('\nbench/lookup — one found NIK, POST, autocannon; the gateway with logging at info and its heap bound');
+  console.log('storage  | target            | conc | req/s (each run)        | p50 ms (median) | p99 ms (median) | failed');
+  const groups = new Map<string, Measured[]>();
+  for (const m of results) groups.set(`${m.storage}|${m.target}|${m.connections}`, [...(groups.get(`${m.storage}|${m.target}|${m.connections}`) ?? []), m]);
+  for (const runs of groups.values()) {
+    const { storage, target, connections } = runs[0]!;
+    console.log(
+      `${storage.padEnd(8)} | ${target.padEnd(17)} | ${String(connections).padStart(4)} | ${runs
+        .map((r) => r.rps.toFixed(0))
+        .join(', ')
+        .padEnd(
+          23,
+        )} | ${String(median(runs.map((r) => r.p50))).padStart(15)} | ${String(median(runs.map((r) => r.p99))).padStart(15)} | ${runs.reduce((n, r) => n + r.failed, 0)}`,
+    );
+  }
+  if (GATEWAY_ONLY) return;
+  const of = (storage: Storage, target: Target, connections: number) =>
+    results.filter((m) => m.storage === storage && m.target === target && m.connections === connections);
+  const rps = (runs: Measured[]) => median(runs.map((r) => r.rps));
+  const p50 = (runs: Measured[]) => median(runs.map((r) => r.p50));
+  console.log('\nratios (medians of the rounds of this run):');
+  for (const storage of STORAGES) {
+    const gateway32 = of(storage, 'gateway', 32);
+    const floor32 = of(storage, 'floor', 32);
+    const ratio = rps(gateway32) / rps(floor32);
+    console.log(
+      `  ${storage.padEnd(8)} c=32: gateway ${rps(gateway32).toFixed(0)} req/s / floor ${rps(floor32).toFixed(0)} req/s = ${ratio.toFixed(2)}× (target ≥ 0.50×: ${ratio >= 0.5 ? 'met' : 'MISSED'})`,
+    );
+    const gateway1 = of(storage, 'gateway', 1);
+    const floor1 = of(storage, 'floor', 1);
+    const added = p50(gateway1) - p50(floor1);
+    console.log(
+      `  ${storage.padEnd(8)} c=1:  gateway p50 ${p50(gateway1)} ms − floor p50 ${p50(floor1)} ms = +${added} ms (target ≤ +2 ms: ${added <= 2 ? 'met' : 'MISSED'})`,
+    );
+  }
+}
 
 async function main(): Promise<void> {
-  const dir = mkdtempSync(join(tmpdir(), 'nik-bench-lookup-'));
-  const {
-    child,
-    exited,
-    output: started,
-    url: api,
-  } = await startGateway({
-    DATA_DIR: dir,
-    PORT: '0',
-    REGISTRY_URL: '',
-    LOG_LEVEL: 'info',
-    INITIAL_ADMIN_PASSWORD: 'bench-dinkes-password',
-    INITIAL_AUDITOR_PASSWORD: 'bench-dukcapil-password',
-    LOOKUPS_PER_HOUR: '100000',
-  });
-  try {
-    const simulator = /"samples":"(http:\/\/127\.0\.0\.1:\d+)\/simulator\/samples"/.exec(started)![1]!;
-    const post = async (path: string, body: unknown, token?: string) =>
-      (await (
-        await fetch(`${api}${path}`, {
-          method: 'POST',
-          headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
-          body: JSON.stringify(body),
-        })
-      ).json()) as Record<string, any>;
-    const call = gatewayClient(api);
-    const admin = await signIn(call, 'admin', 'bench-dinkes-password');
-    const agreements = (await (await fetch(`${api}/v1/agreements/`, { headers: { authorization: `Bearer ${admin}` } })).json()) as { agreementId: string }[];
-    let facilities: { facilityId: string; kind: string }[] = [];
-    while (facilities.length < 22)
-      facilities = (await (await fetch(`${api}/v1/facilities`, { headers: { authorization: `Bearer ${admin}` } })).json()) as typeof facilities;
-    // Dinkes proposes the addendum, Disdukcapil's seeded auditor confirms it.
-    const auditor = await signIn(call, 'auditor', 'bench-dukcapil-password');
-    const proposed = await post(`/v1/agreements/${agreements[0]!.agreementId}/extensions`, { addendumNumber: 'BENCH/1/2026', validUntil: '2099-12-31' }, admin);
-    await post(`/v1/agreements/${agreements[0]!.agreementId}/changes/${proposed.change.changeId}/confirmation`, {}, auditor);
-    await post(
-      '/v1/operators',
-      {
-        userId: 'bench.loket',
-        password: 'bench-operator-pw',
-        role: 'PUSKESMAS_OPERATOR',
-        facilityId: facilities.find((f) => f.kind === 'PUSKESMAS')!.facilityId,
-      },
-      admin,
-    );
-    const operator = await signIn(call, 'bench.loket', 'bench-operator-pw');
-    const samples = (await (await fetch(`${simulator}/simulator/samples`)).json()) as { found: string[] };
-    const nik = samples.found[0]!;
-
-    const run = (url: string, headers: Record<string, string>, body: unknown) =>
-      autocannon({
-        url,
-        method: 'POST',
-        connections: CONNECTIONS,
-        duration: SECONDS,
-        headers: { 'content-type': 'application/json', ...headers },
-        body: JSON.stringify(body),
-      });
-    if (!process.env.BENCH_GATEWAY_ONLY) await run(`${api}/v1/access/nik-lookups`, { authorization: `Bearer ${operator}` }, { nik }); // warm-up, discarded
-    // BENCH_GATEWAY_ONLY=1 skips the direct run (for profiling the gateway alone with CHILD_NODE_ARGS=--cpu-prof).
-    const direct = process.env.BENCH_GATEWAY_ONLY
-      ? null
-      : await run(`${simulator}/dukcapil/get_json/BENCH/CALL_NIK`, {}, { NIK: nik, user_id: 'simulator', password: 'simulator', IP_USER: '127.0.0.1' });
-    const gateway = await run(`${api}/v1/access/nik-lookups`, { authorization: `Bearer ${operator}` }, { nik });
-
-    const row = (name: string, r: autocannon.Result) =>
-      `${name.padEnd(22)} | ${r.requests.average.toFixed(0).padStart(7)} | ${String(r.latency.p50).padStart(7)} | ${String(r.latency.p99).padStart(7)} | ${r.non2xx + r.errors}`;
-    console.log(
-      `bench/lookup — ${CONNECTIONS} connections, ${SECONDS} s each, gateway on embedded PGlite${process.env.DATABASE_URL ? ' (DATABASE_URL set: PostgreSQL server)' : ''}, logging at info, simulator with no added latency`,
-    );
-    console.log('target                 |   req/s | p50 ms  | p99 ms  | non-2xx+errors');
-    console.log(row('gateway (full API)', gateway));
-    if (!direct) return;
-    console.log(row('registry directly', direct));
-    console.log(
-      `gateway adds ${(gateway.latency.p50 - direct.latency.p50).toFixed(1)} ms at p50 (target <= 3) and keeps ${((gateway.requests.average / direct.requests.average) * 100).toFixed(0)}% of the direct throughput (target >= 50%)`,
-    );
-  } finally {
-    child.kill('SIGTERM');
-    await exited;
-    rmSync(dir, { recursive: true, force: true });
-  }
+  const results: Measured[] = [];
+  for (const storage of STORAGES) results.push(...(await measureStorage(storage)));
+  report(results);
 }
 
 main().catch((error) => {
