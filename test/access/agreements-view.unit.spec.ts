@@ -9,6 +9,7 @@ import { GRANTED_FIELDS } from '../../src/modules/access/agreements/agreement.ev
 import { agreementInForceAmong } from '../../src/modules/access/agreements/agreement-in-force';
 import { AgreementsView } from '../../src/modules/access/agreements/agreements.view';
 import { SEEDED_AGREEMENT_ID } from '../../src/modules/access/seed/seed';
+import type { RegisterFreshness } from '../../src/modules/access/register-freshness';
 
 /**
  * The events of the agreement streams as two gateway processes share them (the in-memory adapter, with
@@ -35,8 +36,8 @@ class SharedStore {
     return new EventsAppended(streamId, prepared);
   }
 
-  /** One gateway process's view of these events. */
-  view(): AgreementsView {
+  /** One gateway process's view of these events; by default it rechecks on every lookup. */
+  view(freshness: RegisterFreshness = { recheckMs: 0 }): AgreementsView {
     const store = {
       readStream: async (streamId: string, options?: ReadStreamOptions) => {
         const read = await this.adapter.readStream(streamId, options);
@@ -45,7 +46,7 @@ class SharedStore {
       },
     } as unknown as EventStore;
     const db = { query: async () => this.register.map((agreement_id) => ({ agreement_id })) } as unknown as DataSource;
-    return new AgreementsView(store, db);
+    return new AgreementsView(store, db, freshness);
   }
 }
 
@@ -122,6 +123,28 @@ describe('The agreement in force as the lookups read it (AgreementsView)', () =>
     await store.append(seeded, extended(SEEDED_AGREEMENT_ID, '2024-09-15', '2026-09-15'));
     expect((await here.inForce(at('2025-03-01'))).status).toBe('ACTIVE');
     await store.append(seeded, terminated(SEEDED_AGREEMENT_ID, '2025-02-01'));
+    expect((await here.inForce(at('2025-03-01'))).status).toBe('TERMINATED');
+  });
+
+  it('reads nothing while the agreement it holds is younger than REGISTER_RECHECK_MS, then counts a termination recorded elsewhere', async () => {
+    let clock = 0;
+    const here = store.view({ recheckMs: 250, clock: () => clock });
+    await store.append(seeded, extended(SEEDED_AGREEMENT_ID, '2024-09-15', '2026-09-15'));
+    expect((await here.inForce(at('2025-03-01'))).status).toBe('ACTIVE');
+    const read = store.eventsRead;
+    await store.append(seeded, terminated(SEEDED_AGREEMENT_ID, '2025-02-01')); // on another gateway
+    clock = 249;
+    expect((await here.inForce(at('2025-03-01'))).status).toBe('ACTIVE');
+    expect(store.eventsRead).toBe(read);
+    clock = 250;
+    expect((await here.inForce(at('2025-03-01'))).status).toBe('TERMINATED');
+  });
+
+  it('counts a termination recorded in this process at once, however recently it read', async () => {
+    const here = store.view({ recheckMs: 60_000, clock: () => 0 });
+    await store.append(seeded, extended(SEEDED_AGREEMENT_ID, '2024-09-15', '2026-09-15'));
+    expect((await here.inForce(at('2025-03-01'))).status).toBe('ACTIVE');
+    here.handle(await store.append(seeded, terminated(SEEDED_AGREEMENT_ID, '2025-02-01')));
     expect((await here.inForce(at('2025-03-01'))).status).toBe('TERMINATED');
   });
 

@@ -49,6 +49,11 @@ export interface AppConfig {
   /** Lookups and card reads per operator per hour (against bulk harvesting). */
   readonly lookupsPerHour: number;
   /**
+   * How old the register state a request decides on may be (agreements, Puskesmas, card readers, operators,
+   * sessions), in ms: changes made in this process count at once, changes made by another process within this.
+   */
+  readonly registerRecheckMs: number;
+  /**
    * base64 HMAC key of the verification tokens that bind a balikan to the NIK its access looked up;
    * absent in the embedded mode: generated under DATA_DIR. `previous` still verifies (rotation window).
    */
@@ -198,6 +203,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       breakerResetMs: integer(env, 'REGISTRY_BREAKER_RESET_MS', 15_000, 100, 600_000),
     },
     lookupsPerHour: integer(env, 'LOOKUPS_PER_HOUR', 300, 1, 100_000),
+    // At most 1 s: a termination, suspension, revocation or retirement counts on every instance within a second.
+    registerRecheckMs: integer(env, 'REGISTER_RECHECK_MS', 250, 0, 1000),
     signIn: {
       attemptsPerMinute: integer(env, 'SIGN_IN_ATTEMPTS_PER_MINUTE', 10, 1, 100_000),
       maxWaiting: integer(env, 'SIGN_IN_MAX_WAITING', 16, 1, 10_000),

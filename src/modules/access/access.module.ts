@@ -33,6 +33,8 @@ import { embeddedKey, parseKey } from '../../infrastructure/security/sealing';
 import { AccessTokens } from './lookups/access-token';
 import { REFUSAL_LISTENER } from '../../infrastructure/refusal';
 import { AccessMetrics } from './access.metrics';
+import { REGISTER_FRESHNESS, type RegisterFreshness } from './register-freshness';
+import { RegisterStates } from './register-states';
 
 /** Seeds the registers and the first administrator on the first start of an empty store. */
 @Injectable()
@@ -95,7 +97,17 @@ export class RegisterSeeder implements OnApplicationBootstrap {
         }
       },
     },
-    { provide: OperatorAccounts, inject: [DataSource], useFactory: (db: DataSource) => new OperatorAccounts(db) },
+    {
+      provide: REGISTER_FRESHNESS,
+      inject: [INFRASTRUCTURE],
+      useFactory: (infra: Infrastructure): RegisterFreshness => ({ recheckMs: infra.config.registerRecheckMs }),
+    },
+    RegisterStates,
+    {
+      provide: OperatorAccounts,
+      inject: [DataSource, REGISTER_FRESHNESS],
+      useFactory: (db: DataSource, freshness: RegisterFreshness) => new OperatorAccounts(db, freshness),
+    },
     AccessMetrics,
     {
       provide: DenialRecorder,

@@ -1,10 +1,8 @@
 import { Inject, Injectable, Optional, type CanActivate, type ExecutionContext } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import type { Request } from 'express';
-import { EVENT_STORE, type EventStore } from '../../../infrastructure/event-store/event-store.port';
-import { loadState } from '../../../infrastructure/event-store/command-handling';
 import { Refusal } from '../../../infrastructure/refusal';
-import { operatorDecider, operatorStream } from '../operators/operator';
+import { RegisterStates } from '../register-states';
 import { OperatorAccounts } from '../operators/accounts';
 import { DenialRecorder } from '../denials/denial-recorder';
 import { ACCESS_RULE, DURING_PASSWORD_CHANGE, SCRAPE_TOKEN, type AccessRule, type Caller } from './access-rule';
@@ -17,15 +15,16 @@ export type AuthenticatedRequest = Request & { caller?: Caller; routeTemplate?: 
 /**
  * Who may call what, decided in one place for every route (after the network check):
  *  1. the route's rule (a route without one is refused: fail closed);
- *  2. the bearer token, and the operator's CURRENT state read from its stream — so a suspension or
- *     revocation takes effect on the very next request, whatever the token's expiry;
+ *  2. the bearer token, and the operator's current state folded from its stream (RegisterStates): a
+ *     suspension or revocation takes effect on the very next request in this process, and within
+ *     REGISTER_RECHECK_MS on every other instance, whatever the token's expiry;
  *  3. the role, and a password change still owed (PASSWORD_CHANGE_REQUIRED). Refusals of an identified operator are recorded as AccessDenied events.
  */
 @Injectable()
 export class AccessGuard implements CanActivate {
   constructor(
     private readonly reflector: Reflector,
-    @Inject(EVENT_STORE) private readonly store: EventStore,
+    private readonly registers: RegisterStates,
     private readonly accounts: OperatorAccounts,
     private readonly denials: DenialRecorder,
     @Optional() @Inject(INFRASTRUCTURE) private readonly infra?: Infrastructure,
@@ -45,7 +44,7 @@ export class AccessGuard implements CanActivate {
     const session = await this.accounts.session(token);
     if (!session) throw new Refusal(401, 'TOKEN_INVALID_OR_EXPIRED', 'The token is unknown or expired; sign in again.');
 
-    const { state: operator } = await loadState(this.store, operatorStream(session.operatorId), operatorDecider);
+    const operator = await this.registers.operator(session.operatorId);
     const caller: Caller = { operatorId: session.operatorId, role: operator.role, facilityId: operator.facilityId || null };
     const deny = (code: 'OPERATOR_SUSPENDED' | 'OPERATOR_REVOKED' | 'ROLE_NOT_ALLOWED', message: string) => new Refusal(403, code, message, { party: caller });
     if (!operator.operatorId) throw new Refusal(401, 'TOKEN_INVALID_OR_EXPIRED', 'The token is unknown or expired; sign in again.');

@@ -1,10 +1,9 @@
-import { Inject, Injectable } from '@nestjs/common';
-import { loadState } from '../../../infrastructure/event-store/command-handling';
-import { EVENT_STORE, type EventStore } from '../../../infrastructure/event-store/event-store.port';
+import { Injectable } from '@nestjs/common';
 import type { Caller } from '../auth/access-rule';
 import type { AgreementInForce } from '../agreements/agreement-in-force';
 import { AgreementsView } from '../agreements/agreements.view';
-import { cardReaderDecider, facilityDecider, facilityStream, readerStream, type CardReader, type Facility } from '../facilities/facility';
+import type { CardReader, Facility } from '../facilities/facility';
+import { RegisterStates } from '../register-states';
 
 /** Everything the access policies decide on, read once per lookup or card read. */
 export interface AccessContext {
@@ -19,19 +18,19 @@ export interface AccessContext {
   readonly reader: CardReader | null;
 }
 
-/** The one load of a lookup: the agreement in force, the caller's facility and, for a card read, the reader. */
+/** The one load of a lookup, from the registers held in memory: the agreement in force, the caller's facility and, for a card read, the reader. */
 @Injectable()
 export class AccessContextLoader {
   constructor(
-    @Inject(EVENT_STORE) private readonly store: EventStore,
+    private readonly registers: RegisterStates,
     private readonly agreements: AgreementsView,
   ) {}
 
   async load(operator: Caller, readerId: string | undefined, now: Date): Promise<AccessContext> {
     const [agreement, facility, reader] = await Promise.all([
       this.agreements.inForce(now),
-      operator.facilityId ? loadState(this.store, facilityStream(operator.facilityId), facilityDecider).then((loaded) => loaded.state) : null,
-      readerId ? loadState(this.store, readerStream(readerId), cardReaderDecider).then((loaded) => loaded.state) : null,
+      operator.facilityId ? this.registers.facility(operator.facilityId) : null,
+      readerId ? this.registers.reader(readerId) : null,
     ]);
     return { now, operator, agreement, facility, reader };
   }

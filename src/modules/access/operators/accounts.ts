@@ -1,6 +1,8 @@
 import { createHash, randomBytes } from 'node:crypto';
 import type { DataSource } from 'typeorm';
+import { RecheckedCache } from '../../../infrastructure/freshness/rechecked-cache';
 import { hashPassword, verifyPassword } from '../../../infrastructure/security/passwords';
+import type { RegisterFreshness } from '../register-freshness';
 
 export interface Profile {
   displayName?: string | null;
@@ -13,7 +15,21 @@ export interface Profile {
  * and login sessions. Kept out of the event store on purpose (events carry only the opaque operator id).
  */
 export class OperatorAccounts {
-  constructor(private readonly db: DataSource) {}
+  /** Sessions by token hash, held for the guard within the register freshness bound (a sign-out elsewhere counts within it). */
+  private readonly sessions: RecheckedCache<string, { operatorId: string; expiresAt: number }>;
+
+  constructor(
+    private readonly db: DataSource,
+    freshness: RegisterFreshness = { recheckMs: 0 },
+  ) {
+    this.sessions = new RecheckedCache(async (hash) => {
+      const rows: { operator_id: string; expires_at: Date }[] = await this.db.query(
+        `SELECT operator_id, expires_at FROM sessions WHERE token_hash = $1 AND expires_at > now()`,
+        [hash],
+      );
+      return rows[0] ? { operatorId: rows[0].operator_id, expiresAt: new Date(rows[0].expires_at).getTime() } : undefined;
+    }, freshness);
+  }
 
   async create(operatorId: string, userId: string, password: string, profile: Profile): Promise<'created' | 'user-id-taken'> {
     const hash = await hashPassword(password);
@@ -98,20 +114,20 @@ export class OperatorAccounts {
   }
 
   async session(token: string): Promise<{ operatorId: string } | undefined> {
-    const rows: { operator_id: string }[] = await this.db.query(`SELECT operator_id FROM sessions WHERE token_hash = $1 AND expires_at > now()`, [
-      tokenHash(token),
-    ]);
-    return rows[0] ? { operatorId: rows[0].operator_id } : undefined;
+    const session = await this.sessions.get(tokenHash(token));
+    return session && session.expiresAt > Date.now() ? { operatorId: session.operatorId } : undefined;
   }
 
   /** Ends one session (signing out). */
   async closeSession(token: string): Promise<void> {
     await this.db.query(`DELETE FROM sessions WHERE token_hash = $1`, [tokenHash(token)]);
+    this.sessions.invalidate(tokenHash(token));
   }
 
   /** Ends every session of an operator, but the one of `keepToken` if given. */
   async closeSessions(operatorId: string, keepToken?: string): Promise<void> {
     await this.db.query(`DELETE FROM sessions WHERE operator_id = $1 AND token_hash <> $2`, [operatorId, keepToken ? tokenHash(keepToken) : '']);
+    this.sessions.invalidateAll(); // rare (a password change or reset): every held session is read again
   }
 }
 

@@ -1,0 +1,88 @@
+import fc from 'fast-check';
+import { randomUUID } from 'node:crypto';
+import type { DataSource } from 'typeorm';
+import { HourlyQuota, leaseSize } from '../../src/modules/access/lookups/hourly-quota';
+
+/**
+ * The hourly quota per operator (LOOKUPS_PER_HOUR) against bulk harvesting, as gateway instances share it:
+ * one counter in the database (here a map applying the statement's arithmetic: add what is asked, return
+ * the total), each instance taking a few lookups at a time.
+ */
+function sharedCounter() {
+  const counts = new Map<string, number>();
+  let statements = 0;
+  const db = {
+    query: async (_sql: string, [operatorId, window, size]: [string, Date, number]) => {
+      statements++;
+      await Promise.resolve(); // answered later, as a database would
+      const key = `${operatorId}|${window.toISOString()}`;
+      counts.set(key, (counts.get(key) ?? 0) + size);
+      return [{ used: counts.get(key)! }];
+    },
+  } as unknown as DataSource;
+  return { instance: () => new HourlyQuota(db), statements: () => statements };
+}
+
+const outcome = (taking: Promise<void>) =>
+  taking.then(
+    () => 'served' as const,
+    (refusal: { code?: string }) => refusal.code,
+  );
+
+describe('The hourly lookup quota per operator', () => {
+  const hour = new Date('2026-12-07T03:10:00Z');
+
+  it('serves exactly LOOKUPS_PER_HOUR lookups of an operator in an hour on one instance, then answers 429 RATE_LIMITED', async () => {
+    const quota = sharedCounter().instance();
+    const operator = randomUUID();
+    const outcomes = [];
+    for (let i = 0; i < 305; i++) outcomes.push(await outcome(quota.take(operator, hour, 300)));
+    expect(outcomes.filter((o) => o === 'served')).toHaveLength(300);
+    expect(outcomes.slice(300)).toEqual(Array(5).fill('RATE_LIMITED'));
+  });
+
+  it('writes to the shared counter once per lease, not once per lookup', async () => {
+    const counter = sharedCounter();
+    const quota = counter.instance();
+    for (let i = 0; i < 300; i++) await quota.take('op', hour, 300);
+    expect(counter.statements()).toBe(300 / leaseSize(300));
+  });
+
+  it('starts again at the next clock hour', async () => {
+    const quota = sharedCounter().instance();
+    for (let i = 0; i < 3; i++) await quota.take('op', hour, 3);
+    await expect(quota.take('op', hour, 3)).rejects.toMatchObject({ code: 'RATE_LIMITED', status: 429 });
+    await expect(quota.take('op', new Date('2026-12-07T04:00:00Z'), 3)).resolves.toBeUndefined();
+  });
+
+  it('counts each operator on its own', async () => {
+    const quota = sharedCounter().instance();
+    for (let i = 0; i < 2; i++) await quota.take('a', hour, 2);
+    await expect(quota.take('a', hour, 2)).rejects.toMatchObject({ code: 'RATE_LIMITED' });
+    await expect(quota.take('b', hour, 2)).resolves.toBeUndefined();
+  });
+
+  it('never serves more than LOOKUPS_PER_HOUR across instances, and at most a lease per other instance fewer, whatever the interleaving', async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.integer({ min: 1, max: 200 }),
+        fc.integer({ min: 1, max: 4 }),
+        fc.array(fc.nat(), { minLength: 1, maxLength: 400 }),
+        fc.boolean(),
+        async (perHour, instances, picks, together) => {
+          const counter = sharedCounter();
+          const quotas = Array.from({ length: instances }, () => counter.instance());
+          const takes = picks.map((pick) => () => outcome(quotas[pick % instances]!.take('op', hour, perHour)));
+          const outcomes = together
+            ? await Promise.all(takes.map((take) => take()))
+            : await takes.reduce(async (done, take) => [...(await done), await take()], Promise.resolve([] as (string | undefined)[]));
+          const served = outcomes.filter((o) => o === 'served').length;
+          expect(served).toBeLessThanOrEqual(perHour);
+          expect(served).toBeGreaterThanOrEqual(Math.min(picks.length, perHour - (instances - 1) * leaseSize(perHour)));
+          if (instances === 1) expect(served).toBe(Math.min(picks.length, perHour));
+        },
+      ),
+      { numRuns: 200 },
+    );
+  });
+});
