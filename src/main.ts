@@ -8,7 +8,7 @@ import { createHttpApp } from './composition/http-app';
 /** Starts the gateway. A wrong or unreachable setting stops it with one line naming the setting. */
 async function main(): Promise<void> {
   const config = loadConfig();
-  const logger = createLogger(config.logLevel);
+  const logger = createLogger(config.logLevel, { async: true });
   const infra = await openInfrastructure(config, { logger });
   const app = await createHttpApp(infra, logger);
   let closing = false;

@@ -2,19 +2,17 @@ import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import type { Logger } from 'pino';
-import { pinoHttp } from 'pino-http';
 import helmet from 'helmet';
-import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { AppModule } from './app.module';
-import { isUuid } from '../infrastructure/ids';
 import type { GatewayInfrastructure } from './open-infrastructure';
 import type { NextFunction, Request, Response } from 'express';
 import { ErrorFilter } from '../infrastructure/http/error.filter';
 import { REFUSAL_LISTENER } from '../infrastructure/refusal';
 import { refuseControlCharacters, validationPipe } from '../infrastructure/http/validation';
 import { NetworkMiddleware } from '../modules/access/network/network.middleware';
-import { PinoNestLogger, safePath } from '../infrastructure/logging/logger';
+import { PinoNestLogger } from '../infrastructure/logging/logger';
+import { requestLogging } from '../infrastructure/logging/request-logging';
 import { Metrics } from '../infrastructure/metrics/metrics';
 
 /** Builds the Nest HTTP application on opened infrastructure; shared by main.ts and the e2e tests. */
@@ -38,22 +36,7 @@ export async function createHttpApp(infra: GatewayInfrastructure, logger: Logger
   app.set('trust proxy', infra.config.trustProxy);
   // Every answer counted by its route template (never the path), refusals of the network check included.
   app.use(app.get(Metrics).httpMiddleware(app.getHttpAdapter().getInstance()));
-  app.use(
-    pinoHttp({
-      logger,
-      genReqId: (req) => {
-        const given = req.headers['x-request-id'];
-        return isUuid(given) ? given : randomUUID();
-      },
-      // Method, path (query dropped, long digit runs masked), status and time: never headers or bodies.
-      serializers: {
-        req: (req: { id: string; method: string; url: string }) => ({ id: req.id, method: req.method, path: safePath(req.url) }),
-        res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }),
-      },
-      customSuccessMessage: (req, res) => `${req.method} ${safePath(req.url)} ${res.statusCode}`,
-      customErrorMessage: (req, res) => `${req.method} ${safePath(req.url)} ${res.statusCode}`,
-    }),
-  );
+  app.use(requestLogging(logger));
   // The closed network first, before the body is even read, on every path but /health (docs included).
   const network = app.get(NetworkMiddleware);
   network.routesOf(app.getHttpAdapter().getInstance());
