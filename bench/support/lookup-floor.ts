@@ -4,7 +4,7 @@
  * checked, the registry (the same simulator, started inside this process as the gateway starts it)
  * called over HTTP with a keep-alive agent, its answer read with the gateway's lossless reader (a NIK of
  * provinces 91/92 passes 2^53: a float would corrupt it), ONE prepared INSERT of the event (no personal
- * field) into a table with the event table's keys through a `pg` pool of the gateway's size, and the nine
+ * field) into the event table (its DDL, in a schema of its own) through a `pg` pool of the gateway's size, and the nine
  * fields answered with `Cache-Control: no-store`.
  *
  *   FLOOR_DATABASE_URL=postgres://…   the same server and settings as the gateway
@@ -16,29 +16,16 @@ import { Agent, createServer, request as httpRequest, type IncomingMessage, type
 import type { AddressInfo } from 'node:net';
 import { Pool } from 'pg';
 import { startEmbeddedPostgres } from '../../src/infrastructure/database/embedded-postgres';
+import { schemaDdl } from '../../src/infrastructure/event-store/postgres/postgres-event-store.adapter';
 import { parseLossless, readCallNikAnswer } from '../../src/infrastructure/registry/registry-answer';
 import { startRegistrySimulator } from '../../src/infrastructure/registry/simulator/registry-simulator';
 
 const POOL_SIZE = 10; // the gateway's event-store pool (src/infrastructure/infrastructure.ts)
 
-const TABLE = `
-  CREATE TABLE IF NOT EXISTS floor_events (
-    global_position bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
-    transaction_id xid8 NOT NULL DEFAULT pg_current_xact_id(),
-    event_id uuid NOT NULL UNIQUE,
-    stream_id text NOT NULL,
-    revision bigint NOT NULL,
-    type text NOT NULL,
-    schema_version integer NOT NULL,
-    data jsonb NOT NULL,
-    occurred_at timestamptz NOT NULL,
-    correlation_id uuid,
-    causation_id uuid,
-    UNIQUE (stream_id, revision)
-  );
-  CREATE INDEX IF NOT EXISTS floor_events_global_order ON floor_events (transaction_id, global_position)`;
+/** The event table itself (its keys, indexes and immutability triggers), in a schema of the floor's own. */
+const TABLE = schemaDdl('"floor"');
 
-const INSERT = `INSERT INTO floor_events (event_id, stream_id, revision, type, schema_version, data, occurred_at, correlation_id)
+const INSERT = `INSERT INTO "floor".es_events (event_id, stream_id, revision, type, schema_version, data, occurred_at, correlation_id)
                 VALUES ($1, $2, 0, 'NikLookupPerformed', 1, $3, $4, $5)`;
 
 async function main(): Promise<void> {
