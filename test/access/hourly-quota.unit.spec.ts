@@ -55,6 +55,15 @@ describe('The hourly lookup quota per operator', () => {
     await expect(quota.take('op', new Date('2026-12-07T04:00:00Z'), 3)).resolves.toBeUndefined();
   });
 
+  it('counts a request still dated in the past hour, arriving after the new hour began, in the new hour', async () => {
+    const counter = sharedCounter();
+    const quota = counter.instance();
+    await quota.take('op', new Date('2026-12-07T04:00:00Z'), 300);
+    await quota.take('op', new Date('2026-12-07T03:59:59.999Z'), 300); // a straggler: it does not throw the new hour's lease away
+    await quota.take('op', new Date('2026-12-07T04:00:01Z'), 300);
+    expect(counter.statements()).toBe(1);
+  });
+
   it('counts each operator on its own', async () => {
     const quota = sharedCounter().instance();
     for (let i = 0; i < 2; i++) await quota.take('a', hour, 2);

@@ -1,4 +1,6 @@
 import fc from 'fast-check';
+import type { EventStore } from '../../src/infrastructure/event-store/event-store.port';
+import { FoldedStreams } from '../../src/infrastructure/event-store/folded-streams';
 import { RecheckedCache } from '../../src/infrastructure/freshness/rechecked-cache';
 
 /**
@@ -102,6 +104,37 @@ describe('Register state held in memory (RecheckedCache)', () => {
     expect(await cache.get('nope')).toBeUndefined();
     expect(await cache.get('nope')).toBeUndefined();
     expect(reads).toBe(2);
+  });
+
+  it('holds nothing for a key whose read failed (a database outage cannot fill memory with random tokens)', async () => {
+    let fail = true;
+    const cache = new RecheckedCache<string, string>(
+      async () => {
+        if (fail) throw new Error('database unavailable');
+        return 'session';
+      },
+      { recheckMs: 1000, clock: () => 0 },
+    );
+    await expect(cache.get('a')).rejects.toThrow('database unavailable');
+    expect(cache.size).toBe(0);
+    fail = false;
+    expect(await cache.get('a')).toBe('session');
+    expect(cache.size).toBe(1);
+  });
+
+  it('does not hold a stream nobody wrote, so random reader ids cannot crowd out real ones', async () => {
+    const reads: string[] = [];
+    const store = {
+      readStream: async (streamId: string) => {
+        reads.push(streamId);
+        return [];
+      },
+    } as unknown as Pick<EventStore, 'readStream'>;
+    const readers = new FoldedStreams(store, { initialState: { registered: false }, evolve: (state) => state }, { recheckMs: 60_000, clock: () => 0 });
+    expect(await readers.state('reader-unknown')).toEqual({ registered: false });
+    expect(await readers.state('reader-unknown')).toEqual({ registered: false });
+    expect(reads).toEqual(['reader-unknown', 'reader-unknown']);
+    expect((readers as unknown as { cache: RecheckedCache<string, unknown> }).cache.size).toBe(0);
   });
 
   it('never answers older than the interval allows, nor misses a change made here, whatever the interleaving', async () => {

@@ -15,17 +15,19 @@ interface Folded<State> {
  */
 export class FoldedStreams<State> {
   private readonly cache: RecheckedCache<string, Folded<State>>;
+  private readonly initialState: State;
 
   constructor(
     store: Pick<EventStore, 'readStream'>,
     decider: Pick<Decider<State, unknown>, 'initialState' | 'evolve'>,
     options: Omit<RecheckedCacheOptions<Folded<State>>, 'merge'>,
   ) {
+    this.initialState = decider.initialState;
     this.cache = new RecheckedCache(
       async (streamId, held) => {
         const from = held ? held.revision + 1n : 0n;
         const fresh = await store.readStream(streamId, { fromRevision: from });
-        if (fresh.length === 0) return held ?? { state: decider.initialState, revision: -1n };
+        if (fresh.length === 0) return held; // a stream nobody wrote is not held: random ids cannot crowd out real ones
         return { state: fresh.reduce(decider.evolve, held?.state ?? decider.initialState), revision: fresh.at(-1)!.revision };
       },
       // Two rechecks may overlap: keep the one that folded further.
@@ -34,7 +36,7 @@ export class FoldedStreams<State> {
   }
 
   async state(streamId: string): Promise<State> {
-    return (await this.cache.get(streamId))!.state;
+    return (await this.cache.get(streamId))?.state ?? this.initialState;
   }
 
   /** An append to this stream in this process: the next use reads it. */

@@ -61,6 +61,11 @@ export class RecheckedCache<K, V> {
     }
   }
 
+  /** Keys held (or being read). */
+  get size(): number {
+    return this.entries.size;
+  }
+
   /** Changed in this process: the next use reads again. */
   invalidate(key: K): void {
     const entry = this.entries.get(key);
@@ -85,7 +90,13 @@ export class RecheckedCache<K, V> {
 
   /** Resolves to what this read makes current: the merged value, or undefined when none was found. */
   private async read(key: K, entry: Entry<V>, stamp: Stamp): Promise<V | undefined> {
-    const loaded = await this.load(key, entry.value);
+    let loaded: V | undefined;
+    try {
+      loaded = await this.load(key, entry.value);
+    } catch (error) {
+      if (entry.value === undefined && this.entries.get(key) === entry) this.entries.delete(key); // a failed read holds nothing
+      throw error;
+    }
     if (loaded === undefined) {
       if (this.entries.get(key) === entry) this.entries.delete(key); // nothing to hold (an unknown token): never grows the map
       return undefined;

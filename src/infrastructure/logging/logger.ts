@@ -9,7 +9,8 @@ import { maskPersonalData } from '../event-store/personal-data';
 export function createLogger(level: string = process.env.LOG_LEVEL ?? 'info', options: { async?: boolean } = {}): Logger {
   // The service writes asynchronously: lines written while a write is under way go out together, instead of one
   // system call per line on the request thread; pino flushes what is left when the process exits.
-  const destination = pino.destination({ dest: 1, sync: !options.async });
+  // A log reader that stops reading must not take the service's memory with it: past 16 MiB waiting, lines are dropped.
+  const destination = pino.destination({ dest: 1, sync: !options.async, ...(options.async ? { maxLength: 16 * 1024 * 1024 } : {}) });
   return pino(
     {
       level,

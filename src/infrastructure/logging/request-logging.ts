@@ -26,7 +26,7 @@ export function requestLogging(logger: Logger) {
     res.once('close', () => {
       const path = safePath(req.originalUrl);
       const responseTime = Math.round(performance.now() - started);
-      const line = { req: { id, method: req.method, path }, res: { statusCode: res.statusCode }, responseTime };
+      const line = { req: { id, method: req.method, path }, res: { statusCode: res.headersSent ? res.statusCode : null }, responseTime };
       if (!res.writableFinished) logger.warn(line, `${req.method} ${path} aborted`);
       else if (res.statusCode >= 500) logger.error(line, `${req.method} ${path} ${res.statusCode}`);
       else logger.info(line, `${req.method} ${path} ${res.statusCode}`);

@@ -30,7 +30,8 @@ export function grantedPart(person: Person | null, grantedFields: readonly strin
 
 /**
  * The answer to a lookup or card read holds only what the agreement in force grants, as the request read it
- * (an addendum narrowing the fields counts from the next request). No agreement in force grants nothing.
+ * (an addendum narrowing the fields counts from the next request on the instance that recorded it, within
+ * REGISTER_RECHECK_MS on the others). No agreement in force grants nothing.
  */
 export function grantedPerson(person: Person | null, { agreement, status }: AgreementInForce): Partial<Person> | null {
   return grantedPart(person, status === 'ACTIVE' && agreement ? agreement.grantedFields : []);

@@ -42,9 +42,10 @@ export class HourlyQuota {
 
   /** Counts one access of this operator in the current hour; refuses it when over `perHour`. */
   async take(operatorId: string, now: Date, perHour: number): Promise<void> {
-    const window = quotaWindow(now).getTime();
     for (;;) {
       let lease = this.leases.get(operatorId);
+      // A request still dated in the past hour, arriving once the new hour's lease exists, counts in the new hour.
+      const window = Math.max(quotaWindow(now).getTime(), lease?.window ?? 0);
       if (!lease || lease.window !== window) {
         lease = { window, remaining: 0, exhausted: false };
         this.leases.set(operatorId, lease);
