@@ -13,14 +13,14 @@
  *   BENCH_GATEWAY_ENV=K=V,…  extra settings for the gateway (what does LOG_LEVEL=warn or RUN_PROJECTIONS=false cost?)
  */
 import autocannon from 'autocannon';
-import { randomUUID } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Client } from 'pg';
 import { distPath, startGateway, startUntil } from '../test/support/processes';
 import { gatewayClient, signIn } from '../test/support/gateway-client';
-import { benchDatabase } from './support/postgres';
+import { thePuskesmasList } from '../test/support/fixtures';
+import { isolatedStorage } from '../test/support/isolated-storage';
+import { benchDatabase, median } from './support/postgres';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 8);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 2);
@@ -78,12 +78,13 @@ async function quiet(pids: number[]): Promise<void> {
 async function measureStorage(storage: Storage): Promise<Measured[]> {
   const db = storage === 'server' ? await benchDatabase({ fsync: false }) : null;
   const dirs = [mkdtempSync(join(tmpdir(), 'nik-bench-lookup-')), mkdtempSync(join(tmpdir(), 'nik-bench-floor-'))];
-  const gatewayDb = db ? await freshDatabase(db.url, 'gateway') : null;
-  const floorDb = db ? await freshDatabase(db.url, 'floor') : null;
+  // A database of its own for the gateway and for the floor, on the same server with the same settings.
+  const gatewayDb = db ? await isolatedStorage(db.url, 'bench_gateway') : null;
+  const floorDb = db ? await isolatedStorage(db.url, 'bench_floor') : null;
   const processes: { kill(): void; exited: Promise<unknown> }[] = [];
   try {
     const started = await startGateway({
-      ...(gatewayDb ? { DATABASE_URL: gatewayDb } : { DATA_DIR: dirs[0], DATABASE_URL: '' }),
+      ...(gatewayDb ? gatewayDb.env : { DATA_DIR: dirs[0], DATABASE_URL: '' }),
       PORT: '0',
       REGISTRY_URL: '',
       LOG_LEVEL: 'info',
@@ -104,7 +105,7 @@ async function measureStorage(storage: Storage): Promise<Measured[]> {
     const floorStarted = await startUntil(
       distPath('bench', 'support', 'lookup-floor.js'),
       [],
-      floorDb ? { FLOOR_DATABASE_URL: floorDb } : { FLOOR_DATA_DIR: dirs[1] },
+      floorDb ? { FLOOR_DATABASE_URL: floorDb.env.DATABASE_URL } : { FLOOR_DATA_DIR: dirs[1] },
       /floor listening \{.*\}\n/,
     );
     processes.push({ kill: () => floorStarted.child.kill('SIGTERM'), exited: floorStarted.exited });
@@ -156,43 +157,25 @@ async function measureStorage(storage: Storage): Promise<Measured[]> {
     for (const p of processes) p.kill();
     await Promise.all(processes.map((p) => p.exited));
     for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
+    await gatewayDb?.cleanup();
+    await floorDb?.cleanup();
     db?.stop();
   }
-}
-
-/** A database of its own on the server for the gateway and for the floor (same server, same settings). */
-async function freshDatabase(serverUrl: string, name: string): Promise<string> {
-  const database = `bench_${name}_${randomUUID().replace(/-/g, '').slice(0, 8)}`;
-  const client = new Client({ connectionString: serverUrl });
-  await client.connect();
-  await client.query(`CREATE DATABASE ${database}`);
-  await client.end();
-  const url = new URL(serverUrl);
-  url.pathname = `/${database}`;
-  return url.toString();
 }
 
 /** Signs in, extends the agreement (both parties), enrols a Puskesmas operator: a lookup target that answers 200. */
 async function gatewayTarget(api: string, simulator: string, pid: number): Promise<Target_> {
   const call = gatewayClient(api);
-  const post = async (path: string, body: unknown, token: string) =>
-    (await (
-      await fetch(`${api}${path}`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
-        body: JSON.stringify(body),
-      })
-    ).json()) as Record<string, any>;
-  const get = async <T>(path: string, token: string) => (await (await fetch(`${api}${path}`, { headers: { authorization: `Bearer ${token}` } })).json()) as T;
   const admin = await signIn(call, 'admin', 'bench-dinkes-password');
-  const agreements = await get<{ agreementId: string }[]>('/v1/agreements/', admin);
-  let facilities: { facilityId: string; kind: string }[] = [];
-  while (facilities.length < 22) facilities = await get<typeof facilities>('/v1/facilities', admin);
+  const [agreement] = (await call('GET', '/v1/agreements', admin)).body as { agreementId: string }[];
+  const facilityId = (await thePuskesmasList(call, admin, { everyMs: 50 })).find((f) => f.kind === 'PUSKESMAS')!.facilityId;
   const auditor = await signIn(call, 'auditor', 'bench-dukcapil-password');
-  const proposed = await post(`/v1/agreements/${agreements[0]!.agreementId}/extensions`, { addendumNumber: 'BENCH/1/2026', validUntil: '2099-12-31' }, admin);
-  await post(`/v1/agreements/${agreements[0]!.agreementId}/changes/${proposed.change.changeId}/confirmation`, {}, auditor);
-  const facilityId = facilities.find((f) => f.kind === 'PUSKESMAS')!.facilityId;
-  await post('/v1/operators', { userId: 'bench.loket', password: 'bench-operator-pw', role: 'PUSKESMAS_OPERATOR', facilityId }, admin);
+  const proposed = await call('POST', `/v1/agreements/${agreement!.agreementId}/extensions`, admin, {
+    addendumNumber: 'BENCH/1/2026',
+    validUntil: '2099-12-31',
+  });
+  await call('POST', `/v1/agreements/${agreement!.agreementId}/changes/${proposed.body.change.changeId}/confirmation`, auditor, {});
+  await call('POST', '/v1/operators', admin, { userId: 'bench.loket', password: 'bench-operator-pw', role: 'PUSKESMAS_OPERATOR', facilityId });
   const operator = await signIn(call, 'bench.loket', 'bench-operator-pw');
   const samples = (await (await fetch(`${simulator}/simulator/samples`)).json()) as { found: string[] };
   return { url: `${api}/v1/access/nik-lookups`, headers: { authorization: `Bearer ${operator}` }, body: { nik: samples.found[0]! }, pid };
@@ -211,7 +194,7 @@ function report(results: Measured[]): void {
         .join(', ')
         .padEnd(
           23,
-        )} | ${String(middle(runs.map((r) => r.p50))).padStart(15)} | ${String(middle(runs.map((r) => r.p99))).padStart(15)} | ${runs.reduce((n, r) => n + r.failed, 0)}`,
+        )} | ${String(median(runs.map((r) => r.p50))).padStart(15)} | ${String(median(runs.map((r) => r.p99))).padStart(15)} | ${runs.reduce((n, r) => n + r.failed, 0)}`,
     );
   }
   if (GATEWAY_ONLY) return;
@@ -224,21 +207,14 @@ function report(results: Measured[]): void {
   console.log('\nratios (each round against the floor run just before it; the median decides):');
   for (const storage of STORAGES) {
     const throughput = pairs(storage, 32).map(({ gateway, floor }) => gateway.rps / floor.rps);
-    const ratio = middle(throughput);
+    const ratio = median(throughput);
     console.log(
       `  ${storage.padEnd(8)} c=32: gateway / floor throughput = ${list(throughput, 2)} → ${ratio.toFixed(2)}× (target ≥ 0.50×: ${ratio >= 0.5 ? 'met' : 'MISSED'})`,
     );
     const added = pairs(storage, 1).map(({ gateway, floor }) => gateway.p50 - floor.p50);
-    const p50 = middle(added);
+    const p50 = median(added);
     console.log(`  ${storage.padEnd(8)} c=1:  gateway p50 − floor p50 = ${list(added, 0)} ms → +${p50} ms (target ≤ +2 ms: ${p50 <= 2 ? 'met' : 'MISSED'})`);
   }
-}
-
-/** The median; of an even count, the mean of the two middle values. */
-function middle(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const half = Math.floor(sorted.length / 2);
-  return sorted.length % 2 ? sorted[half]! : (sorted[half - 1]! + sorted[half]!) / 2;
 }
 
 async function main(): Promise<void> {

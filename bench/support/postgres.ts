@@ -31,9 +31,11 @@ export async function benchDatabase(options: { fsync: boolean }): Promise<{ url:
   return { url, settings: `PostgreSQL ${rows[0].v}, fsync=${rows[0].f}, synchronous_commit=${rows[0].s}`, stop };
 }
 
+/** The median; of an even count, the mean of the two middle values. */
 export function median(values: number[]): number {
   const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.floor(sorted.length / 2)]!;
+  const half = Math.floor(sorted.length / 2);
+  return sorted.length % 2 ? sorted[half]! : (sorted[half - 1]! + sorted[half]!) / 2;
 }
 
 export const secondsSince = (from: bigint) => Number(process.hrtime.bigint() - from) / 1e9;
