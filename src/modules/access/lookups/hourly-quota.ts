@@ -5,10 +5,8 @@ import { Refusal } from '../../../infrastructure/refusal';
 /** The start of the clock hour an instant falls in: the quota's window. */
 export const quotaWindow = (now: Date): Date => new Date(Math.floor(now.getTime() / 3_600_000) * 3_600_000);
 
-/** Over the quota: 429 RATE_LIMITED (a denial reason, so it is recorded as AccessDenied). Pure. */
-export function quotaRefusal(used: number, perHour: number): Refusal | null {
-  return used <= perHour ? null : new Refusal(429, 'RATE_LIMITED', `At most ${perHour} lookups an hour per operator.`);
-}
+/** Over the quota: 429 RATE_LIMITED (a denial reason, so it is recorded as AccessDenied). */
+const rateLimited = (perHour: number): Refusal => new Refusal(429, 'RATE_LIMITED', `At most ${perHour} lookups an hour per operator.`);
 
 /** How many lookups an instance takes from the shared counter at a time: a twentieth of the hour's quota. */
 export const leaseSize = (perHour: number): number => Math.max(1, Math.ceil(perHour / 20));
@@ -54,7 +52,7 @@ export class HourlyQuota {
         lease.remaining--;
         return;
       }
-      if (lease.exhausted) throw quotaRefusal(perHour + 1, perHour)!;
+      if (lease.exhausted) throw rateLimited(perHour);
       // Requests that find the lease spent together wait for one statement, then share what it brought.
       const current = lease;
       current.leasing ??= this.lease(operatorId, current, perHour).finally(() => (current.leasing = undefined));

@@ -120,8 +120,9 @@ export class OperatorAccounts {
 
   /** Ends one session (signing out). */
   async closeSession(token: string): Promise<void> {
-    await this.db.query(`DELETE FROM sessions WHERE token_hash = $1`, [tokenHash(token)]);
-    this.sessions.invalidate(tokenHash(token));
+    const hash = tokenHash(token);
+    await this.db.query(`DELETE FROM sessions WHERE token_hash = $1`, [hash]);
+    this.sessions.invalidate(hash);
   }
 
   /** Ends every session of an operator, but the one of `keepToken` if given. */
