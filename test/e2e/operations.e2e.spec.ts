@@ -5,7 +5,7 @@ import request from 'supertest';
 import { openInfrastructure, type GatewayInfrastructure } from '../../src/composition/open-infrastructure';
 import { loadConfig } from '../../src/infrastructure/config/config';
 import { createHttpApp } from '../../src/composition/http-app';
-import { TEST_ACCESS_TOKEN_KEY, TEST_BALIKAN_KEY } from '../support/app';
+import { sharedDatabaseSettings } from '../support/app';
 
 /** What an operator and a Puskesmas app developer rely on before any feature exists. */
 describe('The gateway as an operator first meets it', () => {
@@ -23,10 +23,7 @@ describe('The gateway as an operator first meets it', () => {
     const logger = pino({ level: 'info' }, sink);
     infra = await openInfrastructure(
       loadConfig({
-        DATABASE_URL: process.env.TEST_EMBEDDED_URL,
-        BALIKAN_KEY: TEST_BALIKAN_KEY,
-        ACCESS_TOKEN_KEY: TEST_ACCESS_TOKEN_KEY,
-        AUDIT_SIGNING_KEY: process.env.AUDIT_SIGNING_KEY,
+        ...sharedDatabaseSettings(),
         RUN_PROJECTIONS: 'false',
       }),
     );

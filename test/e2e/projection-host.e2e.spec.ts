@@ -3,7 +3,7 @@ import pino from 'pino';
 import { openInfrastructure, type GatewayInfrastructure } from '../../src/composition/open-infrastructure';
 import { loadConfig } from '../../src/infrastructure/config/config';
 import { createHttpApp } from '../../src/composition/http-app';
-import { TEST_ACCESS_TOKEN_KEY, TEST_BALIKAN_KEY } from '../support/app';
+import { sharedDatabaseSettings } from '../support/app';
 import { fixtureEvents } from '../support/fixture-events';
 import { until } from '../support/until';
 
@@ -15,10 +15,7 @@ describe('The running service', () => {
   beforeAll(async () => {
     infra = await openInfrastructure(
       loadConfig({
-        DATABASE_URL: process.env.TEST_EMBEDDED_URL,
-        BALIKAN_KEY: TEST_BALIKAN_KEY,
-        ACCESS_TOKEN_KEY: TEST_ACCESS_TOKEN_KEY,
-        AUDIT_SIGNING_KEY: process.env.AUDIT_SIGNING_KEY,
+        ...sharedDatabaseSettings(),
         AUDIT_CHECKPOINT_EVENTS: '100',
       }),
       { extraEvents: fixtureEvents },

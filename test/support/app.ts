@@ -21,6 +21,14 @@ export const TEST_BALIKAN_KEY = Buffer.alloc(32, 7).toString('base64');
 /** A fixed key of the lookups' verification tokens (required on a server, as the sealing key is). */
 export const TEST_ACCESS_TOKEN_KEY = Buffer.alloc(32, 8).toString('base64');
 
+/** The settings every suite on the shared embedded database starts the application with: its URL and the test keys. */
+export const sharedDatabaseSettings = (): NodeJS.ProcessEnv => ({
+  DATABASE_URL: process.env.TEST_EMBEDDED_URL,
+  BALIKAN_KEY: TEST_BALIKAN_KEY,
+  ACCESS_TOKEN_KEY: TEST_ACCESS_TOKEN_KEY,
+  AUDIT_SIGNING_KEY: process.env.AUDIT_SIGNING_KEY,
+});
+
 export interface TestApp {
   app: INestApplication;
   infra: GatewayInfrastructure;
@@ -64,10 +72,7 @@ export async function startApp(env: Record<string, string> = {}): Promise<TestAp
 async function openApp(env: Record<string, string>) {
   const infra = await openInfrastructure(
     loadConfig({
-      DATABASE_URL: process.env.TEST_EMBEDDED_URL,
-      BALIKAN_KEY: TEST_BALIKAN_KEY,
-      ACCESS_TOKEN_KEY: TEST_ACCESS_TOKEN_KEY,
-      AUDIT_SIGNING_KEY: process.env.AUDIT_SIGNING_KEY,
+      ...sharedDatabaseSettings(),
       INITIAL_ADMIN_PASSWORD: ADMIN_INITIAL_PASSWORD,
       INITIAL_AUDITOR_PASSWORD: AUDITOR_INITIAL_PASSWORD,
       LOG_LEVEL: 'silent',
