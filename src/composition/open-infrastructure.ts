@@ -20,6 +20,8 @@ export interface OpenOptions {
   readonly extraEvents?: readonly EventDefinition[];
   /** Replaces the application's projections (tests, benchmarks). */
   readonly projections?: (eventSchemas: EventSchemas) => Projection[];
+  /** The embedded database the parent process serves (the projection worker). */
+  readonly embeddedUrl?: string;
 }
 
 /**
@@ -32,6 +34,7 @@ export async function openInfrastructure(config: AppConfig, options: OpenOptions
     logger: options.logger,
     events: [...eventCatalogue, ...(options.extraEvents ?? [])],
     projections: options.projections ?? ((eventSchemas) => applicationProjections(eventSchemas, config, signer)),
+    embeddedUrl: options.embeddedUrl,
   });
   return { ...infra, auditSigner: signer };
 }

@@ -31,6 +31,8 @@ export interface Infrastructure {
   readonly dataSource: DataSource;
   readonly projections: readonly Projection[];
   readonly runner: ProjectionRunner;
+  /** The embedded database's socket URL, when this process serves it (a projection worker it forks connects there). */
+  readonly embeddedUrl?: string;
   close(): Promise<void>;
 }
 
@@ -40,6 +42,8 @@ export interface StorageOptions {
   readonly events: readonly EventDefinition[];
   /** The projections to run on this storage; the composition root gathers them from the modules. */
   readonly projections: (eventSchemas: EventSchemas) => Projection[];
+  /** The embedded database another process of this service serves (its projection worker's parent): used instead of starting one. */
+  readonly embeddedUrl?: string;
 }
 
 /**
@@ -54,11 +58,12 @@ export async function openStorage(config: AppConfig, options: StorageOptions): P
     for (const closer of closers.reverse()) await closer().catch(() => undefined);
   };
   try {
-    let url = config.databaseUrl;
+    let url = config.databaseUrl || options.embeddedUrl;
+    let embeddedUrl: string | undefined;
     if (!url) {
       const embedded: EmbeddedPostgres = await startEmbeddedPostgres({ dataDir: config.dataDir });
       closers.push(() => embedded.stop());
-      url = embedded.url;
+      url = embeddedUrl = embedded.url;
       options.logger?.info({ dataDir: config.dataDir }, 'embedded PostgreSQL (PGlite) started');
     }
     const dataSource = createDataSource(url);
@@ -82,7 +87,7 @@ export async function openStorage(config: AppConfig, options: StorageOptions): P
     const eventSchemas = new EventSchemas(options.events);
     const eventStore = new GuardedEventStore(adapter, eventSchemas);
     const projections = options.projections(eventSchemas);
-    return { config, mode, eventSchemas, eventStore, dataSource, projections, runner: new ProjectionRunner(eventStore, dataSource), close };
+    return { config, mode, eventSchemas, eventStore, dataSource, projections, runner: new ProjectionRunner(eventStore, dataSource), embeddedUrl, close };
   } catch (error) {
     await close();
     throw error;

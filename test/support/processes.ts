@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join, sep } from 'node:path';
 
 /** Compiled files under dist/, whether this module runs from its source (jest) or compiled (scripts). */
@@ -82,4 +82,19 @@ export function startUntil(
       if (!matched) reject(new Error(`process exited (${f.code ?? f.signal}) before printing ${line}: ${f.stderr.slice(-2000)}`));
     });
   });
+}
+
+/** The processes whose parent is `pid` and whose command line runs `script`. */
+export function childrenRunning(pid: number, script: string): number[] {
+  return readdirSync('/proc')
+    .filter((entry) => /^\d+$/.test(entry))
+    .filter((entry) => {
+      try {
+        const ppid = Number(readFileSync(`/proc/${entry}/stat`, 'utf8').split(') ')[1]!.split(' ')[1]);
+        return ppid === pid && readFileSync(`/proc/${entry}/cmdline`, 'utf8').includes(script);
+      } catch {
+        return false; // ended while we looked
+      }
+    })
+    .map(Number);
 }

@@ -20,6 +20,8 @@ export interface AppConfig {
   readonly logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
   /** Whether projections run inside this process (a dedicated worker can take them instead). */
   readonly runProjections: boolean;
+  /** Whether the service (main.ts) runs its projections in a child process it forks, off the request thread. */
+  readonly projectionWorker: boolean;
   /** Whether this process delivers waiting balikan (any number of instances may; rows are leased). */
   readonly runBalikanDelivery: boolean;
   /** The closed network: CIDRs requests may come from (every route but /health). */
@@ -117,6 +119,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   if (!LOG_LEVELS.includes(logLevel)) throw new ConfigError('LOG_LEVEL', `must be one of ${LOG_LEVELS.join(', ')}`);
   const runProjections = (env.RUN_PROJECTIONS ?? 'true').toLowerCase();
   if (!['true', 'false'].includes(runProjections)) throw new ConfigError('RUN_PROJECTIONS', 'must be true or false');
+  const projectionWorker = (env.PROJECTION_WORKER ?? 'true').toLowerCase();
+  if (!['true', 'false'].includes(projectionWorker)) throw new ConfigError('PROJECTION_WORKER', 'must be true or false');
   const allowedNetworks = (env.ALLOWED_NETWORKS ?? '127.0.0.0/8,::1/128')
     .split(',')
     .map((c) => c.trim())
@@ -230,6 +234,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     eventStoreConnectionString,
     logLevel,
     runProjections: runProjections === 'true',
+    projectionWorker: projectionWorker === 'true',
     runBalikanDelivery: (env.RUN_BALIKAN_DELIVERY ?? 'true').toLowerCase() !== 'false',
   };
 }
