@@ -17,9 +17,11 @@ const common = {
   testEnvironment: 'node',
   rootDir: __dirname,
   roots: ['<rootDir>/test'],
-  // NestJS 12 ships ESM: let swc compile it to CommonJS too.
+  // NestJS 12 ships ESM, and so do packages the Fastify adapter and @fastify/static load (path-to-regexp 9,
+  // content-disposition 2; Node 20 requires them, Jest cannot): let swc compile them to CommonJS too. Only
+  // the innermost node_modules of a path counts, so a package nested under another one is matched too.
   transform: { '^.+\\.(t|j|mj)s$': swc },
-  transformIgnorePatterns: ['/node_modules/(?!@nestjs/)'],
+  transformIgnorePatterns: ['/node_modules/(?!.*/node_modules/)(?!@nestjs/|path-to-regexp/|content-disposition/)'],
 };
 
 /**

@@ -1,48 +1,118 @@
 import { NestFactory } from '@nestjs/core';
-import type { NestExpressApplication } from '@nestjs/platform-express';
+import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
-import type { Logger } from 'pino';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import helmet from 'helmet';
+import type { Logger } from 'pino';
 import { readFileSync } from 'node:fs';
 import { AppModule } from './app.module';
 import type { GatewayInfrastructure } from './open-infrastructure';
-import type { NextFunction, Request, Response } from 'express';
 import { ErrorFilter } from '../infrastructure/http/error.filter';
 import { REFUSAL_LISTENER } from '../infrastructure/refusal';
 import { refuseControlCharacters, validationPipe } from '../infrastructure/http/validation';
-import { NetworkMiddleware } from '../modules/access/network/network.middleware';
+import { BODY_LIMIT, acceptJsonBodies, setAsideUnreadBody } from '../infrastructure/http/json-body';
+import { RouteTable, applicationTemplate, routeName } from '../infrastructure/http/route-table';
+import { NetworkCheck } from '../modules/access/network/network-check';
 import { PinoNestLogger } from '../infrastructure/logging/logger';
-import { requestLogging } from '../infrastructure/logging/request-logging';
+import { RequestLog, requestId } from '../infrastructure/logging/request-logging';
 import { Metrics } from '../infrastructure/metrics/metrics';
 
-/** Builds the Nest HTTP application on opened infrastructure; shared by main.ts and the e2e tests. */
-export async function createHttpApp(infra: GatewayInfrastructure, logger: Logger): Promise<NestExpressApplication> {
+type FrameworkError = (error: Error, request: FastifyRequest, reply: FastifyReply) => void;
+
+/**
+ * Builds the Nest HTTP application (Fastify) on opened infrastructure, initialised and ready to serve;
+ * shared by main.ts and the e2e tests. Every route goes through the same hooks, in this order:
+ * security headers, the closed-network check (before the body is read), the body (JSON only), the
+ * control-character refusal, then the guard and the validation pipe; every answer is counted and logged
+ * once sent.
+ */
+export async function createHttpApp(infra: GatewayInfrastructure, logger: Logger): Promise<NestFastifyApplication> {
   const tls = infra.config.tls;
-  const app = await NestFactory.create<NestExpressApplication>(AppModule.register(infra, logger), {
+  // A request the router cannot even decode never reaches a hook: answered below, once the hooks exist.
+  let frameworkError: FrameworkError = (_error, _request, reply) => void reply.code(400).send(BAD_REQUEST);
+  const adapter = new FastifyAdapter({
     // HTTPS only on this port when a certificate is configured: passwords, tokens and the nine fields never cross a network in clear.
-    ...(tls ? { httpsOptions: { cert: readFileSync(tls.certFile), key: readFileSync(tls.keyFile) } } : {}),
+    ...(tls ? { https: { cert: readFileSync(tls.certFile), key: readFileSync(tls.keyFile) } } : {}),
+    // The same list as Express's "trust proxy" took (proxy-addr): X-Forwarded-For is believed only from these.
+    trustProxy: infra.config.trustProxy,
+    bodyLimit: BODY_LIMIT,
+    genReqId: requestId,
+    requestIdHeader: false,
+    // Routed as before (Express): case-insensitive, a trailing slash ignored, parameters of any length (a
+    // malformed id is the route's own 400 ID_MALFORMED, not the router's 414).
+    routerOptions: { caseSensitive: false, ignoreTrailingSlash: true, maxParamLength: 16_384 },
+    // Node's defaults, which the server had before: Fastify's own would keep idle connections 72 s and never time a request out.
+    keepAliveTimeout: 5_000,
+    requestTimeout: 300_000,
+    // While closing, requests in flight are answered as usual, never with a body not of our shape.
+    return503OnClosing: false,
+    // No Nest middleware: every step is a Fastify hook.
+    skipMiddie: true,
+    frameworkErrors: (error, request, reply) => frameworkError(error, request as FastifyRequest, reply as FastifyReply),
+  } as ConstructorParameters<typeof FastifyAdapter>[0]);
+  const app = await NestFactory.create<NestFastifyApplication>(AppModule.register(infra, logger), adapter, {
     logger: new PinoNestLogger(logger),
     bodyParser: false,
     // A module that refuses a setting (BALIKAN_KEY, BALIKAN_URL) throws to the caller, which names it in one
     // line; Nest's default would log the bare message and exit the process itself.
     abortOnError: false,
   });
-  app.disable('x-powered-by');
+  const fastify = app.getHttpAdapter().getInstance();
+  const routes = new RouteTable(fastify); // before any route is registered
+  tables.set(app, routes);
+  acceptJsonBodies(fastify);
+  // swagger-ui's page and script are text: with their charset, as Express named it.
+  fastify.addHook('onRoute', (route) => {
+    if (route.url.startsWith('/docs') && !route.url.includes('*')) route.onSend = [route.onSend ?? [], withUtf8Charset].flat();
+  });
+
   // Security headers on every answer (helmet's defaults: no sniffing, no framing, HSTS, a strict CSP). The
   // API explorer under /docs runs swagger-ui's inline scripts, so only there the CSP is left out.
   const strict = helmet();
   const docs = helmet({ contentSecurityPolicy: false });
-  app.use((req: Request, res: Response, next: NextFunction) => (req.path.startsWith('/docs') ? docs : strict)(req, res, next));
-  app.set('trust proxy', infra.config.trustProxy);
-  // Every answer counted by its route template (never the path), refusals of the network check included.
-  app.use(app.get(Metrics).httpMiddleware(app.getHttpAdapter().getInstance()));
-  app.use(requestLogging(logger));
-  // The closed network first, before the body is even read, on every path but /health (docs included).
-  const network = app.get(NetworkMiddleware);
-  network.routesOf(app.getHttpAdapter().getInstance());
-  app.use((req: Request, res: Response, next: NextFunction) => void network.use(req, res, next));
-  app.useBodyParser('json', { limit: '16kb' });
-  app.use(refuseControlCharacters);
+  const securityHeaders = (request: FastifyRequest, reply: FastifyReply, path: string) =>
+    (path.startsWith('/docs') ? docs : strict)(request.raw, reply.raw, noop);
+  // Every answer counted by its route template (never the path), refusals of the network check included,
+  // and logged once sent.
+  const metrics = app.get(Metrics);
+  const requests = new RequestLog(logger);
+  const answered = (request: FastifyRequest, reply: FastifyReply, template: string | undefined) => {
+    // Counting must never take the service down: this runs after the answer, outside its error handling.
+    try {
+      metrics.httpRequest(request.method, template ?? 'unmatched', reply.statusCode, reply.elapsedTime / 1000);
+    } catch {
+      // a label prom-client refuses: the answer stands, uncounted
+    }
+    requests.answered(request, reply);
+  };
+  const network = app.get(NetworkCheck);
+
+  fastify.addHook('onRequest', (request, reply, done) => {
+    const path = pathOf(request.url);
+    securityHeaders(request, reply, path);
+    requests.watch(request, reply);
+    // The closed network first, before the body is even read, on every path but /health (docs included).
+    if (!network.allows(request.ip, path)) return network.refuse(request.ip, routeName(request.method, applicationTemplate(request.routeOptions.url)), reply);
+    setAsideUnreadBody(request);
+    done();
+  });
+  fastify.addHook('preValidation', refuseControlCharacters);
+  fastify.addHook('onResponse', (request, reply, done) => {
+    answered(request, reply, applicationTemplate(request.routeOptions.url));
+    done();
+  });
+  // A path the router cannot decode ("/v1/agreements/%E0%A4%A") skips every hook: the same steps here. As
+  // before, it is the 400 of the route its path fits (Express decoded parameters once a route matched), or
+  // a 404 when none does.
+  frameworkError = (_error, request, reply) => {
+    const path = pathOf(request.url);
+    const template = routes.templateFor(request.method, path);
+    securityHeaders(request, reply, path);
+    requests.watch(request, reply);
+    reply.raw.once('finish', () => answered(request, reply, template));
+    if (!network.allows(request.ip, path)) return network.refuse(request.ip, routeName(request.method, template), reply);
+    void reply.code(template ? 400 : 404).send(template ? BAD_REQUEST : ROUTE_NOT_FOUND);
+  };
   app.useGlobalFilters(new ErrorFilter(logger, app.get(REFUSAL_LISTENER)));
   app.useGlobalPipes(validationPipe);
 
@@ -60,7 +130,32 @@ export async function createHttpApp(infra: GatewayInfrastructure, logger: Logger
   );
   documentErrors(document);
   SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs-json' });
+  await app.init();
+  await fastify.ready();
   return app;
+}
+
+const tables = new WeakMap<object, RouteTable>();
+
+/** Every route the application serves, as "GET /v1/agreements" (HEAD twins of GET routes left out). */
+export function servedRoutes(app: NestFastifyApplication): string[] {
+  return tables.get(app)?.list() ?? [];
+}
+
+const noop = () => {};
+
+const withUtf8Charset = (_request: FastifyRequest, reply: FastifyReply, payload: unknown, done: (error: null, payload: unknown) => void) => {
+  const type = reply.getHeader('content-type');
+  if (typeof type === 'string' && /^(text\/html|application\/javascript)$/.test(type)) void reply.header('content-type', `${type}; charset=utf-8`);
+  done(null, payload);
+};
+const BAD_REQUEST = { statusCode: 400, code: 'BAD_REQUEST', message: 'The request is not valid.' };
+const ROUTE_NOT_FOUND = { statusCode: 404, code: 'ROUTE_NOT_FOUND', message: 'There is nothing here.' };
+
+/** The path of a request target, without its query ("/v1/agreements?x" -> "/v1/agreements"). */
+function pathOf(url: string): string {
+  const query = url.indexOf('?');
+  return query === -1 ? url : url.slice(0, query);
 }
 
 /** Every operation answers errors in one shape; the common codes are listed once per status. */

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { wibDay } from '../../src/infrastructure/time/wib';
 import { START } from '../../src/infrastructure/event-store/event-store.port';
 import { loadConfig } from '../../src/infrastructure/config/config';
-import { NetworkMiddleware } from '../../src/modules/access/network/network.middleware';
+import { NetworkCheck } from '../../src/modules/access/network/network-check';
 import { startApp, type TestApp } from '../support/app';
 import { until } from '../support/until';
 
@@ -64,11 +64,11 @@ describe('A request from outside the closed network', () => {
 
   /** The NetworkRefusalsCounted events written since `seen` was taken, after the tally is flushed. */
   const tallied = async (seen: Set<string>) => {
-    await t.app.get(NetworkMiddleware).flushRefusals();
+    await t.app.get(NetworkCheck).flushRefusals();
     return (await t.infra.eventStore.readAll({ after: START, maxCount: 1_000_000 })).filter((e) => e.type === 'NetworkRefusalsCounted' && !seen.has(e.eventId));
   };
   const seenNow = async () => {
-    await t.app.get(NetworkMiddleware).flushRefusals(); // earlier tests' refusals are not this test's
+    await t.app.get(NetworkCheck).flushRefusals(); // earlier tests' refusals are not this test's
     return new Set(
       (await t.infra.eventStore.readAll({ after: START, maxCount: 1_000_000 })).filter((e) => e.type === 'NetworkRefusalsCounted').map((e) => e.eventId),
     );

@@ -28,7 +28,6 @@ describe('The gateway as an operator first meets it', () => {
       }),
     );
     app = await createHttpApp(infra, logger);
-    await app.init();
   });
   afterAll(async () => {
     await app?.close();

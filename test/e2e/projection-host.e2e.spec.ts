@@ -21,7 +21,6 @@ describe('The running service', () => {
       { extraEvents: fixtureEvents },
     );
     app = await createHttpApp(infra, pino({ level: 'silent' }));
-    await app.init();
   });
   afterAll(async () => {
     await app?.close();

@@ -3,6 +3,7 @@ import type { Role } from '../../src/modules/access/operators/operator.events';
 import { DINKES_FACILITY_ID, seededFacilities } from '../../src/modules/access/seed/seed';
 import { ADMIN_PASSWORD, AUDITOR_PASSWORD, startApp, uniqueUserId, type TestApp } from '../support/app';
 import { AUDITOR_USER_ID } from '../support/parties';
+import { servedRoutes } from '../../src/composition/http-app';
 
 type Who = Role | 'ANONYMOUS';
 const ROLES: Role[] = ['PUSKESMAS_OPERATOR', 'DINKES_ADMIN', 'DUKCAPIL_AUDITOR', 'BUPATI_OFFICE'];
@@ -64,25 +65,10 @@ const EXPECTED: Record<string, Who[]> = {
   'GET /metrics': ADMIN_AUDITOR,
 };
 
-interface RouteLayer {
-  route?: { path: string; methods: Record<string, boolean> };
-}
-
-/** Every METHOD + path the Nest application has registered on its Express router. */
+/** Every METHOD + path the application serves. */
 function routesOf(t: TestApp): string[] {
-  const express = t.app.getHttpAdapter().getInstance() as { router?: { stack: RouteLayer[] }; _router?: { stack: RouteLayer[] } };
-  const stack = (express.router ?? express._router)!.stack;
-  return (
-    stack
-      .filter((layer) => layer.route)
-      // The API documentation (swagger-ui's own files) is public inside the closed network; network.e2e covers it.
-      .filter((layer) => !/^\/docs/.test(layer.route!.path))
-      .flatMap((layer) =>
-        Object.keys(layer.route!.methods)
-          .filter((m) => m !== '_all')
-          .map((m) => `${m.toUpperCase()} ${layer.route!.path}`),
-      )
-  );
+  // The API documentation (swagger-ui's own files) is public inside the closed network; network.e2e covers it.
+  return servedRoutes(t.app).filter((route) => !/^[A-Z]+ \/docs/.test(route));
 }
 
 describe('Who may call what, for every route of the application', () => {

@@ -1,4 +1,4 @@
-import type { INestApplication } from '@nestjs/common';
+import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import pino from 'pino';
 import request from 'supertest';
 import { openInfrastructure, type GatewayInfrastructure } from '../../src/composition/open-infrastructure';
@@ -30,7 +30,7 @@ export const sharedDatabaseSettings = (): NodeJS.ProcessEnv => ({
 });
 
 export interface TestApp {
-  app: INestApplication;
+  app: NestFastifyApplication;
   infra: GatewayInfrastructure;
   http: () => ReturnType<typeof request>;
   /** Signs in; a password change the gateway asks for is made (see signIn in gateway-client.ts). */
@@ -85,8 +85,8 @@ async function openApp(env: Record<string, string>) {
       ...env,
     }),
   );
+  // Initialised and ready (Fastify's routes are in place) before supertest reaches its server.
   const app = await createHttpApp(infra, pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' }));
-  await app.init();
   return { infra, app };
 }
 

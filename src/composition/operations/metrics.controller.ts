@@ -1,6 +1,6 @@
 import { Controller, Get, Res } from '@nestjs/common';
 import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
-import type { Response } from 'express';
+import type { FastifyReply } from 'fastify';
 import { Allow, ScrapeToken } from '../../modules/access/auth/access-rule';
 import { Metrics } from '../../infrastructure/metrics/metrics';
 
@@ -22,9 +22,8 @@ export class MetricsController {
   })
   @ApiProduces('text/plain')
   @ApiOkResponse({ description: 'Prometheus text exposition format, version 0.0.4' })
-  async scrape(@Res() response: Response): Promise<void> {
+  async scrape(@Res() response: FastifyReply): Promise<void> {
     const body = await this.metrics.render();
-    response.setHeader('Cache-Control', 'no-store');
-    response.type(this.metrics.contentType).send(body);
+    void response.header('Cache-Control', 'no-store').type(this.metrics.contentType).send(body);
   }
 }

@@ -1,5 +1,5 @@
 import { ArgumentsHost, Catch, HttpException, HttpStatus, type ExceptionFilter } from '@nestjs/common';
-import type { Request, Response } from 'express';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Logger } from 'pino';
 import { EventRejectedError, StoreUnavailableError, WrongExpectedRevisionError } from '../event-store/errors';
 import { Refusal, type ErrorBody, type RefusalListener, type RefusedParty } from '../refusal';
@@ -43,12 +43,12 @@ export class ErrorFilter implements ExceptionFilter {
   ) {}
 
   async catch(error: unknown, host: ArgumentsHost): Promise<void> {
-    const request = host.switchToHttp().getRequest<Request & { routeTemplate?: string; caller?: RefusedParty; id?: unknown }>();
-    const response = host.switchToHttp().getResponse<Response>();
+    const request = host.switchToHttp().getRequest<FastifyRequest & { routeTemplate?: string; caller?: RefusedParty }>();
+    const response = host.switchToHttp().getResponse<FastifyReply>();
     if (error instanceof Refusal && this.listener) {
       try {
         await this.listener.refused(error, {
-          route: request.routeTemplate ?? `${request.method} ${(request.route as { path?: string } | undefined)?.path ?? ''}`,
+          route: request.routeTemplate ?? `${request.method} ${request.routeOptions.url ?? ''}`,
           correlationId: typeof request.id === 'string' ? request.id : undefined,
           party: error.details.party ?? request.caller,
         });
@@ -63,9 +63,9 @@ export class ErrorFilter implements ExceptionFilter {
       const err = error as { name?: string; code?: unknown; stack?: string };
       this.logger.error({ err: { type: err?.name, code: err?.code, stack: err?.stack?.split('\n').slice(1, 6).join('\n') } }, `request failed: ${body.code}`);
     }
-    if (!response.headersSent) {
-      if (error instanceof Refusal && error.details.retryAfter !== undefined) response.setHeader('Retry-After', String(error.details.retryAfter));
-      response.status(body.statusCode).json(body);
+    if (!response.sent) {
+      if (error instanceof Refusal && error.details.retryAfter !== undefined) void response.header('Retry-After', String(error.details.retryAfter));
+      void response.status(body.statusCode).send(body);
     }
   }
 
@@ -81,11 +81,9 @@ export class ErrorFilter implements ExceptionFilter {
         const { code, message, accessId } = payload as ErrorBody;
         return { statusCode: status, code, message, ...(accessId ? { accessId } : {}) };
       }
-      // Framework messages can echo the path or a JSON parser's view of the body: answer in our own words.
-      const cause = (error as { cause?: { type?: string } }).cause;
-      if (cause?.type === 'entity.parse.failed' || /JSON/.test(error.message)) {
-        return { statusCode: 400, code: 'MALFORMED_JSON', message: 'The body is not valid JSON.' };
-      }
+      // Framework messages can echo the path or the body: answer in our own words. Fastify's own refusals
+      // arrive here too (Nest maps them to HttpException): a body over the limit before it is read (413),
+      // one shorter than its Content-Length (400).
       return { statusCode: status, code: CODE_BY_STATUS[status] ?? `HTTP_${status}`, message: GENERIC_MESSAGE[status] ?? 'The request was refused.' };
     }
     // Text PostgreSQL cannot store (bad encoding) or parse: the client's input, answered as such.
@@ -103,11 +101,10 @@ export class ErrorFilter implements ExceptionFilter {
       // A bug of ours (a command produced an event the guard refuses), not the client's: fail closed.
       return { statusCode: 500, code: 'INTERNAL_ERROR', message: 'The request could not be recorded.' };
     }
-    const bodyParser = error as { type?: string; status?: number };
-    if (bodyParser?.type === 'entity.parse.failed') return { statusCode: 400, code: 'MALFORMED_JSON', message: 'The body is not valid JSON.' };
-    if (bodyParser?.type === 'entity.too.large') return { statusCode: 413, code: 'PAYLOAD_TOO_LARGE', message: 'The body is too large.' };
-    if (typeof bodyParser?.status === 'number' && bodyParser.status >= 400 && bodyParser.status < 500) {
-      return { statusCode: bodyParser.status, code: CODE_BY_STATUS[bodyParser.status] ?? 'BAD_REQUEST', message: 'The request could not be read.' };
+    // Any other error that carries a client status (a plugin's, from reading the request).
+    const status = (error as { statusCode?: unknown })?.statusCode;
+    if (typeof status === 'number' && status >= 400 && status < 500) {
+      return { statusCode: status, code: CODE_BY_STATUS[status] ?? 'BAD_REQUEST', message: 'The request could not be read.' };
     }
     return { statusCode: HttpStatus.INTERNAL_SERVER_ERROR, code: 'INTERNAL_ERROR', message: 'Something went wrong on our side.' };
   }

@@ -78,13 +78,14 @@ function tooDeep(value: unknown, depth = 0): boolean {
 
 /**
  * No field of any request may carry control characters (NUL breaks PostgreSQL text; none has a use here),
- * and no body may be nested deeper than any request of the API.
+ * and no body may be nested deeper than any request of the API. A preValidation hook: after the body is
+ * read, before the route's guard and pipes.
  */
-export function refuseControlCharacters(request: { body?: unknown }, response: { status(n: number): { json(b: unknown): void } }, next: () => void): void {
+export function refuseControlCharacters(request: { body?: unknown }, reply: { code(n: number): { send(b: unknown): unknown } }, done: () => void): void {
   if (tooDeep(request.body)) {
-    response.status(400).json({ statusCode: 400, code: 'VALIDATION_FAILED', message: 'The body is nested too deeply.' });
+    void reply.code(400).send({ statusCode: 400, code: 'VALIDATION_FAILED', message: 'The body is nested too deeply.' });
     return;
   }
-  if (!hasControlCharacter(request.body)) return next();
-  response.status(400).json({ statusCode: 400, code: 'CONTROL_CHARACTER', message: 'Text fields may not contain control characters.' });
+  if (!hasControlCharacter(request.body)) return done();
+  void reply.code(400).send({ statusCode: 400, code: 'CONTROL_CHARACTER', message: 'Text fields may not contain control characters.' });
 }

@@ -1,36 +1,54 @@
-import type { NextFunction, Request, Response } from 'express';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { IncomingMessage } from 'node:http';
 import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
 import { isUuid } from '../ids';
 import { safePath } from './logger';
 
-declare module 'http' {
-  interface IncomingMessage {
-    /** The request id (requestLogging): the client's X-Request-Id when it is a UUID, else the gateway's own. */
-    id: string;
-  }
+/**
+ * The request id (Fastify's genReqId, read as `request.id`): the client's X-Request-Id when it is a UUID,
+ * else one of ours. The events the request records carry it as their correlation id.
+ */
+export function requestId(raw: IncomingMessage): string {
+  const given = raw.headers['x-request-id'];
+  return isUuid(given) ? given : randomUUID();
 }
 
+const LOGGED = Symbol('logged');
+type Logged = FastifyRequest & { [LOGGED]?: true };
+
 /**
- * One log line per answered request, written once the answer is sent (off the request's critical path):
- * its id, method, path (query dropped, long digit runs masked), status and time, never headers or bodies.
- * The id is the client's X-Request-Id when it is a UUID, else one of ours; the events the request records
- * carry it as their correlation id. A 5xx logs at error, an answer the client did not wait for at warn.
+ * One log line per request, written once the answer is sent (an onResponse hook, off the request's
+ * critical path): its id, method, path (query dropped, long digit runs masked), status and time, never
+ * headers or bodies. A 5xx logs at error; an answer the client did not wait for (the connection closed
+ * first) at warn, with no status unless its headers had left.
  */
-export function requestLogging(logger: Logger) {
-  return (req: Request, res: Response, next: NextFunction): void => {
-    const given = req.headers['x-request-id'];
-    const id = isUuid(given) ? given : randomUUID();
-    req.id = id;
-    const started = performance.now();
-    res.once('close', () => {
-      const path = safePath(req.originalUrl);
-      const responseTime = Math.round(performance.now() - started);
-      const line = { req: { id, method: req.method, path }, res: { statusCode: res.headersSent ? res.statusCode : null }, responseTime };
-      if (!res.writableFinished) logger.warn(line, `${req.method} ${path} aborted`);
-      else if (res.statusCode >= 500) logger.error(line, `${req.method} ${path} ${res.statusCode}`);
-      else logger.info(line, `${req.method} ${path} ${res.statusCode}`);
+export class RequestLog {
+  constructor(private readonly logger: Logger) {}
+
+  /** Watches for the client going away before the answer is sent (onRequest). */
+  watch(request: FastifyRequest, reply: FastifyReply): void {
+    reply.raw.once('close', () => {
+      if (reply.raw.writableFinished || (request as Logged)[LOGGED]) return;
+      (request as Logged)[LOGGED] = true;
+      const path = safePath(request.url);
+      const line = {
+        req: { id: request.id, method: request.method, path },
+        res: { statusCode: reply.raw.headersSent ? reply.statusCode : null },
+        responseTime: Math.round(reply.elapsedTime),
+      };
+      this.logger.warn(line, `${request.method} ${path} aborted`);
     });
-    next();
-  };
+  }
+
+  /** The answer was sent (onResponse). */
+  answered(request: FastifyRequest, reply: FastifyReply): void {
+    if ((request as Logged)[LOGGED]) return;
+    (request as Logged)[LOGGED] = true;
+    const path = safePath(request.url);
+    const status = reply.statusCode;
+    const line = { req: { id: request.id, method: request.method, path }, res: { statusCode: status }, responseTime: Math.round(reply.elapsedTime) };
+    if (status >= 500) this.logger.error(line, `${request.method} ${path} ${status}`);
+    else this.logger.info(line, `${request.method} ${path} ${status}`);
+  }
 }

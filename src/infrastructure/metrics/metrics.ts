@@ -1,10 +1,8 @@
-import type { NextFunction, Request, Response } from 'express';
 import type { Logger } from 'pino';
 import { getHeapStatistics } from 'node:v8';
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import type { Infrastructure } from '../infrastructure';
 import type { RegistryCall } from '../registry/registry-client';
-import { routeOf } from '../security/network';
 
 export const REGISTRY_OUTCOMES = ['FOUND', 'DECEASED', 'NOT_FOUND', 'REFUSED', 'TIMEOUT', 'UNAVAILABLE', 'BREAKER_OPEN'] as const;
 export type RegistryOutcome = (typeof REGISTRY_OUTCOMES)[number];
@@ -101,6 +99,7 @@ export class Metrics {
     return this.registry.metrics();
   }
 
+  /** An answer sent, by its route template ("/v1/balikan/:id", or "unmatched": never the path); see http-app.ts. */
   httpRequest(method: string, route: string, status: number, seconds: number): void {
     const labels = { method: METHODS.has(method) ? method : 'OTHER', route, status: String(status) };
     this.httpRequests.inc(labels);
@@ -117,23 +116,6 @@ export class Metrics {
   /** Where the breaker state is read at scrape time. */
   watchBreaker(state: () => keyof typeof BREAKER_STATES): void {
     this.breaker = state;
-  }
-
-  /** Express middleware: counts every answer by its route template once it is sent. */
-  httpMiddleware(expressApp: unknown): (req: Request, res: Response, next: NextFunction) => void {
-    return (req, res, next) => {
-      const started = process.hrtime.bigint();
-      res.once('finish', () => {
-        // Counting must never take the service down: this runs outside any request's error handling.
-        try {
-          const seconds = Number(process.hrtime.bigint() - started) / 1e9;
-          this.httpRequest(req.method, routeLabel(expressApp, req), res.statusCode, seconds);
-        } catch {
-          this.httpRequest(req.method, 'unmatched', res.statusCode, Number(process.hrtime.bigint() - started) / 1e9);
-        }
-      });
-      next();
-    };
   }
 
   /**
@@ -170,13 +152,4 @@ export class Metrics {
       this.lagSeconds.set({ projection: name }, oldest ? Math.max(0, (now - oldest.occurredAt.getTime()) / 1000) : 0);
     }
   }
-}
-
-/** The route template ("/v1/balikan/:id") a request reached or would have reached, else "unmatched": never the path. */
-export function routeLabel(expressApp: unknown, req: Request): string {
-  const matched = (req.route as { path?: unknown } | undefined)?.path;
-  if (typeof matched === 'string') return `${req.baseUrl ?? ''}${matched}`.replace(/\/+$/, '') || '/';
-  // Answered before routing (the network check, the body parser) or by no route: the template it would reach.
-  const template = routeOf(expressApp, req.method, req.path).split(' ')[1] ?? '';
-  return template === '/_unmatched' || !template.startsWith('/') ? 'unmatched' : template.replace(/\/+$/, '') || '/';
 }

@@ -25,37 +25,3 @@ export class NetworkAllowList {
     return this.list.check(plain, family === 4 ? 'ipv4' : 'ipv6');
   }
 }
-
-const METHODS = new Set(['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'HEAD', 'OPTIONS']);
-
-interface RouteLayer {
-  route?: { path: string; methods: Record<string, boolean> };
-  match(path: string): boolean;
-}
-
-/**
- * The registered route a request would reach, as its template ("POST /v1/operators/:id/suspension"), or
- * "/_unmatched": only text the application itself defined ever reaches an event, never the caller's path.
- */
-export function routeOf(expressApp: unknown, method: string, path: string): string {
-  const verb = METHODS.has(method) ? method : 'OTHER';
-  const app = expressApp as { router?: { stack: RouteLayer[] }; _router?: { stack: RouteLayer[] } };
-  for (const layer of (app.router ?? app._router)?.stack ?? []) {
-    if (!layer.route || !(layer.route.methods[method.toLowerCase()] || layer.route.methods._all)) continue;
-    if (matches(layer, path)) return `${verb} ${layer.route.path}`;
-  }
-  return `${verb} /_unmatched`;
-}
-
-/**
- * Whether a route's pattern matches the path. Parameters are percent-decoded only once the pattern has
- * matched, so one that cannot be decoded ("/v1/agreements/%E0%A4%A") throws URIError on a path that did
- * match: Express answers it 400 from that route, and so it is named by that route.
- */
-function matches(layer: RouteLayer, path: string): boolean {
-  try {
-    return Boolean(layer.match(path));
-  } catch {
-    return true;
-  }
-}

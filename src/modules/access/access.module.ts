@@ -6,7 +6,7 @@ import { StartupError, type Infrastructure } from '../../infrastructure/infrastr
 import { EVENT_STORE, type EventStore } from '../../infrastructure/event-store/event-store.port';
 import { INFRASTRUCTURE, LOGGER } from '../../infrastructure/infrastructure.module';
 import { AccessGuard } from './auth/access.guard';
-import { NETWORK_ALLOW_LIST, NetworkMiddleware } from './network/network.middleware';
+import { NETWORK_ALLOW_LIST, NetworkCheck } from './network/network-check';
 import { NetworkAllowList } from '../../infrastructure/security/network';
 import { AgreementsController } from './agreements/agreements.controller';
 import { AuthController } from './auth/auth.controller';
@@ -116,7 +116,7 @@ export class RegisterSeeder implements OnApplicationBootstrap {
     },
     { provide: NETWORK_ALLOW_LIST, inject: [INFRASTRUCTURE], useFactory: (infra: Infrastructure) => new NetworkAllowList(infra.config.allowedNetworks) },
     { provide: REFUSAL_LISTENER, useExisting: DenialRecorder },
-    NetworkMiddleware,
+    NetworkCheck,
     { provide: APP_GUARD, useClass: AccessGuard },
     RegisterSeeder,
     AgreementsView,
@@ -131,6 +131,6 @@ export class RegisterSeeder implements OnApplicationBootstrap {
     ...OPERATOR_QUERY_HANDLERS,
     ...AUTH_PROVIDERS,
   ],
-  exports: [AgreementsView, REFUSAL_LISTENER, AccessTokens, OperatorAccounts, DenialRecorder, NetworkMiddleware, RegistryConnection],
+  exports: [AgreementsView, REFUSAL_LISTENER, AccessTokens, OperatorAccounts, DenialRecorder, NetworkCheck, RegistryConnection],
 })
 export class AccessModule {}

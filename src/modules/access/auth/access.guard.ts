@@ -1,6 +1,6 @@
 import { Inject, Injectable, Optional, type CanActivate, type ExecutionContext } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
-import type { Request } from 'express';
+import type { FastifyRequest } from 'fastify';
 import { Refusal } from '../../../infrastructure/refusal';
 import { RegisterStates } from '../register-states';
 import { OperatorAccounts } from '../operators/accounts';
@@ -10,7 +10,7 @@ import { INFRASTRUCTURE } from '../../../infrastructure/infrastructure.module';
 import type { Infrastructure } from '../../../infrastructure/infrastructure';
 import { createHash, timingSafeEqual } from 'node:crypto';
 
-export type AuthenticatedRequest = Request & { caller?: Caller; routeTemplate?: string; token?: string; mustChangePassword?: boolean };
+export type AuthenticatedRequest = FastifyRequest & { caller?: Caller; routeTemplate?: string; token?: string; mustChangePassword?: boolean };
 
 /**
  * Who may call what, decided in one place for every route (after the network check):
@@ -65,7 +65,7 @@ export class AccessGuard implements CanActivate {
   }
 
   /** METRICS_TOKEN, on a route marked @ScrapeToken() only, compared in constant time. */
-  private scrapeTokenPresented(context: ExecutionContext, request: Request): boolean {
+  private scrapeTokenPresented(context: ExecutionContext, request: FastifyRequest): boolean {
     const expected = this.infra?.config.metricsToken;
     if (!expected || !this.reflector.getAllAndOverride<boolean | undefined>(SCRAPE_TOKEN, [context.getHandler(), context.getClass()])) return false;
     const presented = /^Bearer (\S{1,512})$/.exec(request.headers.authorization ?? '')?.[1];
@@ -76,7 +76,7 @@ export class AccessGuard implements CanActivate {
 }
 
 /** "POST /v1/operators/:id/suspension": the matched route's template, never the concrete path. */
-export function routeTemplate(request: Request): string {
-  const path = (request.route as { path?: string } | undefined)?.path ?? '';
+export function routeTemplate(request: FastifyRequest): string {
+  const path = request.routeOptions.url ?? '';
   return `${request.method} ${path.replace(/\/+$/, '') || '/'}`;
 }

@@ -2,7 +2,7 @@ import { Body, Controller, HttpCode, Post, Req } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import { ApiBearerAuth, ApiOperation, ApiProperty, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { IsString, Length } from 'class-validator';
-import type { Request } from 'express';
+import type { FastifyRequest } from 'fastify';
 import { correlationOf } from '../../../infrastructure/http/correlation';
 import { Allow, DuringPasswordChange, Public } from './access-rule';
 import type { AuthenticatedRequest } from './access.guard';
@@ -37,7 +37,7 @@ export class AuthController {
   })
   @ApiResponse({ status: 429, description: 'SIGN_IN_RATE_LIMITED: too many attempts from this address in a minute (Retry-After)' })
   @ApiResponse({ status: 503, description: 'SIGN_IN_BUSY: too many sign-ins waiting for the password check (Retry-After)' })
-  login(@Body() body: LoginDto, @Req() request: Request) {
+  login(@Body() body: LoginDto, @Req() request: FastifyRequest) {
     return this.commandBus.execute(new SignIn(body.userId, body.password, request.ip ?? '', correlationOf(request).correlationId));
   }
 

@@ -42,7 +42,7 @@ export const cardReaderPolicy = policy('card reader registered to this Puskesmas
 /**
  * The access rules of the agreement, as ONE list, checked in order for every lookup and card read; the
  * first rejection wins. The closed network (Pasal 3(1)(b)) and an active operator account come before
- * this list (network middleware, access guard); the hourly quota after it, as its own step, because it
+ * this list (network check, access guard); the hourly quota after it, as its own step, because it
  * counts the request.
  */
 export const ACCESS_POLICIES: readonly AccessPolicy[] = [agreementInForcePolicy, registeredPuskesmasPolicy, cardReaderPolicy];

@@ -2,7 +2,7 @@ import { Body, Controller, HttpCode, Post, Req, Res } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import { ApiBearerAuth, ApiOperation, ApiProperty, ApiPropertyOptional, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { IsIn, IsOptional, IsString, IsUUID, Length } from 'class-validator';
-import type { Response } from 'express';
+import type { FastifyReply } from 'fastify';
 import { correlationOf } from '../../../infrastructure/http/correlation';
 import { Allow } from '../auth/access-rule';
 import type { AuthenticatedRequest } from '../auth/access.guard';
@@ -71,8 +71,8 @@ export class LookupsController {
   @ApiResponse({ status: 502, description: "REGISTRY_REFUSED (with the registry's reason)" })
   @ApiResponse({ status: 503, description: 'REGISTRY_UNAVAILABLE' })
   @ApiResponse({ status: 504, description: 'REGISTRY_TIMEOUT' })
-  async lookup(@Body() body: NikLookupDto, @Req() request: AuthenticatedRequest, @Res({ passthrough: true }) response: Response) {
-    response.setHeader('Cache-Control', 'no-store');
+  async lookup(@Body() body: NikLookupDto, @Req() request: AuthenticatedRequest, @Res({ passthrough: true }) response: FastifyReply) {
+    void response.header('Cache-Control', 'no-store');
     return this.commandBus.execute(new PerformAccess(request.caller!, body.nik, { type: 'NikLookupPerformed' }, correlationOf(request).correlationId));
   }
 
@@ -86,8 +86,8 @@ export class LookupsController {
   })
   @ApiResponse({ status: 403, description: 'CARD_READER_NOT_REGISTERED, CARD_READER_RETIRED, AGREEMENT_NOT_ACTIVE' })
   @ApiResponse({ status: 422, description: 'FINGERPRINT_NOT_MATCHED, FINGERPRINT_NOT_PERFORMED (no registry call)' })
-  async cardRead(@Body() body: CardReadDto, @Req() request: AuthenticatedRequest, @Res({ passthrough: true }) response: Response) {
-    response.setHeader('Cache-Control', 'no-store');
+  async cardRead(@Body() body: CardReadDto, @Req() request: AuthenticatedRequest, @Res({ passthrough: true }) response: FastifyReply) {
+    void response.header('Cache-Control', 'no-store');
     const channel = { type: 'CardReadRecorded', readerId: body.readerId, fingerprint: body.fingerprint } as const;
     return this.commandBus.execute(new PerformAccess(request.caller!, body.nik, channel, correlationOf(request).correlationId));
   }

@@ -2,7 +2,7 @@ import { Controller, Get, Param, Post, Query, Req, Res, StreamableFile } from '@
 import { CommandBus, QueryBus } from '@nestjs/cqrs';
 import { ApiBearerAuth, ApiOperation, ApiPropertyOptional, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { IsIn, IsOptional, Matches } from 'class-validator';
-import type { Response } from 'express';
+import type { FastifyReply } from 'fastify';
 import { Allow } from '../../access/auth/access-rule';
 import type { AuthenticatedRequest } from '../../access/auth/access.guard';
 import { SubmitSemesterReport } from './reports.commands';
@@ -36,10 +36,10 @@ export class ArchiveQuery {
   revision?: string;
 }
 
-function sendDocument(response: Response, document: ReportDocument): StreamableFile {
-  response.setHeader('Content-Type', document.contentType);
-  response.setHeader('Content-Disposition', `attachment; filename="${document.fileName}"`);
-  response.setHeader('Cache-Control', 'no-store');
+function sendDocument(response: FastifyReply, document: ReportDocument): StreamableFile {
+  void response.header('Content-Type', document.contentType);
+  void response.header('Content-Disposition', `attachment; filename="${document.fileName}"`);
+  void response.header('Cache-Control', 'no-store');
   return new StreamableFile(document.bytes);
 }
 
@@ -66,7 +66,7 @@ export class ReportsController {
     @Param('year') yearText: string,
     @Param('semester') semesterText: string,
     @Query() query: ReportFormatQuery,
-    @Res({ passthrough: true }) response: Response,
+    @Res({ passthrough: true }) response: FastifyReply,
   ) {
     const now = new Date();
     const { year, semester } = parsePeriod(yearText, semesterText, now);
@@ -87,14 +87,14 @@ export class ReportsController {
     @Param('year') yearText: string,
     @Param('semester') semesterText: string,
     @Req() request: AuthenticatedRequest,
-    @Res({ passthrough: true }) response: Response,
+    @Res({ passthrough: true }) response: FastifyReply,
   ) {
     const now = new Date();
     const { year, semester } = parsePeriod(yearText, semesterText, now);
     const { recorded, ...submitted } = await this.commandBus.execute(
       new SubmitSemesterReport(year, semester, request.caller!.operatorId, now, correlationOf(request).correlationId),
     );
-    response.status(recorded ? 201 : 200);
+    void response.status(recorded ? 201 : 200);
     return submitted;
   }
 
@@ -106,7 +106,7 @@ export class ReportsController {
     @Param('year') yearText: string,
     @Param('semester') semesterText: string,
     @Query() query: ArchiveQuery,
-    @Res({ passthrough: true }) response: Response,
+    @Res({ passthrough: true }) response: FastifyReply,
   ) {
     const { year, semester } = parsePeriod(yearText, semesterText, new Date());
     const revision = query.revision ? Number(query.revision) : undefined;
@@ -122,7 +122,7 @@ export class ReportsController {
     @Param('year') yearText: string,
     @Param('semester') semesterText: string,
     @Query() query: SummaryFormatQuery,
-    @Res({ passthrough: true }) response: Response,
+    @Res({ passthrough: true }) response: FastifyReply,
   ) {
     const now = new Date();
     const { year, semester } = parsePeriod(yearText, semesterText, now);
