@@ -1,4 +1,7 @@
+import { randomUUID } from 'node:crypto';
+import { connect, type AddressInfo } from 'node:net';
 import { Writable } from 'node:stream';
+import { gzipSync } from 'node:zlib';
 import type { INestApplication } from '@nestjs/common';
 import pino from 'pino';
 import request from 'supertest';
@@ -6,6 +9,7 @@ import { openInfrastructure, type GatewayInfrastructure } from '../../src/compos
 import { loadConfig } from '../../src/infrastructure/config/config';
 import { createHttpApp } from '../../src/composition/http-app';
 import { sharedDatabaseSettings } from '../support/app';
+import { until } from '../support/until';
 
 /** What an operator and a Puskesmas app developer rely on before any feature exists. */
 describe('The gateway as an operator first meets it', () => {
@@ -97,5 +101,74 @@ describe('The gateway as an operator first meets it', () => {
     for (const secret of ['3313-0112-9000-0001', '3313011209900002', '3313011209900003', 'SITI AMINAH', 'secret-token-value', '%2D0112', '0112/9000/0005']) {
       expect(log).not.toContain(secret);
     }
+  });
+
+  describe('reads a body as it always has', () => {
+    const login = (contentType: string, body: string | Buffer, headers: Record<string, string> = {}) =>
+      request(app.getHttpServer())
+        .post('/v1/auth/login')
+        .set('content-type', contentType)
+        .set(headers)
+        .serialize((bytes) => bytes) // as given: superagent would write a Buffer out as JSON
+        .send(body);
+    const withAnExtraField = JSON.stringify({ userId: 'nobody', password: 'not-the-password-1', extra: 1 });
+
+    it('only when it is JSON: a body of another content type is not read, and validation names what is missing', async () => {
+      for (const contentType of ['text/plain', 'application/x-www-form-urlencoded', 'application/vnd.api+json', 'garbage', ';']) {
+        const res = await login(contentType, withAnExtraField);
+        expect({ contentType, status: res.status, code: res.body.code }).toEqual({ contentType, status: 400, code: 'VALIDATION_FAILED' });
+      }
+      // Read as JSON whatever the case or the parameters: the extra field is seen.
+      for (const contentType of ['APPLICATION/JSON', 'application/json; charset=UTF-8', 'application/json; charset']) {
+        expect((await login(contentType, withAnExtraField)).body.code).toBe('FIELD_NOT_ALLOWED');
+      }
+    });
+
+    it('an empty JSON body is an empty object, and a bare JSON value is 400 MALFORMED_JSON', async () => {
+      expect((await login('application/json', '')).body.code).toBe('VALIDATION_FAILED');
+      for (const body of ['"admin"', '42', 'null', '   ']) {
+        expect((await login('application/json', body)).body).toEqual({ statusCode: 400, code: 'MALFORMED_JSON', message: 'The body is not valid JSON.' });
+      }
+    });
+
+    it('refuses a charset or a content encoding it cannot read with 415, inflates gzip, and counts the 16 kB once inflated', async () => {
+      expect((await login('application/json; charset=iso-8859-1', withAnExtraField)).body).toEqual({
+        statusCode: 415,
+        code: 'UNSUPPORTED_MEDIA_TYPE',
+        message: 'Send JSON.',
+      });
+      expect((await login('application/json', withAnExtraField, { 'content-encoding': 'x-zip' })).status).toBe(415);
+      expect((await login('application/json', gzipSync(withAnExtraField), { 'content-encoding': 'gzip' })).body.code).toBe('FIELD_NOT_ALLOWED');
+      const inflatesPastTheLimit = gzipSync(JSON.stringify({ userId: ' '.repeat(40_000) }));
+      expect(inflatesPastTheLimit.length).toBeLessThan(16_384);
+      const res = await login('application/json', inflatesPastTheLimit, { 'content-encoding': 'gzip' });
+      expect({ status: res.status, code: res.body.code }).toEqual({ status: 413, code: 'PAYLOAD_TOO_LARGE' });
+    });
+  });
+
+  it('answers a path it cannot decode with the 400 of the route it fits, or 404 when it fits none, security headers included', async () => {
+    const fits = await request(app.getHttpServer()).get('/v1/agreements/%E0%A4%A').expect(400);
+    expect(fits.body).toEqual({ statusCode: 400, code: 'BAD_REQUEST', message: 'The request is not valid.' });
+    expect(fits.headers['x-content-type-options']).toBe('nosniff');
+    const none = await request(app.getHttpServer()).get('/v1/nothing/%E0%A4%A').expect(404);
+    expect(none.body.code).toBe('ROUTE_NOT_FOUND');
+  });
+
+  it('logs a request the client gave up on at warn, without a status it never sent', async () => {
+    logLines.length = 0;
+    const server = app.getHttpServer();
+    if (!server.listening) await app.listen(0, '127.0.0.1');
+    const { port } = server.address() as AddressInfo;
+    const id = randomUUID();
+    // Headers and part of the promised body, then the client goes away.
+    const socket = connect(port, '127.0.0.1');
+    await new Promise((resolve) => socket.once('connect', resolve));
+    socket.end(
+      `POST /v1/auth/login HTTP/1.1\r\nHost: gateway\r\nContent-Type: application/json\r\nContent-Length: 100\r\nX-Request-Id: ${id}\r\n\r\n{"userId":`,
+    );
+    const line = await until(() => logLines.map((l) => JSON.parse(l) as Record<string, any>).find((l) => l.req?.id === id), {
+      what: 'the log line of the abandoned request',
+    });
+    expect(line).toMatchObject({ level: 40, req: { method: 'POST', path: '/v1/auth/login' }, res: { statusCode: null } });
   });
 });
