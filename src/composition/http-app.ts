@@ -5,6 +5,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import helmet from 'helmet';
 import type { Logger } from 'pino';
 import { readFileSync } from 'node:fs';
+import type { Socket } from 'node:net';
 import { AppModule } from './app.module';
 import type { GatewayInfrastructure } from './open-infrastructure';
 import { ErrorFilter } from '../infrastructure/http/error.filter';
@@ -48,8 +49,9 @@ export async function createHttpApp(infra: GatewayInfrastructure, logger: Logger
     return503OnClosing: false,
     // No Nest middleware: every step is a Fastify hook.
     skipMiddie: true,
-    frameworkErrors: (error, request, reply) => frameworkError(error, request as FastifyRequest, reply as FastifyReply),
-  } as ConstructorParameters<typeof FastifyAdapter>[0]);
+    frameworkErrors: (error: Error, request: unknown, reply: unknown) => frameworkError(error, request as FastifyRequest, reply as FastifyReply),
+    clientErrorHandler: answerUnparsableRequest,
+  });
   const app = await NestFactory.create<NestFastifyApplication>(AppModule.register(infra, logger), adapter, {
     logger: new PinoNestLogger(logger),
     bodyParser: false,
@@ -151,6 +153,27 @@ const withUtf8Charset = (_request: FastifyRequest, reply: FastifyReply, payload:
 };
 const BAD_REQUEST = { statusCode: 400, code: 'BAD_REQUEST', message: 'The request is not valid.' };
 const ROUTE_NOT_FOUND = { statusCode: 404, code: 'ROUTE_NOT_FOUND', message: 'There is nothing here.' };
+
+/**
+ * A request Node's HTTP parser refuses (headers over 16 kB, a malformed request line, a request that took
+ * too long) is answered as Node answers it by itself, and so as before: a status line and no body, there is
+ * no request to shape an answer for. Fastify's own answer would be a JSON body not of our shape.
+ */
+function answerUnparsableRequest(error: Error & { code?: string }, socket: Socket): void {
+  if (error.code === 'ECONNRESET' || socket.destroyed) return;
+  if (socket.writable && socket.bytesWritten === 0) {
+    const status =
+      error.code === 'HPE_HEADER_OVERFLOW'
+        ? '431 Request Header Fields Too Large'
+        : error.code === 'HPE_CHUNK_EXTENSIONS_OVERFLOW'
+          ? '413 Payload Too Large'
+          : error.code === 'ERR_HTTP_REQUEST_TIMEOUT'
+            ? '408 Request Timeout'
+            : '400 Bad Request';
+    socket.write(`HTTP/1.1 ${status}\r\nConnection: close\r\n\r\n`);
+  }
+  socket.destroy(error);
+}
 
 /** The path of a request target, without its query ("/v1/agreements?x" -> "/v1/agreements"). */
 function pathOf(url: string): string {

@@ -10,7 +10,7 @@ describe('The access guard', () => {
     ({
       getHandler: () => handler,
       getClass: () => class Bare {},
-      switchToHttp: () => ({ getRequest: () => ({ method: 'POST', route: { path: '/v1/forgotten' }, headers }) }),
+      switchToHttp: () => ({ getRequest: () => ({ method: 'POST', routeOptions: { url: '/v1/forgotten' }, headers }) }),
     }) as unknown as ExecutionContext;
 
   it('refuses a route without an access rule with 403 ROUTE_WITHOUT_RULE', async () => {

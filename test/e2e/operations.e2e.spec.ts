@@ -154,6 +154,20 @@ describe('The gateway as an operator first meets it', () => {
     expect(none.body.code).toBe('ROUTE_NOT_FOUND');
   });
 
+  it('answers a request whose headers exceed 16 kB as Node itself does: 431 and no body (there is no request to shape an answer for)', async () => {
+    const server = app.getHttpServer();
+    if (!server.listening) await app.listen(0, '127.0.0.1');
+    const socket = connect((server.address() as AddressInfo).port, '127.0.0.1');
+    const answer = new Promise<string>((resolve) => {
+      let text = '';
+      socket.on('data', (chunk) => (text += String(chunk)));
+      socket.on('close', () => resolve(text));
+      socket.on('error', () => {}); // the server may close while the rest of the headers is on its way: 'close' follows
+    });
+    socket.write(`GET /health HTTP/1.1\r\nHost: gateway\r\nX-Filler: ${'x'.repeat(20_000)}\r\n\r\n`);
+    expect(await answer).toBe('HTTP/1.1 431 Request Header Fields Too Large\r\nConnection: close\r\n\r\n');
+  });
+
   it('logs a request the client gave up on at warn, without a status it never sent', async () => {
     logLines.length = 0;
     const server = app.getHttpServer();
@@ -163,6 +177,7 @@ describe('The gateway as an operator first meets it', () => {
     // Headers and part of the promised body, then the client goes away.
     const socket = connect(port, '127.0.0.1');
     await new Promise((resolve) => socket.once('connect', resolve));
+    socket.on('error', () => {}); // the server may reset the connection it was abandoned on
     socket.end(
       `POST /v1/auth/login HTTP/1.1\r\nHost: gateway\r\nContent-Type: application/json\r\nContent-Length: 100\r\nX-Request-Id: ${id}\r\n\r\n{"userId":`,
     );
