@@ -54,11 +54,34 @@ describe('Projections in a worker process of their own (PROJECTION_WORKER, on by
           const now = childrenRunning(gateway.child.pid!, 'projection-worker.js');
           return now.length === 1 && now[0] !== workers[0] && now;
         },
-        { what: 'a new projection worker' },
+        { what: 'a new projection worker', timeoutMs: 30_000 },
       );
       expect(alive(replacement!)).toBe(true);
       await aNewPuskesmasIsListed(call, admin);
     } finally {
+      gateway.child.kill('SIGTERM');
+      expect((await gateway.exited).code).toBe(0);
+    }
+  });
+
+  it('keeps the read models itself: while the worker is paused, a new Puskesmas is not listed; once it resumes, it is', async () => {
+    const gateway = await startGateway(settings());
+    const [worker] = childrenRunning(gateway.child.pid!, 'projection-worker.js');
+    try {
+      const call = gatewayClient(gateway.url);
+      const admin = await signIn(call, 'admin', ADMIN_PASSWORD);
+      process.kill(worker!, 'SIGSTOP');
+      const n = `${process.pid % 1000}${Date.now() % 100_000}`;
+      const registered = await call('POST', '/v1/facilities', admin, { kind: 'PUSKESMAS', code: `PKM-P${n}`, name: `Uji Jeda ${n}`, kecamatanCode: '331311' });
+      expect(registered.status).toBe(201);
+      const listed = async () =>
+        ((await call('GET', '/v1/facilities', admin)).body as ListedFacility[]).some((f) => f.facilityId === registered.body.facilityId);
+      // An observation window, not a wait for something: with projections in the service, the list would show it within ~100 ms.
+      for (const end = Date.now() + 1_500; Date.now() < end; await new Promise((resolve) => setTimeout(resolve, 250))) expect(await listed()).toBe(false);
+      process.kill(worker!, 'SIGCONT');
+      await until(listed, { what: 'the new Puskesmas listed once the worker resumed', timeoutMs: 30_000 });
+    } finally {
+      process.kill(worker!, 'SIGCONT');
       gateway.child.kill('SIGTERM');
       expect((await gateway.exited).code).toBe(0);
     }

@@ -1,6 +1,6 @@
 import canonicalize from 'canonicalize';
-import { createHash, createPublicKey, generateKeyPairSync, hkdfSync, sign, verify, type KeyObject } from 'node:crypto';
-import { chmodSync, existsSync, linkSync, mkdirSync, readFileSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
+import { createHash, createPublicKey, generateKeyPairSync, hkdfSync, randomUUID, sign, verify, type KeyObject } from 'node:crypto';
+import { chmodSync, existsSync, linkSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseSigningKey } from '../../infrastructure/security/signing-key';
 
@@ -80,16 +80,16 @@ export function keyFromDataDir(dataDir: string): { key: KeyObject; path: string;
   const { privateKey } = generateKeyPairSync('ed25519');
   // Written whole under a private name, then linked into place: the service and its projection worker may both
   // reach here on a first start, and neither may read a half-written key. The first key linked is the key.
-  const draft = `${path}.${process.pid}.tmp`;
-  writeFileSync(draft, privateKey.export({ type: 'pkcs8', format: 'pem' }).toString(), { mode: 0o600, flag: 'wx' });
-  chmodSync(draft, 0o600);
+  const draft = `${path}.${randomUUID()}.tmp`;
   try {
+    writeFileSync(draft, privateKey.export({ type: 'pkcs8', format: 'pem' }).toString(), { mode: 0o600, flag: 'wx' });
+    chmodSync(draft, 0o600);
     linkSync(draft, path);
   } catch (error) {
     if ((error as { code?: string }).code === 'EEXIST') return { ...keyFromDataDir(dataDir), created: false };
     throw error;
   } finally {
-    unlinkSync(draft);
+    rmSync(draft, { force: true });
   }
   return { key: privateKey, path, created: true };
 }
