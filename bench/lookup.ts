@@ -11,6 +11,8 @@
  *   DATABASE_URL=…           use this server instead of a throwaway PostgreSQL 15 (fsync off)
  *   BENCH_GATEWAY_ONLY=1     only the gateway, one round, c=32 (to profile it with CHILD_NODE_ARGS=--cpu-prof)
  *   BENCH_GATEWAY_ENV=K=V,…  extra settings for the gateway (what does LOG_LEVEL=warn or RUN_PROJECTIONS=false cost?)
+ *   BENCH_NEST_FLOOR=1       also the floor's work on the gateway's framework (bench/support/nest-floor.ts), in each
+ *                            round between floor and gateway: which share of the gap is the framework's
  */
 import autocannon from 'autocannon';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -27,9 +29,10 @@ const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 2);
 const STORAGES = (process.env.BENCH_STORAGE ?? 'server,embedded').split(',') as Storage[];
 const GATEWAY_ONLY = Boolean(process.env.BENCH_GATEWAY_ONLY);
 const CONCURRENCIES = GATEWAY_ONLY ? [32] : [32, 1];
+const NEST_FLOOR = Boolean(process.env.BENCH_NEST_FLOOR) && !GATEWAY_ONLY;
 
 type Storage = 'server' | 'embedded';
-type Target = 'registry directly' | 'floor' | 'gateway';
+type Target = 'registry directly' | 'floor' | 'floor on Nest' | 'gateway';
 interface Target_ {
   readonly url: string;
   readonly headers: Record<string, string>;
@@ -81,7 +84,7 @@ async function quiet(given: number[]): Promise<void> {
 
 async function measureStorage(storage: Storage): Promise<Measured[]> {
   const db = storage === 'server' ? await benchDatabase({ fsync: false }) : null;
-  const dirs = [mkdtempSync(join(tmpdir(), 'nik-bench-lookup-')), mkdtempSync(join(tmpdir(), 'nik-bench-floor-'))];
+  const dirs = ['nik-bench-lookup-', 'nik-bench-floor-', 'nik-bench-nest-floor-'].map((prefix) => mkdtempSync(join(tmpdir(), prefix)));
   // A database of its own for the gateway and for the floor, on the same server with the same settings.
   const gatewayDb = db ? await isolatedStorage(db.url, 'bench_gateway') : null;
   const floorDb = db ? await isolatedStorage(db.url, 'bench_floor') : null;
@@ -106,20 +109,21 @@ async function measureStorage(storage: Storage): Promise<Measured[]> {
     });
     processes.push({ kill: () => started.child.kill('SIGTERM'), exited: started.exited });
     const gateway = await gatewayTarget(started.url, started.simulatorUrl!, started.child.pid!);
-    const floorStarted = await startUntil(
-      distPath('bench', 'support', 'lookup-floor.js'),
-      [],
-      floorDb ? { FLOOR_DATABASE_URL: floorDb.env.DATABASE_URL } : { FLOOR_DATA_DIR: dirs[1] },
-      /floor listening \{.*\}\n/,
-    );
-    processes.push({ kill: () => floorStarted.child.kill('SIGTERM'), exited: floorStarted.exited });
-    const announced = JSON.parse(/floor listening (\{.*\})\n/.exec(floorStarted.output)![1]!) as { url: string; token: string; nik: string };
-    const floor: Target_ = {
-      url: announced.url,
-      headers: { authorization: `Bearer ${announced.token}` },
-      body: { nik: announced.nik },
-      pid: floorStarted.child.pid,
+    // Each floor its own process; on the embedded default each its own PGlite (its own directory).
+    const startFloor = async (script: string, dataDir: string): Promise<Target_> => {
+      const started = await startUntil(
+        distPath('bench', 'support', script),
+        [],
+        floorDb ? { FLOOR_DATABASE_URL: floorDb.env.DATABASE_URL } : { FLOOR_DATA_DIR: dataDir },
+        /floor listening \{.*\}\n/,
+      );
+      processes.push({ kill: () => started.child.kill('SIGTERM'), exited: started.exited });
+      const announced = JSON.parse(/floor listening (\{.*\})\n/.exec(started.output)![1]!) as { url: string; token: string; nik: string };
+      // The floor answers on any path; the floor on Nest on the gateway's route.
+      return { url: `${announced.url}/v1/access/nik-lookups`, headers: { authorization: `Bearer ${announced.token}` }, body: { nik: announced.nik }, pid: started.child.pid };
     };
+    const floor = await startFloor('lookup-floor.js', dirs[1]!);
+    const nestFloor = NEST_FLOOR ? await startFloor('nest-floor.js', dirs[2]!) : undefined;
     const direct: Target_ = {
       url: `${started.simulatorUrl}/dukcapil/get_json/BENCH/CALL_NIK`,
       headers: {},
@@ -145,6 +149,7 @@ async function measureStorage(storage: Storage): Promise<Measured[]> {
     };
     // Warm-up (JIT, connection pools, prepared statements), discarded.
     if (!GATEWAY_ONLY) await load(floor, 32, 2);
+    if (nestFloor) await load(nestFloor, 32, 2);
     await load(gateway, 32, 2);
     for (const connections of CONCURRENCIES) {
       if (!GATEWAY_ONLY) {
@@ -156,7 +161,11 @@ async function measureStorage(storage: Storage): Promise<Measured[]> {
           await quiet([gateway.pid!, floor.pid!]);
           await measure('floor', floor, connections);
         }
-        await quiet([gateway.pid!, floor.pid!]);
+        if (nestFloor) {
+          await quiet([gateway.pid!, floor.pid!, nestFloor.pid!]);
+          await measure('floor on Nest', nestFloor, connections);
+        }
+        await quiet([gateway.pid!, floor.pid!, ...(nestFloor ? [nestFloor.pid!] : [])]);
         await measure('gateway', gateway, connections);
       }
     }
@@ -212,6 +221,20 @@ function report(results: Measured[]): void {
   const pairs = (storage: Storage, connections: number) =>
     of(storage, 'gateway', connections).map((gateway, i) => ({ gateway, floor: of(storage, 'floor', connections)[i]! }));
   const list = (values: number[], digits: number) => values.map((v) => v.toFixed(digits)).join(', ');
+  // Process CPU per lookup (ms): where the gap between floor and gateway is, independent of the machine's spare cores.
+  const cpuPerLookup = (storage: Storage, target: Target) =>
+    median(of(storage, target, 32).flatMap((m) => (m.cores === null ? [] : [(m.cores * 1000) / m.rps])));
+  console.log('\nprocess CPU per lookup at c=32 (median; the gateway without its projection worker):');
+  for (const storage of STORAGES) {
+    const targets: Target[] = ['floor', ...(NEST_FLOOR ? (['floor on Nest'] as const) : []), 'gateway'];
+    console.log(`  ${storage.padEnd(8)} ${targets.map((t) => `${t} ${cpuPerLookup(storage, t).toFixed(2)} ms`).join(', ')}`);
+    if (NEST_FLOOR) {
+      const framework = of(storage, 'floor on Nest', 32).map((nest, i) => nest.rps / of(storage, 'floor', 32)[i]!.rps);
+      console.log(
+        `  ${storage.padEnd(8)} c=32: floor on Nest / floor throughput = ${list(framework, 2)} → ${median(framework).toFixed(2)}× (the framework alone; information)`,
+      );
+    }
+  }
   console.log('\nratios (each round against the floor run just before it; the median decides):');
   for (const storage of STORAGES) {
     const throughput = pairs(storage, 32).map(({ gateway, floor }) => gateway.rps / floor.rps);
