@@ -120,7 +120,12 @@ async function measureStorage(storage: Storage): Promise<Measured[]> {
       processes.push({ kill: () => started.child.kill('SIGTERM'), exited: started.exited });
       const announced = JSON.parse(/floor listening (\{.*\})\n/.exec(started.output)![1]!) as { url: string; token: string; nik: string };
       // The floor answers on any path; the floor on Nest on the gateway's route.
-      return { url: `${announced.url}/v1/access/nik-lookups`, headers: { authorization: `Bearer ${announced.token}` }, body: { nik: announced.nik }, pid: started.child.pid };
+      return {
+        url: `${announced.url}/v1/access/nik-lookups`,
+        headers: { authorization: `Bearer ${announced.token}` },
+        body: { nik: announced.nik },
+        pid: started.child.pid,
+      };
     };
     const floor = await startFloor('lookup-floor.js', dirs[1]!);
     const nestFloor = NEST_FLOOR ? await startFloor('nest-floor.js', dirs[2]!) : undefined;
