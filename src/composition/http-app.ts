@@ -17,6 +17,7 @@ import { NetworkCheck } from '../modules/access/network/network-check';
 import { PinoNestLogger } from '../infrastructure/logging/logger';
 import { RequestLog, requestId } from '../infrastructure/logging/request-logging';
 import { Metrics } from '../infrastructure/metrics/metrics';
+import { isConsolePath, serveConsole } from './console-files';
 
 type FrameworkError = (error: Error, request: FastifyRequest, reply: FastifyReply) => void;
 
@@ -69,11 +70,31 @@ export async function createHttpApp(infra: GatewayInfrastructure, logger: Logger
   });
 
   // Security headers on every answer (helmet's defaults: no sniffing, no framing, HSTS, a strict CSP). The
-  // API explorer under /docs runs swagger-ui's inline scripts, so only there the CSP is left out.
+  // API explorer under /docs runs swagger-ui's inline scripts, so only there the CSP is left out. The
+  // console's own policy is stricter still (its scripts and styles are files of its own origin, no frames,
+  // no plugins, calls to this origin only); requests are upgraded to HTTPS only where this port speaks it.
   const strict = helmet();
   const docs = helmet({ contentSecurityPolicy: false });
+  const consolePages = helmet({
+    contentSecurityPolicy: {
+      useDefaults: false,
+      directives: {
+        defaultSrc: ["'none'"],
+        scriptSrc: ["'self'"],
+        styleSrc: ["'self'"],
+        imgSrc: ["'self'", 'data:'],
+        connectSrc: ["'self'"],
+        fontSrc: ["'self'"],
+        baseUri: ["'none'"],
+        formAction: ["'self'"],
+        frameAncestors: ["'none'"],
+        objectSrc: ["'none'"],
+        ...(tls ? { upgradeInsecureRequests: [] } : {}),
+      },
+    },
+  });
   const securityHeaders = (request: FastifyRequest, reply: FastifyReply, path: string) =>
-    (path.startsWith('/docs') ? docs : strict)(request.raw, reply.raw, noop);
+    (path.startsWith('/docs') ? docs : isConsolePath(path) ? consolePages : strict)(request.raw, reply.raw, noop);
   // Every answer counted by its route template (never the path), refusals of the network check included,
   // and logged once sent.
   const metrics = app.get(Metrics);
@@ -132,6 +153,7 @@ export async function createHttpApp(infra: GatewayInfrastructure, logger: Logger
   );
   documentErrors(document);
   SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs-json' });
+  await serveConsole(app, fastify);
   await app.init();
   await fastify.ready();
   return app;

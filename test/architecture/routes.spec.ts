@@ -18,7 +18,8 @@ const OPERATIONAL: Record<string, string> = {
   MetricsController: 'the Prometheus scrape reads counters kept in process memory, not a read model',
 };
 /** Served by SwaggerModule, not by a controller: the OpenAPI document (/docs-json) and swagger-ui (/docs). */
-const OPERATIONAL_PATHS = /^\/docs/;
+/** The API document and the console's static page and files: not controllers' routes. */
+const OPERATIONAL_PATHS = /^(\/docs|\/$|\/index\.html$|\/assets\/)/;
 
 /** What a controller may take besides the two buses: pure helpers only (no I/O, no state), each with its reason. */
 const PURE_HELPERS = new Map<Type<unknown>, string>([]);

@@ -43,12 +43,14 @@ describe('A request from outside the closed network', () => {
   });
   afterAll(async () => t?.close());
 
-  it('is refused with 403 NETWORK_NOT_ALLOWED before authentication, on API routes, unknown paths and the docs', async () => {
+  it('is refused with 403 NETWORK_NOT_ALLOWED before authentication, on API routes, unknown paths, the docs and the console', async () => {
     for (const [method, path] of [
       ['post', '/v1/auth/login'],
       ['get', '/v1/agreements'],
       ['get', '/v1/nothing/here'],
       ['get', '/docs-json'],
+      ['get', '/'],
+      ['get', '/assets/index.js'],
     ] as const) {
       const res = await t.http()[method](path).send({ userId: 'admin', password: 'x' });
       expect({ path, status: res.status, code: res.body.code }).toEqual({ path, status: 403, code: 'NETWORK_NOT_ALLOWED' });

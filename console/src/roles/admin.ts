@@ -1,0 +1,5 @@
+import type { Page } from './page';
+import { Placeholder } from '../pages/placeholder';
+
+/** Admin Dinkes: the agreement, Puskesmas, card readers, accounts, the balikan backlog, the semester report. */
+export const adminPages: Page[] = [{ path: '/perjanjian', title: 'Perjanjian', view: Placeholder }];
