@@ -11,7 +11,7 @@ import { join, resolve } from 'node:path';
 import { startRegistrySimulator, type RegistrySimulator } from '../src/infrastructure/registry/simulator/registry-simulator';
 import { semesterOf } from '../src/modules/reporting/semester/semester';
 import { gatewayNodeFlags } from '../test/support/processes';
-import { gatewayClient, signIn, type GatewayCall } from '../test/support/gateway-client';
+import { changedPassword, gatewayClient, signIn, type GatewayCall } from '../test/support/gateway-client';
 import { readInitialPassword } from '../src/modules/access/seed/initial-passwords';
 
 const root = resolve(__dirname, '..', '..');
@@ -121,7 +121,7 @@ async function main(): Promise<void> {
       const { readerId } = await gateway.ok('POST', `/v1/facilities/${p.facilityId}/card-readers`, admin, {
         samSerial: `SAM-KRA-${String(i + 1).padStart(4, '0')}`,
       });
-      sites.push({ ...p, readerId, token: await gateway.login(userId, PASSWORD) });
+      sites.push({ ...p, userId, readerId, token: await gateway.login(userId, PASSWORD) });
     }
     // Disdukcapil administers its own people and the Bupati's office accounts.
     await gateway.ok('POST', '/v1/operators', dukcapil, { userId: 'auditor.dukcapil', password: PASSWORD, role: 'DUKCAPIL_AUDITOR' });
@@ -218,6 +218,12 @@ async function main(): Promise<void> {
     writeFileSync(join(out, 'kepatuhan.json'), JSON.stringify(compliance, null, 2));
     console.log(`  wrote ${join(out, 'kepatuhan.json')} (the compliance view Disdukcapil reads)`);
     console.log(`\nDone. Open ${join(out, `laporan-semester-${semester}-${year}.pdf`)} to see the semester report.`);
+    // The store stays: the console shows it (every account below changed its first password as the demo signed it in).
+    console.log(`\nSee it in the console: DATA_DIR=${dataDir} npm start, then open http://localhost:3000/ and sign in as`);
+    console.log(`  Admin Dinkes         admin / ${changedPassword(ADMIN_PASSWORD)}`);
+    console.log(`  Auditor Disdukcapil  auditor.dukcapil / ${changedPassword(PASSWORD)}`);
+    console.log(`  Kantor Bupati        staf.bupati / ${changedPassword(PASSWORD)}`);
+    console.log(`  Petugas Puskesmas    ${sites[0]!.userId} / ${changedPassword(PASSWORD)} (and petugas.<kode> at every Puskesmas)`);
   } finally {
     child.kill('SIGTERM');
     await new Promise((r) => child.once('exit', r));

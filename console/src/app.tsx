@@ -1,5 +1,5 @@
 import { useEffect, useState } from 'preact/hooks';
-import { api, answer, onUnauthorised, setToken } from './api/client';
+import { api, answer, currentToken, onUnauthorised, setToken } from './api/client';
 import type { SignedIn } from './api/answers';
 import { IDLE_MINUTES, roleLabel, sessionOf, type Session } from './session';
 import { pagesOf } from './roles';
@@ -29,18 +29,20 @@ export function App() {
     setEnded(why);
     history.replaceState(null, '', '#/');
   };
-  const signOut = async (why: 'signed-out' | 'idle') => {
-    // Ends the session on the gateway too; the console forgets it whatever the answer.
-    await api.POST('/v1/auth/logout').catch(() => undefined);
+  const signOut = (why: 'signed-out' | 'idle') => {
+    // The screen is cleared at once, before the gateway answers (the tab may be closing); the session ends
+    // on the gateway too, with the token taken before it was forgotten.
+    const token = currentToken();
     end(why);
+    if (token) void api.POST('/v1/auth/logout', { headers: { authorization: `Bearer ${token}` } }).catch(() => undefined);
   };
 
   useEffect(() => onUnauthorised(() => end('expired')), []);
-  useIdleTimeout(session !== null, () => void signOut('idle'));
+  useIdleTimeout(session !== null, () => signOut('idle'));
   // Leaving the site or closing the tab: nothing of the session survives in the page.
   useEffect(() => {
     const leave = () => {
-      if (session) void signOut('signed-out');
+      if (session) signOut('signed-out');
     };
     addEventListener('pagehide', leave);
     return () => removeEventListener('pagehide', leave);
@@ -57,10 +59,8 @@ export function App() {
       />
     );
   if (session.mustChangePassword)
-    return (
-      <ChangePassword session={session} onChanged={() => setSession({ ...session, mustChangePassword: false })} onSignOut={() => void signOut('signed-out')} />
-    );
-  return <Shell session={session} onSignOut={() => void signOut('signed-out')} />;
+    return <ChangePassword session={session} onChanged={() => setSession({ ...session, mustChangePassword: false })} onSignOut={() => signOut('signed-out')} />;
+  return <Shell session={session} onSignOut={() => signOut('signed-out')} />;
 }
 
 function useIdleTimeout(active: boolean, onIdle: () => void) {

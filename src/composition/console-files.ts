@@ -18,7 +18,7 @@ export function consoleDirectory(): string | undefined {
 export const isConsolePath = (path: string) => path === '/' || path === '/index.html' || path.startsWith('/assets/');
 
 /**
- * Serves the console at "/" (its page, never cached, so a new build is seen at once) and its hashed files
+ * Serves the console at "/" (its page, never stored, so a new build is seen at once) and its hashed files
  * under /assets/ (cached for good: a new build has new names). Without a build, "/" says how to make one.
  */
 export async function serveConsole(app: NestFastifyApplication, fastify: FastifyInstance): Promise<void> {
@@ -31,7 +31,8 @@ export async function serveConsole(app: NestFastifyApplication, fastify: Fastify
   }
   const page = readFileSync(join(dir, 'index.html'));
   const sendPage = (_request: unknown, reply: { header: (k: string, v: string) => unknown; type: (t: string) => unknown; send: (b: Buffer) => unknown }) => {
-    reply.header('cache-control', 'no-cache');
+    // Never kept, not even in the back-forward cache: a page that showed a patient is not restored by "Back".
+    reply.header('cache-control', 'no-store');
     reply.type('text/html; charset=utf-8');
     reply.send(page);
   };

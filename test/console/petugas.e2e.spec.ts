@@ -60,6 +60,11 @@ describe('The console at the front desk of a Puskesmas', () => {
   }
 
   it('a clerk signs in for the first time, must change the password, then looks a patient up and sees the fields the agreement grants', async () => {
+    // The page itself is never stored, not even for "Back" (Playwright's Chromium has no back-forward cache to test that with).
+    const consolePage = await fetch(`${gateway.url}/`);
+    expect([consolePage.status, consolePage.headers.get('cache-control')]).toEqual([200, 'no-store']);
+    expect(consolePage.headers.get('content-security-policy')).toMatch(/script-src 'self';/);
+
     const desk = await openConsole(browser, gateway.url);
     opened.push(desk);
     const { page } = desk;

@@ -11,7 +11,7 @@ let token: string | null = null;
 export const setToken = (value: string | null) => {
   token = value;
 };
-export const hasToken = () => token !== null;
+export const currentToken = () => token;
 
 // No answer is ever kept by the browser's HTTP cache, whatever the server says.
 const noStore: typeof fetch = (input, init) => fetch(input, { ...init, cache: 'no-store', credentials: 'omit', referrerPolicy: 'no-referrer' });
