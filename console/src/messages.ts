@@ -47,6 +47,16 @@ const messages: Record<string, string> = {
   FIELD_NOT_ALLOWED: 'Ada isian yang tidak dikenal.',
   EVENT_STORE_UNAVAILABLE: 'Penyimpanan catatan sedang tidak tersedia. Tidak ada yang tercatat; coba lagi.',
   NOT_READY: 'Layanan belum siap. Coba lagi sebentar lagi.',
+  NOTE_PERSONAL_DATA:
+    'Catatan evaluasi tidak boleh memuat data pribadi: ada angka yang tampak seperti NIK atau nomor KK (16 angka). Hapus angka itu dan tulis temuannya tanpa menyebut penduduk.',
+  EVALUATION_PERIOD_REQUIRED: 'Evaluasi periodik harus menyebut semester yang dievaluasi.',
+  EVALUATION_PERIOD_INCOMPLETE: 'Sebutkan tahun dan semester sekaligus, atau tidak keduanya.',
+  EVALUATION_PERIOD_NOT_STARTED: 'Semester itu belum dimulai, sehingga belum dapat dievaluasi.',
+  EVALUATION_DUPLICATE_FINDING: 'Setiap kewajiban hanya boleh dinilai satu kali dalam satu evaluasi.',
+  REPORT_PERIOD_INVALID: 'Periode laporan tidak valid: tahun sejak 2022, semester I atau II.',
+  REPORT_PERIOD_NOT_STARTED: 'Semester itu belum dimulai.',
+  RANGE_INVALID: 'Tanggal awal tidak boleh sesudah tanggal akhir.',
+  RANGE_TOO_LONG: 'Rentang tanggal paling panjang 366 hari.',
 };
 
 export function explain(error: unknown): string {

@@ -1,5 +1,9 @@
 import type { Page } from './page';
-import { Placeholder } from '../pages/placeholder';
+import { DashboardPage } from '../pages/auditor/dashboard';
+import { EvaluationsPage } from '../pages/auditor/evaluations';
 
 /** Auditor Disdukcapil: compliance dashboard, pending agreement changes, evaluations, the audit log. */
-export const auditorPages: Page[] = [{ path: '/kepatuhan', title: 'Dasbor kepatuhan', view: Placeholder }];
+export const auditorPages: Page[] = [
+  { path: '/kepatuhan', title: 'Dasbor kepatuhan', view: DashboardPage },
+  { path: '/evaluasi', title: 'Evaluasi', view: EvaluationsPage },
+];

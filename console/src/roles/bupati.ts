@@ -1,5 +1,5 @@
 import type { Page } from './page';
-import { Placeholder } from '../pages/placeholder';
+import { SummaryPage } from '../pages/bupati/summary';
 
 /** Kantor Bupati: the semester summary and its downloads. */
-export const bupatiPages: Page[] = [{ path: '/ringkasan', title: 'Ringkasan semester', view: Placeholder }];
+export const bupatiPages: Page[] = [{ path: '/ringkasan', title: 'Ringkasan semester', view: SummaryPage }];
