@@ -65,6 +65,9 @@ export class PerformAccessHandler implements ICommandHandler<PerformAccess, Acce
   private async record(accessId: string, { caller, nik, channel, correlationId }: PerformAccess, fields: OutcomeFields): Promise<void> {
     const card = channel.type === 'CardReadRecorded' ? { readerId: channel.readerId, fingerprint: channel.fingerprint } : {};
     const data = { accessId, facilityId: caller.facilityId!, operatorId: caller.operatorId, holderOrigin: holderOrigin(nik), ...fields, ...card };
-    await this.store.appendToStream(accessStream(accessId), [{ type: channel.type, data, correlationId }], { expectedRevision: 'no_stream' });
+    // The access is one event whose id is the access id: the id the clerk is shown is the one the audit log proves.
+    await this.store.appendToStream(accessStream(accessId), [{ type: channel.type, eventId: accessId, data, correlationId }], {
+      expectedRevision: 'no_stream',
+    });
   }
 }
