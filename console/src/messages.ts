@@ -57,6 +57,11 @@ const messages: Record<string, string> = {
   REPORT_PERIOD_NOT_STARTED: 'Semester itu belum dimulai.',
   RANGE_INVALID: 'Tanggal awal tidak boleh sesudah tanggal akhir.',
   RANGE_TOO_LONG: 'Rentang tanggal paling panjang 366 hari.',
+  EVENT_NOT_NOTARISED: 'Nomor ini tidak ada di log audit. Periksa kembali nomor akses.',
+  NOT_YET_CHECKPOINTED:
+    'Akses ini sudah tercatat, tetapi belum ada checkpoint bertanda tangan yang mencakupnya. Coba lagi setelah checkpoint berikutnya (paling lama 60 menit).',
+  CHECKPOINT_NOT_FOUND: 'Checkpoint dengan ukuran itu tidak ada.',
+  ID_MALFORMED: 'Nomor tidak sesuai format (UUID, contoh 3f2b8c1e-…).',
 };
 
 export function explain(error: unknown): string {

@@ -1,9 +1,11 @@
 import type { Page } from './page';
 import { DashboardPage } from '../pages/auditor/dashboard';
 import { EvaluationsPage } from '../pages/auditor/evaluations';
+import { AuditLogPage } from '../pages/shared/audit-log';
 
 /** Auditor Disdukcapil: compliance dashboard, pending agreement changes, evaluations, the audit log. */
 export const auditorPages: Page[] = [
   { path: '/kepatuhan', title: 'Dasbor kepatuhan', view: DashboardPage },
   { path: '/evaluasi', title: 'Evaluasi', view: EvaluationsPage },
+  { path: '/log-audit', title: 'Log audit', view: AuditLogPage },
 ];
