@@ -39,6 +39,7 @@ export function BarChart(props: {
           label: s.label,
           data: [...s.values],
           backgroundColor: (s.colour ?? COLOURS[i % COLOURS.length]) as string | string[],
+          maxBarThickness: 56,
         })),
       },
       options: {

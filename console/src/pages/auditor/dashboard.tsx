@@ -66,17 +66,17 @@ export function DashboardPage() {
         )}
       </div>
       <Problem error={error} />
-      {!views && !error && <p role="status">Memuat dasbor…</p>}
+      {(!views || views.period.year !== period.year || views.period.semester !== period.semester) && !error && <p role="status">Memuat dasbor…</p>}
       {views && (
         <div data-dashboard={semesterName(views.period)}>
           <KeyFigures views={views} />
           <ObligationsPerPuskesmas obligations={views.obligations} />
-          <div class="grid-2">
+          <div class="pair">
             <BacklogByAge rows={views.backlog} />
             <RefusalsByReason refusals={views.refusals} />
           </div>
           <Activity activity={views.activity} />
-          <div class="grid-2">
+          <div class="pair">
             <CardReaders readers={views.readers} />
             <ReportsOnTime reports={views.reports} />
           </div>
@@ -197,7 +197,7 @@ function ObligationsPerPuskesmas({ obligations }: { obligations: Obligations }) 
           <tbody>
             {rows.map((r) => (
               <tr key={r.code}>
-                <td>{r.code}</td>
+                <td class="nowrap">{r.code}</td>
                 <td>
                   {r.name}
                   <br />
