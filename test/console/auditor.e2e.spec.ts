@@ -106,7 +106,11 @@ describe('The console for the Disdukcapil auditor and the Kantor Bupati', () => 
       await expect(chart.getAttribute('data-drawn')).resolves.toBe('true');
       await expect(chart.getAttribute('aria-label')).resolves.toMatch(/\w/);
     }
-    await expect(page.getByRole('navigation', { name: 'Menu' }).getByRole('link').allTextContents()).resolves.toEqual(['Dasbor kepatuhan', 'Evaluasi']);
+    // The auditor's menu opens on the dashboard; none of the front desk's or the Bupati's pages is offered.
+    const menu = await page.getByRole('navigation', { name: 'Menu' }).getByRole('link').allTextContents();
+    expect(menu.slice(0, 2)).toEqual(['Dasbor kepatuhan', 'Evaluasi']);
+    expect(menu).not.toContain('Cari NIK');
+    expect(menu).not.toContain('Ringkasan semester');
 
     // The figures shown are the API's: the Puskesmas row of the obligations view, and the balikan backlog.
     const obligations = (await gateway.call('GET', '/v1/compliance/obligations', gateway.auditor)).body;
