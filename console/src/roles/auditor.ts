@@ -2,10 +2,12 @@ import type { Page } from './page';
 import { DashboardPage } from '../pages/auditor/dashboard';
 import { EvaluationsPage } from '../pages/auditor/evaluations';
 import { AuditLogPage } from '../pages/shared/audit-log';
+import { AgreementsPage } from '../pages/shared/agreements';
 
 /** Auditor Disdukcapil: compliance dashboard, pending agreement changes, evaluations, the audit log. */
 export const auditorPages: Page[] = [
   { path: '/kepatuhan', title: 'Dasbor kepatuhan', view: DashboardPage },
   { path: '/evaluasi', title: 'Evaluasi', view: EvaluationsPage },
   { path: '/log-audit', title: 'Log audit', view: AuditLogPage },
+  { path: '/perjanjian', title: 'Perjanjian', view: AgreementsPage },
 ];
