@@ -83,4 +83,125 @@ describe('The console of the Dinkes administrator', () => {
     expect(admin.errors).toEqual([]);
     expect(auditor.errors).toEqual([]);
   });
+
+  it('the administrator enrols a Puskesmas clerk, suspends and reinstates the account, and the gateway records each state', async () => {
+    const admin = await signedIn('admin');
+    await open(admin, 'Akun petugas');
+    const { page } = admin;
+    await page.locator('tr[data-account="admin"]').getByText('Akun Anda sendiri').waitFor();
+    await page.getByLabel('ID pengguna').fill('loket.jatipuro.konsol');
+    await page.getByLabel('Kata sandi awal').fill('kata-sandi-awal-loket-1');
+    await page.getByLabel('Peran').selectOption({ label: 'Petugas Puskesmas' });
+    await page.getByLabel('Puskesmas', { exact: true }).selectOption({ label: 'Puskesmas Jatipuro (PKM-331301-1)' });
+    await page.getByRole('button', { name: 'Daftarkan akun' }).click();
+    const row = page.locator('tr[data-account="loket.jatipuro.konsol"]');
+    await row.getByText('Aktif', { exact: true }).waitFor();
+    await row.getByText('Puskesmas Jatipuro').waitFor();
+    const state = async () =>
+      ((await gateway.call('GET', '/v1/operators', gateway.admin)).body as { userId: string; status: string }[]).find(
+        (a) => a.userId === 'loket.jatipuro.konsol',
+      );
+    await expect(state()).resolves.toMatchObject({ role: 'PUSKESMAS_OPERATOR', status: 'ACTIVE' });
+    await screenshot(page, 'admin-akun');
+    expect(await accessibilityProblems(page)).toEqual([]);
+
+    await row.getByRole('button', { name: 'Tangguhkan' }).click();
+    await row.getByText('Ditangguhkan', { exact: true }).waitFor();
+    await page.getByText('Akun loket.jatipuro.konsol ditangguhkan.').waitFor();
+    await expect(state()).resolves.toMatchObject({ status: 'SUSPENDED' });
+
+    await row.getByRole('button', { name: 'Aktifkan kembali' }).click();
+    await row.getByText('Aktif', { exact: true }).waitFor();
+    await expect(state()).resolves.toMatchObject({ status: 'ACTIVE' });
+
+    // Revoking asks first; cancelling leaves the account as it was.
+    await row.getByRole('button', { name: 'Cabut' }).click();
+    await row.getByText('Cabut akun loket.jatipuro.konsol untuk selamanya?').waitFor();
+    await screenshot(page, 'admin-akun-konfirmasi-cabut');
+    expect(await accessibilityProblems(page)).toEqual([]);
+    await row.getByRole('button', { name: 'Batal' }).click();
+    await expect(state()).resolves.toMatchObject({ status: 'ACTIVE' });
+    expect(admin.errors).toEqual([]);
+  });
+
+  it('the administrator registers a KTP-el card reader for a Puskesmas and retires it after confirming', async () => {
+    const admin = await signedIn('admin');
+    await open(admin, 'Puskesmas & alat baca KTP-el');
+    const { page } = admin;
+    await page.getByText('Belum ada alat baca KTP-el yang terdaftar.').waitFor();
+    await page.getByLabel('Puskesmas', { exact: true }).selectOption({ label: 'Puskesmas Jatipuro (PKM-331301-1)' });
+    await page.getByLabel('Nomor seri SAM').fill('SAM-KONSOL-0001');
+    await page.getByRole('button', { name: 'Daftarkan alat baca' }).click();
+    const row = page.locator('tr[data-reader="SAM-KONSOL-0001"]');
+    await row.getByText('Aktif', { exact: true }).waitFor();
+    await row.getByText('Puskesmas Jatipuro').waitFor();
+    const reader = async () =>
+      ((await gateway.call('GET', '/v1/card-readers', gateway.admin)).body as { samSerial: string; retired: boolean }[]).find(
+        (r) => r.samSerial === 'SAM-KONSOL-0001',
+      );
+    await expect(reader()).resolves.toMatchObject({ retired: false });
+    await screenshot(page, 'admin-puskesmas-alat-baca');
+    expect(await accessibilityProblems(page)).toEqual([]);
+
+    await row.getByRole('button', { name: 'Hentikan pemakaian' }).click();
+    await row.getByRole('button', { name: 'Ya, hentikan' }).click();
+    await row.getByText('Tidak dipakai lagi').waitFor();
+    await expect(reader()).resolves.toMatchObject({ retired: true });
+    expect(admin.errors).toEqual([]);
+  });
+
+  it('the administrator sees the balikan backlog per Puskesmas and by age', async () => {
+    const admin = await signedIn('admin');
+    await open(admin, 'Tunggakan balikan');
+    const { page } = admin;
+    await page.getByRole('columnheader', { name: '8–30 hari' }).waitFor();
+    await page.getByText('Puskesmas Jatipuro').waitFor();
+    await page.getByText('Seluruh Puskesmas').waitFor();
+    await screenshot(page, 'admin-tunggakan-balikan');
+    expect(await accessibilityProblems(page)).toEqual([]);
+    expect(admin.errors).toEqual([]);
+  });
+
+  it('the administrator views the semester report as tables, downloads its PDF and submits it after confirming', async () => {
+    const admin = await signedIn('admin');
+    await open(admin, 'Laporan semester');
+    const { page } = admin;
+    await page.getByRole('heading', { name: /^LAPORAN PEMANFAATAN NIK/ }).waitFor();
+    await page.getByRole('heading', { name: 'Per Puskesmas' }).waitFor();
+    await page.getByText('Puskesmas Jatipuro').first().waitFor();
+    await page.getByText('Laporan semester ini belum diserahkan.').waitFor();
+    await screenshot(page, 'admin-laporan-semester');
+    expect(await accessibilityProblems(page)).toEqual([]);
+
+    const [pdf] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Unduh PDF' }).click()]);
+    expect(pdf.suggestedFilename()).toMatch(/^laporan-semester-\d{4}-[12]\.pdf$/);
+    const bytes = await (await pdf.createReadStream()).toArray();
+    expect(Buffer.concat(bytes).subarray(0, 5).toString()).toBe('%PDF-');
+
+    await page.getByRole('button', { name: 'Serahkan laporan' }).click();
+    await page.getByRole('button', { name: 'Ya, serahkan' }).click();
+    await page.getByText(/Laporan diserahkan \(revisi 1\)/).waitFor();
+    const submitted = page.locator('tr[data-submission="1"]');
+    await submitted.waitFor();
+    const year = await page.getByLabel('Tahun').inputValue();
+    const semester = await page.getByLabel('Semester').inputValue();
+    const recorded = await gateway.call('GET', `/v1/reports/semester/${year}/${semester}/submission`, gateway.admin);
+    expect(recorded.status).toBe(200);
+    await expect(submitted.textContent()).resolves.toContain(recorded.body.submissions[0].sha256);
+    await screenshot(page, 'admin-laporan-diserahkan');
+    expect(admin.errors).toEqual([]);
+  });
+
+  it('the auditor sees the agreement and the accounts of Disdukcapil, and none of the Dinkes pages', async () => {
+    const auditor = await signedIn('auditor');
+    const menu = auditor.page.getByRole('navigation', { name: 'Menu' });
+    await expect(menu.getByRole('link').allTextContents()).resolves.toEqual(expect.arrayContaining(['Perjanjian', 'Akun petugas']));
+    await expect(menu.getByRole('link', { name: 'Laporan semester' }).count()).resolves.toBe(0);
+    await open(auditor, 'Akun petugas');
+    await auditor.page.locator('tr[data-account="auditor"]').waitFor();
+    await expect(auditor.page.getByLabel('Peran').locator('option').allTextContents()).resolves.toEqual(['Auditor Disdukcapil', 'Kantor Bupati']);
+    await screenshot(auditor.page, 'auditor-akun');
+    expect(await accessibilityProblems(auditor.page)).toEqual([]);
+    expect(auditor.errors).toEqual([]);
+  });
 });

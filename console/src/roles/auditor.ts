@@ -3,6 +3,7 @@ import { DashboardPage } from '../pages/auditor/dashboard';
 import { EvaluationsPage } from '../pages/auditor/evaluations';
 import { AuditLogPage } from '../pages/shared/audit-log';
 import { AgreementsPage } from '../pages/shared/agreements';
+import { AccountsPage } from '../pages/shared/accounts';
 
 /** Auditor Disdukcapil: compliance dashboard, pending agreement changes, evaluations, the audit log. */
 export const auditorPages: Page[] = [
@@ -10,4 +11,5 @@ export const auditorPages: Page[] = [
   { path: '/evaluasi', title: 'Evaluasi', view: EvaluationsPage },
   { path: '/log-audit', title: 'Log audit', view: AuditLogPage },
   { path: '/perjanjian', title: 'Perjanjian', view: AgreementsPage },
+  { path: '/akun', title: 'Akun petugas', view: AccountsPage },
 ];
