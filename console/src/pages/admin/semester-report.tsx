@@ -211,7 +211,7 @@ function Figures({ report }: { report: SemesterReport }) {
   return (
     <>
       <Section title="Ringkasan">
-        <dl class="facts">
+        <dl class="facts-grid">
           <div>
             <dt>Jumlah akses</dt>
             <dd>{angka(report.totals.total)}</dd>

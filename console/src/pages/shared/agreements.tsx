@@ -74,7 +74,7 @@ function AgreementCard({
       <h2 id={`perjanjian-${index}`}>
         Perjanjian {a.dinkesNumber} <Badge tone={agreementStatusTone[a.status]}>{agreementStatusLabel[a.status]}</Badge>
       </h2>
-      <dl class="facts">
+      <dl class="facts-grid">
         <div>
           <dt>Nomor Disdukcapil</dt>
           <dd>{a.dukcapilNumber}</dd>
