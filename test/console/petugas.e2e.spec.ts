@@ -12,6 +12,7 @@ import {
 } from '../support/browser';
 import { extendFirstAgreement } from '../support/parties';
 import { thePuskesmasList } from '../support/fixtures';
+import { until } from '../support/until';
 
 /**
  * The front desk of a Puskesmas in a real browser: a clerk's first sign-in, a NIK lookup showing the nine
@@ -162,5 +163,82 @@ describe('The console at the front desk of a Puskesmas', () => {
     await desk.page.getByText('dikeluarkan otomatis').waitFor();
     await screenshot(desk.page, 'keluar-otomatis');
     expect(await tracesOf(desk.page, [nik, ...shown])).toEqual([]);
+  });
+
+  async function openPage(desk: ConsolePage, title: string) {
+    await desk.page.getByRole('navigation', { name: 'Menu' }).getByRole('link', { name: title }).click();
+    await desk.page.getByRole('heading', { name: title, level: 1 }).waitFor();
+  }
+
+  it('a clerk reads a KTP-el with a matched fingerprint and sees the patient; an unmatched fingerprint is refused and explained', async () => {
+    const reader = await gateway.call('POST', `/v1/facilities/${facilityId}/card-readers`, gateway.admin, { samSerial: 'SAM-KONSOL-1' });
+    expect(reader.status).toBe(201);
+    const desk = await aClerkAtTheDesk();
+    const { page } = desk;
+    await openPage(desk, 'Baca KTP-el');
+    const read = async (nik: string, fingerprint: string) => {
+      await page.getByLabel('ID alat pembaca KTP-el').fill(reader.body.readerId);
+      await page.getByLabel('NIK dari chip KTP-el').fill(nik);
+      await page.getByLabel('Hasil pemeriksaan sidik jari').selectOption(fingerprint);
+      await page.getByRole('button', { name: 'Proses KTP-el' }).click();
+    };
+
+    await read(samples.found[4]!, 'MATCHED');
+    const person = page.locator('[data-person]');
+    await person.waitFor();
+    await expect(person.textContent()).resolves.toContain(samples.found[4]!);
+    await page.getByRole('button', { name: 'Kirim data balikan' }).waitFor(); // the same balikan form as the lookup
+    await screenshot(page, 'petugas-baca-ktp-el');
+    expect(await accessibilityProblems(page)).toEqual([]);
+
+    await read(samples.found[0]!, 'NOT_MATCHED');
+    await expect(page.getByRole('alert').textContent()).resolves.toContain('Sidik jari tidak cocok dengan KTP-el');
+    await expect(person.count()).resolves.toBe(0);
+    await screenshot(page, 'petugas-sidik-jari-tidak-cocok');
+    expect(await accessibilityProblems(page)).toEqual([]);
+    // Both reads were recorded by the gateway through the card-read route, the second refused.
+    const reads = desk.apiAnswers.filter((r) => r.url().endsWith('/v1/access/card-reads'));
+    expect(reads.map((r) => r.status())).toEqual([200, 422]);
+    expect(desk.errors).toEqual([]);
+  });
+
+  it('the status page lists the balikan the clerk sent in this session, with its delivery status in Indonesian', async () => {
+    const desk = await aClerkAtTheDesk();
+    const { page } = desk;
+    await openPage(desk, 'Status balikan');
+    await page.getByText('Belum ada data balikan yang dikirim dalam sesi ini').waitFor();
+    expect(await accessibilityProblems(page)).toEqual([]);
+
+    await openPage(desk, 'Cari NIK');
+    await lookUp(desk, samples.found[1]!);
+    await page.locator('[data-person]').waitFor();
+    await page.getByLabel('Golongan darah').selectOption('A+');
+    await page.getByRole('button', { name: 'Kirim data balikan' }).click();
+    await page.getByText('Data balikan diterima').waitFor();
+    const balikanId = (await page.getByRole('status').locator('code').textContent())!;
+
+    // The gateway delivers it; the page then shows it delivered.
+    await until(async () => (await gateway.call('GET', `/v1/balikan/${balikanId}`, gateway.admin)).body.status === 'DELIVERED', {
+      what: 'the balikan delivered',
+      timeoutMs: 60_000,
+    });
+    await openPage(desk, 'Status balikan');
+    const row = page.locator(`[data-balikan="${balikanId}"]`);
+    await row.waitFor();
+    await expect(row.textContent()).resolves.toContain('golongan darah');
+    await row.getByText('Terkirim ke Disdukcapil').waitFor();
+    await screenshot(page, 'petugas-status-balikan');
+    expect(await accessibilityProblems(page)).toEqual([]);
+
+    // A balikan id typed in that the gateway does not know is explained.
+    await page.getByLabel('Nomor balikan').fill('00000000-0000-4000-8000-000000000000');
+    await page.getByRole('button', { name: 'Cari status' }).click();
+    await expect(page.getByRole('alert').textContent()).resolves.toContain('Data balikan tidak ditemukan');
+
+    // Signing out ends the session's list: nothing of it is left on the page or in any storage.
+    await page.getByRole('button', { name: 'Keluar' }).click();
+    await page.getByText('Anda telah keluar').waitFor();
+    expect(await tracesOf(page, [balikanId])).toEqual([]);
+    expect(desk.errors).toEqual([]);
   });
 });

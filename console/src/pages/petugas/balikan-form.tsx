@@ -2,6 +2,7 @@ import { useState } from 'preact/hooks';
 import { api, answer } from '../../api/client';
 import type { BalikanAccepted } from '../../api/answers';
 import { Field, Notice, Problem, SelectField, useAction, uuid } from '../../ui/kit';
+import { rememberBalikan } from './sent-balikan';
 
 const bloodTypes = [
   ['', '— tidak diisi —'],
@@ -27,6 +28,7 @@ export function BalikanForm({ accessId, nik, verificationToken }: { accessId: st
       ...(deathCertificateNumber ? { deathCertificateNumber } : {}),
     };
     const accepted = await answer<BalikanAccepted>(api.POST('/v1/balikan', { body, headers: { 'idempotency-key': idempotencyKey } }));
+    rememberBalikan(accepted.balikanId);
     setSent(accepted);
     setMrn('');
     setBloodType('');
