@@ -144,7 +144,8 @@ describe('The console at the front desk of a Puskesmas', () => {
     await desk.page.getByRole('button', { name: 'Keluar' }).click();
     await desk.page.getByText('Anda telah keluar').waitFor();
     expect(await tracesOf(desk.page, [nik, ...shown])).toEqual([]);
-    // The session ended on the gateway too: its token is refused.
+    // The session ended on the gateway too: its token is refused. The screen is cleared before the gateway answers, so wait for the answer.
+    await until(() => desk.apiAnswers.some((r) => r.url().endsWith('/v1/auth/logout')), { what: 'the sign-out answered' });
     const signedOut = desk.apiAnswers.filter((r) => r.url().endsWith('/v1/auth/logout'));
     expect(signedOut.map((r) => r.status())).toEqual([204]);
   });
