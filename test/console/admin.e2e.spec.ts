@@ -9,6 +9,7 @@ import {
   type ConsoleGateway,
   type ConsolePage,
 } from '../support/browser';
+import { until } from '../support/until';
 
 /**
  * The Dinkes administrator's console in a real browser: the agreement both parties keep (an extension
@@ -203,5 +204,50 @@ describe('The console of the Dinkes administrator', () => {
     await screenshot(auditor.page, 'auditor-akun');
     expect(await accessibilityProblems(auditor.page)).toEqual([]);
     expect(auditor.errors).toEqual([]);
+  });
+
+  it('on a tablet every page of the administrator fits the screen, and the password of a clerk is reset from the accounts page', async () => {
+    const tablet = await openConsole(browser, gateway.url, { viewport: { width: 768, height: 1024 } });
+    opened.push(tablet);
+    const { page } = tablet;
+    await signInThroughConsole(page, 'admin', gateway.adminPassword);
+    const overflow = () => page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+    for (const [menu, shown, name] of [
+      ['Perjanjian', 'Perubahan yang menunggu konfirmasi', 'tablet-admin-perjanjian'],
+      ['Puskesmas & alat baca KTP-el', 'Daftarkan alat baca KTP-el', 'tablet-admin-puskesmas'],
+      ['Akun petugas', 'Daftarkan akun baru', 'tablet-admin-akun'],
+      ['Tunggakan balikan', 'Seluruh Puskesmas', 'tablet-admin-tunggakan'],
+      ['Laporan semester', 'Per Puskesmas', 'tablet-admin-laporan'],
+    ] as const) {
+      await open(tablet, menu);
+      await page.getByText(shown, { exact: true }).first().waitFor();
+      await screenshot(page, name);
+      expect([menu, await overflow()]).toEqual([menu, 0]);
+    }
+
+    await gateway.call('POST', '/v1/operators', gateway.admin, {
+      userId: 'loket.lupa.sandi',
+      password: 'kata-sandi-awal-loket-1',
+      role: 'PUSKESMAS_OPERATOR',
+      facilityId: (await gateway.call('GET', '/v1/facilities', gateway.admin)).body.find((f: { kind: string }) => f.kind === 'PUSKESMAS').facilityId,
+    });
+    // Enrolled elsewhere (through the API): the list shows it once the register has it.
+    await until(
+      async () => ((await gateway.call('GET', '/v1/operators', gateway.admin)).body as { userId: string }[]).some((a) => a.userId === 'loket.lupa.sandi'),
+      {
+        what: 'the enrolled clerk listed',
+      },
+    );
+    await open(tablet, 'Akun petugas');
+    const row = page.locator('tr[data-account="loket.lupa.sandi"]');
+    await row.getByRole('button', { name: 'Atur ulang kata sandi' }).click();
+    await row.getByLabel('Kata sandi baru untuk loket.lupa.sandi').fill('sandi-baru-dari-admin-dinkes');
+    await row.getByRole('button', { name: 'Simpan kata sandi baru' }).click();
+    await page.getByText('Kata sandi akun loket.lupa.sandi diatur ulang').waitFor();
+    expect(await accessibilityProblems(page)).toEqual([]);
+    // The clerk signs in with it, and must change it first.
+    const signIn = await gateway.call('POST', '/v1/auth/login', undefined, { userId: 'loket.lupa.sandi', password: 'sandi-baru-dari-admin-dinkes' });
+    expect(signIn).toMatchObject({ status: 200, body: { mustChangePassword: true } });
+    expect(tablet.errors).toEqual([]);
   });
 });

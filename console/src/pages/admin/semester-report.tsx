@@ -237,70 +237,74 @@ function Figures({ report }: { report: SemesterReport }) {
         </dl>
       </Section>
       <Section title="Akses per bulan">
-        <table>
-          <thead>
-            <tr>
-              <th scope="col">Bulan</th>
-              {accessColumns.map(([key, label]) => (
-                <th key={key} scope="col" class="num">
-                  {label}
-                </th>
-              ))}
-            </tr>
-          </thead>
-          <tbody>
-            {report.perMonth.map((m) => (
-              <tr key={m.month}>
-                <td>{m.label}</td>
-                {accessColumns.map(([key]) => (
-                  <td key={key} class="num">
-                    {angka(m.accesses[key])}
-                  </td>
+        <div class="scroll" tabIndex={0} role="region" aria-label="Tabel akses per bulan">
+          <table>
+            <thead>
+              <tr>
+                <th scope="col">Bulan</th>
+                {accessColumns.map(([key, label]) => (
+                  <th key={key} scope="col" class="num">
+                    {label}
+                  </th>
                 ))}
               </tr>
-            ))}
-          </tbody>
-        </table>
+            </thead>
+            <tbody>
+              {report.perMonth.map((m) => (
+                <tr key={m.month}>
+                  <td>{m.label}</td>
+                  {accessColumns.map(([key]) => (
+                    <td key={key} class="num">
+                      {angka(m.accesses[key])}
+                    </td>
+                  ))}
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
       </Section>
       <Section title="Per Puskesmas">
-        <table>
-          <thead>
-            <tr>
-              <th scope="col">Puskesmas</th>
-              <th scope="col" class="num">
-                Jumlah akses
-              </th>
-              <th scope="col" class="num">
-                Ditemukan
-              </th>
-              {balikanColumns.map(([key, label]) => (
-                <th key={key} scope="col" class="num">
-                  {label}
+        <div class="scroll" tabIndex={0} role="region" aria-label="Tabel per puskesmas">
+          <table>
+            <thead>
+              <tr>
+                <th scope="col">Puskesmas</th>
+                <th scope="col" class="num">
+                  Jumlah akses
                 </th>
-              ))}
-              <th scope="col" class="num">
-                Cakupan balikan
-              </th>
-            </tr>
-          </thead>
-          <tbody>
-            {report.perPuskesmas.map((p) => (
-              <tr key={p.code}>
-                <td>
-                  {p.name} <small>({p.kecamatan})</small>
-                </td>
-                <td class="num">{angka(p.accesses.total)}</td>
-                <td class="num">{angka(p.accesses.found)}</td>
-                {balikanColumns.map(([key]) => (
-                  <td key={key} class="num">
-                    {angka(p.balikan[key])}
-                  </td>
+                <th scope="col" class="num">
+                  Ditemukan
+                </th>
+                {balikanColumns.map(([key, label]) => (
+                  <th key={key} scope="col" class="num">
+                    {label}
+                  </th>
                 ))}
-                <td class="num">{persen(p.balikan.coverage)}</td>
+                <th scope="col" class="num">
+                  Cakupan balikan
+                </th>
               </tr>
-            ))}
-          </tbody>
-        </table>
+            </thead>
+            <tbody>
+              {report.perPuskesmas.map((p) => (
+                <tr key={p.code}>
+                  <td>
+                    {p.name} <small>({p.kecamatan})</small>
+                  </td>
+                  <td class="num">{angka(p.accesses.total)}</td>
+                  <td class="num">{angka(p.accesses.found)}</td>
+                  {balikanColumns.map(([key]) => (
+                    <td key={key} class="num">
+                      {angka(p.balikan[key])}
+                    </td>
+                  ))}
+                  <td class="num">{persen(p.balikan.coverage)}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
       </Section>
       <Section title="Permintaan yang ditolak">
         {report.refusals.length === 0 ? (
