@@ -19,7 +19,7 @@ const messages: Record<string, string> = {
   NETWORK_NOT_ALLOWED: 'Akses hanya dari jaringan tertutup yang disepakati.',
   ROLE_NOT_ALLOWED: 'Peran Anda tidak berwenang untuk tindakan ini.',
   OPERATOR_SUSPENDED: 'Akun Anda sedang ditangguhkan. Hubungi admin Dinkes.',
-  OPERATOR_REVOKED: 'Akun Anda telah dicabut.',
+  OPERATOR_REVOKED: 'Akun ini telah dicabut dan tidak dapat digunakan lagi.',
   FACILITY_SCOPE: 'Data ini milik Puskesmas lain.',
   NOT_YOUR_ACCOUNT: 'Akun ini dikelola oleh pihak lain.',
   AGREEMENT_NOT_ACTIVE: 'Perjanjian kerja sama tidak sedang berlaku: akses data kependudukan ditutup.',
