@@ -34,7 +34,7 @@ export function App() {
     // on the gateway too, with the token taken before it was forgotten.
     const token = currentToken();
     end(why);
-    if (token) void api.POST('/v1/auth/logout', { headers: { authorization: `Bearer ${token}` } }).catch(() => undefined);
+    if (token) void api.POST('/v1/auth/logout', { headers: { authorization: `Bearer ${token}` }, keepalive: true }).catch(() => undefined);
   };
 
   useEffect(() => onUnauthorised(() => end('expired')), []);
@@ -63,19 +63,38 @@ export function App() {
   return <Shell session={session} onSignOut={() => signOut('signed-out')} />;
 }
 
+/**
+ * Signs out after IDLE_MINUTES without a key, click, scroll or touch. Measured against the wall clock, not
+ * only a timer: a timer stands still while the PC sleeps or the tab is frozen, and a patient must not be on
+ * the screen when it wakes. So the time since the last activity is also checked every 15 s and whenever the
+ * page is shown or focused again.
+ */
 function useIdleTimeout(active: boolean, onIdle: () => void) {
   useEffect(() => {
     if (!active) return;
-    let timer = setTimeout(onIdle, IDLE_MINUTES * 60_000);
+    const limit = IDLE_MINUTES * 60_000;
+    let last = Date.now();
+    let timer = setTimeout(onIdle, limit);
     const activity = () => {
+      last = Date.now();
       clearTimeout(timer);
-      timer = setTimeout(onIdle, IDLE_MINUTES * 60_000);
+      timer = setTimeout(onIdle, limit);
     };
+    const check = () => {
+      if (Date.now() - last >= limit) onIdle();
+    };
+    const every = setInterval(check, 15_000);
     const events = ['keydown', 'pointerdown', 'wheel', 'touchstart'] as const;
     events.forEach((e) => addEventListener(e, activity, { passive: true }));
+    const returns = ['focus', 'pageshow'] as const;
+    returns.forEach((e) => addEventListener(e, check));
+    document.addEventListener('visibilitychange', check);
     return () => {
       clearTimeout(timer);
+      clearInterval(every);
       events.forEach((e) => removeEventListener(e, activity));
+      returns.forEach((e) => removeEventListener(e, check));
+      document.removeEventListener('visibilitychange', check);
     };
   }, [active]);
 }

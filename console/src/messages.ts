@@ -18,7 +18,7 @@ const messages: Record<string, string> = {
   PASSWORD_CONTAINS_USER_ID: 'Kata sandi tidak boleh memuat ID pengguna.',
   NETWORK_NOT_ALLOWED: 'Akses hanya dari jaringan tertutup yang disepakati.',
   ROLE_NOT_ALLOWED: 'Peran Anda tidak berwenang untuk tindakan ini.',
-  OPERATOR_SUSPENDED: 'Akun Anda sedang ditangguhkan. Hubungi admin Dinkes.',
+  OPERATOR_SUSPENDED: 'Akun ini sedang ditangguhkan. Hubungi administrator pihak Anda (Dinkes atau Disdukcapil).',
   OPERATOR_REVOKED: 'Akun ini telah dicabut dan tidak dapat digunakan lagi.',
   FACILITY_SCOPE: 'Data ini milik Puskesmas lain.',
   NOT_YOUR_ACCOUNT: 'Akun ini dikelola oleh pihak lain.',
@@ -95,6 +95,16 @@ const messages: Record<string, string> = {
   ACCOUNT_NOT_LOCKED: 'Akun ini tidak sedang terkunci.',
   REPORT_NOT_SUBMITTED: 'Laporan semester ini belum diserahkan.',
   REPORT_NOT_CURRENT: 'Angka laporan sedang diperbarui. Coba serahkan lagi sebentar lagi.',
+  CONCURRENT_CHANGE: 'Data ini baru saja diubah oleh orang lain. Muat ulang halaman, lalu coba lagi.',
+  CONTROL_CHARACTER: 'Isian memuat karakter yang tidak diizinkan (misalnya tab atau baris baru dari tempelan). Ketik ulang isian itu.',
+  INTERNAL_ERROR: 'Terjadi kesalahan pada gateway. Tidak ada yang tercatat; coba lagi atau hubungi admin Dinkes.',
+  FORBIDDEN: 'Anda tidak berwenang untuk tindakan ini.',
+  SERVICE_UNAVAILABLE: 'Layanan sedang tidak tersedia. Coba lagi beberapa saat lagi.',
+  PAYLOAD_TOO_LARGE: 'Isian terlalu panjang.',
+  IDEMPOTENCY_KEY_INVALID: 'Permintaan tidak dapat diproses. Muat ulang halaman, lalu coba lagi.',
+  OPERATOR_EXISTS: 'Akun ini sudah terdaftar.',
+  FACILITY_EXISTS: 'Fasilitas ini sudah terdaftar.',
+  CHECKPOINT_TOO_SMALL: 'Checkpoint yang diminta belum mencakup catatan ini.',
 };
 
 export function explain(error: unknown): string {

@@ -25,11 +25,13 @@ describe("The console's verification of the audit log, against the gateway's own
   /** The same hex string with one byte changed (its first byte flipped). */
   const flipped = (hex: string) => (parseInt(hex.slice(0, 2), 16) ^ 0xff).toString(16).padStart(2, '0') + hex.slice(2);
 
+  let eventId: string;
+
   beforeAll(async () => {
     t = await startApp();
     auditor = await t.login(AUDITOR_USER_ID, AUDITOR_PASSWORD);
     // Enough events for a checkpoint over them (one every 100 events in the test set-up).
-    const eventId = randomUUID();
+    eventId = randomUUID();
     await t.infra.eventStore.appendToStream(`denial-${randomUUID()}`, [
       { type: 'AccessDenied', eventId, data: { denialId: randomUUID(), reason: 'NETWORK_NOT_ALLOWED', route: 'GET /v1/operators' } },
     ]);
@@ -53,7 +55,11 @@ describe("The console's verification of the audit log, against the gateway's own
 
   it('says the event is recorded and unchanged when the proof is the one the gateway gave', async () => {
     expect(proof.auditPath.length).toBeGreaterThan(0);
-    await expect(verifyInclusion(proof, key)).resolves.toEqual({ ok: true });
+    await expect(verifyInclusion(proof, key, eventId)).resolves.toEqual({ ok: true });
+  });
+
+  it('does not answer for an access with the valid proof of another event', async () => {
+    await expect(verifyInclusion(proof, key, randomUUID())).resolves.toEqual({ ok: false, failure: 'WRONG_EVENT' });
   });
 
   it('verifies the signature of every checkpoint the gateway published', async () => {
@@ -63,11 +69,11 @@ describe("The console's verification of the audit log, against the gateway's own
   });
 
   it('says the root does not match when one byte of the leaf or of the audit path is changed', async () => {
-    await expect(verifyInclusion({ ...proof, leafHash: flipped(proof.leafHash) }, key)).resolves.toEqual({ ok: false, failure: 'ROOT_MISMATCH' });
+    await expect(verifyInclusion({ ...proof, leafHash: flipped(proof.leafHash) }, key, eventId)).resolves.toEqual({ ok: false, failure: 'ROOT_MISMATCH' });
     const path = [...proof.auditPath];
     path[path.length - 1] = flipped(path[path.length - 1]!);
-    await expect(verifyInclusion({ ...proof, auditPath: path }, key)).resolves.toEqual({ ok: false, failure: 'ROOT_MISMATCH' });
-    await expect(verifyInclusion({ ...proof, leafIndex: proof.leafIndex + 1 }, key)).resolves.toMatchObject({ ok: false });
+    await expect(verifyInclusion({ ...proof, auditPath: path }, key, eventId)).resolves.toEqual({ ok: false, failure: 'ROOT_MISMATCH' });
+    await expect(verifyInclusion({ ...proof, leafIndex: proof.leafIndex + 1 }, key, eventId)).resolves.toMatchObject({ ok: false });
   });
 
   it('says the signature is invalid when the signed root, size or time is changed', async () => {
@@ -77,16 +83,19 @@ describe("The console's verification of the audit log, against the gateway's own
       { ...c, treeSize: c.treeSize + 1 },
       { ...c, signedAt: new Date(0).toISOString() },
     ])
-      await expect(verifyInclusion({ ...proof, checkpoint, treeSize: checkpoint.treeSize }, key)).resolves.toEqual({ ok: false, failure: 'SIGNATURE_INVALID' });
+      await expect(verifyInclusion({ ...proof, checkpoint, treeSize: checkpoint.treeSize }, key, eventId)).resolves.toEqual({
+        ok: false,
+        failure: 'SIGNATURE_INVALID',
+      });
   });
 
   it('refuses a checkpoint signed under another key than the one the gateway publishes', async () => {
     const other = generateKeyPairSync('ed25519').publicKey.export({ type: 'spki', format: 'pem' }).toString();
-    await expect(verifyInclusion(proof, { keyId: 'x', publicKey: other })).resolves.toEqual({ ok: false, failure: 'KEY_MISMATCH' });
-    await expect(verifyInclusion(proof, { keyId: 'x', publicKey: 'not a key' })).resolves.toEqual({ ok: false, failure: 'KEY_UNREADABLE' });
+    await expect(verifyInclusion(proof, { keyId: 'x', publicKey: other }, eventId)).resolves.toEqual({ ok: false, failure: 'KEY_MISMATCH' });
+    await expect(verifyInclusion(proof, { keyId: 'x', publicKey: 'not a key' }, eventId)).resolves.toEqual({ ok: false, failure: 'KEY_UNREADABLE' });
   });
 
   it('says plainly that WebCrypto is missing rather than failing silently (a page on plain http from another address)', async () => {
-    await expect(verifyInclusion(proof, key, null)).resolves.toEqual({ ok: false, failure: 'NO_WEBCRYPTO' });
+    await expect(verifyInclusion(proof, key, eventId, null)).resolves.toEqual({ ok: false, failure: 'NO_WEBCRYPTO' });
   });
 });

@@ -89,6 +89,8 @@ describe('The console at the front desk of a Puskesmas', () => {
     await page.getByLabel('Ulangi kata sandi baru').fill('kata-sandi-baru-loket-karanganyar');
     await page.getByRole('button', { name: 'Simpan kata sandi' }).click();
     await page.getByRole('heading', { name: 'Cari NIK' }).waitFor();
+    // The front desk's own pages, and none of an administrator's, auditor's or the Bupati's office.
+    expect(await page.getByRole('navigation', { name: 'Menu' }).getByRole('link').allTextContents()).toEqual(['Cari NIK', 'Baca KTP-el', 'Status balikan']);
 
     await lookUp(desk, samples.found[0]!);
     const person = page.locator('[data-person]');

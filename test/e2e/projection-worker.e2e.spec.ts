@@ -64,13 +64,33 @@ describe('Projections in a worker process of their own (PROJECTION_WORKER, on by
     }
   });
 
+  /**
+   * Pauses the worker at a moment it holds no transaction. On the embedded default its transactions run in
+   * the service's PGlite, one at a time: a worker paused inside one would hold the service's own writes too
+   * (docs/architecture.md). The service's /health reads the database, so it answers only when no transaction
+   * of the worker is open; otherwise the worker is resumed and paused again.
+   */
+  async function pauseBetweenTransactions(worker: number, url: string): Promise<void> {
+    for (let attempt = 1; attempt <= 50; attempt++) {
+      process.kill(worker, 'SIGSTOP');
+      const healthy = await fetch(`${url}/health`, { signal: AbortSignal.timeout(3_000) }).then(
+        (res) => res.ok,
+        () => false,
+      );
+      if (healthy) return;
+      process.kill(worker, 'SIGCONT');
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+    throw new Error('the worker was inside a transaction at every one of 50 pauses');
+  }
+
   it('keeps the read models itself: while the worker is paused, a new Puskesmas is not listed; once it resumes, it is', async () => {
     const gateway = await startGateway(settings());
     const [worker] = childrenRunning(gateway.child.pid!, 'projection-worker.js');
     try {
+      await pauseBetweenTransactions(worker!, gateway.url);
       const call = gatewayClient(gateway.url);
       const admin = await signIn(call, 'admin', ADMIN_PASSWORD);
-      process.kill(worker!, 'SIGSTOP');
       const n = `${process.pid % 1000}${Date.now() % 100_000}`;
       const registered = await call('POST', '/v1/facilities', admin, { kind: 'PUSKESMAS', code: `PKM-P${n}`, name: `Uji Jeda ${n}`, kecamatanCode: '331311' });
       expect(registered.status).toBe(201);

@@ -153,8 +153,11 @@ export async function tracesOf(page: Page, values: string[]): Promise<string[]> 
       for (const request of await cache.keys()) cached.push(request.url, await (await cache.match(request))!.text());
     }
     const databases = (await indexedDB.databases()).map((d) => d.name ?? '');
+    // outerHTML holds no typed value: what inputs, selects and text areas hold is read on its own.
+    const typed = [...document.querySelectorAll<HTMLInputElement | HTMLSelectElement | HTMLTextAreaElement>('input, select, textarea')].map((e) => e.value);
     return {
       dom: document.documentElement.outerHTML,
+      typed: typed.join('\n'),
       url: location.href,
       localStorage: dump(localStorage),
       sessionStorage: dump(sessionStorage),

@@ -8,8 +8,15 @@ import type { paths } from './schema';
  */
 let token: string | null = null;
 
+const tokenChanged = new Set<() => void>();
 export const setToken = (value: string | null) => {
   token = value;
+  tokenChanged.forEach((listener) => listener());
+};
+/** Called at every sign-in and sign-out: what a module keeps for one session is dropped here. */
+export const onTokenChange = (listener: () => void) => {
+  tokenChanged.add(listener);
+  return () => tokenChanged.delete(listener);
 };
 export const currentToken = () => token;
 
@@ -22,8 +29,9 @@ api.use({
     if (token) request.headers.set('authorization', `Bearer ${token}`);
     return request;
   },
-  onResponse({ response }) {
-    if (response.status === 401 && token) unauthorised.forEach((listener) => listener());
+  onResponse({ request, response }) {
+    // Only a refusal of the token in use ends the session: a late 401 of the previous one (its sign-out) must not.
+    if (response.status === 401 && token && request.headers.get('authorization') === `Bearer ${token}`) unauthorised.forEach((listener) => listener());
     return response;
   },
 });

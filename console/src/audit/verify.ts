@@ -49,6 +49,7 @@ export type Failure =
   | 'KEY_UNREADABLE' // the public key is not an Ed25519 SPKI PEM
   | 'KEY_MISMATCH' // the checkpoint names another key than the one given
   | 'SIGNATURE_INVALID' // the checkpoint's signature does not verify with the key
+  | 'WRONG_EVENT' // the proof is of another event than the one asked for
   | 'PROOF_MALFORMED' // sizes, index or hashes are not what a proof is made of
   | 'ROOT_MISMATCH'; // the leaf and the audit path do not lead to the signed root
 
@@ -171,9 +172,11 @@ export async function verifyCheckpoint(checkpoint: Checkpoint, key: AuditPublicK
  * The whole answer for one event: its checkpoint is signed by the key, and its leaf with the audit path
  * leads to that checkpoint's root. `{ ok: true }` means "tercatat dan tidak diubah".
  */
-export async function verifyInclusion(proof: InclusionProof, key: AuditPublicKey, subtle: Subtle | null = subtleCrypto()): Promise<Verdict> {
+export async function verifyInclusion(proof: InclusionProof, key: AuditPublicKey, askedFor: string, subtle: Subtle | null = subtleCrypto()): Promise<Verdict> {
   const signed = await verifyCheckpoint(proof.checkpoint, key, subtle);
   if (!signed.ok) return signed;
+  // A valid proof of another event must not answer for this one.
+  if (proof.eventId.toLowerCase() !== askedFor.toLowerCase()) return { ok: false, failure: 'WRONG_EVENT' };
   let leaf: Uint8Array, root: Uint8Array, path: Uint8Array[];
   try {
     leaf = fromHex(proof.leafHash);

@@ -2,14 +2,14 @@ import { useState } from 'preact/hooks';
 import { api, answer } from '../../api/client';
 import { Field, Notice, Problem, Section, SelectField, useAction } from '../../ui/kit';
 import type { CardReader, Facility } from '../shared/answers';
-import { Badge, ConfirmButton, Loading, useLoaded } from '../shared/common';
+import { Badge, ConfirmButton, Loading, NotYetUpdated, useLoaded } from '../shared/common';
 
 /**
  * Puskesmas & alat baca KTP-el: the Puskesmas of the agreement (with Dinkes itself) and the KTP-el card
  * readers of each (Pasal 1(8), 3(2)(f)); register a reader by its SAM serial, retire one for good.
  */
 export function FacilitiesPage() {
-  const { data, error, reload } = useLoaded(async () => {
+  const { data, error, reload, stale } = useLoaded(async () => {
     const [facilities, readers] = await Promise.all([answer<Facility[]>(api.GET('/v1/facilities')), answer<CardReader[]>(api.GET('/v1/card-readers'))]);
     return { facilities, readers };
   });
@@ -22,6 +22,7 @@ export function FacilitiesPage() {
     <>
       <RegisterReader puskesmas={puskesmas} onRegistered={(reader) => reload((fresh) => fresh.readers.some((r) => r.readerId === reader.readerId))} />
       <Section title="Alat baca KTP-el">
+        <NotYetUpdated stale={stale} reload={() => void reload()} />
         {data.readers.length === 0 ? (
           <p>Belum ada alat baca KTP-el yang terdaftar.</p>
         ) : (
@@ -29,6 +30,7 @@ export function FacilitiesPage() {
             <thead>
               <tr>
                 <th scope="col">Nomor seri SAM</th>
+                <th scope="col">ID alat (untuk aplikasi pembaca)</th>
                 <th scope="col">Puskesmas</th>
                 <th scope="col">Status</th>
                 <th scope="col">Tindakan</th>
@@ -84,7 +86,9 @@ function RegisterReader({ puskesmas, onRegistered }: { puskesmas: Facility[]; on
     const reader = await answer<CardReader>(
       api.POST('/v1/facilities/{facilityId}/card-readers', { params: { path: { facilityId } }, body: { samSerial: samSerial.trim() } }),
     );
-    setDone(`Alat baca dengan nomor seri SAM ${reader.samSerial} terdaftar untuk ${puskesmas.find((p) => p.facilityId === facilityId)?.name ?? 'Puskesmas'}.`);
+    setDone(
+      `Alat baca dengan nomor seri SAM ${reader.samSerial} terdaftar untuk ${puskesmas.find((p) => p.facilityId === facilityId)?.name ?? 'Puskesmas'}; ID alat ${reader.readerId} dipasang pada aplikasi pembaca KTP-el di Puskesmas itu.`,
+    );
     setSerial('');
     await onRegistered(reader);
   });
@@ -133,6 +137,9 @@ function ReaderRow({ reader, facilityName, onRetired }: { reader: CardReader; fa
     <tr data-reader={reader.samSerial}>
       <td>
         <code>{reader.samSerial}</code>
+      </td>
+      <td>
+        <code>{reader.readerId}</code>
       </td>
       <td>{facilityName}</td>
       <td>{reader.retired ? <Badge tone="bad">Tidak dipakai lagi</Badge> : <Badge tone="ok">Aktif</Badge>}</td>

@@ -3,6 +3,9 @@
  * src/modules/reporting/compliance/compliance.query.ts, semester/semester-report.query.ts and
  * documents/report-data.ts (the OpenAPI document names these answers in prose only).
  */
+import type { AccessCounts, BalikanCounts } from '../shared/answers';
+export type { AccessCounts, BalikanCounts };
+
 export type Finding = 'MET' | 'PARTIAL' | 'NOT_MET';
 export type ReportStatus = 'NOT_YET_DUE' | 'SUBMITTED_ON_TIME' | 'SUBMITTED_LATE' | 'OVERDUE';
 
@@ -11,26 +14,6 @@ export interface Backlog {
   upTo30Days: number;
   upTo90Days: number;
   over90Days: number;
-}
-
-export interface BalikanCounts {
-  owed: number;
-  submitted: number;
-  delivered: number;
-  abandoned: number;
-  coverage: number;
-}
-
-export interface AccessCounts {
-  webPortal: number;
-  cardReader: number;
-  total: number;
-  found: number;
-  deceased: number;
-  notFound: number;
-  registryFailed: number;
-  fingerprintFailed: number;
-  outOfRegency: number;
 }
 
 export interface Submission {

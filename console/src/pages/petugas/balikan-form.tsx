@@ -1,6 +1,7 @@
 import { useState } from 'preact/hooks';
 import { api, answer } from '../../api/client';
 import type { BalikanAccepted } from '../../api/answers';
+import { statusText } from './balikan-status';
 import { Field, Notice, Problem, SelectField, useAction, uuid } from '../../ui/kit';
 import { rememberBalikan } from './sent-balikan';
 
@@ -37,8 +38,8 @@ export function BalikanForm({ accessId, nik, verificationToken }: { accessId: st
   if (sent)
     return (
       <Notice>
-        Data balikan diterima dan akan dikirim ke Disdukcapil. Nomor balikan: <code>{sent.balikanId}</code> (status {sent.status}). Lihat perkembangannya di
-        menu Status balikan.
+        Data balikan diterima dan akan dikirim ke Disdukcapil. Nomor balikan: <code>{sent.balikanId}</code> (
+        {statusText[sent.status as keyof typeof statusText]?.[0].toLowerCase() ?? sent.status}). Lihat perkembangannya di menu Status balikan.
       </Notice>
     );
   return (

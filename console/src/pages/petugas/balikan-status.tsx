@@ -12,7 +12,7 @@ interface BalikanStatusView {
   kinds: ('MEDICAL_RECORD_NUMBER' | 'BLOOD_TYPE' | 'DEATH_CERTIFICATE_NUMBER')[];
 }
 
-const statusText: Record<BalikanStatusView['status'], [string, 'ok' | 'warn' | 'bad' | '']> = {
+export const statusText: Record<BalikanStatusView['status'], [string, 'ok' | 'warn' | 'bad' | '']> = {
   QUEUED: ['Dalam antrean pengiriman', ''],
   FAILED_RETRYING: ['Gagal terkirim, dicoba lagi otomatis', 'warn'],
   DELIVERED: ['Terkirim ke Disdukcapil', 'ok'],

@@ -1,9 +1,8 @@
 import { useEffect, useState } from 'preact/hooks';
 import { api, answer, ApiError } from '../../api/client';
 import type { AccessAnswer } from '../../api/answers';
-import { Field, Notice, Problem, Section, SelectField, useAction } from '../../ui/kit';
-import { PersonCard } from './person';
-import { BalikanForm } from './balikan-form';
+import { Field, Problem, Section, SelectField, useAction } from '../../ui/kit';
+import { AccessResult } from './person';
 
 const fingerprints = [
   ['MATCHED', 'Cocok'],
@@ -94,16 +93,7 @@ export function CardReadPage() {
           </div>
         </form>
       </Section>
-      {found && (
-        <Section title={found.answer.outcome === 'DECEASED' ? 'Penduduk tercatat meninggal dunia' : 'Data penduduk'}>
-          {found.answer.outcome === 'DECEASED' && <Notice>Database kependudukan mencatat penduduk ini telah meninggal dunia.</Notice>}
-          {found.answer.person ? <PersonCard person={found.answer.person} /> : <p>Tidak ada kolom yang diberikan oleh perjanjian yang berlaku.</p>}
-          <p class="fine">
-            Nomor akses: <code>{found.answer.accessId}</code>. Data ini hanya ditampilkan, tidak disimpan oleh sistem.
-          </p>
-          <BalikanForm accessId={found.answer.accessId} nik={found.nik} verificationToken={found.answer.verificationToken} />
-        </Section>
-      )}
+      {found && <AccessResult nik={found.nik} answer={found.answer} />}
     </>
   );
 }

@@ -1,21 +1,15 @@
-import { currentToken } from '../../api/client';
+import { onTokenChange } from '../../api/client';
 
 /**
  * The balikan ids sent in this session, newest first: in this module's memory only (an id is not personal
- * data, but nothing is kept in storage either way). Tied to the session's token: after a sign-out, an idle
- * timeout or another clerk's sign-in the list starts empty.
+ * data, but nothing is kept in storage either way). Dropped at every sign-in and sign-out (onTokenChange):
+ * after a sign-out, an idle timeout or another clerk's sign-in the list starts empty.
  */
-let sent: { token: string | null; ids: string[] } = { token: null, ids: [] };
-
-const current = () => {
-  const token = currentToken();
-  if (sent.token !== token) sent = { token, ids: [] };
-  return sent;
-};
+let sent: string[] = [];
+onTokenChange(() => (sent = []));
 
 export function rememberBalikan(balikanId: string): void {
-  const { ids } = current();
-  if (!ids.includes(balikanId)) ids.unshift(balikanId);
+  if (!sent.includes(balikanId)) sent.unshift(balikanId);
 }
 
-export const sentBalikan = (): readonly string[] => [...current().ids];
+export const sentBalikan = (): readonly string[] => [...sent];

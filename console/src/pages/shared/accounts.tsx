@@ -4,7 +4,7 @@ import type { Role } from '../../api/answers';
 import { roleLabel, type Session } from '../../session';
 import { Field, Notice, Problem, Section, SelectField, useAction, waktu } from '../../ui/kit';
 import { accountStatusLabel, accountStatusTone, enrollableRoles, partyOf, type Account, type AccountStatus, type Facility } from './answers';
-import { Badge, ConfirmButton, Loading, useLoaded } from './common';
+import { Badge, ConfirmButton, Loading, NotYetUpdated, useLoaded } from './common';
 
 /**
  * Akun petugas, for both parties (Pasal 3(1)(c), 4(2)(c)): each party administers its own people (Dinkes:
@@ -14,7 +14,7 @@ import { Badge, ConfirmButton, Loading, useLoaded } from './common';
  */
 export function AccountsPage({ session }: { session: Session }) {
   const party = partyOf(session.role);
-  const { data, error, reload } = useLoaded(async () => {
+  const { data, error, reload, stale } = useLoaded(async () => {
     const [accounts, facilities] = await Promise.all([answer<Account[]>(api.GET('/v1/operators')), answer<Facility[]>(api.GET('/v1/facilities'))]);
     return { accounts, facilities };
   });
@@ -22,6 +22,7 @@ export function AccountsPage({ session }: { session: Session }) {
   if (error) return <Problem error={error} />;
   if (!data) return <Loading />;
   const nameOf = new Map(data.facilities.map((f) => [f.facilityId, f.name]));
+  const refreshed = <NotYetUpdated stale={stale} reload={() => void reload()} />;
   /** After a change: say so, and wait (a little) until the list shows the account as the change left it. */
   const changed = async (operatorId: string, what: string, expect: (a: Account) => boolean) => {
     setNotice(what);
@@ -38,6 +39,7 @@ export function AccountsPage({ session }: { session: Session }) {
       />
       <Section title={`Akun ${party === 'DINKES' ? 'Dinkes dan Puskesmas' : 'Disdukcapil dan Kantor Bupati'}`}>
         {notice && <Notice>{notice}</Notice>}
+        {refreshed}
         <table>
           <thead>
             <tr>

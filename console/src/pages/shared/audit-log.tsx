@@ -20,6 +20,7 @@ const stepOf: Record<Failure, number> = {
   KEY_UNREADABLE: 0,
   KEY_MISMATCH: 1,
   SIGNATURE_INVALID: 1,
+  WRONG_EVENT: 2,
   PROOF_MALFORMED: 2,
   ROOT_MISMATCH: 2,
 };
@@ -30,6 +31,7 @@ const failureText: Record<Failure, string> = {
   KEY_UNREADABLE: 'Kunci publik log audit tidak dapat dibaca sebagai kunci Ed25519.',
   KEY_MISMATCH: 'Checkpoint ditandatangani dengan kunci lain, bukan kunci publik log audit gateway ini.',
   SIGNATURE_INVALID: 'Tanda tangan checkpoint tidak sah: isi checkpoint telah diubah atau tidak ditandatangani oleh gateway ini.',
+  WRONG_EVENT: 'Bukti yang diterima adalah bukti catatan lain, bukan nomor akses yang diminta.',
   PROOF_MALFORMED: 'Bukti inklusi tidak lengkap atau rusak.',
   ROOT_MISMATCH: 'Hash catatan dan jalur audit tidak menghasilkan akar yang ditandatangani: catatan ini tidak terbukti utuh.',
 };
@@ -90,7 +92,7 @@ export function AuditLogPage() {
     const id = accessId.trim().toLowerCase();
     const publicKey = key ?? (await answer<AuditPublicKey>(api.GET('/v1/audit/public-key')));
     const proof = await answer<InclusionProof>(api.GET('/v1/audit/proofs/{eventId}', { params: { path: { eventId: id } } }));
-    setChecked({ proof, verdict: await verifyInclusion(proof, publicKey) });
+    setChecked({ proof, verdict: await verifyInclusion(proof, publicKey, id) });
   });
 
   return (
@@ -155,6 +157,10 @@ export function AuditLogPage() {
               <dt>Checkpoint yang mencakupnya</dt>
               <dd>
                 ukuran {angka(checked.proof.treeSize)}, ditandatangani {waktu(checked.proof.checkpoint.signedAt)}
+              </dd>
+              <dt>ID kunci penanda tangan</dt>
+              <dd>
+                <code>{checked.proof.checkpoint.keyId}</code> (bandingkan dengan kunci yang disimpan Disdukcapil)
               </dd>
               <dt>Panjang jalur audit</dt>
               <dd>{angka(checked.proof.auditPath.length)} hash</dd>

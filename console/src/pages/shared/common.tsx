@@ -4,11 +4,14 @@ import { useEffect, useRef, useState } from 'preact/hooks';
 /**
  * Data read from the API for a page, with a reload. The registers behind the lists (operators, card
  * readers) trail a change by a few hundred milliseconds (the projection worker), so a reload after a
- * change can wait, a little, until the list shows it: `reload(until)` reads again every 250 ms, at most 5 s.
+ * change can wait until the list shows it: `reload(until)` reads again every 250 ms, up to 30 s (a busy
+ * machine), and then shows the list as it is with a note that it is not updated yet.
  */
 export function useLoaded<T>(load: () => Promise<T>) {
   const [data, setData] = useState<T | null>(null);
   const [error, setError] = useState<unknown>(null);
+  /** A change was acknowledged but the list did not show it within 30 s. */
+  const [stale, setStale] = useState(false);
   const alive = useRef(true);
   useEffect(() => {
     alive.current = true;
@@ -26,17 +29,18 @@ export function useLoaded<T>(load: () => Promise<T>) {
         if (alive.current) setError(caught);
         return;
       }
-      if (!until || until(fresh) || attempt >= 20) {
+      if (!until || until(fresh) || attempt >= 120) {
         if (alive.current) {
           setData(fresh);
           setError(null);
+          setStale(until !== undefined && !until(fresh));
         }
         return;
       }
       await new Promise((resolve) => setTimeout(resolve, 250));
     }
   }
-  return { data, error, reload };
+  return { data, error, reload, stale };
 }
 
 /** A button whose action asks first: the question, then "Ya, …" or "Batal". */
@@ -95,3 +99,16 @@ export const todayWib = () => new Date(Date.now() + 7 * 3_600_000).toISOString()
 
 /** A share (0..1) as a percentage the Indonesian way (12,5%). */
 export const persen = (share: number) => `${(share * 100).toLocaleString('id-ID', { maximumFractionDigits: 1 })}%`;
+
+/** Said when a change was acknowledged but the list still does not show it after 30 s. */
+export function NotYetUpdated({ stale, reload }: { stale: boolean; reload: () => void }) {
+  if (!stale) return null;
+  return (
+    <p class="notice" role="status">
+      Perubahan sudah dicatat, tetapi daftar ini belum diperbarui.{' '}
+      <button type="button" class="secondary" onClick={reload}>
+        Muat ulang
+      </button>
+    </p>
+  );
+}
