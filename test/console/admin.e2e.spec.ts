@@ -10,6 +10,9 @@ import {
   type ConsolePage,
 } from '../support/browser';
 import { until } from '../support/until';
+import { thePuskesmasList } from '../support/fixtures';
+import { signIn } from '../support/gateway-client';
+import { extendFirstAgreement } from '../support/parties';
 
 /**
  * The Dinkes administrator's console in a real browser: the agreement both parties keep (an extension
@@ -249,5 +252,51 @@ describe('The console of the Dinkes administrator', () => {
     const signIn = await gateway.call('POST', '/v1/auth/login', undefined, { userId: 'loket.lupa.sandi', password: 'sandi-baru-dari-admin-dinkes' });
     expect(signIn).toMatchObject({ status: 200, body: { mustChangePassword: true } });
     expect(tablet.errors).toEqual([]);
+  });
+
+  // Last of this file: it ends the agreement every test above relies on.
+  it('the auditor refuses an extension Dinkes proposed, then ends the agreement for breach on its own, and the gateway closes access at once', async () => {
+    let [agreement] = (await gateway.call('GET', '/v1/agreements', gateway.admin)).body as { agreementId: string; status: string }[];
+    // In force to begin with (the first test extends it; run alone, this one does).
+    if (agreement!.status !== 'ACTIVE') agreement = await extendFirstAgreement(gateway.call, gateway.admin, gateway.auditor, 'ADD/KONSOL/AWAL', '2099-12-31');
+    const proposed = await gateway.call('POST', `/v1/agreements/${agreement!.agreementId}/extensions`, gateway.admin, {
+      addendumNumber: 'ADD/KONSOL/TOLAK',
+      validUntil: '2100-06-30',
+    });
+    expect(proposed.status).toBe(201);
+
+    const auditor = await signedIn('auditor');
+    await open(auditor, 'Perjanjian');
+    const { page } = auditor;
+    const proposal = page.locator('tr[data-change]');
+    await proposal.getByText('Perpanjangan dengan adendum ADD/KONSOL/TOLAK').waitFor();
+    await proposal.getByRole('button', { name: 'Tolak' }).click();
+    await proposal.getByRole('button', { name: 'Ya, tolak' }).click();
+    await page.getByText('Tidak ada perubahan yang menunggu.').waitFor();
+    const recorded = async () => (await gateway.call('GET', `/v1/agreements/${agreement!.agreementId}`, gateway.admin)).body;
+    expect((await recorded()).changes.find((c: { changeId: string }) => c.changeId === proposed.body.change.changeId)).toMatchObject({ status: 'REJECTED' });
+    expect(await recorded()).toMatchObject({ status: 'ACTIVE', validUntil: '2099-12-31' });
+
+    await page.getByLabel('Alasan pengakhiran').selectOption('BREACH_BY_DINKES');
+    await page.getByRole('button', { name: 'Akhiri karena pelanggaran' }).click();
+    await screenshot(page, 'auditor-perjanjian-akhiri-pelanggaran');
+    expect(await accessibilityProblems(page)).toEqual([]);
+    await page.getByRole('button', { name: 'Ya, akhiri sekarang' }).click();
+    await page.getByText('Perjanjian diakhiri karena pelanggaran oleh Dinkes').waitFor();
+    await page.locator('section.card').first().getByText('Diakhiri', { exact: true }).first().waitFor();
+    expect(await recorded()).toMatchObject({ status: 'TERMINATED', termination: { reason: 'BREACH_BY_DINKES' } });
+    // Access to population data is closed from this moment: a clerk's lookup is refused.
+    const facilityId = (await thePuskesmasList(gateway.call, gateway.admin)).find((f) => f.kind === 'PUSKESMAS')!.facilityId;
+    const enrolled = await gateway.call('POST', '/v1/operators', gateway.admin, {
+      userId: 'loket.setelah.akhir',
+      password: 'kata-sandi-awal-loket-1',
+      role: 'PUSKESMAS_OPERATOR',
+      facilityId,
+    });
+    expect(enrolled.status).toBe(201);
+    const clerk = await signIn(gateway.call, 'loket.setelah.akhir', 'kata-sandi-awal-loket-1');
+    const lookup = await gateway.call('POST', '/v1/access/nik-lookups', clerk, { nik: (await gateway.samples()).found[0] });
+    expect([lookup.status, lookup.body.code]).toEqual([403, 'AGREEMENT_NOT_ACTIVE']);
+    expect(auditor.errors).toEqual([]);
   });
 });
