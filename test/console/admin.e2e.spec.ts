@@ -254,6 +254,41 @@ describe('The console of the Dinkes administrator', () => {
     expect(tablet.errors).toEqual([]);
   });
 
+  it('the administrator unlocks a clerk locked out by five wrong passwords, then revokes the account for good', async () => {
+    const facilityId = (await thePuskesmasList(gateway.call, gateway.admin)).find((f) => f.kind === 'PUSKESMAS')!.facilityId;
+    const enrolled = await gateway.call('POST', '/v1/operators', gateway.admin, {
+      userId: 'loket.terkunci',
+      password: 'kata-sandi-awal-loket-1',
+      role: 'PUSKESMAS_OPERATOR',
+      facilityId,
+    });
+    expect(enrolled.status).toBe(201);
+    const signInWith = (password: string) => gateway.call('POST', '/v1/auth/login', undefined, { userId: 'loket.terkunci', password });
+    for (let i = 0; i < 5; i++) await signInWith('bukan-kata-sandinya-1');
+    await expect(signInWith('kata-sandi-awal-loket-1')).resolves.toMatchObject({ status: 403, body: { code: 'ACCOUNT_LOCKED' } });
+
+    const admin = await signedIn('admin');
+    await open(admin, 'Akun petugas');
+    const { page } = admin;
+    const row = page.locator('tr[data-account="loket.terkunci"]');
+    await row.getByText('Terkunci sampai').waitFor();
+    await screenshot(page, 'admin-akun-terkunci');
+    await row.getByRole('button', { name: 'Buka kunci' }).click();
+    await page.getByText('Kunci akun loket.terkunci dibuka.').waitFor();
+    await row.getByText('Terkunci sampai').waitFor({ state: 'detached' });
+    await expect(signInWith('kata-sandi-awal-loket-1')).resolves.toMatchObject({ status: 200 });
+
+    await row.getByRole('button', { name: 'Cabut' }).click();
+    await row.getByRole('button', { name: 'Ya, cabut' }).click();
+    await row.getByText('Dicabut', { exact: true }).waitFor();
+    await expect(signInWith('kata-sandi-awal-loket-1')).resolves.toMatchObject({ status: 403, body: { code: 'OPERATOR_REVOKED' } });
+    const recorded = ((await gateway.call('GET', '/v1/operators', gateway.admin)).body as { userId: string; status: string }[]).find(
+      (a) => a.userId === 'loket.terkunci',
+    );
+    expect(recorded).toMatchObject({ status: 'REVOKED' });
+    expect(admin.errors).toEqual([]);
+  });
+
   // Last of this file: it ends the agreement every test above relies on.
   it('the auditor refuses an extension Dinkes proposed, then ends the agreement for breach on its own, and the gateway closes access at once', async () => {
     let [agreement] = (await gateway.call('GET', '/v1/agreements', gateway.admin)).body as { agreementId: string; status: string }[];
