@@ -3,7 +3,7 @@ import { api, answer, currentToken, onUnauthorised, setToken } from './api/clien
 import type { SignedIn } from './api/answers';
 import { IDLE_MINUTES, roleLabel, sessionOf, type Session } from './session';
 import { pagesOf } from './roles';
-import { Field, Notice, Problem, useAction } from './ui/kit';
+import { Field, Form, Notice, Problem, useAction } from './ui/kit';
 
 /** The page's hash path ("#/cari-nik" -> "/cari-nik"): page names only, never a value of a person. */
 function useHashPath(): string {
@@ -119,14 +119,7 @@ function SignIn({ ended, onSignedIn }: { ended: Ended; onSignedIn: (s: Session) 
       <h1>Gerbang Akses NIK</h1>
       <p class="subtitle">Dinas Kesehatan dan Disdukcapil Kabupaten Karanganyar</p>
       {ended && <Notice>{endedNotice[ended]}</Notice>}
-      <form
-        class="card"
-        autoComplete="off"
-        onSubmit={(e) => {
-          e.preventDefault();
-          void run();
-        }}
-      >
+      <Form class="card" onSubmit={() => void run()}>
         <h2>Masuk</h2>
         <Field label="ID pengguna" value={userId} onInput={(e) => setUserId(e.currentTarget.value)} required autoFocus />
         <Field label="Kata sandi" type="password" value={password} onInput={(e) => setPassword(e.currentTarget.value)} required />
@@ -134,7 +127,7 @@ function SignIn({ ended, onSignedIn }: { ended: Ended; onSignedIn: (s: Session) 
         <button type="submit" disabled={busy}>
           {busy ? 'Memeriksa…' : 'Masuk'}
         </button>
-      </form>
+      </Form>
       <p class="fine">Hanya untuk petugas yang berwenang, dari jaringan tertutup sesuai Perjanjian Kerja Sama. Setiap akses tercatat.</p>
     </main>
   );
@@ -155,11 +148,9 @@ function ChangePassword({ session, onChanged, onSignOut }: { session: Session; o
     <main class="sign-in">
       <h1>Ganti kata sandi</h1>
       <Notice>Sebelum melanjutkan, ganti kata sandi awal Anda dengan kata sandi yang hanya Anda ketahui.</Notice>
-      <form
+      <Form
         class="card"
-        autoComplete="off"
-        onSubmit={(e) => {
-          e.preventDefault();
+        onSubmit={() => {
           setMismatch(next !== again);
           if (next === again) void run();
         }}
@@ -190,7 +181,7 @@ function ChangePassword({ session, onChanged, onSignOut }: { session: Session; o
             Keluar
           </button>
         </div>
-      </form>
+      </Form>
     </main>
   );
 }

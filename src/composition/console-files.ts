@@ -1,6 +1,6 @@
 import fastifyStatic from '@fastify/static';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 
@@ -30,12 +30,8 @@ export async function serveConsole(app: NestFastifyApplication, fastify: Fastify
     return;
   }
   const page = readFileSync(join(dir, 'index.html'));
-  const sendPage = (_request: unknown, reply: { header: (k: string, v: string) => unknown; type: (t: string) => unknown; send: (b: Buffer) => unknown }) => {
-    // Never kept, not even in the back-forward cache: a page that showed a patient is not restored by "Back".
-    reply.header('cache-control', 'no-store');
-    reply.type('text/html; charset=utf-8');
-    reply.send(page);
-  };
+  // Never kept, not even in the back-forward cache: a page that showed a patient is not restored by "Back".
+  const sendPage = (_request: FastifyRequest, reply: FastifyReply) => reply.header('cache-control', 'no-store').type('text/html; charset=utf-8').send(page);
   fastify.get('/', sendPage);
   fastify.get('/index.html', sendPage);
   await app.register(fastifyStatic as never, {

@@ -32,6 +32,25 @@ export function SelectField(props: { label: string; options: readonly (readonly 
   );
 }
 
+/**
+ * A form of the console: submitting never navigates (the page is one document) and the browser is never
+ * asked to remember what was typed (a NIK, a password). Without `onSubmit`, Enter submits nothing.
+ */
+export function Form({ onSubmit, children, ...form }: { onSubmit?: () => void } & Omit<JSX.HTMLAttributes<HTMLFormElement>, 'onSubmit'>) {
+  return (
+    <form
+      {...form}
+      autoComplete="off"
+      onSubmit={(e) => {
+        e.preventDefault();
+        onSubmit?.();
+      }}
+    >
+      {children}
+    </form>
+  );
+}
+
 /** A refusal explained in Indonesian; announced to screen readers. */
 export function Problem({ error }: { error: unknown }) {
   if (!error) return null;

@@ -1,6 +1,6 @@
 import { useState } from 'preact/hooks';
 import { api, answer } from '../../api/client';
-import { Field, Notice, Problem, Section, SelectField, useAction } from '../../ui/kit';
+import { Field, Form, Notice, Problem, Section, SelectField, useAction } from '../../ui/kit';
 import type { CardReader, Facility } from '../shared/answers';
 import { Badge, ConfirmButton, Loading, NotYetUpdated, useLoaded } from '../shared/common';
 
@@ -94,13 +94,7 @@ function RegisterReader({ puskesmas, onRegistered }: { puskesmas: Facility[]; on
   });
   return (
     <Section title="Daftarkan alat baca KTP-el">
-      <form
-        autoComplete="off"
-        onSubmit={(e) => {
-          e.preventDefault();
-          void run();
-        }}
-      >
+      <Form onSubmit={() => void run()}>
         <div class="grid-2">
           <SelectField
             label="Puskesmas"
@@ -123,7 +117,7 @@ function RegisterReader({ puskesmas, onRegistered }: { puskesmas: Facility[]; on
         <button type="submit" disabled={busy || !facilityId}>
           Daftarkan alat baca
         </button>
-      </form>
+      </Form>
     </Section>
   );
 }

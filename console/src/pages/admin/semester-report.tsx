@@ -1,7 +1,7 @@
 import { useEffect, useState } from 'preact/hooks';
 import { api, answer, download, ApiError } from '../../api/client';
 import type { Session } from '../../session';
-import { Notice, Problem, Section, SelectField, angka, tanggal, useAction, waktu } from '../../ui/kit';
+import { angka, Form, Notice, Problem, Section, SelectField, tanggal, useAction, waktu } from '../../ui/kit';
 import { agreementStatusLabel, type AccessCounts, type BalikanCounts, type SemesterReport, type Submission, type Submissions } from '../shared/answers';
 import { Badge, ConfirmButton, Loading, persen } from '../shared/common';
 
@@ -59,10 +59,8 @@ export function SemesterReportPage({ session }: { session: Session }) {
   return (
     <>
       <Section title="Pilih semester">
-        <form
-          autoComplete="off"
-          onSubmit={(e) => {
-            e.preventDefault();
+        <Form
+          onSubmit={() => {
             setSubmittedNow(null);
             void show.run();
           }}
@@ -83,7 +81,7 @@ export function SemesterReportPage({ session }: { session: Session }) {
           <button type="submit" disabled={show.busy}>
             Tampilkan laporan
           </button>
-        </form>
+        </Form>
       </Section>
       {show.busy && <Loading />}
       {shown && (

@@ -1,6 +1,6 @@
 import { useEffect, useState } from 'preact/hooks';
 import { api, answer } from '../../api/client';
-import { Field, Notice, Problem, Section, SelectField, useAction, waktu } from '../../ui/kit';
+import { Field, Form, Notice, Problem, Section, SelectField, useAction, waktu } from '../../ui/kit';
 import type { Evaluation, Finding } from './answers';
 import { EVALUATION_KINDS, FINDINGS, OBLIGATIONS, findingBadge, type ObligationCode } from './labels';
 import { semesterName, semestersSoFar } from './semester';
@@ -98,10 +98,8 @@ function RecordEvaluation({ onRecorded }: { onRecorded: () => void }) {
 
   return (
     <Section title="Catat evaluasi">
-      <form
-        autoComplete="off"
-        onSubmit={(e) => {
-          e.preventDefault();
+      <Form
+        onSubmit={() => {
           setRecorded(null);
           void run();
         }}
@@ -160,7 +158,7 @@ function RecordEvaluation({ onRecorded }: { onRecorded: () => void }) {
             {busy ? 'Mencatat…' : 'Catat evaluasi'}
           </button>
         </div>
-      </form>
+      </Form>
     </Section>
   );
 }

@@ -2,7 +2,7 @@ import { useState } from 'preact/hooks';
 import { api, answer } from '../../api/client';
 import type { BalikanAccepted } from '../../api/answers';
 import { statusText } from './balikan-status';
-import { Field, Notice, Problem, SelectField, useAction, uuid } from '../../ui/kit';
+import { Field, Form, Notice, Problem, SelectField, useAction, uuid } from '../../ui/kit';
 import { rememberBalikan } from './sent-balikan';
 
 const bloodTypes = [
@@ -43,14 +43,7 @@ export function BalikanForm({ accessId, nik, verificationToken }: { accessId: st
       </Notice>
     );
   return (
-    <form
-      class="balikan"
-      autoComplete="off"
-      onSubmit={(e) => {
-        e.preventDefault();
-        void run();
-      }}
-    >
+    <Form class="balikan" onSubmit={() => void run()}>
       <h3>Kirim data balikan</h3>
       <Field label="Nomor rekam medis" value={medicalRecordNumber} onInput={(e) => setMrn(e.currentTarget.value)} />
       <SelectField label="Golongan darah" options={bloodTypes} value={bloodType} onChange={(e) => setBloodType(e.currentTarget.value as BloodType | '')} />
@@ -59,6 +52,6 @@ export function BalikanForm({ accessId, nik, verificationToken }: { accessId: st
       <button type="submit" disabled={busy}>
         {busy ? 'Mengirim…' : 'Kirim data balikan'}
       </button>
-    </form>
+    </Form>
   );
 }

@@ -1,6 +1,6 @@
 import { useEffect, useState } from 'preact/hooks';
 import { api, answer } from '../../api/client';
-import { angka, Field, Problem, Section, useAction } from '../../ui/kit';
+import { angka, Field, Form, Problem, Section, useAction } from '../../ui/kit';
 import { sentBalikan } from './sent-balikan';
 
 /** GET /v1/balikan/{id}: where a balikan stands, never its values. */
@@ -92,13 +92,7 @@ export function BalikanStatusPage() {
         </div>
       </Section>
       <Section title="Cari status balikan lain">
-        <form
-          autoComplete="off"
-          onSubmit={(e) => {
-            e.preventDefault();
-            void lookUp.run();
-          }}
-        >
+        <Form onSubmit={() => void lookUp.run()}>
           <Field
             label="Nomor balikan"
             value={typed}
@@ -112,7 +106,7 @@ export function BalikanStatusPage() {
               Cari status
             </button>
           </div>
-        </form>
+        </Form>
       </Section>
     </>
   );

@@ -1,7 +1,7 @@
 import { useEffect, useState } from 'preact/hooks';
 import { api, answer, ApiError } from '../../api/client';
 import type { AccessAnswer } from '../../api/answers';
-import { Field, Problem, Section, SelectField, useAction } from '../../ui/kit';
+import { Field, Form, Problem, Section, SelectField, useAction } from '../../ui/kit';
 import { AccessResult } from './person';
 
 const fingerprints = [
@@ -39,13 +39,7 @@ export function CardReadPage() {
     <>
       <Section title="Baca KTP-el dengan alat pembaca">
         <p class="fine">Isian ini biasanya diisi oleh alat pembaca KTP-el setelah pemeriksaan sidik jari pemilik kartu.</p>
-        <form
-          autoComplete="off"
-          onSubmit={(e) => {
-            e.preventDefault();
-            void run();
-          }}
-        >
+        <Form onSubmit={() => void run()}>
           <Field
             label="ID alat pembaca KTP-el"
             value={readerId}
@@ -91,7 +85,7 @@ export function CardReadPage() {
               </button>
             )}
           </div>
-        </form>
+        </Form>
       </Section>
       {found && <AccessResult nik={found.nik} answer={found.answer} />}
     </>

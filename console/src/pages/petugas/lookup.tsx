@@ -1,7 +1,7 @@
 import { useEffect, useState } from 'preact/hooks';
 import { api, answer } from '../../api/client';
 import type { AccessAnswer } from '../../api/answers';
-import { Field, Problem, Section, SelectField, useAction } from '../../ui/kit';
+import { Field, Form, Problem, Section, SelectField, useAction } from '../../ui/kit';
 import { AccessResult } from './person';
 
 const purposes = [
@@ -36,13 +36,7 @@ export function LookupPage() {
   return (
     <>
       <Section title="Cari data penduduk berdasarkan NIK">
-        <form
-          autoComplete="off"
-          onSubmit={(e) => {
-            e.preventDefault();
-            void run();
-          }}
-        >
+        <Form onSubmit={() => void run()}>
           <Field
             label="NIK"
             value={nik}
@@ -65,7 +59,7 @@ export function LookupPage() {
               </button>
             )}
           </div>
-        </form>
+        </Form>
       </Section>
       {found && <AccessResult nik={found.nik} answer={found.answer} />}
     </>

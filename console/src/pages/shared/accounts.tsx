@@ -2,7 +2,7 @@ import { useState } from 'preact/hooks';
 import { api, answer } from '../../api/client';
 import type { Role } from '../../api/answers';
 import { roleLabel, type Session } from '../../session';
-import { Field, Notice, Problem, Section, SelectField, useAction, waktu } from '../../ui/kit';
+import { Field, Form, Notice, Problem, Section, SelectField, useAction, waktu } from '../../ui/kit';
 import { accountStatusLabel, accountStatusTone, enrollableRoles, partyOf, type Account, type AccountStatus, type Facility } from './answers';
 import { Badge, ConfirmButton, Loading, NotYetUpdated, useLoaded } from './common';
 
@@ -96,13 +96,7 @@ function Enrol({ roles, facilities, onEnrolled }: { roles: readonly Role[]; faci
   });
   return (
     <Section title="Daftarkan akun baru">
-      <form
-        autoComplete="off"
-        onSubmit={(e) => {
-          e.preventDefault();
-          void run();
-        }}
-      >
+      <Form onSubmit={() => void run()}>
         <div class="grid-2">
           <Field
             label="ID pengguna"
@@ -144,7 +138,7 @@ function Enrol({ roles, facilities, onEnrolled }: { roles: readonly Role[]; faci
         <button type="submit" disabled={busy}>
           Daftarkan akun
         </button>
-      </form>
+      </Form>
     </Section>
   );
 }
@@ -234,13 +228,7 @@ function AccountRow({ account: a, own, place, onChanged }: { account: Account; o
           </div>
         )}
         {resetting && (
-          <form
-            autoComplete="off"
-            onSubmit={(e) => {
-              e.preventDefault();
-              void run('reset');
-            }}
-          >
+          <Form onSubmit={() => void run('reset')}>
             <Field
               id={`sandi-${a.operatorId}`}
               label={`Kata sandi baru untuk ${name}`}
@@ -254,7 +242,7 @@ function AccountRow({ account: a, own, place, onChanged }: { account: Account; o
             <button type="submit" disabled={busy}>
               Simpan kata sandi baru
             </button>
-          </form>
+          </Form>
         )}
         <Problem error={error} />
       </td>

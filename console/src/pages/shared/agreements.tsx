@@ -1,7 +1,7 @@
 import { useState } from 'preact/hooks';
 import { api, answer } from '../../api/client';
 import type { Session } from '../../session';
-import { Field, Notice, Problem, SelectField, tanggal, useAction, waktu } from '../../ui/kit';
+import { Field, Form, Notice, Problem, SelectField, tanggal, useAction, waktu } from '../../ui/kit';
 import {
   agreementStatusLabel,
   agreementStatusTone,
@@ -235,13 +235,7 @@ function ExtensionForm({ agreement, index, onChanged }: { agreement: Agreement; 
     await onChanged();
   });
   return (
-    <form
-      autoComplete="off"
-      onSubmit={(e) => {
-        e.preventDefault();
-        void run();
-      }}
-    >
+    <Form onSubmit={() => void run()}>
       <h3>Usulkan perpanjangan dengan adendum</h3>
       <div class="grid-2">
         <Field
@@ -269,7 +263,7 @@ function ExtensionForm({ agreement, index, onChanged }: { agreement: Agreement; 
       <button type="submit" disabled={busy}>
         Usulkan perpanjangan
       </button>
-    </form>
+    </Form>
   );
 }
 
@@ -295,7 +289,7 @@ function TerminationForm({ agreement, index, session, onChanged }: { agreement: 
     await onChanged();
   });
   return (
-    <form autoComplete="off" onSubmit={(e) => e.preventDefault()}>
+    <Form>
       <h3>{auditor ? 'Pengakhiran perjanjian' : 'Usulkan pengakhiran perjanjian'}</h3>
       <div class="grid-2">
         <SelectField
@@ -328,7 +322,7 @@ function TerminationForm({ agreement, index, session, onChanged }: { agreement: 
         busy={busy || (!breach && !effectiveOn)}
         onConfirm={() => void run()}
       />
-    </form>
+    </Form>
   );
 }
 

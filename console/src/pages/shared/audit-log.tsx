@@ -10,7 +10,7 @@ import {
   type InclusionProof,
   type Verdict,
 } from '../../audit/verify';
-import { angka, Field, Notice, Problem, Section, useAction, waktu } from '../../ui/kit';
+import { angka, Field, Form, Notice, Problem, Section, useAction, waktu } from '../../ui/kit';
 
 /** The three steps of a verification, in order, and which failure stops at which step. */
 const steps = ['Kunci publik log audit dibaca (Ed25519)', 'Tanda tangan checkpoint sah', 'Akar pohon Merkle dihitung ulang dan sama'] as const;
@@ -126,13 +126,7 @@ export function AuditLogPage() {
         )}
       </Section>
       <Section title="Periksa satu akses">
-        <form
-          autoComplete="off"
-          onSubmit={(e) => {
-            e.preventDefault();
-            void check.run();
-          }}
-        >
+        <Form onSubmit={() => void check.run()}>
           <Field
             label="Nomor akses"
             value={accessId}
@@ -147,7 +141,7 @@ export function AuditLogPage() {
               {check.busy ? 'Memeriksa…' : 'Periksa bukti'}
             </button>
           </div>
-        </form>
+        </Form>
         {checked && (
           <div data-proof>
             <VerdictView verdict={checked.verdict} okText="Tercatat dan tidak diubah." />
