@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import type { Browser } from 'playwright-core';
+import { until } from '../support/until';
 import {
   accessibilityProblems,
   launchChromium,
@@ -69,6 +70,15 @@ describe('The console for the Disdukcapil auditor and the Kantor Bupati', () => 
     expect((await call('POST', `/v1/card-readers/${retired.body.readerId}/retirement`, admin)).status).toBe(201);
     const refused = await call('POST', '/v1/access/card-reads', clerk, { readerId: retired.body.readerId, nik: samples.found[4], fingerprint: 'MATCHED' });
     expect(refused.body.code).toBe('CARD_READER_RETIRED');
+    // The views settle before a page is compared with them: the refusal is the last event above (projected in
+    // order, so every access before it is counted), and the one balikan is delivered in the background.
+    await until(
+      async () => {
+        const row = (await call('GET', '/v1/compliance/obligations', gateway.auditor)).body.puskesmas.find((p: { code: string }) => p.code === puskesmas.code);
+        return row.refusals >= 1 && row.balikan.delivered >= 1;
+      },
+      { what: 'the compliance views to show the set-up, its balikan delivered' },
+    );
   });
   afterAll(async () => {
     await Promise.all(opened.map((c) => c.close()));
