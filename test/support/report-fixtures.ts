@@ -14,6 +14,7 @@ import type {
   ReasonCount,
   Semester,
   SemesterReport,
+  Signatories,
 } from '../../src/modules/reporting/documents/report-data';
 
 /**
@@ -191,9 +192,28 @@ export function sampleSemesterReport(overrides: Partial<SemesterReport> = {}): S
     fingerprint: { matched: totals.cardReader - totals.fingerprintFailed, notMatched, notPerformed: totals.fingerprintFailed - notMatched },
     submission: null,
     logCheckpoint: { treeSize: 48213, rootHash: ROOT_HASH },
+    renderedOn: semester === 1 ? `${year}-07-02` : `${year + 1}-01-02`,
+    cutOff: semester === 1 ? `${year}-06-30T09:41:07.000Z` : `${year}-12-31T09:41:07.000Z`,
+    signatories: SAMPLE_SIGNATORIES,
     ...overrides,
   };
 }
+
+/** Fictitious officials (the NIPs follow the 18-digit form and belong to no one). */
+export const SAMPLE_SIGNATORIES: Signatories = {
+  dinkes: {
+    name: 'dr. Purwati, M.Kes.',
+    nip: '197005121998032004',
+    rank: 'Pembina Utama Muda (IV/c)',
+    position: 'Kepala Dinas Kesehatan Kabupaten Karanganyar',
+  },
+  disdukcapil: {
+    name: 'Suryanto, S.Sos., M.M.',
+    nip: '196908151994031007',
+    rank: 'Pembina Tingkat I (IV/b)',
+    position: 'Kepala Dinas Kependudukan dan Pencatatan Sipil Kabupaten Karanganyar',
+  },
+};
 
 export const SAMPLE_EVALUATION: EvaluationSummary = {
   evaluationId: '0d6f3c1e-8a52-4b7e-9c41-2f1a6b3d9e70',
@@ -240,6 +260,10 @@ export function sampleBupatiSummary(overrides: Partial<BupatiSummary> = {}): Bup
     },
     evaluations: [SAMPLE_EVALUATION],
     logCheckpoint: report.logCheckpoint,
+    renderedOn: report.renderedOn,
+    cutOff: report.cutOff,
+    signatories: report.signatories,
+    letter: { number: '400.12/87/2025', issuedOn: '2025-07-03' },
     ...overrides,
   };
 }

@@ -115,8 +115,44 @@ export interface SemesterReport {
   readonly refusals: readonly ReasonCount[];
   readonly fingerprint: { readonly matched: number; readonly notMatched: number; readonly notPerformed: number };
   readonly submission: SubmissionSummary | null;
-  /** The latest signed checkpoint of the audit log, when one exists (printed so paper pins the log). */
-  readonly logCheckpoint: { readonly treeSize: number; readonly rootHash: string } | null;
+  /** The signed checkpoint of the audit log at the cut-off, when one exists (printed so paper pins the log). */
+  readonly logCheckpoint: LogCheckpointSummary | null;
+  /** The WIB day the document is rendered, YYYY-MM-DD: the date beside the signature ("Karanganyar, …"). */
+  readonly renderedOn: string;
+  /** The true moment the figures stand at (ISO): when the last event they count was recorded; null when none was. */
+  readonly cutOff: string | null;
+  readonly signatories: Signatories;
+}
+
+/** Who signs for a party, as that party's administrator recorded it in the signatory register. */
+export interface Signatory {
+  readonly name: string;
+  /** Nomor Induk Pegawai (18 digits), the civil servant's number: not a NIK. */
+  readonly nip: string;
+  /** Pangkat/golongan, e.g. "Pembina Utama Muda (IV/c)". */
+  readonly rank: string;
+  /** Jabatan, e.g. "Kepala Dinas Kesehatan Kabupaten Karanganyar". */
+  readonly position: string;
+}
+
+/** The signatory of each party in force on the day a document is rendered (null: none recorded yet). */
+export interface Signatories {
+  readonly dinkes: Signatory | null;
+  readonly disdukcapil: Signatory | null;
+}
+
+/** The audit log's signed checkpoint a document prints: it covers every event the figures counted. */
+export interface LogCheckpointSummary {
+  readonly treeSize: number;
+  readonly rootHash: string;
+}
+
+/** The official letter (Tata Naskah Dinas) form of the Bupati summary, once Disdukcapil has issued it with its number. */
+export interface BupatiLetter {
+  /** Nomor surat, as entered when the letter was issued, e.g. "400.12/123/2026". */
+  readonly number: string;
+  /** The WIB day it was issued, YYYY-MM-DD. */
+  readonly issuedOn: string;
 }
 
 export interface EvaluationSummary {
@@ -148,5 +184,10 @@ export interface BupatiSummary {
   readonly perPuskesmas: readonly PuskesmasRow[];
   readonly report: { readonly dueOn: string; readonly submission: SubmissionSummary | null };
   readonly evaluations: readonly EvaluationSummary[];
-  readonly logCheckpoint: { readonly treeSize: number; readonly rootHash: string } | null;
+  readonly logCheckpoint: LogCheckpointSummary | null;
+  readonly renderedOn: string;
+  readonly cutOff: string | null;
+  readonly signatories: Signatories;
+  /** Null until Disdukcapil issues the letter with its number: the document is then a draft. */
+  readonly letter: BupatiLetter | null;
 }

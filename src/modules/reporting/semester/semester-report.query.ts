@@ -86,6 +86,10 @@ export async function semesterReport(db: EntityManager, year: number, semester: 
     submission: latest ? { submittedAt: latest.submittedAt, onTime: handedIn[0]!.onTime, sha256: latest.sha256, revision: latest.revision } : null,
     // The audit log's latest signed checkpoint, so a paper copy pins the log (read through the audit module's query).
     logCheckpoint: checkpoint ? { treeSize: checkpoint.treeSize, rootHash: checkpoint.rootHash } : null,
+    renderedOn: wibDay(now),
+    // Placeholders of issue 16's contract: the true cut-off and the signatory register come next.
+    cutOff: asOf.toISOString(),
+    signatories: { dinkes: null, disdukcapil: null },
   };
 }
 
@@ -144,5 +148,9 @@ export async function bupatiSummary(db: EntityManager, year: number, semester: S
     report: { dueOn: report.dueOn, submission: report.submission },
     evaluations: inPeriod,
     logCheckpoint: report.logCheckpoint,
+    renderedOn: report.renderedOn,
+    cutOff: report.cutOff,
+    signatories: report.signatories,
+    letter: null,
   };
 }
