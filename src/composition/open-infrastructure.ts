@@ -39,7 +39,7 @@ export async function openInfrastructure(config: AppConfig, options: OpenOptions
   return { ...infra, auditSigner: signer };
 }
 
-/** The read models of every module, and the notary. */
-function applicationProjections(eventSchemas: EventSchemas, config: AppConfig, signer: AuditSigner): Projection[] {
+/** The read models of every module, and the notary (exported for the scale-out spec, which counts what each one handles). */
+export function applicationProjections(eventSchemas: EventSchemas, config: AppConfig, signer: AuditSigner): Projection[] {
   return [...accessProjections(), ...reportingProjections(eventSchemas), ...auditProjections(config, signer)];
 }
