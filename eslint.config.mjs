@@ -25,6 +25,11 @@ export default tseslint.config(
     rules: { '@typescript-eslint/no-explicit-any': 'off' },
   },
   {
+    // scripts/built.mjs runs on Node before anything is compiled: plain JavaScript with Node's globals.
+    files: ['scripts/**/*.mjs'],
+    languageOptions: { globals: { process: 'readonly', console: 'readonly' } },
+  },
+  {
     files: ['src/infrastructure/**'],
     rules: upwards(['modules', 'composition'], 'infrastructure knows no module and no composition root: let the module or src/composition hand it what it needs.'),
   },
