@@ -1,4 +1,5 @@
-import { chmodSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { chmodSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { createServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { distPath, gatewayNodeFlags, runScript, startGateway } from '../support/processes';
@@ -36,7 +37,9 @@ describe('Starting the gateway', () => {
       expect(limitMb).toBeGreaterThanOrEqual(heapBoundMb());
       expect(limitMb).toBeLessThanOrEqual(heapBoundMb() + 64);
       child.kill('SIGTERM');
-      expect((await exited).code).toBe(0);
+      const stopped = await exited;
+      expect(stopped.code).toBe(0);
+      expect(stopped.stdout).toMatch(/"signal":"SIGTERM","msg":"NIK gateway stopped"/);
     } catch (error) {
       started?.child.kill('SIGKILL'); // never leave the service running behind a failed expectation
       throw error;
@@ -120,5 +123,74 @@ describe('Starting the gateway', () => {
     expect(lines[0]).toMatch(line);
     expect(result.stderr).not.toContain('hunter2');
     expect(result.stderr).not.toMatch(/\bat .*\.js:\d+/); // no stack trace
+  });
+
+  it('says it stopped and exits 0 on Ctrl-C (SIGINT), also when the signal comes twice as under npm start', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'nik-start-int-'));
+    const { child, exited } = await startGateway({ DATA_DIR: dir, PORT: '0', DATABASE_URL: '', EVENTSTORE_CONNECTION_STRING: '', LOG_LEVEL: 'info' });
+    try {
+      child.kill('SIGINT');
+      child.kill('SIGINT'); // npm forwards the one the terminal already sent to the whole process group
+      const stopped = await exited;
+      expect(stopped.code).toBe(0);
+      expect(stopped.signal).toBeNull();
+      expect(stopped.stdout).toMatch(/"signal":"SIGINT","msg":"NIK gateway stopped"/);
+      expect(stopped.stderr).toBe(''); // the sentence for a person goes to a terminal only; this stderr is a pipe
+    } finally {
+      child.kill('SIGKILL');
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  describe('when the address or the data directory cannot be used, it stops at once with one line on stderr naming the setting and nothing on stdout', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'nik-start-addr-'));
+    const occupier = createServer();
+    let takenPort = 0;
+    beforeAll(async () => {
+      await new Promise<void>((resolve) => occupier.listen(0, '127.0.0.1', resolve));
+      takenPort = (occupier.address() as AddressInfo).port;
+      writeFileSync(join(dir, 'a-file'), '');
+    });
+    afterAll(async () => {
+      await new Promise((resolve) => occupier.close(resolve));
+      rmSync(dir, { recursive: true, force: true });
+    });
+
+    it.each([
+      [
+        'PORT already taken by another process',
+        () => ({ PORT: String(takenPort), HOST: '127.0.0.1' }),
+        () =>
+          new RegExp(
+            `^Cannot start: PORT: port ${takenPort} on 127\\.0\\.0\\.1 is already in use by another process \\(EADDRINUSE\\); stop that process or set PORT to a free port$`,
+          ),
+      ],
+      [
+        'HOST that does not resolve',
+        () => ({ PORT: '0', HOST: 'no-such-host.invalid' }),
+        () => /^Cannot start: HOST: cannot resolve "no-such-host\.invalid" \(E[A-Z_]+\); set HOST to an address of this machine/,
+      ],
+      [
+        'HOST that is not an address of this machine',
+        () => ({ PORT: '0', HOST: '192.0.2.1' }),
+        () => /^Cannot start: HOST: 192\.0\.2\.1 is not an address of this machine \(EADDRNOTAVAIL\); set HOST to one of its addresses/,
+      ],
+      [
+        'DATA_DIR that is a file',
+        () => ({ PORT: '0', DATA_DIR: join(dir, 'a-file') }),
+        () => /^Cannot start: DATA_DIR: .*a-file is not a directory;.* Fix: point DATA_DIR at a directory/,
+      ],
+    ])('%s', async (_what, env, line) => {
+      const result = await runScript(main, [], {
+        DATA_DIR: join(dir, 'data'),
+        DATABASE_URL: '',
+        EVENTSTORE_CONNECTION_STRING: '',
+        LOG_LEVEL: 'info',
+        ...env(),
+      });
+      expect(result.code).toBe(1);
+      expect(result.stderr.trim().split('\n')).toEqual([expect.stringMatching(line())]);
+      expect(result.stdout).toBe(''); // no JSON error line after the sentence (Nest used to log the listen error)
+    });
   });
 });
