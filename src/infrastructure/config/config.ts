@@ -5,6 +5,7 @@ import { NetworkAllowList } from '../security/network';
 import { parseKey } from '../security/sealing';
 import { PASSWORD_PROBLEMS, passwordProblem } from '../security/password-policy';
 import { parseSigningKey } from '../security/signing-key';
+import { LetterheadSettingError, loadLetterheads, type Letterheads } from './letterheads';
 
 export type StorageMode = 'embedded' | 'postgres' | 'eventstoredb';
 
@@ -87,6 +88,8 @@ export interface AppConfig {
     /** How long a claimed row stays with the instance delivering it (a crashed instance's rows return after this). */
     readonly leaseSeconds: number;
   };
+  /** The kop surat of Dinkes and Disdukcapil on the documents, and the coat of arms beside it. */
+  readonly letterheads: Letterheads;
 }
 
 /** A setting is wrong: start-up stops with one line naming it. */
@@ -181,7 +184,15 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     }
   }
   if (accessTokenKeyPrevious && !accessTokenKey) throw new ConfigError('ACCESS_TOKEN_KEY_PREVIOUS', 'is only used next to ACCESS_TOKEN_KEY (the new key)');
+  let letterheads: Letterheads;
+  try {
+    letterheads = loadLetterheads(env);
+  } catch (error) {
+    if (error instanceof LetterheadSettingError) throw new ConfigError(error.setting, error.message);
+    throw error;
+  }
   return {
+    letterheads,
     accessToken: { key: accessTokenKey, previousKey: accessTokenKeyPrevious },
     balikan: {
       url: balikanUrl,
