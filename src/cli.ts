@@ -113,7 +113,14 @@ program
       // Bring the read models up to date first (unless the service is running them right now).
       const reporting = infra.projections.find((p) => p.name === REPORTING_PROJECTION)!;
       await infra.runner.run(reporting, { untilCaughtUp: true });
-      const bytes = await exportDocument(infra.dataSource.manager, period, options.format as DocumentFormat, options.bupati === true, new Date());
+      const bytes = await exportDocument(
+        infra.dataSource.manager,
+        period,
+        options.format as DocumentFormat,
+        options.bupati === true,
+        new Date(),
+        infra.config.letterheads,
+      );
       writeFileSync(options.to, bytes);
       console.log(`${options.to}: ${bytes.length} bytes, sha256 ${createHash('sha256').update(bytes).digest('hex')}`);
     }),

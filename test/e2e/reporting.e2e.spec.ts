@@ -143,7 +143,8 @@ describe('Reporting to Disdukcapil and the Bupati', () => {
     expect(row.values as unknown[]).toEqual(expect.arrayContaining([name, 5, 2, 7]));
     const csv = await t.http().get(`/v1/reports/semester/${year}/${semester}?format=csv`).set(auth(auditor)).expect(200);
     expect(csv.headers['content-type']).toContain('text/csv');
-    expect(csv.text.split('\r\n').find((line) => line.startsWith(`${code},`))).toBe(`${code},${name},JATEN,5,2,7,4,1,1,0,${outOfRegency()},5,1,1,0`);
+    // Semicolons (Excel in Indonesian); the outcomes 4 + 1 + 1 + 0 + 1 (fingerprint) make the 7; coverage 1 of 5 owed.
+    expect(csv.text.split('\r\n').find((line) => line.startsWith(`${code};`))).toBe(`${code};${name};JATEN;5;2;7;4;1;1;0;1;${outOfRegency()};5;1;1;0;20,0`);
   });
 
   it('records the submission with the SHA-256 of the very PDF handed in, which anyone can fetch and re-check', async () => {

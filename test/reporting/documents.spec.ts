@@ -23,7 +23,14 @@ import {
 import type { PuskesmasRow, SemesterReport } from '../../src/modules/reporting/documents/report-data';
 import { CSV_HEADER } from '../../src/modules/reporting/documents/semester-report.csv';
 import { HAS_POPPLER, itWithPoppler, pageCount, pdfPages, pdfText } from '../support/pdf-text';
-import { AGREEMENT, arbitrarySemesterReport, sampleBupatiSummary, samplePuskesmasRows, sampleSemesterReport } from '../support/report-fixtures';
+import {
+  AGREEMENT,
+  SAMPLE_SIGNATORIES,
+  arbitrarySemesterReport,
+  sampleBupatiSummary,
+  samplePuskesmasRows,
+  sampleSemesterReport,
+} from '../support/report-fixtures';
 
 // ---------------------------------------------------------------------------------------------------------------
 // Reading documents back
@@ -45,7 +52,7 @@ function sheet(workbook: Workbook, name: string): Worksheet {
   return found;
 }
 
-/** RFC 4180, just enough to read our own output back. */
+/** RFC 4180 with the `;` separator, just enough to read our own output back. */
 function parseCsv(text: string): string[][] {
   const rows: string[][] = [];
   let row: string[] = [];
@@ -58,7 +65,7 @@ function parseCsv(text: string): string[][] {
       i++;
     } else if (c === '"') {
       quoted = !quoted;
-    } else if (!quoted && c === ',') {
+    } else if (!quoted && c === ';') {
       row.push(field);
       field = '';
     } else if (!quoted && c === '\r' && text[i + 1] === '\n') {
@@ -137,10 +144,30 @@ describe('The semester report PDF, as a Dinkes administrator reads it', () => {
     expect(text).toContain('Batas penyampaian: 30 Juni 2025');
   });
 
-  itWithPoppler('names the agreement by both numbers, with its addendum and its status', () => {
-    expect(text).toContain(`Dasar: Perjanjian Kerja Sama Nomor ${AGREEMENT.dukcapilNumber} / ${AGREEMENT.dinkesNumber}`);
-    expect(text).toContain('Adendum: 473.3/100/IX/2024');
-    expect(text).toContain('Status perjanjian per 30 Juni 2025: Berlaku');
+  itWithPoppler('names each number of the agreement with its party, the original term, then each addendum with its date and new end', () => {
+    const flat = text.replace(/\s+/g, ' ');
+    expect(flat).toContain(
+      `Dasar: Perjanjian Kerja Sama antara Dinas Kependudukan dan Pencatatan Sipil Kabupaten Karanganyar Nomor ${AGREEMENT.dukcapilNumber} dan Dinas Kesehatan Kabupaten Karanganyar Nomor ${AGREEMENT.dinkesNumber}, ditandatangani 16 September 2022, berlaku 16 September 2022 s.d. 15 September 2024.`,
+    );
+    expect(flat).not.toContain(`${AGREEMENT.dukcapilNumber} / ${AGREEMENT.dinkesNumber}`);
+    expect(flat).toContain('Adendum 1: Nomor 473.3/100/IX/2024, disepakati kedua pihak 2 Desember 2025, masa berlaku diperpanjang s.d. 15 September 2026');
+    expect(flat).toContain('Status perjanjian per 30 Juni 2025: Berlaku (berlaku s.d. 15 September 2026).');
+  });
+
+  itWithPoppler('puts each addendum on its own line, in the order agreed', async () => {
+    const second = {
+      ...AGREEMENT.changes[1]!,
+      detail: '473.3/210/IX/2026, 2028-09-15',
+      confirmedAt: '2026-08-03T03:00:00.000Z',
+    };
+    const agreement = { ...AGREEMENT, validUntil: '2028-09-15', addenda: [...AGREEMENT.addenda, '473.3/210/IX/2026'], changes: [...AGREEMENT.changes, second] };
+    const lines = pdfText(await renderSemesterReportPdf(sampleSemesterReport({ agreement })))
+      .split('\n')
+      .map((l) => l.trim());
+    const first = lines.findIndex((l) => l.startsWith('Adendum 1: Nomor 473.3/100/IX/2024'));
+    expect(first).toBeGreaterThan(0);
+    expect(lines[first + 1]).toMatch(/^s\.d\. 15 September 2026|^Adendum 2/);
+    expect(lines.find((l) => l.startsWith('Adendum 2:'))).toContain('Adendum 2: Nomor 473.3/210/IX/2026, disepakati kedua pihak 3 Agustus 2026');
   });
 
   itWithPoppler('shows who proposed and who confirmed each change of the agreement, and when', () => {
@@ -149,7 +176,7 @@ describe('The semester report PDF, as a Dinkes administrator reads it', () => {
     expect(flat).toContain('Persetujuan para pihak:');
     expect(flat).toContain('diusulkan oleh data awal (ditandatangani kedua pihak), dikonfirmasi oleh data awal (ditandatangani kedua pihak)');
     expect(flat).toContain(
-      `Perpanjangan (adendum) 473.3/100/IX/2024, 2026-09-15: diusulkan oleh operator ${extension!.proposedBy} (${formatDateTime(extension!.proposedAt!)})`,
+      `Perpanjangan (adendum) Nomor 473.3/100/IX/2024, berlaku s.d. 15 September 2026: diusulkan oleh operator ${extension!.proposedBy} (${formatDateTime(extension!.proposedAt!)})`,
     );
     expect(flat).toContain(`dikonfirmasi oleh operator ${extension!.confirmedBy} (${formatDateTime(extension!.confirmedAt!)})`);
   });
@@ -159,9 +186,24 @@ describe('The semester report PDF, as a Dinkes administrator reads it', () => {
     expect(text).toMatch(cells('Jumlah akses data kependudukan', ':', formatNumber(t.total)));
     expect(text).toMatch(cells('melalui Web Portal (NIK)', ':', formatNumber(t.webPortal)));
     expect(text).toMatch(cells('melalui Card Reader KTP-el', ':', formatNumber(t.cardReader)));
-    expect(text).toMatch(cells('Pemegang KTP-el dari luar kabupaten', ':', formatPercent(report.outOfRegencyShare)));
-    expect(text).toMatch(cells('Cakupan data balikan', ':', formatPercent(report.balikan.coverage)));
+    expect(text).toMatch(cells('Akses untuk pemegang KTP-el dari luar kabupaten, dari seluruh akses', ':', formatPercent(report.outOfRegencyShare)));
+    expect(text).toMatch(cells('Cakupan data balikan (terkirim dari yang wajib)', ':', formatPercent(report.balikan.coverage)));
     expect(text).toMatch(cells('Jumlah penolakan akses', ':', '25'));
+  });
+
+  itWithPoppler('prints "–" for a coverage where nothing was owed, and for a share of no access at all, never "0,0%"', async () => {
+    const idle = withFirstPuskesmas(report, (p) => ({
+      ...p,
+      accesses: { ...p.accesses, found: 0, deceased: 0 },
+      balikan: { owed: 0, submitted: 0, delivered: 0, abandoned: 0, coverage: 0 },
+    }));
+    const p = idle.perPuskesmas[0]!;
+    const pdf = pdfText(await renderSemesterReportPdf(idle));
+    expect(pdf).toMatch(cells(p.name, '0', '0', '0', '0', '\u2013'));
+    const nothing = pdfText(await renderSemesterReportPdf(sampleSemesterReport({ perPuskesmas: samplePuskesmasRows(0) })));
+    expect(nothing).toMatch(cells('Cakupan data balikan (terkirim dari yang wajib)', ':', '\u2013'));
+    expect(nothing).toMatch(cells('Akses untuk pemegang KTP-el dari luar kabupaten, dari seluruh akses', ':', '\u2013'));
+    expect(nothing).not.toContain('0,0%');
   });
 
   itWithPoppler('lists every Puskesmas with its kecamatan and its figures, totals written "1.234"', () => {
@@ -194,15 +236,50 @@ describe('The semester report PDF, as a Dinkes administrator reads it', () => {
     expect(text).toMatch(cells('Sidik jari tidak diverifikasi', ':', formatNumber(report.fingerprint.notPerformed)));
   });
 
-  itWithPoppler('pins the audit log with its checkpoint', () => {
-    expect(text).toContain(`Catatan audit: ukuran log 48.213, akar ${report.logCheckpoint!.rootHash}`);
+  itWithPoppler('pins the audit log with its checkpoint, and says in plain words what it is and how Disdukcapil checks it', () => {
+    const flat = text.replace(/\s+/g, ' ');
+    expect(flat).toContain(
+      'Catatan audit: seluruh 48.213 kejadian yang tercatat di gateway sampai saat data laporan ini, termasuk setiap akses yang dihitung di atas, tercatat dalam log audit yang ditandatangani secara elektronik',
+    );
+    expect(flat).toContain(`ukuran log 48.213, akar ${report.logCheckpoint!.rootHash}`);
+    expect(flat).toContain('menu Log audit');
+    expect(flat).toContain('GET /v1/audit/checkpoints');
+    expect(flat).toContain('GET /v1/audit/consistency?from=48213&to=');
   });
 
-  itWithPoppler('ends with the signature block of the Kepala Dinas Kesehatan, and numbers every page "Halaman X dari Y"', () => {
-    expect(text).toContain('Karanganyar, 30 Juni 2025');
-    expect(text).toContain('KEPALA DINAS KESEHATAN');
-    expect(text).toContain('NIP. ....');
+  itWithPoppler('is dated the day it is rendered and states the true cut-off of its figures', () => {
+    expect(text).toContain('Karanganyar, 2 Juli 2025');
+    expect(text).not.toContain('Karanganyar, 30 Juni 2025');
+    expect(text).toContain(`Data per: ${formatDateTime(report.cutOff!)}`);
+    expect(text).toContain('Data per: 30 Juni 2025 16.41 WIB');
+  });
+
+  itWithPoppler("dates a late semester-I report the day it is rendered (2 December), not the period's last day", async () => {
+    const late = pdfText(await renderSemesterReportPdf(sampleSemesterReport({ renderedOn: '2025-12-02', cutOff: '2025-12-02T12:44:10.000Z' })));
+    expect(late).toContain('Karanganyar, 2 Desember 2025');
+    expect(late).toContain('Data per: 2 Desember 2025 19.44 WIB');
+    const empty = pdfText(await renderSemesterReportPdf(sampleSemesterReport({ cutOff: null })));
+    expect(empty).toContain('Data per: belum ada kejadian yang tercatat');
+  });
+
+  itWithPoppler('ends with the signature of the Kepala Dinas Kesehatan from the register: position, name, pangkat/golongan and NIP', () => {
+    const s = SAMPLE_SIGNATORIES.dinkes!;
+    const last = pages.at(-1)!;
+    expect(last).toContain('KEPALA DINAS KESEHATAN KABUPATEN');
+    expect(last).toContain(s.name);
+    expect(last).toContain(s.rank);
+    expect(last).toContain('NIP. 19700512 199803 2 004');
+    // Dinkes' own report: Disdukcapil receives it, it does not sign it.
+    expect(text).not.toContain(SAMPLE_SIGNATORIES.disdukcapil!.name);
     pages.forEach((page, i) => expect(page).toContain(`Halaman ${i + 1} dari ${pages.length}`));
+  });
+
+  itWithPoppler('leaves a clear blank to sign by hand when no signatory is recorded', async () => {
+    const blank = pdfText(await renderSemesterReportPdf(sampleSemesterReport({ signatories: { dinkes: null, disdukcapil: null } })));
+    expect(blank).toContain('KEPALA DINAS KESEHATAN');
+    expect(blank).toContain('(.............................................)');
+    expect(blank).toContain('Pangkat/golongan ....');
+    expect(blank).toContain('NIP. ....');
   });
 
   itWithPoppler('says when there is no agreement and no refusal, and prints no checkpoint when there is none', async () => {
@@ -245,8 +322,8 @@ describe('The semester report PDF is reproducible', () => {
     const first = await renderSemesterReportPdf(report);
     const second = await renderSemesterReportPdf(report);
     expect(sha256(second)).toBe(sha256(first));
-    // CreationDate and ModDate, both the report's asOf (pdfkit writes them as separate string objects).
-    expect(first.toString('latin1').match(/\(D:20250630165959Z\)/g)).toHaveLength(2);
+    // CreationDate and ModDate, both 00.00 WIB of the day it is rendered (pdfkit writes them as separate string objects).
+    expect(first.toString('latin1').match(/\(D:20250701170000Z\)/g)).toHaveLength(2);
   });
 
   it('gives the same bytes for any valid report rendered twice', async () => {
@@ -293,13 +370,22 @@ describe('The semester report workbook', () => {
   it('shows on the sheet Perjanjian who proposed and who confirmed each change of the agreement, and when', () => {
     const rows = sheet(workbook, 'Perjanjian');
     expect(rows.getCell('A2').value).toBe('No');
-    const [signing, extension] = AGREEMENT.changes;
+    const [, extension] = AGREEMENT.changes;
     expect([3, 4].map((r) => ['A', 'B', 'C', 'D', 'E', 'F', 'G', 'H'].map((c) => rows.getCell(`${c}${r}`).value))).toEqual([
-      [1, 'Penandatanganan', signing!.detail, 'Dikonfirmasi', 'data awal (ditandatangani kedua pihak)', '-', 'data awal (ditandatangani kedua pihak)', '-'],
+      [
+        1,
+        'Penandatanganan',
+        `Disdukcapil Nomor ${AGREEMENT.dukcapilNumber} dan Dinas Kesehatan Nomor ${AGREEMENT.dinkesNumber}, berlaku 16 September 2022 s.d. 15 September 2024`,
+        'Dikonfirmasi',
+        'data awal (ditandatangani kedua pihak)',
+        '-',
+        'data awal (ditandatangani kedua pihak)',
+        '-',
+      ],
       [
         2,
         'Perpanjangan (adendum)',
-        extension!.detail,
+        'Nomor 473.3/100/IX/2024, berlaku s.d. 15 September 2026',
         'Dikonfirmasi',
         `operator ${extension!.proposedBy}`,
         formatDateTime(extension!.proposedAt!),
@@ -311,15 +397,17 @@ describe('The semester report workbook', () => {
 
   it('dates and signs the workbook from the data, not the clock', () => {
     expect(workbook.creator).toBe('Dinas Kesehatan Kabupaten Karanganyar');
-    expect(workbook.created.toISOString()).toBe(report.asOf);
-    expect(workbook.modified.toISOString()).toBe(report.asOf);
+    // 00.00 WIB of the day it is rendered, as the PDF.
+    expect(workbook.created.toISOString()).toBe('2025-07-01T17:00:00.000Z');
+    expect(workbook.modified.toISOString()).toBe('2025-07-01T17:00:00.000Z');
   });
 
   it('holds the summary figures in the documented cells of "Ringkasan", as numbers', () => {
     const s = sheet(workbook, 'Ringkasan');
     expect(s.getCell('A1').value).toBe(report.title);
     expect(s.getCell('B2').value).toBe('1 Januari 2025 s.d. 30 Juni 2025');
-    expect(s.getCell('B5').value).toBe(`${AGREEMENT.dukcapilNumber} / ${AGREEMENT.dinkesNumber}`);
+    expect(s.getCell('B4').value).toBe('30 Juni 2025 16.41 WIB');
+    expect(s.getCell('B5').value).toBe(`Disdukcapil Nomor ${AGREEMENT.dukcapilNumber} dan Dinas Kesehatan Nomor ${AGREEMENT.dinkesNumber}`);
     expect(s.getCell('B6').value).toBe('Berlaku');
     expect(s.getCell('B8').value).toBe(report.totals.total);
     expect(s.getCell('B9').value).toBe(report.totals.webPortal);
@@ -333,7 +421,8 @@ describe('The semester report workbook', () => {
     expect(s.getCell('B22').numFmt).toBe('0.0%');
     expect(s.getCell('B23').value).toBe(25);
     expect(s.getCell('B24').value).toBe(48213);
-    expect(s.getCell('A17').value).toBe('Pemegang KTP-el dari luar kabupaten');
+    expect(s.getCell('A17').value).toBe('Akses untuk pemegang KTP-el dari luar kabupaten, dari seluruh akses');
+    expect(s.getCell('B26').value).toBe('2 Juli 2025');
   });
 
   it('gives each Puskesmas a row of numbers on "Per Puskesmas", and the totals in the JUMLAH row', () => {
@@ -344,17 +433,19 @@ describe('The semester report workbook', () => {
     expect(row.getCell('B').value).toBe(p.code);
     expect(row.getCell('C').value).toBe('Puskesmas Jaten I');
     expect(row.getCell('D').value).toBe('JATEN');
-    expect(['E', 'F', 'G', 'H', 'L', 'M', 'O'].map((c) => row.getCell(c).value)).toEqual([
+    expect(['E', 'F', 'G', 'H', 'L', 'M', 'N', 'P'].map((c) => row.getCell(c).value)).toEqual([
       p.accesses.webPortal,
       p.accesses.cardReader,
       p.accesses.total,
       p.accesses.found,
+      p.accesses.fingerprintFailed,
       p.accesses.outOfRegency,
       p.balikan.owed,
       p.balikan.delivered,
     ]);
-    expect(row.getCell('Q').value).toBe(p.balikan.coverage);
-    expect(row.getCell('Q').numFmt).toBe('0.0%');
+    expect(s.getCell('L2').value).toBe('Sidik jari gagal');
+    expect(row.getCell('R').value).toBe(p.balikan.coverage);
+    expect(row.getCell('R').numFmt).toBe('0.0%');
     const total = s.getRow(3 + report.perPuskesmas.length);
     expect(total.getCell('C').value).toBe('JUMLAH');
     expect(total.getCell('G').value).toBe(report.totals.total);
@@ -363,8 +454,8 @@ describe('The semester report workbook', () => {
   it('lists months, refusals and fingerprint results on their sheets', () => {
     expect(sheet(workbook, 'Per Bulan').getCell('A3').value).toBe('Januari');
     expect(sheet(workbook, 'Per Bulan').getCell('E3').value).toBe(report.perMonth[0]!.accesses.total);
-    expect(sheet(workbook, 'Penolakan').getCell('C3').value).toBe('Jaringan tidak diizinkan');
-    expect(sheet(workbook, 'Penolakan').getCell('D3').value).toBe(14);
+    expect(sheet(workbook, 'Penolakan').getCell('B3').value).toBe('Jaringan tidak diizinkan');
+    expect(sheet(workbook, 'Penolakan').getCell('C3').value).toBe(14);
     expect(sheet(workbook, 'Sidik Jari').getCell('B3').value).toBe(report.fingerprint.matched);
     expect(sheet(workbook, 'Data Balikan').getCell('H3').value).toBe(report.perPuskesmas[0]!.balikan.coverage);
   });
@@ -374,26 +465,46 @@ describe('The semester report CSV', () => {
   const report = sampleSemesterReport();
   const csv = renderSemesterReportCsv(report);
 
-  it('opens in Excel: UTF-8 byte order mark, comma separated, CRLF line ends, the agreed header', () => {
+  it('opens in columns in Excel set to Indonesian: UTF-8 byte order mark, semicolon separated, CRLF line ends, the agreed header', () => {
     expect(csv.startsWith('\uFEFF')).toBe(true);
     expect(csv.slice(1).split('\r\n')[0]).toBe(
-      'kode_puskesmas,nama_puskesmas,kecamatan,web_portal,card_reader,jumlah,ditemukan,meninggal,tidak_ditemukan,gagal_registry,luar_kabupaten,balikan_wajib,balikan_dikirim,balikan_terkirim,balikan_ditinggalkan',
+      'kode_puskesmas;nama_puskesmas;kecamatan;web_portal;card_reader;jumlah;ditemukan;meninggal;tidak_ditemukan;gagal_registry;sidik_jari_gagal;luar_kabupaten;balikan_wajib;balikan_dikirim;balikan_terkirim;balikan_ditinggalkan;cakupan_balikan_persen',
     );
     expect(csv.replace(/\r\n/g, '')).not.toMatch(/[\r\n]/);
   });
 
-  it('has one row per Puskesmas with plain numbers, then a TOTAL row', () => {
+  it('has one row per Puskesmas with plain numbers and the coverage with a decimal comma, then a TOTAL row', () => {
     const rows = parseCsv(csv.slice(1));
     expect(rows).toHaveLength(1 + report.perPuskesmas.length + 1);
     const jaten = rows.find((r) => r[1] === 'Puskesmas Jaten I')!;
     const p = report.perPuskesmas.find((x) => x.name === 'Puskesmas Jaten I')!;
     expect(jaten.slice(0, 6)).toEqual([p.code, p.name, 'JATEN', String(p.accesses.webPortal), String(p.accesses.cardReader), String(p.accesses.total)]);
+    expect(jaten.at(-1)).toBe(formatPercent(p.balikan.coverage).replace('%', ''));
     expect(rows.at(-1)!.slice(0, 6)).toEqual(['TOTAL', '', '', String(report.totals.webPortal), String(report.totals.cardReader), String(report.totals.total)]);
   });
 
-  it('quotes a name holding a comma or a double quote', () => {
-    const odd = sampleSemesterReport({ perPuskesmas: [{ ...samplePuskesmasRows(1)[0]!, name: 'Puskesmas "Sehat", Jaten' }] });
-    expect(renderSemesterReportCsv(odd).split('\r\n')[1]).toContain(',"Puskesmas ""Sehat"", Jaten",');
+  it('writes "–" for the coverage of a Puskesmas that owed no balikan, never 0', () => {
+    const idle = withFirstPuskesmas(report, (p) => ({ ...p, balikan: { owed: 0, submitted: 0, delivered: 0, abandoned: 0, coverage: 0 } }));
+    expect(parseCsv(renderSemesterReportCsv(idle).slice(1))[1]!.at(-1)).toBe('\u2013');
+  });
+
+  it("adds up: in every row the outcomes make the total, and every column's rows make the TOTAL row", () => {
+    const outcomes = ['ditemukan', 'meninggal', 'tidak_ditemukan', 'gagal_registry', 'sidik_jari_gagal'];
+    const counts = CSV_HEADER.filter((k) => !['kode_puskesmas', 'nama_puskesmas', 'kecamatan', 'cakupan_balikan_persen'].includes(k));
+    fc.assert(
+      fc.property(arbitrarySemesterReport(), (report) => {
+        const [header, ...rows] = parseCsv(renderSemesterReportCsv(report).slice(1));
+        const at = (row: string[], key: string) => Number(row[header!.indexOf(key)]);
+        for (const row of rows) expect(outcomes.reduce((sum, k) => sum + at(row, k), 0)).toBe(at(row, 'jumlah'));
+        const total = rows.at(-1)!;
+        for (const key of counts) expect(rows.slice(0, -1).reduce((sum, row) => sum + at(row, key), 0)).toBe(at(total, key));
+      }),
+    );
+  });
+
+  it('quotes a name holding a semicolon or a double quote', () => {
+    const odd = sampleSemesterReport({ perPuskesmas: [{ ...samplePuskesmasRows(1)[0]!, name: 'Puskesmas "Sehat"; Jaten' }] });
+    expect(renderSemesterReportCsv(odd).split('\r\n')[1]).toContain(';"Puskesmas ""Sehat""; Jaten";');
   });
 
   it('reads back to the same fields whatever the names hold', () => {
@@ -410,6 +521,54 @@ describe('The semester report CSV', () => {
   });
 });
 
+describe('The workbooks, as a reader sees every cell', () => {
+  /** Every text a reader sees, sheet by sheet; a code such as ROLE_NOT_ALLOWED is not Indonesian. */
+  async function codesIn(data: Buffer): Promise<string[]> {
+    const workbook = await readWorkbook(data);
+    const found: string[] = [];
+    for (const s of workbook.worksheets)
+      s.eachRow((row) =>
+        row.eachCell((cell) => {
+          const text = typeof cell.value === 'string' ? cell.value : '';
+          for (const m of text.matchAll(/\b[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+\b/g)) found.push(`${s.name}!${cell.address}: ${m[0]}`);
+        }),
+      );
+    return found;
+  }
+
+  it('holds no English code in any cell of any sheet, whatever the refusals and findings', async () => {
+    const everyReason = sampleSemesterReport({ refusals: DENIAL_REASONS.map((reason) => ({ reason, label: reasonLabel(reason), count: 1 })) });
+    expect(await codesIn(await renderSemesterReportXlsx(everyReason))).toEqual([]);
+    expect(await codesIn(await renderBupatiSummaryXlsx(sampleBupatiSummary()))).toEqual([]);
+  });
+
+  it('adds up on "Per Puskesmas": the outcomes H to L make the total G in every row, and the rows make the JUMLAH row', async () => {
+    await fc.assert(
+      fc.asyncProperty(arbitrarySemesterReport(), async (report) => {
+        const s = sheet(await readWorkbook(await renderSemesterReportXlsx(report)), 'Per Puskesmas');
+        const n = (row: number, column: string) => Number(s.getCell(`${column}${row}`).value ?? 0);
+        const last = 3 + report.perPuskesmas.length;
+        for (let row = 3; row <= last; row++) expect(['H', 'I', 'J', 'K', 'L'].reduce((sum, c) => sum + n(row, c), 0)).toBe(n(row, 'G'));
+        for (const c of ['E', 'F', 'G', 'H', 'I', 'J', 'K', 'L', 'M', 'N', 'O', 'P', 'Q']) {
+          let sum = 0;
+          for (let row = 3; row < last; row++) sum += n(row, c);
+          expect(sum).toBe(n(last, c));
+        }
+      }),
+      { numRuns: 15 },
+    );
+  }, 60_000);
+
+  it('shows "–" (not 0%) where nothing was owed or nothing was accessed', async () => {
+    const report = sampleSemesterReport({ perPuskesmas: [] });
+    const s = sheet(await readWorkbook(await renderSemesterReportXlsx(report)), 'Ringkasan');
+    expect(s.getCell('B17').value).toBe('\u2013');
+    expect(s.getCell('B22').value).toBe('\u2013');
+    const idle = withFirstPuskesmas(sampleSemesterReport(), (p) => ({ ...p, balikan: { owed: 0, submitted: 0, delivered: 0, abandoned: 0, coverage: 0 } }));
+    expect(sheet(await readWorkbook(await renderSemesterReportXlsx(idle)), 'Per Puskesmas').getCell('R3').value).toBe('\u2013');
+  });
+});
+
 describe('The summary for the Bupati (Pasal 9 ayat (4))', () => {
   const summary = sampleBupatiSummary();
 
@@ -417,16 +576,54 @@ describe('The summary for the Bupati (Pasal 9 ayat (4))', () => {
     const pdf = await renderBupatiSummaryPdf(summary);
     const text = pdfText(pdf);
     expect(pageCount(pdf)).toBeLessThanOrEqual(2);
-    expect(text).toContain('Kepada Yth. Bupati Karanganyar');
+    expect(text).toContain('Yth. Bupati Karanganyar');
     expect(text).toMatch(cells(...summary.title.split(' ')));
     expect(text).toMatch(cells('Jumlah akses data kependudukan', ':', formatNumber(summary.totals.total)));
     expect(text).toMatch(cells('melalui Web Portal (NIK)', ':', formatNumber(summary.totals.webPortal)));
     expect(text).toMatch(cells('melalui Card Reader KTP-el', ':', formatNumber(summary.totals.cardReader)));
-    expect(text).toMatch(cells('Pemegang KTP-el dari luar kabupaten', ':', formatPercent(summary.outOfRegencyShare)));
-    expect(text).toMatch(cells('Cakupan data balikan', ':', formatPercent(summary.balikan.coverage)));
+    expect(text).toMatch(cells('Akses untuk pemegang KTP-el dari luar kabupaten, dari seluruh akses', ':', formatPercent(summary.outOfRegencyShare)));
+    expect(text).toMatch(cells('Cakupan data balikan (terkirim dari yang wajib)', ':', formatPercent(summary.balikan.coverage)));
     expect(text).toMatch(cells('Jumlah penolakan akses', ':', formatNumber(summary.refusalsTotal)));
-    expect(text).toContain(`Perjanjian Kerja Sama Nomor ${AGREEMENT.dukcapilNumber} / ${AGREEMENT.dinkesNumber}`);
+    expect(text.replace(/\s+/g, ' ')).toContain(
+      `Pencatatan Sipil Kabupaten Karanganyar Nomor ${AGREEMENT.dukcapilNumber} dan Dinas Kesehatan Kabupaten Karanganyar Nomor`,
+    );
     expect(text).toContain(`Sisa masa berlaku: ${summary.daysLeft} hari`);
+  });
+
+  itWithPoppler(
+    'has the form of an official letter: place and date, Nomor, Sifat, Lampiran, Hal, the addressee, and the signature of the head of Disdukcapil',
+    async () => {
+      const text = pdfText(await renderBupatiSummaryPdf(summary));
+      const s = SAMPLE_SIGNATORIES.disdukcapil!;
+      // Dated the day it was issued, with its number.
+      expect(text).toContain('Karanganyar, 3 Juli 2025');
+      expect(text).toMatch(cells('Nomor', ':', '400.12/87/2025', 'Yth. Bupati Karanganyar'));
+      expect(text).toMatch(cells('Sifat', ':', 'Biasa', 'di'));
+      expect(text).toMatch(cells('Lampiran', ':', '-', 'KARANGANYAR'));
+      expect(text).toMatch(cells('Hal', ':', 'Ringkasan Pemanfaatan Data Kependudukan oleh'));
+      expect(text).toContain('KEPALA DINAS KEPENDUDUKAN DAN PENCATATAN');
+      expect(text).toContain(s.name);
+      expect(text).toContain(s.rank);
+      expect(text).toContain('NIP. 19690815 199403 1 007');
+      expect(text).not.toContain('DRAF');
+    },
+  );
+
+  itWithPoppler('is marked DRAF on every page, "Nomor : …/…/…", until Disdukcapil issues it with its number', async () => {
+    const pages = pdfPages(await renderBupatiSummaryPdf(sampleBupatiSummary({ letter: null, renderedOn: '2025-07-02' })));
+    const text = pages.join('\n');
+    expect(text).toMatch(cells('Nomor', ':', '\u2026/\u2026/\u2026'));
+    expect(text).toContain('DRAF - BELUM BERNOMOR, JANGAN DIKIRIM');
+    expect(text).toContain('Karanganyar, 2 Juli 2025');
+    for (const page of pages) expect(page).toContain('DRAF, belum bernomor: jangan dikirim');
+  });
+
+  itWithPoppler('names the Puskesmas tied at the tenth place with the ones after it, and says how many share it', async () => {
+    const rows = samplePuskesmasRows(14).map((p, i) => ({ ...p, accesses: { ...p.accesses, total: i < 9 ? 100 - i : 19 } }));
+    const text = pdfText(await renderBupatiSummaryPdf(sampleBupatiSummary({ perPuskesmas: rows })));
+    for (const p of rows) expect(text).toMatch(cells(p.name, p.kecamatan, formatNumber(p.accesses.total)));
+    expect(text.replace(/\s+/g, ' ')).toContain('Peringkat ke-10 ditempati bersama oleh 5 Puskesmas dengan 19 akses; semuanya dicantumkan.');
+    expect(text).not.toContain('Ditambah');
   });
 
   itWithPoppler('ranks the Puskesmas by accesses, with their balikan coverage', async () => {
@@ -442,8 +639,8 @@ describe('The summary for the Bupati (Pasal 9 ayat (4))', () => {
     expect(text).toContain('Evaluasi Periodik, 20 Mei 2025');
     for (const label of ['Terpenuhi', 'Sebagian', 'Tidak terpenuhi']) expect(text).toContain(label);
     expect(text).toMatch(cells('Menyampaikan data balikan (Pasal 3 ayat (2) huruf b)', 'Sebagian'));
-    expect(text).toContain(`Catatan audit: ukuran log 48.213, akar ${summary.logCheckpoint!.rootHash}`);
-    expect(text).toContain('KEPALA DINAS KEPENDUDUKAN DAN PENCATATAN SIPIL');
+    expect(text.replace(/\s+/g, ' ')).toContain(`ukuran log 48.213, akar ${summary.logCheckpoint!.rootHash}`);
+    expect(text.replace(/\s+/g, ' ')).toContain('KEPALA DINAS KEPENDUDUKAN DAN PENCATATAN SIPIL KABUPATEN KARANGANYAR');
     expect(text).toContain('Halaman 1 dari');
   });
 
@@ -476,9 +673,11 @@ describe('The summary for the Bupati (Pasal 9 ayat (4))', () => {
     expect(s.getCell('B18').value).toBe(summary.balikan.coverage);
     expect(s.getCell('B18').numFmt).toBe('0.0%');
     expect(s.getCell('B19').value).toBe(summary.refusalsTotal);
+    expect(s.getCell('B22').value).toBe('400.12/87/2025');
+    expect(s.getCell('B23').value).toBe('3 Juli 2025');
     expect(sheet(workbook, 'Puskesmas').getCell('C3').value).toBe(summary.perPuskesmas[0]!.name);
     const findings = summary.evaluations[0]!.findings;
-    expect(sheet(workbook, 'Evaluasi').getCell(`E${3 + findings.length - 1}`).value).toBe(FINDING_LABELS[findings.at(-1)!.finding]);
-    expect(sheet(workbook, 'Evaluasi').getCell(`D${3 + findings.length}`).value).toBeNull();
+    expect(sheet(workbook, 'Evaluasi').getCell(`D${3 + findings.length - 1}`).value).toBe(FINDING_LABELS[findings.at(-1)!.finding]);
+    expect(sheet(workbook, 'Evaluasi').getCell(`C${3 + findings.length}`).value).toBeNull();
   });
 });

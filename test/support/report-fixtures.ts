@@ -78,8 +78,9 @@ function sampleAccesses(i: number): AccessCounts {
   const webPortal = 620 + ((i * 389) % 1400);
   const cardReader = 90 + ((i * 211) % 520);
   const total = webPortal + cardReader;
-  // As report-data.ts defines it: `found` includes the deceased (both owe a balikan).
-  const found = Math.round(total * 0.91);
+  // As report-data.ts defines it and the query counts: `found` is alive only; the outcomes add up to the total.
+  const deceased = Math.round(total * 0.012);
+  const found = Math.round(total * 0.91) - deceased;
   const notFound = Math.round(total * 0.06);
   const fingerprintFailed = Math.round(cardReader * 0.05);
   return {
@@ -87,9 +88,9 @@ function sampleAccesses(i: number): AccessCounts {
     cardReader,
     total,
     found,
-    deceased: Math.round(total * 0.012),
+    deceased,
     notFound,
-    registryFailed: total - found - notFound - fingerprintFailed,
+    registryFailed: total - found - deceased - notFound - fingerprintFailed,
     fingerprintFailed,
     outOfRegency: Math.round(total * (0.04 + (i % 6) * 0.025)),
   };
@@ -100,7 +101,7 @@ function withCoverage(b: Omit<BalikanCounts, 'coverage'>): BalikanCounts {
 }
 
 function sampleBalikan(i: number, accesses: AccessCounts): BalikanCounts {
-  const owed = accesses.found;
+  const owed = accesses.found + accesses.deceased;
   const submitted = owed - (i % 4) * 3;
   const delivered = Math.max(0, submitted - Math.round(owed * (i % 7) * 0.015));
   return withCoverage({ owed, submitted, delivered, abandoned: Math.min(submitted - delivered, i % 3) });
@@ -292,16 +293,17 @@ const arbitraryAccesses: fc.Arbitrary<AccessCounts> = fc
   .map((r) => {
     const total = r.webPortal + r.cardReader;
     const found = part(total, r.found);
-    const notFound = part(total - found, r.notFound);
-    const fingerprintFailed = Math.min(part(r.cardReader, r.fingerprint), total - found - notFound);
+    const deceased = part(total - found, r.deceased);
+    const notFound = part(total - found - deceased, r.notFound);
+    const fingerprintFailed = Math.min(part(r.cardReader, r.fingerprint), total - found - deceased - notFound);
     return {
       webPortal: r.webPortal,
       cardReader: r.cardReader,
       total,
       found,
-      deceased: part(found, r.deceased),
+      deceased,
       notFound,
-      registryFailed: total - found - notFound - fingerprintFailed,
+      registryFailed: total - found - deceased - notFound - fingerprintFailed,
       fingerprintFailed,
       outOfRegency: part(total, r.out),
     };
@@ -318,7 +320,7 @@ const arbitraryPuskesmas: fc.Arbitrary<PuskesmasRow> = fc
     abandoned: permille,
   })
   .map(({ submitted, delivered, abandoned, ...p }) => {
-    const owed = p.accesses.found;
+    const owed = p.accesses.found + p.accesses.deceased;
     const sent = part(owed, submitted);
     const arrived = part(sent, delivered);
     return { ...p, balikan: withCoverage({ owed, submitted: sent, delivered: arrived, abandoned: part(sent - arrived, abandoned) }) };

@@ -1,12 +1,15 @@
 import {
   CHANNEL_LABELS,
   EVALUATION_KIND_LABELS,
+  DASH,
+  agreementNumbers,
   agreementStatusLabel,
+  cutOffLine,
   findingLabel,
   formatDate,
-  formatDateTime,
   formatPeriod,
   obligationLabel,
+  outOfRegencyLabel,
   reportStatusLabel,
 } from './labels';
 import type { BupatiSummary } from './report-data';
@@ -27,13 +30,15 @@ import { addSheet, createWorkbook, headerRow, labelValueRows, puskesmasSheet, ta
  *   B15 pangsa luar kabupaten ('0.0%')          B16 balikan wajib   B17 balikan terkirim
  *   B18 cakupan balikan ('0.0%')                B19 jumlah penolakan
  *   B20 ukuran log audit, B21 akar log audit (empty without a checkpoint)
+ *   B22 nomor surat ("…/…/… (DRAF)" until issued), B23 tanggal surat (issued on, or the rendering day)
+ *   B15 and B18 hold "–" when the whole is 0.
  * Sheet "Puskesmas": every Puskesmas in the summary's (ranked) order: A Peringkat, B Kode, C Puskesmas,
  *   D Kecamatan, E Web Portal, F Card Reader, G Jumlah akses, H Balikan wajib, I Balikan terkirim, J Cakupan.
- * Sheet "Evaluasi": one row per finding: A Tanggal, B Jenis, C Kode kewajiban, D Kewajiban, E Hasil, F Catatan.
+ * Sheet "Evaluasi": one row per finding: A Tanggal, B Jenis, C Kewajiban, D Hasil, E Catatan.
  */
 
 export async function renderBupatiSummaryXlsx(summary: BupatiSummary): Promise<Buffer> {
-  const workbook = createWorkbook(summary.asOf, 'Dinas Kependudukan dan Pencatatan Sipil Kabupaten Karanganyar', summary.title);
+  const workbook = createWorkbook(summary.renderedOn, 'Dinas Kependudukan dan Pencatatan Sipil Kabupaten Karanganyar', summary.title);
   const s = summary;
   const sheet = addSheet(workbook, 'Ringkasan', [46, 60]);
   titleRow(sheet, s.title, 2);
@@ -41,8 +46,8 @@ export async function renderBupatiSummaryXlsx(summary: BupatiSummary): Promise<B
   labelValueRows(sheet, 2, [
     ['Kepada Yth.', 'Bupati Karanganyar'],
     ['Periode', formatPeriod(s.periodFrom, s.periodTo)],
-    ['Data per', formatDateTime(s.asOf)],
-    ['Perjanjian Kerja Sama', a ? `${a.dukcapilNumber} / ${a.dinkesNumber}` : 'Tidak ada perjanjian terdaftar'],
+    ['Data per', cutOffLine(s.cutOff).replace('Data per: ', '')],
+    ['Perjanjian Kerja Sama', a ? agreementNumbers(a) : 'Tidak ada perjanjian terdaftar'],
     ['Status perjanjian', a ? agreementStatusLabel(a.status) : '-'],
     ['Sisa masa berlaku (hari)', s.daysLeft, 'count'],
     ['Laporan semester Dinas Kesehatan', reportStatusLabel(s.report.dueOn, s.report.submission)],
@@ -54,13 +59,15 @@ export async function renderBupatiSummaryXlsx(summary: BupatiSummary): Promise<B
     [CHANNEL_LABELS.WEB_PORTAL, s.totals.webPortal, 'count'],
     [CHANNEL_LABELS.CARD_READER, s.totals.cardReader, 'count'],
     ['Akses untuk pemegang KTP-el dari luar kabupaten', s.totals.outOfRegency, 'count'],
-    ['Pemegang KTP-el dari luar kabupaten', s.outOfRegencyShare, 'percent'],
+    [outOfRegencyLabel, s.totals.total === 0 ? DASH : s.outOfRegencyShare, 'percent'],
     ['Data balikan wajib disampaikan', s.balikan.owed, 'count'],
     ['Data balikan terkirim', s.balikan.delivered, 'count'],
-    ['Cakupan data balikan', s.balikan.coverage, 'percent'],
+    ['Cakupan data balikan (terkirim dari yang wajib)', s.balikan.owed === 0 ? DASH : s.balikan.coverage, 'percent'],
     ['Jumlah penolakan akses', s.refusalsTotal, 'count'],
     ['Ukuran log audit', s.logCheckpoint?.treeSize ?? null, 'count'],
     ['Akar log audit', s.logCheckpoint?.rootHash ?? null],
+    ['Nomor surat', s.letter ? s.letter.number : '\u2026/\u2026/\u2026 (DRAF, belum bernomor)'],
+    ['Tanggal surat', formatDate(s.letter?.issuedOn ?? s.renderedOn)],
   ]);
 
   puskesmasSheet(workbook, {
@@ -79,7 +86,6 @@ export async function renderBupatiSummaryXlsx(summary: BupatiSummary): Promise<B
     columns: [
       { header: 'Tanggal', width: 18 },
       { header: 'Jenis', width: 12 },
-      { header: 'Kode kewajiban', width: 18 },
       { header: 'Kewajiban', width: 60 },
       { header: 'Hasil', width: 16 },
       { header: 'Catatan', width: 50 },
@@ -88,7 +94,6 @@ export async function renderBupatiSummaryXlsx(summary: BupatiSummary): Promise<B
       e.findings.map((f) => [
         formatDate(e.recordedAt),
         EVALUATION_KIND_LABELS[e.kind] ?? e.kind,
-        f.obligation,
         obligationLabel(f.obligation, f.label),
         findingLabel(f.finding),
         f.note ?? '',

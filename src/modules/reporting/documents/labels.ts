@@ -57,6 +57,14 @@ export function formatDateTime(iso: string): string {
   return `${formatDate(iso)} ${two(clock.getUTCHours())}.${two(clock.getUTCMinutes())} WIB`;
 }
 
+/**
+ * "Data per: 2 Desember 2026 19.44 WIB": the moment the last event the figures count was recorded, or, when
+ * none was, that nothing was recorded yet.
+ */
+export function cutOffLine(cutOff: string | null): string {
+  return cutOff ? `Data per: ${formatDateTime(cutOff)}` : 'Data per: belum ada kejadian yang tercatat';
+}
+
 /** "1 Januari 2025 s.d. 30 Juni 2025" */
 export function formatPeriod(from: string, to: string): string {
   return `${formatDate(from)} s.d. ${formatDate(to)}`;
@@ -69,6 +77,28 @@ export function formatNumber(value: number): string {
   const digits = String(Math.abs(rounded)).replace(/\B(?=(\d{3})+(?!\d))/g, '.');
   return rounded < 0 ? `-${digits}` : digits;
 }
+
+/** What a share prints as when its whole is zero (nothing was owed): an en dash, never "0,0%". */
+export const DASH = '\u2013';
+
+/** A balikan coverage as printed: the share of what was owed, or DASH when nothing was owed. */
+export function formatCoverage(b: { readonly owed: number; readonly coverage: number }): string {
+  return b.owed === 0 ? DASH : formatPercent(b.coverage);
+}
+
+/** "197005121998032004" → "19700512 199803 2 004", the way a NIP is printed under a signature. */
+export function formatNip(nip: string): string {
+  const m = /^(\d{8})(\d{6})(\d)(\d{3})$/.exec(nip.replace(/\s+/g, ''));
+  return m ? `${m[1]} ${m[2]} ${m[3]} ${m[4]}` : nip;
+}
+
+/** A share of a whole as printed, or DASH when the whole is zero. */
+export function formatShare(share: number, whole: number): string {
+  return whole === 0 ? DASH : formatPercent(share);
+}
+
+/** The out-of-regency share says what it is a share of. */
+export const outOfRegencyLabel = 'Akses untuk pemegang KTP-el dari luar kabupaten, dari seluruh akses';
 
 /** 0.875 → "87,5%" (one decimal, comma as decimal separator). */
 export function formatPercent(share: number): string {
@@ -173,6 +203,33 @@ export function reportStatusLabel(dueOn: string, submission: SubmissionSummary |
   return `${submission.onTime ? 'Disampaikan tepat waktu' : 'Disampaikan terlambat'} (${due})${revision}.`;
 }
 
+/** "Disdukcapil Nomor … dan Dinas Kesehatan Nomor …": each number named with its party (both hold slashes). */
+export function agreementNumbers(a: { readonly dukcapilNumber: string; readonly dinkesNumber: string }): string {
+  return `Disdukcapil Nomor ${a.dukcapilNumber} dan Dinas Kesehatan Nomor ${a.dinkesNumber}`;
+}
+
+/** Pasal 10: why the agreement ends early. */
+export const TERMINATION_REASON_LABELS: Readonly<Record<string, string>> = {
+  MUTUAL_CONSENT: 'kesepakatan para pihak',
+  INSTITUTIONAL_CHANGE: 'perubahan kelembagaan',
+  BREACH_BY_DINKES: 'pelanggaran oleh Dinas Kesehatan',
+  FORCE_MAJEURE: 'keadaan kahar',
+};
+
+/**
+ * A change's record in words: the projection keeps it as "A / B, from..until" (signing), "number, until"
+ * (extension) or "REASON, effectiveOn" (termination); anything else is shown as it is.
+ */
+export function agreementChangeDetail(change: string, detail: string): string {
+  const sign = /^(.+) \/ (.+), (\d{4}-\d{2}-\d{2})\.\.(\d{4}-\d{2}-\d{2})$/.exec(detail);
+  if (change === 'SIGN' && sign)
+    return `${agreementNumbers({ dukcapilNumber: sign[1]!, dinkesNumber: sign[2]! })}, berlaku ${formatPeriod(sign[3]!, sign[4]!)}`;
+  const dated = /^(.+), (\d{4}-\d{2}-\d{2})$/.exec(detail);
+  if (change === 'EXTEND' && dated) return `Nomor ${dated[1]}, berlaku s.d. ${formatDate(dated[2]!)}`;
+  if (change === 'TERMINATE' && dated) return `karena ${TERMINATION_REASON_LABELS[dated[1]!] ?? dated[1]}, berlaku ${formatDate(dated[2]!)}`;
+  return detail;
+}
+
 export const AGREEMENT_CHANGE_LABELS: Readonly<Record<string, string>> = {
   SIGN: 'Penandatanganan',
   EXTEND: 'Perpanjangan (adendum)',
@@ -209,5 +266,5 @@ export function agreementChangeLine(c: {
       : c.status === 'REJECTED'
         ? `ditolak oleh ${actorLabel(c.rejectedBy)}${at(c.rejectedAt)}`
         : 'menunggu konfirmasi pihak lain (belum berlaku)';
-  return `${AGREEMENT_CHANGE_LABELS[c.change] ?? c.change} ${c.detail}: ${proposed}, ${outcome}`;
+  return `${AGREEMENT_CHANGE_LABELS[c.change] ?? c.change} ${agreementChangeDetail(c.change, c.detail)}: ${proposed}, ${outcome}`;
 }

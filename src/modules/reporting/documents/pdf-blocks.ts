@@ -1,7 +1,8 @@
 import PDFDocument from 'pdfkit';
-import { agreementChangeLine, agreementStatusLabel, formatDate, formatNumber, formatPercent, formatPeriod } from './labels';
+import type { Letterhead, Letterheads } from '../../../infrastructure/config/letterheads';
+import { agreementChangeLine, agreementStatusLabel, formatDate, formatNip, formatNumber, formatPercent, formatPeriod } from './labels';
 import { NAME, puskesmasRows, totalsRow, type PuskesmasColumn } from './puskesmas-columns';
-import type { AccessCounts, AgreementSummary, BalikanCounts, PuskesmasRow } from './report-data';
+import type { AccessCounts, AgreementChangeSummary, AgreementSummary, BalikanCounts, LogCheckpointSummary, PuskesmasRow, Signatory } from './report-data';
 
 /*
  * The page furniture shared by the semester report and the Bupati summary: document and page, letterhead,
@@ -21,6 +22,8 @@ const RULE = '#808080';
 const GRID = '#d9d9d9';
 const HEADER_FILL = '#e7e6e6';
 const TOTAL_FILL = '#f2f2f2';
+/** A draft's marks. */
+const DRAFT = '#c00000';
 export const COLORS = { webPortal: '#2f5597', cardReader: '#c55a11', balikan: '#548235' } as const;
 
 const MARGINS = { top: 50, bottom: 64, left: 64, right: 50 };
@@ -28,6 +31,8 @@ const BODY_SIZE = 9.5;
 const TABLE_SIZE = 8;
 const CELL_PAD_X = 3;
 const CELL_PAD_Y = 2.5;
+/** A heading's line and the gap under it. */
+const HEADING_HEIGHT = 18;
 
 // ---------------------------------------------------------------------------------------------------------------
 // Document and page
@@ -36,8 +41,18 @@ export interface PdfMeta {
   readonly title: string;
   readonly author: string;
   readonly subject: string;
-  /** The data's `asOf`: creation and modification date, so equal data gives equal bytes. */
-  readonly asOf: string;
+  /**
+   * Creation and modification date, from the data (never the clock) so equal data gives equal bytes: the
+   * start (00.00 WIB) of the day the document is rendered, `renderedOn`.
+   */
+  readonly renderedOn: string;
+}
+
+/** 00.00 WIB of a YYYY-MM-DD day, the instant the PDF and the workbook are dated with. */
+export function startOfWibDay(day: string): Date {
+  const date = new Date(`${day}T00:00:00+07:00`);
+  if (Number.isNaN(date.getTime())) throw new RangeError(`renderedOn is not a day: ${day}`);
+  return date;
 }
 
 /**
@@ -46,8 +61,7 @@ export interface PdfMeta {
  * the data. Nothing else in pdfkit is random unless encryption is asked for, and it is not.
  */
 export function createPdf(meta: PdfMeta): Doc {
-  const date = new Date(meta.asOf);
-  if (Number.isNaN(date.getTime())) throw new RangeError(`asOf is not an instant: ${meta.asOf}`);
+  const date = startOfWibDay(meta.renderedOn);
   return new PDFDocument({
     size: 'A4',
     layout: 'portrait',
@@ -111,6 +125,12 @@ function fit(doc: Doc, text: string, width: number): string {
   return `${cut}...`;
 }
 
+/** The height `paragraph` takes for `text` (with its gap). */
+export function paragraphHeight(doc: Doc, text: string, opts: { size?: number; bold?: boolean; gap?: number; indent?: number } = {}): number {
+  setFont(doc, opts.size ?? BODY_SIZE, opts.bold);
+  return doc.heightOfString(text, { width: contentWidth(doc) - (opts.indent ?? 0) }) + (opts.gap ?? 2);
+}
+
 /** Flowing text across the content width; may continue on the next page. */
 export function paragraph(
   doc: Doc,
@@ -123,22 +143,41 @@ export function paragraph(
   doc.y += opts.gap ?? 2;
 }
 
-export interface Office {
-  readonly name: string;
-  readonly address: string;
-}
+const LOGO_SIZE = 62;
 
-/** Kop surat: government, office, address, and the double rule under them. */
-export function letterhead(doc: Doc, office: Office): void {
+/**
+ * Kop surat: the coat of arms on the left (when configured), and centred on the page the government, the
+ * office, its address with postcode, telephone, e-mail and website, then the double rule. The text is centred
+ * on the whole width whether or not a logo is drawn, and kept clear of the logo's column on both sides, so
+ * the kop stays balanced either way.
+ */
+export function letterhead(doc: Doc, office: Letterhead, logo: Letterheads['logo']): void {
   const x = left(doc);
   const width = contentWidth(doc);
-  let y = doc.page.margins.top;
-  line(doc, 'PEMERINTAH KABUPATEN KARANGANYAR', x, y, { size: 13, bold: true, align: 'center', width });
-  y += 17;
-  line(doc, office.name, x, y, { size: 15, bold: true, align: 'center', width });
-  y += 20;
-  line(doc, office.address, x, y, { size: 9, align: 'center', width });
-  y += 15;
+  const top = doc.page.margins.top;
+  const gutter = LOGO_SIZE + 8;
+  const textX = x + gutter;
+  const textWidth = width - 2 * gutter;
+  let y = top;
+  line(doc, 'PEMERINTAH KABUPATEN KARANGANYAR', textX, y, { size: 13, bold: true, align: 'center', width: textWidth });
+  y += 16;
+  // A long office name is set smaller rather than cut.
+  let officeSize = 15;
+  while (officeSize > 10 && (setFont(doc, officeSize, true), doc.widthOfString(office.office)) > textWidth) officeSize -= 0.5;
+  line(doc, fitAt(doc, office.office, textWidth, officeSize, true), textX, y + (15 - officeSize) / 2, {
+    size: officeSize,
+    bold: true,
+    align: 'center',
+    width: textWidth,
+  });
+  y += 19;
+  line(doc, fitAt(doc, office.address, textWidth, 8.5), textX, y, { size: 8.5, align: 'center', width: textWidth });
+  y += 11;
+  line(doc, fitAt(doc, `Telepon ${office.phone}, Pos-el ${office.email}`, textWidth, 8.5), textX, y, { size: 8.5, align: 'center', width: textWidth });
+  y += 11;
+  line(doc, fitAt(doc, `Laman ${office.website}`, textWidth, 8.5), textX, y, { size: 8.5, align: 'center', width: textWidth });
+  y += 13;
+  if (logo) doc.image(logo.image, x, top + (y - top - LOGO_SIZE) / 2, { fit: [LOGO_SIZE, LOGO_SIZE], align: 'center', valign: 'center' });
   doc
     .save()
     .strokeColor(INK)
@@ -153,7 +192,68 @@ export function letterhead(doc: Doc, office: Office): void {
     .stroke()
     .restore();
   doc.x = x;
-  doc.y = y + 16;
+  doc.y = y + 14;
+}
+
+export interface LetterDetails {
+  readonly dateLine: string;
+  /** Nomor surat; null: a draft, printed "…/…/…" and marked DRAF. */
+  readonly number: string | null;
+  readonly nature: string;
+  readonly attachment: string;
+  readonly subject: string;
+  readonly addressee: readonly string[];
+}
+
+/**
+ * The head of a surat dinas (Tata Naskah Dinas): place and date on the right; Nomor, Sifat, Lampiran and Hal
+ * on the left; the addressee under the date. A draft carries a framed "DRAF" so nobody sends it.
+ */
+export function letterDetails(doc: Doc, d: LetterDetails): void {
+  const x = left(doc);
+  const width = contentWidth(doc);
+  const rightX = x + width - 190;
+  let y = doc.y;
+  if (d.number === null) {
+    const label = 'DRAF - BELUM BERNOMOR, JANGAN DIKIRIM';
+    setFont(doc, 10, true);
+    const boxWidth = doc.widthOfString(label) + 16;
+    doc
+      .save()
+      .lineWidth(1.2)
+      .strokeColor(DRAFT)
+      .rect(x, y - 2, boxWidth, 17)
+      .stroke()
+      .restore();
+    line(doc, label, x + 8, y + 2.5, { size: 10, bold: true, color: DRAFT });
+  }
+  line(doc, d.dateLine, rightX, y, { size: BODY_SIZE });
+  y += 22;
+  const labelWidth = 52;
+  const valueWidth = rightX - x - labelWidth - 20;
+  const rows: [string, string][] = [
+    ['Nomor', d.number ?? '\u2026/\u2026/\u2026'],
+    ['Sifat', d.nature],
+    ['Lampiran', d.attachment],
+    ['Hal', d.subject],
+  ];
+  setFont(doc, BODY_SIZE);
+  let leftY = y;
+  for (const [label, value] of rows) {
+    line(doc, label, x, leftY, { size: BODY_SIZE });
+    line(doc, ':', x + labelWidth, leftY, { size: BODY_SIZE });
+    setFont(doc, BODY_SIZE, label === 'Nomor' && d.number === null, label === 'Nomor' && d.number === null ? DRAFT : INK);
+    doc.text(value, x + labelWidth + 8, leftY, { width: valueWidth });
+    leftY = doc.y + 2;
+  }
+  let rightY = y;
+  d.addressee.forEach((text, i) => {
+    // "di" and the town under the addressee, the town indented as the form has it.
+    line(doc, text, rightX + (i === 2 ? 12 : 0), rightY, { size: BODY_SIZE, bold: i === 0 });
+    rightY += 13;
+  });
+  doc.x = x;
+  doc.y = Math.max(leftY, rightY) + 14;
 }
 
 /** The title in bold capitals, centred, followed by centred lines such as the period. */
@@ -165,10 +265,14 @@ export function titleBlock(doc: Doc, title: string, lines: readonly string[]): v
   doc.y += 10;
 }
 
-/** A numbered section heading, kept on the same page as the first `keepWith` points that follow it. */
-export function heading(doc: Doc, text: string, keepWith = 60): void {
+/**
+ * A numbered section heading, kept on the same page as the first `keepWith` points that follow it: pass the
+ * measured height of the block's opening (tableOpening, keyValuesHeight, paragraphHeight), never a guess,
+ * so a heading is never the last thing on a page.
+ */
+export function heading(doc: Doc, text: string, keepWith: number): void {
   doc.y += 6;
-  ensureSpace(doc, 18 + keepWith);
+  ensureSpace(doc, HEADING_HEIGHT + keepWith);
   setFont(doc, 10.5, true);
   doc.text(text, left(doc), doc.y, { width: contentWidth(doc) });
   doc.y += 4;
@@ -182,10 +286,16 @@ export interface KeyValue {
   readonly bold?: boolean;
 }
 
+/** The height of the first `count` rows of keyValues (all by default). */
+export function keyValuesHeight(doc: Doc, rows: number): number {
+  setFont(doc, BODY_SIZE);
+  return rows * (doc.currentLineHeight(true) + 3) + 4;
+}
+
 /** "Label : value" lines as in an official letter; values right-aligned so digits line up. */
 export function keyValues(doc: Doc, rows: readonly KeyValue[]): void {
   const x = left(doc) + 12;
-  const labelWidth = 270;
+  const labelWidth = 310;
   const valueWidth = 100;
   setFont(doc, BODY_SIZE);
   const rowHeight = doc.currentLineHeight(true) + 3;
@@ -225,7 +335,12 @@ export interface TableSpec {
   readonly total?: readonly string[];
   /** Printed instead of the rows when there are none. */
   readonly empty?: string;
+  /** Height of what must follow the table on the same page (e.g. the closing): its last rows move with it. */
+  readonly keepWithNext?: number;
 }
+
+/** Rows of a table kept with its header, and with what follows it. */
+const KEPT_ROWS = 3;
 
 interface RowStyle {
   readonly bold: boolean;
@@ -263,32 +378,64 @@ function drawRow(doc: Doc, columns: readonly Column[], widths: readonly number[]
   return height;
 }
 
-/** A ruled table; rows that do not fit go to the next page under a repeated header row. */
+/**
+ * The height a table's header and first rows take (and, when they are all its rows, what it keeps with
+ * next): what its heading must keep with.
+ */
+export function tableOpening(doc: Doc, spec: TableSpec): number {
+  const next = spec.keepWithNext ?? 0;
+  if (spec.rows.length === 0 && spec.empty) return paragraphHeight(doc, spec.empty, { indent: 12 }) + next;
+  const widths = columnWidths(doc, spec.columns);
+  const body = tableBody(spec);
+  const header = rowHeight(
+    doc,
+    spec.columns.map((c) => c.header),
+    widths,
+    true,
+  );
+  return (
+    header + body.slice(0, KEPT_ROWS).reduce((sum, row) => sum + rowHeight(doc, row.cells, widths, row.style.bold), 0) + (body.length <= KEPT_ROWS ? next : 0)
+  );
+}
+
+function tableBody(spec: TableSpec): { cells: readonly string[]; style: RowStyle }[] {
+  const body: { cells: readonly string[]; style: RowStyle }[] = spec.rows.map((cells) => ({ cells, style: { bold: false } }));
+  if (spec.total) body.push({ cells: spec.total, style: { bold: true, fill: TOTAL_FILL } });
+  return body;
+}
+
+/**
+ * A ruled table; rows that do not fit go to the next page under a repeated header row. The header stays with
+ * the first rows, and with `keepWithNext` the last rows stay with what follows, so neither a header nor a
+ * closing stands alone at a page's edge.
+ */
 export function table(doc: Doc, spec: TableSpec): void {
   if (spec.rows.length === 0 && spec.empty) {
+    ensureSpace(doc, paragraphHeight(doc, spec.empty, { indent: 12 }) + (spec.keepWithNext ?? 0));
     paragraph(doc, spec.empty, { indent: 12 });
     return;
   }
   const widths = columnWidths(doc, spec.columns);
   const headers = spec.columns.map((c) => c.header);
   const headerStyle: RowStyle = { bold: true, fill: HEADER_FILL, headerAlign: true };
-  const body: { cells: readonly string[]; style: RowStyle }[] = spec.rows.map((cells) => ({ cells, style: { bold: false } }));
-  if (spec.total) body.push({ cells: spec.total, style: { bold: true, fill: TOTAL_FILL } });
-
-  // The header stays with the first rows (up to three): no header alone at the foot of a page.
+  const body = tableBody(spec);
+  const heights = body.map((row) => rowHeight(doc, row.cells, widths, row.style.bold));
   const headerHeight = rowHeight(doc, headers, widths, true);
-  const opening = body.slice(0, 3).reduce((sum, row) => sum + rowHeight(doc, row.cells, widths, row.style.bold), 0);
-  ensureSpace(doc, headerHeight + opening);
+  const sum = (from: number, to: number) => heights.slice(from, to).reduce((a, b) => a + b, 0);
+  ensureSpace(doc, headerHeight + sum(0, KEPT_ROWS) + (body.length <= KEPT_ROWS ? (spec.keepWithNext ?? 0) : 0));
   let y = doc.y;
   y += drawRow(doc, spec.columns, widths, headers, y, headerStyle);
-  for (const { cells, style } of body) {
-    if (y + rowHeight(doc, cells, widths, style.bold) > bottom(doc)) {
+  const tailFrom = Math.max(KEPT_ROWS, body.length - Math.min(2, body.length));
+  body.forEach(({ cells, style }, i) => {
+    // From the tail on, the rest of the table and what follows must fit together.
+    const needed = i === tailFrom && spec.keepWithNext ? sum(i, body.length) + spec.keepWithNext + 8 : (heights[i] ?? 0);
+    if (y + needed > bottom(doc)) {
       doc.addPage();
       y = doc.y;
       y += drawRow(doc, spec.columns, widths, headers, y, headerStyle);
     }
     y += drawRow(doc, spec.columns, widths, cells, y, style);
-  }
+  });
   doc.x = left(doc);
   doc.y = y + 8;
 }
@@ -299,31 +446,36 @@ function printed(kind: PuskesmasColumn['kind'], value: string | number): string 
   return kind === 'percent' ? formatPercent(value) : formatNumber(value);
 }
 
-/**
- * A table of Puskesmas with one of the column lists of puskesmas-columns.ts: `widths` in points, one per column
- * (0 = what the others leave); figures right-aligned; with `totals`, a JUMLAH row from the report's totals.
- */
-export function puskesmasTable(
-  doc: Doc,
-  spec: {
-    columns: readonly PuskesmasColumn[];
-    widths: readonly number[];
-    rows: readonly PuskesmasRow[];
-    totals?: { readonly accesses: AccessCounts; readonly balikan: BalikanCounts };
-    empty: string;
-  },
-): void {
+export interface PuskesmasTableSpec {
+  readonly columns: readonly PuskesmasColumn[];
+  /** Points, one per column (0 = what the others leave). */
+  readonly widths: readonly number[];
+  readonly rows: readonly PuskesmasRow[];
+  /** With totals, a JUMLAH row from the report's totals. */
+  readonly totals?: { readonly accesses: AccessCounts; readonly balikan: BalikanCounts };
+  readonly empty: string;
+  readonly keepWithNext?: number;
+}
+
+/** The ruled table a list of Puskesmas columns (puskesmas-columns.ts) makes: figures right-aligned. */
+export function puskesmasTableSpec(spec: PuskesmasTableSpec): TableSpec {
   if (spec.widths.length !== spec.columns.length) throw new RangeError(`${spec.columns.length} columns, ${spec.widths.length} widths`);
   const kinds = spec.columns.map((c) => c.kind);
   const print = (values: readonly (string | number)[]) => values.map((value, i) => printed(kinds[i] ?? 'text', value));
-  table(doc, {
+  return {
     columns: spec.columns.map((c, i): Column =>
       c.kind === 'text' ? { header: c.header, width: spec.widths[i] ?? 0 } : { header: c.header, width: spec.widths[i] ?? 0, align: 'right' },
     ),
     rows: puskesmasRows(spec.columns, spec.rows).map(print),
     ...(spec.totals ? { total: print(totalsRow(spec.columns, spec.totals, { text: 'JUMLAH', in: NAME, blank: '' })) } : {}),
     empty: spec.empty,
-  });
+    ...(spec.keepWithNext !== undefined ? { keepWithNext: spec.keepWithNext } : {}),
+  };
+}
+
+/** A table of Puskesmas with one of the column lists of puskesmas-columns.ts. */
+export function puskesmasTable(doc: Doc, spec: PuskesmasTableSpec): void {
+  table(doc, puskesmasTableSpec(spec));
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -498,33 +650,102 @@ function percentBars(
 // ---------------------------------------------------------------------------------------------------------------
 // Closing
 
-const SIGNATURE_HEIGHT = 130;
+export interface SignatureSpec {
+  /** "Karanganyar, 2 Desember 2026"; absent in a letter dated at its head. */
+  readonly dateLine?: string;
+  /** The position printed when no signatory is recorded, e.g. ["KEPALA DINAS KESEHATAN", "KABUPATEN KARANGANYAR"]. */
+  readonly defaultPosition: readonly string[];
+  readonly signatory: Signatory | null;
+}
+
+export interface ClosingSpec {
+  /** Small paragraphs kept with the closing (the audit note). */
+  readonly notes?: readonly string[];
+  readonly sentence: string;
+  readonly signature: SignatureSpec;
+}
+
+const SIGNATURE_WIDTH = 250;
+const SIGN_ROOM = 50;
+const LINE = 13;
+const BLANK_NAME = '(.............................................)';
+
+/** The position as lines of the signature column: the register's jabatan (wrapped, in capitals) or the default. */
+function positionLines(doc: Doc, spec: SignatureSpec): string[] {
+  if (!spec.signatory) return [...spec.defaultPosition];
+  setFont(doc, BODY_SIZE, true);
+  const words = spec.signatory.position.toUpperCase().split(/\s+/).filter(Boolean);
+  const lines: string[] = [];
+  for (const word of words) {
+    const last = lines[lines.length - 1];
+    if (last !== undefined && doc.widthOfString(`${last} ${word}`) <= SIGNATURE_WIDTH) lines[lines.length - 1] = `${last} ${word}`;
+    else lines.push(word);
+  }
+  return lines;
+}
+
+function signatureHeight(doc: Doc, spec: SignatureSpec): number {
+  return 12 + (spec.dateLine ? 14 : 0) + positionLines(doc, spec).length * LINE + SIGN_ROOM + 3 * LINE + 8;
+}
 
 /**
- * The closing sentence and the signature block on the right half (place and date, office, room to sign, name
- * and NIP to fill in), kept on one page so a signature never stands alone.
+ * The signature block on the right half: place and date, the position, room to sign, then the name (bold,
+ * underlined), pangkat/golongan and NIP from the signatory register, or dotted blanks to fill in by hand
+ * when none is recorded.
  */
-export function closing(doc: Doc, sentence: string, place: string, office: readonly string[]): void {
-  setFont(doc, BODY_SIZE);
-  doc.y += 6;
-  ensureSpace(doc, doc.heightOfString(sentence, { width: contentWidth(doc) }) + 14 + SIGNATURE_HEIGHT);
-  paragraph(doc, sentence, { align: 'justify' });
-  setFont(doc, BODY_SIZE, true);
-  const width = Math.min(contentWidth(doc), Math.max(230, ...office.map((text) => doc.widthOfString(text) + 8)));
+function signature(doc: Doc, spec: SignatureSpec): void {
+  const width = SIGNATURE_WIDTH;
   const x = left(doc) + contentWidth(doc) - width;
   let y = doc.y + 12;
-  line(doc, place, x, y, { size: BODY_SIZE, align: 'center', width });
-  y += 14;
-  for (const text of office) {
-    line(doc, text, x, y, { size: BODY_SIZE, bold: true, align: 'center', width });
-    y += 13;
+  if (spec.dateLine) {
+    line(doc, spec.dateLine, x, y, { size: BODY_SIZE, align: 'center', width });
+    y += 14;
   }
-  y += 52;
-  line(doc, '(..............................)', x, y, { size: BODY_SIZE, align: 'center', width });
-  y += 13;
-  line(doc, 'NIP. ..............................', x, y, { size: BODY_SIZE, align: 'center', width });
+  for (const text of positionLines(doc, spec)) {
+    line(doc, text, x, y, { size: BODY_SIZE, bold: true, align: 'center', width });
+    y += LINE;
+  }
+  y += SIGN_ROOM;
+  const s = spec.signatory;
+  if (s) {
+    setFont(doc, BODY_SIZE, true);
+    const name = fit(doc, s.name, width);
+    const nameWidth = doc.widthOfString(name);
+    const nameX = x + (width - nameWidth) / 2;
+    doc.text(name, nameX, y, { lineBreak: false });
+    doc
+      .save()
+      .lineWidth(0.7)
+      .strokeColor(INK)
+      .moveTo(nameX, y + BODY_SIZE + 1)
+      .lineTo(nameX + nameWidth, y + BODY_SIZE + 1)
+      .stroke()
+      .restore();
+  } else line(doc, BLANK_NAME, x, y, { size: BODY_SIZE, align: 'center', width });
+  y += LINE;
+  line(doc, fitAt(doc, s ? s.rank : 'Pangkat/golongan ..............................', width), x, y, { size: BODY_SIZE, align: 'center', width });
+  y += LINE;
+  line(doc, s ? `NIP. ${formatNip(s.nip)}` : 'NIP. ..............................', x, y, { size: BODY_SIZE, align: 'center', width });
   doc.x = left(doc);
   doc.y = y + 16;
+}
+
+/** The height of the closing: notes, sentence and signature. */
+export function closingHeight(doc: Doc, spec: ClosingSpec): number {
+  const notes = (spec.notes ?? []).reduce((sum, note) => sum + paragraphHeight(doc, note, { size: 8, gap: 3 }), 0);
+  return 6 + notes + paragraphHeight(doc, spec.sentence) + signatureHeight(doc, spec.signature);
+}
+
+/**
+ * The notes, the closing sentence and the signature, kept on one page; callers keep it with the content
+ * before it (heading keepWith, table keepWithNext), so the last page never holds only the closing.
+ */
+export function closing(doc: Doc, spec: ClosingSpec): void {
+  doc.y += 6;
+  ensureSpace(doc, closingHeight(doc, spec) - 6);
+  for (const note of spec.notes ?? []) paragraph(doc, note, { size: 8, gap: 3, align: 'justify' });
+  paragraph(doc, spec.sentence, { align: 'justify' });
+  signature(doc, spec.signature);
 }
 
 /** "Halaman X dari Y" on every page, written once all pages exist (the pages are buffered for this). */
@@ -548,20 +769,50 @@ export function numberPages(doc: Doc, footnote: string): void {
   }
 }
 
-/** "Perjanjian Kerja Sama Nomor 473.3/... / 440/..." with its dates, addenda and status. */
+const DAY = /(\d{4}-\d{2}-\d{2})$/;
+
+/** An addendum as the changes record it: "473.3/100/IX/2024, 2026-09-15" (number, new end). */
+function addendumOf(c: AgreementChangeSummary): { number: string; until: string | null } {
+  const m = /^(.*), (\d{4}-\d{2}-\d{2})$/.exec(c.detail);
+  return m ? { number: m[1]!, until: m[2]! } : { number: c.detail, until: null };
+}
+
+/**
+ * The agreement as a reader checks it against the paper: the original term (both numbers, each named with
+ * its party, never joined by a slash: both hold slashes), then each addendum on its own line with its number,
+ * the day both parties had agreed to it and the new end, then the status.
+ */
 export function agreementLines(agreement: AgreementSummary | null, asOf: string): string[] {
   if (!agreement) return ['Dasar: Tidak ada perjanjian terdaftar.'];
-  const addenda = agreement.addenda.length > 0 ? agreement.addenda.join('; ') : 'tidak ada';
+  const sign = agreement.changes.find((c) => c.change === 'SIGN');
+  const extensions = agreement.changes.filter((c) => c.change === 'EXTEND' && c.status === 'CONFIRMED');
+  // The original end is in the signing's record; without extensions the current end is the original one.
+  const originalUntil = (sign && DAY.exec(sign.detail)?.[1]) ?? (extensions.length === 0 ? agreement.validUntil : null);
+  const term = originalUntil ? `berlaku ${formatPeriod(agreement.validFrom, originalUntil)}` : `berlaku mulai ${formatDate(agreement.validFrom)}`;
+  const addenda = extensions.map((c, i) => {
+    const a = addendumOf(c);
+    const agreed = c.confirmedAt && c.proposedBy !== 'SEED' ? `, disepakati kedua pihak ${formatDate(c.confirmedAt)}` : '';
+    return `Adendum ${i + 1}: Nomor ${a.number}${agreed}, masa berlaku diperpanjang s.d. ${a.until ? formatDate(a.until) : '-'}`;
+  });
+  // Addenda recorded before the changes were (no EXTEND entry): their numbers only.
+  const recorded = new Set(extensions.map((c) => addendumOf(c).number));
+  const older = agreement.addenda.filter((n) => !recorded.has(n)).map((n) => `Adendum: Nomor ${n}`);
   return [
-    `Dasar: Perjanjian Kerja Sama Nomor ${agreement.dukcapilNumber} / ${agreement.dinkesNumber}`,
-    `ditandatangani ${formatDate(agreement.signedOn)}, berlaku ${formatPeriod(agreement.validFrom, agreement.validUntil)}`,
-    `Adendum: ${addenda}`,
-    `Status perjanjian per ${formatDate(asOf)}: ${agreementStatusLabel(agreement.status)}`,
+    `Dasar: Perjanjian Kerja Sama antara Dinas Kependudukan dan Pencatatan Sipil Kabupaten Karanganyar Nomor ${agreement.dukcapilNumber} dan Dinas Kesehatan Kabupaten Karanganyar Nomor ${agreement.dinkesNumber}, ditandatangani ${formatDate(agreement.signedOn)}, ${term}.`,
+    ...(addenda.length + older.length > 0 ? [...older, ...addenda] : ['Adendum: tidak ada.']),
+    `Status perjanjian per ${formatDate(asOf)}: ${agreementStatusLabel(agreement.status)} (berlaku s.d. ${formatDate(agreement.validUntil)}).`,
     // Who agreed to what, and when (Pasal 5, 10: changes by consent of both parties).
     ...(agreement.changes.length > 0 ? ['Persetujuan para pihak:', ...agreement.changes.map((c) => `- ${agreementChangeLine(c)}`)] : []),
   ];
 }
 
-export function checkpointLine(checkpoint: { readonly treeSize: number; readonly rootHash: string }): string {
-  return `Catatan audit: ukuran log ${formatNumber(checkpoint.treeSize)}, akar ${checkpoint.rootHash}`;
+/** The audit note: what the checkpoint is and how Disdukcapil checks it, in plain words. */
+export function checkpointNote(checkpoint: LogCheckpointSummary): string {
+  const size = formatNumber(checkpoint.treeSize);
+  return (
+    `Catatan audit: seluruh ${size} kejadian yang tercatat di gateway sampai saat data laporan ini, termasuk setiap akses yang dihitung di atas, ` +
+    `tercatat dalam log audit yang ditandatangani secara elektronik (titik periksa: ukuran log ${size}, akar ${checkpoint.rootHash}). ` +
+    `Disdukcapil dapat memeriksanya di konsol, menu Log audit, atau lewat GET /v1/audit/checkpoints (titik periksa ukuran ${checkpoint.treeSize}) ` +
+    `dan GET /v1/audit/consistency?from=${checkpoint.treeSize}&to=<ukuran terbaru>, yang membuktikan bahwa tidak ada kejadian yang diubah atau dihapus sejak laporan ini.`
+  );
 }

@@ -1,3 +1,4 @@
+import { DASH } from './labels';
 import type { AccessCounts, BalikanCounts, PuskesmasRow } from './report-data';
 
 /*
@@ -18,7 +19,7 @@ export interface PuskesmasColumn {
   /** The value for one Puskesmas; `place` is its row number in the table, from 1. */
   readonly value: (row: PuskesmasRow, place: number) => string | number;
   /** Figures only: the value in the totals row, read from the report's totals. */
-  readonly total?: (accesses: AccessCounts, balikan: BalikanCounts) => number;
+  readonly total?: (accesses: AccessCounts, balikan: BalikanCounts) => number | string;
 }
 
 const text = (key: string, header: string, of: (row: PuskesmasRow) => string): PuskesmasColumn => ({ key, header, kind: 'text', value: of });
@@ -26,7 +27,7 @@ const text = (key: string, header: string, of: (row: PuskesmasRow) => string): P
 const figure = (
   key: string,
   header: string,
-  of: (accesses: AccessCounts, balikan: BalikanCounts) => number,
+  of: (accesses: AccessCounts, balikan: BalikanCounts) => number | string,
   kind: 'count' | 'percent' = 'count',
 ): PuskesmasColumn => ({
   key,
@@ -51,14 +52,19 @@ export const FOUND = figure('ditemukan', 'Ditemukan', (a) => a.found);
 export const DECEASED = figure('meninggal', 'Meninggal', (a) => a.deceased);
 export const NOT_FOUND = figure('tidak_ditemukan', 'Tidak ditemukan', (a) => a.notFound);
 export const REGISTRY_FAILED = figure('gagal_registry', 'Gagal registry', (a) => a.registryFailed);
+export const FINGERPRINT_FAILED = figure('sidik_jari_gagal', 'Sidik jari gagal', (a) => a.fingerprintFailed);
 export const OUT_OF_REGENCY = figure('luar_kabupaten', 'Luar kabupaten', (a) => a.outOfRegency);
 export const BALIKAN_OWED = figure('balikan_wajib', 'Balikan wajib', (_, b) => b.owed);
 export const BALIKAN_SUBMITTED = figure('balikan_dikirim', 'Balikan dikirim', (_, b) => b.submitted);
 export const BALIKAN_DELIVERED = figure('balikan_terkirim', 'Balikan terkirim', (_, b) => b.delivered);
 export const BALIKAN_ABANDONED = figure('balikan_ditinggalkan', 'Balikan ditinggalkan', (_, b) => b.abandoned);
-export const BALIKAN_COVERAGE = figure('cakupan_balikan', 'Cakupan balikan', (_, b) => b.coverage, 'percent');
+/** Delivered / owed; DASH (a text, in every medium) where nothing was owed: there is no share of nothing. */
+export const BALIKAN_COVERAGE = figure('cakupan_balikan', 'Cakupan balikan', (_, b) => (b.owed === 0 ? DASH : b.coverage), 'percent');
 
-/** Every count of a Puskesmas in the semester report, in the order of the CSV and the "Per Puskesmas" sheet. */
+/**
+ * Every count of a Puskesmas in the semester report, in the order of the CSV and the "Per Puskesmas" sheet.
+ * The outcomes (ditemukan, tidak ditemukan, gagal registry, sidik jari gagal) add up to the Jumlah.
+ */
 const REPORT_FIGURES = [
   WEB_PORTAL,
   CARD_READER,
@@ -67,6 +73,7 @@ const REPORT_FIGURES = [
   DECEASED,
   NOT_FOUND,
   REGISTRY_FAILED,
+  FINGERPRINT_FAILED,
   OUT_OF_REGENCY,
   BALIKAN_OWED,
   BALIKAN_SUBMITTED,

@@ -3,11 +3,16 @@ import {
   AGREEMENT_CHANGE_LABELS,
   CHANNEL_LABELS,
   actorLabel,
+  agreementChangeDetail,
+  DASH,
+  agreementNumbers,
   agreementStatusLabel,
+  cutOffLine,
   formatDate,
   formatDateTime,
   formatPeriod,
   monthLabel,
+  outOfRegencyLabel,
   reasonLabel,
 } from './labels';
 import { SEMESTER_SHEET, SEMESTER_SHEET_BALIKAN } from './puskesmas-columns';
@@ -19,23 +24,25 @@ import { addSheet, createWorkbook, headerRow, labelValueRows, puskesmasSheet, ta
  *
  * Sheet "Ringkasan" (label in column A, value in column B; rows fixed):
  *   A1:B1 title (merged)
- *   B2  periode (text)                          B5  perjanjian "dukcapil / dinkes" or "Tidak ada perjanjian terdaftar"
+ *   B2  periode (text)                          B5  perjanjian: "Disdukcapil Nomor … dan Dinkes Nomor …" or "Tidak ada perjanjian terdaftar"
  *   B3  batas penyampaian (text)                B6  status perjanjian (text, "-" without an agreement)
- *   B4  data per (text, WIB)                    A7:B7 header "Uraian" | "Nilai"
+ *   B4  data per (text, WIB: the cut-off)       A7:B7 header "Uraian" | "Nilai"
  *   B8  jumlah akses (totals.total)             B16 akses pemegang KTP-el luar kabupaten (totals.outOfRegency)
  *   B9  Web Portal (totals.webPortal)           B17 pangsa luar kabupaten (outOfRegencyShare, 0..1, '0.0%')
- *   B10 Card Reader (totals.cardReader)         B18 balikan wajib (balikan.owed)
+ *   B10 Card Reader (totals.cardReader)         B18 balikan wajib (balikan.owed); B17 and B22 hold "–" when the whole is 0
  *   B11 ditemukan (totals.found)                B19 balikan dikirim (balikan.submitted)
  *   B12 meninggal (totals.deceased)             B20 balikan terkirim (balikan.delivered)
  *   B13 tidak ditemukan (totals.notFound)       B21 balikan gagal/ditinggalkan (balikan.abandoned)
  *   B14 gagal registry (totals.registryFailed)  B22 cakupan balikan (balikan.coverage, 0..1, '0.0%')
  *   B15 sidik jari gagal (totals.fingerprintFailed)
  *   B23 jumlah penolakan (sum of refusals)      B24 ukuran log audit, B25 akar log audit (empty without a checkpoint)
+ *   B26 tanggal dokumen (renderedOn, text)
  *
- * Sheet "Per Puskesmas": A1:Q1 title, row 2 header, one row per Puskesmas from row 3 in report order, then a
+ * Sheet "Per Puskesmas": A1:R1 title, row 2 header, one row per Puskesmas from row 3 in report order, then a
  *   JUMLAH row (report totals). Columns: A No, B Kode, C Puskesmas, D Kecamatan, E Web Portal, F Card Reader,
- *   G Jumlah, H Ditemukan, I Meninggal, J Tidak ditemukan, K Gagal registry, L Luar kabupaten, M Balikan wajib,
- *   N Balikan dikirim, O Balikan terkirim, P Balikan ditinggalkan, Q Cakupan balikan ('0.0%').
+ *   G Jumlah, H Ditemukan, I Meninggal, J Tidak ditemukan, K Gagal registry, L Sidik jari gagal (H to L add up
+ *   to G), M Luar kabupaten, N Balikan wajib, O Balikan dikirim, P Balikan terkirim, Q Balikan ditinggalkan,
+ *   R Cakupan balikan ('0.0%', "–" where nothing was owed).
  * Sheets "Per Bulan", "Data Balikan", "Penolakan", "Sidik Jari": title in row 1, header in row 2, data from row 3,
  *   then a JUMLAH row.
  * Sheet "Perjanjian": the agreement's changes, one a row from row 3: A No, B Perubahan, C Rincian, D Status,
@@ -44,7 +51,7 @@ import { addSheet, createWorkbook, headerRow, labelValueRows, puskesmasSheet, ta
  */
 
 export async function renderSemesterReportXlsx(report: SemesterReport): Promise<Buffer> {
-  const workbook = createWorkbook(report.asOf, 'Dinas Kesehatan Kabupaten Karanganyar', report.title);
+  const workbook = createWorkbook(report.renderedOn, 'Dinas Kesehatan Kabupaten Karanganyar', report.title);
   summarySheet(workbook, report);
   perPuskesmasSheet(workbook, report);
   monthSheet(workbook, report);
@@ -62,8 +69,8 @@ function summarySheet(workbook: Workbook, r: SemesterReport): void {
   labelValueRows(sheet, 2, [
     ['Periode', formatPeriod(r.periodFrom, r.periodTo)],
     ['Batas penyampaian', formatDate(r.dueOn)],
-    ['Data per', formatDateTime(r.asOf)],
-    ['Perjanjian Kerja Sama', a ? `${a.dukcapilNumber} / ${a.dinkesNumber}` : 'Tidak ada perjanjian terdaftar'],
+    ['Data per', cutOffLine(r.cutOff).replace('Data per: ', '')],
+    ['Perjanjian Kerja Sama', a ? agreementNumbers(a) : 'Tidak ada perjanjian terdaftar'],
     ['Status perjanjian', a ? agreementStatusLabel(a.status) : '-'],
   ]);
   headerRow(sheet, 7, ['Uraian', 'Nilai']);
@@ -79,15 +86,16 @@ function summarySheet(workbook: Workbook, r: SemesterReport): void {
     ['Gagal (server Dukcapil menolak/tidak tersedia)', t.registryFailed, 'count'],
     ['Verifikasi sidik jari tidak berhasil', t.fingerprintFailed, 'count'],
     ['Akses untuk pemegang KTP-el dari luar kabupaten', t.outOfRegency, 'count'],
-    ['Pemegang KTP-el dari luar kabupaten', r.outOfRegencyShare, 'percent'],
+    [outOfRegencyLabel, t.total === 0 ? DASH : r.outOfRegencyShare, 'percent'],
     ['Data balikan wajib disampaikan', b.owed, 'count'],
     ['Data balikan dikirim', b.submitted, 'count'],
     ['Data balikan terkirim', b.delivered, 'count'],
     ['Data balikan gagal/ditinggalkan', b.abandoned, 'count'],
-    ['Cakupan data balikan', b.coverage, 'percent'],
+    ['Cakupan data balikan (terkirim dari yang wajib)', b.owed === 0 ? DASH : b.coverage, 'percent'],
     ['Jumlah penolakan akses', r.refusals.reduce((sum, x) => sum + x.count, 0), 'count'],
     ['Ukuran log audit', r.logCheckpoint?.treeSize ?? null, 'count'],
     ['Akar log audit', r.logCheckpoint?.rootHash ?? null],
+    ['Tanggal dokumen', formatDate(r.renderedOn)],
   ]);
 }
 
@@ -97,7 +105,7 @@ function perPuskesmasSheet(workbook: Workbook, r: SemesterReport): void {
     title: `PEMANFAATAN PER PUSKESMAS - ${r.title}`,
     landscape: true,
     columns: SEMESTER_SHEET,
-    widths: [5, 14, 32, 16, 12, 12, 12, 12, 12, 12, 12, 12, 12, 12, 12, 12, 12],
+    widths: [5, 14, 32, 16, 12, 12, 12, 12, 12, 12, 12, 12, 12, 12, 12, 12, 12, 12],
     rows: r.perPuskesmas,
     totals: { accesses: r.totals, balikan: r.balikan },
   });
@@ -148,14 +156,14 @@ function refusalSheet(workbook: Workbook, r: SemesterReport): void {
     title: `PENOLAKAN AKSES MENURUT ALASAN - ${r.title}`,
     columns: [
       { header: 'No', width: 5 },
-      { header: 'Kode alasan', width: 28 },
-      { header: 'Alasan penolakan', width: 40 },
+      { header: 'Alasan penolakan', width: 48 },
       { header: 'Jumlah', width: 12, format: 'count' },
     ],
-    rows: r.refusals.map((x, i) => [i + 1, x.reason, reasonLabel(x.reason, x.label), x.count]),
-    total: [null, null, 'JUMLAH', r.refusals.reduce((sum, x) => sum + x.count, 0)],
+    // The reason's wording only: a reader sees no code.
+    rows: r.refusals.map((x, i) => [i + 1, reasonLabel(x.reason, x.label), x.count]),
+    total: [null, 'JUMLAH', r.refusals.reduce((sum, x) => sum + x.count, 0)],
   });
-  if (r.refusals.length === 0) sheet.getCell('C5').value = 'Tidak ada penolakan akses pada periode ini.';
+  if (r.refusals.length === 0) sheet.getCell('B5').value = 'Tidak ada penolakan akses pada periode ini.';
 }
 
 /** Who proposed and who confirmed each change of the agreement, and when (WIB). */
@@ -177,7 +185,7 @@ function agreementSheet(workbook: Workbook, r: SemesterReport): void {
     rows: changes.map((c, i) => [
       i + 1,
       AGREEMENT_CHANGE_LABELS[c.change] ?? c.change,
-      c.detail,
+      agreementChangeDetail(c.change, c.detail),
       c.status === 'CONFIRMED' ? 'Dikonfirmasi' : c.status === 'REJECTED' ? 'Ditolak' : 'Menunggu',
       actorLabel(c.proposedBy),
       c.proposedAt ? formatDateTime(c.proposedAt) : '-',

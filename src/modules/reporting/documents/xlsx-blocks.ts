@@ -1,4 +1,5 @@
 import { Workbook, type Worksheet } from 'exceljs';
+import { startOfWibDay } from './pdf-blocks';
 import { NAME, puskesmasRows, totalsRow, type PuskesmasColumn } from './puskesmas-columns';
 import type { AccessCounts, BalikanCounts, PuskesmasRow } from './report-data';
 
@@ -25,9 +26,10 @@ export interface SheetColumn {
   readonly format?: 'count' | 'percent';
 }
 
-export function createWorkbook(asOf: string, author: string, title: string): Workbook {
+/** Dated like the PDF: 00.00 WIB of the day it is rendered (`renderedOn`), from the data, never the clock. */
+export function createWorkbook(renderedOn: string, author: string, title: string): Workbook {
   const workbook = new Workbook();
-  const date = new Date(asOf);
+  const date = startOfWibDay(renderedOn);
   workbook.creator = author;
   workbook.lastModifiedBy = author;
   workbook.title = title;

@@ -1,4 +1,5 @@
 import type { EntityManager } from 'typeorm';
+import { DEFAULT_LETTERHEADS, type Letterheads } from '../../../infrastructure/config/letterheads';
 import { renderBupatiSummaryPdf, renderBupatiSummaryXlsx, renderSemesterReportCsv, renderSemesterReportPdf, renderSemesterReportXlsx } from '../documents';
 import type { Semester } from '../documents/report-data';
 import { bupatiSummary, semesterReport } from './semester-report.query';
@@ -12,15 +13,16 @@ export async function exportDocument(
   format: DocumentFormat,
   bupati: boolean,
   now: Date,
+  letterheads: Letterheads = DEFAULT_LETTERHEADS,
 ): Promise<Buffer> {
   if (bupati) {
     const summary = await bupatiSummary(db, period.year, period.semester, now);
-    if (format === 'pdf') return renderBupatiSummaryPdf(summary);
+    if (format === 'pdf') return renderBupatiSummaryPdf(summary, letterheads);
     if (format === 'xlsx') return renderBupatiSummaryXlsx(summary);
     return Buffer.from(JSON.stringify(summary, null, 2));
   }
   const report = await semesterReport(db, period.year, period.semester, now);
-  if (format === 'pdf') return renderSemesterReportPdf(report);
+  if (format === 'pdf') return renderSemesterReportPdf(report, letterheads);
   if (format === 'xlsx') return renderSemesterReportXlsx(report);
   if (format === 'csv') return Buffer.from(renderSemesterReportCsv(report), 'utf8');
   return Buffer.from(JSON.stringify(report, null, 2));

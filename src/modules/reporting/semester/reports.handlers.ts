@@ -4,6 +4,8 @@ import { createHash } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import { handle } from '../../../infrastructure/event-store/command-handling';
 import { EVENT_STORE, type EventStore } from '../../../infrastructure/event-store/event-store.port';
+import type { Infrastructure } from '../../../infrastructure/infrastructure';
+import { INFRASTRUCTURE } from '../../../infrastructure/infrastructure.module';
 import { Refusal } from '../../../infrastructure/refusal';
 import { renderSemesterReportPdf } from '../documents';
 import { ReportingFreshness } from '../read-models/reporting-freshness';
@@ -18,6 +20,7 @@ export class SubmitSemesterReportHandler implements ICommandHandler<SubmitSemest
     @Inject(EVENT_STORE) private readonly store: EventStore,
     private readonly db: DataSource,
     private readonly freshness: ReportingFreshness,
+    @Inject(INFRASTRUCTURE) private readonly infra: Infrastructure,
   ) {}
 
   async execute({ year, semester, submittedBy, now, correlationId }: SubmitSemesterReport): Promise<ReportSubmitted> {
@@ -26,7 +29,7 @@ export class SubmitSemesterReportHandler implements ICommandHandler<SubmitSemest
       throw new Refusal(503, 'REPORT_NOT_CURRENT', 'The report figures are still being brought up to date; try again in a minute.');
     }
     const report = await semesterReport(this.db.manager, year, semester, now);
-    const pdf = await renderSemesterReportPdf(report);
+    const pdf = await renderSemesterReportPdf(report, this.infra.config.letterheads);
     const sha256 = createHash('sha256').update(pdf).digest('hex');
     // The archive first: a recorded submission always finds its document.
     await this.db.query(`INSERT INTO report_archive (pdf_sha256, year, semester, pdf) VALUES ($1, $2, $3, $4) ON CONFLICT (pdf_sha256) DO NOTHING`, [

@@ -1,5 +1,8 @@
+import { Inject } from '@nestjs/common';
 import { IQueryHandler, Query, QueryHandler } from '@nestjs/cqrs';
 import { DataSource } from 'typeorm';
+import type { Infrastructure } from '../../../infrastructure/infrastructure';
+import { INFRASTRUCTURE } from '../../../infrastructure/infrastructure.module';
 import { Refusal } from '../../../infrastructure/refusal';
 import type { BupatiSummary, Semester, SemesterReport } from '../documents/report-data';
 import { submissions, type SubmissionRow } from '../read-models/report-figures';
@@ -112,12 +115,13 @@ export class ExportReportDocumentHandler implements IQueryHandler<ExportReportDo
   constructor(
     private readonly db: DataSource,
     private readonly freshness: ReportingFreshness,
+    @Inject(INFRASTRUCTURE) private readonly infra: Infrastructure,
   ) {}
 
   async execute({ document, year, semester, format, now }: ExportReportDocument): Promise<ReportDocument> {
     await this.freshness.catchUp();
     const bupati = document === 'bupati-summary';
-    const bytes = await exportDocument(this.db.manager, { year, semester }, format, bupati, now);
+    const bytes = await exportDocument(this.db.manager, { year, semester }, format, bupati, now, this.infra.config.letterheads);
     return { bytes, contentType: DOCUMENT_TYPES[format], fileName: fileName(bupati ? 'ringkasan-bupati' : 'laporan', year, semester, format) };
   }
 }
