@@ -685,7 +685,7 @@ function positionLines(doc: Doc, spec: SignatureSpec): string[] {
 }
 
 function signatureHeight(doc: Doc, spec: SignatureSpec): number {
-  return 12 + (spec.dateLine ? 14 : 0) + positionLines(doc, spec).length * LINE + SIGN_ROOM + 3 * LINE + 8;
+  return 12 + (spec.dateLine ? 14 : 0) + positionLines(doc, spec).length * LINE + SIGN_ROOM + 3 * LINE + 1 + 8;
 }
 
 /**
@@ -717,12 +717,12 @@ function signature(doc: Doc, spec: SignatureSpec): void {
       .save()
       .lineWidth(0.7)
       .strokeColor(INK)
-      .moveTo(nameX, y + BODY_SIZE + 1)
-      .lineTo(nameX + nameWidth, y + BODY_SIZE + 1)
+      .moveTo(nameX, y + BODY_SIZE * 0.9)
+      .lineTo(nameX + nameWidth, y + BODY_SIZE * 0.9)
       .stroke()
       .restore();
   } else line(doc, BLANK_NAME, x, y, { size: BODY_SIZE, align: 'center', width });
-  y += LINE;
+  y += LINE + 1;
   line(doc, fitAt(doc, s ? s.rank : 'Pangkat/golongan ..............................', width), x, y, { size: BODY_SIZE, align: 'center', width });
   y += LINE;
   line(doc, s ? `NIP. ${formatNip(s.nip)}` : 'NIP. ..............................', x, y, { size: BODY_SIZE, align: 'center', width });

@@ -103,7 +103,7 @@ export interface SemesterReport {
   readonly periodTo: string;
   /** Pasal 9(1): 30 June or 31 December. */
   readonly dueOn: string;
-  /** End of the WIB day the figures stand at (the earlier of today and the semester's last day), ISO. The documents' creation date, so equal data gives equal bytes. */
+  /** End of the WIB day the figures stand at (the earlier of today and the semester's last day), ISO: the agreement's status is stated at it. The documents are dated by `renderedOn`. */
   readonly asOf: string;
   readonly agreement: AgreementSummary | null;
   readonly totals: AccessCounts;
