@@ -1,4 +1,5 @@
 import { spawnSync } from 'node:child_process';
+import fc from 'fast-check';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { renderBupatiSummaryPdf, renderSemesterReportPdf } from '../../src/modules/reporting/documents';
@@ -6,7 +7,7 @@ import type { EvaluationSummary } from '../../src/modules/reporting/documents/re
 import { loadConfig } from '../../src/infrastructure/config/config';
 import { describeWithPoppler, pdfPages } from '../support/pdf-text';
 import { png } from '../support/png';
-import { SAMPLE_EVALUATION, sampleBupatiSummary, samplePuskesmasRows, sampleSemesterReport } from '../support/report-fixtures';
+import { SAMPLE_EVALUATION, arbitrarySemesterReport, sampleBupatiSummary, samplePuskesmasRows, sampleSemesterReport } from '../support/report-fixtures';
 
 /*
  * The pages as a reader turns them: no page ends with a heading whose content went to the next page, and the
@@ -81,6 +82,24 @@ describeWithPoppler('Documents a reader can follow page by page', () => {
     keepForReview(`ringkasan-${count}-puskesmas-${evaluationCount}-evaluasi`, pdf);
     expectReadablePages(pdfPages(pdf), evaluationCount === 0 ? /^Belum ada evaluasi/ : /Terpenuhi|Sebagian|Tidak terpenuhi/);
   });
+
+  it('holds for any valid report, and for its Bupati summary with any number of evaluations (property)', async () => {
+    await fc.assert(
+      fc.asyncProperty(arbitrarySemesterReport(), fc.integer({ min: 0, max: 8 }), async (report, evaluationCount) => {
+        expectReadablePages(pdfPages(await renderSemesterReportPdf(report)), /^Sidik jari|^Jumlah pembacaan KTP-el/);
+        const summary = sampleBupatiSummary({
+          perPuskesmas: [...report.perPuskesmas].sort((a, b) => b.accesses.total - a.accesses.total),
+          agreement: report.agreement,
+          evaluations: evaluations(evaluationCount),
+        });
+        expectReadablePages(
+          pdfPages(await renderBupatiSummaryPdf(summary)),
+          evaluationCount === 0 ? /^Belum ada evaluasi/ : /Terpenuhi|Sebagian|Tidak terpenuhi/,
+        );
+      }),
+      { numRuns: 12 },
+    );
+  }, 120_000);
 
   it('renders the draft of the Bupati letter, unsigned, with a coat of arms, for review', async () => {
     mkdirSync(OUT, { recursive: true });
