@@ -494,7 +494,7 @@ const server = process.env.DATABASE_URL;
         ).toBe(true);
       }
       process.stdout.write(
-        `scale-out load: worker ${killed!.pid} killed after ${killed!.finished} of ${ACCESSES} accesses, ${successor} took over; ${sent.length} requests (${ACCESSES} accesses, ${accepted.length} balikan) at concurrency ${CONCURRENCY} in ${loadMs} ms; ${total} events\n`,
+        `scale-out load: worker ${killed!.pid} killed after ${killed!.finished} of ${ACCESSES} accesses, ${successor} (instance ${childrenRunning(a.child.pid!, 'projection-worker.js').includes(successor!) ? 'A' : 'B'}) took over; ${sent.length} requests (${ACCESSES} accesses, ${accepted.length} balikan) at concurrency ${CONCURRENCY} in ${loadMs} ms; ${total} events\n`,
       );
     });
   },
