@@ -132,3 +132,58 @@ describe('A refused append on the embedded store', () => {
     }
   });
 });
+
+describe("The privacy guard's one exception: an official's NIP in a signatory register", () => {
+  const appointed = (nip: unknown, name = 'dr. Purwati, M.Kes.') => ({
+    party: 'DINKES',
+    name,
+    nip,
+    golongan: 'IV/c',
+    position: 'Kepala Dinas Kesehatan Kabupaten Karanganyar',
+    effectiveFrom: '2026-01-02',
+    actorId: '1c7a5b63-4d2e-4f90-8b8c-2d3e4f5a6b7c',
+  });
+
+  it('accepts an 18-digit NIP in the field its event type declares as an official’s NIP', () => {
+    expect(rejection('SignatoryAppointed', appointed('197203121998041002'))).toBeUndefined();
+  });
+
+  it('still refuses a NIK or KK number there, however it is written', () => {
+    fc.assert(
+      fc.property(personalValue, (value) => {
+        expect(rejection('SignatoryAppointed', appointed(value))?.code).toBe('PERSONAL_DATA_REFUSED');
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it('does not spare a NIP anywhere else: in a name, or in a field no type declares official', () => {
+    expect(rejection('SignatoryAppointed', appointed('197203121998041002', 'Purwati 197203121998041002'))?.code).toBe('PERSONAL_DATA_REFUSED');
+    expect(
+      rejection('EvaluationRecorded', {
+        evaluationId: '0b6f4a52-3c1d-4e8f-9a7b-1c2d3e4f5a6b',
+        kind: 'AD_HOC',
+        auditorId: '0b6f4a52-3c1d-4e8f-9a7b-1c2d3e4f5a6b',
+        findings: [{ obligation: 'BALIKAN', finding: 'MET', note: 'NIP 197203121998041002' }],
+      })?.code,
+    ).toBe('PERSONAL_DATA_REFUSED');
+  });
+
+  it('refuses at registration an official field in a type that does not say why it carries officials, or a NIP field of another form', () => {
+    const nipField = (pattern: string) =>
+      ({ type: 'object', additionalProperties: false, properties: { nip: { type: 'string', pattern, 'x-official': 'nip' } } }) as const;
+    const nipPattern = definitions.find((d) => d.type === 'SignatoryAppointed')!.schema.properties!.nip!.pattern!;
+    expect(() => schemas.register({ type: 'UndeclaredOfficial', version: 1, schema: nipField(nipPattern) })).toThrow(/does not declare officials/);
+    expect(() => schemas.register({ type: 'WideNip', version: 1, schema: nipField('^[0-9]{16,18}$'), officials: 'a test' })).toThrow(/NIP pattern/);
+    const named = {
+      type: 'object',
+      additionalProperties: false,
+      properties: { name: { type: 'string', pattern: '^[A-Za-z0-9 ]{1,40}$', 'x-official': 'name' } },
+    } as const;
+    expect(() => schemas.register({ type: 'DigitName', version: 1, schema: named, officials: 'a test' })).toThrow(/without digits/);
+  });
+
+  it('lets only the signatory register carry officials', () => {
+    expect(definitions.filter((d) => d.officials).map((d) => d.type)).toEqual(['SignatoryAppointed']);
+  });
+});

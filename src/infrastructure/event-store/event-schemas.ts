@@ -2,7 +2,7 @@ import Ajv, { type ErrorObject, type ValidateFunction } from 'ajv';
 import addFormats from 'ajv-formats';
 import { EventRejectedError } from './errors';
 import type { EventData } from './event-store.port';
-import { findPersonalData } from './personal-data';
+import { findPersonalData, NIP_PATTERN } from './personal-data';
 
 /** The subset of JSON Schema event data schemas are written in. */
 export type JsonSchema = {
@@ -25,6 +25,12 @@ export type JsonSchema = {
   uniqueItems?: boolean;
   /** Marks a deliberately free string (short notes); it must have a maxLength. The NIK/KK scan still applies. */
   'x-free-text'?: true;
+  /**
+   * A public official's name, NIP or position, as printed on signed documents (a signatory register): not
+   * patient data. Only event types that declare `officials` (why they carry them) may use it; a `nip` field
+   * must have NIP_PATTERN, and only such a value there is spared the NIK scan.
+   */
+  'x-official'?: 'name' | 'nip' | 'position';
   description?: string;
 };
 
@@ -40,6 +46,8 @@ export interface EventDefinition {
   /** upcasters[n] turns data stored at version n into version n + 1. */
   readonly upcasters?: Readonly<Record<number, Upcaster>>;
   readonly description?: string;
+  /** Why this event type may carry public officials' names and NIPs (fields marked `x-official`); required for them. */
+  readonly officials?: string;
 }
 
 interface Registered {
@@ -59,7 +67,7 @@ export class EventSchemas {
 
   constructor(definitions: readonly EventDefinition[] = []) {
     addFormats(this.ajv, ['uuid', 'date-time', 'date']);
-    this.ajv.addVocabulary(['x-free-text']);
+    this.ajv.addVocabulary(['x-free-text', 'x-official']);
     for (const definition of definitions) this.register(definition);
   }
 
@@ -75,6 +83,7 @@ export class EventSchemas {
       if (!definition.upcasters?.[v]) throw new Error(`Event type ${definition.type}: no upcaster from version ${v}`);
     }
     assertClosedSchema(definition.schema, definition.type, '');
+    assertOfficialFieldsDeclared(definition);
     this.types.set(definition.type, { definition, validate: this.ajv.compile(definition.schema) });
   }
 
@@ -161,4 +170,19 @@ function assertClosedSchema(schema: JsonSchema, type: string, path: string): voi
     }
   }
   if (schema.type === undefined && schema.enum === undefined && schema.const === undefined) fail('must declare a type');
+}
+
+/** Fields marked `x-official` only in an event type that says why it carries officials; a NIP field has exactly the NIP form. */
+function assertOfficialFieldsDeclared(definition: EventDefinition): void {
+  const visit = (schema: JsonSchema, path: string): void => {
+    if (schema['x-official']) {
+      if (!definition.officials) throw new Error(`Event type ${definition.type}: ${path} is marked x-official but the type does not declare officials`);
+      if (schema['x-official'] === 'nip' && schema.pattern !== NIP_PATTERN) throw new Error(`Event type ${definition.type}: ${path} must have the NIP pattern`);
+      if (schema['x-official'] !== 'nip' && (!schema.pattern || /\\d|0-9/.test(schema.pattern)))
+        throw new Error(`Event type ${definition.type}: ${path} (an official's name or position) must have a pattern without digits`);
+    }
+    for (const [key, child] of Object.entries(schema.properties ?? {})) visit(child, `${path}/${key}`);
+    if (schema.items) visit(schema.items, `${path}/items`);
+  };
+  visit(definition.schema, '');
 }

@@ -1,5 +1,6 @@
 import { Type, type Static, type TObject, type TProperties, type TSchema, type TUnsafe } from '@sinclair/typebox';
 import type { EventDefinition, Upcaster } from './event-schemas';
+import { NIP_PATTERN } from './personal-data';
 import type { RecordedEvent } from './event-store.port';
 
 /**
@@ -37,6 +38,15 @@ export const List = <T extends TSchema>(items: T, limits: { readonly maxItems: n
 /** A deliberately free string (a short note): it must have a length limit; the NIK/KK scan still applies. */
 export const FreeText = (maxLength: number) => Type.String({ 'x-free-text': true, maxLength });
 
+/**
+ * A public official's name or position (a signatory register): letters, spaces and . , ' - ( ) / & only, so
+ * no number can hide in it; marked `x-official`, which only event types declaring `officials` may use.
+ */
+export const OfficialText = (kind: 'name' | 'position', maxLength: number) =>
+  Type.String({ 'x-official': kind, pattern: `^[A-Za-z\u00C0-\u024F][A-Za-z\u00C0-\u024F .,'()/&-]{1,${maxLength - 1}}$`, maxLength });
+/** A civil servant's NIP (18 digits of a fixed form), the one value the NIK scan spares, in a field marked `x-official: nip`. */
+export const OfficialNip = () => Type.String({ 'x-official': 'nip', pattern: NIP_PATTERN });
+
 /** An event definition that knows its type name and its data's schema, and so the data's TypeScript type. */
 export interface TypedEventDefinition<T extends string = string, S extends ClosedSchema = ClosedSchema> extends EventDefinition {
   readonly type: T;
@@ -55,7 +65,13 @@ export type EventsOf<Ds extends readonly TypedEventDefinition[]> = Ds[number] ex
 export function defineEvent<const T extends string, S extends ClosedSchema>(
   type: T,
   schema: S,
-  options: { readonly version: number; readonly upcasters?: Readonly<Record<number, Upcaster>>; readonly description?: string },
+  options: {
+    readonly version: number;
+    readonly upcasters?: Readonly<Record<number, Upcaster>>;
+    readonly description?: string;
+    /** Why the type carries public officials' names or NIPs (required for `Official*` fields). */
+    readonly officials?: string;
+  },
 ): TypedEventDefinition<T, S> {
   return {
     type,
@@ -64,6 +80,7 @@ export function defineEvent<const T extends string, S extends ClosedSchema>(
     schema,
     ...(options.upcasters ? { upcasters: options.upcasters } : {}),
     ...(options.description ? { description: options.description } : {}),
+    ...(options.officials ? { officials: options.officials } : {}),
   };
 }
 
