@@ -113,6 +113,11 @@ program
       // Bring the read models up to date first (unless the service is running them right now).
       const reporting = infra.projections.find((p) => p.name === REPORTING_PROJECTION)!;
       await infra.runner.run(reporting, { untilCaughtUp: true });
+      // ...and the notary, whose checkpoint at the figures' cut-off the document prints.
+      await infra.runner.run(
+        infra.projections.find((p) => p.name === NOTARY_PROJECTION)!,
+        { untilCaughtUp: true },
+      );
       const bytes = await exportDocument(
         infra.dataSource.manager,
         period,
@@ -120,6 +125,7 @@ program
         options.bupati === true,
         new Date(),
         infra.config.letterheads,
+        { signer: infra.auditSigner },
       );
       writeFileSync(options.to, bytes);
       console.log(`${options.to}: ${bytes.length} bytes, sha256 ${createHash('sha256').update(bytes).digest('hex')}`);

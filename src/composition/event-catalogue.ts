@@ -9,6 +9,8 @@ import { seedEvents } from '../modules/access/seed/seed.events';
 import { balikanEvents } from '../modules/balikan/balikan.events';
 import { evaluationEvents } from '../modules/reporting/evaluations/evaluation.events';
 import { reportEvents } from '../modules/reporting/semester/report-submission.events';
+import { signatoryEvents } from '../modules/reporting/signatories/signatory.events';
+import { bupatiLetterEvents } from '../modules/reporting/letters/bupati-letter.events';
 
 /**
  * Every event type the application writes, gathered from the modules' `*.events.ts` files. The privacy
@@ -25,4 +27,6 @@ export const eventCatalogue: readonly EventDefinition[] = [
   ...balikanEvents,
   ...reportEvents,
   ...evaluationEvents,
+  ...signatoryEvents,
+  ...bupatiLetterEvents,
 ];

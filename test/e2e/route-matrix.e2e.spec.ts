@@ -50,6 +50,11 @@ const EXPECTED: Record<string, Who[]> = {
   'POST /v1/reports/semester/:year/:semester/submission': ADMIN,
   'GET /v1/reports/semester/:year/:semester/submission': ADMIN_AUDITOR,
   'GET /v1/reports/bupati/:year/:semester': ['BUPATI_OFFICE', 'DUKCAPIL_AUDITOR', 'DINKES_ADMIN'],
+  // Disdukcapil sends the summary to the Bupati: it alone enters the letter's number.
+  'POST /v1/reports/bupati/:year/:semester/letter': ['DUKCAPIL_AUDITOR'],
+  // Each party's administrator records its own signatory (which one: the party of the caller; signatories.e2e).
+  'GET /v1/signatories': ['DINKES_ADMIN', 'DUKCAPIL_AUDITOR', 'BUPATI_OFFICE'],
+  'POST /v1/signatories': ADMIN_AUDITOR,
   'GET /v1/compliance/obligations': ADMIN_AUDITOR,
   'GET /v1/compliance/balikan-backlog': ADMIN_AUDITOR,
   'GET /v1/compliance/refusals': ADMIN_AUDITOR,

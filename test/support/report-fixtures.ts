@@ -192,7 +192,13 @@ export function sampleSemesterReport(overrides: Partial<SemesterReport> = {}): S
     refusals: SAMPLE_REFUSALS,
     fingerprint: { matched: totals.cardReader - totals.fingerprintFailed, notMatched, notPerformed: totals.fingerprintFailed - notMatched },
     submission: null,
-    logCheckpoint: { treeSize: 48213, rootHash: ROOT_HASH },
+    // Signed at the cut-off, as the query signs one for a document.
+    logCheckpoint: {
+      treeSize: 48213,
+      rootHash: ROOT_HASH,
+      signedAt: semester === 1 ? `${year}-06-30T09:41:07.000Z` : `${year}-12-31T09:41:07.000Z`,
+      keyId: '3f9a0c5e7b21d846',
+    },
     renderedOn: semester === 1 ? `${year}-07-02` : `${year + 1}-01-02`,
     cutOff: semester === 1 ? `${year}-06-30T09:41:07.000Z` : `${year}-12-31T09:41:07.000Z`,
     signatories: SAMPLE_SIGNATORIES,
@@ -359,7 +365,15 @@ export function arbitrarySemesterReport(): fc.Arbitrary<SemesterReport> {
       refusals: arbitraryRefusals,
       fingerprintSplit: permille,
       submission: fc.option(fc.record({ onTime: fc.boolean(), sha256: hex64, revision: fc.integer({ min: 1, max: 5 }) }), { nil: null }),
-      logCheckpoint: fc.option(fc.record({ treeSize: fc.integer({ min: 0, max: 10_000_000 }), rootHash: hex64 }), { nil: null }),
+      logCheckpoint: fc.option(
+        fc.record({
+          treeSize: fc.integer({ min: 0, max: 10_000_000 }),
+          rootHash: hex64,
+          signedAt: fc.date({ min: new Date('2022-01-01'), max: new Date('2035-12-31'), noInvalidDate: true }).map((d) => d.toISOString()),
+          keyId: fc.stringMatching(/^[0-9a-f]{16}$/),
+        }),
+        { nil: null },
+      ),
     })
     .map((r) => {
       const base = sampleSemesterReport({ year: r.year, semester: r.semester, perPuskesmas: r.perPuskesmas });

@@ -158,6 +158,52 @@ export async function checkpointNow(db: DataSource, signer: CheckpointSigner, no
   });
 }
 
+/**
+ * The signed checkpoint whose tree ends exactly at this event (the log's first leafIndex + 1 events), signed
+ * now if none was, with `signedAt` given by the caller (a report's cut-off), so the same event always gets
+ * the same bytes (Ed25519 is deterministic). Null while the notary has not yet logged the event.
+ */
+export async function checkpointAtEvent(db: EntityManager, signer: CheckpointSigner, eventId: string, signedAt: Date): Promise<Checkpoint | null> {
+  return db.transaction(async (tx) => {
+    const [leaf]: { leaf_index: string; chain_hash: Buffer }[] = await tx.query(`SELECT leaf_index::text, chain_hash FROM audit_leaves WHERE event_id = $1`, [
+      eventId,
+    ]);
+    if (!leaf) return null;
+    const size = Number(leaf.leaf_index) + 1;
+    const existing = await signedAtSize(tx, size);
+    if (existing) return existing;
+    const edge = TreeEdge.of(size, await loadNodes(tx, edgeNodes(size)));
+    const body = {
+      logId: LOG_ID,
+      treeSize: size,
+      rootHash: edge.root().toString('hex'),
+      chainHead: leaf.chain_hash.toString('hex'),
+      signedAt: signedAt.toISOString(),
+    };
+    // Another instance may sign the same size at the same moment: the first stored stands (both are identical with one key).
+    await insertCheckpoint(tx, signer.sign(body), 'keep-existing');
+    return signedAtSize(tx, size);
+  });
+}
+
+async function signedAtSize(tx: EntityManager, size: number): Promise<Checkpoint | null> {
+  const [row]: { root_hash: string; chain_head: string; signed_at: Date; key_id: string; signature: string }[] = await tx.query(
+    `SELECT root_hash, chain_head, signed_at, key_id, signature FROM audit_checkpoints WHERE tree_size = $1`,
+    [size],
+  );
+  return row
+    ? {
+        logId: LOG_ID,
+        treeSize: size,
+        rootHash: row.root_hash,
+        chainHead: row.chain_head,
+        signedAt: new Date(row.signed_at).toISOString(),
+        keyId: row.key_id,
+        signature: row.signature,
+      }
+    : null;
+}
+
 /** The notarised log as it stands: its size, the last chain digest, and the right edge of its tree. */
 async function logHead(tx: EntityManager): Promise<{ size: number; chain: Buffer; edge: TreeEdge }> {
   const last: { leaf_index: string; chain_hash: Buffer }[] = await tx.query(

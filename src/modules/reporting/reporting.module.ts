@@ -5,6 +5,11 @@ import { EvaluationsController } from './evaluations/evaluations.controller';
 import { RecordEvaluationHandler } from './evaluations/evaluations.handlers';
 import { ListEvaluationsHandler } from './evaluations/evaluations.queries';
 import { ReportingFreshness } from './read-models/reporting-freshness';
+import { BupatiLetterController } from './letters/bupati-letter.controller';
+import { IssueBupatiLetterHandler } from './letters/bupati-letter.handlers';
+import { SignatoriesController } from './signatories/signatories.controller';
+import { AppointSignatoryHandler } from './signatories/signatories.handlers';
+import { ListSignatoriesHandler } from './signatories/signatories.queries';
 import { ReportsController } from './semester/reports.controller';
 import { SubmitSemesterReportHandler } from './semester/reports.handlers';
 import {
@@ -15,9 +20,9 @@ import {
   GetSubmittedReportPdfHandler,
 } from './semester/reports.queries';
 
-/** Reporting (Pasal 4(1)(a), 9): the semester report, the Bupati summary, compliance views and evaluations. */
+/** Reporting (Pasal 4(1)(a), 9): the semester report, the Bupati summary and its letter, the signatory register, compliance views and evaluations. */
 @Module({
-  controllers: [ReportsController, ComplianceController, EvaluationsController],
+  controllers: [ReportsController, BupatiLetterController, ComplianceController, EvaluationsController, SignatoriesController],
   providers: [
     ReportingFreshness,
     SubmitSemesterReportHandler,
@@ -29,6 +34,9 @@ import {
     ...COMPLIANCE_QUERY_HANDLERS,
     RecordEvaluationHandler,
     ListEvaluationsHandler,
+    AppointSignatoryHandler,
+    ListSignatoriesHandler,
+    IssueBupatiLetterHandler,
   ],
 })
 export class ReportingModule {}

@@ -7,6 +7,7 @@ import { Reporting1764547200000 } from './1764547200000-reporting';
 import { AuditLog1764633600000 } from './1764633600000-audit-log';
 import { AgreementChanges1764720000000 } from './1764720000000-agreement-changes';
 import { BalikanReady1764720000100 } from './1764720000100-balikan-ready';
+import { Signatories1764806400000 } from './1764806400000-signatories';
 
 /** Every read-model migration, oldest first. Run at start-up (and by the CLI) before projections start. */
 export const migrations = [
@@ -19,4 +20,5 @@ export const migrations = [
   AuditLog1764633600000,
   AgreementChanges1764720000000,
   BalikanReady1764720000100,
+  Signatories1764806400000,
 ];

@@ -143,8 +143,13 @@ export interface Signatories {
 
 /** The audit log's signed checkpoint a document prints: it covers every event the figures counted. */
 export interface LogCheckpointSummary {
+  /** Events the checkpoint covers: the first treeSize events of the log, up to and including the cut-off's. */
   readonly treeSize: number;
   readonly rootHash: string;
+  /** When it was signed, as the checkpoint states it (the cut-off for one signed for a document). */
+  readonly signedAt: string;
+  /** The signing key's id (first 16 hex digits of the SHA-256 of the public key). */
+  readonly keyId: string;
 }
 
 /** The official letter (Tata Naskah Dinas) form of the Bupati summary, once Disdukcapil has issued it with its number. */

@@ -18,6 +18,8 @@ import { BalikanAbandoned, BalikanDelivered, BalikanSubmitted, balikanEvents } f
 import { NetworkRefusalsCounted } from '../../access/network/network-refusals.events';
 import { EvaluationRecorded } from '../evaluations/evaluation.events';
 import { SemesterReportSubmitted } from '../semester/report-submission.events';
+import { SignatoryAppointed } from '../signatories/signatory.events';
+import { BupatiLetterIssued } from '../letters/bupati-letter.events';
 
 /** The rare events: registers, submissions and evaluations. */
 const registerEvents = [
@@ -31,7 +33,14 @@ const registerEvents = [
   CardReaderRetired,
   SemesterReportSubmitted,
   EvaluationRecorded,
+  SignatoryAppointed,
+  BupatiLetterIssued,
 ] as const;
+/**
+ * What the documents say about the figures rather than the figures: a submission, an evaluation, a
+ * signatory, a letter number. They do not move the cut-off (so submitting a report does not change it).
+ */
+const NOT_FIGURES = new Set<string>([SemesterReportSubmitted.type, EvaluationRecorded.type, SignatoryAppointed.type, BupatiLetterIssued.type]);
 const handled = [
   ...registerEvents,
   NikLookupPerformed,
@@ -119,9 +128,11 @@ export class ReportingProjection implements Projection {
       }
     }
 
+    let lastCounted: RecordedEvent | undefined;
     for (const recorded of events) {
       const event = eventOf(handled, recorded);
       if (!event) continue;
+      if (!NOT_FIGURES.has(event.type)) lastCounted = recorded;
       switch (event.type) {
         case 'NikLookupPerformed':
         case 'CardReadRecorded': {
@@ -202,6 +213,13 @@ export class ReportingProjection implements Projection {
     await upsertCounts(tx, 'report_refusals', ['day', 'facility_id', 'reason'], 'refusals', refusals, ['date', 'uuid', 'text']);
     await writeAccesses(tx, [...accesses.values()]);
     await writeBalikanMonthly(tx, balikanMonthly);
+    if (lastCounted) {
+      // In the transaction that counts it: a report read in one snapshot knows exactly up to which event it counts.
+      await tx.query(
+        `INSERT INTO report_cut_off (id, event_id, recorded_at) VALUES (1, $1, $2) ON CONFLICT (id) DO UPDATE SET event_id = EXCLUDED.event_id, recorded_at = EXCLUDED.recorded_at`,
+        [lastCounted.eventId, lastCounted.occurredAt],
+      );
+    }
   }
 
   async reset(tx: EntityManager): Promise<void> {
@@ -218,6 +236,9 @@ export class ReportingProjection implements Projection {
       'report_fingerprints',
       'report_submissions',
       'report_evaluations',
+      'report_signatories',
+      'report_bupati_letters',
+      'report_cut_off',
     ]) {
       await tx.query(`DELETE FROM ${table}`);
     }
@@ -417,6 +438,26 @@ async function applyRegisterEvent(event: EventsOf<typeof registerEvents>, tx: En
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT DO NOTHING`,
         [d.year, d.semester, d.revision, Buffer.from(d.pdfSha256, 'base64').toString('hex'), event.occurredAt, d.submittedBy, d.dueOn, d.onTime],
       );
+      return;
+    }
+    case 'SignatoryAppointed': {
+      const d = event.data;
+      await tx.query(
+        `INSERT INTO report_signatories (party, seq, name, nip, golongan, position, effective_from, recorded_by, recorded_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) ON CONFLICT DO NOTHING`,
+        [d.party, event.revision.toString(), d.name, d.nip, d.golongan, d.position, d.effectiveFrom, d.actorId, event.occurredAt],
+      );
+      return;
+    }
+    case 'BupatiLetterIssued': {
+      const d = event.data;
+      await tx.query(`INSERT INTO report_bupati_letters (year, semester, number, issued_by, issued_at) VALUES ($1, $2, $3, $4, $5) ON CONFLICT DO NOTHING`, [
+        d.year,
+        d.semester,
+        d.number,
+        d.actorId,
+        event.occurredAt,
+      ]);
       return;
     }
     case 'EvaluationRecorded': {

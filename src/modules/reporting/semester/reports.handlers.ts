@@ -13,6 +13,7 @@ import { reportStream, reportSubmissionDecider } from './report-submission';
 import { SubmitSemesterReport, type ReportSubmitted } from './reports.commands';
 import { semesterPeriod } from './semester';
 import { semesterReport } from './semester-report.query';
+import { AUDIT_SIGNER, type AuditSigner } from '../../audit/audit-signer';
 
 @CommandHandler(SubmitSemesterReport)
 export class SubmitSemesterReportHandler implements ICommandHandler<SubmitSemesterReport> {
@@ -21,6 +22,7 @@ export class SubmitSemesterReportHandler implements ICommandHandler<SubmitSemest
     private readonly db: DataSource,
     private readonly freshness: ReportingFreshness,
     @Inject(INFRASTRUCTURE) private readonly infra: Infrastructure,
+    @Inject(AUDIT_SIGNER) private readonly signer: AuditSigner,
   ) {}
 
   async execute({ year, semester, submittedBy, now, correlationId }: SubmitSemesterReport): Promise<ReportSubmitted> {
@@ -28,7 +30,7 @@ export class SubmitSemesterReportHandler implements ICommandHandler<SubmitSemest
     if (!(await this.freshness.catchUp(10_000))) {
       throw new Refusal(503, 'REPORT_NOT_CURRENT', 'The report figures are still being brought up to date; try again in a minute.');
     }
-    const report = await semesterReport(this.db.manager, year, semester, now);
+    const report = await semesterReport(this.db.manager, year, semester, now, { signer: this.signer });
     const pdf = await renderSemesterReportPdf(report, this.infra.config.letterheads);
     const sha256 = createHash('sha256').update(pdf).digest('hex');
     // The archive first: a recorded submission always finds its document.

@@ -10,6 +10,7 @@ import { ReportingFreshness } from '../read-models/reporting-freshness';
 import { exportDocument } from './export-document';
 import { semesterPeriod, semesterRomanOf } from './semester';
 import { bupatiSummary, semesterReport } from './semester-report.query';
+import { AUDIT_SIGNER, type AuditSigner } from '../../audit/audit-signer';
 
 export const DOCUMENT_TYPES = {
   pdf: 'application/pdf',
@@ -89,11 +90,12 @@ export class GetSemesterReportHandler implements IQueryHandler<GetSemesterReport
   constructor(
     private readonly db: DataSource,
     private readonly freshness: ReportingFreshness,
+    @Inject(AUDIT_SIGNER) private readonly signer: AuditSigner,
   ) {}
 
   async execute({ year, semester, now }: GetSemesterReport): Promise<SemesterReport> {
     await this.freshness.catchUp();
-    return semesterReport(this.db.manager, year, semester, now);
+    return semesterReport(this.db.manager, year, semester, now, { signer: this.signer });
   }
 }
 
@@ -102,11 +104,12 @@ export class GetBupatiSummaryHandler implements IQueryHandler<GetBupatiSummary> 
   constructor(
     private readonly db: DataSource,
     private readonly freshness: ReportingFreshness,
+    @Inject(AUDIT_SIGNER) private readonly signer: AuditSigner,
   ) {}
 
   async execute({ year, semester, now }: GetBupatiSummary): Promise<BupatiSummary> {
     await this.freshness.catchUp();
-    return bupatiSummary(this.db.manager, year, semester, now);
+    return bupatiSummary(this.db.manager, year, semester, now, { signer: this.signer });
   }
 }
 
@@ -116,12 +119,13 @@ export class ExportReportDocumentHandler implements IQueryHandler<ExportReportDo
     private readonly db: DataSource,
     private readonly freshness: ReportingFreshness,
     @Inject(INFRASTRUCTURE) private readonly infra: Infrastructure,
+    @Inject(AUDIT_SIGNER) private readonly signer: AuditSigner,
   ) {}
 
   async execute({ document, year, semester, format, now }: ExportReportDocument): Promise<ReportDocument> {
     await this.freshness.catchUp();
     const bupati = document === 'bupati-summary';
-    const bytes = await exportDocument(this.db.manager, { year, semester }, format, bupati, now, this.infra.config.letterheads);
+    const bytes = await exportDocument(this.db.manager, { year, semester }, format, bupati, now, this.infra.config.letterheads, { signer: this.signer });
     return { bytes, contentType: DOCUMENT_TYPES[format], fileName: fileName(bupati ? 'ringkasan-bupati' : 'laporan', year, semester, format) };
   }
 }

@@ -17,8 +17,53 @@ import {
   ZERO_ACCESSES,
   ZERO_BALIKAN,
 } from '../read-models/report-figures';
-import { latestCheckpoint } from '../../audit/audit-log.query';
+import { checkpoints } from '../../audit/audit-log.query';
+import type { AuditSigner } from '../../audit/audit-signer';
+import type { Checkpoint } from '../../audit/checkpoint';
+import { checkpointAtEvent } from '../../audit/notary.projection';
+import { Refusal } from '../../../infrastructure/refusal';
+import { signatoriesOn } from '../signatories/signatories.queries';
 import { semesterPeriod, semesterRomanOf, type SemesterPeriod } from './semester';
+
+/**
+ * How a document pins the audit log. With a signer, a checkpoint is signed at the cut-off when none exists
+ * there (waiting up to `notaryWaitMs` for the notary to log the cut-off's event, else 503 REPORT_NOT_CURRENT);
+ * without one (a compliance view's figures), the smallest checkpoint already covering the cut-off, if any.
+ */
+export interface CheckpointOptions {
+  readonly signer?: AuditSigner;
+  readonly notaryWaitMs?: number;
+}
+
+/** The notary trails the log by one batch (well under a second); past this, the answer is 503 REPORT_NOT_CURRENT. */
+export const NOTARY_WAIT_MS = 5000;
+const NOTARY_POLL_MS = 50;
+
+/** The last event the reporting read model counted, as stored with the figures (read in the same snapshot). */
+async function cutOffOf(db: EntityManager): Promise<{ eventId: string; at: Date } | null> {
+  const rows: { event_id: string; recorded_at: Date }[] = await db.query(`SELECT event_id, recorded_at FROM report_cut_off WHERE id = 1`);
+  return rows[0] ? { eventId: rows[0].event_id, at: new Date(rows[0].recorded_at) } : null;
+}
+
+/** The signed checkpoint covering every event up to the cut-off (see CheckpointOptions). */
+async function checkpointAtCutOff(db: EntityManager, cutOff: { eventId: string; at: Date } | null, options: CheckpointOptions): Promise<Checkpoint | null> {
+  if (!cutOff) return null;
+  if (!options.signer) {
+    const [leaf]: { leaf_index: string }[] = await db.query(`SELECT leaf_index::text FROM audit_leaves WHERE event_id = $1`, [cutOff.eventId]);
+    return leaf ? ((await checkpoints(db, Number(leaf.leaf_index) + 1))[0] ?? null) : null;
+  }
+  const deadline = Date.now() + (options.notaryWaitMs ?? NOTARY_WAIT_MS);
+  for (;;) {
+    const signed = await checkpointAtEvent(db, options.signer(), cutOff.eventId, cutOff.at);
+    if (signed) return signed;
+    if (Date.now() >= deadline) {
+      throw new Refusal(503, 'REPORT_NOT_CURRENT', 'The audit log has not yet logged the last event the figures count; try again in a minute.', {
+        retryAfter: 5,
+      });
+    }
+    await new Promise((resolve) => setTimeout(resolve, NOTARY_POLL_MS));
+  }
+}
 
 /**
  * The day the figures stand at: the earlier of today and the semester's last day, as the end of that WIB
@@ -30,19 +75,34 @@ export function asOfFor(period: SemesterPeriod, now: Date): Date {
   return endOfWibDay(today < period.to ? today : period.to);
 }
 
-export async function semesterReport(db: EntityManager, year: number, semester: Semester, now: Date): Promise<SemesterReport> {
+/**
+ * The semester report: its figures, their cut-off and the signatories read in one snapshot of the reporting
+ * read model (REPEATABLE READ), then the audit log's checkpoint at that cut-off.
+ */
+export async function semesterReport(db: EntityManager, year: number, semester: Semester, now: Date, options: CheckpointOptions = {}): Promise<SemesterReport> {
+  const { report, cutOff } = await db.transaction('REPEATABLE READ', (tx) => readSemesterReport(tx, year, semester, now));
+  return withCheckpoint(report, await checkpointAtCutOff(db, cutOff, options));
+}
+
+const withCheckpoint = <T extends SemesterReport | BupatiSummary>(document: T, checkpoint: Checkpoint | null): T => ({
+  ...document,
+  logCheckpoint: checkpoint ? { treeSize: checkpoint.treeSize, rootHash: checkpoint.rootHash, signedAt: checkpoint.signedAt, keyId: checkpoint.keyId } : null,
+});
+
+async function readSemesterReport(db: EntityManager, year: number, semester: Semester, now: Date) {
   const period = semesterPeriod(year, semester);
   const asOf = asOfFor(period, now);
-  const [places, rows, balikan, refusals, fingerprint, agreement, handedIn, checkpoint] = await Promise.all([
-    facilities(db),
-    utilisation(db, period.months),
-    balikanByFacility(db, period.months),
-    refusalsByReason(db, period.from, period.to),
-    fingerprintOutcomes(db, period.months),
-    currentAgreement(db, asOf),
-    submissions(db, year, semester),
-    latestCheckpoint(db),
-  ]);
+  const renderedOn = wibDay(now);
+  // One after the other: inside one transaction (one connection), and the embedded database serves one query at a time anyway.
+  const places = await facilities(db);
+  const rows = await utilisation(db, period.months);
+  const balikan = await balikanByFacility(db, period.months);
+  const refusals = await refusalsByReason(db, period.from, period.to);
+  const fingerprint = await fingerprintOutcomes(db, period.months);
+  const agreement = await currentAgreement(db, asOf);
+  const handedIn = await submissions(db, year, semester);
+  const cutOff = await cutOffOf(db);
+  const signatories = await signatoriesOn(db, renderedOn);
 
   const perFacility = new Map<string, AccessCounts>();
   const perMonth = new Map<string, AccessCounts>(period.months.map((m) => [m, ZERO_ACCESSES]));
@@ -66,7 +126,7 @@ export async function semesterReport(db: EntityManager, year: number, semester: 
   const months: MonthRow[] = period.months.map((month) => ({ month, label: monthLabel(month), accesses: perMonth.get(month)! }));
   const latest = handedIn[handedIn.length - 1];
 
-  return {
+  const report: SemesterReport = {
     kind: 'SEMESTER_REPORT',
     year,
     semester,
@@ -84,13 +144,13 @@ export async function semesterReport(db: EntityManager, year: number, semester: 
     refusals: refusals.map((r) => ({ ...r, label: reasonLabel(r.reason) })),
     fingerprint,
     submission: latest ? { submittedAt: latest.submittedAt, onTime: handedIn[0]!.onTime, sha256: latest.sha256, revision: latest.revision } : null,
-    // The audit log's latest signed checkpoint, so a paper copy pins the log (read through the audit module's query).
-    logCheckpoint: checkpoint ? { treeSize: checkpoint.treeSize, rootHash: checkpoint.rootHash } : null,
-    renderedOn: wibDay(now),
-    // Placeholders of issue 16's contract: the true cut-off and the signatory register come next.
-    cutOff: asOf.toISOString(),
-    signatories: { dinkes: null, disdukcapil: null },
+    // Filled after the snapshot: the checkpoint at the cut-off (see semesterReport).
+    logCheckpoint: null,
+    renderedOn,
+    cutOff: cutOff ? cutOff.at.toISOString() : null,
+    signatories,
   };
+  return { report, cutOff };
 }
 
 export async function evaluations(db: EntityManager, filter: { year?: number; semester?: number } = {}): Promise<EvaluationSummary[]> {
@@ -120,8 +180,13 @@ export async function evaluations(db: EntityManager, filter: { year?: number; se
  * Pasal 9(4): what the Bupati is told of a semester. Evaluations of the semester, and ad-hoc ones recorded
  * during it, are included.
  */
-export async function bupatiSummary(db: EntityManager, year: number, semester: Semester, now: Date): Promise<BupatiSummary> {
-  const report = await semesterReport(db, year, semester, now);
+export async function bupatiSummary(db: EntityManager, year: number, semester: Semester, now: Date, options: CheckpointOptions = {}): Promise<BupatiSummary> {
+  const { summary, cutOff } = await db.transaction('REPEATABLE READ', (tx) => readBupatiSummary(tx, year, semester, now));
+  return withCheckpoint(summary, await checkpointAtCutOff(db, cutOff, options));
+}
+
+async function readBupatiSummary(db: EntityManager, year: number, semester: Semester, now: Date) {
+  const { report, cutOff } = await readSemesterReport(db, year, semester, now);
   const period = semesterPeriod(year, semester);
   const agreement = await currentAgreement(db, new Date(report.asOf));
   const all = await evaluations(db);
@@ -130,7 +195,11 @@ export async function bupatiSummary(db: EntityManager, year: number, semester: S
     const day = wibDay(new Date(e.recordedAt));
     return day >= period.from && day <= period.to;
   });
-  return {
+  const letters: { number: string; issued_at: Date }[] = await db.query(
+    `SELECT number, issued_at FROM report_bupati_letters WHERE year = $1 AND semester = $2`,
+    [year, semester],
+  );
+  const summary: BupatiSummary = {
     kind: 'BUPATI_SUMMARY',
     year,
     semester,
@@ -151,6 +220,7 @@ export async function bupatiSummary(db: EntityManager, year: number, semester: S
     renderedOn: report.renderedOn,
     cutOff: report.cutOff,
     signatories: report.signatories,
-    letter: null,
+    letter: letters[0] ? { number: letters[0].number, issuedOn: wibDay(new Date(letters[0].issued_at)) } : null,
   };
+  return { summary, cutOff };
 }
