@@ -7,6 +7,7 @@ import { wibDay } from '../../src/infrastructure/time/wib';
 import { ADMIN_PASSWORD, AUDITOR_PASSWORD, startApp, uniqueUserId, type TestApp } from '../support/app';
 import { anAgreementInForce } from '../support/fixtures';
 import { AUDITOR_USER_ID, callerOf } from '../support/parties';
+import { itWithPoppler, pdfText } from '../support/pdf-text';
 import { until } from '../support/until';
 
 const binary = (res: { on: (event: string, listener: (chunk: Buffer) => void) => void }, done: (error: Error | null, body: Buffer) => void) => {
@@ -183,6 +184,18 @@ describe('Who signs the documents, the letter to the Bupati, and the checkpoint 
     expect(verifyCheckpoint(printed, key)).toBe(true);
     // The access is in it: an inclusion proof to exactly that checkpoint.
     await t.http().get(`/v1/audit/proofs/${last.event_id}?treeSize=${printed.treeSize}`).set(auth(auditor)).expect(200);
+  });
+
+  itWithPoppler('prints the signatories on the semester report and the Bupati summary, and the letter number on the summary', async () => {
+    const pdf = async (path: string, token: string) => (await t.http().get(path).set(auth(token)).buffer(true).parse(binary).expect(200)).body as Buffer;
+    const report = pdfText(await pdf(`/v1/reports/semester/${year}/${semester}?format=pdf`, admin)).replace(/\s+/g, ' ');
+    expect(report).toContain(dinkesHead.name);
+    expect(report).toContain('NIP. 19720312 199804 2 002');
+    expect(report).toContain('Pembina Utama Muda (IV/c)');
+    const summary = pdfText(await pdf('/v1/reports/bupati/2023/1?format=pdf', bupati)).replace(/\s+/g, ' ');
+    expect(summary).toContain(dukcapilHead.name);
+    expect(summary).toContain('NIP. 19681120 199403 1 003');
+    expect(summary).toContain('400.12/123/2023');
   });
 
   it('renders the same PDF bytes twice the same day when no event came between', async () => {
