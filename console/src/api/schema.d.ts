@@ -487,6 +487,23 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/v1/reports/bupati/{year}/{semester}/letter': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Record the number of the letter that sends a semester's Bupati summary (the summary then prints it instead of DRAF) */
+    post: operations['BupatiLetterController_issue'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/v1/compliance/obligations': {
     parameters: {
       query?: never;
@@ -601,6 +618,24 @@ export interface paths {
     put?: never;
     /** Record an evaluation with a finding (MET, PARTIAL, NOT_MET) per obligation */
     post: operations['EvaluationsController_record'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/signatories': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Each party's signatory in force today, and every appointment recorded (who recorded it, when) */
+    get: operations['SignatoriesController_list'];
+    put?: never;
+    /** Record who signs for the caller's own party from a day on (replaces the previous signatory from that day) */
+    post: operations['SignatoriesController_appoint'];
     delete?: never;
     options?: never;
     head?: never;
@@ -839,6 +874,10 @@ export interface components {
       /** @description Nomor akta/surat keterangan kematian */
       deathCertificateNumber?: string;
     };
+    IssueBupatiLetterDto: {
+      /** @description Nomor surat, e.g. "400.12/123/2026": 3..60 letters, digits, dots, slashes, hyphens */
+      number: string;
+    };
     FindingDto: {
       /** @enum {string} */
       obligation: 'BALIKAN' | 'ACCOUNTABILITY' | 'CLOSED_NETWORK' | 'ALL_HOLDERS' | 'CARD_READERS' | 'CONFIDENTIALITY' | 'SEMESTER_REPORT';
@@ -858,6 +897,27 @@ export interface components {
       semester?: 1 | 2;
       /** @description One finding per obligation evaluated */
       findings: components['schemas']['FindingDto'][];
+    };
+    AppointSignatoryDto: {
+      /**
+       * @description The caller's own party; given for clarity only (another party's is refused: 403 SIGNATORY_OTHER_PARTY)
+       * @enum {string}
+       */
+      party?: 'DINKES' | 'DISDUKCAPIL';
+      /** @description Name with titles as printed under the signature, e.g. "dr. Purwati, M.Kes." */
+      name: string;
+      /** @description NIP, 18 digits: birth date yyyymmdd, TMT yyyymm, sex 1|2, serial (400 NIP_INVALID when its parts do not hold) */
+      nip: string;
+      /**
+       * @description Golongan ruang; the pangkat is printed with it, e.g. "Pembina Utama Muda (IV/c)"
+       * @enum {string}
+       */
+      golongan:
+        'I/a' | 'I/b' | 'I/c' | 'I/d' | 'II/a' | 'II/b' | 'II/c' | 'II/d' | 'III/a' | 'III/b' | 'III/c' | 'III/d' | 'IV/a' | 'IV/b' | 'IV/c' | 'IV/d' | 'IV/e';
+      /** @description Jabatan, e.g. "Kepala Dinas Kesehatan Kabupaten Karanganyar" */
+      position: string;
+      /** @description WIB day (YYYY-MM-DD) from which this official signs; today when not given */
+      effectiveFrom?: string;
     };
     Error: {
       /** @example 400 */
@@ -3206,6 +3266,97 @@ export interface operations {
       };
     };
   };
+  BupatiLetterController_issue: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        year: string;
+        semester: string;
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['IssueBupatiLetterDto'];
+      };
+    };
+    responses: {
+      /** @description Already issued with this very number: nothing recorded again */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      /** @description Recorded */
+      201: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      /** @description VALIDATION_FAILED, LETTER_NUMBER_INVALID, REPORT_PERIOD_INVALID; MALFORMED_JSON, VALIDATION_FAILED, FIELD_NOT_ALLOWED, ID_MALFORMED */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description UNAUTHENTICATED, TOKEN_INVALID_OR_EXPIRED */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description NETWORK_NOT_ALLOWED, ROLE_NOT_ALLOWED, OPERATOR_SUSPENDED, OPERATOR_REVOKED */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description BUPATI_LETTER_ALREADY_ISSUED: sent under another number, which does not change */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      /** @description PAYLOAD_TOO_LARGE */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description REPORT_PERIOD_NOT_STARTED */
+      422: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      /** @description EVENT_STORE_UNAVAILABLE */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+    };
+  };
   ComplianceController_obligations: {
     parameters: {
       query?: {
@@ -3716,6 +3867,156 @@ export interface operations {
         };
       };
       /** @description EVALUATION_PERIOD_REQUIRED, EVALUATION_PERIOD_INCOMPLETE, EVALUATION_PERIOD_NOT_STARTED, EVALUATION_DUPLICATE_FINDING, NOTE_PERSONAL_DATA */
+      422: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      /** @description EVENT_STORE_UNAVAILABLE */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+    };
+  };
+  SignatoriesController_list: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      /** @description MALFORMED_JSON, VALIDATION_FAILED, FIELD_NOT_ALLOWED, ID_MALFORMED */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description UNAUTHENTICATED, TOKEN_INVALID_OR_EXPIRED */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description NETWORK_NOT_ALLOWED, ROLE_NOT_ALLOWED, OPERATOR_SUSPENDED, OPERATOR_REVOKED */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description PAYLOAD_TOO_LARGE */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description EVENT_STORE_UNAVAILABLE */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+    };
+  };
+  SignatoriesController_appoint: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['AppointSignatoryDto'];
+      };
+    };
+    responses: {
+      /** @description That official already signs for the party: nothing recorded */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      /** @description Recorded */
+      201: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      /** @description VALIDATION_FAILED, NIP_INVALID; MALFORMED_JSON, VALIDATION_FAILED, FIELD_NOT_ALLOWED, ID_MALFORMED */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description UNAUTHENTICATED, TOKEN_INVALID_OR_EXPIRED */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description SIGNATORY_OTHER_PARTY: an administrator records only their own party’s signatory; NETWORK_NOT_ALLOWED, ROLE_NOT_ALLOWED, OPERATOR_SUSPENDED, OPERATOR_REVOKED */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description SIGNATORY_DATE_BEFORE_LATEST */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      /** @description PAYLOAD_TOO_LARGE */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description SIGNATORY_DATE_TOO_FAR */
       422: {
         headers: {
           [name: string]: unknown;
