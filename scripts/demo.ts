@@ -4,7 +4,11 @@
  * operator and a card reader at every one of the 21 Puskesmas, drives a semester's worth of lookups, card
  * reads, balikan (some failing first), refusals and an evaluation through the HTTP API, submits the report,
  * then writes the semester report (PDF, XLSX, CSV) and the Bupati summary (PDF, XLSX) to ./out.
+ * The visits are spread over the semester's office days up to now: the gateway's clock is moved to each
+ * visit's moment (scripts/demo-clock.ts, preloaded into the demo's gateway only), so the monthly figures
+ * look like a real semester's.
  */
+import { SingleBar, Presets } from 'cli-progress';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createWriteStream, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
@@ -13,6 +17,7 @@ import { semesterOf } from '../src/modules/reporting/semester/semester';
 import { gatewayNodeFlags } from '../test/support/processes';
 import { changedPassword, gatewayClient, signIn, type GatewayCall } from '../test/support/gateway-client';
 import { readInitialPassword } from '../src/modules/access/seed/initial-passwords';
+import { deathCertificateNumber, momentOf, officeDays, pickDay, semesterStart, type OfficeDay } from './demo-schedule';
 
 const root = resolve(__dirname, '..', '..');
 /** Where the documents go (./out, or DEMO_OUT_DIR for the test that runs the demo). */
@@ -47,9 +52,10 @@ class Gateway {
 
 function startService(env: NodeJS.ProcessEnv): Promise<{ child: ChildProcess; url: string }> {
   return new Promise((resolvePromise, reject) => {
-    const child = spawn(process.execPath, [...gatewayNodeFlags(), join(root, 'dist', 'src', 'main.js')], {
+    const clock = join(root, 'dist', 'scripts', 'demo-clock.js');
+    const child = spawn(process.execPath, [...gatewayNodeFlags(), '--require', clock, join(root, 'dist', 'src', 'main.js')], {
       env: { ...process.env, ...env },
-      stdio: ['ignore', 'pipe', 'pipe'],
+      stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
     });
     // Every line the gateway writes is kept in out/demo-gateway.log (the privacy scan reads it too).
     const log = createWriteStream(join(out, 'demo-gateway.log'));
@@ -69,9 +75,27 @@ function startService(env: NodeJS.ProcessEnv): Promise<{ child: ChildProcess; ur
   });
 }
 
+/** Moves the demo gateway's clock (null: back to the real time) and waits until it has. */
+function setClock(child: ChildProcess, at: Date | null): Promise<void> {
+  const demoClock = at?.toISOString() ?? null;
+  return new Promise((resolvePromise) => {
+    const answered = (message: { demoClockSet?: string | null }) => {
+      if (message?.demoClockSet !== demoClock) return;
+      child.off('message', answered);
+      resolvePromise();
+    };
+    child.on('message', answered);
+    child.send({ demoClock });
+  });
+}
+
 async function main(): Promise<void> {
   rmSync(dataDir, { recursive: true, force: true });
   mkdirSync(out, { recursive: true });
+  const { year, semester } = semesterOf(new Date());
+  const days = officeDays(semesterStart(year, semester), new Date());
+  if (days.length === 0) throw new Error('no office hours of this semester have passed yet: run the demo later today');
+  console.log(`Starting the gateway on an empty embedded store in ${dataDir} (its clock at ${days[0]!.day} 07.00 WIB)…`);
   const simulator: RegistrySimulator = await startRegistrySimulator({ userId: 'demo', password: 'demo-registry-password', balikanToken: 'demo-balikan-token' });
   const { child, url } = await startService({
     PORT: '0',
@@ -90,13 +114,19 @@ async function main(): Promise<void> {
     LOOKUPS_PER_HOUR: '10000',
     SIGN_IN_ATTEMPTS_PER_MINUTE: '1000', // every Puskesmas of the demo signs in from 127.0.0.1
     OPERATOR_DAILY_LIMIT: '40',
+    // The clock moves through months: a token lasts the office day, and balikan held up by an outage
+    // are not dropped as too old while the demo's weeks pass in seconds.
+    TOKEN_TTL_SECONDS: '86400',
+    BALIKAN_MAX_AGE_HOURS: '8760',
+    BALIKAN_LEASE_SECONDS: '3600',
+    DEMO_CLOCK_START: new Date(days[0]!.opens.getTime() - 30 * 60_000).toISOString(),
   });
   const gateway = new Gateway(url);
   const next = random(2025);
   const pick = <T>(list: readonly T[]) => list[Math.floor(next() * list.length)]!;
   try {
     console.log(`Gateway on ${url} (embedded store in ${dataDir}); registry simulator on ${simulator.url}`);
-    const admin = await gateway.login('admin', ADMIN_PASSWORD);
+    let admin = await gateway.login('admin', ADMIN_PASSWORD);
     // Disdukcapil's first auditor, with the one-time password the gateway wrote to its 0600 file.
     const dukcapil = await gateway.login('auditor', readInitialPassword(dataDir, 'auditor')!);
 
@@ -114,7 +144,7 @@ async function main(): Promise<void> {
     const puskesmas = ((await gateway.ok('GET', '/v1/facilities', admin)) as { facilityId: string; kind: string; code: string; name: string }[]).filter(
       (f) => f.kind === 'PUSKESMAS',
     );
-    const sites = [];
+    const sites: { facilityId: string; code: string; name: string; userId: string; readerId: string; token: string }[] = [];
     for (const [i, p] of puskesmas.entries()) {
       const userId = `petugas.${p.code.toLowerCase()}`;
       await gateway.ok('POST', '/v1/operators', admin, { userId, password: PASSWORD, role: 'PUSKESMAS_OPERATOR', facilityId: p.facilityId });
@@ -130,53 +160,83 @@ async function main(): Promise<void> {
 
     const { samples } = simulator;
     const people = [...samples.found, ...samples.found, ...samples.found, ...samples.outsideRegency, ...samples.deceased, ...samples.notFound];
-    const counts = { lookups: 0, cardReads: 0, balikan: 0, refusals: 0 };
-    const balikanFor: { token: string; accessId: string; nik: string; verificationToken: string }[] = [];
+    // Each visit's office day and moment. Every month gets at least one, so no month's bar is empty;
+    // one clerk has an unusually heavy day (more than OPERATOR_DAILY_LIMIT allows).
+    const months = [...new Set(days.map((d) => d.day.slice(0, 7)))];
+    const heavyDay = days[Math.floor(days.length / 2)]!;
+    const visits: { site: (typeof sites)[number]; at: Date; nik: string; byCard: boolean; fingerprint: string }[] = [];
+    let dayCount = 0;
+    const addVisit = (site: (typeof sites)[number], day: OfficeDay) =>
+      visits.push({ site, at: momentOf(day, next()), nik: pick(people), byCard: next() < 0.3, fingerprint: next() < 0.9 ? 'MATCHED' : 'NOT_MATCHED' });
     for (const [i, site] of sites.entries()) {
-      // Busier Puskesmas (the town ones) see more patients; one clerk has an unusually heavy day.
-      const visits = 8 + Math.floor(next() * 20) + (i === 4 ? 40 : 0);
-      for (let v = 0; v < visits; v++) {
-        const nik = pick(people);
-        const byCard = next() < 0.3;
-        if (i === 7 && v === 3) simulator.setFault({ mode: 'HTTP_5XX', status: 503 }, 'CALL_NIK'); // the registry has a bad moment
-        if (i === 7 && v === 5) simulator.setFault(null, 'CALL_NIK');
-        const res = byCard
-          ? await gateway.call('POST', '/v1/access/card-reads', site.token, {
-              readerId: site.readerId,
-              nik,
-              fingerprint: next() < 0.9 ? 'MATCHED' : 'NOT_MATCHED',
-            })
-          : await gateway.call('POST', '/v1/access/nik-lookups', site.token, { nik });
-        if (byCard) counts.cardReads++;
-        else counts.lookups++;
-        if (res.status === 200 && next() < 0.6)
-          balikanFor.push({ token: site.token, accessId: res.body.accessId, nik, verificationToken: res.body.verificationToken });
+      const normal = 8 + Math.floor(next() * 20);
+      // A Puskesmas sees its patients needing a NIK check a few at a time, on some days of the semester.
+      for (let v = 0; v < normal;) {
+        const month = months[dayCount++];
+        const day = pickDay(month ? days.filter((d) => d.day.startsWith(month)) : days, next());
+        for (let k = Math.min(normal - v, 1 + Math.floor(next() * 4)); k > 0; k--, v++) addVisit(site, day);
+      }
+      if (i === 4) for (let v = 0; v < 40; v++) addVisit(site, heavyDay);
+    }
+    visits.sort((a, b) => a.at.getTime() - b.at.getTime());
+    const counts = { lookups: 0, cardReads: 0, balikan: 0, refusals: 0 };
+    const signedIn = new Map<string, number>(sites.map((s) => [s.userId, days[0]!.opens.getTime()]));
+    const bloodTypes = ['A', 'B', 'AB', 'O', 'A+', 'B+', 'O+', 'TIDAK TAHU'];
+    // The registry has a bad moment early on; the balikan service is down for a stretch mid-semester.
+    const registryFault = Math.floor(visits.length * 0.3);
+    const balikanDown = [Math.floor(visits.length * 0.45), Math.floor(visits.length * 0.6)] as const;
+    const bar = new SingleBar(
+      { format: 'Writing the semester [{bar}] {value}/{total} visits | {day}', hideCursor: true, stream: process.stderr },
+      Presets.shades_classic,
+    );
+    bar.start(visits.length, 0, { day: '' });
+    for (const [v, visit] of visits.entries()) {
+      const { site, at, nik, byCard } = visit;
+      await setClock(child, at);
+      bar.update(v, { day: at.toISOString().slice(0, 10) });
+      if (at.getTime() - signedIn.get(site.userId)! > 20 * 3_600_000) {
+        site.token = await gateway.login(site.userId, PASSWORD); // a new office day, a new sign-in
+        signedIn.set(site.userId, at.getTime());
+      }
+      if (v === registryFault) simulator.setFault({ mode: 'HTTP_5XX', status: 503 }, 'CALL_NIK');
+      if (v === registryFault + 2) simulator.setFault(null, 'CALL_NIK');
+      if (v === balikanDown[0]) simulator.setFault({ mode: 'DOWN' }, 'BALIKAN');
+      if (v === balikanDown[1]) simulator.setFault(null, 'BALIKAN');
+      const res = byCard
+        ? await gateway.call('POST', '/v1/access/card-reads', site.token, { readerId: site.readerId, nik, fingerprint: visit.fingerprint })
+        : await gateway.call('POST', '/v1/access/nik-lookups', site.token, { nik });
+      if (byCard) counts.cardReads++;
+      else counts.lookups++;
+      if (res.status === 200 && next() < 0.6) {
+        // The clerk returns the hospital's data for the patient right away (the same moment of the gateway's clock).
+        const values = samples.deceased.includes(nik)
+          ? { deathCertificateNumber: deathCertificateNumber(1000 + counts.balikan, at) }
+          : { medicalRecordNumber: `RM-${String(100000 + counts.balikan)}`, bloodType: pick(bloodTypes) };
+        const answer = await gateway.call('POST', '/v1/balikan', site.token, {
+          accessId: res.body.accessId,
+          nik,
+          verificationToken: res.body.verificationToken,
+          ...values,
+        });
+        if (answer.status === 202) counts.balikan++;
       }
     }
+    bar.update(visits.length);
+    bar.stop();
     simulator.setFault(null, 'CALL_NIK');
+    simulator.setFault(null, 'BALIKAN');
+
+    await setClock(child, null); // the last refusals, the evaluation and the report: now
 
     // A few requests the rules refuse: another Puskesmas' reader, a clerk reaching for the admin's list.
+    for (const site of sites.slice(0, 4)) site.token = await gateway.login(site.userId, PASSWORD);
     await gateway.call('POST', '/v1/access/card-reads', sites[0]!.token, { readerId: sites[1]!.readerId, nik: samples.found[0], fingerprint: 'MATCHED' });
     await gateway.call('GET', '/v1/operators', sites[2]!.token);
     await gateway.call('GET', '/v1/operators', sites[3]!.token);
     counts.refusals = 3;
-
-    // Data balikan: the registry's balikan service is down for the first part, then recovers.
-    simulator.setFault({ mode: 'DOWN' }, 'BALIKAN');
-    const bloodTypes = ['A', 'B', 'AB', 'O', 'A+', 'B+', 'O+', 'TIDAK TAHU'];
-    for (const [i, b] of balikanFor.entries()) {
-      if (i === Math.floor(balikanFor.length / 2)) simulator.setFault(null, 'BALIKAN');
-      const values = samples.deceased.includes(b.nik)
-        ? { deathCertificateNumber: `474.3/${1000 + i}/KRA/2025` }
-        : { medicalRecordNumber: `RM-${String(100000 + i)}`, bloodType: pick(bloodTypes) };
-      const res = await gateway.call('POST', '/v1/balikan', b.token, { accessId: b.accessId, nik: b.nik, verificationToken: b.verificationToken, ...values });
-      if (res.status === 202) counts.balikan++;
-    }
-    simulator.setFault(null, 'BALIKAN');
     console.log(`Drove ${counts.lookups} NIK lookups, ${counts.cardReads} card reads, ${counts.balikan} data balikan and ${counts.refusals} refused requests`);
-
+    admin = await gateway.login('admin', ADMIN_PASSWORD); // the morning's token of 1 July has long expired
     const auditor = await gateway.login('auditor.dukcapil', PASSWORD);
-    const { year, semester } = semesterOf(new Date());
     await gateway.ok('POST', '/v1/evaluations', auditor, {
       kind: 'PERIODIC',
       year,

@@ -8,6 +8,7 @@ import { startRegistrySimulator } from '../../src/infrastructure/registry/simula
 import { semesterOf } from '../../src/modules/reporting/semester/semester';
 import { describeWithPoppler, pdfText } from '../support/pdf-text';
 import { distPath, runScript } from '../support/processes';
+import { deathCertificateNumber, officeDays, semesterStart } from '../../scripts/demo-schedule';
 
 /**
  * `npm run demo` as a newcomer runs it: a whole semester driven through the HTTP API of the real service
@@ -77,7 +78,7 @@ describeWithPoppler('The demo, and re-checking what it submitted', () => {
         `${p.street} RT ${p.rt}`,
         p.extra.NAMA_LGKP_IBU as string,
       ]),
-      ...Array.from({ length: 400 }, (_, i) => [`RM-${100000 + i}`, `474.3/${1000 + i}/KRA/2025`]).flat(),
+      ...Array.from({ length: 400 }, (_, i) => [`RM-${100000 + i}`, `474.3/${1000 + i}/KRA/${year}`]).flat(),
     ];
     const file = join(out, 'values.txt');
     writeFileSync(file, values.join('\n'));
@@ -105,4 +106,37 @@ describeWithPoppler('The demo, and re-checking what it submitted', () => {
     expect(readFileSync(after.file, 'utf8')).toBe(readFileSync(before.file, 'utf8'));
     expect((await exportReport('pdf')).sha256).toBe(pdf);
   }, 120_000);
+
+  it('spreads the visits over every month of the semester up to now, in office hours WIB, and none in the future', async () => {
+    const sql = (query: string) => runScript(distPath('test', 'support', 'store-sql.js'), [query], env);
+    const until = new Date();
+    const months = [...new Set(officeDays(semesterStart(year, semester), until).map((d) => d.day.slice(0, 7)))];
+    const report = JSON.parse(readFileSync((await exportReport('json')).file, 'utf8'));
+    const withAccesses = report.perMonth.filter((m: { accesses: { total: number } }) => m.accesses.total > 0).map((m: { month: string }) => m.month);
+    expect(withAccesses).toEqual(months);
+    const accessTypes = `type IN ('NikLookupPerformed', 'CardReadRecorded')`;
+    const run = await sql(
+      `SELECT max(occurred_at) AS latest,
+              count(*) FILTER (WHERE ${accessTypes}
+                AND (extract(isodow FROM occurred_at AT TIME ZONE 'Asia/Jakarta') = 7
+                  OR (occurred_at AT TIME ZONE 'Asia/Jakarta')::time NOT BETWEEN '07:30' AND '14:05')) AS outside_office_hours,
+              count(*) FILTER (WHERE ${accessTypes}) AS accesses
+       FROM es_events WHERE occurred_at < now() - interval '1 hour'`,
+    );
+    expect(run.code).toBe(0);
+    const [row] = JSON.parse(run.stdout);
+    expect(Number(row.accesses)).toBeGreaterThan(100); // most of the semester lies before the last hour
+    expect(Number(row.outside_office_hours)).toBe(0);
+    const latest = JSON.parse((await sql(`SELECT max(occurred_at) AS latest FROM es_events`)).stdout)[0].latest;
+    expect(new Date(latest).getTime()).toBeLessThanOrEqual(Date.now());
+  }, 60_000);
+
+  it('writes death certificate numbers whose year is the year they were recorded in', () => {
+    for (const day of officeDays(semesterStart(year, semester), new Date())) {
+      expect(deathCertificateNumber(1234, day.opens)).toBe(`474.3/1234/KRA/${year}`);
+    }
+    // The last minute of a year in WIB is still that year, though it is the next one in UTC... and the other way round.
+    expect(deathCertificateNumber(1, new Date('2026-12-31T23:59:00+07:00'))).toBe('474.3/1/KRA/2026');
+    expect(deathCertificateNumber(1, new Date('2027-01-01T00:30:00+07:00'))).toBe('474.3/1/KRA/2027');
+  });
 });
