@@ -15,6 +15,7 @@
  *                            round between floor and gateway: which share of the gap is the framework's
  */
 import autocannon from 'autocannon';
+import { generateKeyPairSync } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -94,6 +95,8 @@ async function measureStorage(storage: Storage): Promise<Measured[]> {
       ...(gatewayDb ? gatewayDb.env : { DATA_DIR: dirs[0], DATABASE_URL: '' }),
       PORT: '0',
       REGISTRY_URL: '',
+      REGISTRY_BUILTIN_SIMULATOR: 'true',
+      AUDIT_SIGNING_KEY: generateKeyPairSync('ed25519').privateKey.export({ type: 'pkcs8', format: 'der' }).toString('base64'),
       LOG_LEVEL: 'info',
       INITIAL_ADMIN_PASSWORD: 'bench-dinkes-password',
       INITIAL_AUDITOR_PASSWORD: 'bench-dukcapil-password',

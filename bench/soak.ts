@@ -10,6 +10,7 @@
  *   (server: a throwaway PostgreSQL 15, fsync on unless BENCH_FSYNC=off; embedded: PGlite inside the process)
  *   The gateway runs with the Node flags of `npm start`; BENCH_SOAK_NODE_FLAGS replaces them (to compare).
  */
+import { generateKeyPairSync } from 'node:crypto';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -62,6 +63,7 @@ async function main(): Promise<void> {
     DATABASE_URL: db?.url ?? '',
     BALIKAN_KEY: Buffer.alloc(32, 4).toString('base64'),
     ACCESS_TOKEN_KEY: Buffer.alloc(32, 5).toString('base64'),
+    AUDIT_SIGNING_KEY: generateKeyPairSync('ed25519').privateKey.export({ type: 'pkcs8', format: 'der' }).toString('base64'),
     INITIAL_ADMIN_PASSWORD: 'soak-dinkes-password',
     INITIAL_AUDITOR_PASSWORD: 'soak-dukcapil-password',
     REGISTRY_URL: simulator.url,

@@ -1,4 +1,5 @@
 import { execFileSync } from 'node:child_process';
+import { generateKeyPairSync } from 'node:crypto';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -50,7 +51,17 @@ export async function withBenchInfrastructure(
 ): Promise<void> {
   const db = await benchDatabase({ fsync });
   try {
-    const infra = await openInfrastructure(loadConfig({ DATABASE_URL: db.url, LOG_LEVEL: 'silent' }), options);
+    const infra = await openInfrastructure(
+      loadConfig({
+        DATABASE_URL: db.url,
+        LOG_LEVEL: 'silent',
+        BALIKAN_KEY: Buffer.alloc(32, 1).toString('base64'),
+        ACCESS_TOKEN_KEY: Buffer.alloc(32, 2).toString('base64'),
+        AUDIT_SIGNING_KEY: generateKeyPairSync('ed25519').privateKey.export({ type: 'pkcs8', format: 'der' }).toString('base64'),
+        REGISTRY_BUILTIN_SIMULATOR: 'true',
+      }),
+      options,
+    );
     try {
       await run(db, infra);
     } finally {

@@ -6,6 +6,8 @@ import { distPath, gatewayNodeFlags, runScript, startGateway } from '../support/
 
 const main = distPath('src', 'main.js');
 const METRICS_TOKEN = 'startup-metrics-token-0123456789abcdef012345';
+/** The keys a server requires; the signing key and the simulator choice come from global-setup. */
+const SERVER_KEYS = { BALIKAN_KEY: Buffer.alloc(32, 1).toString('base64'), ACCESS_TOKEN_KEY: Buffer.alloc(32, 2).toString('base64') };
 /** The heap bound in MB that `npm start` gives the gateway (--max-old-space-size). */
 const heapBoundMb = () => Number(/^--max-old-space-size=(\d+)$/.exec(gatewayNodeFlags().find((f) => f.startsWith('--max-old-space-size=')) ?? '')?.[1]);
 
@@ -96,23 +98,38 @@ describe('Starting the gateway', () => {
     ],
     [
       'an unreachable PostgreSQL server',
-      { DATABASE_URL: 'postgres://gateway:hunter2@127.0.0.1:1/app' },
+      { DATABASE_URL: 'postgres://gateway:hunter2@127.0.0.1:1/app', ...SERVER_KEYS },
       /^Cannot start: DATABASE_URL: cannot reach postgres:\/\/127\.0\.0\.1:1\/app \(ECONNREFUSED\)$/,
     ],
     [
       'a PostgreSQL server but no BALIKAN_KEY',
-      { DATABASE_URL: process.env.TEST_EMBEDDED_URL, BALIKAN_KEY: '', ACCESS_TOKEN_KEY: Buffer.alloc(32, 1).toString('base64') },
-      /^Cannot start: BALIKAN_KEY: is required with DATABASE_URL or EVENTSTORE_CONNECTION_STRING/,
+      { DATABASE_URL: process.env.TEST_EMBEDDED_URL, ...SERVER_KEYS, BALIKAN_KEY: '' },
+      /^Configuration error: BALIKAN_KEY: is required with DATABASE_URL or EVENTSTORE_CONNECTION_STRING/,
     ],
     [
       'a PostgreSQL server but no ACCESS_TOKEN_KEY',
-      { DATABASE_URL: process.env.TEST_EMBEDDED_URL, BALIKAN_KEY: Buffer.alloc(32, 1).toString('base64'), ACCESS_TOKEN_KEY: '' },
-      /^Cannot start: ACCESS_TOKEN_KEY: is required with DATABASE_URL or EVENTSTORE_CONNECTION_STRING/,
+      { DATABASE_URL: process.env.TEST_EMBEDDED_URL, ...SERVER_KEYS, ACCESS_TOKEN_KEY: '' },
+      /^Configuration error: ACCESS_TOKEN_KEY: is required with DATABASE_URL or EVENTSTORE_CONNECTION_STRING/,
+    ],
+    [
+      'a PostgreSQL server but no AUDIT_SIGNING_KEY (two instances would sign with two keys)',
+      { DATABASE_URL: process.env.TEST_EMBEDDED_URL, ...SERVER_KEYS, AUDIT_SIGNING_KEY: '' },
+      /^Configuration error: AUDIT_SIGNING_KEY: is required with DATABASE_URL or EVENTSTORE_CONNECTION_STRING/,
+    ],
+    [
+      'a PostgreSQL server but neither a REGISTRY_URL nor the simulator chosen',
+      { DATABASE_URL: process.env.TEST_EMBEDDED_URL, ...SERVER_KEYS, REGISTRY_URL: '', REGISTRY_BUILTIN_SIMULATOR: '' },
+      /^Configuration error: REGISTRY_URL: is required with DATABASE_URL or EVENTSTORE_CONNECTION_STRING: .*REGISTRY_BUILTIN_SIMULATOR=true/,
+    ],
+    [
+      'a BALIKAN_KEY_FILE that does not exist',
+      { BALIKAN_KEY_FILE: '/nonexistent/balikan_key' },
+      /^Configuration error: BALIKAN_KEY_FILE: cannot read \/nonexistent\/balikan_key \(ENOENT\)$/,
     ],
     ['an ACCESS_TOKEN_KEY that is not 32 bytes', { ACCESS_TOKEN_KEY: 'c2hvcnQ=' }, /^Configuration error: ACCESS_TOKEN_KEY: must be 32 bytes in base64/],
     [
       'an unreachable EventStoreDB',
-      { DATABASE_URL: process.env.TEST_EMBEDDED_URL, EVENTSTORE_CONNECTION_STRING: 'esdb://127.0.0.1:1?tls=false' },
+      { DATABASE_URL: process.env.TEST_EMBEDDED_URL, ...SERVER_KEYS, EVENTSTORE_CONNECTION_STRING: 'esdb://127.0.0.1:1?tls=false' },
       /^Cannot start: EVENTSTORE_CONNECTION_STRING: cannot reach esdb:\/\/127\.0\.0\.1:1/,
     ],
   ])('stops with one clear line naming the setting when given %s', async (_what, env, line) => {

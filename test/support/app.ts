@@ -27,6 +27,7 @@ export const sharedDatabaseSettings = (): NodeJS.ProcessEnv => ({
   BALIKAN_KEY: TEST_BALIKAN_KEY,
   ACCESS_TOKEN_KEY: TEST_ACCESS_TOKEN_KEY,
   AUDIT_SIGNING_KEY: process.env.AUDIT_SIGNING_KEY,
+  REGISTRY_BUILTIN_SIMULATOR: 'true',
 });
 
 export interface TestApp {

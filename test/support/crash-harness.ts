@@ -1,5 +1,5 @@
 import { execFileSync, type ChildProcess } from 'node:child_process';
-import { randomUUID } from 'node:crypto';
+import { generateKeyPairSync, randomUUID } from 'node:crypto';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -84,6 +84,7 @@ export async function runCrashHarness(options: HarnessOptions): Promise<HarnessR
     INITIAL_AUDITOR_PASSWORD: AUDITOR_PASSWORD,
     BALIKAN_KEY: Buffer.alloc(32, 9).toString('base64'),
     ACCESS_TOKEN_KEY: Buffer.alloc(32, 10).toString('base64'),
+    AUDIT_SIGNING_KEY: generateKeyPairSync('ed25519').privateKey.export({ type: 'pkcs8', format: 'der' }).toString('base64'),
     REGISTRY_URL: simulator.url,
     REGISTRY_USER_ID: 'crash',
     REGISTRY_PASSWORD: 'crash-registry-password',

@@ -23,6 +23,8 @@ export default async function globalSetup(): Promise<void> {
   // One audit signing key for the run, inherited by every suite and every process it starts, so no test
   // writes a key file into the working directory's ./data.
   const { privateKey, publicKey } = generateKeyPairSync('ed25519');
+  // Gateways the suites start on a server run against the built-in simulator: chosen, as a server requires.
+  process.env.REGISTRY_BUILTIN_SIMULATOR = 'true';
   process.env.AUDIT_SIGNING_KEY = privateKey.export({ type: 'pkcs8', format: 'der' }).toString('base64');
   process.env.TEST_AUDIT_PUBLIC_KEY = publicKey.export({ type: 'spki', format: 'der' }).toString('base64');
   (globalThis as { __embedded?: typeof embedded }).__embedded = embedded;

@@ -23,7 +23,9 @@ export async function isolatedStorage(serverUrl: string | undefined, prefix: str
   await admin(`CREATE DATABASE ${database}`);
   const url = new URL(serverUrl);
   url.pathname = `/${database}`;
-  return { env: { DATABASE_URL: url.toString() }, cleanup: () => admin(`DROP DATABASE IF EXISTS ${database} WITH (FORCE)`) };
+  // The keys a server requires (every instance the same); the signing key and the simulator come from global-setup.
+  const keys = { BALIKAN_KEY: Buffer.alloc(32, 21).toString('base64'), ACCESS_TOKEN_KEY: Buffer.alloc(32, 22).toString('base64') };
+  return { env: { DATABASE_URL: url.toString(), ...keys }, cleanup: () => admin(`DROP DATABASE IF EXISTS ${database} WITH (FORCE)`) };
 }
 
 /**

@@ -39,9 +39,11 @@ export interface AppConfig {
   readonly initialAdminPassword?: string;
   /** Password of the first DUKCAPIL_AUDITOR (user id `auditor`); absent: a random one in DATA_DIR/initial-passwords/auditor. */
   readonly initialAuditorPassword?: string;
-  /** The population registry; absent: the built-in simulator runs in-process (development, tests). */
+  /** The population registry; no url: the built-in simulator runs in-process (embedded default, or REGISTRY_BUILTIN_SIMULATOR=true). */
   readonly registry: {
     readonly url?: string;
+    /** No url and the simulator chosen: said out loud with a server, never assumed. */
+    readonly builtinSimulator: boolean;
     readonly instansi: string;
     readonly userId: string;
     readonly password: string;
@@ -109,7 +111,66 @@ export function storageMode(config: AppConfig): StorageMode {
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 
-export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
+/**
+ * Secrets a deployment may pass as files (Compose and Kubernetes secrets): `<NAME>_FILE` names a file whose
+ * content, trimmed, is the value of `<NAME>`. Setting both is refused: which one wins would be a guess.
+ */
+export const SECRET_FILE_SETTINGS = [
+  'DATABASE_URL',
+  'EVENTSTORE_CONNECTION_STRING',
+  'BALIKAN_KEY',
+  'BALIKAN_TOKEN',
+  'ACCESS_TOKEN_KEY',
+  'ACCESS_TOKEN_KEY_PREVIOUS',
+  'AUDIT_SIGNING_KEY',
+  'INITIAL_ADMIN_PASSWORD',
+  'INITIAL_AUDITOR_PASSWORD',
+  'REGISTRY_PASSWORD',
+  'METRICS_TOKEN',
+] as const;
+
+/**
+ * What a gateway on a server (DATABASE_URL or EVENTSTORE_CONNECTION_STRING) refuses to start without: keys
+ * every instance must share, and a registry said out loud (the real one, or the built-in simulator for a
+ * trial). `[A, B]` means either. The compose test checks the deployment files against this list.
+ */
+export const REQUIRED_WITH_A_SERVER: readonly (readonly string[])[] = [
+  ['DATABASE_URL'],
+  ['BALIKAN_KEY'],
+  ['ACCESS_TOKEN_KEY'],
+  ['AUDIT_SIGNING_KEY'],
+  ['REGISTRY_URL', 'REGISTRY_BUILTIN_SIMULATOR'],
+];
+
+const REQUIRED_WHY: Record<string, string> = {
+  DATABASE_URL: 'the read models live on a PostgreSQL server',
+  BALIKAN_KEY: 'every instance seals waiting balikan with the same key (openssl rand -base64 32); the embedded mode generates one',
+  ACCESS_TOKEN_KEY: 'every instance verifies the same tokens (openssl rand -base64 32); the embedded mode generates one',
+  AUDIT_SIGNING_KEY: 'every instance signs checkpoints with the same key (openssl genpkey -algorithm ed25519); the embedded mode generates one',
+  // With a server the gateway serves real people: synthetic ones must be chosen, never a default.
+  REGISTRY_URL: "the population registry's URL, or REGISTRY_BUILTIN_SIMULATOR=true for a trial with synthetic people",
+};
+
+function withSecretFiles(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
+  const resolved: NodeJS.ProcessEnv = { ...env };
+  for (const name of SECRET_FILE_SETTINGS) {
+    const file = env[`${name}_FILE`];
+    if (!file) continue;
+    if (env[name]) throw new ConfigError(`${name}_FILE`, `and ${name} are both set: set one of them`);
+    let content: string;
+    try {
+      content = readFileSync(file, 'utf8').trim();
+    } catch (error) {
+      throw new ConfigError(`${name}_FILE`, `cannot read ${file} (${(error as NodeJS.ErrnoException).code ?? 'error'})`);
+    }
+    if (!content) throw new ConfigError(`${name}_FILE`, `${file} is empty`);
+    resolved[name] = content;
+  }
+  return resolved;
+}
+
+export function loadConfig(rawEnv: NodeJS.ProcessEnv = process.env): AppConfig {
+  const env = withSecretFiles(rawEnv);
   const port = integer(env, 'PORT', 3000, 0, 65535);
   const databaseUrl = optionalUrl(env, 'DATABASE_URL', ['postgres:', 'postgresql:'], 'a postgres:// URL');
   const eventStoreConnectionString = optionalUrl(
@@ -149,6 +210,15 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   const registryUrl = optionalUrl(env, 'REGISTRY_URL', ['http:', 'https:'], 'an http:// URL of the registry service');
   if (registryUrl && !(env.REGISTRY_USER_ID && env.REGISTRY_PASSWORD)) {
     throw new ConfigError('REGISTRY_USER_ID', 'REGISTRY_USER_ID and REGISTRY_PASSWORD are required with REGISTRY_URL');
+  }
+  const builtinSimulator = (env.REGISTRY_BUILTIN_SIMULATOR ?? '').toLowerCase();
+  if (!['', 'true', 'false'].includes(builtinSimulator)) throw new ConfigError('REGISTRY_BUILTIN_SIMULATOR', 'must be true or false');
+  const onAServer = Boolean(databaseUrl || eventStoreConnectionString);
+  if (onAServer) {
+    for (const either of REQUIRED_WITH_A_SERVER) {
+      if (either.some((name) => env[name])) continue;
+      throw new ConfigError(either[0]!, `is required with DATABASE_URL or EVENTSTORE_CONNECTION_STRING: ${REQUIRED_WHY[either[0]!]}`);
+    }
   }
   const fingerprintNotPerformed = (env.FINGERPRINT_NOT_PERFORMED ?? 'refuse') as 'refuse' | 'allow';
   if (!['refuse', 'allow'].includes(fingerprintNotPerformed)) throw new ConfigError('FINGERPRINT_NOT_PERFORMED', 'must be refuse or allow');
@@ -210,6 +280,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     },
     registry: {
       url: registryUrl,
+      builtinSimulator: !registryUrl && (builtinSimulator === 'true' || !onAServer),
       instansi: env.REGISTRY_INSTANSI ?? 'DINKES_KARANGANYAR',
       userId: env.REGISTRY_USER_ID ?? 'simulator',
       password: env.REGISTRY_PASSWORD ?? 'simulator',
