@@ -105,6 +105,14 @@ const messages: Record<string, string> = {
   OPERATOR_EXISTS: 'Akun ini sudah terdaftar.',
   FACILITY_EXISTS: 'Fasilitas ini sudah terdaftar.',
   CHECKPOINT_TOO_SMALL: 'Checkpoint yang diminta belum mencakup catatan ini.',
+  NIP_INVALID:
+    'NIP tidak valid. NIP terdiri dari 18 angka: tanggal lahir (tttt bb hh), bulan pengangkatan sebagai PNS (tttt bb, minimal 18 tahun setelah lahir), jenis kelamin (1 pria, 2 wanita) dan nomor urut. Periksa kembali NIP dari SK.',
+  SIGNATORY_OTHER_PARTY: 'Penandatangan pihak lain hanya dapat dicatat oleh administrator pihak itu sendiri.',
+  SIGNATORY_DATE_BEFORE_LATEST:
+    'Tanggal berlaku ini sebelum tanggal berlaku penandatangan terakhir. Riwayat tidak diubah: pilih tanggal yang sama atau sesudahnya.',
+  SIGNATORY_DATE_TOO_FAR: 'Tanggal berlaku terlalu jauh ke depan: penandatangan dicatat paling cepat satu tahun sebelum tanggal berlakunya.',
+  BUPATI_LETTER_ALREADY_ISSUED: 'Surat ringkasan semester ini sudah diterbitkan dengan nomor lain. Nomor surat yang sudah diterbitkan tidak dapat diubah.',
+  LETTER_NUMBER_INVALID: 'Nomor surat tidak boleh memuat NIK, nomor KK atau deretan 16 angka.',
 };
 
 export function explain(error: unknown): string {
