@@ -138,3 +138,15 @@ export interface BupatiSummary {
   evaluations: Evaluation[];
   logCheckpoint: { treeSize: number; rootHash: string } | null;
 }
+
+/** The letter that sent a semester's Bupati summary (Tata Naskah Dinas): null while the summary is a DRAF. */
+export interface BupatiLetter {
+  number: string;
+  /** WIB day, YYYY-MM-DD */
+  issuedOn: string;
+}
+
+/** The Bupati summary's JSON with the issue-16 fields the console shows. */
+export interface BupatiSummaryLetter extends BupatiSummary {
+  letter: BupatiLetter | null;
+}
