@@ -137,6 +137,8 @@ export interface BupatiSummary {
   report: { dueOn: string; submission: Submission | null };
   evaluations: Evaluation[];
   logCheckpoint: { treeSize: number; rootHash: string } | null;
+  /** The moment the figures truly stand at (the last event they count), or null when none was counted. */
+  cutOff: string | null;
 }
 
 /** The letter that sent a semester's Bupati summary (Tata Naskah Dinas): null while the summary is a DRAF. */

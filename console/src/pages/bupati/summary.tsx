@@ -1,7 +1,7 @@
 import { useEffect, useState } from 'preact/hooks';
 import { api, answer, download } from '../../api/client';
 import type { Session } from '../../session';
-import { Field, Form, Notice, Problem, Section, angka, tanggal, useAction } from '../../ui/kit';
+import { Field, Form, Notice, Problem, Section, angka, tanggal, useAction, waktu } from '../../ui/kit';
 import type { BupatiLetter, BupatiSummaryLetter as BupatiSummary } from '../auditor/answers';
 import { EvaluationTable } from '../auditor/evaluations';
 import { AGREEMENT_STATUS, persen } from '../auditor/labels';
@@ -79,7 +79,8 @@ function Summary({ summary: s }: { summary: BupatiSummary }) {
     <>
       <Section title={semesterName(s)}>
         <p class="fine">
-          {s.title}. Periode {tanggal(s.periodFrom)} s.d. {tanggal(s.periodTo)}; angka per {tanggal(s.asOf)}.
+          {s.title}. Periode {tanggal(s.periodFrom)} s.d. {tanggal(s.periodTo)};{' '}
+          {s.cutOff ? <>angka per {waktu(s.cutOff)} (kejadian terakhir yang dihitung).</> : 'belum ada kejadian yang tercatat.'}
         </p>
         <dl class="figures" data-view="key-figures">
           <div>
@@ -92,11 +93,11 @@ function Summary({ summary: s }: { summary: BupatiSummary }) {
           </div>
           <div>
             <dt>Cakupan data balikan</dt>
-            <dd>{persen(s.balikan.coverage)}</dd>
+            <dd>{coverage(s.balikan)}</dd>
           </div>
           <div>
-            <dt>Penduduk luar kabupaten</dt>
-            <dd>{persen(s.outOfRegencyShare)}</dd>
+            <dt>Akses untuk penduduk luar kabupaten, dari seluruh akses</dt>
+            <dd>{s.totals.total === 0 ? '–' : persen(s.outOfRegencyShare)}</dd>
           </div>
           <div>
             <dt>Permintaan ditolak</dt>
@@ -106,7 +107,7 @@ function Summary({ summary: s }: { summary: BupatiSummary }) {
             <dt>Perjanjian</dt>
             <dd>
               {s.agreement ? (AGREEMENT_STATUS[s.agreement.status] ?? s.agreement.status) : '—'}
-              {s.daysLeft !== null && s.daysLeft >= 0 && <small class="fine"> ({angka(s.daysLeft)} hari lagi)</small>}
+              {s.agreement?.status === 'ACTIVE' && s.daysLeft !== null && s.daysLeft >= 0 && <small class="fine"> ({angka(s.daysLeft)} hari lagi)</small>}
             </dd>
           </div>
         </dl>
@@ -122,7 +123,8 @@ function Summary({ summary: s }: { summary: BupatiSummary }) {
         </p>
         {s.agreement && (
           <p class="fine">
-            Perjanjian {s.agreement.dukcapilNumber} / {s.agreement.dinkesNumber}, berlaku sampai {tanggal(s.agreement.validUntil)}
+            Perjanjian Kerja Sama Nomor {s.agreement.dukcapilNumber} (Disdukcapil) dan Nomor {s.agreement.dinkesNumber} (Dinas Kesehatan), berlaku sampai{' '}
+            {tanggal(s.agreement.validUntil)}
             {s.agreement.addenda.length > 0 && <>; adendum {s.agreement.addenda.join(', ')}</>}.
           </p>
         )}
@@ -153,7 +155,7 @@ function Summary({ summary: s }: { summary: BupatiSummary }) {
                   <td>
                     {angka(p.balikan.delivered)} / {angka(p.balikan.owed)}
                   </td>
-                  <td>{persen(p.balikan.coverage)}</td>
+                  <td>{coverage(p.balikan)}</td>
                 </tr>
               ))}
             </tbody>
@@ -239,3 +241,6 @@ function IssueLetter({ period, onIssued }: { period: Period; onIssued: (number: 
     </Section>
   );
 }
+
+/** Coverage of the balikan owed, or an en dash where nothing was owed (0% would read as a failure). */
+const coverage = (b: { owed: number; coverage: number }) => (b.owed === 0 ? '–' : persen(b.coverage));
