@@ -249,6 +249,11 @@ async function main(): Promise<void> {
       ],
     });
 
+    // Who signs: each party's administrator records its own head of office (fictitious officials; the NIPs belong to no one).
+    await gateway.ok('POST', '/v1/signatories', admin, DEMO_SIGNATORIES.dinkes);
+    await gateway.ok('POST', '/v1/signatories', auditor, DEMO_SIGNATORIES.disdukcapil);
+    console.log(`Signatories recorded: ${DEMO_SIGNATORIES.dinkes.position} (Dinkes), ${DEMO_SIGNATORIES.disdukcapil.position} (Disdukcapil)`);
+
     // Let the delivery worker catch up with the backlog the outage left, then hand the report in.
     const deadline = Date.now() + 60_000;
     while (Date.now() < deadline && simulator.balikan().distinct < counts.balikan) await new Promise((r) => setTimeout(r, 200));
@@ -259,6 +264,11 @@ async function main(): Promise<void> {
     const archived = await gateway.call('GET', `/v1/reports/semester/${year}/${semester}/submission?format=pdf`, admin);
     writeFileSync(join(out, `laporan-semester-${semester}-${year}-disampaikan.pdf`), archived.bytes);
     console.log(`  wrote ${join(out, `laporan-semester-${semester}-${year}-disampaikan.pdf`)} (the submitted PDF, ${archived.bytes.length} bytes)`);
+
+    // Disdukcapil sends the summary to the Bupati as an official letter: its number is entered when it is issued.
+    const letterNumber = `400.12/${semester === 1 ? 215 : 487}/${year}`;
+    await gateway.ok('POST', `/v1/reports/bupati/${year}/${semester}/letter`, auditor, { number: letterNumber });
+    console.log(`Bupati summary issued by Disdukcapil as letter Nomor ${letterNumber}`);
 
     const bupati = await gateway.login('staf.bupati', PASSWORD);
     const files: [string, string, string][] = [
@@ -290,6 +300,17 @@ async function main(): Promise<void> {
     await simulator.stop();
   }
 }
+
+/** The heads of both offices, as each party's administrator records them (fictitious; NIPs of the 18-digit form, belonging to no one). */
+const DEMO_SIGNATORIES = {
+  dinkes: { name: 'dr. Purwati, M.Kes.', nip: '197005121998032004', golongan: 'IV/c', position: 'Kepala Dinas Kesehatan Kabupaten Karanganyar' },
+  disdukcapil: {
+    name: 'Suryanto, S.Sos., M.M.',
+    nip: '196908151994031007',
+    golongan: 'IV/b',
+    position: 'Kepala Dinas Kependudukan dan Pencatatan Sipil Kabupaten Karanganyar',
+  },
+} as const;
 
 main().catch((error) => {
   console.error(`Demo failed: ${(error as Error).message}`);

@@ -56,6 +56,12 @@ describeWithPoppler('The demo, and re-checking what it submitted', () => {
     expect(text).toMatch(new RegExp(`SEMESTER ${semester === 1 ? 'I' : 'II'}\\s+TAHUN ${year}`));
     expect(text).toContain('473.3/2271.12/IX/2022');
     expect(text).toContain('Puskesmas Jenawi');
+    // Signed by the head of Dinkes the Dinkes administrator recorded; the summary is Disdukcapil's numbered letter, signed by its head.
+    expect(text).toContain('dr. Purwati, M.Kes.');
+    const summary = pdfText(join(out, `ringkasan-bupati-${semester}-${year}.pdf`));
+    expect(summary).toContain(`400.12/${semester === 1 ? 215 : 487}/${year}`);
+    expect(summary).not.toContain('DRAF');
+    expect(summary).toContain('Suryanto, S.Sos., M.M.');
     const report = JSON.parse(readFileSync((await exportReport('json')).file, 'utf8'));
     expect(report.perPuskesmas.filter((p: { accesses: { total: number } }) => p.accesses.total > 0)).toHaveLength(21);
     expect(report.balikan.delivered).toBe(report.balikan.submitted); // the outage is over: every balikan arrived
