@@ -65,6 +65,9 @@ const EXPECTED: Record<string, Who[]> = {
   'GET /v1/evaluations': ['DUKCAPIL_AUDITOR', 'DINKES_ADMIN', 'BUPATI_OFFICE'],
   'GET /v1/audit/checkpoints': ADMIN_AUDITOR,
   'GET /v1/audit/proofs/:eventId': ADMIN_AUDITOR,
+  'GET /v1/audit/entries/:id': ADMIN_AUDITOR,
+  // Disdukcapil supervises: it alone asks for a checkpoint out of turn.
+  'POST /v1/audit/checkpoints': ['DUKCAPIL_AUDITOR'],
   'GET /v1/audit/consistency': ADMIN_AUDITOR,
   'GET /v1/audit/public-key': ADMIN_AUDITOR,
   'GET /metrics': ADMIN_AUDITOR,

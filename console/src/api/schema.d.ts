@@ -652,6 +652,24 @@ export interface paths {
     /** Signed checkpoints (tree size, Merkle root, chain head, time; Ed25519), oldest first */
     get: operations['AuditController_list'];
     put?: never;
+    /** Sign a checkpoint now over everything notarised so far; the latest again when nothing new was logged (then never rate-limited) */
+    post: operations['AuditController_requestCheckpoint'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/audit/entries/{id}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** The log entries of an access (accessId: every event of it) or of a balikan (balikanId), each exactly as hashed (canonical JCS text and its fields) with its RFC 9162 inclusion proof to one signed checkpoint */
+    get: operations['AuditController_entries'];
+    put?: never;
     post?: never;
     delete?: never;
     options?: never;
@@ -4087,6 +4105,165 @@ export interface operations {
         content: {
           'application/json': components['schemas']['Error'];
         };
+      };
+      /** @description EVENT_STORE_UNAVAILABLE */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+    };
+  };
+  AuditController_requestCheckpoint: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description { checkpoint, created } */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      /** @description MALFORMED_JSON, VALIDATION_FAILED, FIELD_NOT_ALLOWED, ID_MALFORMED */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description UNAUTHENTICATED, TOKEN_INVALID_OR_EXPIRED */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description NETWORK_NOT_ALLOWED, ROLE_NOT_ALLOWED, OPERATOR_SUSPENDED, OPERATOR_REVOKED */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description LOG_EMPTY */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      /** @description PAYLOAD_TOO_LARGE */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description CHECKPOINT_RATE_LIMITED: the latest checkpoint is under a minute old (Retry-After) */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      /** @description EVENT_STORE_UNAVAILABLE */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+    };
+  };
+  AuditController_entries: {
+    parameters: {
+      query?: {
+        /** @description Prove to this signed checkpoint (its tree size); default: the first that covers the event */
+        treeSize?: string;
+      };
+      header?: never;
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description MALFORMED_JSON, VALIDATION_FAILED, FIELD_NOT_ALLOWED, ID_MALFORMED */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description UNAUTHENTICATED, TOKEN_INVALID_OR_EXPIRED */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description NETWORK_NOT_ALLOWED, ROLE_NOT_ALLOWED, OPERATOR_SUSPENDED, OPERATOR_REVOKED */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description EVENT_NOT_NOTARISED, CHECKPOINT_NOT_FOUND */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      /** @description NOT_YET_NOTARISED, NOT_YET_CHECKPOINTED */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      /** @description PAYLOAD_TOO_LARGE */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description NOT_AN_ACCESS_OR_BALIKAN (an event id: use /v1/audit/proofs/{eventId}), CHECKPOINT_TOO_SMALL */
+      422: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
       };
       /** @description EVENT_STORE_UNAVAILABLE */
       503: {

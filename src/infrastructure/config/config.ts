@@ -71,6 +71,8 @@ export interface AppConfig {
     readonly signingKey?: string;
     readonly checkpointEveryEvents: number;
     readonly checkpointEveryMinutes: number;
+    /** POST /v1/audit/checkpoints signs at most one checkpoint per this many seconds (any checkpoint counts). */
+    readonly requestedCheckpointSeconds: number;
   };
   /** An operator's day with more accesses than this is flagged as unusual in the compliance views. */
   readonly operatorDailyLimit: number;
@@ -300,6 +302,7 @@ export function loadConfig(rawEnv: NodeJS.ProcessEnv = process.env): AppConfig {
       signingKey: auditSigningKey,
       checkpointEveryEvents: integer(env, 'AUDIT_CHECKPOINT_EVENTS', 1000, 1, 10_000_000),
       checkpointEveryMinutes: integer(env, 'AUDIT_CHECKPOINT_MINUTES', 60, 1, 7 * 24 * 60),
+      requestedCheckpointSeconds: integer(env, 'AUDIT_CHECKPOINT_REQUEST_SECONDS', 60, 0, 24 * 3600),
     },
     fingerprintNotPerformed,
     allowedNetworks,

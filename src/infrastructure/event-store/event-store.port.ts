@@ -86,6 +86,8 @@ export interface ReadStreamOptions {
   readonly maxCount?: number;
   /** Read from the end of the stream towards its start (newest first); `fromRevision` is then ignored. */
   readonly backwards?: boolean;
+  /** Events exactly as stored, not upcast (what the notary hashed: an auditor's proof shows these bytes). */
+  readonly stored?: boolean;
 }
 
 export interface ReadAllOptions {

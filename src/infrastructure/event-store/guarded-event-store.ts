@@ -61,7 +61,8 @@ export class GuardedEventStore implements EventStore {
   }
 
   async readStream(streamId: string, options?: ReadStreamOptions): Promise<RecordedEvent[]> {
-    return (await this.adapter.readStream(streamId, options)).map((e) => this.upcast(e));
+    const events = await this.adapter.readStream(streamId, options);
+    return options?.stored ? events : events.map((e) => this.upcast(e));
   }
 
   async readAll(options: ReadAllOptions): Promise<RecordedEvent[]> {

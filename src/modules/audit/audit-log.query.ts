@@ -1,7 +1,9 @@
 // ORDER BY names the table column: a text-cast output column of the same name would sort as text (99 after 146).
 import type { EntityManager } from 'typeorm';
+import type { RecordedEvent } from '../../infrastructure/event-store/event-store.port';
 import { Refusal } from '../../infrastructure/refusal';
 import { LOG_ID, type Checkpoint } from './checkpoint';
+import { canonicalBytes, envelopeOf, type LogEnvelope } from './log-entry';
 import { consistencyRanges, inclusionRanges, perfectNodes, rangeHash, type Range } from './merkle';
 import { loadNodes } from './notary.projection';
 
@@ -92,4 +94,63 @@ export async function consistencyProof(db: Db, from: number, to: number) {
   if (from > to) throw new Refusal(400, 'RANGE_INVALID', 'from must not be larger than to.');
   const [first, second] = [await checkpointAt(db, from), await checkpointAt(db, to)];
   return { from: first, to: second, path: await hashesOf(db, consistencyRanges(from, to)) };
+}
+
+/** One log entry as the notary hashed it, with its RFC 9162 inclusion proof. */
+export interface ProvedEntry {
+  readonly eventId: string;
+  readonly leafIndex: number;
+  /** hex: SHA-256(0x00 || canonical), as the notary recorded it */
+  readonly leafHash: string;
+  /** The exact UTF-8 text hashed: RFC 8785 (JCS) of `entry` */
+  readonly canonical: string;
+  readonly entry: LogEnvelope;
+  /** hex, nearest the leaf first */
+  readonly auditPath: string[];
+}
+
+/**
+ * Inclusion proofs of several events (as stored, never upcast) to one signed checkpoint: the named one,
+ * or the first that covers them all.
+ */
+export async function entriesProof(db: Db, events: readonly RecordedEvent[], treeSize?: number) {
+  const rows: { event_id: string; leaf_index: string; leaf_hash: Buffer }[] = await db.query(
+    `SELECT event_id::text, leaf_index::text, leaf_hash FROM audit_leaves WHERE event_id = ANY($1::uuid[])`,
+    [events.map((e) => e.eventId)],
+  );
+  const leaf = new Map(rows.map((r) => [r.event_id.toLowerCase(), { index: Number(r.leaf_index), hash: r.leaf_hash.toString('hex') }]));
+  if (events.some((e) => !leaf.has(e.eventId.toLowerCase())))
+    throw new Refusal(409, 'NOT_YET_NOTARISED', 'Some events of this id are not in the notarised log yet; ask again in a few seconds.');
+  const last = Math.max(...[...leaf.values()].map((l) => l.index));
+  let checkpoint: Checkpoint;
+  if (treeSize !== undefined) {
+    checkpoint = await checkpointAt(db, treeSize);
+    if (checkpoint.treeSize <= last) throw new Refusal(422, 'CHECKPOINT_TOO_SMALL', 'That checkpoint was signed before some of these events were logged.');
+  } else {
+    const covering: CheckpointRow[] = await db.query(
+      `SELECT ${COLUMNS} FROM audit_checkpoints WHERE tree_size > $1 ORDER BY audit_checkpoints.tree_size LIMIT 1`,
+      [last],
+    );
+    if (!covering[0])
+      throw new Refusal(
+        409,
+        'NOT_YET_CHECKPOINTED',
+        'The events are logged but no signed checkpoint covers them yet; request one (POST /v1/audit/checkpoints) or ask again after the next.',
+      );
+    checkpoint = toCheckpoint(covering[0]);
+  }
+  const entries: ProvedEntry[] = [];
+  for (const event of events) {
+    const { index, hash } = leaf.get(event.eventId.toLowerCase())!;
+    const entry = envelopeOf(event);
+    entries.push({
+      eventId: event.eventId,
+      leafIndex: index,
+      leafHash: hash,
+      canonical: canonicalBytes(entry).toString('utf8'),
+      entry,
+      auditPath: await hashesOf(db, inclusionRanges(index, checkpoint.treeSize)),
+    });
+  }
+  return { treeSize: checkpoint.treeSize, checkpoint, entries };
 }

@@ -1,10 +1,12 @@
-import { Controller, Get, Param, Query } from '@nestjs/common';
-import { QueryBus } from '@nestjs/cqrs';
+import { Controller, Get, HttpCode, Param, Post, Query, Req } from '@nestjs/common';
+import { CommandBus, QueryBus } from '@nestjs/cqrs';
 import { ApiBearerAuth, ApiOperation, ApiPropertyOptional, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { IsOptional, Matches } from 'class-validator';
 import { UuidParam } from '../../infrastructure/http/validation';
 import { Allow } from '../access/auth/access-rule';
-import { GetAuditPublicKey, ListCheckpoints, ProveConsistency, ProveInclusion } from './audit.queries';
+import type { AuthenticatedRequest } from '../access/auth/access.guard';
+import { GetAuditPublicKey, ListCheckpoints, ProveConsistency, ProveEntries, ProveInclusion } from './audit.queries';
+import { RequestCheckpoint } from './request-checkpoint';
 
 const SIZE = /^[1-9][0-9]{0,14}$/;
 
@@ -40,13 +42,42 @@ export class ConsistencyQuery {
 @ApiBearerAuth()
 @Controller('v1/audit')
 export class AuditController {
-  constructor(private readonly queryBus: QueryBus) {}
+  constructor(
+    private readonly queryBus: QueryBus,
+    private readonly commandBus: CommandBus,
+  ) {}
 
   @Get('checkpoints')
   @Allow('DUKCAPIL_AUDITOR', 'DINKES_ADMIN')
   @ApiOperation({ summary: 'Signed checkpoints (tree size, Merkle root, chain head, time; Ed25519), oldest first' })
   async list(@Query() query: CheckpointsQuery) {
     return this.queryBus.execute(new ListCheckpoints(query.fromSize ? Number(query.fromSize) : 0));
+  }
+
+  @Post('checkpoints')
+  @HttpCode(200)
+  @Allow('DUKCAPIL_AUDITOR')
+  @ApiOperation({
+    summary: 'Sign a checkpoint now over everything notarised so far; the latest again when nothing new was logged (then never rate-limited)',
+  })
+  @ApiResponse({ status: 200, description: '{ checkpoint, created }' })
+  @ApiResponse({ status: 409, description: 'LOG_EMPTY' })
+  @ApiResponse({ status: 429, description: 'CHECKPOINT_RATE_LIMITED: the latest checkpoint is under a minute old (Retry-After)' })
+  async requestCheckpoint() {
+    return this.commandBus.execute(new RequestCheckpoint());
+  }
+
+  @Get('entries/:id')
+  @Allow('DUKCAPIL_AUDITOR', 'DINKES_ADMIN')
+  @ApiOperation({
+    summary:
+      'The log entries of an access (accessId: every event of it) or of a balikan (balikanId), each exactly as hashed (canonical JCS text and its fields) with its RFC 9162 inclusion proof to one signed checkpoint',
+  })
+  @ApiResponse({ status: 404, description: 'EVENT_NOT_NOTARISED, CHECKPOINT_NOT_FOUND' })
+  @ApiResponse({ status: 409, description: 'NOT_YET_NOTARISED, NOT_YET_CHECKPOINTED' })
+  @ApiResponse({ status: 422, description: 'NOT_AN_ACCESS_OR_BALIKAN (an event id: use /v1/audit/proofs/{eventId}), CHECKPOINT_TOO_SMALL' })
+  async entries(@Param('id', UuidParam) id: string, @Query() query: ProofQuery, @Req() request: AuthenticatedRequest) {
+    return this.queryBus.execute(new ProveEntries(request.caller!, id, query.treeSize ? Number(query.treeSize) : undefined));
   }
 
   @Get('proofs/:eventId')

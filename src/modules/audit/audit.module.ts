@@ -4,6 +4,7 @@ import { INFRASTRUCTURE } from '../../infrastructure/infrastructure.module';
 import { AUDIT_SIGNER, type AuditSigner } from './audit-signer';
 import { AuditController } from './audit.controller';
 import { AUDIT_QUERY_HANDLERS } from './audit.queries';
+import { RequestCheckpointHandler } from './request-checkpoint';
 
 /** Resolves the signing key at start, so its public key is printed once (and a missing key file is created). */
 @Injectable()
@@ -19,5 +20,5 @@ export class SigningKeyAnnouncer implements OnApplicationBootstrap {
 }
 
 /** The verifiable audit log (hash chain, Merkle tree, signed checkpoints, proofs). */
-@Module({ controllers: [AuditController], providers: [SigningKeyAnnouncer, ...AUDIT_QUERY_HANDLERS] })
+@Module({ controllers: [AuditController], providers: [SigningKeyAnnouncer, RequestCheckpointHandler, ...AUDIT_QUERY_HANDLERS] })
 export class AuditModule {}
