@@ -24,6 +24,8 @@ export class Refusal extends Error {
       readonly party?: RefusedParty;
       /** Seconds after which a retry may succeed (429, 503). */
       readonly retryAfter?: number;
+      /** REGISTRY_REFUSED: the registry's own reason text, made safe (registryReasonText). */
+      readonly registryReason?: string;
     } = {},
   ) {
     super(message);
@@ -50,4 +52,6 @@ export interface ErrorBody {
   code: string;
   message: string;
   accessId?: string;
+  /** REGISTRY_REFUSED only: the registry's own reason text (digits masked, at most 120 characters). */
+  registryReason?: string;
 }

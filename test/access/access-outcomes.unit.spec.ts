@@ -17,6 +17,7 @@ function seen(settlement: Settlement) {
     code: settlement.refusal.code,
     accessId: settlement.refusal.details.accessId,
     message: settlement.refusal.message,
+    ...(settlement.refusal.details.registryReason !== undefined ? { registryReason: settlement.refusal.details.registryReason } : {}),
   };
 }
 
@@ -44,14 +45,15 @@ describe('From what the registry answered to what is recorded and what the Puske
       },
     ],
     [
-      "a refusal by the registry is recorded REGISTRY_REFUSED with its reason and answered 502 with the registry's reason",
-      { outcome: 'REFUSED', reason: 'DAILY_QUOTA_EXHAUSTED', latencyMs: 40 },
+      "a refusal by the registry is recorded REGISTRY_REFUSED with its normalised reason and answered 502 with that code and the registry's own words",
+      { outcome: 'REFUSED', reason: 'DAILY_QUOTA_EXHAUSTED', text: 'Kuota Akses Hari Ini Telah Habis', latencyMs: 40 },
       {
         recorded: { outcome: 'REGISTRY_REFUSED', registryLatencyMs: 40, registryRefusal: 'DAILY_QUOTA_EXHAUSTED' },
         status: 502,
         code: 'REGISTRY_REFUSED',
         accessId,
         message: 'The registry refused the request: DAILY_QUOTA_EXHAUSTED.',
+        registryReason: 'Kuota Akses Hari Ini Telah Habis',
       },
     ],
     [

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { randomUUID } from 'node:crypto';
 import type { DataSource } from 'typeorm';
-import { HourlyQuota, leaseSize } from '../../src/modules/access/lookups/hourly-quota';
+import { HourlyQuota, leaseSize, quotaWindow, secondsToWindowEnd } from '../../src/modules/access/lookups/hourly-quota';
 
 /**
  * The hourly quota per operator (LOOKUPS_PER_HOUR) against bulk harvesting, as gateway instances share it:
@@ -39,6 +39,27 @@ describe('The hourly lookup quota per operator', () => {
     for (let i = 0; i < 305; i++) outcomes.push(await outcome(quota.take(operator, hour, 300)));
     expect(outcomes.filter((o) => o === 'served')).toHaveLength(300);
     expect(outcomes.slice(300)).toEqual(Array(5).fill('RATE_LIMITED'));
+  });
+
+  it('tells a refused operator, in Retry-After, the whole seconds until the clock hour ends and the quota starts afresh', async () => {
+    const quota = sharedCounter().instance();
+    const operator = randomUUID();
+    for (let i = 0; i < 3; i++) await quota.take(operator, hour, 3);
+    await expect(quota.take(operator, new Date('2026-12-07T03:59:58.200Z'), 3)).rejects.toMatchObject({
+      status: 429,
+      code: 'RATE_LIMITED',
+      details: { retryAfter: 2 },
+    });
+    fc.assert(
+      fc.property(fc.date({ min: new Date('2020-01-01'), max: new Date('2040-01-01'), noInvalidDate: true }), (now) => {
+        const wait = secondsToWindowEnd(quotaWindow(now).getTime(), now);
+        expect(wait).toBeGreaterThanOrEqual(1);
+        expect(wait).toBeLessThanOrEqual(3600);
+        // Waiting that long reaches the next window; a second less does not (unless only a second was left).
+        expect(quotaWindow(new Date(now.getTime() + wait * 1000)).getTime()).toBeGreaterThan(quotaWindow(now).getTime());
+        if (wait > 1) expect(quotaWindow(new Date(now.getTime() + (wait - 1) * 1000)).getTime()).toBe(quotaWindow(now).getTime());
+      }),
+    );
   });
 
   it('writes to the shared counter once per lease, not once per lookup', async () => {

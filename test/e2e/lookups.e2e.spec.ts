@@ -1,5 +1,6 @@
 import type { ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
+import { createServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startGateway, type Finished } from '../support/processes';
@@ -31,8 +32,20 @@ describe('Looking a person up by NIK, and reading a KTP-el card', () => {
   const registryCalls = async () => ((await (await fetch(`${simulator}/simulator/calls`)).json()) as { calls: number }).calls;
   const lookup = (nik: string, token = operator) => call('POST', '/v1/access/nik-lookups', token, { nik });
 
+  /** A port free a moment ago, for the built-in simulator's fixed port. */
+  const freePort = () =>
+    new Promise<number>((resolve) => {
+      const probe = createServer().listen(0, '127.0.0.1', () => {
+        const { port } = probe.address() as AddressInfo;
+        probe.close(() => resolve(port));
+      });
+    });
+  let simulatorPort = 0;
+
   beforeAll(async () => {
+    simulatorPort = await freePort();
     const started = await startGateway({
+      REGISTRY_BUILTIN_SIMULATOR_PORT: String(simulatorPort),
       DATA_DIR: dir,
       PORT: '0',
       DATABASE_URL: '',
@@ -61,6 +74,13 @@ describe('Looking a person up by NIK, and reading a KTP-el card', () => {
     child?.kill('SIGTERM');
     await exited;
     rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('runs the built-in registry simulator on the port REGISTRY_BUILTIN_SIMULATOR_PORT names, so an app developer can point at it', async () => {
+    expect(simulator).toBe(`http://127.0.0.1:${simulatorPort}`);
+    const answer = await fetch(`http://127.0.0.1:${simulatorPort}/simulator/samples`);
+    expect(answer.status).toBe(200);
+    expect(((await answer.json()) as typeof samples).found.length).toBeGreaterThan(0);
   });
 
   it('refuses every lookup with 403 AGREEMENT_NOT_ACTIVE while only the expired 2022 agreement exists, without calling the registry', async () => {
@@ -142,10 +162,20 @@ describe('Looking a person up by NIK, and reading a KTP-el card', () => {
     expect(await registryCalls()).toBe(before);
   });
 
-  it('answers 502 with the reason when the registry refuses, 504 when it is too slow and 503 when it fails', async () => {
+  it("answers 502 REGISTRY_REFUSED with the normalised code and the registry's own words when the registry refuses, 504 when it is too slow and 503 when it fails", async () => {
     try {
       await fault({ mode: 'RESPON', respon: 'Kuota Akses Hari ini telah Habis' });
-      expect((await lookup(samples.found[1]!)).body).toMatchObject({ statusCode: 502, code: 'REGISTRY_REFUSED' });
+      expect((await lookup(samples.found[1]!)).body).toMatchObject({
+        statusCode: 502,
+        code: 'REGISTRY_REFUSED',
+        message: 'The registry refused the request: DAILY_QUOTA_EXHAUSTED.',
+        registryReason: 'Kuota Akses Hari ini telah Habis',
+      });
+      // A reason the gateway does not know, quoting the NIK asked for: passed on without its digits.
+      await fault({ mode: 'RESPON', respon: `NIK ${samples.found[1]} diblokir sementara` });
+      const unknown = await lookup(samples.found[1]!);
+      expect(unknown.body).toMatchObject({ statusCode: 502, code: 'REGISTRY_REFUSED', registryReason: 'NIK ################ diblokir sementara' });
+      expect(unknown.text).not.toContain(samples.found[1]!);
       await fault({ mode: 'HANG' });
       expect((await lookup(samples.found[1]!)).body).toMatchObject({ statusCode: 504, code: 'REGISTRY_TIMEOUT' });
       await fault({ mode: 'HTTP_5XX' });
@@ -198,12 +228,21 @@ describe('Looking a person up by NIK, and reading a KTP-el card', () => {
     expect((await card('MATCHED')).body.code).toBe('CARD_READER_RETIRED');
   });
 
-  it("limits each operator's lookups per hour with 429 RATE_LIMITED", async () => {
+  it("limits each operator's lookups per hour with 429 RATE_LIMITED, saying in Retry-After how many seconds remain until the clock hour ends", async () => {
     const busy = (await anOperatorAt(reach(call), admin, operatorFacility, { userId: 'loket.dua', password: 'operator-password-2' })).token;
-    const codes: (string | undefined)[] = [];
-    for (let i = 0; i < 61; i++) codes.push((await lookup(samples.found[4]!, busy)).body.code);
-    expect(codes.slice(0, 60).every((c) => c === undefined)).toBe(true);
-    expect(codes[60]).toBe('RATE_LIMITED');
+    const answers = [];
+    for (let i = 0; i < 60; i++) answers.push(await lookup(samples.found[4]!, busy));
+    expect(answers.every((a) => a.status === 200)).toBe(true);
+    const before = Date.now();
+    const refused = await lookup(samples.found[4]!, busy);
+    const after = Date.now();
+    expect(refused.status).toBe(429);
+    expect(refused.body.code).toBe('RATE_LIMITED');
+    // The service read its clock between `before` and `after`: the seconds left in that clock hour.
+    const left = (t: number) => Math.max(1, Math.ceil((3_600_000 - (t % 3_600_000)) / 1000));
+    const retryAfter = Number(refused.headers.get('retry-after'));
+    expect(retryAfter).toBeGreaterThanOrEqual(Math.min(left(before), left(after)));
+    expect(retryAfter).toBeLessThanOrEqual(Math.max(left(before), left(after)));
   });
 
   it('never writes a NIK, a KK number, a name or a verification token into its log or error output, even at debug level', async () => {

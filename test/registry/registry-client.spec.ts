@@ -1,4 +1,5 @@
-import { parseLossless, readCallNikAnswer } from '../../src/infrastructure/registry/registry-answer';
+import fc from 'fast-check';
+import { parseLossless, readCallNikAnswer, REGISTRY_REASON_MAX, registryReasonText } from '../../src/infrastructure/registry/registry-answer';
 import { RegistryClient, type RegistryClientOptions } from '../../src/infrastructure/registry/registry-client';
 import { startRegistrySimulator, type RegistrySimulator } from '../../src/infrastructure/registry/simulator/registry-simulator';
 import { until } from '../support/until';
@@ -68,6 +69,27 @@ describe('The population registry client', () => {
     expect(await client.callNik(simulator.samples.found[0]!)).toMatchObject({ outcome: 'REFUSED', reason });
   });
 
+  it("keeps the registry's own reason text with a refusal, whitespace collapsed", async () => {
+    simulator.setFault({ mode: 'RESPON', respon: '  Kuota Akses Hari ini\ttelah Habis ' });
+    expect(await client.callNik(simulator.samples.found[0]!)).toMatchObject({
+      outcome: 'REFUSED',
+      reason: 'DAILY_QUOTA_EXHAUSTED',
+      text: 'Kuota Akses Hari ini telah Habis',
+    });
+  });
+
+  it('passes on no digit, no control character and at most 120 characters of any reason text, so a reason quoting a NIK carries it no further', () => {
+    expect(registryReasonText('NIK 3313010101900001 diblokir\u0007\n\u202e')).toBe('NIK ################ diblokir');
+    fc.assert(
+      fc.property(fc.string({ unit: 'binary', maxLength: 400 }), (raw) => {
+        const text = registryReasonText(raw);
+        expect([...text].length).toBeLessThanOrEqual(REGISTRY_REASON_MAX);
+        expect(text).not.toMatch(/[\p{Nd}\p{Cc}\p{Cf}]/u);
+        expect(text).toBe(text.trim());
+      }),
+    );
+  });
+
   it('reads "User ID tidak ditemukan" as a refusal of the gateway, not as "no such person"', async () => {
     simulator.setFault({ mode: 'RESPON', respon: 'User ID Tidak Ditemukan' });
     expect(await client.callNik(simulator.samples.found[0]!)).toMatchObject({ outcome: 'REFUSED', reason: 'LOGIN_FAILED' });
@@ -127,7 +149,7 @@ describe('The population registry client', () => {
 
   it('reads a 4xx as the registry refusing the gateway, not as an outage', async () => {
     simulator.setFault({ mode: 'HTTP_5XX', status: 403 });
-    expect(await client.callNik(simulator.samples.found[0]!)).toMatchObject({ outcome: 'REFUSED', reason: 'UNRECOGNISED' });
+    expect(await client.callNik(simulator.samples.found[0]!)).toMatchObject({ outcome: 'REFUSED', reason: 'UNRECOGNISED', text: 'HTTP 403' });
   });
 
   it('never follows a redirect, which would carry the credentials and the NIK elsewhere', async () => {

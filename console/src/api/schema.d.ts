@@ -2742,14 +2742,14 @@ export interface operations {
           'application/json': components['schemas']['Error'];
         };
       };
-      /** @description RATE_LIMITED */
+      /** @description RATE_LIMITED: over LOOKUPS_PER_HOUR this clock hour; Retry-After = seconds until the hour ends */
       429: {
         headers: {
           [name: string]: unknown;
         };
         content?: never;
       };
-      /** @description REGISTRY_REFUSED (with the registry's reason) */
+      /** @description REGISTRY_REFUSED: registryReason is the registry's own text (digits masked as #, at most 120 characters), the message names the normalised code */
       502: {
         headers: {
           [name: string]: unknown;

@@ -44,6 +44,8 @@ export interface AppConfig {
     readonly url?: string;
     /** No url and the simulator chosen: said out loud with a server, never assumed. */
     readonly builtinSimulator: boolean;
+    /** Loopback port of the built-in simulator; 0: any free port (named in the start-up log). */
+    readonly builtinSimulatorPort: number;
     readonly instansi: string;
     readonly userId: string;
     readonly password: string;
@@ -283,6 +285,7 @@ export function loadConfig(rawEnv: NodeJS.ProcessEnv = process.env): AppConfig {
     registry: {
       url: registryUrl,
       builtinSimulator: !registryUrl && (builtinSimulator === 'true' || !onAServer),
+      builtinSimulatorPort: integer(env, 'REGISTRY_BUILTIN_SIMULATOR_PORT', 0, 0, 65535),
       instansi: env.REGISTRY_INSTANSI ?? 'DINKES_KARANGANYAR',
       userId: env.REGISTRY_USER_ID ?? 'simulator',
       password: env.REGISTRY_PASSWORD ?? 'simulator',

@@ -71,8 +71,14 @@ export class ErrorFilter implements ExceptionFilter {
 
   private toBody(error: unknown): ErrorBody {
     if (error instanceof Refusal) {
-      const { accessId } = error.details;
-      return { statusCode: error.status, code: error.code, message: error.message, ...(accessId ? { accessId } : {}) };
+      const { accessId, registryReason } = error.details;
+      return {
+        statusCode: error.status,
+        code: error.code,
+        message: error.message,
+        ...(accessId ? { accessId } : {}),
+        ...(registryReason !== undefined ? { registryReason } : {}),
+      };
     }
     if (error instanceof HttpException) {
       const status = error.getStatus();

@@ -35,7 +35,26 @@ export type RegistryAnswer =
   | { readonly outcome: 'FOUND'; readonly person: Person }
   | { readonly outcome: 'DECEASED'; readonly person: Person | null }
   | { readonly outcome: 'NOT_FOUND' }
-  | { readonly outcome: 'REFUSED'; readonly reason: RegistryRefusal };
+  /** `text`: the registry's own reason, as registryReasonText makes it safe to show. */
+  | { readonly outcome: 'REFUSED'; readonly reason: RegistryRefusal; readonly text: string };
+
+/** The longest registry reason text passed on to the caller. */
+export const REGISTRY_REASON_MAX = 120;
+
+/**
+ * The registry's own reason text (RESPON), as the caller may see it: control characters dropped,
+ * whitespace collapsed, every digit masked as '#' (a reason that quoted a NIK or KK number would carry it
+ * no further), at most REGISTRY_REASON_MAX characters. Only in the HTTP answer: never in an event or a log
+ * line (the event keeps the normalised code). Pure.
+ */
+export function registryReasonText(raw: string): string {
+  const text = raw
+    .replace(/[\p{Cc}\p{Cf}\p{Zl}\p{Zp}]/gu, ' ')
+    .replace(/\p{Nd}/gu, '#')
+    .replace(/\s+/g, ' ')
+    .trim();
+  return [...text].slice(0, REGISTRY_REASON_MAX).join('');
+}
 
 /** Every JSON number kept as its digits: a NIK or KK number must never pass through a float. */
 export function parseLossless(text: string): unknown {
@@ -63,13 +82,14 @@ export function readCallNikAnswer(body: unknown): RegistryAnswer {
   if (!first || typeof first !== 'object') throw new MalformedAnswerError('no content[0]');
   const fields = upperKeys(first);
   const respon = typeof fields.RESPON === 'string' ? norm(fields.RESPON) : undefined;
+  const text = typeof fields.RESPON === 'string' ? registryReasonText(fields.RESPON) : '';
   const hasPerson = fields.NIK !== undefined && fields.NAMA_LGKP !== undefined;
   // Refusals first, and anchored patterns: "User ID tidak ditemukan" is a refusal, not "no such person".
   const refusal = respon ? REFUSALS.find(([pattern]) => pattern.test(respon))?.[1] : undefined;
-  if (refusal) return { outcome: 'REFUSED', reason: refusal };
+  if (refusal) return { outcome: 'REFUSED', reason: refusal, text };
   if (respon && /^data\b[a-z ,:.]*meninggal/.test(respon)) return { outcome: 'DECEASED', person: hasPerson ? toPerson(fields) : null };
   if (respon && /^(data|nik)\b[a-z ]*tidak ditemukan/.test(respon)) return { outcome: 'NOT_FOUND' };
-  if (respon && !hasPerson) return { outcome: 'REFUSED', reason: 'UNRECOGNISED' };
+  if (respon && !hasPerson) return { outcome: 'REFUSED', reason: 'UNRECOGNISED', text };
   if (!hasPerson) throw new MalformedAnswerError('no person and no RESPON');
   return { outcome: 'FOUND', person: toPerson(fields) };
 }

@@ -186,7 +186,7 @@ export class RegistryClient {
 function read(status: number, text: string): RegistryAnswer {
   if (status >= 500 || (status >= 300 && status < 400)) throw new RegistryFailure('UNAVAILABLE');
   // A 4xx is the registry refusing us (wrong INSTANSI, address blocked): an answer, not an outage.
-  if (status !== 200) return { outcome: 'REFUSED', reason: 'UNRECOGNISED' };
+  if (status !== 200) return { outcome: 'REFUSED', reason: 'UNRECOGNISED', text: `HTTP ${status}` }; // its body is not passed on
   try {
     return readCallNikAnswer(parseLossless(text));
   } catch {

@@ -1,6 +1,7 @@
 import type { OnApplicationShutdown } from '@nestjs/common';
 import type { Logger } from 'pino';
 import type { AppConfig } from '../config/config';
+import { StartupError } from '../infrastructure';
 import { RegistryClient, type RegistryClientOptions } from './registry-client';
 import { startRegistrySimulator, type RegistrySimulator } from './simulator/registry-simulator';
 
@@ -18,7 +19,15 @@ export class RegistryConnection implements OnApplicationShutdown {
     let simulator: RegistrySimulator | null = null;
     let baseUrl = config.url;
     if (!baseUrl) {
-      simulator = await startRegistrySimulator({ userId: config.userId, password: config.password });
+      const port = config.builtinSimulatorPort;
+      simulator = await startRegistrySimulator({ userId: config.userId, password: config.password, port }).catch((error: unknown) => {
+        const code = (error as { code?: string }).code;
+        if (code !== 'EADDRINUSE' && code !== 'EACCES') throw error;
+        throw new StartupError(
+          'REGISTRY_BUILTIN_SIMULATOR_PORT',
+          `the built-in registry simulator cannot listen on 127.0.0.1:${port} (${code}); set REGISTRY_BUILTIN_SIMULATOR_PORT to a free port, or 0 for any`,
+        );
+      });
       baseUrl = simulator.url;
       logger?.warn({ samples: `${simulator.url}/simulator/samples` }, 'no REGISTRY_URL: using the built-in registry simulator (synthetic people only)');
     }

@@ -43,9 +43,16 @@ export function fingerprintSettlement(fingerprint: Fingerprint, notPerformed: 'r
 /** THE table from what the registry answered to what the access event records and what the caller gets. Pure. */
 export function registrySettlement(call: RegistryCall, accessId: string): Settlement {
   const registryLatencyMs = Math.min(call.latencyMs, MAX_LATENCY_MS);
-  const refused = (outcome: AccessOutcome, status: 404 | 502 | 503 | 504, code: string, message: string, extra: Partial<OutcomeFields> = {}): Settlement => ({
+  const refused = (
+    outcome: AccessOutcome,
+    status: 404 | 502 | 503 | 504,
+    code: string,
+    message: string,
+    extra: Partial<OutcomeFields> = {},
+    registryReason?: string,
+  ): Settlement => ({
     recorded: { outcome, registryLatencyMs, ...extra },
-    refusal: new Refusal(status, code, message, { accessId }),
+    refusal: new Refusal(status, code, message, { accessId, ...(registryReason !== undefined ? { registryReason } : {}) }),
   });
   switch (call.outcome) {
     case 'FOUND':
@@ -54,7 +61,15 @@ export function registrySettlement(call: RegistryCall, accessId: string): Settle
     case 'NOT_FOUND':
       return refused('NOT_FOUND', 404, 'NIK_NOT_FOUND', 'The registry has no person with this NIK.');
     case 'REFUSED':
-      return refused('REGISTRY_REFUSED', 502, 'REGISTRY_REFUSED', `The registry refused the request: ${call.reason}.`, { registryRefusal: call.reason });
+      // The event keeps the normalised code only; the registry's own words go to the caller (registryReason).
+      return refused(
+        'REGISTRY_REFUSED',
+        502,
+        'REGISTRY_REFUSED',
+        `The registry refused the request: ${call.reason}.`,
+        { registryRefusal: call.reason },
+        call.text,
+      );
     case 'TIMEOUT':
       return refused('REGISTRY_TIMEOUT', 504, 'REGISTRY_TIMEOUT', 'The registry did not answer in time; try again.');
     case 'UNAVAILABLE':

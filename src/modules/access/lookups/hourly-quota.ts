@@ -5,8 +5,15 @@ import { Refusal } from '../../../infrastructure/refusal';
 /** The start of the clock hour an instant falls in: the quota's window. */
 export const quotaWindow = (now: Date): Date => new Date(Math.floor(now.getTime() / 3_600_000) * 3_600_000);
 
-/** Over the quota: 429 RATE_LIMITED (a denial reason, so it is recorded as AccessDenied). */
-const rateLimited = (perHour: number): Refusal => new Refusal(429, 'RATE_LIMITED', `At most ${perHour} lookups an hour per operator.`);
+/** Whole seconds from `now` until the quota's window (starting at `window`, ms) ends: at least 1. Pure. */
+export const secondsToWindowEnd = (window: number, now: Date): number => Math.max(1, Math.ceil((window + 3_600_000 - now.getTime()) / 1000));
+
+/**
+ * Over the quota: 429 RATE_LIMITED (a denial reason, so it is recorded as AccessDenied), with Retry-After
+ * the seconds until the clock hour ends, when the quota starts afresh.
+ */
+const rateLimited = (perHour: number, window: number, now: Date): Refusal =>
+  new Refusal(429, 'RATE_LIMITED', `At most ${perHour} lookups an hour per operator.`, { retryAfter: secondsToWindowEnd(window, now) });
 
 /** How many lookups an instance takes from the shared counter at a time: a twentieth of the hour's quota. */
 export const leaseSize = (perHour: number): number => Math.max(1, Math.ceil(perHour / 20));
@@ -52,7 +59,7 @@ export class HourlyQuota {
         lease.remaining--;
         return;
       }
-      if (lease.exhausted) throw rateLimited(perHour);
+      if (lease.exhausted) throw rateLimited(perHour, window, now);
       // Requests that find the lease spent together wait for one statement, then share what it brought.
       const current = lease;
       current.leasing ??= this.lease(operatorId, current, perHour).finally(() => (current.leasing = undefined));

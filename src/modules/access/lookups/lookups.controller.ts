@@ -67,8 +67,12 @@ export class LookupsController {
   @ApiResponse({ status: 404, description: 'NIK_NOT_FOUND (with accessId)' })
   @ApiResponse({ status: 400, description: 'NIK_NOT_16_DIGITS, NIK_UNKNOWN_PROVINCE, NIK_INVALID_DATE' })
   @ApiResponse({ status: 403, description: 'AGREEMENT_NOT_ACTIVE, FACILITY_NOT_REGISTERED' })
-  @ApiResponse({ status: 429, description: 'RATE_LIMITED' })
-  @ApiResponse({ status: 502, description: "REGISTRY_REFUSED (with the registry's reason)" })
+  @ApiResponse({ status: 429, description: 'RATE_LIMITED: over LOOKUPS_PER_HOUR this clock hour; Retry-After = seconds until the hour ends' })
+  @ApiResponse({
+    status: 502,
+    description:
+      "REGISTRY_REFUSED: registryReason is the registry's own text (digits masked as #, at most 120 characters), the message names the normalised code",
+  })
   @ApiResponse({ status: 503, description: 'REGISTRY_UNAVAILABLE' })
   @ApiResponse({ status: 504, description: 'REGISTRY_TIMEOUT' })
   async lookup(@Body() body: NikLookupDto, @Req() request: AuthenticatedRequest, @Res({ passthrough: true }) response: FastifyReply) {
