@@ -28,6 +28,22 @@ describe('The balikan of an access', () => {
     balikan.given(found, submitted).when(submit).thenNothing();
   });
 
+  it('refuses a repeat of one Idempotency-Key that gives other fields with 422 IDEMPOTENCY_KEY_REUSED, and accepts the same fields in any order', () => {
+    balikan
+      .given(found, submitted)
+      .when({ ...submit, kinds: ['MEDICAL_RECORD_NUMBER'] })
+      .thenRefused('IDEMPOTENCY_KEY_REUSED');
+    balikan
+      .given(found, submitted)
+      .when({ ...submit, kinds: ['BLOOD_TYPE', 'MEDICAL_RECORD_NUMBER'] })
+      .thenRefused('IDEMPOTENCY_KEY_REUSED');
+    const both: NewEvent = { type: 'BalikanSubmitted', data: { ...(submitted.data as object), kinds: ['BLOOD_TYPE', 'MEDICAL_RECORD_NUMBER'] } };
+    balikan
+      .given(found, both)
+      .when({ ...submit, kinds: ['MEDICAL_RECORD_NUMBER', 'BLOOD_TYPE'] })
+      .thenNothing();
+  });
+
   it('an operator cannot send a balikan for another NIK: a NIK or token that does not match the access is refused', () => {
     balikan
       .given(found)

@@ -98,6 +98,23 @@ describe('Sending data balikan back to the registry', () => {
     expect(submitted).toHaveLength(1);
   });
 
+  it('refuses an Idempotency-Key reused on the same access with other fields with 422 IDEMPOTENCY_KEY_REUSED, recording nothing; other values in the same fields cannot be told apart (never kept)', async () => {
+    const nik = simulator.samples.found[3]!;
+    const { accessId, verificationToken } = await lookup(nik);
+    const key = randomUUID();
+    const first = await submit({ accessId, nik, verificationToken, bloodType: 'AB' }, operator, key).expect(202);
+    const reused = await submit({ accessId, nik, verificationToken, medicalRecordNumber: 'RM-2025-000999' }, operator, key).expect(422);
+    expect(reused.body).toMatchObject({ code: 'IDEMPOTENCY_KEY_REUSED' });
+    expect(JSON.stringify(reused.body)).not.toContain('RM-2025-000999');
+    const widened = await submit({ accessId, nik, verificationToken, bloodType: 'AB', medicalRecordNumber: 'RM-2025-000999' }, operator, key).expect(422);
+    expect(widened.body.code).toBe('IDEMPOTENCY_KEY_REUSED');
+    // The documented limit: the same fields with another value are the same balikan (the values are never stored or hashed).
+    const sameFields = await submit({ accessId, nik, verificationToken, bloodType: 'B' }, operator, key).expect(202);
+    expect(sameFields.body.balikanId).toBe(first.body.balikanId);
+    const submitted = (await t.infra.eventStore.readStream(`access-${accessId}`)).filter((e) => e.type === 'BalikanSubmitted');
+    expect(submitted).toHaveLength(1);
+  });
+
   it('gives up on a balikan that could not be delivered in time: purged, and marked ABANDONED', async () => {
     const nik = simulator.samples.found[4]!;
     const { accessId, verificationToken } = await lookup(nik);

@@ -2852,7 +2852,7 @@ export interface operations {
     parameters: {
       query?: never;
       header?: {
-        /** @description A UUID; the same key returns the same balikan */
+        /** @description A UUID, scoped to the operator and the access: the same key returns the same balikan; reused on that access with other fields, 422 IDEMPOTENCY_KEY_REUSED (the values themselves are never kept, so they are not compared) */
         'Idempotency-Key'?: string;
       };
       path?: never;
@@ -2914,7 +2914,7 @@ export interface operations {
           'application/json': components['schemas']['Error'];
         };
       };
-      /** @description ACCESS_FOUND_NOBODY; NIK_DOES_NOT_MATCH_ACCESS (the NIK or the verificationToken is not that of the access; recorded) */
+      /** @description ACCESS_FOUND_NOBODY; NIK_DOES_NOT_MATCH_ACCESS (the NIK or the verificationToken is not that of the access; recorded); IDEMPOTENCY_KEY_REUSED (the key named a balikan of this access with other fields) */
       422: {
         headers: {
           [name: string]: unknown;

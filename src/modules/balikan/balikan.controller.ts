@@ -73,7 +73,12 @@ export class BalikanController {
   @HttpCode(202)
   @Allow('PUSKESMAS_OPERATOR')
   @ApiOperation({ summary: 'Submit data balikan for an access; delivered to the registry in the background' })
-  @ApiHeader({ name: 'Idempotency-Key', required: false, description: 'A UUID; the same key returns the same balikan' })
+  @ApiHeader({
+    name: 'Idempotency-Key',
+    required: false,
+    description:
+      'A UUID, scoped to the operator and the access: the same key returns the same balikan; reused on that access with other fields, 422 IDEMPOTENCY_KEY_REUSED (the values themselves are never kept, so they are not compared)',
+  })
   @ApiResponse({ status: 202, description: '{balikanId, status}: the same answer for every submission with one Idempotency-Key' })
   @ApiResponse({
     status: 400,
@@ -84,7 +89,8 @@ export class BalikanController {
   @ApiResponse({ status: 404, description: 'ACCESS_NOT_FOUND' })
   @ApiResponse({
     status: 422,
-    description: 'ACCESS_FOUND_NOBODY; NIK_DOES_NOT_MATCH_ACCESS (the NIK or the verificationToken is not that of the access; recorded)',
+    description:
+      'ACCESS_FOUND_NOBODY; NIK_DOES_NOT_MATCH_ACCESS (the NIK or the verificationToken is not that of the access; recorded); IDEMPOTENCY_KEY_REUSED (the key named a balikan of this access with other fields)',
   })
   async submit(@Body() body: SubmitBalikanDto, @Headers('idempotency-key') idempotencyKey: string | undefined, @Req() request: AuthenticatedRequest) {
     if (idempotencyKey !== undefined && !isUuid(idempotencyKey)) {

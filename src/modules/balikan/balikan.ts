@@ -44,6 +44,9 @@ export type BalikanCommand =
 
 const FINDS = new Set(['FOUND', 'DECEASED']);
 
+/** The same fields given, in any order. */
+const sameKinds = (a: readonly BalikanKind[], b: readonly BalikanKind[]): boolean => a.length === b.length && a.every((k) => b.includes(k));
+
 /** The balikan of one access live on its stream (`access-{accessId}`): the expected revision there is what keeps a delivery from being recorded twice. */
 export const balikanDecider: Decider<Access, BalikanCommand> = {
   initialState: { accessId: null, facilityId: '', outcome: '', balikan: new Map() },
@@ -88,8 +91,15 @@ export const balikanDecider: Decider<Access, BalikanCommand> = {
       if (!FINDS.has(state.outcome)) throw new Refusal(422, 'ACCESS_FOUND_NOBODY', 'A balikan needs an access that found the person.');
       // Same refusal whether the NIK or the token is wrong: it tells nothing about which.
       if (!command.nikMatchesAccess) throw new Refusal(422, 'NIK_DOES_NOT_MATCH_ACCESS', 'This NIK and verification token do not belong to this access.');
-      // The same balikanId (one Idempotency-Key) recorded already: nothing new, the same answer.
-      if (state.balikan.has(command.balikanId)) return [];
+      // The same balikanId (one Idempotency-Key on this access) recorded already: nothing new, the same answer,
+      // unless the repeat gives other fields. The values themselves are never kept, so they cannot be compared.
+      const recorded = state.balikan.get(command.balikanId);
+      if (recorded) {
+        if (!sameKinds(recorded.kinds, command.kinds)) {
+          throw new Refusal(422, 'IDEMPOTENCY_KEY_REUSED', 'This Idempotency-Key was used for a balikan with other fields; use a new key.');
+        }
+        return [];
+      }
       return [
         {
           type: 'BalikanSubmitted',
