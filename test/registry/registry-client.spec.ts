@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { parseLossless, readCallNikAnswer, REGISTRY_REASON_MAX, registryReasonText } from '../../src/infrastructure/registry/registry-answer';
 import { RegistryClient, type RegistryClientOptions } from '../../src/infrastructure/registry/registry-client';
+import { RegistryConnection } from '../../src/infrastructure/registry/registry-connection';
 import { startRegistrySimulator, type RegistrySimulator } from '../../src/infrastructure/registry/simulator/registry-simulator';
 import { until } from '../support/until';
 
@@ -88,6 +89,21 @@ describe('The population registry client', () => {
         expect(text).toBe(text.trim());
       }),
     );
+  });
+
+  it('refuses to start the built-in simulator on a port already taken, naming REGISTRY_BUILTIN_SIMULATOR_PORT', async () => {
+    const taken = Number(new URL(simulator.url).port);
+    const config = {
+      builtinSimulator: true,
+      builtinSimulatorPort: taken,
+      instansi: 'X',
+      userId: 'simulator',
+      password: 'simulator',
+      ipUser: '127.0.0.1',
+      timeoutMs: 500,
+      breakerResetMs: 500,
+    };
+    await expect(RegistryConnection.open(config)).rejects.toMatchObject({ setting: 'REGISTRY_BUILTIN_SIMULATOR_PORT' });
   });
 
   it('reads "User ID tidak ditemukan" as a refusal of the gateway, not as "no such person"', async () => {
