@@ -34,10 +34,10 @@ export class DataDirectoryExposedError extends DataDirectoryError {
   }
 }
 
-/** sun_path is 108 bytes on Linux, the last one the terminating NUL. */
 /** Settings of the embedded PostgreSQL beyond PGlite's defaults (docs/operations.md, "Memory"). */
 export const EMBEDDED_POSTGRES_SETTINGS = ['shared_buffers=16MB'];
 
+/** sun_path is 108 bytes on Linux, the last one the terminating NUL. */
 export const MAX_SOCKET_PATH_BYTES = 107;
 const SOCKET_PORT = 5432;
 const socketFile = (dir: string, port: number) => join(dir, `.s.PGSQL.${port}`);

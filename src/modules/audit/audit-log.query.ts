@@ -2,50 +2,60 @@
 import type { EntityManager } from 'typeorm';
 import type { RecordedEvent } from '../../infrastructure/event-store/event-store.port';
 import { Refusal } from '../../infrastructure/refusal';
-import { LOG_ID, type Checkpoint } from './checkpoint';
+import { CHECKPOINT_COLUMNS, checkpointOfRow, type Checkpoint, type CheckpointRow } from './checkpoint';
 import { canonicalBytes, envelopeOf, type LogEnvelope } from './log-entry';
 import { consistencyRanges, inclusionRanges, perfectNodes, rangeHash, type Range } from './merkle';
-import { loadNodes } from './notary.projection';
+import { loadNodes, storedCheckpointAt } from './notary.projection';
 
 type Db = Pick<EntityManager, 'query'>;
 
-interface CheckpointRow {
-  tree_size: string;
-  root_hash: string;
-  chain_head: string;
-  signed_at: Date;
-  key_id: string;
-  signature: string;
-}
-
-const toCheckpoint = (r: CheckpointRow): Checkpoint => ({
-  logId: LOG_ID,
-  treeSize: Number(r.tree_size),
-  rootHash: r.root_hash,
-  chainHead: r.chain_head,
-  signedAt: new Date(r.signed_at).toISOString(),
-  keyId: r.key_id,
-  signature: r.signature,
-});
-
-const COLUMNS = 'tree_size::text, root_hash, chain_head, signed_at, key_id, signature';
-
 export async function checkpoints(db: Db, fromSize = 0): Promise<Checkpoint[]> {
-  const rows: CheckpointRow[] = await db.query(`SELECT ${COLUMNS} FROM audit_checkpoints WHERE tree_size >= $1 ORDER BY audit_checkpoints.tree_size`, [
-    fromSize,
-  ]);
-  return rows.map(toCheckpoint);
+  const rows: CheckpointRow[] = await db.query(
+    `SELECT ${CHECKPOINT_COLUMNS} FROM audit_checkpoints WHERE tree_size >= $1 ORDER BY audit_checkpoints.tree_size`,
+    [fromSize],
+  );
+  return rows.map(checkpointOfRow);
 }
 
 export async function latestCheckpoint(db: Db): Promise<Checkpoint | null> {
-  const rows: CheckpointRow[] = await db.query(`SELECT ${COLUMNS} FROM audit_checkpoints ORDER BY audit_checkpoints.tree_size DESC LIMIT 1`);
-  return rows[0] ? toCheckpoint(rows[0]) : null;
+  const rows: CheckpointRow[] = await db.query(`SELECT ${CHECKPOINT_COLUMNS} FROM audit_checkpoints ORDER BY audit_checkpoints.tree_size DESC LIMIT 1`);
+  return rows[0] ? checkpointOfRow(rows[0]) : null;
 }
 
 async function checkpointAt(db: Db, size: number): Promise<Checkpoint> {
-  const rows: CheckpointRow[] = await db.query(`SELECT ${COLUMNS} FROM audit_checkpoints WHERE tree_size = $1`, [size]);
-  if (!rows[0]) throw new Refusal(404, 'CHECKPOINT_NOT_FOUND', `No signed checkpoint at tree size ${size}.`);
-  return toCheckpoint(rows[0]);
+  const checkpoint = await storedCheckpointAt(db, size);
+  if (!checkpoint) throw new Refusal(404, 'CHECKPOINT_NOT_FOUND', `No signed checkpoint at tree size ${size}.`);
+  return checkpoint;
+}
+
+/** The smallest signed checkpoint whose tree includes the leaf at this index, if one was signed yet. */
+export async function firstCheckpointCovering(db: Db, leafIndex: number): Promise<Checkpoint | null> {
+  const rows: CheckpointRow[] = await db.query(
+    `SELECT ${CHECKPOINT_COLUMNS} FROM audit_checkpoints WHERE tree_size > $1 ORDER BY audit_checkpoints.tree_size LIMIT 1`,
+    [leafIndex],
+  );
+  return rows[0] ? checkpointOfRow(rows[0]) : null;
+}
+
+/**
+ * The checkpoint a proof of leaves up to `lastLeafIndex` is made against: the one named by `treeSize`
+ * (422 CHECKPOINT_TOO_SMALL when it does not include them), else the first covering them (409
+ * NOT_YET_CHECKPOINTED while none does). The messages speak of what is being proved.
+ */
+async function provingCheckpoint(
+  db: Db,
+  lastLeafIndex: number,
+  treeSize: number | undefined,
+  messages: { readonly tooSmall: string; readonly notCovered: string },
+): Promise<Checkpoint> {
+  if (treeSize !== undefined) {
+    const named = await checkpointAt(db, treeSize);
+    if (named.treeSize <= lastLeafIndex) throw new Refusal(422, 'CHECKPOINT_TOO_SMALL', messages.tooSmall);
+    return named;
+  }
+  const covering = await firstCheckpointCovering(db, lastLeafIndex);
+  if (!covering) throw new Refusal(409, 'NOT_YET_CHECKPOINTED', messages.notCovered);
+  return covering;
 }
 
 /** The Merkle hashes of the ranges, from the stored perfect subtrees (one query). */
@@ -65,19 +75,10 @@ export async function inclusionProof(db: Db, eventId: string, treeSize?: number)
   );
   if (!rows[0]) throw new Refusal(404, 'EVENT_NOT_NOTARISED', 'No event with this id in the notarised log (yet).');
   const leafIndex = Number(rows[0].leaf_index);
-  let checkpoint: Checkpoint;
-  if (treeSize !== undefined) {
-    checkpoint = await checkpointAt(db, treeSize);
-    if (checkpoint.treeSize <= leafIndex) throw new Refusal(422, 'CHECKPOINT_TOO_SMALL', 'That checkpoint was signed before this event was logged.');
-  } else {
-    const covering: CheckpointRow[] = await db.query(
-      `SELECT ${COLUMNS} FROM audit_checkpoints WHERE tree_size > $1 ORDER BY audit_checkpoints.tree_size LIMIT 1`,
-      [leafIndex],
-    );
-    if (!covering[0])
-      throw new Refusal(409, 'NOT_YET_CHECKPOINTED', 'The event is logged but no signed checkpoint covers it yet; ask again after the next checkpoint.');
-    checkpoint = toCheckpoint(covering[0]);
-  }
+  const checkpoint = await provingCheckpoint(db, leafIndex, treeSize, {
+    tooSmall: 'That checkpoint was signed before this event was logged.',
+    notCovered: 'The event is logged but no signed checkpoint covers it yet; ask again after the next checkpoint.',
+  });
   return {
     eventId,
     leafIndex,
@@ -122,23 +123,10 @@ export async function entriesProof(db: Db, events: readonly RecordedEvent[], tre
   if (events.some((e) => !leaf.has(e.eventId.toLowerCase())))
     throw new Refusal(409, 'NOT_YET_NOTARISED', 'Some events of this id are not in the notarised log yet; ask again in a few seconds.');
   const last = Math.max(...[...leaf.values()].map((l) => l.index));
-  let checkpoint: Checkpoint;
-  if (treeSize !== undefined) {
-    checkpoint = await checkpointAt(db, treeSize);
-    if (checkpoint.treeSize <= last) throw new Refusal(422, 'CHECKPOINT_TOO_SMALL', 'That checkpoint was signed before some of these events were logged.');
-  } else {
-    const covering: CheckpointRow[] = await db.query(
-      `SELECT ${COLUMNS} FROM audit_checkpoints WHERE tree_size > $1 ORDER BY audit_checkpoints.tree_size LIMIT 1`,
-      [last],
-    );
-    if (!covering[0])
-      throw new Refusal(
-        409,
-        'NOT_YET_CHECKPOINTED',
-        'The events are logged but no signed checkpoint covers them yet; request one (POST /v1/audit/checkpoints) or ask again after the next.',
-      );
-    checkpoint = toCheckpoint(covering[0]);
-  }
+  const checkpoint = await provingCheckpoint(db, last, treeSize, {
+    tooSmall: 'That checkpoint was signed before some of these events were logged.',
+    notCovered: 'The events are logged but no signed checkpoint covers them yet; request one (POST /v1/audit/checkpoints) or ask again after the next.',
+  });
   const entries: ProvedEntry[] = [];
   for (const event of events) {
     const { index, hash } = leaf.get(event.eventId.toLowerCase())!;

@@ -24,6 +24,28 @@ export interface Checkpoint {
 
 export type CheckpointBody = Omit<Checkpoint, 'signature' | 'keyId'>;
 
+/** A row of audit_checkpoints as selected with CHECKPOINT_COLUMNS. */
+export interface CheckpointRow {
+  tree_size: string;
+  root_hash: string;
+  chain_head: string;
+  signed_at: Date;
+  key_id: string;
+  signature: string;
+}
+
+export const CHECKPOINT_COLUMNS = 'tree_size::text, root_hash, chain_head, signed_at, key_id, signature';
+
+export const checkpointOfRow = (r: CheckpointRow): Checkpoint => ({
+  logId: LOG_ID,
+  treeSize: Number(r.tree_size),
+  rootHash: r.root_hash,
+  chainHead: r.chain_head,
+  signedAt: new Date(r.signed_at).toISOString(),
+  keyId: r.key_id,
+  signature: r.signature,
+});
+
 /** The bytes signed: the body in the JSON Canonicalization Scheme. */
 export const signedBytes = (body: CheckpointBody) =>
   Buffer.from(

@@ -1,7 +1,7 @@
 import type { DataSource, EntityManager } from 'typeorm';
 import type { RecordedEvent } from '../../infrastructure/event-store/event-store.port';
 import type { Projection } from '../../infrastructure/projections/projection';
-import { LOG_ID, type Checkpoint, type CheckpointSigner } from './checkpoint';
+import { CHECKPOINT_COLUMNS, LOG_ID, checkpointOfRow, type Checkpoint, type CheckpointRow, type CheckpointSigner } from './checkpoint';
 import { digestsOf, envelopeOf } from './log-entry';
 import { GENESIS_CHAIN, TreeEdge, edgeNodes, type PerfectNode } from './merkle';
 
@@ -170,7 +170,7 @@ export async function checkpointAtEvent(db: EntityManager, signer: CheckpointSig
     ]);
     if (!leaf) return null;
     const size = Number(leaf.leaf_index) + 1;
-    const existing = await signedAtSize(tx, size);
+    const existing = await storedCheckpointAt(tx, size);
     if (existing) return existing;
     const edge = TreeEdge.of(size, await loadNodes(tx, edgeNodes(size)));
     const body = {
@@ -182,26 +182,14 @@ export async function checkpointAtEvent(db: EntityManager, signer: CheckpointSig
     };
     // Another instance may sign the same size at the same moment: the first stored stands (both are identical with one key).
     await insertCheckpoint(tx, signer.sign(body), 'keep-existing');
-    return signedAtSize(tx, size);
+    return storedCheckpointAt(tx, size);
   });
 }
 
-async function signedAtSize(tx: EntityManager, size: number): Promise<Checkpoint | null> {
-  const [row]: { root_hash: string; chain_head: string; signed_at: Date; key_id: string; signature: string }[] = await tx.query(
-    `SELECT root_hash, chain_head, signed_at, key_id, signature FROM audit_checkpoints WHERE tree_size = $1`,
-    [size],
-  );
-  return row
-    ? {
-        logId: LOG_ID,
-        treeSize: size,
-        rootHash: row.root_hash,
-        chainHead: row.chain_head,
-        signedAt: new Date(row.signed_at).toISOString(),
-        keyId: row.key_id,
-        signature: row.signature,
-      }
-    : null;
+/** The signed checkpoint at exactly this tree size, if there is one. */
+export async function storedCheckpointAt(db: Pick<EntityManager, 'query'>, size: number): Promise<Checkpoint | null> {
+  const rows: CheckpointRow[] = await db.query(`SELECT ${CHECKPOINT_COLUMNS} FROM audit_checkpoints WHERE tree_size = $1`, [size]);
+  return rows[0] ? checkpointOfRow(rows[0]) : null;
 }
 
 /** The notarised log as it stands: its size, the last chain digest, and the right edge of its tree. */

@@ -17,7 +17,7 @@ import {
   ZERO_ACCESSES,
   ZERO_BALIKAN,
 } from '../read-models/report-figures';
-import { checkpoints } from '../../audit/audit-log.query';
+import { firstCheckpointCovering } from '../../audit/audit-log.query';
 import type { AuditSigner } from '../../audit/audit-signer';
 import type { Checkpoint } from '../../audit/checkpoint';
 import { checkpointAtEvent } from '../../audit/notary.projection';
@@ -50,7 +50,7 @@ async function checkpointAtCutOff(db: EntityManager, cutOff: { eventId: string; 
   if (!cutOff) return null;
   if (!options.signer) {
     const [leaf]: { leaf_index: string }[] = await db.query(`SELECT leaf_index::text FROM audit_leaves WHERE event_id = $1`, [cutOff.eventId]);
-    return leaf ? ((await checkpoints(db, Number(leaf.leaf_index) + 1))[0] ?? null) : null;
+    return leaf ? firstCheckpointCovering(db, Number(leaf.leaf_index)) : null;
   }
   const deadline = Date.now() + (options.notaryWaitMs ?? NOTARY_WAIT_MS);
   for (;;) {
