@@ -1,6 +1,7 @@
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import { documentComponents } from '../infrastructure/http/answer-schema';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import helmet from 'helmet';
 import type { Logger } from 'pino';
@@ -148,9 +149,12 @@ export async function createHttpApp(infra: GatewayInfrastructure, logger: Logger
           'Errors are {statusCode, code, message}; `code` is stable.',
       )
       .setVersion('1')
+      // 3.1: schemas are JSON Schema, so an answer's "or null" is written as TypeBox and ajv write it (answer-schema.ts).
+      .setOpenAPIVersion('3.1.0')
       .addBearerAuth()
       .build(),
   );
+  documentComponents(document);
   documentErrors(document);
   SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs-json' });
   await serveConsole(app, fastify);

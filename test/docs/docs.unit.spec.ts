@@ -1,5 +1,6 @@
 import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
+import { PERSON_FIELDS } from '../../src/modules/access/agreements/granted-fields';
 
 /**
  * The documents stay true to the code: every setting the code reads is documented, the README stays short,
@@ -98,5 +99,15 @@ describe('The documents a newcomer reads', () => {
         .map((path) => `${relative(root, file)}: ${path}`),
     );
     expect(missing).toEqual([]);
+  });
+
+  it("print the agreement's words for the nine fields, their person keys and shapes exactly as PERSON_KEY maps them (the API guide's table)", () => {
+    const guide = readFileSync(join(root, 'docs', 'api-guide.md'), 'utf8');
+    const rows = [...guide.matchAll(/^\| `([A-Z_]+)` \| ([^|]+) \| `([a-zA-Z]+)` \| [^|]+\|$/gm)].map(([, field, words, key]) => ({
+      field,
+      key,
+      words: words!.trim(),
+    }));
+    expect(rows).toEqual(PERSON_FIELDS);
   });
 });

@@ -10,6 +10,7 @@ import { distPath, runScript, startGateway, type Finished } from '../support/pro
 import { gatewayClient, signIn } from '../support/gateway-client';
 import { anOperatorAt, reach, thePuskesmasList } from '../support/fixtures';
 import { until } from '../support/until';
+import { answerErrors, documentedAnswer, type OpenApiDocument } from '../support/documented-answer';
 
 /**
  * Pasal 3(1)(a): the agreement names the fields Disdukcapil grants. A real gateway on its own store, where
@@ -75,6 +76,8 @@ describe('The fields an agreement grants', () => {
     expect(res.status).toBe(200);
     expect(Object.keys(res.body.person).sort()).toEqual(['fullName', 'nik']);
     expect(res.body.person.nik).toBe(samples.found[0]);
+    const document = (await call('GET', '/docs-json')).body as unknown as OpenApiDocument;
+    expect(answerErrors(documentedAnswer(document, 'POST', '/v1/access/nik-lookups', 200), res.body)).toEqual([]);
   });
 
   it('a card read answers only the fields the agreement in force grants', async () => {

@@ -7,6 +7,7 @@ import { startGateway, type Finished } from '../support/processes';
 import { gatewayClient, signIn } from '../support/gateway-client';
 import { anOperatorAt, reach, thePuskesmasList } from '../support/fixtures';
 import { until } from '../support/until';
+import { answerErrors, documentedAnswer, type OpenApiDocument } from '../support/documented-answer';
 
 /**
  * NIK lookups and card reads as a Puskesmas app meets them: the real service (`node dist/src/main.js`,
@@ -125,6 +126,14 @@ describe('Looking a person up by NIK, and reading a KTP-el card', () => {
     // What a balikan for this person must present: bound to this access and this NIK, kept nowhere on the server.
     expect(res.body.verificationToken).toMatch(/^[A-Za-z0-9_-]{43}$/);
     names.push(res.body.person.fullName, res.body.person.kkNumber, res.body.verificationToken);
+    // The nine fields as the simulator's registry answer gives them fit the documented answer, Person included.
+    const document = (await call('GET', '/docs-json')).body as unknown as OpenApiDocument;
+    expect(answerErrors(documentedAnswer(document, 'POST', '/v1/access/nik-lookups', 200), res.body)).toEqual([]);
+    const agreementChanged = documentedAnswer(document, 'POST', '/v1/agreements/{id}/changes/{changeId}/confirmation', 201);
+    expect(answerErrors(agreementChanged, proposed.body)).toEqual([]);
+    expect(answerErrors(agreementChanged, extended.body)).toEqual([]);
+    const agreements = await call('GET', '/v1/agreements', admin);
+    expect(answerErrors(documentedAnswer(document, 'GET', '/v1/agreements', 200), agreements.body)).toEqual([]);
   });
 
   it('serves holders registered outside the regency, with NIKs above 2^53 intact', async () => {
@@ -140,6 +149,8 @@ describe('Looking a person up by NIK, and reading a KTP-el card', () => {
     const deceased = await lookup(samples.deceased[0]!);
     expect(deceased.status).toBe(200);
     expect(deceased.body.outcome).toBe('DECEASED');
+    const document = (await call('GET', '/docs-json')).body as unknown as OpenApiDocument;
+    expect(answerErrors(documentedAnswer(document, 'POST', '/v1/access/nik-lookups', 200), deceased.body)).toEqual([]);
     expect(deceased.body.verificationToken).toMatch(/^[A-Za-z0-9_-]{43}$/); // a death certificate number may be sent back
     names.push(deceased.body.verificationToken);
     const missing = await lookup(samples.notFound[0]!);

@@ -937,6 +937,160 @@ export interface components {
       /** @description WIB day (YYYY-MM-DD) from which this official signs; today when not given */
       effectiveFrom?: string;
     };
+    AgreementChange: {
+      changeId: string | null;
+      /** @enum {string} */
+      change: 'SIGN' | 'EXTEND' | 'TERMINATE';
+      terms: {
+        dukcapilNumber?: string;
+        dinkesNumber?: string;
+        /** Format: date */
+        signedOn?: string;
+        /** Format: date */
+        validFrom?: string;
+        /** Format: date */
+        validUntil?: string;
+        grantedFields?: (
+          'NO_KK' | 'NIK' | 'NAMA_LENGKAP' | 'JENIS_KELAMIN' | 'TEMPAT_LAHIR' | 'TANGGAL_LAHIR' | 'JENIS_PEKERJAAN' | 'STATUS_PERKAWINAN' | 'ALAMAT'
+        )[];
+        addendumNumber?: string;
+        /** @enum {string} */
+        reason?: 'MUTUAL_CONSENT' | 'INSTITUTIONAL_CHANGE' | 'BREACH_BY_DINKES' | 'FORCE_MAJEURE';
+        /** Format: date */
+        effectiveOn?: string;
+      };
+      /** @enum {string} */
+      status: 'PENDING' | 'CONFIRMED' | 'REJECTED';
+      /** @description Operator id of the proposer */
+      proposedBy: string;
+      proposedByParty: ('DINKES' | 'DISDUKCAPIL') | null;
+      proposedAt: string | null;
+      confirmedBy: string | null;
+      confirmedAt: string | null;
+      rejectedBy: string | null;
+      rejectedAt: string | null;
+    };
+    Agreement: {
+      /** Format: uuid */
+      agreementId: string;
+      /** @description Disdukcapil's number of the agreement; empty while the signing is only proposed */
+      dukcapilNumber: string;
+      /** @description Dinkes' number of the agreement; empty while the signing is only proposed */
+      dinkesNumber: string;
+      /** @description Signing day: YYYY-MM-DD (WIB), empty while the signing is only proposed */
+      signedOn: string;
+      /** @description First day of validity: YYYY-MM-DD (WIB), empty while the signing is only proposed */
+      validFrom: string;
+      /** @description Last day of validity, through 23:59:59.999 WIB: YYYY-MM-DD (WIB), empty while the signing is only proposed */
+      validUntil: string;
+      /** @description The fields of Pasal 3(1)(a) granted: each is a key of `person` (Person, x-agreement-field) */
+      grantedFields: (
+        'NO_KK' | 'NIK' | 'NAMA_LENGKAP' | 'JENIS_KELAMIN' | 'TEMPAT_LAHIR' | 'TANGGAL_LAHIR' | 'JENIS_PEKERJAAN' | 'STATUS_PERKAWINAN' | 'ALAMAT'
+      )[];
+      addenda: {
+        addendumNumber: string;
+        /** Format: date */
+        validUntil: string;
+      }[];
+      termination: {
+        /** @enum {string} */
+        reason: 'MUTUAL_CONSENT' | 'INSTITUTIONAL_CHANGE' | 'BREACH_BY_DINKES' | 'FORCE_MAJEURE';
+        /** Format: date */
+        effectiveOn: string;
+      } | null;
+      /** @enum {string} */
+      status: 'PENDING' | 'NOT_YET_VALID' | 'ACTIVE' | 'EXPIRED' | 'TERMINATED';
+      daysLeft: number;
+      /** Format: date-time */
+      asOf: string;
+      pendingChanges: components['schemas']['AgreementChange'][];
+      /** @description Every change, pending, confirmed or rejected, oldest first */
+      changes: components['schemas']['AgreementChange'][];
+    };
+    AgreementChanged: {
+      /** Format: uuid */
+      agreementId: string;
+      /** @description Disdukcapil's number of the agreement; empty while the signing is only proposed */
+      dukcapilNumber: string;
+      /** @description Dinkes' number of the agreement; empty while the signing is only proposed */
+      dinkesNumber: string;
+      /** @description Signing day: YYYY-MM-DD (WIB), empty while the signing is only proposed */
+      signedOn: string;
+      /** @description First day of validity: YYYY-MM-DD (WIB), empty while the signing is only proposed */
+      validFrom: string;
+      /** @description Last day of validity, through 23:59:59.999 WIB: YYYY-MM-DD (WIB), empty while the signing is only proposed */
+      validUntil: string;
+      /** @description The fields of Pasal 3(1)(a) granted: each is a key of `person` (Person, x-agreement-field) */
+      grantedFields: (
+        'NO_KK' | 'NIK' | 'NAMA_LENGKAP' | 'JENIS_KELAMIN' | 'TEMPAT_LAHIR' | 'TANGGAL_LAHIR' | 'JENIS_PEKERJAAN' | 'STATUS_PERKAWINAN' | 'ALAMAT'
+      )[];
+      addenda: {
+        addendumNumber: string;
+        /** Format: date */
+        validUntil: string;
+      }[];
+      termination: {
+        /** @enum {string} */
+        reason: 'MUTUAL_CONSENT' | 'INSTITUTIONAL_CHANGE' | 'BREACH_BY_DINKES' | 'FORCE_MAJEURE';
+        /** Format: date */
+        effectiveOn: string;
+      } | null;
+      /** @enum {string} */
+      status: 'PENDING' | 'NOT_YET_VALID' | 'ACTIVE' | 'EXPIRED' | 'TERMINATED';
+      daysLeft: number;
+      /** Format: date-time */
+      asOf: string;
+      pendingChanges: components['schemas']['AgreementChange'][];
+      /** @description Every change, pending, confirmed or rejected, oldest first */
+      changes: components['schemas']['AgreementChange'][];
+      change?: components['schemas']['AgreementChange'];
+    };
+    /** @description The fields of Pasal 3(1)(a) the agreement in force grants (its grantedFields, mapped by x-agreement-field): a field not granted is absent, never empty. */
+    Person: {
+      /** @description Nomor KK (agreement field NO_KK, Pasal 3(1)(a)). Family card number: its 16 digits as a string (leading zeros kept) */
+      kkNumber?: string;
+      /** @description NIK (agreement field NIK, Pasal 3(1)(a)). Its 16 digits as a string (leading zeros kept) */
+      nik?: string;
+      /** @description Nama lengkap (agreement field NAMA_LENGKAP, Pasal 3(1)(a)) */
+      fullName?: string;
+      /**
+       * @description Jenis kelamin (agreement field JENIS_KELAMIN, Pasal 3(1)(a)). null when the registry gives neither
+       * @enum {string|null}
+       */
+      sex?: 'LAKI-LAKI' | 'PEREMPUAN' | null;
+      /** @description Tempat lahir (agreement field TEMPAT_LAHIR, Pasal 3(1)(a)) */
+      birthPlace?: string;
+      /**
+       * @description Tanggal lahir (agreement field TANGGAL_LAHIR, Pasal 3(1)(a)). As the registry gives it, normally YYYY-MM-DD
+       * @example 1990-02-12
+       */
+      birthDate?: string;
+      /** @description Jenis pekerjaan (agreement field JENIS_PEKERJAAN, Pasal 3(1)(a)) */
+      occupation?: string;
+      /** @description Status perkawinan (agreement field STATUS_PERKAWINAN, Pasal 3(1)(a)). Upper case, as the registry words it (e.g. KAWIN, BELUM KAWIN) */
+      maritalStatus?: string;
+      /** @description Alamat sekarang (agreement field ALAMAT, Pasal 3(1)(a)) */
+      address?: {
+        street: string;
+        /**
+         * @description Three digits (leading zeros kept)
+         * @example 002
+         */
+        rt: string;
+        /**
+         * @description Three digits (leading zeros kept)
+         * @example 005
+         */
+        rw: string;
+        /** @description Kelurahan / desa */
+        village: string;
+        /** @description Kecamatan */
+        district: string;
+        /** @description Kabupaten / kota */
+        regency: string;
+        province: string;
+      };
+    };
     Error: {
       /** @example 400 */
       statusCode: number;
@@ -1313,11 +1467,14 @@ export interface operations {
     };
     requestBody?: never;
     responses: {
+      /** @description Every agreement, signed or proposed */
       200: {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': components['schemas']['Agreement'][];
+        };
       };
       /** @description MALFORMED_JSON, VALIDATION_FAILED, FIELD_NOT_ALLOWED, ID_MALFORMED */
       400: {
@@ -1384,7 +1541,9 @@ export interface operations {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': components['schemas']['AgreementChanged'];
+        };
       };
       /** @description MALFORMED_JSON, VALIDATION_FAILED, FIELD_NOT_ALLOWED, ID_MALFORMED */
       400: {
@@ -1451,6 +1610,15 @@ export interface operations {
     };
     requestBody?: never;
     responses: {
+      /** @description The agreement */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Agreement'];
+        };
+      };
       /** @description MALFORMED_JSON, VALIDATION_FAILED, FIELD_NOT_ALLOWED, ID_MALFORMED */
       400: {
         headers: {
@@ -1520,6 +1688,15 @@ export interface operations {
       };
     };
     responses: {
+      /** @description Proposed: the agreement as it stands, and the proposed change */
+      201: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['AgreementChanged'];
+        };
+      };
       /** @description MALFORMED_JSON, VALIDATION_FAILED, FIELD_NOT_ALLOWED, ID_MALFORMED */
       400: {
         headers: {
@@ -1596,6 +1773,15 @@ export interface operations {
       };
     };
     responses: {
+      /** @description Proposed (or, for breach, recorded at once): the agreement after it, and the change */
+      201: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['AgreementChanged'];
+        };
+      };
       /** @description MALFORMED_JSON, VALIDATION_FAILED, FIELD_NOT_ALLOWED, ID_MALFORMED */
       400: {
         headers: {
@@ -1662,6 +1848,15 @@ export interface operations {
     };
     requestBody?: never;
     responses: {
+      /** @description Confirmed: the agreement after the change, and the change */
+      201: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['AgreementChanged'];
+        };
+      };
       /** @description MALFORMED_JSON, VALIDATION_FAILED, FIELD_NOT_ALLOWED, ID_MALFORMED */
       400: {
         headers: {
@@ -1742,6 +1937,15 @@ export interface operations {
     };
     requestBody?: never;
     responses: {
+      /** @description Rejected: the agreement (unchanged), and the change */
+      201: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['AgreementChanged'];
+        };
+      };
       /** @description MALFORMED_JSON, VALIDATION_FAILED, FIELD_NOT_ALLOWED, ID_MALFORMED */
       400: {
         headers: {
@@ -2692,12 +2896,25 @@ export interface operations {
       };
     };
     responses: {
-      /** @description FOUND or DECEASED: {accessId, outcome, person, verificationToken}; POST /v1/balikan needs the verificationToken with the NIK */
+      /** @description FOUND or DECEASED; POST /v1/balikan needs the verificationToken with the NIK */
       200: {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': {
+            /**
+             * Format: uuid
+             * @description Keep it: proves the NIK was verified (Pasal 3(2)(a)); a balikan names it
+             */
+            accessId: string;
+            /** @enum {string} */
+            outcome: 'FOUND' | 'DECEASED';
+            person: components['schemas']['Person'] | null;
+            /** @description Binds a later balikan to this NIK without the gateway keeping it (POST /v1/balikan) */
+            verificationToken: string;
+          };
+        };
       };
       /** @description NIK_NOT_16_DIGITS, NIK_UNKNOWN_PROVINCE, NIK_INVALID_DATE; MALFORMED_JSON, VALIDATION_FAILED, FIELD_NOT_ALLOWED, ID_MALFORMED */
       400: {
@@ -2787,12 +3004,25 @@ export interface operations {
       };
     };
     responses: {
-      /** @description FOUND or DECEASED: {accessId, outcome, person, verificationToken}; POST /v1/balikan needs the verificationToken with the NIK */
+      /** @description FOUND or DECEASED; POST /v1/balikan needs the verificationToken with the NIK */
       200: {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': {
+            /**
+             * Format: uuid
+             * @description Keep it: proves the NIK was verified (Pasal 3(2)(a)); a balikan names it
+             */
+            accessId: string;
+            /** @enum {string} */
+            outcome: 'FOUND' | 'DECEASED';
+            person: components['schemas']['Person'] | null;
+            /** @description Binds a later balikan to this NIK without the gateway keeping it (POST /v1/balikan) */
+            verificationToken: string;
+          };
+        };
       };
       /** @description MALFORMED_JSON, VALIDATION_FAILED, FIELD_NOT_ALLOWED, ID_MALFORMED */
       400: {

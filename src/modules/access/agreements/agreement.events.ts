@@ -38,10 +38,10 @@ export const CHANGE_KINDS = ['SIGN', 'EXTEND', 'TERMINATE'] as const;
 export type ChangeKind = (typeof CHANGE_KINDS)[number];
 
 const AgreementNumber = () => Pattern(AGREEMENT_NUMBER);
-const GrantedFields = () => List(OneOf(GRANTED_FIELDS), { maxItems: 9, uniqueItems: true });
+export const GrantedFields = () => List(OneOf(GRANTED_FIELDS), { maxItems: 9, uniqueItems: true });
 
 /** The terms a proposal carries: those of its kind of change (the schema admits any of them). */
-const Terms = Closed({
+export const Terms = Closed({
   dukcapilNumber: Optional(AgreementNumber()),
   dinkesNumber: Optional(AgreementNumber()),
   signedOn: Optional(Day()),

@@ -1,5 +1,7 @@
 import { Body, Controller, Get, HttpCode, Param, Post, Req } from '@nestjs/common';
 import { CommandBus, QueryBus } from '@nestjs/cqrs';
+import { Type } from '@sinclair/typebox';
+import { ApiAnswer } from '../../../infrastructure/http/answer-schema';
 import { ApiBearerAuth, ApiOperation, ApiProperty, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { ArrayMaxSize, ArrayUnique, IsArray, IsIn, Matches } from 'class-validator';
 import { correlationOf } from '../../../infrastructure/http/correlation';
@@ -8,7 +10,7 @@ import { Allow } from '../auth/access-rule';
 import type { AuthenticatedRequest } from '../auth/access.guard';
 import type { Actor } from '../parties/actor';
 import { AGREEMENT_NUMBER, GRANTED_FIELDS, TERMINATION_REASONS, type TerminationReason } from './agreement.events';
-import { presentAgreement } from './agreement-reply';
+import { AgreementChangedSchema, AgreementSchema, presentAgreement } from './agreement-reply';
 import {
   ConfirmAgreementChange,
   ProposeAgreementExtension,
@@ -88,6 +90,7 @@ export class AgreementsController {
   @ApiOperation({
     summary: 'The agreements, with status (PENDING: signing not confirmed by the other party yet, NOT_YET_VALID, ACTIVE, EXPIRED, TERMINATED) and days left',
   })
+  @ApiAnswer(Type.Array(AgreementSchema), { description: 'Every agreement, signed or proposed' })
   async list() {
     return this.queryBus.execute(new ListAgreements(new Date()));
   }
@@ -95,6 +98,7 @@ export class AgreementsController {
   @Get(':id')
   @Allow('DINKES_ADMIN', 'DUKCAPIL_AUDITOR')
   @ApiOperation({ summary: 'One agreement, read from its events' })
+  @ApiAnswer(AgreementSchema, { description: 'The agreement' })
   @ApiResponse({ status: 404, description: 'AGREEMENT_NOT_FOUND' })
   async get(@Param('id', UuidParam) id: string) {
     return this.queryBus.execute(new GetAgreement(id, new Date()));
@@ -103,7 +107,7 @@ export class AgreementsController {
   @Post()
   @Allow('DINKES_ADMIN', 'DUKCAPIL_AUDITOR')
   @ApiOperation({ summary: 'Propose signing an agreement: PENDING, granting nothing, until the other party confirms it' })
-  @ApiResponse({ status: 201, description: 'Proposed (status PENDING); `change.changeId` is what the other party confirms' })
+  @ApiAnswer(AgreementChangedSchema, { status: 201, description: 'Proposed (status PENDING); `change.changeId` is what the other party confirms' })
   @ApiResponse({ status: 422, description: 'AGREEMENT_END_BEFORE_START, AGREEMENT_STARTS_BEFORE_SIGNING, AGREEMENT_NUMBERS_IDENTICAL' })
   async sign(@Body() body: SignAgreementDto, @Req() request: AuthenticatedRequest) {
     return reply(await this.commandBus.execute(new ProposeAgreementSigning(body, actorOf(request), correlationOf(request).correlationId)));
@@ -115,6 +119,7 @@ export class AgreementsController {
   @ApiOperation({ summary: 'Propose an extension by addendum (Pasal 5): grants nothing until the other party confirms it' })
   @ApiResponse({ status: 422, description: 'AGREEMENT_TERMINATED, AGREEMENT_NOT_SIGNED, EXTENSION_NOT_LATER' })
   @ApiResponse({ status: 409, description: 'ADDENDUM_NUMBER_USED' })
+  @ApiAnswer(AgreementChangedSchema, { status: 201, description: 'Proposed: the agreement as it stands, and the proposed change' })
   async extend(@Param('id', UuidParam) id: string, @Body() body: ExtendAgreementDto, @Req() request: AuthenticatedRequest) {
     return reply(await this.commandBus.execute(new ProposeAgreementExtension(id, body, actorOf(request), correlationOf(request).correlationId)));
   }
@@ -132,6 +137,7 @@ export class AgreementsController {
     description:
       'AGREEMENT_TERMINATED, AGREEMENT_NOT_SIGNED, TERMINATION_BEFORE_START, BREACH_TERMINATION_TAKES_EFFECT_TODAY (a termination for breach is dated today, WIB)',
   })
+  @ApiAnswer(AgreementChangedSchema, { status: 201, description: 'Proposed (or, for breach, recorded at once): the agreement after it, and the change' })
   async terminate(@Param('id', UuidParam) id: string, @Body() body: TerminateAgreementDto, @Req() request: AuthenticatedRequest) {
     return reply(await this.commandBus.execute(new ProposeAgreementTermination(id, body, actorOf(request), correlationOf(request).correlationId)));
   }
@@ -144,6 +150,7 @@ export class AgreementsController {
   @ApiResponse({ status: 404, description: 'AGREEMENT_NOT_FOUND, AGREEMENT_CHANGE_NOT_FOUND' })
   @ApiResponse({ status: 409, description: 'AGREEMENT_CHANGE_NOT_PENDING, AGREEMENT_EXISTS, ADDENDUM_NUMBER_USED' })
   @ApiResponse({ status: 422, description: 'AGREEMENT_TERMINATED, EXTENSION_NOT_LATER, TERMINATION_BEFORE_START (the agreement changed since the proposal)' })
+  @ApiAnswer(AgreementChangedSchema, { status: 201, description: 'Confirmed: the agreement after the change, and the change' })
   async confirm(@Param('id', UuidParam) id: string, @Param('changeId', UuidParam) changeId: string, @Req() request: AuthenticatedRequest) {
     return reply(await this.commandBus.execute(new ConfirmAgreementChange(id, changeId, actorOf(request), correlationOf(request).correlationId)));
   }
@@ -154,6 +161,7 @@ export class AgreementsController {
   @ApiOperation({ summary: "Refuse the other party's proposed change (or withdraw your own): it never takes effect" })
   @ApiResponse({ status: 404, description: 'AGREEMENT_NOT_FOUND, AGREEMENT_CHANGE_NOT_FOUND' })
   @ApiResponse({ status: 409, description: 'AGREEMENT_CHANGE_NOT_PENDING' })
+  @ApiAnswer(AgreementChangedSchema, { status: 201, description: 'Rejected: the agreement (unchanged), and the change' })
   async reject(@Param('id', UuidParam) id: string, @Param('changeId', UuidParam) changeId: string, @Req() request: AuthenticatedRequest) {
     return reply(await this.commandBus.execute(new RejectAgreementChange(id, changeId, actorOf(request), correlationOf(request).correlationId)));
   }

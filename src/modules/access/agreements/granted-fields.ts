@@ -1,3 +1,5 @@
+import { Type } from '@sinclair/typebox';
+import { Component } from '../../../infrastructure/http/answer-schema';
 import type { Person } from '../../../infrastructure/registry/registry-answer';
 import { GRANTED_FIELDS } from './agreement.events';
 import type { AgreementInForce } from './agreement-in-force';
@@ -16,6 +18,62 @@ export const PERSON_KEY: Readonly<Record<GrantedField, keyof Person>> = {
   STATUS_PERKAWINAN: 'maritalStatus',
   ALAMAT: 'address',
 };
+
+/** Each answer key's shape, as the registry answer is read (registry-answer.ts `toPerson`), and its words in the agreement. */
+const PERSON_SHAPE: { readonly [K in keyof Person]: { readonly words: string; readonly schema: Record<string, unknown> } } = {
+  kkNumber: { words: 'Nomor KK', schema: { type: 'string', description: 'Family card number: its 16 digits as a string (leading zeros kept)' } },
+  nik: { words: 'NIK', schema: { type: 'string', description: 'Its 16 digits as a string (leading zeros kept)' } },
+  fullName: { words: 'Nama lengkap', schema: { type: 'string' } },
+  sex: {
+    words: 'Jenis kelamin',
+    schema: { type: ['string', 'null'], enum: ['LAKI-LAKI', 'PEREMPUAN', null], description: 'null when the registry gives neither' },
+  },
+  birthPlace: { words: 'Tempat lahir', schema: { type: 'string' } },
+  birthDate: { words: 'Tanggal lahir', schema: { type: 'string', description: 'As the registry gives it, normally YYYY-MM-DD', example: '1990-02-12' } },
+  occupation: { words: 'Jenis pekerjaan', schema: { type: 'string' } },
+  maritalStatus: { words: 'Status perkawinan', schema: { type: 'string', description: 'Upper case, as the registry words it (e.g. KAWIN, BELUM KAWIN)' } },
+  address: {
+    words: 'Alamat sekarang',
+    schema: {
+      type: 'object',
+      additionalProperties: false,
+      required: ['street', 'rt', 'rw', 'village', 'district', 'regency', 'province'],
+      properties: {
+        street: { type: 'string' },
+        rt: { type: 'string', description: 'Three digits (leading zeros kept)', example: '002' },
+        rw: { type: 'string', description: 'Three digits (leading zeros kept)', example: '005' },
+        village: { type: 'string', description: 'Kelurahan / desa' },
+        district: { type: 'string', description: 'Kecamatan' },
+        regency: { type: 'string', description: 'Kabupaten / kota' },
+        province: { type: 'string' },
+      },
+    },
+  },
+};
+
+/** A person's answer key, its agreement word and its shape, in the agreement's order: the table the API guide prints. */
+export const PERSON_FIELDS = GRANTED_FIELDS.map((field) => ({ field, key: PERSON_KEY[field], words: PERSON_SHAPE[PERSON_KEY[field]].words }));
+
+/**
+ * `person` in the answer of a lookup or card read, generated from PERSON_KEY: each key names its agreement
+ * field (`x-agreement-field`) and is optional, absent when the agreement in force does not grant it.
+ */
+export const PersonSchema = Component(
+  'Person',
+  Type.Unsafe<Partial<Person>>({
+    type: 'object',
+    additionalProperties: false,
+    description:
+      'The fields of Pasal 3(1)(a) the agreement in force grants (its grantedFields, mapped by x-agreement-field): a field not granted is absent, never empty.',
+    properties: Object.fromEntries(
+      PERSON_FIELDS.map(({ field, key, words }) => {
+        const { description, ...shape } = PERSON_SHAPE[key].schema as { description?: string };
+        const cited = `${words} (agreement field ${field}, Pasal 3(1)(a))${description ? `. ${description}` : ''}`;
+        return [key, { ...shape, description: cited, 'x-agreement-field': field }];
+      }),
+    ),
+  }),
+);
 
 /** The part of a person the fields grant; keys not granted are absent, not empty. */
 export function grantedPart(person: Person | null, grantedFields: readonly string[]): Partial<Person> | null {

@@ -3,11 +3,12 @@ import { CommandBus } from '@nestjs/cqrs';
 import { ApiBearerAuth, ApiOperation, ApiProperty, ApiPropertyOptional, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { IsIn, IsOptional, IsString, IsUUID, Length } from 'class-validator';
 import type { FastifyReply } from 'fastify';
+import { ApiAnswer } from '../../../infrastructure/http/answer-schema';
 import { correlationOf } from '../../../infrastructure/http/correlation';
 import { Allow } from '../auth/access-rule';
 import type { AuthenticatedRequest } from '../auth/access.guard';
 import { FINGERPRINT } from './lookup.events';
-import { PerformAccess } from './lookups.commands';
+import { AccessAnswerSchema, PerformAccess, type AccessAnswer } from './lookups.commands';
 
 export const PURPOSES = ['REGISTRATION', 'ADMISSION', 'REFERRAL', 'DEATH_RECORD', 'OTHER'] as const;
 
@@ -60,10 +61,7 @@ export class LookupsController {
   @HttpCode(200)
   @Allow('PUSKESMAS_OPERATOR')
   @ApiOperation({ summary: 'Look up a person by NIK in the population registry: the nine agreed fields' })
-  @ApiResponse({
-    status: 200,
-    description: 'FOUND or DECEASED: {accessId, outcome, person, verificationToken}; POST /v1/balikan needs the verificationToken with the NIK',
-  })
+  @ApiAnswer(AccessAnswerSchema, { description: 'FOUND or DECEASED; POST /v1/balikan needs the verificationToken with the NIK' })
   @ApiResponse({ status: 404, description: 'NIK_NOT_FOUND (with accessId)' })
   @ApiResponse({ status: 400, description: 'NIK_NOT_16_DIGITS, NIK_UNKNOWN_PROVINCE, NIK_INVALID_DATE' })
   @ApiResponse({ status: 403, description: 'AGREEMENT_NOT_ACTIVE, FACILITY_NOT_REGISTERED' })
@@ -75,7 +73,7 @@ export class LookupsController {
   })
   @ApiResponse({ status: 503, description: 'REGISTRY_UNAVAILABLE' })
   @ApiResponse({ status: 504, description: 'REGISTRY_TIMEOUT' })
-  async lookup(@Body() body: NikLookupDto, @Req() request: AuthenticatedRequest, @Res({ passthrough: true }) response: FastifyReply) {
+  async lookup(@Body() body: NikLookupDto, @Req() request: AuthenticatedRequest, @Res({ passthrough: true }) response: FastifyReply): Promise<AccessAnswer> {
     void response.header('Cache-Control', 'no-store');
     return this.commandBus.execute(new PerformAccess(request.caller!, body.nik, { type: 'NikLookupPerformed' }, correlationOf(request).correlationId));
   }
@@ -84,13 +82,10 @@ export class LookupsController {
   @HttpCode(200)
   @Allow('PUSKESMAS_OPERATOR')
   @ApiOperation({ summary: 'Record a KTP-el card read (after the 1:1 fingerprint check) and get the nine agreed fields' })
-  @ApiResponse({
-    status: 200,
-    description: 'FOUND or DECEASED: {accessId, outcome, person, verificationToken}; POST /v1/balikan needs the verificationToken with the NIK',
-  })
+  @ApiAnswer(AccessAnswerSchema, { description: 'FOUND or DECEASED; POST /v1/balikan needs the verificationToken with the NIK' })
   @ApiResponse({ status: 403, description: 'CARD_READER_NOT_REGISTERED, CARD_READER_RETIRED, AGREEMENT_NOT_ACTIVE' })
   @ApiResponse({ status: 422, description: 'FINGERPRINT_NOT_MATCHED, FINGERPRINT_NOT_PERFORMED (no registry call)' })
-  async cardRead(@Body() body: CardReadDto, @Req() request: AuthenticatedRequest, @Res({ passthrough: true }) response: FastifyReply) {
+  async cardRead(@Body() body: CardReadDto, @Req() request: AuthenticatedRequest, @Res({ passthrough: true }) response: FastifyReply): Promise<AccessAnswer> {
     void response.header('Cache-Control', 'no-store');
     const channel = { type: 'CardReadRecorded', readerId: body.readerId, fingerprint: body.fingerprint } as const;
     return this.commandBus.execute(new PerformAccess(request.caller!, body.nik, channel, correlationOf(request).correlationId));
