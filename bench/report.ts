@@ -134,7 +134,7 @@ async function main(): Promise<void> {
       `semester report as PDF (median/5):   ${pdf.median.toFixed(1)} ms  (${(pdf.median / baselineMs).toFixed(4)}x the baseline; target <= 2000 ms), ${pdf.last.length} bytes`,
     );
     console.log(
-      `figures: ${json.last.totals.total} accesses, balikan owed ${json.last.balikan.owed} / delivered ${json.last.balikan.delivered}, ${json.last.refusals.reduce((s, r) => s + r.count, 0)} refusals`,
+      `figures: ${json.last.totals.total} accesses, accesses owing balikan ${json.last.balikan.accessesOwingBalikan} / with one delivered ${json.last.balikan.accessesWithBalikanDelivered}, ${json.last.refusals.reduce((s, r) => s + r.count, 0)} refusals`,
     );
   });
 }

@@ -75,7 +75,7 @@ describe('The console for the Disdukcapil auditor and the Kantor Bupati', () => 
     await until(
       async () => {
         const row = (await call('GET', '/v1/compliance/obligations', gateway.auditor)).body.puskesmas.find((p: { code: string }) => p.code === puskesmas.code);
-        return row.refusals >= 1 && row.balikan.delivered >= 1;
+        return row.refusals >= 1 && row.balikan.accessesWithBalikanDelivered >= 1;
       },
       { what: 'the compliance views to show the set-up, its balikan delivered' },
     );
@@ -129,7 +129,7 @@ describe('The console for the Disdukcapil auditor and the Kantor Bupati', () => 
     const row = page.locator('[data-view="per-puskesmas"] tbody tr').filter({ has: page.getByRole('cell', { name: puskesmas.code, exact: true }) });
     const cells = await row.locator('td').allTextContents();
     expect(cells[2]).toBe(String(own.accesses));
-    expect(cells[4]).toBe(`${own.balikan.delivered} / ${own.balikan.owed}`);
+    expect(cells[4]).toBe(`${own.balikan.accessesWithBalikanDelivered} / ${own.balikan.accessesOwingBalikan}`);
     expect(cells[6]).toBe(String(own.refusals));
     const backlog = (await gateway.call('GET', '/v1/compliance/balikan-backlog', gateway.auditor)).body as { total: number }[];
     const owed = backlog.reduce((s, b) => s + b.total, 0);

@@ -116,7 +116,14 @@ describe('Reporting to Disdukcapil and the Bupati', () => {
         fingerprintFailed: 1,
         outOfRegency: outOfRegency(),
       },
-      balikan: { owed: 5, submitted: 1, delivered: 1, abandoned: 0, coverage: 0.2 },
+      // Counted per access: 4 found + 1 deceased owe one; the one access given a balikan counts once.
+      balikan: {
+        accessesOwingBalikan: 5,
+        accessesWithBalikanSubmitted: 1,
+        accessesWithBalikanDelivered: 1,
+        accessesWithBalikanOnlyAbandoned: 0,
+        deliveredShareOfOwing: 0.2,
+      },
     });
     expect(body.perPuskesmas.filter((p: { name: string }) => p.name.startsWith('Puskesmas ')).length).toBeGreaterThanOrEqual(21); // every seeded one, even with nothing to count
     expect(body.perMonth).toHaveLength(6);

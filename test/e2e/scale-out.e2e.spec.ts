@@ -456,7 +456,7 @@ const server = process.env.DATABASE_URL;
           instance: instance.name,
           accesses: lookups + cardReads,
           cardReads,
-          balikan: { submitted: owed!.submitted, delivered: owed!.delivered },
+          balikan: { accessesWithBalikanSubmitted: owed!.submitted, accessesWithBalikanDelivered: owed!.delivered },
         });
         const fingerprint = report.body.fingerprint as { matched: number; notMatched: number; notPerformed: number };
         expect(fingerprint.matched + fingerprint.notMatched + fingerprint.notPerformed).toBe(cardReads);

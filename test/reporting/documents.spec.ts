@@ -10,6 +10,7 @@ import {
   renderSemesterReportXlsx,
 } from '../../src/modules/reporting/documents';
 import {
+  BALIKAN_LABELS,
   FINDING_LABELS,
   OBLIGATIONS,
   formatDate,
@@ -22,6 +23,7 @@ import {
 } from '../../src/modules/reporting/documents/labels';
 import type { PuskesmasRow, SemesterReport } from '../../src/modules/reporting/documents/report-data';
 import { CSV_HEADER } from '../../src/modules/reporting/documents/semester-report.csv';
+import { ZERO_BALIKAN } from '../../src/modules/reporting/read-models/report-figures';
 import { HAS_POPPLER, itWithPoppler, pageCount, pdfPages, pdfText } from '../support/pdf-text';
 import {
   AGREEMENT,
@@ -187,7 +189,7 @@ describe('The semester report PDF, as a Dinkes administrator reads it', () => {
     expect(text).toMatch(cells('melalui Web Portal (NIK)', ':', formatNumber(t.webPortal)));
     expect(text).toMatch(cells('melalui Card Reader KTP-el', ':', formatNumber(t.cardReader)));
     expect(text).toMatch(cells('Akses untuk pemegang KTP-el dari luar kabupaten, dari seluruh akses', ':', formatPercent(report.outOfRegencyShare)));
-    expect(text).toMatch(cells('Cakupan data balikan (terkirim dari yang wajib)', ':', formatPercent(report.balikan.coverage)));
+    expect(text).toMatch(cells(BALIKAN_LABELS.deliveredShareOfOwing, ':', formatPercent(report.balikan.deliveredShareOfOwing)));
     expect(text).toMatch(cells('Jumlah penolakan akses', ':', '25'));
   });
 
@@ -195,13 +197,13 @@ describe('The semester report PDF, as a Dinkes administrator reads it', () => {
     const idle = withFirstPuskesmas(report, (p) => ({
       ...p,
       accesses: { ...p.accesses, found: 0, deceased: 0 },
-      balikan: { owed: 0, submitted: 0, delivered: 0, abandoned: 0, coverage: 0 },
+      balikan: ZERO_BALIKAN,
     }));
     const p = idle.perPuskesmas[0]!;
     const pdf = pdfText(await renderSemesterReportPdf(idle));
     expect(pdf).toMatch(cells(p.name, '0', '0', '0', '0', '\u2013'));
     const nothing = pdfText(await renderSemesterReportPdf(sampleSemesterReport({ perPuskesmas: samplePuskesmasRows(0) })));
-    expect(nothing).toMatch(cells('Cakupan data balikan (terkirim dari yang wajib)', ':', '\u2013'));
+    expect(nothing).toMatch(cells(BALIKAN_LABELS.deliveredShareOfOwing, ':', '\u2013'));
     expect(nothing).toMatch(cells('Akses untuk pemegang KTP-el dari luar kabupaten, dari seluruh akses', ':', '\u2013'));
     expect(nothing).not.toContain('0,0%');
   });
@@ -224,7 +226,13 @@ describe('The semester report PDF, as a Dinkes administrator reads it', () => {
   itWithPoppler('gives the balikan of every Puskesmas with its coverage, and draws the coverage chart', () => {
     for (const p of report.perPuskesmas) {
       const b = p.balikan;
-      expect(text).toMatch(cells(p.name, ...[b.owed, b.submitted, b.delivered, b.abandoned].map(formatNumber), formatPercent(b.coverage)));
+      expect(text).toMatch(
+        cells(
+          p.name,
+          ...[b.accessesOwingBalikan, b.accessesWithBalikanSubmitted, b.accessesWithBalikanDelivered, b.accessesWithBalikanOnlyAbandoned].map(formatNumber),
+          formatPercent(b.deliveredShareOfOwing),
+        ),
+      );
     }
     expect(text).toContain('Cakupan data balikan per Puskesmas');
   });
@@ -415,9 +423,9 @@ describe('The semester report workbook', () => {
     expect(s.getCell('B16').value).toBe(report.totals.outOfRegency);
     expect(s.getCell('B17').value).toBe(report.outOfRegencyShare);
     expect(s.getCell('B17').numFmt).toBe('0.0%');
-    expect(s.getCell('B18').value).toBe(report.balikan.owed);
-    expect(s.getCell('B20').value).toBe(report.balikan.delivered);
-    expect(s.getCell('B22').value).toBe(report.balikan.coverage);
+    expect(s.getCell('B18').value).toBe(report.balikan.accessesOwingBalikan);
+    expect(s.getCell('B20').value).toBe(report.balikan.accessesWithBalikanDelivered);
+    expect(s.getCell('B22').value).toBe(report.balikan.deliveredShareOfOwing);
     expect(s.getCell('B22').numFmt).toBe('0.0%');
     expect(s.getCell('B23').value).toBe(25);
     expect(s.getCell('B24').value).toBe(48213);
@@ -440,11 +448,11 @@ describe('The semester report workbook', () => {
       p.accesses.found,
       p.accesses.fingerprintFailed,
       p.accesses.outOfRegency,
-      p.balikan.owed,
-      p.balikan.delivered,
+      p.balikan.accessesOwingBalikan,
+      p.balikan.accessesWithBalikanDelivered,
     ]);
     expect(s.getCell('L2').value).toBe('Sidik jari gagal');
-    expect(row.getCell('R').value).toBe(p.balikan.coverage);
+    expect(row.getCell('R').value).toBe(p.balikan.deliveredShareOfOwing);
     expect(row.getCell('R').numFmt).toBe('0.0%');
     const total = s.getRow(3 + report.perPuskesmas.length);
     expect(total.getCell('C').value).toBe('JUMLAH');
@@ -457,7 +465,7 @@ describe('The semester report workbook', () => {
     expect(sheet(workbook, 'Penolakan').getCell('B3').value).toBe('Jaringan tidak diizinkan');
     expect(sheet(workbook, 'Penolakan').getCell('C3').value).toBe(14);
     expect(sheet(workbook, 'Sidik Jari').getCell('B3').value).toBe(report.fingerprint.matched);
-    expect(sheet(workbook, 'Data Balikan').getCell('H3').value).toBe(report.perPuskesmas[0]!.balikan.coverage);
+    expect(sheet(workbook, 'Data Balikan').getCell('H3').value).toBe(report.perPuskesmas[0]!.balikan.deliveredShareOfOwing);
   });
 });
 
@@ -468,7 +476,7 @@ describe('The semester report CSV', () => {
   it('opens in columns in Excel set to Indonesian: UTF-8 byte order mark, semicolon separated, CRLF line ends, the agreed header', () => {
     expect(csv.startsWith('\uFEFF')).toBe(true);
     expect(csv.slice(1).split('\r\n')[0]).toBe(
-      'kode_puskesmas;nama_puskesmas;kecamatan;web_portal;card_reader;jumlah;ditemukan;meninggal;tidak_ditemukan;gagal_registry;sidik_jari_gagal;luar_kabupaten;balikan_wajib;balikan_dikirim;balikan_terkirim;balikan_ditinggalkan;cakupan_balikan_persen',
+      'kode_puskesmas;nama_puskesmas;kecamatan;web_portal;card_reader;jumlah;ditemukan;meninggal;tidak_ditemukan;gagal_registry;sidik_jari_gagal;luar_kabupaten;akses_wajib_balikan;akses_balikan_dikirim;akses_balikan_terkirim;akses_balikan_ditinggalkan;cakupan_balikan_persen',
     );
     expect(csv.replace(/\r\n/g, '')).not.toMatch(/[\r\n]/);
   });
@@ -479,12 +487,12 @@ describe('The semester report CSV', () => {
     const jaten = rows.find((r) => r[1] === 'Puskesmas Jaten I')!;
     const p = report.perPuskesmas.find((x) => x.name === 'Puskesmas Jaten I')!;
     expect(jaten.slice(0, 6)).toEqual([p.code, p.name, 'JATEN', String(p.accesses.webPortal), String(p.accesses.cardReader), String(p.accesses.total)]);
-    expect(jaten.at(-1)).toBe(formatPercent(p.balikan.coverage).replace('%', ''));
+    expect(jaten.at(-1)).toBe(formatPercent(p.balikan.deliveredShareOfOwing).replace('%', ''));
     expect(rows.at(-1)!.slice(0, 6)).toEqual(['TOTAL', '', '', String(report.totals.webPortal), String(report.totals.cardReader), String(report.totals.total)]);
   });
 
   it('writes "–" for the coverage of a Puskesmas that owed no balikan, never 0', () => {
-    const idle = withFirstPuskesmas(report, (p) => ({ ...p, balikan: { owed: 0, submitted: 0, delivered: 0, abandoned: 0, coverage: 0 } }));
+    const idle = withFirstPuskesmas(report, (p) => ({ ...p, balikan: ZERO_BALIKAN }));
     expect(parseCsv(renderSemesterReportCsv(idle).slice(1))[1]!.at(-1)).toBe('\u2013');
   });
 
@@ -564,7 +572,7 @@ describe('The workbooks, as a reader sees every cell', () => {
     const s = sheet(await readWorkbook(await renderSemesterReportXlsx(report)), 'Ringkasan');
     expect(s.getCell('B17').value).toBe('\u2013');
     expect(s.getCell('B22').value).toBe('\u2013');
-    const idle = withFirstPuskesmas(sampleSemesterReport(), (p) => ({ ...p, balikan: { owed: 0, submitted: 0, delivered: 0, abandoned: 0, coverage: 0 } }));
+    const idle = withFirstPuskesmas(sampleSemesterReport(), (p) => ({ ...p, balikan: ZERO_BALIKAN }));
     expect(sheet(await readWorkbook(await renderSemesterReportXlsx(idle)), 'Per Puskesmas').getCell('R3').value).toBe('\u2013');
   });
 });
@@ -582,7 +590,7 @@ describe('The summary for the Bupati (Pasal 9 ayat (4))', () => {
     expect(text).toMatch(cells('melalui Web Portal (NIK)', ':', formatNumber(summary.totals.webPortal)));
     expect(text).toMatch(cells('melalui Card Reader KTP-el', ':', formatNumber(summary.totals.cardReader)));
     expect(text).toMatch(cells('Akses untuk pemegang KTP-el dari luar kabupaten, dari seluruh akses', ':', formatPercent(summary.outOfRegencyShare)));
-    expect(text).toMatch(cells('Cakupan data balikan (terkirim dari yang wajib)', ':', formatPercent(summary.balikan.coverage)));
+    expect(text).toMatch(cells(BALIKAN_LABELS.deliveredShareOfOwing, ':', formatPercent(summary.balikan.deliveredShareOfOwing)));
     expect(text).toMatch(cells('Jumlah penolakan akses', ':', formatNumber(summary.refusalsTotal)));
     expect(text.replace(/\s+/g, ' ')).toContain(
       `Pencatatan Sipil Kabupaten Karanganyar Nomor ${AGREEMENT.dukcapilNumber} dan Dinas Kesehatan Kabupaten Karanganyar Nomor`,
@@ -629,7 +637,7 @@ describe('The summary for the Bupati (Pasal 9 ayat (4))', () => {
   itWithPoppler('ranks the Puskesmas by accesses, with their balikan coverage', async () => {
     const text = pdfText(await renderBupatiSummaryPdf(summary));
     const [first, second] = summary.perPuskesmas;
-    expect(text).toMatch(cells('1', first!.name, first!.kecamatan, formatNumber(first!.accesses.total), formatPercent(first!.balikan.coverage)));
+    expect(text).toMatch(cells('1', first!.name, first!.kecamatan, formatNumber(first!.accesses.total), formatPercent(first!.balikan.deliveredShareOfOwing)));
     expect(text).toMatch(cells('2', second!.name));
   });
 
@@ -670,7 +678,7 @@ describe('The summary for the Bupati (Pasal 9 ayat (4))', () => {
     expect(s.getCell('B7').value).toBe(summary.daysLeft);
     expect(s.getCell('B11').value).toBe(summary.totals.total);
     expect(s.getCell('B15').value).toBe(summary.outOfRegencyShare);
-    expect(s.getCell('B18').value).toBe(summary.balikan.coverage);
+    expect(s.getCell('B18').value).toBe(summary.balikan.deliveredShareOfOwing);
     expect(s.getCell('B18').numFmt).toBe('0.0%');
     expect(s.getCell('B19').value).toBe(summary.refusalsTotal);
     expect(s.getCell('B22').value).toBe('400.12/87/2025');

@@ -4,6 +4,7 @@ import type { DataSource } from 'typeorm';
 import { createDataSource, migrate } from '../../src/infrastructure/database/data-source';
 import type { RecordedEvent } from '../../src/infrastructure/event-store/event-store.port';
 import { wibDay } from '../../src/infrastructure/time/wib';
+import { balikanByFacility } from '../../src/modules/reporting/read-models/report-figures';
 import { ReportingProjection, NO_FACILITY } from '../../src/modules/reporting/read-models/reporting.projection';
 
 /**
@@ -291,6 +292,52 @@ describe.each(storages)('The reporting read models on %s', (_name, url) => {
       { numRuns: 40 },
     );
   }, 120_000);
+
+  it('give the balikan figures per access, as their names say: an access given three balikan counts once, NOT_FOUND owes none', async () => {
+    const world: World = { facilities: [randomUUID()], operators: [randomUUID()], readers: [] };
+    const [facilityId] = world.facilities as [string];
+    const at = new Date('2025-03-10T09:00:00+07:00');
+    const events: RecordedEvent[] = [];
+    const access = (outcome: string) => {
+      const accessId = randomUUID();
+      events.push(recorded('NikLookupPerformed', { accessId, facilityId, operatorId: world.operators[0], outcome, holderOrigin: 'IN_REGENCY' }, at));
+      return accessId;
+    };
+    const balikan = (accessId: string, fate: 'PENDING' | 'DELIVERED' | 'ABANDONED') => {
+      const balikanId = randomUUID();
+      const data = { balikanId, accessId, facilityId, operatorId: world.operators[0], kinds: ['BLOOD_TYPE'] };
+      events.push(recorded('BalikanSubmitted', data, at));
+      if (fate === 'DELIVERED') events.push(recorded('BalikanDelivered', { balikanId, accessId, attempts: 1 }, at));
+      if (fate === 'ABANDONED') events.push(recorded('BalikanAbandoned', { balikanId, accessId, attempts: 9 }, at));
+    };
+    const threeGiven = access('FOUND'); // three balikan: one delivered, one abandoned, one still being tried
+    balikan(threeGiven, 'DELIVERED');
+    balikan(threeGiven, 'ABANDONED');
+    balikan(threeGiven, 'PENDING');
+    const deceasedGivenUp = access('DECEASED'); // its only balikan abandoned
+    balikan(deceasedGivenUp, 'ABANDONED');
+    const deceasedDelivered = access('DECEASED');
+    balikan(deceasedDelivered, 'DELIVERED');
+    const foundWaiting = access('FOUND'); // one still being tried: submitted, neither delivered nor given up
+    balikan(foundWaiting, 'PENDING');
+    access('FOUND'); // owes one, none given
+    access('NOT_FOUND'); // owes none
+    access('NOT_FOUND');
+    access('REGISTRY_TIMEOUT'); // owes none
+    try {
+      await project(db, events, [3, 9]);
+      const figures = (await balikanByFacility(db.manager, ['2025-03'])).get(facilityId);
+      expect(figures).toEqual({
+        accessesOwingBalikan: 5, // 3 FOUND + 2 DECEASED; the NOT_FOUND and the failed access owe none
+        accessesWithBalikanSubmitted: 4, // 6 balikan were submitted, for 4 accesses
+        accessesWithBalikanDelivered: 2,
+        accessesWithBalikanOnlyAbandoned: 1, // not threeGiven: one of its balikan arrived
+        deliveredShareOfOwing: 2 / 5,
+      });
+    } finally {
+      await forget(db, world);
+    }
+  });
 
   it('count every refusal of a caller outside the closed network from the per-minute counts, on the day of its minute (WIB)', async () => {
     // A day of 1990 no other suite writes to; its refusals sit on the shared "no Puskesmas" key.

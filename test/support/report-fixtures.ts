@@ -96,8 +96,15 @@ function sampleAccesses(i: number): AccessCounts {
   };
 }
 
-function withCoverage(b: Omit<BalikanCounts, 'coverage'>): BalikanCounts {
-  return { ...b, coverage: b.owed === 0 ? 0 : b.delivered / b.owed };
+/** The balikan figures of accesses: owing, with one submitted, with one delivered, with every one abandoned. */
+function withCoverage(b: { owed: number; submitted: number; delivered: number; abandoned: number }): BalikanCounts {
+  return {
+    accessesOwingBalikan: b.owed,
+    accessesWithBalikanSubmitted: b.submitted,
+    accessesWithBalikanDelivered: b.delivered,
+    accessesWithBalikanOnlyAbandoned: b.abandoned,
+    deliveredShareOfOwing: b.owed === 0 ? 0 : b.delivered / b.owed,
+  };
 }
 
 function sampleBalikan(i: number, accesses: AccessCounts): BalikanCounts {
@@ -119,8 +126,13 @@ export function sumAccesses(rows: readonly AccessCounts[]): AccessCounts {
 }
 
 export function sumBalikan(rows: readonly BalikanCounts[]): BalikanCounts {
-  const sum = (k: 'owed' | 'submitted' | 'delivered' | 'abandoned') => rows.reduce((s, r) => s + r[k], 0);
-  return withCoverage({ owed: sum('owed'), submitted: sum('submitted'), delivered: sum('delivered'), abandoned: sum('abandoned') });
+  const sum = (k: Exclude<keyof BalikanCounts, 'deliveredShareOfOwing'>) => rows.reduce((s, r) => s + r[k], 0);
+  return withCoverage({
+    owed: sum('accessesOwingBalikan'),
+    submitted: sum('accessesWithBalikanSubmitted'),
+    delivered: sum('accessesWithBalikanDelivered'),
+    abandoned: sum('accessesWithBalikanOnlyAbandoned'),
+  });
 }
 
 /** Splits each count over the months by weight; the last month takes the rounding rest, so months add up to the total. */

@@ -198,11 +198,12 @@ const accessColumns: [keyof AccessCounts, string][] = [
   ['fingerprintFailed', 'Sidik jari gagal'],
   ['outOfRegency', 'Luar kabupaten'],
 ];
-const balikanColumns: [keyof BalikanCounts, string][] = [
-  ['owed', 'Wajib balikan'],
-  ['submitted', 'Dikirim petugas'],
-  ['delivered', 'Terkirim'],
-  ['abandoned', 'Gagal terkirim'],
+// Each counts accesses, not balikan: an access with three balikan counts once.
+const balikanColumns: [Exclude<keyof BalikanCounts, 'deliveredShareOfOwing'>, string][] = [
+  ['accessesOwingBalikan', 'Akses wajib balikan'],
+  ['accessesWithBalikanSubmitted', 'Akses dengan balikan dikirim'],
+  ['accessesWithBalikanDelivered', 'Akses dengan balikan terkirim'],
+  ['accessesWithBalikanOnlyAbandoned', 'Akses dengan balikan gagal seluruhnya'],
 ];
 
 function Figures({ report }: { report: SemesterReport }) {
@@ -219,8 +220,8 @@ function Figures({ report }: { report: SemesterReport }) {
             <dd>{angka(report.totals.found)}</dd>
           </div>
           <div>
-            <dt>Cakupan data balikan</dt>
-            <dd>{persen(report.balikan.coverage)}</dd>
+            <dt>Cakupan balikan (akses terkirim dari akses wajib)</dt>
+            <dd>{persen(report.balikan.deliveredShareOfOwing)}</dd>
           </div>
           <div>
             <dt>Penduduk luar kabupaten</dt>
@@ -297,7 +298,7 @@ function Figures({ report }: { report: SemesterReport }) {
                       {angka(p.balikan[key])}
                     </td>
                   ))}
-                  <td class="num">{persen(p.balikan.coverage)}</td>
+                  <td class="num">{persen(p.balikan.deliveredShareOfOwing)}</td>
                 </tr>
               ))}
             </tbody>

@@ -120,7 +120,8 @@ function KeyFigures({ views }: { views: Views }) {
             <td>Pasal 3(2)(b)</td>
             <td>Data balikan</td>
             <td>
-              {angka(balikan.delivered)} dari {angka(balikan.owed)} akses terkirim ({persen(balikan.coverage)}); {angka(backlogTotal)} masih tertunggak
+              {angka(balikan.accessesWithBalikanDelivered)} dari {angka(balikan.accessesOwingBalikan)} akses wajib balikan sudah terkirim (
+              {persen(balikan.deliveredShareOfOwing)}); {angka(backlogTotal)} masih tertunggak
             </td>
           </tr>
           <tr>
@@ -173,7 +174,7 @@ function ObligationsPerPuskesmas({ obligations }: { obligations: Obligations }) 
         labels={rows.map((r) => r.code)}
         series={[
           { label: 'Akses', values: rows.map((r) => r.accesses) },
-          { label: 'Balikan terkirim', values: rows.map((r) => r.balikan.delivered) },
+          { label: 'Akses dengan balikan terkirim', values: rows.map((r) => r.balikan.accessesWithBalikanDelivered) },
           { label: 'Balikan tertunggak', values: rows.map(backlogOf) },
         ]}
         height={18}
@@ -187,7 +188,7 @@ function ObligationsPerPuskesmas({ obligations }: { obligations: Obligations }) 
               <th scope="col">Puskesmas</th>
               <th scope="col">Akses</th>
               <th scope="col">Luar kabupaten</th>
-              <th scope="col">Balikan terkirim</th>
+              <th scope="col">Akses balikan terkirim / wajib</th>
               <th scope="col">Tertunggak</th>
               <th scope="col">Penolakan</th>
               <th scope="col">Hari tidak biasa</th>
@@ -206,7 +207,7 @@ function ObligationsPerPuskesmas({ obligations }: { obligations: Obligations }) 
                 <td>{angka(r.accesses)}</td>
                 <td>{angka(r.outOfRegency)}</td>
                 <td>
-                  {angka(r.balikan.delivered)} / {angka(r.balikan.owed)}
+                  {angka(r.balikan.accessesWithBalikanDelivered)} / {angka(r.balikan.accessesOwingBalikan)}
                 </td>
                 <td>{angka(backlogOf(r))}</td>
                 <td>{angka(r.refusals)}</td>

@@ -92,7 +92,7 @@ function Summary({ summary: s }: { summary: BupatiSummary }) {
             <dd>{angka(found)}</dd>
           </div>
           <div>
-            <dt>Cakupan data balikan</dt>
+            <dt>Cakupan balikan (akses terkirim dari akses wajib)</dt>
             <dd>{coverage(s.balikan)}</dd>
           </div>
           <div>
@@ -140,7 +140,7 @@ function Summary({ summary: s }: { summary: BupatiSummary }) {
                 <th scope="col">Akses</th>
                 <th scope="col">Web portal</th>
                 <th scope="col">Pembaca KTP-el</th>
-                <th scope="col">Balikan terkirim</th>
+                <th scope="col">Akses balikan terkirim / wajib</th>
                 <th scope="col">Cakupan balikan</th>
               </tr>
             </thead>
@@ -153,7 +153,7 @@ function Summary({ summary: s }: { summary: BupatiSummary }) {
                   <td>{angka(p.accesses.webPortal)}</td>
                   <td>{angka(p.accesses.cardReader)}</td>
                   <td>
-                    {angka(p.balikan.delivered)} / {angka(p.balikan.owed)}
+                    {angka(p.balikan.accessesWithBalikanDelivered)} / {angka(p.balikan.accessesOwingBalikan)}
                   </td>
                   <td>{coverage(p.balikan)}</td>
                 </tr>
@@ -242,5 +242,5 @@ function IssueLetter({ period, onIssued }: { period: Period; onIssued: (number: 
   );
 }
 
-/** Coverage of the balikan owed, or an en dash where nothing was owed (0% would read as a failure). */
-const coverage = (b: { owed: number; coverage: number }) => (b.owed === 0 ? '–' : persen(b.coverage));
+/** Delivered share of the accesses owing a balikan, or an en dash where none owes one (0% would read as a failure). */
+const coverage = (b: { accessesOwingBalikan: number; deliveredShareOfOwing: number }) => (b.accessesOwingBalikan === 0 ? '–' : persen(b.deliveredShareOfOwing));

@@ -134,12 +134,13 @@ export interface AccessCounts {
   fingerprintFailed: number;
   outOfRegency: number;
 }
+/** Counted per access (an access with three balikan counts once). */
 export interface BalikanCounts {
-  owed: number;
-  submitted: number;
-  delivered: number;
-  abandoned: number;
-  coverage: number;
+  accessesOwingBalikan: number;
+  accessesWithBalikanSubmitted: number;
+  accessesWithBalikanDelivered: number;
+  accessesWithBalikanOnlyAbandoned: number;
+  deliveredShareOfOwing: number;
 }
 export interface Submission {
   year: number;

@@ -1,5 +1,6 @@
 import { DEFAULT_LETTERHEADS, type Letterheads } from '../../../infrastructure/config/letterheads';
 import {
+  BALIKAN_LABELS,
   CHANNEL_LABELS,
   EVALUATION_KIND_LABELS,
   cutOffLine,
@@ -115,8 +116,11 @@ function figuresSection(doc: Doc, s: BupatiSummary): void {
     { label: `melalui ${CHANNEL_LABELS.WEB_PORTAL}`, value: n(s.totals.webPortal), indent: true },
     { label: `melalui ${CHANNEL_LABELS.CARD_READER}`, value: n(s.totals.cardReader), indent: true },
     { label: outOfRegencyLabel, value: formatShare(s.outOfRegencyShare, s.totals.total) },
-    { label: 'Data balikan terkirim / wajib', value: `${n(s.balikan.delivered)} / ${n(s.balikan.owed)}` },
-    { label: 'Cakupan data balikan (terkirim dari yang wajib)', value: formatCoverage(s.balikan), bold: true },
+    {
+      label: 'Akses dengan balikan terkirim / akses wajib balikan',
+      value: `${n(s.balikan.accessesWithBalikanDelivered)} / ${n(s.balikan.accessesOwingBalikan)}`,
+    },
+    { label: BALIKAN_LABELS.deliveredShareOfOwing, value: formatCoverage(s.balikan), bold: true },
     { label: 'Jumlah penolakan akses', value: n(s.refusalsTotal) },
   ]);
 }

@@ -3,6 +3,7 @@ import {
   EVALUATION_KIND_LABELS,
   DASH,
   agreementNumbers,
+  BALIKAN_LABELS,
   agreementStatusLabel,
   cutOffLine,
   findingLabel,
@@ -27,13 +28,13 @@ import { addSheet, createWorkbook, headerRow, labelValueRows, puskesmasSheet, ta
  *   B5  perjanjian "dukcapil / dinkes"          A10:B10 header "Uraian" | "Nilai"
  *   B6  status perjanjian (text)
  *   B11 jumlah akses        B12 Web Portal      B13 Card Reader     B14 akses pemegang KTP-el luar kabupaten
- *   B15 pangsa luar kabupaten ('0.0%')          B16 balikan wajib   B17 balikan terkirim
+ *   B15 pangsa luar kabupaten ('0.0%')          B16 akses wajib balikan   B17 akses balikan terkirim
  *   B18 cakupan balikan ('0.0%')                B19 jumlah penolakan
  *   B20 ukuran log audit, B21 akar log audit (empty without a checkpoint)
  *   B22 nomor surat ("…/…/… (DRAF)" until issued), B23 tanggal surat (issued on, or the rendering day)
  *   B15 and B18 hold "–" when the whole is 0.
  * Sheet "Puskesmas": every Puskesmas in the summary's (ranked) order: A Peringkat, B Kode, C Puskesmas,
- *   D Kecamatan, E Web Portal, F Card Reader, G Jumlah akses, H Balikan wajib, I Balikan terkirim, J Cakupan.
+ *   D Kecamatan, E Web Portal, F Card Reader, G Jumlah akses, H Akses wajib balikan, I Akses balikan terkirim, J Cakupan.
  * Sheet "Evaluasi": one row per finding: A Tanggal, B Jenis, C Kewajiban, D Hasil, E Catatan.
  */
 
@@ -60,9 +61,9 @@ export async function renderBupatiSummaryXlsx(summary: BupatiSummary): Promise<B
     [CHANNEL_LABELS.CARD_READER, s.totals.cardReader, 'count'],
     ['Akses untuk pemegang KTP-el dari luar kabupaten', s.totals.outOfRegency, 'count'],
     [outOfRegencyLabel, s.totals.total === 0 ? DASH : s.outOfRegencyShare, 'percent'],
-    ['Data balikan wajib disampaikan', s.balikan.owed, 'count'],
-    ['Data balikan terkirim', s.balikan.delivered, 'count'],
-    ['Cakupan data balikan (terkirim dari yang wajib)', s.balikan.owed === 0 ? DASH : s.balikan.coverage, 'percent'],
+    [BALIKAN_LABELS.accessesOwingBalikan, s.balikan.accessesOwingBalikan, 'count'],
+    [BALIKAN_LABELS.accessesWithBalikanDelivered, s.balikan.accessesWithBalikanDelivered, 'count'],
+    [BALIKAN_LABELS.deliveredShareOfOwing, s.balikan.accessesOwingBalikan === 0 ? DASH : s.balikan.deliveredShareOfOwing, 'percent'],
     ['Jumlah penolakan akses', s.refusalsTotal, 'count'],
     ['Ukuran log audit', s.logCheckpoint?.treeSize ?? null, 'count'],
     ['Akar log audit', s.logCheckpoint?.rootHash ?? null],

@@ -1,6 +1,6 @@
 import type { DenialReason } from '../../access/denials/access-denied.events';
 import type { AccessOutcome } from '../../access/lookups/lookup.events';
-import type { Channel, Finding, Semester, SubmissionSummary } from './report-data';
+import type { BalikanCounts, Channel, Finding, Semester, SubmissionSummary } from './report-data';
 
 /**
  * Bahasa Indonesia wording and number/date formats shared by every rendered document. Formatting is done by
@@ -81,9 +81,21 @@ export function formatNumber(value: number): string {
 /** What a share prints as when its whole is zero (nothing was owed): an en dash, never "0,0%". */
 export const DASH = '\u2013';
 
-/** A balikan coverage as printed: the share of what was owed, or DASH when nothing was owed. */
-export function formatCoverage(b: { readonly owed: number; readonly coverage: number }): string {
-  return b.owed === 0 ? DASH : formatPercent(b.coverage);
+/**
+ * The balikan figures as every document labels them (the JSON names say the same: each counts ACCESSES, not
+ * balikan submissions; an access with three balikan counts once).
+ */
+export const BALIKAN_LABELS: Record<keyof BalikanCounts, string> = {
+  accessesOwingBalikan: 'Akses wajib balikan (ditemukan + meninggal)',
+  accessesWithBalikanSubmitted: 'Akses dengan balikan dikirim Puskesmas',
+  accessesWithBalikanDelivered: 'Akses dengan balikan terkirim ke Disdukcapil',
+  accessesWithBalikanOnlyAbandoned: 'Akses dengan balikan gagal/ditinggalkan seluruhnya',
+  deliveredShareOfOwing: 'Cakupan balikan (akses terkirim dari akses wajib)',
+};
+
+/** A balikan coverage as printed: the share of the accesses owing one, or DASH when no access owes one. */
+export function formatCoverage(b: Pick<BalikanCounts, 'accessesOwingBalikan' | 'deliveredShareOfOwing'>): string {
+  return b.accessesOwingBalikan === 0 ? DASH : formatPercent(b.deliveredShareOfOwing);
 }
 
 /** "197005121998032004" → "19700512 199803 2 004", the way a NIP is printed under a signature. */

@@ -54,12 +54,18 @@ export const NOT_FOUND = figure('tidak_ditemukan', 'Tidak ditemukan', (a) => a.n
 export const REGISTRY_FAILED = figure('gagal_registry', 'Gagal registry', (a) => a.registryFailed);
 export const FINGERPRINT_FAILED = figure('sidik_jari_gagal', 'Sidik jari gagal', (a) => a.fingerprintFailed);
 export const OUT_OF_REGENCY = figure('luar_kabupaten', 'Luar kabupaten', (a) => a.outOfRegency);
-export const BALIKAN_OWED = figure('balikan_wajib', 'Balikan wajib', (_, b) => b.owed);
-export const BALIKAN_SUBMITTED = figure('balikan_dikirim', 'Balikan dikirim', (_, b) => b.submitted);
-export const BALIKAN_DELIVERED = figure('balikan_terkirim', 'Balikan terkirim', (_, b) => b.delivered);
-export const BALIKAN_ABANDONED = figure('balikan_ditinggalkan', 'Balikan ditinggalkan', (_, b) => b.abandoned);
-/** Delivered / owed; DASH (a text, in every medium) where nothing was owed: there is no share of nothing. */
-export const BALIKAN_COVERAGE = figure('cakupan_balikan', 'Cakupan balikan', (_, b) => (b.owed === 0 ? DASH : b.coverage), 'percent');
+// The balikan figures count accesses (see BalikanCounts): the keys and headers say so.
+export const BALIKAN_OWED = figure('akses_wajib_balikan', 'Akses wajib balikan', (_, b) => b.accessesOwingBalikan);
+export const BALIKAN_SUBMITTED = figure('akses_balikan_dikirim', 'Akses balikan dikirim', (_, b) => b.accessesWithBalikanSubmitted);
+export const BALIKAN_DELIVERED = figure('akses_balikan_terkirim', 'Akses balikan terkirim', (_, b) => b.accessesWithBalikanDelivered);
+export const BALIKAN_ABANDONED = figure('akses_balikan_ditinggalkan', 'Akses balikan ditinggalkan', (_, b) => b.accessesWithBalikanOnlyAbandoned);
+/** Delivered / owing; DASH (a text, in every medium) where no access owes one: there is no share of nothing. */
+export const BALIKAN_COVERAGE = figure(
+  'cakupan_balikan',
+  'Cakupan balikan',
+  (_, b) => (b.accessesOwingBalikan === 0 ? DASH : b.deliveredShareOfOwing),
+  'percent',
+);
 
 /**
  * Every count of a Puskesmas in the semester report, in the order of the CSV and the "Per Puskesmas" sheet.
@@ -83,9 +89,9 @@ const REPORT_FIGURES = [
 
 /** A Puskesmas' balikan under the short headers of the report's balikan section. */
 const BALIKAN_FIGURES = (abandonedHeader: string) => [
-  headed(BALIKAN_OWED, 'Wajib'),
-  headed(BALIKAN_SUBMITTED, 'Dikirim'),
-  headed(BALIKAN_DELIVERED, 'Terkirim'),
+  headed(BALIKAN_OWED, 'Akses wajib'),
+  headed(BALIKAN_SUBMITTED, 'Akses dikirim'),
+  headed(BALIKAN_DELIVERED, 'Akses terkirim'),
   headed(BALIKAN_ABANDONED, abandonedHeader),
   headed(BALIKAN_COVERAGE, 'Cakupan'),
 ];
@@ -108,9 +114,9 @@ export const SEMESTER_PDF_ACCESSES: readonly PuskesmasColumn[] = [
   headed(OUT_OF_REGENCY, 'Luar Kab.'),
 ];
 /** The semester report PDF, section IV (balikan); the header breaks after the slash in the narrow PDF column. */
-export const SEMESTER_PDF_BALIKAN: readonly PuskesmasColumn[] = [PLACE, NAME, ...BALIKAN_FIGURES('Gagal/ Ditinggalkan')];
+export const SEMESTER_PDF_BALIKAN: readonly PuskesmasColumn[] = [PLACE, NAME, ...BALIKAN_FIGURES('Akses gagal/ ditinggalkan')];
 /** The semester report workbook, sheet "Data Balikan". */
-export const SEMESTER_SHEET_BALIKAN: readonly PuskesmasColumn[] = [PLACE, CODE, NAME, ...BALIKAN_FIGURES('Gagal/Ditinggalkan')];
+export const SEMESTER_SHEET_BALIKAN: readonly PuskesmasColumn[] = [PLACE, CODE, NAME, ...BALIKAN_FIGURES('Akses gagal/ditinggalkan')];
 /** The Bupati summary PDF, section C (the Puskesmas with the most accesses). */
 export const BUPATI_PDF: readonly PuskesmasColumn[] = [PLACE, NAME, KECAMATAN, headed(TOTAL, 'Jumlah akses'), headed(BALIKAN_COVERAGE, 'Cakupan data balikan')];
 /** The Bupati summary workbook, sheet "Puskesmas" (ranked). */

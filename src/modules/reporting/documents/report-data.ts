@@ -40,7 +40,7 @@ export interface AccessCounts {
   readonly webPortal: number;
   readonly cardReader: number;
   readonly total: number;
-  /** Found alive (FOUND). With `deceased`, the accesses that owe a balikan. */
+  /** Found alive (FOUND). With `deceased`, the accesses that owe a balikan (`BalikanCounts.accessesOwingBalikan`). */
   readonly found: number;
   readonly deceased: number;
   readonly notFound: number;
@@ -51,15 +51,21 @@ export interface AccessCounts {
   readonly outOfRegency: number;
 }
 
+/**
+ * The balikan obligation, counted per ACCESS (a lookup or a card read), never per balikan submission: an
+ * access with three balikan counts once. Each name says what it counts.
+ */
 export interface BalikanCounts {
-  /** Accesses that found the person (each owes a balikan). */
-  readonly owed: number;
-  /** Of those, accesses with at least one balikan submitted. */
-  readonly submitted: number;
-  readonly delivered: number;
-  readonly abandoned: number;
-  /** delivered / owed, 0..1 (0 when nothing is owed). */
-  readonly coverage: number;
+  /** Accesses that found the person, alive (FOUND) or recorded deceased (DECEASED): each owes a balikan. */
+  readonly accessesOwingBalikan: number;
+  /** Of those, accesses with at least one balikan submitted by the Puskesmas (whatever became of it). */
+  readonly accessesWithBalikanSubmitted: number;
+  /** Of those, accesses with at least one balikan delivered to Disdukcapil's data-balikan service. */
+  readonly accessesWithBalikanDelivered: number;
+  /** Of those, accesses whose every balikan was abandoned: none delivered, none still being tried. */
+  readonly accessesWithBalikanOnlyAbandoned: number;
+  /** accessesWithBalikanDelivered / accessesOwingBalikan, 0..1 (0 when no access owes one). */
+  readonly deliveredShareOfOwing: number;
 }
 
 export interface PuskesmasRow {

@@ -1,5 +1,16 @@
 import { DEFAULT_LETTERHEADS, type Letterheads } from '../../../infrastructure/config/letterheads';
-import { CHANNEL_LABELS, formatCoverage, formatDate, formatNumber, formatPeriod, formatShare, monthLabel, reasonLabel, semesterRoman } from './labels';
+import {
+  BALIKAN_LABELS,
+  CHANNEL_LABELS,
+  formatCoverage,
+  formatDate,
+  formatNumber,
+  formatPeriod,
+  formatShare,
+  monthLabel,
+  reasonLabel,
+  semesterRoman,
+} from './labels';
 import {
   COLORS,
   agreementLines,
@@ -97,11 +108,11 @@ function summarySection(doc: Doc, r: SemesterReport): void {
     { label: 'Verifikasi sidik jari tidak berhasil', value: n(t.fingerprintFailed) },
     { label: 'Akses untuk pemegang KTP-el dari luar kabupaten', value: n(t.outOfRegency) },
     { label: outOfRegencyLabel, value: formatShare(r.outOfRegencyShare, t.total) },
-    { label: 'Data balikan wajib disampaikan', value: n(r.balikan.owed) },
-    { label: 'Data balikan dikirim', value: n(r.balikan.submitted) },
-    { label: 'Data balikan terkirim', value: n(r.balikan.delivered) },
-    { label: 'Data balikan gagal/ditinggalkan', value: n(r.balikan.abandoned) },
-    { label: 'Cakupan data balikan (terkirim dari yang wajib)', value: formatCoverage(r.balikan), bold: true },
+    { label: BALIKAN_LABELS.accessesOwingBalikan, value: n(r.balikan.accessesOwingBalikan) },
+    { label: BALIKAN_LABELS.accessesWithBalikanSubmitted, value: n(r.balikan.accessesWithBalikanSubmitted) },
+    { label: BALIKAN_LABELS.accessesWithBalikanDelivered, value: n(r.balikan.accessesWithBalikanDelivered) },
+    { label: BALIKAN_LABELS.accessesWithBalikanOnlyAbandoned, value: n(r.balikan.accessesWithBalikanOnlyAbandoned) },
+    { label: BALIKAN_LABELS.deliveredShareOfOwing, value: formatCoverage(r.balikan), bold: true },
     { label: 'Jumlah penolakan akses', value: n(refusals) },
   ]);
 }
@@ -158,7 +169,7 @@ function balikanSection(doc: Doc, r: SemesterReport): void {
   percentBarChart(doc, {
     title: 'Cakupan data balikan per Puskesmas',
     // Nothing owed, nothing to cover: such a Puskesmas has no bar (its row says "–").
-    items: r.perPuskesmas.filter((p) => p.balikan.owed > 0).map((p) => ({ label: p.name, share: p.balikan.coverage })),
+    items: r.perPuskesmas.filter((p) => p.balikan.accessesOwingBalikan > 0).map((p) => ({ label: p.name, share: p.balikan.deliveredShareOfOwing })),
     color: COLORS.balikan,
   });
 }

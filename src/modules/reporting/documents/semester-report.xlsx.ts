@@ -6,6 +6,7 @@ import {
   agreementChangeDetail,
   DASH,
   agreementNumbers,
+  BALIKAN_LABELS,
   agreementStatusLabel,
   cutOffLine,
   formatDate,
@@ -29,11 +30,11 @@ import { addSheet, createWorkbook, headerRow, labelValueRows, puskesmasSheet, ta
  *   B4  data per (text, WIB: the cut-off)       A7:B7 header "Uraian" | "Nilai"
  *   B8  jumlah akses (totals.total)             B16 akses pemegang KTP-el luar kabupaten (totals.outOfRegency)
  *   B9  Web Portal (totals.webPortal)           B17 pangsa luar kabupaten (outOfRegencyShare, 0..1, '0.0%')
- *   B10 Card Reader (totals.cardReader)         B18 balikan wajib (balikan.owed); B17 and B22 hold "–" when the whole is 0
- *   B11 ditemukan (totals.found)                B19 balikan dikirim (balikan.submitted)
- *   B12 meninggal (totals.deceased)             B20 balikan terkirim (balikan.delivered)
- *   B13 tidak ditemukan (totals.notFound)       B21 balikan gagal/ditinggalkan (balikan.abandoned)
- *   B14 gagal registry (totals.registryFailed)  B22 cakupan balikan (balikan.coverage, 0..1, '0.0%')
+ *   B10 Card Reader (totals.cardReader)         B18 akses wajib balikan (balikan.accessesOwingBalikan); B17 and B22 hold "–" when the whole is 0
+ *   B11 ditemukan (totals.found)                B19 akses balikan dikirim (balikan.accessesWithBalikanSubmitted)
+ *   B12 meninggal (totals.deceased)             B20 akses balikan terkirim (balikan.accessesWithBalikanDelivered)
+ *   B13 tidak ditemukan (totals.notFound)       B21 akses balikan gagal/ditinggalkan (balikan.accessesWithBalikanOnlyAbandoned)
+ *   B14 gagal registry (totals.registryFailed)  B22 cakupan balikan (balikan.deliveredShareOfOwing, 0..1, '0.0%')
  *   B15 sidik jari gagal (totals.fingerprintFailed)
  *   B23 jumlah penolakan (sum of refusals)      B24 ukuran log audit, B25 akar log audit (empty without a checkpoint)
  *   B26 tanggal dokumen (renderedOn, text)
@@ -41,8 +42,8 @@ import { addSheet, createWorkbook, headerRow, labelValueRows, puskesmasSheet, ta
  * Sheet "Per Puskesmas": A1:R1 title, row 2 header, one row per Puskesmas from row 3 in report order, then a
  *   JUMLAH row (report totals). Columns: A No, B Kode, C Puskesmas, D Kecamatan, E Web Portal, F Card Reader,
  *   G Jumlah, H Ditemukan, I Meninggal, J Tidak ditemukan, K Gagal registry, L Sidik jari gagal (H to L add up
- *   to G), M Luar kabupaten, N Balikan wajib, O Balikan dikirim, P Balikan terkirim, Q Balikan ditinggalkan,
- *   R Cakupan balikan ('0.0%', "–" where nothing was owed).
+ *   to G), M Luar kabupaten, N Akses wajib balikan, O Akses balikan dikirim, P Akses balikan terkirim,
+ *   Q Akses balikan ditinggalkan, R Cakupan balikan ('0.0%', "–" where no access owes a balikan).
  * Sheets "Per Bulan", "Data Balikan", "Penolakan", "Sidik Jari": title in row 1, header in row 2, data from row 3,
  *   then a JUMLAH row.
  * Sheet "Perjanjian": the agreement's changes, one a row from row 3: A No, B Perubahan, C Rincian, D Status,
@@ -87,11 +88,11 @@ function summarySheet(workbook: Workbook, r: SemesterReport): void {
     ['Verifikasi sidik jari tidak berhasil', t.fingerprintFailed, 'count'],
     ['Akses untuk pemegang KTP-el dari luar kabupaten', t.outOfRegency, 'count'],
     [outOfRegencyLabel, t.total === 0 ? DASH : r.outOfRegencyShare, 'percent'],
-    ['Data balikan wajib disampaikan', b.owed, 'count'],
-    ['Data balikan dikirim', b.submitted, 'count'],
-    ['Data balikan terkirim', b.delivered, 'count'],
-    ['Data balikan gagal/ditinggalkan', b.abandoned, 'count'],
-    ['Cakupan data balikan (terkirim dari yang wajib)', b.owed === 0 ? DASH : b.coverage, 'percent'],
+    [BALIKAN_LABELS.accessesOwingBalikan, b.accessesOwingBalikan, 'count'],
+    [BALIKAN_LABELS.accessesWithBalikanSubmitted, b.accessesWithBalikanSubmitted, 'count'],
+    [BALIKAN_LABELS.accessesWithBalikanDelivered, b.accessesWithBalikanDelivered, 'count'],
+    [BALIKAN_LABELS.accessesWithBalikanOnlyAbandoned, b.accessesWithBalikanOnlyAbandoned, 'count'],
+    [BALIKAN_LABELS.deliveredShareOfOwing, b.accessesOwingBalikan === 0 ? DASH : b.deliveredShareOfOwing, 'percent'],
     ['Jumlah penolakan akses', r.refusals.reduce((sum, x) => sum + x.count, 0), 'count'],
     ['Ukuran log audit', r.logCheckpoint?.treeSize ?? null, 'count'],
     ['Akar log audit', r.logCheckpoint?.rootHash ?? null],

@@ -27,7 +27,13 @@ export const ZERO_ACCESSES: AccessCounts = {
   fingerprintFailed: 0,
   outOfRegency: 0,
 };
-export const ZERO_BALIKAN: BalikanCounts = { owed: 0, submitted: 0, delivered: 0, abandoned: 0, coverage: 0 };
+export const ZERO_BALIKAN: BalikanCounts = {
+  accessesOwingBalikan: 0,
+  accessesWithBalikanSubmitted: 0,
+  accessesWithBalikanDelivered: 0,
+  accessesWithBalikanOnlyAbandoned: 0,
+  deliveredShareOfOwing: 0,
+};
 
 const REGISTRY_FAILED = new Set(['REGISTRY_REFUSED', 'REGISTRY_TIMEOUT', 'REGISTRY_UNAVAILABLE']);
 const FINGERPRINT_FAILED = new Set(['FINGERPRINT_NOT_MATCHED', 'FINGERPRINT_NOT_PERFORMED']);
@@ -58,13 +64,32 @@ export function addAccesses(counts: AccessCounts, row: Omit<UtilisationRow, 'fac
   };
 }
 
-export function withCoverage(b: Omit<BalikanCounts, 'coverage'>): BalikanCounts {
-  return { ...b, coverage: b.owed === 0 ? 0 : b.delivered / b.owed };
+/** The read model's per-access columns (owed, submitted, delivered, abandoned) under the answer's names. */
+export interface BalikanColumns {
+  readonly owed: number;
+  readonly submitted: number;
+  readonly delivered: number;
+  readonly abandoned: number;
+}
+
+export function balikanCounts(c: BalikanColumns): BalikanCounts {
+  return {
+    accessesOwingBalikan: c.owed,
+    accessesWithBalikanSubmitted: c.submitted,
+    accessesWithBalikanDelivered: c.delivered,
+    accessesWithBalikanOnlyAbandoned: c.abandoned,
+    deliveredShareOfOwing: c.owed === 0 ? 0 : c.delivered / c.owed,
+  };
 }
 
 export function sumBalikan(rows: readonly BalikanCounts[]): BalikanCounts {
-  const sum = (k: 'owed' | 'submitted' | 'delivered' | 'abandoned') => rows.reduce((s, r) => s + r[k], 0);
-  return withCoverage({ owed: sum('owed'), submitted: sum('submitted'), delivered: sum('delivered'), abandoned: sum('abandoned') });
+  const sum = (k: Exclude<keyof BalikanCounts, 'deliveredShareOfOwing'>) => rows.reduce((s, r) => s + r[k], 0);
+  return balikanCounts({
+    owed: sum('accessesOwingBalikan'),
+    submitted: sum('accessesWithBalikanSubmitted'),
+    delivered: sum('accessesWithBalikanDelivered'),
+    abandoned: sum('accessesWithBalikanOnlyAbandoned'),
+  });
 }
 
 export const share = (part: number, whole: number) => (whole === 0 ? 0 : part / whole);
@@ -101,7 +126,7 @@ export async function balikanByFacility(db: EntityManager, months: readonly stri
   return new Map(
     rows.map((r) => [
       r.facility_id,
-      withCoverage({ owed: Number(r.owed), submitted: Number(r.submitted), delivered: Number(r.delivered), abandoned: Number(r.abandoned) }),
+      balikanCounts({ owed: Number(r.owed), submitted: Number(r.submitted), delivered: Number(r.delivered), abandoned: Number(r.abandoned) }),
     ]),
   );
 }
