@@ -667,7 +667,7 @@ export interface paths {
       path?: never;
       cookie?: never;
     };
-    /** The log entries of an access (accessId: every event of it) or of a balikan (balikanId), each exactly as hashed (canonical JCS text and its fields) with its RFC 9162 inclusion proof to one signed checkpoint */
+    /** The log entries of an access (accessId: every event of it), of a balikan (balikanId) or one event (any event id: kind EVENT), each exactly as hashed (canonical JCS text and its fields) with its RFC 9162 inclusion proof to one signed checkpoint */
     get: operations['AuditController_entries'];
     put?: never;
     post?: never;
@@ -684,7 +684,7 @@ export interface paths {
       path?: never;
       cookie?: never;
     };
-    /** Inclusion proof of one event to a signed checkpoint (RFC 9162) */
+    /** Inclusion proof of one event to a signed checkpoint (RFC 9162), by its leaf hash only; GET /v1/audit/entries/{eventId} adds the entry as hashed */
     get: operations['AuditController_proof'];
     put?: never;
     post?: never;
@@ -4465,14 +4465,14 @@ export interface operations {
           'application/json': components['schemas']['Error'];
         };
       };
-      /** @description EVENT_NOT_NOTARISED, CHECKPOINT_NOT_FOUND */
+      /** @description EVENT_NOT_NOTARISED (no access, balikan or event with this id), CHECKPOINT_NOT_FOUND */
       404: {
         headers: {
           [name: string]: unknown;
         };
         content?: never;
       };
-      /** @description NOT_YET_NOTARISED, NOT_YET_CHECKPOINTED */
+      /** @description NOT_YET_NOTARISED (ask again in seconds), NOT_YET_CHECKPOINTED (request a checkpoint) */
       409: {
         headers: {
           [name: string]: unknown;
@@ -4488,14 +4488,14 @@ export interface operations {
           'application/json': components['schemas']['Error'];
         };
       };
-      /** @description NOT_AN_ACCESS_OR_BALIKAN (an event id: use /v1/audit/proofs/{eventId}), CHECKPOINT_TOO_SMALL */
+      /** @description CHECKPOINT_TOO_SMALL */
       422: {
         headers: {
           [name: string]: unknown;
         };
         content?: never;
       };
-      /** @description EVENT_STORE_UNAVAILABLE */
+      /** @description ENTRY_NOT_LOCATED: an event notarised before its stream was recorded (EventStoreDB until the notary is rebuilt); EVENT_STORE_UNAVAILABLE */
       503: {
         headers: {
           [name: string]: unknown;

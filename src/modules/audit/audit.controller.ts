@@ -71,18 +71,21 @@ export class AuditController {
   @Allow('DUKCAPIL_AUDITOR', 'DINKES_ADMIN')
   @ApiOperation({
     summary:
-      'The log entries of an access (accessId: every event of it) or of a balikan (balikanId), each exactly as hashed (canonical JCS text and its fields) with its RFC 9162 inclusion proof to one signed checkpoint',
+      'The log entries of an access (accessId: every event of it), of a balikan (balikanId) or one event (any event id: kind EVENT), each exactly as hashed (canonical JCS text and its fields) with its RFC 9162 inclusion proof to one signed checkpoint',
   })
-  @ApiResponse({ status: 404, description: 'EVENT_NOT_NOTARISED, CHECKPOINT_NOT_FOUND' })
-  @ApiResponse({ status: 409, description: 'NOT_YET_NOTARISED, NOT_YET_CHECKPOINTED' })
-  @ApiResponse({ status: 422, description: 'NOT_AN_ACCESS_OR_BALIKAN (an event id: use /v1/audit/proofs/{eventId}), CHECKPOINT_TOO_SMALL' })
+  @ApiResponse({ status: 404, description: 'EVENT_NOT_NOTARISED (no access, balikan or event with this id), CHECKPOINT_NOT_FOUND' })
+  @ApiResponse({ status: 409, description: 'NOT_YET_NOTARISED (ask again in seconds), NOT_YET_CHECKPOINTED (request a checkpoint)' })
+  @ApiResponse({ status: 422, description: 'CHECKPOINT_TOO_SMALL' })
+  @ApiResponse({ status: 503, description: 'ENTRY_NOT_LOCATED: an event notarised before its stream was recorded (EventStoreDB until the notary is rebuilt)' })
   async entries(@Param('id', UuidParam) id: string, @Query() query: ProofQuery, @Req() request: AuthenticatedRequest) {
     return this.queryBus.execute(new ProveEntries(request.caller!, id, query.treeSize ? Number(query.treeSize) : undefined));
   }
 
   @Get('proofs/:eventId')
   @Allow('DUKCAPIL_AUDITOR', 'DINKES_ADMIN')
-  @ApiOperation({ summary: 'Inclusion proof of one event to a signed checkpoint (RFC 9162)' })
+  @ApiOperation({
+    summary: 'Inclusion proof of one event to a signed checkpoint (RFC 9162), by its leaf hash only; GET /v1/audit/entries/{eventId} adds the entry as hashed',
+  })
   @ApiResponse({ status: 404, description: 'EVENT_NOT_NOTARISED, CHECKPOINT_NOT_FOUND' })
   @ApiResponse({ status: 409, description: 'NOT_YET_CHECKPOINTED' })
   async proof(@Param('eventId', UuidParam) eventId: string, @Query() query: ProofQuery) {

@@ -28,7 +28,8 @@ export interface NotarySettings {
 
 /**
  * Follows the whole log in its global order, with any adapter, events as stored: per event a leaf digest
- * (RFC 6962) of its canonical envelope and a chain digest over the previous one; the perfect subtrees of
+ * (RFC 6962) of its canonical envelope and a chain digest over the previous one, and where the event lives
+ * (stream and revision, so an event id finds its entry on any adapter); the perfect subtrees of
  * the Merkle tree; signed checkpoints. All in the transaction that moves the runner's checkpoint.
  */
 export class NotaryProjection implements Projection {
@@ -50,7 +51,14 @@ export class NotaryProjection implements Projection {
     let lastSignedAt = previous ? new Date(previous.signed_at).getTime() : 0;
     let lastSignedSize = previous ? Number(previous.tree_size) : 0;
 
-    const leaves = { index: [] as string[], eventId: [] as string[], leaf: [] as Buffer[], chain: [] as Buffer[] };
+    const leaves = {
+      index: [] as string[],
+      eventId: [] as string[],
+      streamId: [] as string[],
+      revision: [] as string[],
+      leaf: [] as Buffer[],
+      chain: [] as Buffer[],
+    };
     const nodes = { level: [] as number[], index: [] as string[], hash: [] as Buffer[] };
     const checkpoints: Omit<Checkpoint, 'keyId' | 'signature'>[] = [];
     const now = (this.settings.now ?? (() => new Date()))();
@@ -85,6 +93,8 @@ export class NotaryProjection implements Projection {
       chain = digests.chain;
       leaves.index.push(String(edge.size));
       leaves.eventId.push(event.eventId);
+      leaves.streamId.push(event.streamId);
+      leaves.revision.push(event.revision.toString());
       leaves.leaf.push(digests.leaf);
       leaves.chain.push(digests.chain);
       for (const node of edge.append(digests.leaf)) {
@@ -103,10 +113,11 @@ export class NotaryProjection implements Projection {
     // were most of the notary's time.
     if (leaves.index.length > 0) {
       await tx.query(
-        `INSERT INTO audit_leaves (leaf_index, event_id, leaf_hash, chain_hash)
-         SELECT $1::bigint + g, ($2::uuid[])[g + 1], substring($3::bytea FROM g * 32 + 1 FOR 32), substring($4::bytea FROM g * 32 + 1 FOR 32)
+        `INSERT INTO audit_leaves (leaf_index, event_id, leaf_hash, chain_hash, stream_id, revision)
+         SELECT $1::bigint + g, ($2::uuid[])[g + 1], substring($3::bytea FROM g * 32 + 1 FOR 32), substring($4::bytea FROM g * 32 + 1 FOR 32),
+                ($6::text[])[g + 1], ($7::bigint[])[g + 1]
          FROM generate_series(0, $5::int - 1) g`,
-        [leaves.index[0], leaves.eventId, Buffer.concat(leaves.leaf), Buffer.concat(leaves.chain), leaves.index.length],
+        [leaves.index[0], leaves.eventId, Buffer.concat(leaves.leaf), Buffer.concat(leaves.chain), leaves.index.length, leaves.streamId, leaves.revision],
       );
     }
     if (nodes.level.length > 0) {

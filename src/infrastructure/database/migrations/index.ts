@@ -8,6 +8,7 @@ import { AuditLog1764633600000 } from './1764633600000-audit-log';
 import { AgreementChanges1764720000000 } from './1764720000000-agreement-changes';
 import { BalikanReady1764720000100 } from './1764720000100-balikan-ready';
 import { Signatories1764806400000 } from './1764806400000-signatories';
+import { AuditLeafStreams1764892800000 } from './1764892800000-audit-leaf-streams';
 
 /** Every read-model migration, oldest first. Run at start-up (and by the CLI) before projections start. */
 export const migrations = [
@@ -21,4 +22,5 @@ export const migrations = [
   AgreementChanges1764720000000,
   BalikanReady1764720000100,
   Signatories1764806400000,
+  AuditLeafStreams1764892800000,
 ];
