@@ -43,7 +43,7 @@ const messages: Record<string, string> = {
   VERIFICATION_TOKEN_MALFORMED: 'Token verifikasi akses tidak valid. Ulangi pencarian NIK.',
   BALIKAN_EMPTY: 'Isi setidaknya satu data balikan.',
   BALIKAN_NOT_FOUND: 'Data balikan tidak ditemukan.',
-  IDEMPOTENCY_KEY_REUSED: 'Kunci pengiriman ini sudah dipakai untuk data balikan lain pada akses ini. Kirim ulang sebagai data balikan baru.',
+  IDEMPOTENCY_KEY_REUSED: 'Kunci pengiriman ini sudah dipakai untuk data balikan lain (pada akses ini atau akses lain). Kirim ulang sebagai data balikan baru.',
   VALIDATION_FAILED: 'Isian belum lengkap atau tidak sesuai format.',
   FIELD_NOT_ALLOWED: 'Ada isian yang tidak dikenal.',
   EVENT_STORE_UNAVAILABLE: 'Penyimpanan catatan sedang tidak tersedia. Tidak ada yang tercatat; coba lagi.',

@@ -6,7 +6,7 @@ import { lookupEvents } from '../modules/access/lookups/lookup.events';
 import { networkRefusalEvents } from '../modules/access/network/network-refusals.events';
 import { operatorEvents } from '../modules/access/operators/operator.events';
 import { seedEvents } from '../modules/access/seed/seed.events';
-import { balikanEvents } from '../modules/balikan/balikan.events';
+import { balikanEvents, balikanKeyEvents } from '../modules/balikan/balikan.events';
 import { evaluationEvents } from '../modules/reporting/evaluations/evaluation.events';
 import { reportEvents } from '../modules/reporting/semester/report-submission.events';
 import { signatoryEvents } from '../modules/reporting/signatories/signatory.events';
@@ -25,6 +25,7 @@ export const eventCatalogue: readonly EventDefinition[] = [
   ...seedEvents,
   ...lookupEvents,
   ...balikanEvents,
+  ...balikanKeyEvents,
   ...reportEvents,
   ...evaluationEvents,
   ...signatoryEvents,

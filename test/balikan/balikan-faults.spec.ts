@@ -1,4 +1,5 @@
 import type { ChildProcess } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -54,6 +55,14 @@ describeOnEachStorage('Data balikan through outages and crashes', (server) => {
       body: body === undefined ? undefined : JSON.stringify(body),
     });
     return { status: res.status, body: (await res.json().catch(() => null)) as any };
+  };
+  const callWithKey = async (key: string, body: unknown) => {
+    const res = await fetch(`${service!.api}/v1/balikan`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${operator}`, 'idempotency-key': key },
+      body: JSON.stringify(body),
+    });
+    return { status: res.status, body: (await res.json()) as any };
   };
   /** Room for a loaded machine: real processes, an outage and a crash. */
   const patiently = { timeoutMs: 60_000, everyMs: 100 };
@@ -167,6 +176,22 @@ describeOnEachStorage('Data balikan through outages and crashes', (server) => {
     await until(async () => (await depth()) === '0', { what: 'the row deleted without a re-send', ...patiently });
     expect(simulator.balikan().perReference.get(id)).toBe(1);
     expect((await call('GET', `/v1/balikan/${id}`, operator)).body.status).toBe('DELIVERED');
+    await stop();
+  });
+
+  it('holds one Idempotency-Key to one access across a restart: the same 202 on its access, 422 IDEMPOTENCY_KEY_REUSED on another', async () => {
+    await started();
+    const key = randomUUID();
+    const body = (i: number) => ({ accessId: accessIds[i], nik: simulator.samples.found[i], verificationToken: tokens[i], bloodType: 'B+' });
+    const keyed = (i: number) => callWithKey(key, body(i));
+    const first = await keyed(0);
+    expect(first.status).toBe(202);
+    await stop();
+    await started();
+    const repeat = await keyed(0);
+    expect({ status: repeat.status, balikanId: repeat.body.balikanId }).toEqual({ status: 202, balikanId: first.body.balikanId });
+    const other = await keyed(1);
+    expect({ status: other.status, code: other.body.code }).toEqual({ status: 422, code: 'IDEMPOTENCY_KEY_REUSED' });
     await stop();
   });
 

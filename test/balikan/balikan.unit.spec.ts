@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { randomUUID } from 'node:crypto';
 import type { NewEvent } from '../../src/infrastructure/event-store/event-store.port';
 import { backoffMs } from '../../src/modules/balikan/balikan-delivery.service';
-import { balikanDecider, balikanIdFor } from '../../src/modules/balikan/balikan';
+import { balikanDecider, balikanIdFor, balikanKeyDecider, idempotencyKeyStream } from '../../src/modules/balikan/balikan';
 import { deciderSpec } from '../support/decider-spec';
 
 const accessId = randomUUID();
@@ -96,6 +96,40 @@ describe('The balikanId of a submission with an Idempotency-Key', () => {
         if (other !== key) expect(balikanIdFor(operatorId, accessId, other)).not.toBe(id);
         if (other !== operatorId) expect(balikanIdFor(other, accessId, key)).not.toBe(id);
         if (other !== accessId) expect(balikanIdFor(operatorId, other, key)).not.toBe(id);
+      }),
+    );
+  });
+});
+
+describe('An Idempotency-Key names one request of one operator', () => {
+  const keys = deciderSpec(balikanKeyDecider);
+  const claim = { operatorId: operator.operatorId, accessId, balikanId };
+  const claimed: NewEvent = { type: 'BalikanKeyClaimed', data: claim };
+
+  it('is claimed for the access of its first balikan', () => {
+    keys.given().when(claim).thenTypes('BalikanKeyClaimed');
+  });
+
+  it('is claimed nothing again by a repeat on that access', () => {
+    keys.given(claimed).when(claim).thenNothing();
+  });
+
+  it('is refused on another access with 422 IDEMPOTENCY_KEY_REUSED, whatever the balikan', () => {
+    keys
+      .given(claimed)
+      .when({ ...claim, accessId: randomUUID(), balikanId: randomUUID() })
+      .thenRefused('IDEMPOTENCY_KEY_REUSED');
+  });
+
+  it('lives on a stream of its own, one per operator and key (any letter case), named by opaque ids only', () => {
+    fc.assert(
+      fc.property(fc.uuid(), fc.uuid(), fc.uuid(), (operatorId, key, other) => {
+        const stream = idempotencyKeyStream(operatorId, key);
+        expect(stream).toMatch(/^balikankey-[0-9a-f]{8}-[0-9a-f]{4}-5[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+        expect(idempotencyKeyStream(operatorId.toUpperCase(), key.toUpperCase())).toBe(stream);
+        expect(stream).not.toContain(key);
+        if (other !== key) expect(idempotencyKeyStream(operatorId, other)).not.toBe(stream);
+        if (other !== operatorId) expect(idempotencyKeyStream(other, key)).not.toBe(stream);
       }),
     );
   });

@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { randomUUID } from 'node:crypto';
 import { RegistryConnection } from '../../src/infrastructure/registry/registry-connection';
 import type { RegistrySimulator } from '../../src/infrastructure/registry/simulator/registry-simulator';
@@ -5,7 +6,7 @@ import pino from 'pino';
 import { BalikanClient } from '../../src/infrastructure/registry/balikan-client';
 import { BalikanDeliveryService, WakeBalikanDelivery } from '../../src/modules/balikan/balikan-delivery.service';
 import { BalikanOutbox } from '../../src/modules/balikan/balikan-outbox';
-import { balikanIdFor } from '../../src/modules/balikan/balikan';
+import { balikanIdFor, idempotencyKeyStream } from '../../src/modules/balikan/balikan';
 import { ADMIN_PASSWORD, AUDITOR_PASSWORD, startApp, uniqueUserId, type TestApp } from '../support/app';
 import { until } from '../support/until';
 import { AUDITOR_USER_ID, callerOf } from '../support/parties';
@@ -114,6 +115,83 @@ describe('Sending data balikan back to the registry', () => {
     const submitted = (await t.infra.eventStore.readStream(`access-${accessId}`)).filter((e) => e.type === 'BalikanSubmitted');
     expect(submitted).toHaveLength(1);
   });
+
+  const submittedOn = async (accessId: string) =>
+    (await t.infra.eventStore.readStream(`access-${accessId}`)).filter((e) => e.type === 'BalikanSubmitted').map((e) => e.data.balikanId as string);
+
+  it('refuses an Idempotency-Key reused on another access with 422 IDEMPOTENCY_KEY_REUSED, recording and holding nothing there; the key still answers 202 on its own access', async () => {
+    const nik = simulator.samples.found[4]!;
+    const first = await lookup(nik);
+    const second = await lookup(nik); // the same person looked up again: another access
+    const key = randomUUID();
+    const accepted = await submit({ accessId: first.accessId, nik, verificationToken: first.verificationToken, bloodType: 'A' }, operator, key).expect(202);
+    const reused = await submit({ accessId: second.accessId, nik, verificationToken: second.verificationToken, bloodType: 'A' }, operator, key).expect(422);
+    expect(reused.body).toMatchObject({ code: 'IDEMPOTENCY_KEY_REUSED' });
+    expect(await submittedOn(second.accessId)).toEqual([]);
+    expect(await outboxRows(second.accessId)).toBe(0);
+    const again = await submit({ accessId: first.accessId, nik, verificationToken: first.verificationToken, bloodType: 'A' }, operator, key).expect(202);
+    expect(again.body.balikanId).toBe(accepted.body.balikanId);
+    expect(await submittedOn(first.accessId)).toEqual([accepted.body.balikanId]);
+    // A key is the operator's own: another operator's app may make the same UUID for its own balikan.
+    const elsewhere = (await t.http().post('/v1/access/nik-lookups').set(auth(otherOperator)).send({ nik })).body;
+    await submit({ accessId: elsewhere.accessId, nik, verificationToken: elsewhere.verificationToken, bloodType: 'A' }, otherOperator, key).expect(202);
+    // What the key left behind: one claim on its own stream, naming opaque ids only.
+    const claims = await t.infra.eventStore.readStream(idempotencyKeyStream(operatorId, key));
+    expect(claims.map((e) => [e.type, e.data])).toEqual([['BalikanKeyClaimed', { operatorId, accessId: first.accessId, balikanId: accepted.body.balikanId }]]);
+  });
+
+  it('answers two submissions with one Idempotency-Key on two accesses at once with exactly one 202 and one 422 IDEMPOTENCY_KEY_REUSED, every time', async () => {
+    const nik = simulator.samples.found[0]!;
+    for (let round = 0; round < 6; round++) {
+      const accesses = [await lookup(nik), await lookup(nik)];
+      const key = randomUUID();
+      const answers = await Promise.all(
+        accesses.map((a) =>
+          submit({ accessId: a.accessId, nik, verificationToken: a.verificationToken, medicalRecordNumber: `RM-RACE-${round}` }, operator, key),
+        ),
+      );
+      expect(answers.map((a) => `${a.status} ${a.body.code ?? a.body.status}`).sort()).toEqual(['202 QUEUED', '422 IDEMPOTENCY_KEY_REUSED']);
+      const winner = answers.findIndex((a) => a.status === 202);
+      expect(await submittedOn(accesses[winner]!.accessId)).toEqual([answers[winner]!.body.balikanId]);
+      expect(await submittedOn(accesses[1 - winner]!.accessId)).toEqual([]);
+      expect(await outboxRows(accesses[1 - winner]!.accessId)).toBe(0);
+    }
+  }, 120_000);
+
+  it('answers any sequence of submissions as "one key = one request" says: a key\'s first use is a new balikan, its repeat on that access with the same fields the same 202, anything else 422 IDEMPOTENCY_KEY_REUSED', async () => {
+    const people = [simulator.samples.found[1]!, simulator.samples.deceased[0]!];
+    const fields = fc.subarray(['bloodType', 'medicalRecordNumber'] as const, { minLength: 1 });
+    const submission = fc.record({ key: fc.option(fc.nat(2), { nil: null }), access: fc.nat(1), fields });
+    await fc.assert(
+      fc.asyncProperty(fc.array(submission, { minLength: 1, maxLength: 8 }), async (sequence) => {
+        const keys = [randomUUID(), randomUUID(), randomUUID()];
+        const accesses = await Promise.all(people.map(async (nik) => ({ nik, ...(await lookup(nik)) })));
+        const firstUse = new Map<number, { access: number; fields: string; balikanId?: string }>();
+        const recorded: string[][] = [[], []];
+        for (const { key, access, fields: given } of sequence) {
+          const a = accesses[access]!;
+          const body = { accessId: a.accessId, nik: a.nik, verificationToken: a.verificationToken, bloodType: 'B', medicalRecordNumber: 'RM-PROP-1' };
+          for (const name of ['bloodType', 'medicalRecordNumber'] as const) if (!given.includes(name)) delete body[name];
+          const res = await submit(body, operator, key === null ? undefined : keys[key]);
+          const fieldsGiven = [...given].sort().join(',');
+          const first = key === null ? undefined : firstUse.get(key);
+          if (key !== null && first && (first.access !== access || first.fields !== fieldsGiven)) {
+            expect({ status: res.status, code: res.body.code }).toEqual({ status: 422, code: 'IDEMPOTENCY_KEY_REUSED' });
+          } else if (first) {
+            expect({ status: res.status, balikanId: res.body.balikanId }).toEqual({ status: 202, balikanId: first.balikanId });
+          } else {
+            expect(res.status).toBe(202);
+            expect(recorded.flat()).not.toContain(res.body.balikanId);
+            recorded[access]!.push(res.body.balikanId);
+            if (key !== null) firstUse.set(key, { access, fields: fieldsGiven, balikanId: res.body.balikanId });
+          }
+        }
+        // Recorded: exactly one balikan per accepted first use (and per submission without a key), on its access.
+        for (const [i, a] of accesses.entries()) expect((await submittedOn(a.accessId)).sort()).toEqual([...recorded[i]!].sort());
+      }),
+      { numRuns: 8 },
+    );
+  }, 180_000);
 
   it('gives up on a balikan that could not be delivered in time: purged, and marked ABANDONED', async () => {
     const nik = simulator.samples.found[4]!;

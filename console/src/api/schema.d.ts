@@ -3082,7 +3082,7 @@ export interface operations {
     parameters: {
       query?: never;
       header?: {
-        /** @description A UUID, scoped to the operator and the access: the same key returns the same balikan; reused on that access with other fields, 422 IDEMPOTENCY_KEY_REUSED (the values themselves are never kept, so they are not compared) */
+        /** @description A UUID, one per balikan, the operator's own (another operator's key never collides): the same key with the same access and fields returns the same balikan and 202, also after a restart and on any instance; the key on another access, or on that access with other fields, is 422 IDEMPOTENCY_KEY_REUSED (the values themselves are never kept, so they are not compared) */
         'Idempotency-Key'?: string;
       };
       path?: never;
@@ -3144,7 +3144,7 @@ export interface operations {
           'application/json': components['schemas']['Error'];
         };
       };
-      /** @description ACCESS_FOUND_NOBODY; NIK_DOES_NOT_MATCH_ACCESS (the NIK or the verificationToken is not that of the access; recorded); IDEMPOTENCY_KEY_REUSED (the key named a balikan of this access with other fields) */
+      /** @description ACCESS_FOUND_NOBODY; NIK_DOES_NOT_MATCH_ACCESS (the NIK or the verificationToken is not that of the access; recorded); IDEMPOTENCY_KEY_REUSED (the key was used by this operator for a balikan of another access, or of this access with other fields: a new balikan needs a new key) */
       422: {
         headers: {
           [name: string]: unknown;

@@ -28,4 +28,14 @@ export const BalikanDeliveryFailed = defineEvent(
 );
 export const BalikanAbandoned = defineEvent('BalikanAbandoned', Closed({ balikanId: Uuid(), accessId: Uuid(), attempts: Attempts() }), { version: 1 });
 
+/**
+ * An operator's Idempotency-Key was first used, for this balikan of this access (stream `balikankey-{keyId}`,
+ * keyId named from the operator and the key: see idempotencyKeyStream). The key is a random UUID the app
+ * made, not personal; the balikan's values are never in it, nor hashed into it.
+ */
+export const BalikanKeyClaimed = defineEvent('BalikanKeyClaimed', Closed({ operatorId: Uuid(), accessId: Uuid(), balikanId: Uuid() }), { version: 1 });
+
+/** The events of a balikan, on its access's stream. */
 export const balikanEvents = [BalikanSubmitted, BalikanDelivered, BalikanDeliveryFailed, BalikanAbandoned] as const;
+/** The events of an Idempotency-Key, on the key's own stream. */
+export const balikanKeyEvents = [BalikanKeyClaimed] as const;

@@ -1,7 +1,7 @@
 import { Inject } from '@nestjs/common';
 import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
 import { randomUUID } from 'node:crypto';
-import { loadState } from '../../infrastructure/event-store/command-handling';
+import { handle, loadState } from '../../infrastructure/event-store/command-handling';
 import { WrongExpectedRevisionError } from '../../infrastructure/event-store/errors';
 import { EVENT_STORE, type EventStore, type NewEvent } from '../../infrastructure/event-store/event-store.port';
 import { Refusal } from '../../infrastructure/refusal';
@@ -9,7 +9,7 @@ import { requireOwnFacility } from '../access/auth/facility-scope';
 import { AgreementsView } from '../access/agreements/agreements.view';
 import { AccessTokens } from '../access/lookups/access-token';
 import { accessStream } from '../access/lookups/lookup.events';
-import { balikanDecider, balikanIdFor, type Access, type BalikanCommand, type BalikanStatus } from './balikan';
+import { balikanDecider, balikanIdFor, balikanKeyDecider, idempotencyKeyStream, type Access, type BalikanCommand, type BalikanStatus } from './balikan';
 import { BalikanOutbox } from './balikan-outbox';
 import { SubmitBalikan } from './balikan.commands';
 
@@ -17,8 +17,8 @@ import { SubmitBalikan } from './balikan.commands';
 const ATTEMPTS = 10;
 
 /**
- * A submission reads its access stream once (again only after a concurrent append to it), decides, and
- * holds the values sealed in the outbox: the row first, not ready (no worker may claim it); then the
+ * A submission reads its access stream once (again only after a concurrent append to it), decides, claims
+ * its Idempotency-Key (if any) for the access, and holds the values sealed in the outbox: the row first, not ready (no worker may claim it); then the
  * event; then the ready mark. A refused submission leaves no row, so nothing refused reaches the registry.
  * The delivery worker is woken by the stored BalikanSubmitted (WakeBalikanDelivery), not from here.
  */
@@ -50,6 +50,14 @@ export class SubmitBalikanHandler implements ICommandHandler<SubmitBalikan> {
     };
     // Refusals first: no outbox row for a refused balikan.
     const decided = balikanDecider.decide(submit, read.state, now);
+    // One key, one request: the key is claimed for this access (or was, by a repeat) before anything is held;
+    // on another access it is refused here, also when both arrive at once (the key stream's expected revision).
+    if (command.idempotencyKey) {
+      const claim = { operatorId: caller.operatorId, accessId, balikanId };
+      await handle(this.store, idempotencyKeyStream(caller.operatorId, command.idempotencyKey), balikanKeyDecider, claim, {
+        correlationId: command.correlationId,
+      });
+    }
     const known = read.state.balikan.get(balikanId)?.status;
     if (known === 'DELIVERED' || known === 'ABANDONED') return { balikanId, status: known }; // a repeat: nothing to hold again
 

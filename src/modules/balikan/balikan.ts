@@ -5,7 +5,7 @@ import type { NewEvent, RecordedEvent } from '../../infrastructure/event-store/e
 import type { Caller } from '../access/auth/access-rule';
 import { eventOf } from '../../infrastructure/event-store/typed-events';
 import { lookupEvents } from '../access/lookups/lookup.events';
-import { balikanEvents, type BalikanKind, type DELIVERY_FAILURES } from './balikan.events';
+import { balikanEvents, balikanKeyEvents, type BalikanKind, type DELIVERY_FAILURES } from './balikan.events';
 
 /** What the balikan side folds from an access's stream: the access itself, then its balikan. */
 const accessStreamEvents = [...lookupEvents, ...balikanEvents] as const;
@@ -122,19 +122,60 @@ export const balikanDecider: Decider<Access, BalikanCommand> = {
   },
 };
 
-/**
- * The balikanId of a submission with an Idempotency-Key: a name-based UUID (v5 layout, SHA-256) of the
- * operator, the access and the key. Concurrent submissions with one key name the same balikan, so the
- * decider's "already recorded" makes the append idempotent. The access is part of the name so that a key
- * reused on another access cannot name a balikan of a stream it does not live on.
- */
-export function balikanIdFor(operatorId: string, accessId: string, idempotencyKey: string): string {
-  const bytes = createHash('sha256')
-    .update(`nik-gateway:balikan:${operatorId.toLowerCase()}:${accessId.toLowerCase()}:${idempotencyKey.toLowerCase()}`)
-    .digest()
-    .subarray(0, 16);
+/** A name-based UUID (v5 layout, SHA-256) of a text. */
+function nameUuid(name: string): string {
+  const bytes = createHash('sha256').update(name).digest().subarray(0, 16);
   bytes[6] = (bytes[6]! & 0x0f) | 0x50; // version 5 (name-based)
   bytes[8] = (bytes[8]! & 0x3f) | 0x80; // RFC 4122 variant
   const hex = bytes.toString('hex');
   return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
 }
+
+/**
+ * The balikanId of a submission with an Idempotency-Key: a name-based UUID of the operator, the access and
+ * the key. Concurrent submissions with one key name the same balikan, so the decider's "already recorded"
+ * makes the append idempotent. (The key's own stream, below, keeps one key to one access.)
+ */
+export function balikanIdFor(operatorId: string, accessId: string, idempotencyKey: string): string {
+  return nameUuid(`nik-gateway:balikan:${operatorId.toLowerCase()}:${accessId.toLowerCase()}:${idempotencyKey.toLowerCase()}`);
+}
+
+/**
+ * The stream of an operator's Idempotency-Key: a key names one request of one client (scoped per operator,
+ * as one operator's app makes its keys), so it holds one BalikanKeyClaimed, naming the one access it is for.
+ */
+export function idempotencyKeyStream(operatorId: string, idempotencyKey: string): string {
+  return `balikankey-${nameUuid(`nik-gateway:balikan-key:${operatorId.toLowerCase()}:${idempotencyKey.toLowerCase()}`)}`;
+}
+
+/** The access an Idempotency-Key was first used on (null: not used yet). */
+export interface KeyClaim {
+  readonly accessId: string | null;
+}
+
+export interface ClaimKey {
+  readonly operatorId: string;
+  readonly accessId: string;
+  readonly balikanId: string;
+}
+
+/**
+ * One key, one request: the first submission with a key claims it for its access; a repeat on that access
+ * claims nothing again; the key on another access is refused. Appended with the stream's expected revision,
+ * so of two first uses at once on two accesses exactly one is stored and the other, decided again, refused.
+ */
+export const balikanKeyDecider: Decider<KeyClaim, ClaimKey> = {
+  initialState: { accessId: null },
+
+  evolve(state: KeyClaim, recorded: RecordedEvent): KeyClaim {
+    const event = eventOf(balikanKeyEvents, recorded);
+    // The first claim is the key's; a stream holds only one.
+    return event?.type === 'BalikanKeyClaimed' && state.accessId === null ? { accessId: event.data.accessId } : state;
+  },
+
+  decide(command: ClaimKey, state: KeyClaim): NewEvent[] {
+    if (state.accessId === null) return [{ type: 'BalikanKeyClaimed', data: { ...command } }];
+    if (state.accessId === command.accessId) return [];
+    throw new Refusal(422, 'IDEMPOTENCY_KEY_REUSED', 'This Idempotency-Key was used for a balikan of another access; use a new key for each balikan.');
+  },
+};
