@@ -1045,6 +1045,45 @@ export interface components {
       changes: components['schemas']['AgreementChange'][];
       change?: components['schemas']['AgreementChange'];
     };
+    Facility: {
+      /** Format: uuid */
+      facilityId: string;
+      /** @enum {string} */
+      kind: 'PUSKESMAS' | 'DINKES';
+      code: string;
+      name: string;
+      /** @description Six digits */
+      kecamatanCode: string;
+    };
+    CardReader: {
+      /** Format: uuid */
+      readerId: string;
+      /** Format: uuid */
+      facilityId: string;
+      samSerial: string;
+      retired: boolean;
+    };
+    AccountListing: {
+      /** Format: uuid */
+      operatorId: string;
+      userId: string | null;
+      /** @enum {string} */
+      role: 'PUSKESMAS_OPERATOR' | 'DINKES_ADMIN' | 'DUKCAPIL_AUDITOR' | 'BUPATI_OFFICE';
+      facilityId: string | null;
+      /** @enum {string} */
+      status: 'ACTIVE' | 'SUSPENDED' | 'REVOKED';
+      lockedUntil: string | null;
+      displayName: string | null;
+    };
+    AccountStatus: {
+      /** Format: uuid */
+      operatorId: string;
+      /** @enum {string} */
+      role: 'PUSKESMAS_OPERATOR' | 'DINKES_ADMIN' | 'DUKCAPIL_AUDITOR' | 'BUPATI_OFFICE';
+      facilityId: string | null;
+      /** @enum {string} */
+      status: 'ACTIVE' | 'SUSPENDED' | 'REVOKED';
+    };
     /** @description The fields of Pasal 3(1)(a) the agreement in force grants (its grantedFields, mapped by x-agreement-field): a field not granted is absent, never empty. */
     Person: {
       /** @description Nomor KK (agreement field NO_KK, Pasal 3(1)(a)). Family card number: its 16 digits as a string (leading zeros kept) */
@@ -1090,6 +1129,287 @@ export interface components {
         regency: string;
         province: string;
       };
+    };
+    Checkpoint: {
+      logId: string;
+      treeSize: number;
+      /** @description hex: the RFC 9162 Merkle tree hash of the first treeSize leaves */
+      rootHash: string;
+      /** @description hex: the chain digest of the last event it covers */
+      chainHead: string;
+      /** Format: date-time */
+      signedAt: string;
+      /** @description First 16 hex digits of the SHA-256 of the public key (SPKI DER) */
+      keyId: string;
+      /** @description base64 Ed25519 signature (docs/audit-log.md names the bytes signed) */
+      signature: string;
+    };
+    Evaluation: {
+      /** Format: uuid */
+      evaluationId: string;
+      /** @enum {string} */
+      kind: 'PERIODIC' | 'AD_HOC';
+      /** @description With semester: the semester a periodic evaluation covers (absent for most ad-hoc ones) */
+      year?: number;
+      /** @enum {integer} */
+      semester?: 1 | 2;
+      /** Format: date-time */
+      recordedAt: string;
+      findings: {
+        /** @enum {string} */
+        obligation: 'BALIKAN' | 'ACCOUNTABILITY' | 'CLOSED_NETWORK' | 'ALL_HOLDERS' | 'CARD_READERS' | 'CONFIDENTIALITY' | 'SEMESTER_REPORT';
+        /** @description The obligation in words (Bahasa Indonesia) */
+        label: string;
+        /** @enum {string} */
+        finding: 'MET' | 'PARTIAL' | 'NOT_MET';
+        note: string | null;
+      }[];
+    };
+    Signatory: {
+      name: string;
+      /** @description Nomor Induk Pegawai, the civil servant's number (not a NIK) */
+      nip: string;
+      /** @description Pangkat/golongan as printed, e.g. "Pembina Utama Muda (IV/c)" */
+      rank: string;
+      /** @description Jabatan */
+      position: string;
+    };
+    SignatoryAppointment: {
+      name: string;
+      /** @description Nomor Induk Pegawai, the civil servant's number (not a NIK) */
+      nip: string;
+      /** @description Pangkat/golongan as printed, e.g. "Pembina Utama Muda (IV/c)" */
+      rank: string;
+      /** @description Jabatan */
+      position: string;
+      /** @enum {string} */
+      golongan:
+        'I/a' | 'I/b' | 'I/c' | 'I/d' | 'II/a' | 'II/b' | 'II/c' | 'II/d' | 'III/a' | 'III/b' | 'III/c' | 'III/d' | 'IV/a' | 'IV/b' | 'IV/c' | 'IV/d' | 'IV/e';
+      /**
+       * Format: date
+       * @description The WIB day it holds from
+       */
+      effectiveFrom: string;
+      /** @description Operator id of who recorded it */
+      recordedBy: string;
+      /** Format: date-time */
+      recordedAt: string;
+    };
+    ReportAgreement: {
+      dukcapilNumber: string;
+      dinkesNumber: string;
+      signedOn: string;
+      validFrom: string;
+      validUntil: string;
+      /** @description Addendum numbers */
+      addenda: string[];
+      /** @description NOT_YET_VALID, ACTIVE, EXPIRED or TERMINATED at the report’s asOf */
+      status: string;
+      changes: {
+        /** @enum {string} */
+        change: 'SIGN' | 'EXTEND' | 'TERMINATE';
+        /** @description The change's own numbers and dates */
+        detail: string;
+        /** @enum {string} */
+        status: 'PENDING' | 'CONFIRMED' | 'REJECTED';
+        /** @description Operator id, SEED or UNRECORDED */
+        proposedBy: string;
+        proposedAt: string | null;
+        confirmedBy: string | null;
+        confirmedAt: string | null;
+        rejectedBy: string | null;
+        rejectedAt: string | null;
+      }[];
+    };
+    AccessCounts: {
+      webPortal: number;
+      cardReader: number;
+      total: number;
+      found: number;
+      deceased: number;
+      notFound: number;
+      /** @description The registry refused, timed out or was unavailable */
+      registryFailed: number;
+      /** @description Card reads whose fingerprint did not match or was not performed */
+      fingerprintFailed: number;
+      outOfRegency: number;
+    };
+    BalikanCounts: {
+      /** @description Accesses that found the person (FOUND + DECEASED): each owes a balikan */
+      owed: number;
+      /** @description Of those, accesses with at least one balikan submitted */
+      submitted: number;
+      delivered: number;
+      abandoned: number;
+      /** @description delivered / owed (0 when nothing is owed) */
+      coverage: number;
+    };
+    SubmissionSummary: {
+      /** Format: date-time */
+      submittedAt: string;
+      onTime: boolean;
+      /** @description SHA-256 of the PDF handed in */
+      sha256: string;
+      revision: number;
+    };
+    SemesterReport: {
+      /** @enum {string} */
+      kind: 'SEMESTER_REPORT';
+      year: number;
+      /** @enum {integer} */
+      semester: 1 | 2;
+      title: string;
+      /** Format: date */
+      periodFrom: string;
+      /** Format: date */
+      periodTo: string;
+      /**
+       * Format: date-time
+       * @description End of the WIB day the figures stand at
+       */
+      asOf: string;
+      agreement: components['schemas']['ReportAgreement'] | null;
+      totals: components['schemas']['AccessCounts'];
+      balikan: components['schemas']['BalikanCounts'];
+      /** @description outOfRegency / total */
+      outOfRegencyShare: number;
+      perPuskesmas: {
+        code: string;
+        name: string;
+        kecamatan: string;
+        accesses: components['schemas']['AccessCounts'];
+        balikan: components['schemas']['BalikanCounts'];
+      }[];
+      logCheckpoint: {
+        treeSize: number;
+        rootHash: string;
+        /** Format: date-time */
+        signedAt: string;
+        keyId: string;
+      } | null;
+      /** Format: date */
+      renderedOn: string;
+      cutOff: string | null;
+      signatories: {
+        dinkes: components['schemas']['Signatory'] | null;
+        disdukcapil: components['schemas']['Signatory'] | null;
+      };
+      /** Format: date */
+      dueOn: string;
+      perMonth: {
+        month: string;
+        label: string;
+        accesses: components['schemas']['AccessCounts'];
+      }[];
+      refusals: {
+        reason: string;
+        label: string;
+        count: number;
+      }[];
+      fingerprint: {
+        matched: number;
+        notMatched: number;
+        notPerformed: number;
+      };
+      submission: components['schemas']['SubmissionSummary'] | null;
+    };
+    BupatiSummary: {
+      /** @enum {string} */
+      kind: 'BUPATI_SUMMARY';
+      year: number;
+      /** @enum {integer} */
+      semester: 1 | 2;
+      title: string;
+      /** Format: date */
+      periodFrom: string;
+      /** Format: date */
+      periodTo: string;
+      /**
+       * Format: date-time
+       * @description End of the WIB day the figures stand at
+       */
+      asOf: string;
+      agreement: components['schemas']['ReportAgreement'] | null;
+      totals: components['schemas']['AccessCounts'];
+      balikan: components['schemas']['BalikanCounts'];
+      /** @description outOfRegency / total */
+      outOfRegencyShare: number;
+      perPuskesmas: {
+        code: string;
+        name: string;
+        kecamatan: string;
+        accesses: components['schemas']['AccessCounts'];
+        balikan: components['schemas']['BalikanCounts'];
+      }[];
+      logCheckpoint: {
+        treeSize: number;
+        rootHash: string;
+        /** Format: date-time */
+        signedAt: string;
+        keyId: string;
+      } | null;
+      /** Format: date */
+      renderedOn: string;
+      cutOff: string | null;
+      signatories: {
+        dinkes: components['schemas']['Signatory'] | null;
+        disdukcapil: components['schemas']['Signatory'] | null;
+      };
+      daysLeft: number | null;
+      refusalsTotal: number;
+      report: {
+        /** Format: date */
+        dueOn: string;
+        submission: components['schemas']['SubmissionSummary'] | null;
+      };
+      evaluations: components['schemas']['Evaluation'][];
+      letter: {
+        number: string;
+        /** Format: date */
+        issuedOn: string;
+      } | null;
+    };
+    ReportSubmission: {
+      year: number;
+      /** @enum {integer} */
+      semester: 1 | 2;
+      revision: number;
+      sha256: string;
+      /** Format: date-time */
+      submittedAt: string;
+      /** Format: date */
+      dueOn: string;
+      onTime: boolean;
+    };
+    CompliancePlace: {
+      /** Format: uuid */
+      facilityId: string;
+      code: string;
+      name: string;
+      /** @description The kecamatan by name (its code when unknown) */
+      kecamatan: string;
+    };
+    BalikanBacklog: {
+      upTo7Days: number;
+      upTo30Days: number;
+      upTo90Days: number;
+      over90Days: number;
+    };
+    ReportDue: {
+      year?: number;
+      /** @enum {integer} */
+      semester?: 1 | 2;
+      /** Format: date */
+      dueOn: string;
+      /** @enum {string} */
+      status: 'NOT_YET_DUE' | 'SUBMITTED_ON_TIME' | 'SUBMITTED_LATE' | 'OVERDUE';
+      submissions: {
+        revision: number;
+        /** Format: date-time */
+        submittedAt: string;
+        onTime: boolean;
+        sha256: string;
+      }[];
     };
     Error: {
       /** @example 400 */
@@ -1281,7 +1601,9 @@ export interface operations {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'text/plain': string;
+        };
       };
       /** @description MALFORMED_JSON, VALIDATION_FAILED, FIELD_NOT_ALLOWED, ID_MALFORMED */
       400: {
@@ -1343,6 +1665,27 @@ export interface operations {
       };
     };
     responses: {
+      /** @description Signed in */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /** @description Bearer token for the Authorization header */
+            accessToken: string;
+            /** @description Seconds the token lives */
+            expiresIn: number;
+            /** @enum {string} */
+            role: 'PUSKESMAS_OPERATOR' | 'DINKES_ADMIN' | 'DUKCAPIL_AUDITOR' | 'BUPATI_OFFICE';
+            facilityId: string | null;
+            /** Format: uuid */
+            operatorId: string;
+            /** @description The session may only change its own password (and sign out) until it does */
+            mustChangePassword: boolean;
+          };
+        };
+      };
       /** @description MALFORMED_JSON, VALIDATION_FAILED, FIELD_NOT_ALLOWED, ID_MALFORMED */
       400: {
         headers: {
@@ -2016,11 +2359,14 @@ export interface operations {
     };
     requestBody?: never;
     responses: {
+      /** @description Dinkes and the Puskesmas, by code */
       200: {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': components['schemas']['Facility'][];
+        };
       };
       /** @description MALFORMED_JSON, VALIDATION_FAILED, FIELD_NOT_ALLOWED, ID_MALFORMED */
       400: {
@@ -2082,6 +2428,15 @@ export interface operations {
       };
     };
     responses: {
+      /** @description Registered */
+      201: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Facility'];
+        };
+      };
       /** @description MALFORMED_JSON, VALIDATION_FAILED, FIELD_NOT_ALLOWED, ID_MALFORMED */
       400: {
         headers: {
@@ -2145,11 +2500,14 @@ export interface operations {
     };
     requestBody?: never;
     responses: {
+      /** @description Every card reader, oldest registration first */
       200: {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': components['schemas']['CardReader'][];
+        };
       };
       /** @description MALFORMED_JSON, VALIDATION_FAILED, FIELD_NOT_ALLOWED, ID_MALFORMED */
       400: {
@@ -2213,6 +2571,15 @@ export interface operations {
       };
     };
     responses: {
+      /** @description Registered */
+      201: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['CardReader'];
+        };
+      };
       /** @description MALFORMED_JSON, VALIDATION_FAILED, FIELD_NOT_ALLOWED, ID_MALFORMED */
       400: {
         headers: {
@@ -2285,6 +2652,15 @@ export interface operations {
     };
     requestBody?: never;
     responses: {
+      /** @description Retired */
+      201: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['CardReader'];
+        };
+      };
       /** @description MALFORMED_JSON, VALIDATION_FAILED, FIELD_NOT_ALLOWED, ID_MALFORMED */
       400: {
         headers: {
@@ -2355,11 +2731,14 @@ export interface operations {
     };
     requestBody?: never;
     responses: {
+      /** @description Your party's accounts, oldest enrolment first */
       200: {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': components['schemas']['AccountListing'][];
+        };
       };
       /** @description MALFORMED_JSON, VALIDATION_FAILED, FIELD_NOT_ALLOWED, ID_MALFORMED */
       400: {
@@ -2421,6 +2800,24 @@ export interface operations {
       };
     };
     responses: {
+      /** @description Enrolled; the owner must change the password at first sign-in */
+      201: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /** Format: uuid */
+            operatorId: string;
+            userId: string;
+            /** @enum {string} */
+            role: 'PUSKESMAS_OPERATOR' | 'DINKES_ADMIN' | 'DUKCAPIL_AUDITOR' | 'BUPATI_OFFICE';
+            facilityId: string | null;
+            /** @enum {string} */
+            status: 'ACTIVE';
+          };
+        };
+      };
       /** @description PASSWORD_TOO_COMMON, PASSWORD_CONTAINS_USER_ID, PASSWORD_REPEATED_CHARACTER; MALFORMED_JSON, VALIDATION_FAILED, FIELD_NOT_ALLOWED, ID_MALFORMED */
       400: {
         headers: {
@@ -2500,6 +2897,15 @@ export interface operations {
     };
     requestBody?: never;
     responses: {
+      /** @description Suspended */
+      201: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['AccountStatus'];
+        };
+      };
       /** @description MALFORMED_JSON, VALIDATION_FAILED, FIELD_NOT_ALLOWED, ID_MALFORMED */
       400: {
         headers: {
@@ -2565,6 +2971,15 @@ export interface operations {
     };
     requestBody?: never;
     responses: {
+      /** @description Reinstated; its earlier sessions stay ended */
+      201: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['AccountStatus'];
+        };
+      };
       /** @description MALFORMED_JSON, VALIDATION_FAILED, FIELD_NOT_ALLOWED, ID_MALFORMED */
       400: {
         headers: {
@@ -2623,6 +3038,15 @@ export interface operations {
     };
     requestBody?: never;
     responses: {
+      /** @description Revoked */
+      201: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['AccountStatus'];
+        };
+      };
       /** @description MALFORMED_JSON, VALIDATION_FAILED, FIELD_NOT_ALLOWED, ID_MALFORMED */
       400: {
         headers: {
@@ -2692,6 +3116,15 @@ export interface operations {
       };
     };
     responses: {
+      /** @description Changed; every other session of the account ends */
+      201: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['AccountStatus'];
+        };
+      };
       /** @description PASSWORD_TOO_COMMON, PASSWORD_CONTAINS_USER_ID, PASSWORD_REPEATED_CHARACTER, PASSWORD_UNCHANGED; MALFORMED_JSON, VALIDATION_FAILED, FIELD_NOT_ALLOWED, ID_MALFORMED */
       400: {
         headers: {
@@ -2762,7 +3195,13 @@ export interface operations {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': {
+            /** Format: uuid */
+            operatorId: string;
+            lockedUntil: null;
+          };
+        };
       };
       /** @description MALFORMED_JSON, VALIDATION_FAILED, FIELD_NOT_ALLOWED, ID_MALFORMED */
       400: {
@@ -2836,6 +3275,13 @@ export interface operations {
     };
     requestBody?: never;
     responses: {
+      /** @description Erased: the name, NIP and phone are gone; the account and its events stay */
+      204: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
       /** @description MALFORMED_JSON, VALIDATION_FAILED, FIELD_NOT_ALLOWED, ID_MALFORMED */
       400: {
         headers: {
@@ -3094,12 +3540,19 @@ export interface operations {
       };
     };
     responses: {
-      /** @description {balikanId, status}: the same answer for every submission with one Idempotency-Key */
+      /** @description Accepted: the same answer for every submission with one Idempotency-Key */
       202: {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': {
+            /** Format: uuid */
+            balikanId: string;
+            /** @enum {string} */
+            status: 'QUEUED' | 'FAILED_RETRYING' | 'DELIVERED' | 'ABANDONED';
+          };
+        };
       };
       /** @description BALIKAN_EMPTY, NIK_NOT_16_DIGITS, NIK_UNKNOWN_PROVINCE, NIK_INVALID_DATE, IDEMPOTENCY_KEY_INVALID, VERIFICATION_TOKEN_MALFORMED, VALIDATION_FAILED; MALFORMED_JSON, VALIDATION_FAILED, FIELD_NOT_ALLOWED, ID_MALFORMED */
       400: {
@@ -3173,6 +3626,26 @@ export interface operations {
     };
     requestBody?: never;
     responses: {
+      /** @description Its delivery status */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /** Format: uuid */
+            balikanId: string;
+            /** Format: uuid */
+            accessId: string;
+            /** @enum {string} */
+            status: 'QUEUED' | 'FAILED_RETRYING' | 'DELIVERED' | 'ABANDONED';
+            /** @description Delivery attempts so far */
+            attempts: number;
+            /** @description Which fields were sent back (never their values) */
+            kinds: ('MEDICAL_RECORD_NUMBER' | 'BLOOD_TYPE' | 'DEATH_CERTIFICATE_NUMBER')[];
+          };
+        };
+      };
       /** @description MALFORMED_JSON, VALIDATION_FAILED, FIELD_NOT_ALLOWED, ID_MALFORMED */
       400: {
         headers: {
@@ -3241,12 +3714,17 @@ export interface operations {
     };
     requestBody?: never;
     responses: {
-      /** @description The report; with ?format=pdf|xlsx|csv a file to download */
+      /** @description The report as JSON (the default); with ?format=pdf|xlsx|csv the file to download */
       200: {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': components['schemas']['SemesterReport'];
+          'application/pdf': string;
+          'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet': string;
+          'text/csv': string;
+        };
       };
       /** @description REPORT_PERIOD_INVALID, VALIDATION_FAILED; MALFORMED_JSON, VALIDATION_FAILED, FIELD_NOT_ALLOWED, ID_MALFORMED */
       400: {
@@ -3319,6 +3797,24 @@ export interface operations {
     };
     requestBody?: never;
     responses: {
+      /** @description The submissions as JSON (the default); with ?format=pdf the PDF handed in */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            year: number;
+            /** @enum {integer} */
+            semester: 1 | 2;
+            /** Format: date */
+            dueOn: string;
+            /** @description Every revision handed in, oldest first (only the one asked for with ?revision=) */
+            submissions: components['schemas']['ReportSubmission'][];
+          };
+          'application/pdf': string;
+        };
+      };
       /** @description MALFORMED_JSON, VALIDATION_FAILED, FIELD_NOT_ALLOWED, ID_MALFORMED */
       400: {
         headers: {
@@ -3390,14 +3886,18 @@ export interface operations {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': components['schemas']['ReportSubmission'];
+        };
       };
       /** @description Submitted (a new revision when the figures changed since the last submission) */
       201: {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': components['schemas']['ReportSubmission'];
+        };
       };
       /** @description MALFORMED_JSON, VALIDATION_FAILED, FIELD_NOT_ALLOWED, ID_MALFORMED */
       400: {
@@ -3460,12 +3960,16 @@ export interface operations {
     };
     requestBody?: never;
     responses: {
-      /** @description PDF by default; ?format=xlsx or json */
+      /** @description PDF by default; ?format=xlsx or ?format=json */
       200: {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': components['schemas']['BupatiSummary'];
+          'application/pdf': string;
+          'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet': string;
+        };
       };
       /** @description MALFORMED_JSON, VALIDATION_FAILED, FIELD_NOT_ALLOWED, ID_MALFORMED */
       400: {
@@ -3535,14 +4039,34 @@ export interface operations {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': {
+            /** @description false: already issued with this very number (200) */
+            recorded: boolean;
+            year: number;
+            /** @enum {integer} */
+            semester: 1 | 2;
+            /** @description The letter number, as entered */
+            number: string;
+          };
+        };
       };
       /** @description Recorded */
       201: {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': {
+            /** @description false: already issued with this very number (200) */
+            recorded: boolean;
+            year: number;
+            /** @enum {integer} */
+            semester: 1 | 2;
+            /** @description The letter number, as entered */
+            number: string;
+          };
+        };
       };
       /** @description VALIDATION_FAILED, LETTER_NUMBER_INVALID, REPORT_PERIOD_INVALID; MALFORMED_JSON, VALIDATION_FAILED, FIELD_NOT_ALLOWED, ID_MALFORMED */
       400: {
@@ -3618,11 +4142,142 @@ export interface operations {
     };
     requestBody?: never;
     responses: {
+      /** @description The obligations for the semester (the current one by default) */
       200: {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': {
+            year: number;
+            /** @enum {integer} */
+            semester: 1 | 2;
+            /** Format: date */
+            periodFrom: string;
+            /** Format: date */
+            periodTo: string;
+            /** Format: date-time */
+            asOf: string;
+            agreement: {
+              dukcapilNumber: string;
+              dinkesNumber: string;
+              signedOn: string;
+              validFrom: string;
+              validUntil: string;
+              /** @description Addendum numbers */
+              addenda: string[];
+              /** @description NOT_YET_VALID, ACTIVE, EXPIRED or TERMINATED at the report’s asOf */
+              status: string;
+              changes: {
+                /** @enum {string} */
+                change: 'SIGN' | 'EXTEND' | 'TERMINATE';
+                /** @description The change's own numbers and dates */
+                detail: string;
+                /** @enum {string} */
+                status: 'PENDING' | 'CONFIRMED' | 'REJECTED';
+                /** @description Operator id, SEED or UNRECORDED */
+                proposedBy: string;
+                proposedAt: string | null;
+                confirmedBy: string | null;
+                confirmedAt: string | null;
+                rejectedBy: string | null;
+                rejectedAt: string | null;
+              }[];
+              daysLeft: number;
+            } | null;
+            /** @description In this order: BALIKAN, ACCOUNTABILITY, CLOSED_NETWORK, ALL_HOLDERS, CARD_READERS, SEMESTER_REPORT */
+            obligations: (
+              | {
+                  /** @description The article of the agreement */
+                  clause: string;
+                  /** @enum {string} */
+                  code: 'BALIKAN';
+                  figures: {
+                    /** @description Accesses that found the person (FOUND + DECEASED): each owes a balikan */
+                    owed: number;
+                    /** @description Of those, accesses with at least one balikan submitted */
+                    submitted: number;
+                    delivered: number;
+                    abandoned: number;
+                    /** @description delivered / owed (0 when nothing is owed) */
+                    coverage: number;
+                    backlog: components['schemas']['BalikanBacklog'];
+                  };
+                }
+              | {
+                  /** @description The article of the agreement */
+                  clause: string;
+                  /** @enum {string} */
+                  code: 'ACCOUNTABILITY';
+                  figures: {
+                    accesses: number;
+                    refusals: number;
+                    unusualOperatorDays: number;
+                  };
+                }
+              | {
+                  /** @description The article of the agreement */
+                  clause: string;
+                  /** @enum {string} */
+                  code: 'CLOSED_NETWORK';
+                  figures: {
+                    networkRefusals: number;
+                  };
+                }
+              | {
+                  /** @description The article of the agreement */
+                  clause: string;
+                  /** @enum {string} */
+                  code: 'ALL_HOLDERS';
+                  figures: {
+                    outOfRegency: number;
+                    share: number;
+                  };
+                }
+              | {
+                  /** @description The article of the agreement */
+                  clause: string;
+                  /** @enum {string} */
+                  code: 'CARD_READERS';
+                  figures: {
+                    readersInService: number;
+                    readersRetired: number;
+                    cardReads: number;
+                    fingerprint: {
+                      matched: number;
+                      notMatched: number;
+                      notPerformed: number;
+                    };
+                  };
+                }
+              | {
+                  clause: string;
+                  /** @enum {string} */
+                  code: 'SEMESTER_REPORT';
+                  figures: components['schemas']['ReportDue'];
+                }
+            )[];
+            puskesmas: {
+              code: string;
+              name: string;
+              kecamatan: string;
+              accesses: number;
+              outOfRegency: number;
+              outOfRegencyShare: number;
+              balikan: components['schemas']['BalikanCounts'];
+              backlog: components['schemas']['BalikanBacklog'];
+              refusals: number;
+              unusualOperatorDays: number;
+              cardReaders: {
+                inService: number;
+                reads: number;
+                matched: number;
+                notMatched: number;
+                notPerformed: number;
+              };
+            }[];
+          };
+        };
       };
       /** @description MALFORMED_JSON, VALIDATION_FAILED, FIELD_NOT_ALLOWED, ID_MALFORMED */
       400: {
@@ -3680,11 +4335,22 @@ export interface operations {
     };
     requestBody?: never;
     responses: {
+      /** @description The backlog per Puskesmas */
       200: {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': {
+            /** Format: uuid */
+            facilityId: string;
+            code: string;
+            name: string;
+            kecamatan: string;
+            backlog: components['schemas']['BalikanBacklog'];
+            total: number;
+          }[];
+        };
       };
       /** @description MALFORMED_JSON, VALIDATION_FAILED, FIELD_NOT_ALLOWED, ID_MALFORMED */
       400: {
@@ -3747,11 +4413,32 @@ export interface operations {
     };
     requestBody?: never;
     responses: {
+      /** @description Refusals in the range */
       200: {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': {
+            /** Format: date */
+            from: string;
+            /** Format: date */
+            to: string;
+            byReason: {
+              /** @description A refusal code */
+              reason: string;
+              /** @description In words (Bahasa Indonesia) */
+              label: string;
+              count: number;
+            }[];
+            byPuskesmas: {
+              code: string | null;
+              name: string;
+              reason: string;
+              count: number;
+            }[];
+          };
+        };
       };
       /** @description MALFORMED_JSON, VALIDATION_FAILED, FIELD_NOT_ALLOWED, ID_MALFORMED */
       400: {
@@ -3816,11 +4503,38 @@ export interface operations {
     };
     requestBody?: never;
     responses: {
+      /** @description Operator-days in the range, with the rule that flags them */
       200: {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': {
+            /** Format: date */
+            from: string;
+            /** Format: date */
+            to: string;
+            rule: {
+              dailyLimit: number;
+              medianFactor: number;
+              minimumHistoryDays: number;
+              historyWindowDays: number;
+              minimumAccesses: number;
+            };
+            days: {
+              /** Format: date */
+              day: string;
+              accesses: number;
+              median: number | null;
+              reasons: ('ABOVE_DAILY_LIMIT' | 'FAR_ABOVE_OWN_MEDIAN')[];
+              /** @description Opaque operator id */
+              operatorId: string;
+              puskesmas: string | null;
+              refusals: number;
+              unusual: boolean;
+            }[];
+          };
+        };
       };
       /** @description MALFORMED_JSON, VALIDATION_FAILED, FIELD_NOT_ALLOWED, ID_MALFORMED */
       400: {
@@ -3878,11 +4592,27 @@ export interface operations {
     };
     requestBody?: never;
     responses: {
+      /** @description Every card reader with its reads */
       200: {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': {
+            /** Format: uuid */
+            readerId: string;
+            puskesmas: components['schemas']['CompliancePlace'] | null;
+            inService: boolean;
+            /** Format: date-time */
+            registeredAt: string;
+            retiredAt: string | null;
+            reads: {
+              matched: number;
+              notMatched: number;
+              notPerformed: number;
+            };
+          }[];
+        };
       };
       /** @description MALFORMED_JSON, VALIDATION_FAILED, FIELD_NOT_ALLOWED, ID_MALFORMED */
       400: {
@@ -3940,11 +4670,14 @@ export interface operations {
     };
     requestBody?: never;
     responses: {
+      /** @description The semester reports due so far */
       200: {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': components['schemas']['ReportDue'][];
+        };
       };
       /** @description MALFORMED_JSON, VALIDATION_FAILED, FIELD_NOT_ALLOWED, ID_MALFORMED */
       400: {
@@ -4005,11 +4738,14 @@ export interface operations {
     };
     requestBody?: never;
     responses: {
+      /** @description Evaluations, oldest first */
       200: {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': components['schemas']['Evaluation'][];
+        };
       };
       /** @description MALFORMED_JSON, VALIDATION_FAILED, FIELD_NOT_ALLOWED, ID_MALFORMED */
       400: {
@@ -4071,12 +4807,17 @@ export interface operations {
       };
     };
     responses: {
-      /** @description {evaluationId} */
+      /** @description Recorded */
       201: {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': {
+            /** Format: uuid */
+            evaluationId: string;
+          };
+        };
       };
       /** @description MALFORMED_JSON, VALIDATION_FAILED, FIELD_NOT_ALLOWED, ID_MALFORMED */
       400: {
@@ -4141,11 +4882,20 @@ export interface operations {
     };
     requestBody?: never;
     responses: {
+      /** @description Dinkes, then Disdukcapil */
       200: {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': {
+            /** @enum {string} */
+            party: 'DINKES' | 'DISDUKCAPIL';
+            current: components['schemas']['SignatoryAppointment'] | null;
+            /** @description Every appointment, oldest first */
+            history: components['schemas']['SignatoryAppointment'][];
+          }[];
+        };
       };
       /** @description MALFORMED_JSON, VALIDATION_FAILED, FIELD_NOT_ALLOWED, ID_MALFORMED */
       400: {
@@ -4212,14 +4962,32 @@ export interface operations {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': {
+            /** @description false: that official already signs for the party from that day (200) */
+            recorded: boolean;
+            /** @enum {string} */
+            party: 'DINKES' | 'DISDUKCAPIL';
+            /** Format: date */
+            effectiveFrom: string;
+          };
+        };
       };
       /** @description Recorded */
       201: {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': {
+            /** @description false: that official already signs for the party from that day (200) */
+            recorded: boolean;
+            /** @enum {string} */
+            party: 'DINKES' | 'DISDUKCAPIL';
+            /** Format: date */
+            effectiveFrom: string;
+          };
+        };
       };
       /** @description VALIDATION_FAILED, NIP_INVALID; MALFORMED_JSON, VALIDATION_FAILED, FIELD_NOT_ALLOWED, ID_MALFORMED */
       400: {
@@ -4294,11 +5062,14 @@ export interface operations {
     };
     requestBody?: never;
     responses: {
+      /** @description Signed checkpoints, oldest first */
       200: {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': components['schemas']['Checkpoint'][];
+        };
       };
       /** @description MALFORMED_JSON, VALIDATION_FAILED, FIELD_NOT_ALLOWED, ID_MALFORMED */
       400: {
@@ -4356,12 +5127,18 @@ export interface operations {
     };
     requestBody?: never;
     responses: {
-      /** @description { checkpoint, created } */
+      /** @description The checkpoint signed now, or the latest when nothing new was logged */
       200: {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': {
+            checkpoint: components['schemas']['Checkpoint'];
+            /** @description false: nothing was logged since the latest checkpoint, which is answered again */
+            created: boolean;
+          };
+        };
       };
       /** @description MALFORMED_JSON, VALIDATION_FAILED, FIELD_NOT_ALLOWED, ID_MALFORMED */
       400: {
@@ -4438,6 +5215,48 @@ export interface operations {
     };
     requestBody?: never;
     responses: {
+      /** @description Every entry of the access or balikan, each with its inclusion proof to one checkpoint */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /** Format: uuid */
+            id: string;
+            /** @enum {string} */
+            kind: 'ACCESS' | 'BALIKAN';
+            treeSize: number;
+            checkpoint: components['schemas']['Checkpoint'];
+            entries: {
+              /** Format: uuid */
+              eventId: string;
+              leafIndex: number;
+              /** @description hex: SHA-256(0x00 || canonical), as the notary recorded it */
+              leafHash: string;
+              /** @description The exact UTF-8 text hashed: RFC 8785 (JCS) of entry */
+              canonical: string;
+              entry: {
+                /** Format: uuid */
+                eventId: string;
+                type: string;
+                schemaVersion: number;
+                streamId: string;
+                /** @description The event number in its stream, as a decimal string */
+                revision: string;
+                /** Format: date-time */
+                occurredAt: string;
+                correlationId: string | null;
+                causationId: string | null;
+                /** @description The event's data as stored (its schema is the event type's) */
+                data: Record<string, never>;
+              };
+              /** @description nearest the leaf first */
+              auditPath: string[];
+            }[];
+          };
+        };
+      };
       /** @description MALFORMED_JSON, VALIDATION_FAILED, FIELD_NOT_ALLOWED, ID_MALFORMED */
       400: {
         headers: {
@@ -4520,6 +5339,27 @@ export interface operations {
     };
     requestBody?: never;
     responses: {
+      /** @description The inclusion proof */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /** Format: uuid */
+            eventId: string;
+            leafIndex: number;
+            /** @description hex: SHA-256(0x00 || canonical entry) */
+            leafHash: string;
+            /** @description hex: the chain digest after this event */
+            chainHash: string;
+            treeSize: number;
+            /** @description nearest the leaf first */
+            auditPath: string[];
+            checkpoint: components['schemas']['Checkpoint'];
+          };
+        };
+      };
       /** @description MALFORMED_JSON, VALIDATION_FAILED, FIELD_NOT_ALLOWED, ID_MALFORMED */
       400: {
         headers: {
@@ -4595,11 +5435,19 @@ export interface operations {
     };
     requestBody?: never;
     responses: {
+      /** @description The consistency proof */
       200: {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': {
+            from: components['schemas']['Checkpoint'];
+            to: components['schemas']['Checkpoint'];
+            /** @description RFC 9162 consistency path */
+            path: string[];
+          };
+        };
       };
       /** @description MALFORMED_JSON, VALIDATION_FAILED, FIELD_NOT_ALLOWED, ID_MALFORMED */
       400: {
@@ -4657,11 +5505,19 @@ export interface operations {
     };
     requestBody?: never;
     responses: {
+      /** @description The public key */
       200: {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': {
+            /** @description As in each checkpoint */
+            keyId: string;
+            /** @description Ed25519 public key, PEM (SPKI) */
+            publicKey: string;
+          };
+        };
       };
       /** @description MALFORMED_JSON, VALIDATION_FAILED, FIELD_NOT_ALLOWED, ID_MALFORMED */
       400: {

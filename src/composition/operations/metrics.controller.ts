@@ -1,5 +1,6 @@
 import { Controller, Get, Res } from '@nestjs/common';
-import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiAnswer } from '../../infrastructure/http/answer-schema';
 import type { FastifyReply } from 'fastify';
 import { Allow, ScrapeToken } from '../../modules/access/auth/access-rule';
 import { Metrics } from '../../infrastructure/metrics/metrics';
@@ -20,8 +21,7 @@ export class MetricsController {
     description:
       'A sign-in token of a DINKES_ADMIN or DUKCAPIL_AUDITOR, or the static METRICS_TOKEN (accepted on this route only). No personal data in any label.',
   })
-  @ApiProduces('text/plain')
-  @ApiOkResponse({ description: 'Prometheus text exposition format, version 0.0.4' })
+  @ApiAnswer(null, { description: 'Prometheus text exposition format, version 0.0.4', files: ['text'] })
   async scrape(@Res() response: FastifyReply): Promise<void> {
     const body = await this.metrics.render();
     void response.header('Cache-Control', 'no-store').type(this.metrics.contentType).send(body);

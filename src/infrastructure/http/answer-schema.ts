@@ -63,6 +63,6 @@ export function ApiAnswer(
 ): MethodDecorator {
   const content: Record<string, { schema: object }> = {};
   if (schema) content['application/json'] = { schema: plainSchema(schema) };
-  for (const file of options.files ?? []) content[FILE_TYPES[file]] = { schema: FILE };
+  for (const file of options.files ?? []) content[FILE_TYPES[file]] = { schema: file === 'text' ? { type: 'string' } : FILE };
   return applyDecorators(ApiResponse({ status: options.status ?? 200, description: options.description, content: content as never }));
 }

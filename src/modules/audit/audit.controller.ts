@@ -1,3 +1,13 @@
+import { Type } from '@sinclair/typebox';
+import { ApiAnswer } from '../../infrastructure/http/answer-schema';
+import {
+  CheckpointSchema,
+  ConsistencyProofSchema,
+  EntriesProofSchema,
+  InclusionProofSchema,
+  PublicKeySchema,
+  RequestedCheckpointSchema,
+} from './audit.answers';
 import { Controller, Get, HttpCode, Param, Post, Query, Req } from '@nestjs/common';
 import { CommandBus, QueryBus } from '@nestjs/cqrs';
 import { ApiBearerAuth, ApiOperation, ApiPropertyOptional, ApiResponse, ApiTags } from '@nestjs/swagger';
@@ -50,6 +60,7 @@ export class AuditController {
   @Get('checkpoints')
   @Allow('DUKCAPIL_AUDITOR', 'DINKES_ADMIN')
   @ApiOperation({ summary: 'Signed checkpoints (tree size, Merkle root, chain head, time; Ed25519), oldest first' })
+  @ApiAnswer(Type.Array(CheckpointSchema), { description: 'Signed checkpoints, oldest first' })
   async list(@Query() query: CheckpointsQuery) {
     return this.queryBus.execute(new ListCheckpoints(query.fromSize ? Number(query.fromSize) : 0));
   }
@@ -60,7 +71,7 @@ export class AuditController {
   @ApiOperation({
     summary: 'Sign a checkpoint now over everything notarised so far; the latest again when nothing new was logged (then never rate-limited)',
   })
-  @ApiResponse({ status: 200, description: '{ checkpoint, created }' })
+  @ApiAnswer(RequestedCheckpointSchema, { description: 'The checkpoint signed now, or the latest when nothing new was logged' })
   @ApiResponse({ status: 409, description: 'LOG_EMPTY' })
   @ApiResponse({ status: 429, description: 'CHECKPOINT_RATE_LIMITED: the latest checkpoint is under a minute old (Retry-After)' })
   async requestCheckpoint() {
@@ -77,6 +88,7 @@ export class AuditController {
   @ApiResponse({ status: 409, description: 'NOT_YET_NOTARISED (ask again in seconds), NOT_YET_CHECKPOINTED (request a checkpoint)' })
   @ApiResponse({ status: 422, description: 'CHECKPOINT_TOO_SMALL' })
   @ApiResponse({ status: 503, description: 'ENTRY_NOT_LOCATED: an event notarised before its stream was recorded (EventStoreDB until the notary is rebuilt)' })
+  @ApiAnswer(EntriesProofSchema, { description: 'Every entry of the access, balikan or event, each with its inclusion proof to one checkpoint' })
   async entries(@Param('id', UuidParam) id: string, @Query() query: ProofQuery, @Req() request: AuthenticatedRequest) {
     return this.queryBus.execute(new ProveEntries(request.caller!, id, query.treeSize ? Number(query.treeSize) : undefined));
   }
@@ -88,6 +100,7 @@ export class AuditController {
   })
   @ApiResponse({ status: 404, description: 'EVENT_NOT_NOTARISED, CHECKPOINT_NOT_FOUND' })
   @ApiResponse({ status: 409, description: 'NOT_YET_CHECKPOINTED' })
+  @ApiAnswer(InclusionProofSchema, { description: 'The inclusion proof' })
   async proof(@Param('eventId', UuidParam) eventId: string, @Query() query: ProofQuery) {
     return this.queryBus.execute(new ProveInclusion(eventId, query.treeSize ? Number(query.treeSize) : undefined));
   }
@@ -95,6 +108,7 @@ export class AuditController {
   @Get('consistency')
   @Allow('DUKCAPIL_AUDITOR', 'DINKES_ADMIN')
   @ApiOperation({ summary: 'Consistency proof between two signed checkpoints: the earlier log is a prefix of the later (RFC 9162)' })
+  @ApiAnswer(ConsistencyProofSchema, { description: 'The consistency proof' })
   async consistency(@Query() query: ConsistencyQuery) {
     return this.queryBus.execute(new ProveConsistency(Number(query.from), Number(query.to)));
   }
@@ -102,6 +116,7 @@ export class AuditController {
   @Get('public-key')
   @Allow('DUKCAPIL_AUDITOR', 'DINKES_ADMIN')
   @ApiOperation({ summary: 'The Ed25519 public key checkpoints verify with (pin it once; verify exports with it)' })
+  @ApiAnswer(PublicKeySchema, { description: 'The public key' })
   async publicKey() {
     return this.queryBus.execute(new GetAuditPublicKey());
   }

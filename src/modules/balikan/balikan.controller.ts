@@ -1,3 +1,5 @@
+import { ApiAnswer } from '../../infrastructure/http/answer-schema';
+import { BalikanAcceptedSchema, BalikanStatusSchema } from './balikan.answers';
 import { Body, Controller, Get, Headers, HttpCode, Param, Post, Req } from '@nestjs/common';
 import { CommandBus, QueryBus } from '@nestjs/cqrs';
 import { ApiBearerAuth, ApiHeader, ApiOperation, ApiPropertyOptional, ApiProperty, ApiResponse, ApiTags } from '@nestjs/swagger';
@@ -79,7 +81,7 @@ export class BalikanController {
     description:
       "A UUID, one per balikan, the operator's own (another operator's key never collides): the same key with the same access and fields returns the same balikan and 202, also after a restart and on any instance; the key on another access, or on that access with other fields, is 422 IDEMPOTENCY_KEY_REUSED (the values themselves are never kept, so they are not compared)",
   })
-  @ApiResponse({ status: 202, description: '{balikanId, status}: the same answer for every submission with one Idempotency-Key' })
+  @ApiAnswer(BalikanAcceptedSchema, { status: 202, description: 'Accepted: the same answer for every submission with one Idempotency-Key' })
   @ApiResponse({
     status: 400,
     description:
@@ -116,6 +118,7 @@ export class BalikanController {
   @Get(':id')
   @Allow('PUSKESMAS_OPERATOR', 'DINKES_ADMIN')
   @ApiOperation({ summary: 'Delivery status of a balikan (QUEUED, FAILED_RETRYING, DELIVERED, ABANDONED): never its values' })
+  @ApiAnswer(BalikanStatusSchema, { description: 'Its delivery status' })
   @ApiResponse({ status: 404, description: 'BALIKAN_NOT_FOUND' })
   async get(@Param('id', UuidParam) id: string, @Req() request: AuthenticatedRequest) {
     return this.queryBus.execute(new GetBalikanStatus(request.caller!, id));

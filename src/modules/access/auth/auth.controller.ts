@@ -1,3 +1,5 @@
+import { ApiAnswer } from '../../../infrastructure/http/answer-schema';
+import { SignedInSchema } from './auth.answers';
 import { Body, Controller, HttpCode, Post, Req } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import { ApiBearerAuth, ApiOperation, ApiProperty, ApiResponse, ApiTags } from '@nestjs/swagger';
@@ -37,6 +39,7 @@ export class AuthController {
   })
   @ApiResponse({ status: 429, description: 'SIGN_IN_RATE_LIMITED: too many attempts from this address in a minute (Retry-After)' })
   @ApiResponse({ status: 503, description: 'SIGN_IN_BUSY: too many sign-ins waiting for the password check (Retry-After)' })
+  @ApiAnswer(SignedInSchema, { description: 'Signed in' })
   login(@Body() body: LoginDto, @Req() request: FastifyRequest) {
     return this.commandBus.execute(new SignIn(body.userId, body.password, request.ip ?? '', correlationOf(request).correlationId));
   }

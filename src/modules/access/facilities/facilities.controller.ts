@@ -1,3 +1,6 @@
+import { Type } from '@sinclair/typebox';
+import { ApiAnswer } from '../../../infrastructure/http/answer-schema';
+import { CardReaderSchema, FacilitySchema } from './facilities.answers';
 import { Body, Controller, Get, HttpCode, Param, Post, Req } from '@nestjs/common';
 import { CommandBus, QueryBus } from '@nestjs/cqrs';
 import { ApiBearerAuth, ApiOperation, ApiProperty, ApiResponse, ApiTags } from '@nestjs/swagger';
@@ -47,6 +50,7 @@ export class FacilitiesController {
   @Get('facilities')
   @Allow('DINKES_ADMIN', 'DUKCAPIL_AUDITOR')
   @ApiOperation({ summary: 'Dinkes and the Puskesmas' })
+  @ApiAnswer(Type.Array(FacilitySchema), { description: 'Dinkes and the Puskesmas, by code' })
   async list() {
     return this.queryBus.execute(new ListFacilities());
   }
@@ -55,6 +59,7 @@ export class FacilitiesController {
   @Allow('DINKES_ADMIN')
   @ApiOperation({ summary: 'Register a Puskesmas (or Dinkes)' })
   @ApiResponse({ status: 409, description: 'FACILITY_CODE_USED' })
+  @ApiAnswer(FacilitySchema, { status: 201, description: 'Registered' })
   async register(@Body() body: RegisterFacilityDto, @Req() request: AuthenticatedRequest) {
     return this.commandBus.execute(
       new RegisterFacility(body.kind, body.code, body.name, body.kecamatanCode, request.caller!.operatorId, correlationOf(request).correlationId),
@@ -64,6 +69,7 @@ export class FacilitiesController {
   @Get('card-readers')
   @Allow('DINKES_ADMIN', 'DUKCAPIL_AUDITOR')
   @ApiOperation({ summary: 'KTP-el card readers, with their Puskesmas and SAM serial' })
+  @ApiAnswer(Type.Array(CardReaderSchema), { description: 'Every card reader, oldest registration first' })
   async readers() {
     return this.queryBus.execute(new ListCardReaders());
   }
@@ -73,6 +79,7 @@ export class FacilitiesController {
   @ApiOperation({ summary: 'Register a KTP-el card reader of a Puskesmas (Pasal 1(8), 3(2)(f))' })
   @ApiResponse({ status: 404, description: 'FACILITY_NOT_FOUND' })
   @ApiResponse({ status: 422, description: 'CARD_READER_NEEDS_PUSKESMAS' })
+  @ApiAnswer(CardReaderSchema, { status: 201, description: 'Registered' })
   async registerReader(@Param('facilityId', UuidParam) facilityId: string, @Body() body: RegisterCardReaderDto, @Req() request: AuthenticatedRequest) {
     return this.commandBus.execute(new RegisterCardReader(facilityId, body.samSerial, request.caller!.operatorId, correlationOf(request).correlationId));
   }
@@ -83,6 +90,7 @@ export class FacilitiesController {
   @ApiOperation({ summary: 'Retire a card reader: it can no longer be used' })
   @ApiResponse({ status: 404, description: 'CARD_READER_NOT_FOUND' })
   @ApiResponse({ status: 409, description: 'CARD_READER_ALREADY_RETIRED' })
+  @ApiAnswer(CardReaderSchema, { status: 201, description: 'Retired' })
   async retireReader(@Param('id', UuidParam) id: string, @Req() request: AuthenticatedRequest) {
     return this.commandBus.execute(new RetireCardReader(id, request.caller!.operatorId, correlationOf(request).correlationId));
   }

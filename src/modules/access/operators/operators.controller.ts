@@ -1,3 +1,6 @@
+import { Type } from '@sinclair/typebox';
+import { ApiAnswer } from '../../../infrastructure/http/answer-schema';
+import { AccountListingSchema, AccountStatusSchema, EnrolledSchema, UnlockedSchema } from './operators.answers';
 import { Body, Controller, Delete, Get, HttpCode, Param, Post, Req } from '@nestjs/common';
 import { CommandBus, QueryBus } from '@nestjs/cqrs';
 import { ApiBearerAuth, ApiOperation, ApiProperty, ApiPropertyOptional, ApiResponse, ApiTags } from '@nestjs/swagger';
@@ -94,6 +97,7 @@ export class OperatorsController {
   @Get()
   @Allow('DINKES_ADMIN', 'DUKCAPIL_AUDITOR')
   @ApiOperation({ summary: "Your party's accounts with role, facility, status and lockout; profile details from the erasable profile table" })
+  @ApiAnswer(Type.Array(AccountListingSchema), { description: "Your party's accounts, oldest enrolment first" })
   list(@Req() request: AuthenticatedRequest) {
     return this.queryBus.execute(new ListOperators(partyOfRole(request.caller!.role)));
   }
@@ -106,6 +110,7 @@ export class OperatorsController {
   @ApiResponse({ status: 409, description: 'USER_ID_TAKEN' })
   @ApiResponse({ status: 422, description: 'FACILITY_REQUIRED, FACILITY_KIND_MISMATCH, FACILITY_NOT_EXPECTED' })
   @ApiResponse({ status: 404, description: 'FACILITY_NOT_FOUND' })
+  @ApiAnswer(EnrolledSchema, { status: 201, description: 'Enrolled; the owner must change the password at first sign-in' })
   enrol(@Body() body: EnrolOperatorDto, @Req() request: AuthenticatedRequest) {
     const { userId, password, role, facilityId, displayName, nip, phone } = body;
     return this.commandBus.execute(
@@ -119,6 +124,7 @@ export class OperatorsController {
   @ApiResponse({ status: 403, description: 'OTHER_PARTYS_ACCOUNT: an account of the other party' })
   @ApiResponse({ status: 409, description: 'LAST_ADMINISTRATOR: the last active administrator of its party, OPERATOR_ALREADY_SUSPENDED, OPERATOR_REVOKED' })
   @ApiOperation({ summary: 'Suspend: refused from the very next request' })
+  @ApiAnswer(AccountStatusSchema, { status: 201, description: 'Suspended' })
   suspend(@Param('id', UuidParam) id: string, @Req() request: AuthenticatedRequest) {
     return this.commandBus.execute(new SuspendOperator(actorOf(request), id, correlationOf(request).correlationId));
   }
@@ -128,6 +134,7 @@ export class OperatorsController {
   @Allow('DINKES_ADMIN', 'DUKCAPIL_AUDITOR')
   @ApiResponse({ status: 403, description: 'OTHER_PARTYS_ACCOUNT: an account of the other party' })
   @ApiOperation({ summary: 'Reinstate a suspended account' })
+  @ApiAnswer(AccountStatusSchema, { status: 201, description: 'Reinstated; its earlier sessions stay ended' })
   reinstate(@Param('id', UuidParam) id: string, @Req() request: AuthenticatedRequest) {
     return this.commandBus.execute(new ReinstateOperator(actorOf(request), id, correlationOf(request).correlationId));
   }
@@ -138,6 +145,7 @@ export class OperatorsController {
   @ApiResponse({ status: 403, description: 'OTHER_PARTYS_ACCOUNT: an account of the other party' })
   @ApiResponse({ status: 409, description: 'LAST_ADMINISTRATOR: the last active administrator of its party, OPERATOR_ALREADY_SUSPENDED, OPERATOR_REVOKED' })
   @ApiOperation({ summary: 'Revoke for good: refused from the very next request' })
+  @ApiAnswer(AccountStatusSchema, { status: 201, description: 'Revoked' })
   revoke(@Param('id', UuidParam) id: string, @Req() request: AuthenticatedRequest) {
     return this.commandBus.execute(new RevokeOperator(actorOf(request), id, correlationOf(request).correlationId));
   }
@@ -157,6 +165,7 @@ export class OperatorsController {
       'NOT_YOUR_ACCOUNT, OTHER_PARTYS_ACCOUNT (an administrator of the other party), CURRENT_PASSWORD_WRONG, PASSWORD_CHANGE_REQUIRED (change your own first)',
   })
   @ApiResponse({ status: 404, description: 'OPERATOR_NOT_FOUND' })
+  @ApiAnswer(AccountStatusSchema, { status: 201, description: 'Changed; every other session of the account ends' })
   changePassword(@Param('id', UuidParam) id: string, @Body() body: ChangePasswordDto, @Req() request: AuthenticatedRequest) {
     return this.commandBus.execute(
       new ChangeOperatorPassword(
@@ -177,7 +186,7 @@ export class OperatorsController {
   @ApiOperation({
     summary: "Lift a lockout of one of your party's accounts (Dinkes: administrators and Puskesmas operators; Disdukcapil: auditors and the Bupati's office)",
   })
-  @ApiResponse({ status: 201, description: 'Unlocked (recorded as OperatorUnlocked with your operator id)' })
+  @ApiAnswer(UnlockedSchema, { status: 201, description: 'Unlocked (recorded as OperatorUnlocked with your operator id)' })
   @ApiResponse({ status: 403, description: 'OTHER_PARTYS_ACCOUNT: an account of the other party' })
   @ApiResponse({ status: 404, description: 'OPERATOR_NOT_FOUND' })
   @ApiResponse({ status: 409, description: 'ACCOUNT_NOT_LOCKED' })
@@ -189,6 +198,7 @@ export class OperatorsController {
   @HttpCode(204)
   @Allow('DINKES_ADMIN', 'DUKCAPIL_AUDITOR')
   @ApiOperation({ summary: "Erase a person's profile (name, NIP, phone) of your own party's account; the account's events stay" })
+  @ApiResponse({ status: 204, description: 'Erased: the name, NIP and phone are gone; the account and its events stay' })
   @ApiResponse({ status: 403, description: 'OTHER_PARTYS_ACCOUNT' })
   async eraseProfile(@Param('id', UuidParam) id: string, @Req() request: AuthenticatedRequest): Promise<void> {
     await this.commandBus.execute(new EraseOperatorProfile(actorOf(request), id));

@@ -1,3 +1,12 @@
+import { ApiAnswer } from '../../../infrastructure/http/answer-schema';
+import {
+  ObligationsSchema,
+  BacklogListSchema,
+  ComplianceCardReadersSchema,
+  OperatorActivitySchema,
+  RefusalsSchema,
+  ReportCalendarSchema,
+} from './compliance.answers';
 import { Controller, Get, Query } from '@nestjs/common';
 import { QueryBus } from '@nestjs/cqrs';
 import { ApiBearerAuth, ApiOperation, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
@@ -53,6 +62,7 @@ export class ComplianceController {
   @Get('obligations')
   @Allow('DUKCAPIL_AUDITOR', 'DINKES_ADMIN')
   @ApiOperation({ summary: 'Each obligation of Pasal 3(2) and the report of Pasal 9(1) for a semester, overall and per Puskesmas' })
+  @ApiAnswer(ObligationsSchema, { description: 'The obligations for the semester (the current one by default)' })
   async obligations(@Query() query: PeriodQuery) {
     const now = new Date();
     const current = semesterOf(now);
@@ -63,6 +73,7 @@ export class ComplianceController {
   @Get('balikan-backlog')
   @Allow('DUKCAPIL_AUDITOR', 'DINKES_ADMIN')
   @ApiOperation({ summary: 'Accesses that found a person and still owe a delivered balikan, per Puskesmas and by age' })
+  @ApiAnswer(BacklogListSchema, { description: 'The backlog per Puskesmas' })
   async backlog() {
     return this.queryBus.execute(new GetBalikanBacklog(new Date()));
   }
@@ -70,6 +81,7 @@ export class ComplianceController {
   @Get('refusals')
   @Allow('DUKCAPIL_AUDITOR', 'DINKES_ADMIN')
   @ApiOperation({ summary: 'Refused requests by reason and by Puskesmas over a range of days' })
+  @ApiAnswer(RefusalsSchema, { description: 'Refusals in the range' })
   async refusals(@Query() query: RangeQuery) {
     const { from, to } = this.range(query);
     return this.queryBus.execute(new GetRefusals(from, to));
@@ -78,6 +90,7 @@ export class ComplianceController {
   @Get('operator-activity')
   @Allow('DUKCAPIL_AUDITOR', 'DINKES_ADMIN')
   @ApiOperation({ summary: 'Accesses per operator per day, with unusual days flagged by the documented rule' })
+  @ApiAnswer(OperatorActivitySchema, { description: 'Operator-days in the range, with the rule that flags them' })
   async activity(@Query() query: ActivityQuery) {
     const { from, to } = this.range(query);
     return this.queryBus.execute(new GetOperatorActivity(from, to, (query.unusualOnly ?? 'true') === 'true'));
@@ -86,6 +99,7 @@ export class ComplianceController {
   @Get('card-readers')
   @Allow('DUKCAPIL_AUDITOR', 'DINKES_ADMIN')
   @ApiOperation({ summary: 'Card readers per Puskesmas (in service or retired) and their reads by fingerprint outcome' })
+  @ApiAnswer(ComplianceCardReadersSchema, { description: 'Every card reader with its reads' })
   async readers() {
     return this.queryBus.execute(new GetCardReaders());
   }
@@ -93,6 +107,7 @@ export class ComplianceController {
   @Get('reports')
   @Allow('DUKCAPIL_AUDITOR', 'DINKES_ADMIN')
   @ApiOperation({ summary: 'Every semester report due so far: submitted on time, late, overdue or not yet due' })
+  @ApiAnswer(ReportCalendarSchema, { description: 'The semester reports due so far' })
   async reports() {
     return this.queryBus.execute(new GetReportCalendar(new Date()));
   }

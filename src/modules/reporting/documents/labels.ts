@@ -1,3 +1,4 @@
+import type { ObligationCode } from '../evaluations/evaluation.events';
 import type { DenialReason } from '../../access/denials/access-denied.events';
 import type { AccessOutcome } from '../../access/lookups/lookup.events';
 import type { BalikanCounts, Channel, Finding, Semester, SubmissionSummary } from './report-data';
@@ -174,7 +175,7 @@ export const EVALUATION_KIND_LABELS: Readonly<Record<'PERIODIC' | 'AD_HOC', stri
 };
 
 export interface Obligation {
-  readonly code: string;
+  readonly code: ObligationCode;
   readonly label: string;
 }
 

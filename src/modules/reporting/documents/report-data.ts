@@ -4,6 +4,8 @@
  * CSV are all rendered from one of these objects, so they cannot disagree.
  */
 
+import type { ObligationCode } from '../evaluations/evaluation.events';
+
 export type Semester = 1 | 2;
 export type Channel = 'WEB_PORTAL' | 'CARD_READER';
 export type Finding = 'MET' | 'PARTIAL' | 'NOT_MET';
@@ -173,7 +175,7 @@ export interface EvaluationSummary {
   readonly year?: number;
   readonly semester?: Semester;
   readonly recordedAt: string;
-  readonly findings: readonly { readonly obligation: string; readonly label: string; readonly finding: Finding; readonly note: string | null }[];
+  readonly findings: readonly { readonly obligation: ObligationCode; readonly label: string; readonly finding: Finding; readonly note: string | null }[];
 }
 
 export interface BupatiSummary {

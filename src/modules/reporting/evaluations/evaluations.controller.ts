@@ -1,3 +1,5 @@
+import { ApiAnswer } from '../../../infrastructure/http/answer-schema';
+import { EvaluationListSchema, EvaluationRecordedSchema } from './evaluations.answers';
 import { Body, Controller, Get, HttpCode, Post, Query, Req } from '@nestjs/common';
 import { CommandBus, QueryBus } from '@nestjs/cqrs';
 import { ApiBearerAuth, ApiOperation, ApiProperty, ApiPropertyOptional, ApiResponse, ApiTags } from '@nestjs/swagger';
@@ -79,7 +81,7 @@ export class EvaluationsController {
   @HttpCode(201)
   @Allow('DUKCAPIL_AUDITOR')
   @ApiOperation({ summary: 'Record an evaluation with a finding (MET, PARTIAL, NOT_MET) per obligation' })
-  @ApiResponse({ status: 201, description: '{evaluationId}' })
+  @ApiAnswer(EvaluationRecordedSchema, { status: 201, description: 'Recorded' })
   @ApiResponse({
     status: 422,
     description: 'EVALUATION_PERIOD_REQUIRED, EVALUATION_PERIOD_INCOMPLETE, EVALUATION_PERIOD_NOT_STARTED, EVALUATION_DUPLICATE_FINDING, NOTE_PERSONAL_DATA',
@@ -92,6 +94,7 @@ export class EvaluationsController {
   @Get()
   @Allow('DUKCAPIL_AUDITOR', 'DINKES_ADMIN', 'BUPATI_OFFICE')
   @ApiOperation({ summary: 'Evaluations, oldest first; filter by the semester they evaluate' })
+  @ApiAnswer(EvaluationListSchema, { description: 'Evaluations, oldest first' })
   async list(@Query() query: EvaluationFilterQuery) {
     return this.queryBus.execute(
       new ListEvaluations({ year: query.year ? Number(query.year) : undefined, semester: query.semester ? Number(query.semester) : undefined }),

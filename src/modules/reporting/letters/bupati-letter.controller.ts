@@ -1,3 +1,5 @@
+import { ApiAnswer } from '../../../infrastructure/http/answer-schema';
+import { LetterIssuedSchema } from './bupati-letter.answers';
 import { Body, Controller, HttpCode, Param, Post, Req, Res } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import { ApiBearerAuth, ApiOperation, ApiProperty, ApiResponse, ApiTags } from '@nestjs/swagger';
@@ -28,8 +30,8 @@ export class BupatiLetterController {
   @HttpCode(201)
   @Allow('DUKCAPIL_AUDITOR')
   @ApiOperation({ summary: "Record the number of the letter that sends a semester's Bupati summary (the summary then prints it instead of DRAF)" })
-  @ApiResponse({ status: 201, description: 'Recorded' })
-  @ApiResponse({ status: 200, description: 'Already issued with this very number: nothing recorded again' })
+  @ApiAnswer(LetterIssuedSchema, { status: 201, description: 'Recorded' })
+  @ApiAnswer(LetterIssuedSchema, { description: 'Already issued with this very number: nothing recorded again' })
   @ApiResponse({ status: 400, description: 'VALIDATION_FAILED, LETTER_NUMBER_INVALID, REPORT_PERIOD_INVALID' })
   @ApiResponse({ status: 409, description: 'BUPATI_LETTER_ALREADY_ISSUED: sent under another number, which does not change' })
   @ApiResponse({ status: 422, description: 'REPORT_PERIOD_NOT_STARTED' })

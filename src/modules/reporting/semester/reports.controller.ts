@@ -1,3 +1,5 @@
+import { ApiAnswer } from '../../../infrastructure/http/answer-schema';
+import { BupatiSummarySchema, ReportSubmissionsSchema, ReportSubmittedSchema, SemesterReportSchema } from './reports.answers';
 import { Controller, Get, Param, Post, Query, Req, Res, StreamableFile } from '@nestjs/common';
 import { CommandBus, QueryBus } from '@nestjs/cqrs';
 import { ApiBearerAuth, ApiOperation, ApiPropertyOptional, ApiResponse, ApiTags } from '@nestjs/swagger';
@@ -59,7 +61,10 @@ export class ReportsController {
   @Get('semester/:year/:semester')
   @Allow('DINKES_ADMIN', 'DUKCAPIL_AUDITOR')
   @ApiOperation({ summary: 'Semester utilisation report (Pasal 9(1)) as JSON, PDF, XLSX or CSV' })
-  @ApiResponse({ status: 200, description: 'The report; with ?format=pdf|xlsx|csv a file to download' })
+  @ApiAnswer(SemesterReportSchema, {
+    description: 'The report as JSON (the default); with ?format=pdf|xlsx|csv the file to download',
+    files: ['pdf', 'xlsx', 'csv'],
+  })
   @ApiResponse({ status: 400, description: 'REPORT_PERIOD_INVALID, VALIDATION_FAILED' })
   @ApiResponse({ status: 422, description: 'REPORT_PERIOD_NOT_STARTED' })
   async semester(
@@ -80,8 +85,8 @@ export class ReportsController {
   @ApiOperation({
     summary: 'Record the semester report as submitted, pinned by the SHA-256 of its PDF (the same figures always render the same bytes)',
   })
-  @ApiResponse({ status: 201, description: 'Submitted (a new revision when the figures changed since the last submission)' })
-  @ApiResponse({ status: 200, description: 'This very document was already submitted: nothing recorded again' })
+  @ApiAnswer(ReportSubmittedSchema, { status: 201, description: 'Submitted (a new revision when the figures changed since the last submission)' })
+  @ApiAnswer(ReportSubmittedSchema, { description: 'This very document was already submitted: nothing recorded again' })
   @ApiResponse({ status: 503, description: 'REPORT_NOT_CURRENT: the figures are still being brought up to date' })
   async submit(
     @Param('year') yearText: string,
@@ -101,6 +106,7 @@ export class ReportsController {
   @Get('semester/:year/:semester/submission')
   @Allow('DINKES_ADMIN', 'DUKCAPIL_AUDITOR')
   @ApiOperation({ summary: 'What was handed in for a semester; ?format=pdf gives the exact bytes, to re-check the SHA-256' })
+  @ApiAnswer(ReportSubmissionsSchema, { description: 'The submissions as JSON (the default); with ?format=pdf the PDF handed in', files: ['pdf'] })
   @ApiResponse({ status: 404, description: 'REPORT_NOT_SUBMITTED' })
   async submitted(
     @Param('year') yearText: string,
@@ -117,7 +123,7 @@ export class ReportsController {
   @Get('bupati/:year/:semester')
   @Allow('BUPATI_OFFICE', 'DUKCAPIL_AUDITOR', 'DINKES_ADMIN')
   @ApiOperation({ summary: "Summary for the Bupati (Pasal 9(4)): key figures across Puskesmas and Disdukcapil's evaluations, one or two pages" })
-  @ApiResponse({ status: 200, description: 'PDF by default; ?format=xlsx or json' })
+  @ApiAnswer(BupatiSummarySchema, { description: 'PDF by default; ?format=xlsx or ?format=json', files: ['pdf', 'xlsx'] })
   async bupati(
     @Param('year') yearText: string,
     @Param('semester') semesterText: string,

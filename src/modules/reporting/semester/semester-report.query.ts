@@ -1,3 +1,4 @@
+import type { ObligationCode } from '../evaluations/evaluation.events';
 import type { EntityManager } from 'typeorm';
 import { endOfWibDay, wibDay } from '../../../infrastructure/time/wib';
 import { monthLabel, reasonLabel, OBLIGATIONS } from '../documents/labels';
@@ -159,7 +160,7 @@ export async function evaluations(db: EntityManager, filter: { year?: number; se
     kind: 'PERIODIC' | 'AD_HOC';
     year: number | null;
     semester: number | null;
-    findings: { obligation: string; finding: string; note?: string }[];
+    findings: { obligation: ObligationCode; finding: string; note?: string }[];
     recorded_at: Date;
   }[] = await db.query(
     `SELECT evaluation_id, kind, year, semester, findings, recorded_at FROM report_evaluations

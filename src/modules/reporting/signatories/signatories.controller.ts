@@ -1,3 +1,6 @@
+import { Type } from '@sinclair/typebox';
+import { ApiAnswer } from '../../../infrastructure/http/answer-schema';
+import { AppointedSchema, PartySignatoriesSchema } from './signatories.answers';
 import { Body, Controller, Get, HttpCode, Post, Req, Res } from '@nestjs/common';
 import { CommandBus, QueryBus } from '@nestjs/cqrs';
 import { ApiBearerAuth, ApiOperation, ApiProperty, ApiPropertyOptional, ApiResponse, ApiTags } from '@nestjs/swagger';
@@ -66,6 +69,7 @@ export class SignatoriesController {
   @Get()
   @Allow('DINKES_ADMIN', 'DUKCAPIL_AUDITOR', 'BUPATI_OFFICE')
   @ApiOperation({ summary: "Each party's signatory in force today, and every appointment recorded (who recorded it, when)" })
+  @ApiAnswer(Type.Array(PartySignatoriesSchema), { description: 'Dinkes, then Disdukcapil' })
   async list() {
     return this.queryBus.execute(new ListSignatories(new Date()));
   }
@@ -74,8 +78,8 @@ export class SignatoriesController {
   @HttpCode(201)
   @Allow('DINKES_ADMIN', 'DUKCAPIL_AUDITOR')
   @ApiOperation({ summary: "Record who signs for the caller's own party from a day on (replaces the previous signatory from that day)" })
-  @ApiResponse({ status: 201, description: 'Recorded' })
-  @ApiResponse({ status: 200, description: 'That official already signs for the party: nothing recorded' })
+  @ApiAnswer(AppointedSchema, { status: 201, description: 'Recorded' })
+  @ApiAnswer(AppointedSchema, { description: 'That official already signs for the party: nothing recorded' })
   @ApiResponse({ status: 400, description: 'VALIDATION_FAILED, NIP_INVALID' })
   @ApiResponse({ status: 403, description: 'SIGNATORY_OTHER_PARTY: an administrator records only their own party’s signatory' })
   @ApiResponse({ status: 409, description: 'SIGNATORY_DATE_BEFORE_LATEST' })
