@@ -1235,14 +1235,16 @@ export interface components {
       outOfRegency: number;
     };
     BalikanCounts: {
-      /** @description Accesses that found the person (FOUND + DECEASED): each owes a balikan */
-      owed: number;
-      /** @description Of those, accesses with at least one balikan submitted */
-      submitted: number;
-      delivered: number;
-      abandoned: number;
-      /** @description delivered / owed (0 when nothing is owed) */
-      coverage: number;
+      /** @description Accesses that found the person, alive (FOUND) or recorded deceased (DECEASED): each owes a balikan */
+      accessesOwingBalikan: number;
+      /** @description Of those, accesses with at least one balikan submitted (whatever became of it) */
+      accessesWithBalikanSubmitted: number;
+      /** @description Of those, accesses with at least one balikan delivered to Disdukcapil's data-balikan service */
+      accessesWithBalikanDelivered: number;
+      /** @description Of those, accesses whose every balikan was abandoned: none delivered, none still being tried */
+      accessesWithBalikanOnlyAbandoned: number;
+      /** @description accessesWithBalikanDelivered / accessesOwingBalikan (0 when no access owes one) */
+      deliveredShareOfOwing: number;
     };
     SubmissionSummary: {
       /** Format: date-time */
@@ -4193,14 +4195,16 @@ export interface operations {
                   /** @enum {string} */
                   code: 'BALIKAN';
                   figures: {
-                    /** @description Accesses that found the person (FOUND + DECEASED): each owes a balikan */
-                    owed: number;
-                    /** @description Of those, accesses with at least one balikan submitted */
-                    submitted: number;
-                    delivered: number;
-                    abandoned: number;
-                    /** @description delivered / owed (0 when nothing is owed) */
-                    coverage: number;
+                    /** @description Accesses that found the person, alive (FOUND) or recorded deceased (DECEASED): each owes a balikan */
+                    accessesOwingBalikan: number;
+                    /** @description Of those, accesses with at least one balikan submitted (whatever became of it) */
+                    accessesWithBalikanSubmitted: number;
+                    /** @description Of those, accesses with at least one balikan delivered to Disdukcapil's data-balikan service */
+                    accessesWithBalikanDelivered: number;
+                    /** @description Of those, accesses whose every balikan was abandoned: none delivered, none still being tried */
+                    accessesWithBalikanOnlyAbandoned: number;
+                    /** @description accessesWithBalikanDelivered / accessesOwingBalikan (0 when no access owes one) */
+                    deliveredShareOfOwing: number;
                     backlog: components['schemas']['BalikanBacklog'];
                   };
                 }
@@ -5215,7 +5219,7 @@ export interface operations {
     };
     requestBody?: never;
     responses: {
-      /** @description Every entry of the access or balikan, each with its inclusion proof to one checkpoint */
+      /** @description Every entry of the access, balikan or event, each with its inclusion proof to one checkpoint */
       200: {
         headers: {
           [name: string]: unknown;
@@ -5225,7 +5229,7 @@ export interface operations {
             /** Format: uuid */
             id: string;
             /** @enum {string} */
-            kind: 'ACCESS' | 'BALIKAN';
+            kind: 'ACCESS' | 'BALIKAN' | 'EVENT';
             treeSize: number;
             checkpoint: components['schemas']['Checkpoint'];
             entries: {

@@ -52,11 +52,20 @@ const AccessCountsSchema = Component(
 );
 
 export const balikanCountsProperties = {
-  owed: Type.Integer({ minimum: 0, description: 'Accesses that found the person (FOUND + DECEASED): each owes a balikan' }),
-  submitted: Type.Integer({ minimum: 0, description: 'Of those, accesses with at least one balikan submitted' }),
-  delivered: Count(),
-  abandoned: Count(),
-  coverage: Share('delivered / owed (0 when nothing is owed)'),
+  accessesOwingBalikan: Type.Integer({
+    minimum: 0,
+    description: 'Accesses that found the person, alive (FOUND) or recorded deceased (DECEASED): each owes a balikan',
+  }),
+  accessesWithBalikanSubmitted: Type.Integer({ minimum: 0, description: 'Of those, accesses with at least one balikan submitted (whatever became of it)' }),
+  accessesWithBalikanDelivered: Type.Integer({
+    minimum: 0,
+    description: "Of those, accesses with at least one balikan delivered to Disdukcapil's data-balikan service",
+  }),
+  accessesWithBalikanOnlyAbandoned: Type.Integer({
+    minimum: 0,
+    description: 'Of those, accesses whose every balikan was abandoned: none delivered, none still being tried',
+  }),
+  deliveredShareOfOwing: Share('accessesWithBalikanDelivered / accessesOwingBalikan (0 when no access owes one)'),
 };
 export const BalikanCountsSchema = Component('BalikanCounts', Answer(balikanCountsProperties));
 
