@@ -1,5 +1,5 @@
 import type { ChildProcess } from 'node:child_process';
-import { generateKeyPairSync } from 'node:crypto';
+import { generateKeyPairSync, randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -215,6 +215,27 @@ const server = process.env.DATABASE_URL;
       const acknowledged = Date.now();
       expect(signedOut.status).toBe(204);
       await refusedOnTheOtherInstanceWithin(WITHIN_MS, acknowledged, () => lookupOn(b, operator.token), 401, 'TOKEN_INVALID_OR_EXPIRED');
+    });
+
+    it('answers one Idempotency-Key sent at once to both instances for two accesses with exactly one 202 and one 422 IDEMPOTENCY_KEY_REUSED, and its repeat on either instance with the same balikan', async () => {
+      const operator = await operatorAt('loket.kunci');
+      for (let round = 0; round < 3; round++) {
+        const accesses = [(await servedOn(a, operator.token)).body, (await servedOn(b, operator.token)).body];
+        const key = randomUUID();
+        const body = (i: number) => ({ accessId: accesses[i].accessId, nik: found[0], verificationToken: accesses[i].verificationToken, bloodType: 'O+' });
+        const send = (instance: Instance, i: number) => instance.call('POST', '/v1/balikan', operator.token, body(i), { headers: { 'idempotency-key': key } });
+        const answers = await Promise.all([send(a, 0), send(b, 1)]);
+        expect(answers.map((r) => `${r.status} ${r.body.code ?? 'ACCEPTED'}`).sort()).toEqual(['202 ACCEPTED', '422 IDEMPOTENCY_KEY_REUSED']);
+        const winner = answers.findIndex((r) => r.status === 202);
+        for (const instance of [a, b]) {
+          const repeat = await send(instance, winner);
+          expect({ instance: instance.name, status: repeat.status, balikanId: repeat.body.balikanId }).toEqual({
+            instance: instance.name,
+            status: 202,
+            balikanId: answers[winner]!.body.balikanId,
+          });
+        }
+      }
     });
 
     it(`counts an operator's lookups on both instances against one hourly limit: ${PER_HOUR} served in all, then 429 RATE_LIMITED on each instance`, async () => {
