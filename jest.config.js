@@ -47,6 +47,8 @@ module.exports = {
       testPathIgnorePatterns: ['/node_modules/', '\\.unit\\.spec\\.ts$'],
       globalSetup: '<rootDir>/test/support/global-setup.ts',
       globalTeardown: '<rootDir>/test/support/global-teardown.ts',
+      // Every answer the file's tests receive is checked against the OpenAPI document (openapi-harness.ts).
+      setupFilesAfterEnv: ['<rootDir>/test/support/openapi-harness.setup.ts'],
     },
   ],
   testTimeout: 120000,

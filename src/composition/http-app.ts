@@ -1,6 +1,6 @@
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
-import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import { DocumentBuilder, SwaggerModule, type OpenAPIObject } from '@nestjs/swagger';
 import { documentComponents } from '../infrastructure/http/answer-schema';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import helmet from 'helmet';
@@ -13,6 +13,7 @@ import { ErrorFilter } from '../infrastructure/http/error.filter';
 import { REFUSAL_LISTENER } from '../infrastructure/refusal';
 import { refuseControlCharacters, validationPipe } from '../infrastructure/http/validation';
 import { BODY_LIMIT, acceptJsonBodies, setAsideUnreadBody } from '../infrastructure/http/json-body';
+import { documentSuccessWhereMissing, errorSchema } from '../infrastructure/http/refusals';
 import { RouteTable, applicationTemplate, routeName } from '../infrastructure/http/route-table';
 import { NetworkCheck } from '../modules/access/network/network-check';
 import { PinoNestLogger } from '../infrastructure/logging/logger';
@@ -140,6 +141,7 @@ export async function createHttpApp(infra: GatewayInfrastructure, logger: Logger
   app.useGlobalFilters(new ErrorFilter(logger, app.get(REFUSAL_LISTENER)));
   app.useGlobalPipes(validationPipe);
 
+  documentSuccessWhereMissing();
   const document = SwaggerModule.createDocument(
     app,
     new DocumentBuilder()
@@ -207,8 +209,14 @@ function pathOf(url: string): string {
   return query === -1 ? url : url.slice(0, query);
 }
 
-/** Every operation answers errors in one shape; the common codes are listed once per status. */
-function documentErrors(document: ReturnType<typeof SwaggerModule.createDocument>): void {
+/**
+ * Every operation answers errors in one shape, the Error schema; each error response narrows `code` to an
+ * enum of exactly the codes that route answers with that status: the route's own (its @Refusals) and
+ * the codes every route shares, merged here by status (the 401s and the guard's 403s only where one
+ * must be signed in, ID_MALFORMED only where the path has an id). test/support/openapi-harness.ts holds
+ * this document to the code.
+ */
+export function documentErrors(document: OpenAPIObject): void {
   document.components ??= {};
   document.components.schemas ??= {};
   document.components.schemas.Error = {
@@ -218,29 +226,46 @@ function documentErrors(document: ReturnType<typeof SwaggerModule.createDocument
       statusCode: { type: 'integer', example: 400 },
       code: { type: 'string', description: 'Stable, SCREAMING_SNAKE_CASE', example: 'VALIDATION_FAILED' },
       message: { type: 'string', description: 'For people; never carries request values' },
+      accessId: { type: 'string', format: 'uuid', description: 'The access this refusal was recorded under (a lookup or card read that reached the registry)' },
+      registryReason: { type: 'string', description: "REGISTRY_REFUSED only: the registry's own reason text (digits masked as #, at most 120 characters)" },
     },
-  };
-  const common: Record<string, string> = {
-    '400': 'MALFORMED_JSON, VALIDATION_FAILED, FIELD_NOT_ALLOWED, ID_MALFORMED',
-    '401': 'UNAUTHENTICATED, TOKEN_INVALID_OR_EXPIRED',
-    '403': 'NETWORK_NOT_ALLOWED, ROLE_NOT_ALLOWED, OPERATOR_SUSPENDED, OPERATOR_REVOKED',
-    '413': 'PAYLOAD_TOO_LARGE',
-    '503': 'EVENT_STORE_UNAVAILABLE',
   };
   for (const [path, operations] of Object.entries(document.paths)) {
     if (path === '/health') continue; // outside the network check and the guard
-    for (const operation of Object.values(operations) as { security?: unknown[]; responses?: Record<string, { description: string; content?: unknown }> }[]) {
+    const hasId = path.includes('{');
+    for (const [method, operation] of Object.entries(operations) as [string, OperationObject][]) {
       if (!operation?.responses) continue;
       const signedIn = (operation.security?.length ?? 0) > 0;
+      const common: Record<string, string[]> = {
+        // BAD_REQUEST: a path the router cannot decode, a body shorter than its length or not inflatable.
+        '400': ['BAD_REQUEST', 'MALFORMED_JSON', 'VALIDATION_FAILED', 'FIELD_NOT_ALLOWED', 'CONTROL_CHARACTER', ...(hasId ? ['ID_MALFORMED'] : [])],
+        ...(signedIn ? { '401': ['UNAUTHENTICATED', 'TOKEN_INVALID_OR_EXPIRED'] } : {}),
+        '403': ['NETWORK_NOT_ALLOWED', ...(signedIn ? ['ROLE_NOT_ALLOWED', 'OPERATOR_SUSPENDED', 'OPERATOR_REVOKED', 'PASSWORD_CHANGE_REQUIRED'] : [])],
+        // A command that lost a race to another writer of the same stream.
+        ...(method === 'get' ? {} : { '409': ['CONCURRENT_CHANGE'] }),
+        '413': ['PAYLOAD_TOO_LARGE'],
+        '415': ['UNSUPPORTED_MEDIA_TYPE'],
+        '503': ['EVENT_STORE_UNAVAILABLE'],
+      };
       for (const [status, codes] of Object.entries(common)) {
-        if (!signedIn && status === '401') continue;
-        const existing = operation.responses[status];
-        const listed = !signedIn && status === '403' ? 'NETWORK_NOT_ALLOWED' : codes;
+        const existing = operation.responses[status] as ResponseObject | undefined;
+        const own = ownCodes(existing);
+        const listed = [...own, ...codes.filter((code) => !own.includes(code))];
         operation.responses[status] = {
-          description: existing ? `${existing.description}; ${listed}` : listed,
-          content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } },
+          ...existing,
+          description: existing?.description ? `${existing.description}; ${codes.join(', ')}` : codes.join(', '),
+          content: { 'application/json': { schema: errorSchema(listed) } },
         };
       }
     }
   }
+}
+
+type OperationObject = NonNullable<OpenAPIObject['paths'][string]['get']>;
+type ResponseObject = Extract<OperationObject['responses'][string], { description: string }>;
+
+/** The codes a route's @Refusals listed for one status (none when it listed none). */
+function ownCodes(response: ResponseObject | undefined): string[] {
+  const schema = response?.content?.['application/json']?.schema as { allOf?: { properties?: { code?: { enum?: string[] } } }[] } | undefined;
+  return schema?.allOf?.[1]?.properties?.code?.enum ?? [];
 }

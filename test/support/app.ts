@@ -6,6 +6,7 @@ import { loadConfig } from '../../src/infrastructure/config/config';
 import { createHttpApp } from '../../src/composition/http-app';
 import { takeDeliveryLock } from './delivery-lock';
 import { signIn, type GatewayCall } from './gateway-client';
+import { recordAnswer } from './openapi-harness';
 
 /** Passwords changed at first sign-in, remembered for every app of this worker (they share one database). */
 const passwordsOfTheSharedDatabase = {};
@@ -47,7 +48,7 @@ export async function startApp(env: Record<string, string> = {}): Promise<TestAp
     releaseDelivery();
     throw error;
   });
-  const http = () => request(app.getHttpServer());
+  const http = () => recorded(request(app.getHttpServer()));
   const call: GatewayCall = async (method, path, token, body) => {
     let req = http()[method.toLowerCase() as 'get' | 'post'](path);
     if (token) req = req.set('authorization', `Bearer ${token}`);
@@ -89,6 +90,44 @@ async function openApp(env: Record<string, string>) {
   // Initialised and ready (Fastify's routes are in place) before supertest reaches its server.
   const app = await createHttpApp(infra, pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' }));
   return { infra, app };
+}
+
+/**
+ * supertest's agent, each answer recorded for the OpenAPI harness (openapi-harness.ts) when it is
+ * asserted: supertest's `assert` runs once per request, however the test awaits it (then, end, expect).
+ */
+function recorded(agent: ReturnType<typeof request>): ReturnType<typeof request> {
+  return new Proxy(agent, {
+    get(target, property, receiver) {
+      const value = Reflect.get(target, property, receiver) as unknown;
+      if (typeof value !== 'function' || typeof property !== 'string') return value;
+      return (...args: unknown[]) => {
+        const test = (value as (...a: unknown[]) => unknown).apply(target, args);
+        if (!(test instanceof request.Test)) return test;
+        // Not in supertest's types, but its one place every answer passes (lib/test.js).
+        const asserting = test as unknown as { assert: (error: Error | null, res: request.Response | undefined, fn: unknown) => void };
+        const assert = asserting.assert.bind(test);
+        const method = property.toUpperCase();
+        const path = String(args[0]);
+        asserting.assert = (error, res, fn) => {
+          if (res) {
+            const contentType = res.headers['content-type'] as string | undefined;
+            const json = contentType !== undefined && /^application\/([^;]*\+)?json\b/i.test(contentType);
+            recordAnswer({
+              method,
+              path,
+              status: res.status,
+              contentType,
+              hasBody: (res.text ?? '').length > 0 || Buffer.isBuffer(res.body),
+              body: json ? res.body : undefined,
+            });
+          }
+          return assert(error, res, fn);
+        };
+        return test;
+      };
+    },
+  });
 }
 
 let counter = 0;

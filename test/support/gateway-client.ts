@@ -1,3 +1,7 @@
+import { recordAnswer } from './openapi-harness';
+
+const isJsonType = (type: string | undefined) => type !== undefined && /^application\/([^;]*\+)?json\b/i.test(type);
+
 /** An answer as a client of the gateway sees it; `body` is the parsed JSON, or {} when it is not JSON. */
 export interface Answer {
   status: number;
@@ -41,6 +45,8 @@ export function gatewayClient(baseUrl: string | (() => string), onAnswer?: (answ
       // not JSON: a PDF, the API explorer's page
     }
     const answer = { status: res.status, headers: res.headers, text, bytes, body: parsed };
+    const contentType = res.headers.get('content-type') ?? undefined;
+    recordAnswer({ method, path, status: res.status, contentType, hasBody: bytes.length > 0, body: isJsonType(contentType) ? parsed : undefined });
     onAnswer?.(answer);
     return answer;
   };

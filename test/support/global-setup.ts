@@ -1,5 +1,5 @@
 import { generateKeyPairSync } from 'node:crypto';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createDataSource, migrate } from '../../src/infrastructure/database/data-source';
@@ -43,6 +43,11 @@ export default async function globalSetup(): Promise<void> {
 async function firstSignIns(): Promise<void> {
   const t = await startApp();
   try {
+    // The OpenAPI document every file's answers are checked against (openapi-harness.setup.ts), from this
+    // source, once per run: beside the run's data directory, removed with it at teardown.
+    const docs = await t.http().get('/docs-json').expect(200);
+    process.env.TEST_OPENAPI_DOCUMENT = `${process.env.TEST_EMBEDDED_DIR}.openapi.json`;
+    writeFileSync(process.env.TEST_OPENAPI_DOCUMENT, JSON.stringify(docs.body));
     for (const [userId, initial, changed] of [
       ['admin', ADMIN_INITIAL_PASSWORD, ADMIN_PASSWORD],
       ['auditor', AUDITOR_INITIAL_PASSWORD, AUDITOR_PASSWORD],

@@ -1,9 +1,10 @@
 import { Controller, Get, Inject, ServiceUnavailableException } from '@nestjs/common';
-import { ApiOkResponse, ApiOperation, ApiServiceUnavailableResponse, ApiTags } from '@nestjs/swagger';
+import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { HealthCheck, HealthCheckService, HealthIndicatorService } from '@nestjs/terminus';
 import { DataSource } from 'typeorm';
 import { EVENT_STORE, type EventStore } from '../../infrastructure/event-store/event-store.port';
 import { Refusal } from '../../infrastructure/refusal';
+import { Refusals } from '../../infrastructure/http/refusals';
 import { Public } from '../../modules/access/auth/access-rule';
 
 /** Liveness and readiness: can we reach the event store and the read-model database? No details leak. */
@@ -22,7 +23,7 @@ export class HealthController {
   @HealthCheck()
   @ApiOperation({ summary: 'Readiness of the event store and the database (no authentication, no details)' })
   @ApiOkResponse({ description: 'Both reachable' })
-  @ApiServiceUnavailableResponse({ description: 'One of them is not reachable' })
+  @Refusals({ 503: [['NOT_READY', 'one of them is not reachable']] })
   async check() {
     try {
       return await this.health.check([

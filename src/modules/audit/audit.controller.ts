@@ -13,6 +13,7 @@ import { CommandBus, QueryBus } from '@nestjs/cqrs';
 import { ApiBearerAuth, ApiOperation, ApiPropertyOptional, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { IsOptional, Matches } from 'class-validator';
 import { UuidParam } from '../../infrastructure/http/validation';
+import { Refusals } from '../../infrastructure/http/refusals';
 import { Allow } from '../access/auth/access-rule';
 import type { AuthenticatedRequest } from '../access/auth/access.guard';
 import { GetAuditPublicKey, ListCheckpoints, ProveConsistency, ProveEntries, ProveInclusion } from './audit.queries';
@@ -72,8 +73,7 @@ export class AuditController {
     summary: 'Sign a checkpoint now over everything notarised so far; the latest again when nothing new was logged (then never rate-limited)',
   })
   @ApiAnswer(RequestedCheckpointSchema, { description: 'The checkpoint signed now, or the latest when nothing new was logged' })
-  @ApiResponse({ status: 409, description: 'LOG_EMPTY' })
-  @ApiResponse({ status: 429, description: 'CHECKPOINT_RATE_LIMITED: the latest checkpoint is under a minute old (Retry-After)' })
+  @Refusals({ 409: ['LOG_EMPTY'], 429: [['CHECKPOINT_RATE_LIMITED', 'the latest checkpoint is younger than AUDIT_CHECKPOINT_REQUEST_SECONDS']] })
   async requestCheckpoint() {
     return this.commandBus.execute(new RequestCheckpoint());
   }
@@ -84,11 +84,19 @@ export class AuditController {
     summary:
       'The log entries of an access (accessId: every event of it), of a balikan (balikanId) or one event (any event id: kind EVENT), each exactly as hashed (canonical JCS text and its fields) with its RFC 9162 inclusion proof to one signed checkpoint',
   })
-  @ApiResponse({ status: 404, description: 'EVENT_NOT_NOTARISED (no access, balikan or event with this id), CHECKPOINT_NOT_FOUND' })
-  @ApiResponse({ status: 409, description: 'NOT_YET_NOTARISED (ask again in seconds), NOT_YET_CHECKPOINTED (request a checkpoint)' })
-  @ApiResponse({ status: 422, description: 'CHECKPOINT_TOO_SMALL' })
-  @ApiResponse({ status: 503, description: 'ENTRY_NOT_LOCATED: an event notarised before its stream was recorded (EventStoreDB until the notary is rebuilt)' })
   @ApiAnswer(EntriesProofSchema, { description: 'Every entry of the access, balikan or event, each with its inclusion proof to one checkpoint' })
+  @Refusals({
+    404: [
+      ['EVENT_NOT_NOTARISED', 'no access, balikan or event with this id'],
+      ['CHECKPOINT_NOT_FOUND', 'no checkpoint of that treeSize'],
+    ],
+    409: [
+      ['NOT_YET_NOTARISED', 'ask again in seconds'],
+      ['NOT_YET_CHECKPOINTED', 'request a checkpoint'],
+    ],
+    422: ['CHECKPOINT_TOO_SMALL'],
+    503: [['ENTRY_NOT_LOCATED', 'an event notarised before its stream was recorded (EventStoreDB until the notary is rebuilt)']],
+  })
   async entries(@Param('id', UuidParam) id: string, @Query() query: ProofQuery, @Req() request: AuthenticatedRequest) {
     return this.queryBus.execute(new ProveEntries(request.caller!, id, query.treeSize ? Number(query.treeSize) : undefined));
   }
@@ -98,9 +106,12 @@ export class AuditController {
   @ApiOperation({
     summary: 'Inclusion proof of one event to a signed checkpoint (RFC 9162), by its leaf hash only; GET /v1/audit/entries/{eventId} adds the entry as hashed',
   })
-  @ApiResponse({ status: 404, description: 'EVENT_NOT_NOTARISED, CHECKPOINT_NOT_FOUND' })
-  @ApiResponse({ status: 409, description: 'NOT_YET_CHECKPOINTED' })
   @ApiAnswer(InclusionProofSchema, { description: 'The inclusion proof' })
+  @Refusals({
+    404: ['EVENT_NOT_NOTARISED', ['CHECKPOINT_NOT_FOUND', 'no checkpoint of that treeSize']],
+    409: ['NOT_YET_CHECKPOINTED'],
+    422: ['CHECKPOINT_TOO_SMALL'],
+  })
   async proof(@Param('eventId', UuidParam) eventId: string, @Query() query: ProofQuery) {
     return this.queryBus.execute(new ProveInclusion(eventId, query.treeSize ? Number(query.treeSize) : undefined));
   }
@@ -109,6 +120,7 @@ export class AuditController {
   @Allow('DUKCAPIL_AUDITOR', 'DINKES_ADMIN')
   @ApiOperation({ summary: 'Consistency proof between two signed checkpoints: the earlier log is a prefix of the later (RFC 9162)' })
   @ApiAnswer(ConsistencyProofSchema, { description: 'The consistency proof' })
+  @Refusals({ 400: [['RANGE_INVALID', 'from is larger than to']], 404: ['CHECKPOINT_NOT_FOUND'] })
   async consistency(@Query() query: ConsistencyQuery) {
     return this.queryBus.execute(new ProveConsistency(Number(query.from), Number(query.to)));
   }

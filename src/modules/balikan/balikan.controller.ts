@@ -7,6 +7,7 @@ import { IsIn, IsOptional, IsString, IsUUID, Length, Matches } from 'class-valid
 import { Refusal } from '../../infrastructure/refusal';
 import { isUuid } from '../../infrastructure/ids';
 import { UuidParam } from '../../infrastructure/http/validation';
+import { Refusals } from '../../infrastructure/http/refusals';
 import { Allow } from '../access/auth/access-rule';
 import type { AuthenticatedRequest } from '../access/auth/access.guard';
 import { checkNik } from '../access/lookups/nik';
@@ -82,17 +83,18 @@ export class BalikanController {
       "A UUID, one per balikan, the operator's own (another operator's key never collides): the same key with the same access and fields returns the same balikan and 202, also after a restart and on any instance; the key on another access, or on that access with other fields, is 422 IDEMPOTENCY_KEY_REUSED (the values themselves are never kept, so they are not compared)",
   })
   @ApiAnswer(BalikanAcceptedSchema, { status: 202, description: 'Accepted: the same answer for every submission with one Idempotency-Key' })
-  @ApiResponse({
-    status: 400,
-    description:
-      'BALIKAN_EMPTY, NIK_NOT_16_DIGITS, NIK_UNKNOWN_PROVINCE, NIK_INVALID_DATE, IDEMPOTENCY_KEY_INVALID, VERIFICATION_TOKEN_MALFORMED, VALIDATION_FAILED',
-  })
-  @ApiResponse({ status: 403, description: 'FACILITY_SCOPE, AGREEMENT_NOT_ACTIVE (recorded)' })
-  @ApiResponse({ status: 404, description: 'ACCESS_NOT_FOUND' })
-  @ApiResponse({
-    status: 422,
-    description:
-      'ACCESS_FOUND_NOBODY; NIK_DOES_NOT_MATCH_ACCESS (the NIK or the verificationToken is not that of the access; recorded); IDEMPOTENCY_KEY_REUSED (the key was used by this operator for a balikan of another access, or of this access with other fields: a new balikan needs a new key)',
+  @Refusals({
+    400: ['BALIKAN_EMPTY', 'NIK_NOT_16_DIGITS', 'NIK_UNKNOWN_PROVINCE', 'NIK_INVALID_DATE', 'IDEMPOTENCY_KEY_INVALID', 'VERIFICATION_TOKEN_MALFORMED'],
+    403: ['FACILITY_SCOPE', ['AGREEMENT_NOT_ACTIVE', 'recorded']],
+    404: ['ACCESS_NOT_FOUND'],
+    422: [
+      'ACCESS_FOUND_NOBODY',
+      ['NIK_DOES_NOT_MATCH_ACCESS', 'the NIK or the verificationToken is not that of the access; recorded'],
+      [
+        'IDEMPOTENCY_KEY_REUSED',
+        'the key was used by this operator for a balikan of another access, or of this access with other fields: a new balikan needs a new key',
+      ],
+    ],
   })
   async submit(@Body() body: SubmitBalikanDto, @Headers('idempotency-key') idempotencyKey: string | undefined, @Req() request: AuthenticatedRequest) {
     if (idempotencyKey !== undefined && !isUuid(idempotencyKey)) {
@@ -119,7 +121,7 @@ export class BalikanController {
   @Allow('PUSKESMAS_OPERATOR', 'DINKES_ADMIN')
   @ApiOperation({ summary: 'Delivery status of a balikan (QUEUED, FAILED_RETRYING, DELIVERED, ABANDONED): never its values' })
   @ApiAnswer(BalikanStatusSchema, { description: 'Its delivery status' })
-  @ApiResponse({ status: 404, description: 'BALIKAN_NOT_FOUND' })
+  @Refusals({ 403: ['FACILITY_SCOPE'], 404: ['BALIKAN_NOT_FOUND'] })
   async get(@Param('id', UuidParam) id: string, @Req() request: AuthenticatedRequest) {
     return this.queryBus.execute(new GetBalikanStatus(request.caller!, id));
   }

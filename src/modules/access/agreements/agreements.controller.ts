@@ -6,6 +6,7 @@ import { ApiBearerAuth, ApiOperation, ApiProperty, ApiResponse, ApiTags } from '
 import { ArrayMaxSize, ArrayUnique, IsArray, IsIn, Matches } from 'class-validator';
 import { correlationOf } from '../../../infrastructure/http/correlation';
 import { IsCalendarDate, UuidParam } from '../../../infrastructure/http/validation';
+import { Refusals } from '../../../infrastructure/http/refusals';
 import { Allow } from '../auth/access-rule';
 import type { AuthenticatedRequest } from '../auth/access.guard';
 import type { Actor } from '../parties/actor';
@@ -99,7 +100,7 @@ export class AgreementsController {
   @Allow('DINKES_ADMIN', 'DUKCAPIL_AUDITOR')
   @ApiOperation({ summary: 'One agreement, read from its events' })
   @ApiAnswer(AgreementSchema, { description: 'The agreement' })
-  @ApiResponse({ status: 404, description: 'AGREEMENT_NOT_FOUND' })
+  @Refusals({ 404: ['AGREEMENT_NOT_FOUND'] })
   async get(@Param('id', UuidParam) id: string) {
     return this.queryBus.execute(new GetAgreement(id, new Date()));
   }
@@ -108,7 +109,7 @@ export class AgreementsController {
   @Allow('DINKES_ADMIN', 'DUKCAPIL_AUDITOR')
   @ApiOperation({ summary: 'Propose signing an agreement: PENDING, granting nothing, until the other party confirms it' })
   @ApiAnswer(AgreementChangedSchema, { status: 201, description: 'Proposed (status PENDING); `change.changeId` is what the other party confirms' })
-  @ApiResponse({ status: 422, description: 'AGREEMENT_END_BEFORE_START, AGREEMENT_STARTS_BEFORE_SIGNING, AGREEMENT_NUMBERS_IDENTICAL' })
+  @Refusals({ 422: ['AGREEMENT_END_BEFORE_START', 'AGREEMENT_STARTS_BEFORE_SIGNING', 'AGREEMENT_NUMBERS_IDENTICAL'] })
   async sign(@Body() body: SignAgreementDto, @Req() request: AuthenticatedRequest) {
     return reply(await this.commandBus.execute(new ProposeAgreementSigning(body, actorOf(request), correlationOf(request).correlationId)));
   }
@@ -117,9 +118,8 @@ export class AgreementsController {
   @HttpCode(201)
   @Allow('DINKES_ADMIN', 'DUKCAPIL_AUDITOR')
   @ApiOperation({ summary: 'Propose an extension by addendum (Pasal 5): grants nothing until the other party confirms it' })
-  @ApiResponse({ status: 422, description: 'AGREEMENT_TERMINATED, AGREEMENT_NOT_SIGNED, EXTENSION_NOT_LATER' })
-  @ApiResponse({ status: 409, description: 'ADDENDUM_NUMBER_USED' })
   @ApiAnswer(AgreementChangedSchema, { status: 201, description: 'Proposed: the agreement as it stands, and the proposed change' })
+  @Refusals({ 404: ['AGREEMENT_NOT_FOUND'], 409: ['ADDENDUM_NUMBER_USED'], 422: ['AGREEMENT_TERMINATED', 'AGREEMENT_NOT_SIGNED', 'EXTENSION_NOT_LATER'] })
   async extend(@Param('id', UuidParam) id: string, @Body() body: ExtendAgreementDto, @Req() request: AuthenticatedRequest) {
     return reply(await this.commandBus.execute(new ProposeAgreementExtension(id, body, actorOf(request), correlationOf(request).correlationId)));
   }
@@ -131,11 +131,15 @@ export class AgreementsController {
     summary:
       'Terminate (Pasal 10) from 00:00 WIB of the effective date: by consent, proposed by one party and confirmed by the other; for BREACH_BY_DINKES, by Disdukcapil alone, at once',
   })
-  @ApiResponse({ status: 403, description: 'BREACH_TERMINATION_BY_DISDUKCAPIL_ONLY' })
-  @ApiResponse({
-    status: 422,
-    description:
-      'AGREEMENT_TERMINATED, AGREEMENT_NOT_SIGNED, TERMINATION_BEFORE_START, BREACH_TERMINATION_TAKES_EFFECT_TODAY (a termination for breach is dated today, WIB)',
+  @Refusals({
+    403: ['BREACH_TERMINATION_BY_DISDUKCAPIL_ONLY'],
+    404: ['AGREEMENT_NOT_FOUND'],
+    422: [
+      'AGREEMENT_TERMINATED',
+      'AGREEMENT_NOT_SIGNED',
+      'TERMINATION_BEFORE_START',
+      ['BREACH_TERMINATION_TAKES_EFFECT_TODAY', 'a termination for breach is dated today, WIB'],
+    ],
   })
   @ApiAnswer(AgreementChangedSchema, { status: 201, description: 'Proposed (or, for breach, recorded at once): the agreement after it, and the change' })
   async terminate(@Param('id', UuidParam) id: string, @Body() body: TerminateAgreementDto, @Req() request: AuthenticatedRequest) {
@@ -146,11 +150,22 @@ export class AgreementsController {
   @HttpCode(201)
   @Allow('DINKES_ADMIN', 'DUKCAPIL_AUDITOR')
   @ApiOperation({ summary: "Confirm the other party's proposed change: it takes effect now" })
-  @ApiResponse({ status: 403, description: 'OWN_PROPOSAL: the proposing party cannot confirm its own proposal' })
-  @ApiResponse({ status: 404, description: 'AGREEMENT_NOT_FOUND, AGREEMENT_CHANGE_NOT_FOUND' })
-  @ApiResponse({ status: 409, description: 'AGREEMENT_CHANGE_NOT_PENDING, AGREEMENT_EXISTS, ADDENDUM_NUMBER_USED' })
-  @ApiResponse({ status: 422, description: 'AGREEMENT_TERMINATED, EXTENSION_NOT_LATER, TERMINATION_BEFORE_START (the agreement changed since the proposal)' })
   @ApiAnswer(AgreementChangedSchema, { status: 201, description: 'Confirmed: the agreement after the change, and the change' })
+  @Refusals({
+    403: [['OWN_PROPOSAL', 'the proposing party cannot confirm its own proposal']],
+    404: ['AGREEMENT_NOT_FOUND', 'AGREEMENT_CHANGE_NOT_FOUND'],
+    409: ['AGREEMENT_CHANGE_NOT_PENDING', 'AGREEMENT_EXISTS', 'ADDENDUM_NUMBER_USED'],
+    // Checked again at confirmation: the agreement may have changed since the proposal.
+    422: [
+      'AGREEMENT_END_BEFORE_START',
+      'AGREEMENT_STARTS_BEFORE_SIGNING',
+      'AGREEMENT_NUMBERS_IDENTICAL',
+      'AGREEMENT_NOT_SIGNED',
+      'AGREEMENT_TERMINATED',
+      'EXTENSION_NOT_LATER',
+      'TERMINATION_BEFORE_START',
+    ],
+  })
   async confirm(@Param('id', UuidParam) id: string, @Param('changeId', UuidParam) changeId: string, @Req() request: AuthenticatedRequest) {
     return reply(await this.commandBus.execute(new ConfirmAgreementChange(id, changeId, actorOf(request), correlationOf(request).correlationId)));
   }
@@ -159,9 +174,8 @@ export class AgreementsController {
   @HttpCode(201)
   @Allow('DINKES_ADMIN', 'DUKCAPIL_AUDITOR')
   @ApiOperation({ summary: "Refuse the other party's proposed change (or withdraw your own): it never takes effect" })
-  @ApiResponse({ status: 404, description: 'AGREEMENT_NOT_FOUND, AGREEMENT_CHANGE_NOT_FOUND' })
-  @ApiResponse({ status: 409, description: 'AGREEMENT_CHANGE_NOT_PENDING' })
   @ApiAnswer(AgreementChangedSchema, { status: 201, description: 'Rejected: the agreement (unchanged), and the change' })
+  @Refusals({ 404: ['AGREEMENT_NOT_FOUND', 'AGREEMENT_CHANGE_NOT_FOUND'], 409: ['AGREEMENT_CHANGE_NOT_PENDING'] })
   async reject(@Param('id', UuidParam) id: string, @Param('changeId', UuidParam) changeId: string, @Req() request: AuthenticatedRequest) {
     return reply(await this.commandBus.execute(new RejectAgreementChange(id, changeId, actorOf(request), correlationOf(request).correlationId)));
   }

@@ -5,6 +5,7 @@ import { CommandBus } from '@nestjs/cqrs';
 import { ApiBearerAuth, ApiOperation, ApiProperty, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { IsString, Length } from 'class-validator';
 import type { FastifyRequest } from 'fastify';
+import { Refusals } from '../../../infrastructure/http/refusals';
 import { correlationOf } from '../../../infrastructure/http/correlation';
 import { Allow, DuringPasswordChange, Public } from './access-rule';
 import type { AuthenticatedRequest } from './access.guard';
@@ -32,14 +33,16 @@ export class AuthController {
   @HttpCode(200)
   @Public()
   @ApiOperation({ summary: 'Sign in: returns a bearer token; mustChangePassword: the session may only change its own password (and sign out)' })
-  @ApiResponse({ status: 401, description: 'LOGIN_FAILED (unknown user id and wrong password answer alike)' })
-  @ApiResponse({
-    status: 403,
-    description: 'ACCOUNT_LOCKED (after 5 failures in 15 minutes, for 15 minutes; alike for unknown user ids), OPERATOR_SUSPENDED, OPERATOR_REVOKED',
-  })
-  @ApiResponse({ status: 429, description: 'SIGN_IN_RATE_LIMITED: too many attempts from this address in a minute (Retry-After)' })
-  @ApiResponse({ status: 503, description: 'SIGN_IN_BUSY: too many sign-ins waiting for the password check (Retry-After)' })
   @ApiAnswer(SignedInSchema, { description: 'Signed in' })
+  @Refusals(
+    {
+      401: [['LOGIN_FAILED', 'unknown user id and wrong password answer alike']],
+      403: [['ACCOUNT_LOCKED', 'after 5 failures in 15 minutes, for 15 minutes; alike for unknown user ids'], 'OPERATOR_SUSPENDED', 'OPERATOR_REVOKED'],
+      429: [['SIGN_IN_RATE_LIMITED', 'too many attempts from this address in a minute']],
+      503: [['SIGN_IN_BUSY', 'too many sign-ins waiting for the password check']],
+    },
+    { retryAfter: [503] },
+  )
   login(@Body() body: LoginDto, @Req() request: FastifyRequest) {
     return this.commandBus.execute(new SignIn(body.userId, body.password, request.ip ?? '', correlationOf(request).correlationId));
   }

@@ -3,10 +3,11 @@ import { ApiAnswer } from '../../../infrastructure/http/answer-schema';
 import { CardReaderSchema, FacilitySchema } from './facilities.answers';
 import { Body, Controller, Get, HttpCode, Param, Post, Req } from '@nestjs/common';
 import { CommandBus, QueryBus } from '@nestjs/cqrs';
-import { ApiBearerAuth, ApiOperation, ApiProperty, ApiResponse, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiOperation, ApiProperty, ApiTags } from '@nestjs/swagger';
 import { IsIn, Matches } from 'class-validator';
 import { correlationOf } from '../../../infrastructure/http/correlation';
 import { UuidParam } from '../../../infrastructure/http/validation';
+import { Refusals } from '../../../infrastructure/http/refusals';
 import { Allow } from '../auth/access-rule';
 import type { AuthenticatedRequest } from '../auth/access.guard';
 import { RegisterCardReader, RegisterFacility, RetireCardReader } from './facilities.commands';
@@ -58,8 +59,8 @@ export class FacilitiesController {
   @Post('facilities')
   @Allow('DINKES_ADMIN')
   @ApiOperation({ summary: 'Register a Puskesmas (or Dinkes)' })
-  @ApiResponse({ status: 409, description: 'FACILITY_CODE_USED' })
   @ApiAnswer(FacilitySchema, { status: 201, description: 'Registered' })
+  @Refusals({ 409: ['FACILITY_CODE_USED'] })
   async register(@Body() body: RegisterFacilityDto, @Req() request: AuthenticatedRequest) {
     return this.commandBus.execute(
       new RegisterFacility(body.kind, body.code, body.name, body.kecamatanCode, request.caller!.operatorId, correlationOf(request).correlationId),
@@ -77,9 +78,8 @@ export class FacilitiesController {
   @Post('facilities/:facilityId/card-readers')
   @Allow('DINKES_ADMIN')
   @ApiOperation({ summary: 'Register a KTP-el card reader of a Puskesmas (Pasal 1(8), 3(2)(f))' })
-  @ApiResponse({ status: 404, description: 'FACILITY_NOT_FOUND' })
-  @ApiResponse({ status: 422, description: 'CARD_READER_NEEDS_PUSKESMAS' })
   @ApiAnswer(CardReaderSchema, { status: 201, description: 'Registered' })
+  @Refusals({ 404: ['FACILITY_NOT_FOUND'], 409: [['CARD_READER_EXISTS', 'this SAM serial is registered already']], 422: ['CARD_READER_NEEDS_PUSKESMAS'] })
   async registerReader(@Param('facilityId', UuidParam) facilityId: string, @Body() body: RegisterCardReaderDto, @Req() request: AuthenticatedRequest) {
     return this.commandBus.execute(new RegisterCardReader(facilityId, body.samSerial, request.caller!.operatorId, correlationOf(request).correlationId));
   }
@@ -88,9 +88,8 @@ export class FacilitiesController {
   @HttpCode(201)
   @Allow('DINKES_ADMIN')
   @ApiOperation({ summary: 'Retire a card reader: it can no longer be used' })
-  @ApiResponse({ status: 404, description: 'CARD_READER_NOT_FOUND' })
-  @ApiResponse({ status: 409, description: 'CARD_READER_ALREADY_RETIRED' })
   @ApiAnswer(CardReaderSchema, { status: 201, description: 'Retired' })
+  @Refusals({ 404: ['CARD_READER_NOT_FOUND'], 409: ['CARD_READER_ALREADY_RETIRED'] })
   async retireReader(@Param('id', UuidParam) id: string, @Req() request: AuthenticatedRequest) {
     return this.commandBus.execute(new RetireCardReader(id, request.caller!.operatorId, correlationOf(request).correlationId));
   }

@@ -1,10 +1,11 @@
 import { Body, Controller, HttpCode, Post, Req, Res } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
-import { ApiBearerAuth, ApiOperation, ApiProperty, ApiPropertyOptional, ApiResponse, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiOperation, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
 import { IsIn, IsOptional, IsString, IsUUID, Length } from 'class-validator';
 import type { FastifyReply } from 'fastify';
 import { ApiAnswer } from '../../../infrastructure/http/answer-schema';
 import { correlationOf } from '../../../infrastructure/http/correlation';
+import { Refusals, type RefusalList } from '../../../infrastructure/http/refusals';
 import { Allow } from '../auth/access-rule';
 import type { AuthenticatedRequest } from '../auth/access.guard';
 import { FINGERPRINT } from './lookup.events';
@@ -46,6 +47,22 @@ export class CardReadDto {
   fingerprint!: (typeof FINGERPRINT)[number];
 }
 
+/** What a lookup and a card read both answer: the policies, the NIK's form, the quota, the registry. */
+const ACCESS_REFUSALS = {
+  400: ['NIK_NOT_16_DIGITS', 'NIK_UNKNOWN_PROVINCE', 'NIK_INVALID_DATE'],
+  403: ['AGREEMENT_NOT_ACTIVE', 'FACILITY_NOT_REGISTERED'],
+  404: [['NIK_NOT_FOUND', 'with accessId']],
+  429: [['RATE_LIMITED', 'over LOOKUPS_PER_HOUR this clock hour; Retry-After = seconds until the hour ends']],
+  502: [
+    [
+      'REGISTRY_REFUSED',
+      "registryReason is the registry's own text (digits masked as #, at most 120 characters), the message names the normalised code; with accessId",
+    ],
+  ],
+  503: [['REGISTRY_UNAVAILABLE', 'with accessId']],
+  504: [['REGISTRY_TIMEOUT', 'with accessId']],
+} as const satisfies RefusalList;
+
 /**
  * The two access channels (Pasal 1(5), 3(2)(d)): a NIK lookup through the web portal, and a KTP-el card
  * read after a fingerprint check. Both are the PerformAccess command (lookups.handlers.ts). The answer
@@ -62,17 +79,7 @@ export class LookupsController {
   @Allow('PUSKESMAS_OPERATOR')
   @ApiOperation({ summary: 'Look up a person by NIK in the population registry: the nine agreed fields' })
   @ApiAnswer(AccessAnswerSchema, { description: 'FOUND or DECEASED; POST /v1/balikan needs the verificationToken with the NIK' })
-  @ApiResponse({ status: 404, description: 'NIK_NOT_FOUND (with accessId)' })
-  @ApiResponse({ status: 400, description: 'NIK_NOT_16_DIGITS, NIK_UNKNOWN_PROVINCE, NIK_INVALID_DATE' })
-  @ApiResponse({ status: 403, description: 'AGREEMENT_NOT_ACTIVE, FACILITY_NOT_REGISTERED' })
-  @ApiResponse({ status: 429, description: 'RATE_LIMITED: over LOOKUPS_PER_HOUR this clock hour; Retry-After = seconds until the hour ends' })
-  @ApiResponse({
-    status: 502,
-    description:
-      "REGISTRY_REFUSED: registryReason is the registry's own text (digits masked as #, at most 120 characters), the message names the normalised code",
-  })
-  @ApiResponse({ status: 503, description: 'REGISTRY_UNAVAILABLE' })
-  @ApiResponse({ status: 504, description: 'REGISTRY_TIMEOUT' })
+  @Refusals(ACCESS_REFUSALS)
   async lookup(@Body() body: NikLookupDto, @Req() request: AuthenticatedRequest, @Res({ passthrough: true }) response: FastifyReply): Promise<AccessAnswer> {
     void response.header('Cache-Control', 'no-store');
     return this.commandBus.execute(new PerformAccess(request.caller!, body.nik, { type: 'NikLookupPerformed' }, correlationOf(request).correlationId));
@@ -83,8 +90,11 @@ export class LookupsController {
   @Allow('PUSKESMAS_OPERATOR')
   @ApiOperation({ summary: 'Record a KTP-el card read (after the 1:1 fingerprint check) and get the nine agreed fields' })
   @ApiAnswer(AccessAnswerSchema, { description: 'FOUND or DECEASED; POST /v1/balikan needs the verificationToken with the NIK' })
-  @ApiResponse({ status: 403, description: 'CARD_READER_NOT_REGISTERED, CARD_READER_RETIRED, AGREEMENT_NOT_ACTIVE' })
-  @ApiResponse({ status: 422, description: 'FINGERPRINT_NOT_MATCHED, FINGERPRINT_NOT_PERFORMED (no registry call)' })
+  @Refusals({
+    ...ACCESS_REFUSALS,
+    403: [...ACCESS_REFUSALS[403], 'CARD_READER_NOT_REGISTERED', 'CARD_READER_RETIRED'],
+    422: ['FINGERPRINT_NOT_MATCHED', ['FINGERPRINT_NOT_PERFORMED', 'no registry call; both with accessId']],
+  })
   async cardRead(@Body() body: CardReadDto, @Req() request: AuthenticatedRequest, @Res({ passthrough: true }) response: FastifyReply): Promise<AccessAnswer> {
     void response.header('Cache-Control', 'no-store');
     const channel = { type: 'CardReadRecorded', readerId: body.readerId, fingerprint: body.fingerprint } as const;

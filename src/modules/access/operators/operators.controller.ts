@@ -6,6 +6,7 @@ import { CommandBus, QueryBus } from '@nestjs/cqrs';
 import { ApiBearerAuth, ApiOperation, ApiProperty, ApiPropertyOptional, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { IsIn, IsOptional, IsString, IsUUID, Length, Matches } from 'class-validator';
 import { UuidParam } from '../../../infrastructure/http/validation';
+import { Refusals } from '../../../infrastructure/http/refusals';
 import { Allow, DuringPasswordChange } from '../auth/access-rule';
 import type { AuthenticatedRequest } from '../auth/access.guard';
 import { correlationOf } from '../../../infrastructure/http/correlation';
@@ -78,6 +79,11 @@ export class ChangePasswordDto {
   newPassword!: string;
 }
 
+/** The password policy's refusals (too short is VALIDATION_FAILED, among the codes every route shares). */
+const WEAK_PASSWORD = ['PASSWORD_TOO_COMMON', 'PASSWORD_CONTAINS_USER_ID', 'PASSWORD_REPEATED_CHARACTER'];
+const OTHER_PARTYS_ACCOUNT = ['OTHER_PARTYS_ACCOUNT', 'an account of the other party'] as const;
+const LAST_ADMINISTRATOR = ['LAST_ADMINISTRATOR', 'the last active administrator of its party'] as const;
+
 /**
  * Operator accounts (Pasal 3(1)(c), 4(2)(c)). Each party administers its own people: DINKES_ADMIN the
  * Dinkes and Puskesmas accounts, DUKCAPIL_AUDITOR the Disdukcapil and Bupati-office accounts. Every
@@ -105,12 +111,14 @@ export class OperatorsController {
   @Post()
   @Allow('DINKES_ADMIN', 'DUKCAPIL_AUDITOR')
   @ApiOperation({ summary: 'Enrol an account of your own party (DINKES_ADMIN: Dinkes and Puskesmas; DUKCAPIL_AUDITOR: Disdukcapil and Bupati office)' })
-  @ApiResponse({ status: 400, description: 'PASSWORD_TOO_COMMON, PASSWORD_CONTAINS_USER_ID, PASSWORD_REPEATED_CHARACTER' })
-  @ApiResponse({ status: 403, description: "OTHER_PARTYS_ACCOUNT: the role belongs to the other party's accounts" })
-  @ApiResponse({ status: 409, description: 'USER_ID_TAKEN' })
-  @ApiResponse({ status: 422, description: 'FACILITY_REQUIRED, FACILITY_KIND_MISMATCH, FACILITY_NOT_EXPECTED' })
-  @ApiResponse({ status: 404, description: 'FACILITY_NOT_FOUND' })
   @ApiAnswer(EnrolledSchema, { status: 201, description: 'Enrolled; the owner must change the password at first sign-in' })
+  @Refusals({
+    400: WEAK_PASSWORD,
+    403: [['OTHER_PARTYS_ACCOUNT', "the role belongs to the other party's accounts"]],
+    404: ['FACILITY_NOT_FOUND'],
+    409: ['USER_ID_TAKEN'],
+    422: ['FACILITY_REQUIRED', 'FACILITY_KIND_MISMATCH', 'FACILITY_NOT_EXPECTED'],
+  })
   enrol(@Body() body: EnrolOperatorDto, @Req() request: AuthenticatedRequest) {
     const { userId, password, role, facilityId, displayName, nip, phone } = body;
     return this.commandBus.execute(
@@ -121,8 +129,7 @@ export class OperatorsController {
   @Post(':id/suspension')
   @HttpCode(201)
   @Allow('DINKES_ADMIN', 'DUKCAPIL_AUDITOR')
-  @ApiResponse({ status: 403, description: 'OTHER_PARTYS_ACCOUNT: an account of the other party' })
-  @ApiResponse({ status: 409, description: 'LAST_ADMINISTRATOR: the last active administrator of its party, OPERATOR_ALREADY_SUSPENDED, OPERATOR_REVOKED' })
+  @Refusals({ 403: [OTHER_PARTYS_ACCOUNT], 404: ['OPERATOR_NOT_FOUND'], 409: [LAST_ADMINISTRATOR, 'OPERATOR_ALREADY_SUSPENDED', 'OPERATOR_REVOKED'] })
   @ApiOperation({ summary: 'Suspend: refused from the very next request' })
   @ApiAnswer(AccountStatusSchema, { status: 201, description: 'Suspended' })
   suspend(@Param('id', UuidParam) id: string, @Req() request: AuthenticatedRequest) {
@@ -132,7 +139,7 @@ export class OperatorsController {
   @Post(':id/reinstatement')
   @HttpCode(201)
   @Allow('DINKES_ADMIN', 'DUKCAPIL_AUDITOR')
-  @ApiResponse({ status: 403, description: 'OTHER_PARTYS_ACCOUNT: an account of the other party' })
+  @Refusals({ 403: [OTHER_PARTYS_ACCOUNT], 404: ['OPERATOR_NOT_FOUND'], 409: ['OPERATOR_ALREADY_ACTIVE', 'OPERATOR_REVOKED'] })
   @ApiOperation({ summary: 'Reinstate a suspended account' })
   @ApiAnswer(AccountStatusSchema, { status: 201, description: 'Reinstated; its earlier sessions stay ended' })
   reinstate(@Param('id', UuidParam) id: string, @Req() request: AuthenticatedRequest) {
@@ -142,8 +149,7 @@ export class OperatorsController {
   @Post(':id/revocation')
   @HttpCode(201)
   @Allow('DINKES_ADMIN', 'DUKCAPIL_AUDITOR')
-  @ApiResponse({ status: 403, description: 'OTHER_PARTYS_ACCOUNT: an account of the other party' })
-  @ApiResponse({ status: 409, description: 'LAST_ADMINISTRATOR: the last active administrator of its party, OPERATOR_ALREADY_SUSPENDED, OPERATOR_REVOKED' })
+  @Refusals({ 403: [OTHER_PARTYS_ACCOUNT], 404: ['OPERATOR_NOT_FOUND'], 409: [LAST_ADMINISTRATOR, 'OPERATOR_REVOKED'] })
   @ApiOperation({ summary: 'Revoke for good: refused from the very next request' })
   @ApiAnswer(AccountStatusSchema, { status: 201, description: 'Revoked' })
   revoke(@Param('id', UuidParam) id: string, @Req() request: AuthenticatedRequest) {
@@ -158,13 +164,17 @@ export class OperatorsController {
     summary:
       "Change a password: your own (clears mustChangePassword), or reset one of your party's accounts as its administrator (the owner must change it at next sign-in; a lockout is lifted)",
   })
-  @ApiResponse({ status: 400, description: 'PASSWORD_TOO_COMMON, PASSWORD_CONTAINS_USER_ID, PASSWORD_REPEATED_CHARACTER, PASSWORD_UNCHANGED' })
-  @ApiResponse({
-    status: 403,
-    description:
-      'NOT_YOUR_ACCOUNT, OTHER_PARTYS_ACCOUNT (an administrator of the other party), CURRENT_PASSWORD_WRONG, PASSWORD_CHANGE_REQUIRED (change your own first)',
+  @Refusals({
+    400: [...WEAK_PASSWORD, 'PASSWORD_UNCHANGED'],
+    403: [
+      'NOT_YOUR_ACCOUNT',
+      ['OTHER_PARTYS_ACCOUNT', 'an administrator of the other party'],
+      'CURRENT_PASSWORD_WRONG',
+      ['PASSWORD_CHANGE_REQUIRED', 'change your own first'],
+    ],
+    404: ['OPERATOR_NOT_FOUND'],
+    409: ['OPERATOR_REVOKED'],
   })
-  @ApiResponse({ status: 404, description: 'OPERATOR_NOT_FOUND' })
   @ApiAnswer(AccountStatusSchema, { status: 201, description: 'Changed; every other session of the account ends' })
   changePassword(@Param('id', UuidParam) id: string, @Body() body: ChangePasswordDto, @Req() request: AuthenticatedRequest) {
     return this.commandBus.execute(
@@ -187,9 +197,7 @@ export class OperatorsController {
     summary: "Lift a lockout of one of your party's accounts (Dinkes: administrators and Puskesmas operators; Disdukcapil: auditors and the Bupati's office)",
   })
   @ApiAnswer(UnlockedSchema, { status: 201, description: 'Unlocked (recorded as OperatorUnlocked with your operator id)' })
-  @ApiResponse({ status: 403, description: 'OTHER_PARTYS_ACCOUNT: an account of the other party' })
-  @ApiResponse({ status: 404, description: 'OPERATOR_NOT_FOUND' })
-  @ApiResponse({ status: 409, description: 'ACCOUNT_NOT_LOCKED' })
+  @Refusals({ 403: [OTHER_PARTYS_ACCOUNT], 404: ['OPERATOR_NOT_FOUND'], 409: ['ACCOUNT_NOT_LOCKED'] })
   unlockAccount(@Param('id', UuidParam) id: string, @Req() request: AuthenticatedRequest) {
     return this.commandBus.execute(new UnlockOperator(actorOf(request), id, correlationOf(request).correlationId));
   }
@@ -199,7 +207,7 @@ export class OperatorsController {
   @Allow('DINKES_ADMIN', 'DUKCAPIL_AUDITOR')
   @ApiOperation({ summary: "Erase a person's profile (name, NIP, phone) of your own party's account; the account's events stay" })
   @ApiResponse({ status: 204, description: 'Erased: the name, NIP and phone are gone; the account and its events stay' })
-  @ApiResponse({ status: 403, description: 'OTHER_PARTYS_ACCOUNT' })
+  @Refusals({ 403: [OTHER_PARTYS_ACCOUNT], 404: ['OPERATOR_NOT_FOUND'] })
   async eraseProfile(@Param('id', UuidParam) id: string, @Req() request: AuthenticatedRequest): Promise<void> {
     await this.commandBus.execute(new EraseOperatorProfile(actorOf(request), id));
   }

@@ -13,6 +13,7 @@ import { ApiBearerAuth, ApiOperation, ApiPropertyOptional, ApiTags } from '@nest
 import { IsIn, IsOptional } from 'class-validator';
 import { Refusal } from '../../../infrastructure/refusal';
 import { IsCalendarDate } from '../../../infrastructure/http/validation';
+import { Refusals, type RefusalList } from '../../../infrastructure/http/refusals';
 import { Allow } from '../../access/auth/access-rule';
 import { wibDay } from '../../../infrastructure/time/wib';
 import { parsePeriod, semesterOf, semesterPeriod } from '../semester/semester';
@@ -49,6 +50,9 @@ export class ActivityQuery extends RangeQuery {
 
 const MAX_RANGE_DAYS = 366;
 
+/** A range of days in the query: in order, and at most MAX_RANGE_DAYS long. */
+const RANGE_REFUSALS = { 400: [['RANGE_INVALID', 'from is after to'], 'RANGE_TOO_LONG'] } as const satisfies RefusalList;
+
 /**
  * Read-only views for Disdukcapil's supervision (Pasal 4(1)(a)): each obligation of Pasal 3(2), per
  * Puskesmas, from the reporting read models. Operators appear by opaque id only.
@@ -63,6 +67,7 @@ export class ComplianceController {
   @Allow('DUKCAPIL_AUDITOR', 'DINKES_ADMIN')
   @ApiOperation({ summary: 'Each obligation of Pasal 3(2) and the report of Pasal 9(1) for a semester, overall and per Puskesmas' })
   @ApiAnswer(ObligationsSchema, { description: 'The obligations for the semester (the current one by default)' })
+  @Refusals({ 400: ['REPORT_PERIOD_INVALID'], 422: ['REPORT_PERIOD_NOT_STARTED'] })
   async obligations(@Query() query: PeriodQuery) {
     const now = new Date();
     const current = semesterOf(now);
@@ -82,6 +87,7 @@ export class ComplianceController {
   @Allow('DUKCAPIL_AUDITOR', 'DINKES_ADMIN')
   @ApiOperation({ summary: 'Refused requests by reason and by Puskesmas over a range of days' })
   @ApiAnswer(RefusalsSchema, { description: 'Refusals in the range' })
+  @Refusals(RANGE_REFUSALS)
   async refusals(@Query() query: RangeQuery) {
     const { from, to } = this.range(query);
     return this.queryBus.execute(new GetRefusals(from, to));
@@ -91,6 +97,7 @@ export class ComplianceController {
   @Allow('DUKCAPIL_AUDITOR', 'DINKES_ADMIN')
   @ApiOperation({ summary: 'Accesses per operator per day, with unusual days flagged by the documented rule' })
   @ApiAnswer(OperatorActivitySchema, { description: 'Operator-days in the range, with the rule that flags them' })
+  @Refusals(RANGE_REFUSALS)
   async activity(@Query() query: ActivityQuery) {
     const { from, to } = this.range(query);
     return this.queryBus.execute(new GetOperatorActivity(from, to, (query.unusualOnly ?? 'true') === 'true'));

@@ -12,6 +12,7 @@ import { EVALUATION_KINDS, FINDINGS, NOTE_MAX_LENGTH, OBLIGATION_CODES, type Eva
 import { RecordEvaluation } from './evaluations.commands';
 import { ListEvaluations } from './evaluations.queries';
 import { correlationOf } from '../../../infrastructure/http/correlation';
+import { Refusals } from '../../../infrastructure/http/refusals';
 
 export class FindingDto {
   @ApiProperty({ enum: OBLIGATION_CODES })
@@ -82,9 +83,8 @@ export class EvaluationsController {
   @Allow('DUKCAPIL_AUDITOR')
   @ApiOperation({ summary: 'Record an evaluation with a finding (MET, PARTIAL, NOT_MET) per obligation' })
   @ApiAnswer(EvaluationRecordedSchema, { status: 201, description: 'Recorded' })
-  @ApiResponse({
-    status: 422,
-    description: 'EVALUATION_PERIOD_REQUIRED, EVALUATION_PERIOD_INCOMPLETE, EVALUATION_PERIOD_NOT_STARTED, EVALUATION_DUPLICATE_FINDING, NOTE_PERSONAL_DATA',
+  @Refusals({
+    422: ['EVALUATION_PERIOD_REQUIRED', 'EVALUATION_PERIOD_INCOMPLETE', 'EVALUATION_PERIOD_NOT_STARTED', 'EVALUATION_DUPLICATE_FINDING', 'NOTE_PERSONAL_DATA'],
   })
   async record(@Body() body: RecordEvaluationDto, @Req() request: AuthenticatedRequest) {
     const evaluation = { kind: body.kind, year: body.year, semester: body.semester, auditorId: request.caller!.operatorId, findings: body.findings };

@@ -9,6 +9,7 @@ import { correlationOf } from '../../../infrastructure/http/correlation';
 import { Allow } from '../../access/auth/access-rule';
 import type { AuthenticatedRequest } from '../../access/auth/access.guard';
 import { parsePeriod } from '../semester/semester';
+import { Refusals } from '../../../infrastructure/http/refusals';
 import { IssueBupatiLetter } from './bupati-letter.commands';
 import { LETTER_NUMBER } from './bupati-letter.events';
 
@@ -32,9 +33,11 @@ export class BupatiLetterController {
   @ApiOperation({ summary: "Record the number of the letter that sends a semester's Bupati summary (the summary then prints it instead of DRAF)" })
   @ApiAnswer(LetterIssuedSchema, { status: 201, description: 'Recorded' })
   @ApiAnswer(LetterIssuedSchema, { description: 'Already issued with this very number: nothing recorded again' })
-  @ApiResponse({ status: 400, description: 'VALIDATION_FAILED, LETTER_NUMBER_INVALID, REPORT_PERIOD_INVALID' })
-  @ApiResponse({ status: 409, description: 'BUPATI_LETTER_ALREADY_ISSUED: sent under another number, which does not change' })
-  @ApiResponse({ status: 422, description: 'REPORT_PERIOD_NOT_STARTED' })
+  @Refusals({
+    400: ['LETTER_NUMBER_INVALID', 'REPORT_PERIOD_INVALID'],
+    409: [['BUPATI_LETTER_ALREADY_ISSUED', 'sent under another number, which does not change']],
+    422: ['REPORT_PERIOD_NOT_STARTED'],
+  })
   async issue(
     @Param('year') yearText: string,
     @Param('semester') semesterText: string,

@@ -10,6 +10,7 @@ import type { AuthenticatedRequest } from '../../access/auth/access.guard';
 import { SubmitSemesterReport } from './reports.commands';
 import { ExportReportDocument, GetBupatiSummary, GetReportSubmissions, GetSemesterReport, GetSubmittedReportPdf, type ReportDocument } from './reports.queries';
 import { parsePeriod } from './semester';
+import { Refusals, type RefusalList } from '../../../infrastructure/http/refusals';
 import { correlationOf } from '../../../infrastructure/http/correlation';
 
 export class ReportFormatQuery {
@@ -45,6 +46,13 @@ function sendDocument(response: FastifyReply, document: ReportDocument): Streama
   return new StreamableFile(document.bytes);
 }
 
+/** A period in the path, and figures the audit log must have notarised up to their cut-off first. */
+const PERIOD_REFUSALS = {
+  400: ['REPORT_PERIOD_INVALID'],
+  422: ['REPORT_PERIOD_NOT_STARTED'],
+  503: [['REPORT_NOT_CURRENT', 'the figures, or the audit log under them, are still being brought up to date; retry']],
+} as const satisfies RefusalList;
+
 /**
  * The semester utilisation report of Pasal 9(1), its submission, and the Bupati summary of Pasal 9(4).
  * Every figure comes from the reporting read models; documents are rendered on request, in Bahasa Indonesia.
@@ -65,8 +73,7 @@ export class ReportsController {
     description: 'The report as JSON (the default); with ?format=pdf|xlsx|csv the file to download',
     files: ['pdf', 'xlsx', 'csv'],
   })
-  @ApiResponse({ status: 400, description: 'REPORT_PERIOD_INVALID, VALIDATION_FAILED' })
-  @ApiResponse({ status: 422, description: 'REPORT_PERIOD_NOT_STARTED' })
+  @Refusals(PERIOD_REFUSALS, { retryAfter: [503] })
   async semester(
     @Param('year') yearText: string,
     @Param('semester') semesterText: string,
@@ -87,7 +94,7 @@ export class ReportsController {
   })
   @ApiAnswer(ReportSubmittedSchema, { status: 201, description: 'Submitted (a new revision when the figures changed since the last submission)' })
   @ApiAnswer(ReportSubmittedSchema, { description: 'This very document was already submitted: nothing recorded again' })
-  @ApiResponse({ status: 503, description: 'REPORT_NOT_CURRENT: the figures are still being brought up to date' })
+  @Refusals(PERIOD_REFUSALS, { retryAfter: [503] })
   async submit(
     @Param('year') yearText: string,
     @Param('semester') semesterText: string,
@@ -107,7 +114,7 @@ export class ReportsController {
   @Allow('DINKES_ADMIN', 'DUKCAPIL_AUDITOR')
   @ApiOperation({ summary: 'What was handed in for a semester; ?format=pdf gives the exact bytes, to re-check the SHA-256' })
   @ApiAnswer(ReportSubmissionsSchema, { description: 'The submissions as JSON (the default); with ?format=pdf the PDF handed in', files: ['pdf'] })
-  @ApiResponse({ status: 404, description: 'REPORT_NOT_SUBMITTED' })
+  @Refusals({ 400: PERIOD_REFUSALS[400], 404: ['REPORT_NOT_SUBMITTED'], 422: PERIOD_REFUSALS[422] })
   async submitted(
     @Param('year') yearText: string,
     @Param('semester') semesterText: string,
@@ -124,6 +131,7 @@ export class ReportsController {
   @Allow('BUPATI_OFFICE', 'DUKCAPIL_AUDITOR', 'DINKES_ADMIN')
   @ApiOperation({ summary: "Summary for the Bupati (Pasal 9(4)): key figures across Puskesmas and Disdukcapil's evaluations, one or two pages" })
   @ApiAnswer(BupatiSummarySchema, { description: 'PDF by default; ?format=xlsx or ?format=json', files: ['pdf', 'xlsx'] })
+  @Refusals(PERIOD_REFUSALS, { retryAfter: [503] })
   async bupati(
     @Param('year') yearText: string,
     @Param('semester') semesterText: string,

@@ -9,6 +9,7 @@ import type { FastifyReply } from 'fastify';
 import { correlationOf } from '../../../infrastructure/http/correlation';
 import { IsCalendarDate } from '../../../infrastructure/http/validation';
 import { Refusal } from '../../../infrastructure/refusal';
+import { Refusals } from '../../../infrastructure/http/refusals';
 import { Allow } from '../../access/auth/access-rule';
 import type { AuthenticatedRequest } from '../../access/auth/access.guard';
 import { PARTIES, partyOfRole, type Party } from '../../access/parties/actor';
@@ -80,10 +81,12 @@ export class SignatoriesController {
   @ApiOperation({ summary: "Record who signs for the caller's own party from a day on (replaces the previous signatory from that day)" })
   @ApiAnswer(AppointedSchema, { status: 201, description: 'Recorded' })
   @ApiAnswer(AppointedSchema, { description: 'That official already signs for the party: nothing recorded' })
-  @ApiResponse({ status: 400, description: 'VALIDATION_FAILED, NIP_INVALID' })
-  @ApiResponse({ status: 403, description: 'SIGNATORY_OTHER_PARTY: an administrator records only their own party’s signatory' })
-  @ApiResponse({ status: 409, description: 'SIGNATORY_DATE_BEFORE_LATEST' })
-  @ApiResponse({ status: 422, description: 'SIGNATORY_DATE_TOO_FAR' })
+  @Refusals({
+    400: ['NIP_INVALID'],
+    403: [['SIGNATORY_OTHER_PARTY', 'an administrator records only their own party’s signatory']],
+    409: ['SIGNATORY_DATE_BEFORE_LATEST'],
+    422: ['SIGNATORY_DATE_TOO_FAR'],
+  })
   async appoint(@Body() body: AppointSignatoryDto, @Req() request: AuthenticatedRequest, @Res({ passthrough: true }) response: FastifyReply) {
     const caller = request.caller!;
     const party = partyOfRole(caller.role);
