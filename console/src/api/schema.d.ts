@@ -1423,6 +1423,13 @@ export interface components {
       code: string;
       /** @description For people; never carries request values */
       message: string;
+      /**
+       * Format: uuid
+       * @description The access this refusal was recorded under (a lookup or card read that reached the registry)
+       */
+      accessId?: string;
+      /** @description REGISTRY_REFUSED only: the registry's own reason text (digits masked as #, at most 120 characters) */
+      registryReason?: string;
     };
   };
   responses: never;
@@ -1509,7 +1516,7 @@ export interface operations {
         };
       };
       /**
-       * @description One of them is not reachable
+       * @description NOT_READY: one of them is not reachable
        *
        *     The Health Check is not successful
        */
@@ -1607,13 +1614,16 @@ export interface operations {
           'text/plain': string;
         };
       };
-      /** @description MALFORMED_JSON, VALIDATION_FAILED, FIELD_NOT_ALLOWED, ID_MALFORMED */
+      /** @description BAD_REQUEST, MALFORMED_JSON, VALIDATION_FAILED, FIELD_NOT_ALLOWED, CONTROL_CHARACTER */
       400: {
         headers: {
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['Error'];
+          'application/json': components['schemas']['Error'] & {
+            /** @enum {string} */
+            code?: 'BAD_REQUEST' | 'MALFORMED_JSON' | 'VALIDATION_FAILED' | 'FIELD_NOT_ALLOWED' | 'CONTROL_CHARACTER';
+          };
         };
       };
       /** @description UNAUTHENTICATED, TOKEN_INVALID_OR_EXPIRED */
@@ -1622,16 +1632,22 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['Error'];
+          'application/json': components['schemas']['Error'] & {
+            /** @enum {string} */
+            code?: 'UNAUTHENTICATED' | 'TOKEN_INVALID_OR_EXPIRED';
+          };
         };
       };
-      /** @description NETWORK_NOT_ALLOWED, ROLE_NOT_ALLOWED, OPERATOR_SUSPENDED, OPERATOR_REVOKED */
+      /** @description NETWORK_NOT_ALLOWED, ROLE_NOT_ALLOWED, OPERATOR_SUSPENDED, OPERATOR_REVOKED, PASSWORD_CHANGE_REQUIRED */
       403: {
         headers: {
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['Error'];
+          'application/json': components['schemas']['Error'] & {
+            /** @enum {string} */
+            code?: 'NETWORK_NOT_ALLOWED' | 'ROLE_NOT_ALLOWED' | 'OPERATOR_SUSPENDED' | 'OPERATOR_REVOKED' | 'PASSWORD_CHANGE_REQUIRED';
+          };
         };
       };
       /** @description PAYLOAD_TOO_LARGE */
@@ -1640,7 +1656,22 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['Error'];
+          'application/json': components['schemas']['Error'] & {
+            /** @enum {string} */
+            code?: 'PAYLOAD_TOO_LARGE';
+          };
+        };
+      };
+      /** @description UNSUPPORTED_MEDIA_TYPE */
+      415: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'] & {
+            /** @enum {string} */
+            code?: 'UNSUPPORTED_MEDIA_TYPE';
+          };
         };
       };
       /** @description EVENT_STORE_UNAVAILABLE */
@@ -1649,7 +1680,10 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['Error'];
+          'application/json': components['schemas']['Error'] & {
+            /** @enum {string} */
+            code?: 'EVENT_STORE_UNAVAILABLE';
+          };
         };
       };
     };
@@ -1688,29 +1722,52 @@ export interface operations {
           };
         };
       };
-      /** @description MALFORMED_JSON, VALIDATION_FAILED, FIELD_NOT_ALLOWED, ID_MALFORMED */
+      /** @description BAD_REQUEST, MALFORMED_JSON, VALIDATION_FAILED, FIELD_NOT_ALLOWED, CONTROL_CHARACTER */
       400: {
         headers: {
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['Error'];
+          'application/json': components['schemas']['Error'] & {
+            /** @enum {string} */
+            code?: 'BAD_REQUEST' | 'MALFORMED_JSON' | 'VALIDATION_FAILED' | 'FIELD_NOT_ALLOWED' | 'CONTROL_CHARACTER';
+          };
         };
       };
-      /** @description LOGIN_FAILED (unknown user id and wrong password answer alike) */
+      /** @description LOGIN_FAILED: unknown user id and wrong password answer alike */
       401: {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': components['schemas']['Error'] & {
+            /** @enum {string} */
+            code?: 'LOGIN_FAILED';
+          };
+        };
       };
-      /** @description ACCOUNT_LOCKED (after 5 failures in 15 minutes, for 15 minutes; alike for unknown user ids), OPERATOR_SUSPENDED, OPERATOR_REVOKED; NETWORK_NOT_ALLOWED */
+      /** @description ACCOUNT_LOCKED: after 5 failures in 15 minutes, for 15 minutes; alike for unknown user ids; OPERATOR_SUSPENDED; OPERATOR_REVOKED; NETWORK_NOT_ALLOWED */
       403: {
         headers: {
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['Error'];
+          'application/json': components['schemas']['Error'] & {
+            /** @enum {string} */
+            code?: 'ACCOUNT_LOCKED' | 'OPERATOR_SUSPENDED' | 'OPERATOR_REVOKED' | 'NETWORK_NOT_ALLOWED';
+          };
+        };
+      };
+      /** @description CONCURRENT_CHANGE */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'] & {
+            /** @enum {string} */
+            code?: 'CONCURRENT_CHANGE';
+          };
         };
       };
       /** @description PAYLOAD_TOO_LARGE */
@@ -1719,23 +1776,50 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['Error'];
+          'application/json': components['schemas']['Error'] & {
+            /** @enum {string} */
+            code?: 'PAYLOAD_TOO_LARGE';
+          };
         };
       };
-      /** @description SIGN_IN_RATE_LIMITED: too many attempts from this address in a minute (Retry-After) */
-      429: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content?: never;
-      };
-      /** @description SIGN_IN_BUSY: too many sign-ins waiting for the password check (Retry-After); EVENT_STORE_UNAVAILABLE */
-      503: {
+      /** @description UNSUPPORTED_MEDIA_TYPE */
+      415: {
         headers: {
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['Error'];
+          'application/json': components['schemas']['Error'] & {
+            /** @enum {string} */
+            code?: 'UNSUPPORTED_MEDIA_TYPE';
+          };
+        };
+      };
+      /** @description SIGN_IN_RATE_LIMITED: too many attempts from this address in a minute */
+      429: {
+        headers: {
+          /** @description Seconds after which a retry may succeed */
+          'Retry-After'?: number;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'] & {
+            /** @enum {string} */
+            code?: 'SIGN_IN_RATE_LIMITED';
+          };
+        };
+      };
+      /** @description SIGN_IN_BUSY: too many sign-ins waiting for the password check; EVENT_STORE_UNAVAILABLE */
+      503: {
+        headers: {
+          /** @description Seconds after which a retry may succeed */
+          'Retry-After'?: number;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'] & {
+            /** @enum {string} */
+            code?: 'SIGN_IN_BUSY' | 'EVENT_STORE_UNAVAILABLE';
+          };
         };
       };
     };
@@ -1756,13 +1840,16 @@ export interface operations {
         };
         content?: never;
       };
-      /** @description MALFORMED_JSON, VALIDATION_FAILED, FIELD_NOT_ALLOWED, ID_MALFORMED */
+      /** @description BAD_REQUEST, MALFORMED_JSON, VALIDATION_FAILED, FIELD_NOT_ALLOWED, CONTROL_CHARACTER */
       400: {
         headers: {
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['Error'];
+          'application/json': components['schemas']['Error'] & {
+            /** @enum {string} */
+            code?: 'BAD_REQUEST' | 'MALFORMED_JSON' | 'VALIDATION_FAILED' | 'FIELD_NOT_ALLOWED' | 'CONTROL_CHARACTER';
+          };
         };
       };
       /** @description UNAUTHENTICATED, TOKEN_INVALID_OR_EXPIRED */
@@ -1771,16 +1858,34 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['Error'];
+          'application/json': components['schemas']['Error'] & {
+            /** @enum {string} */
+            code?: 'UNAUTHENTICATED' | 'TOKEN_INVALID_OR_EXPIRED';
+          };
         };
       };
-      /** @description NETWORK_NOT_ALLOWED, ROLE_NOT_ALLOWED, OPERATOR_SUSPENDED, OPERATOR_REVOKED */
+      /** @description NETWORK_NOT_ALLOWED, ROLE_NOT_ALLOWED, OPERATOR_SUSPENDED, OPERATOR_REVOKED, PASSWORD_CHANGE_REQUIRED */
       403: {
         headers: {
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['Error'];
+          'application/json': components['schemas']['Error'] & {
+            /** @enum {string} */
+            code?: 'NETWORK_NOT_ALLOWED' | 'ROLE_NOT_ALLOWED' | 'OPERATOR_SUSPENDED' | 'OPERATOR_REVOKED' | 'PASSWORD_CHANGE_REQUIRED';
+          };
+        };
+      };
+      /** @description CONCURRENT_CHANGE */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'] & {
+            /** @enum {string} */
+            code?: 'CONCURRENT_CHANGE';
+          };
         };
       };
       /** @description PAYLOAD_TOO_LARGE */
@@ -1789,7 +1894,22 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['Error'];
+          'application/json': components['schemas']['Error'] & {
+            /** @enum {string} */
+            code?: 'PAYLOAD_TOO_LARGE';
+          };
+        };
+      };
+      /** @description UNSUPPORTED_MEDIA_TYPE */
+      415: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'] & {
+            /** @enum {string} */
+            code?: 'UNSUPPORTED_MEDIA_TYPE';
+          };
         };
       };
       /** @description EVENT_STORE_UNAVAILABLE */
@@ -1798,7 +1918,10 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['Error'];
+          'application/json': components['schemas']['Error'] & {
+            /** @enum {string} */
+            code?: 'EVENT_STORE_UNAVAILABLE';
+          };
         };
       };
     };
@@ -1821,13 +1944,16 @@ export interface operations {
           'application/json': components['schemas']['Agreement'][];
         };
       };
-      /** @description MALFORMED_JSON, VALIDATION_FAILED, FIELD_NOT_ALLOWED, ID_MALFORMED */
+      /** @description BAD_REQUEST, MALFORMED_JSON, VALIDATION_FAILED, FIELD_NOT_ALLOWED, CONTROL_CHARACTER */
       400: {
         headers: {
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['Error'];
+          'application/json': components['schemas']['Error'] & {
+            /** @enum {string} */
+            code?: 'BAD_REQUEST' | 'MALFORMED_JSON' | 'VALIDATION_FAILED' | 'FIELD_NOT_ALLOWED' | 'CONTROL_CHARACTER';
+          };
         };
       };
       /** @description UNAUTHENTICATED, TOKEN_INVALID_OR_EXPIRED */
@@ -1836,16 +1962,22 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['Error'];
+          'application/json': components['schemas']['Error'] & {
+            /** @enum {string} */
+            code?: 'UNAUTHENTICATED' | 'TOKEN_INVALID_OR_EXPIRED';
+          };
         };
       };
-      /** @description NETWORK_NOT_ALLOWED, ROLE_NOT_ALLOWED, OPERATOR_SUSPENDED, OPERATOR_REVOKED */
+      /** @description NETWORK_NOT_ALLOWED, ROLE_NOT_ALLOWED, OPERATOR_SUSPENDED, OPERATOR_REVOKED, PASSWORD_CHANGE_REQUIRED */
       403: {
         headers: {
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['Error'];
+          'application/json': components['schemas']['Error'] & {
+            /** @enum {string} */
+            code?: 'NETWORK_NOT_ALLOWED' | 'ROLE_NOT_ALLOWED' | 'OPERATOR_SUSPENDED' | 'OPERATOR_REVOKED' | 'PASSWORD_CHANGE_REQUIRED';
+          };
         };
       };
       /** @description PAYLOAD_TOO_LARGE */
@@ -1854,7 +1986,22 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['Error'];
+          'application/json': components['schemas']['Error'] & {
+            /** @enum {string} */
+            code?: 'PAYLOAD_TOO_LARGE';
+          };
+        };
+      };
+      /** @description UNSUPPORTED_MEDIA_TYPE */
+      415: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'] & {
+            /** @enum {string} */
+            code?: 'UNSUPPORTED_MEDIA_TYPE';
+          };
         };
       };
       /** @description EVENT_STORE_UNAVAILABLE */
@@ -1863,7 +2010,10 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['Error'];
+          'application/json': components['schemas']['Error'] & {
+            /** @enum {string} */
+            code?: 'EVENT_STORE_UNAVAILABLE';
+          };
         };
       };
     };
@@ -1890,13 +2040,16 @@ export interface operations {
           'application/json': components['schemas']['AgreementChanged'];
         };
       };
-      /** @description MALFORMED_JSON, VALIDATION_FAILED, FIELD_NOT_ALLOWED, ID_MALFORMED */
+      /** @description BAD_REQUEST, MALFORMED_JSON, VALIDATION_FAILED, FIELD_NOT_ALLOWED, CONTROL_CHARACTER */
       400: {
         headers: {
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['Error'];
+          'application/json': components['schemas']['Error'] & {
+            /** @enum {string} */
+            code?: 'BAD_REQUEST' | 'MALFORMED_JSON' | 'VALIDATION_FAILED' | 'FIELD_NOT_ALLOWED' | 'CONTROL_CHARACTER';
+          };
         };
       };
       /** @description UNAUTHENTICATED, TOKEN_INVALID_OR_EXPIRED */
@@ -1905,16 +2058,34 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['Error'];
+          'application/json': components['schemas']['Error'] & {
+            /** @enum {string} */
+            code?: 'UNAUTHENTICATED' | 'TOKEN_INVALID_OR_EXPIRED';
+          };
         };
       };
-      /** @description NETWORK_NOT_ALLOWED, ROLE_NOT_ALLOWED, OPERATOR_SUSPENDED, OPERATOR_REVOKED */
+      /** @description NETWORK_NOT_ALLOWED, ROLE_NOT_ALLOWED, OPERATOR_SUSPENDED, OPERATOR_REVOKED, PASSWORD_CHANGE_REQUIRED */
       403: {
         headers: {
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['Error'];
+          'application/json': components['schemas']['Error'] & {
+            /** @enum {string} */
+            code?: 'NETWORK_NOT_ALLOWED' | 'ROLE_NOT_ALLOWED' | 'OPERATOR_SUSPENDED' | 'OPERATOR_REVOKED' | 'PASSWORD_CHANGE_REQUIRED';
+          };
+        };
+      };
+      /** @description CONCURRENT_CHANGE */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'] & {
+            /** @enum {string} */
+            code?: 'CONCURRENT_CHANGE';
+          };
         };
       };
       /** @description PAYLOAD_TOO_LARGE */
@@ -1923,15 +2094,35 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['Error'];
+          'application/json': components['schemas']['Error'] & {
+            /** @enum {string} */
+            code?: 'PAYLOAD_TOO_LARGE';
+          };
         };
       };
-      /** @description AGREEMENT_END_BEFORE_START, AGREEMENT_STARTS_BEFORE_SIGNING, AGREEMENT_NUMBERS_IDENTICAL */
+      /** @description UNSUPPORTED_MEDIA_TYPE */
+      415: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'] & {
+            /** @enum {string} */
+            code?: 'UNSUPPORTED_MEDIA_TYPE';
+          };
+        };
+      };
+      /** @description AGREEMENT_END_BEFORE_START; AGREEMENT_STARTS_BEFORE_SIGNING; AGREEMENT_NUMBERS_IDENTICAL */
       422: {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': components['schemas']['Error'] & {
+            /** @enum {string} */
+            code?: 'AGREEMENT_END_BEFORE_START' | 'AGREEMENT_STARTS_BEFORE_SIGNING' | 'AGREEMENT_NUMBERS_IDENTICAL';
+          };
+        };
       };
       /** @description EVENT_STORE_UNAVAILABLE */
       503: {
@@ -1939,7 +2130,10 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['Error'];
+          'application/json': components['schemas']['Error'] & {
+            /** @enum {string} */
+            code?: 'EVENT_STORE_UNAVAILABLE';
+          };
         };
       };
     };
@@ -1964,13 +2158,16 @@ export interface operations {
           'application/json': components['schemas']['Agreement'];
         };
       };
-      /** @description MALFORMED_JSON, VALIDATION_FAILED, FIELD_NOT_ALLOWED, ID_MALFORMED */
+      /** @description BAD_REQUEST, MALFORMED_JSON, VALIDATION_FAILED, FIELD_NOT_ALLOWED, CONTROL_CHARACTER, ID_MALFORMED */
       400: {
         headers: {
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['Error'];
+          'application/json': components['schemas']['Error'] & {
+            /** @enum {string} */
+            code?: 'BAD_REQUEST' | 'MALFORMED_JSON' | 'VALIDATION_FAILED' | 'FIELD_NOT_ALLOWED' | 'CONTROL_CHARACTER' | 'ID_MALFORMED';
+          };
         };
       };
       /** @description UNAUTHENTICATED, TOKEN_INVALID_OR_EXPIRED */
@@ -1979,16 +2176,22 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['Error'];
+          'application/json': components['schemas']['Error'] & {
+            /** @enum {string} */
+            code?: 'UNAUTHENTICATED' | 'TOKEN_INVALID_OR_EXPIRED';
+          };
         };
       };
-      /** @description NETWORK_NOT_ALLOWED, ROLE_NOT_ALLOWED, OPERATOR_SUSPENDED, OPERATOR_REVOKED */
+      /** @description NETWORK_NOT_ALLOWED, ROLE_NOT_ALLOWED, OPERATOR_SUSPENDED, OPERATOR_REVOKED, PASSWORD_CHANGE_REQUIRED */
       403: {
         headers: {
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['Error'];
+          'application/json': components['schemas']['Error'] & {
+            /** @enum {string} */
+            code?: 'NETWORK_NOT_ALLOWED' | 'ROLE_NOT_ALLOWED' | 'OPERATOR_SUSPENDED' | 'OPERATOR_REVOKED' | 'PASSWORD_CHANGE_REQUIRED';
+          };
         };
       };
       /** @description AGREEMENT_NOT_FOUND */
@@ -1996,7 +2199,12 @@ export interface operations {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': components['schemas']['Error'] & {
+            /** @enum {string} */
+            code?: 'AGREEMENT_NOT_FOUND';
+          };
+        };
       };
       /** @description PAYLOAD_TOO_LARGE */
       413: {
@@ -2004,7 +2212,22 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['Error'];
+          'application/json': components['schemas']['Error'] & {
+            /** @enum {string} */
+            code?: 'PAYLOAD_TOO_LARGE';
+          };
+        };
+      };
+      /** @description UNSUPPORTED_MEDIA_TYPE */
+      415: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'] & {
+            /** @enum {string} */
+            code?: 'UNSUPPORTED_MEDIA_TYPE';
+          };
         };
       };
       /** @description EVENT_STORE_UNAVAILABLE */
@@ -2013,7 +2236,10 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['Error'];
+          'application/json': components['schemas']['Error'] & {
+            /** @enum {string} */
+            code?: 'EVENT_STORE_UNAVAILABLE';
+          };
         };
       };
     };
@@ -2042,13 +2268,16 @@ export interface operations {
           'application/json': components['schemas']['AgreementChanged'];
         };
       };
-      /** @description MALFORMED_JSON, VALIDATION_FAILED, FIELD_NOT_ALLOWED, ID_MALFORMED */
+      /** @description BAD_REQUEST, MALFORMED_JSON, VALIDATION_FAILED, FIELD_NOT_ALLOWED, CONTROL_CHARACTER, ID_MALFORMED */
       400: {
         headers: {
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['Error'];
+          'application/json': components['schemas']['Error'] & {
+            /** @enum {string} */
+            code?: 'BAD_REQUEST' | 'MALFORMED_JSON' | 'VALIDATION_FAILED' | 'FIELD_NOT_ALLOWED' | 'CONTROL_CHARACTER' | 'ID_MALFORMED';
+          };
         };
       };
       /** @description UNAUTHENTICATED, TOKEN_INVALID_OR_EXPIRED */
@@ -2057,24 +2286,47 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['Error'];
+          'application/json': components['schemas']['Error'] & {
+            /** @enum {string} */
+            code?: 'UNAUTHENTICATED' | 'TOKEN_INVALID_OR_EXPIRED';
+          };
         };
       };
-      /** @description NETWORK_NOT_ALLOWED, ROLE_NOT_ALLOWED, OPERATOR_SUSPENDED, OPERATOR_REVOKED */
+      /** @description NETWORK_NOT_ALLOWED, ROLE_NOT_ALLOWED, OPERATOR_SUSPENDED, OPERATOR_REVOKED, PASSWORD_CHANGE_REQUIRED */
       403: {
         headers: {
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['Error'];
+          'application/json': components['schemas']['Error'] & {
+            /** @enum {string} */
+            code?: 'NETWORK_NOT_ALLOWED' | 'ROLE_NOT_ALLOWED' | 'OPERATOR_SUSPENDED' | 'OPERATOR_REVOKED' | 'PASSWORD_CHANGE_REQUIRED';
+          };
         };
       };
-      /** @description ADDENDUM_NUMBER_USED */
+      /** @description AGREEMENT_NOT_FOUND */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'] & {
+            /** @enum {string} */
+            code?: 'AGREEMENT_NOT_FOUND';
+          };
+        };
+      };
+      /** @description ADDENDUM_NUMBER_USED; CONCURRENT_CHANGE */
       409: {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': components['schemas']['Error'] & {
+            /** @enum {string} */
+            code?: 'ADDENDUM_NUMBER_USED' | 'CONCURRENT_CHANGE';
+          };
+        };
       };
       /** @description PAYLOAD_TOO_LARGE */
       413: {
@@ -2082,15 +2334,35 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['Error'];
+          'application/json': components['schemas']['Error'] & {
+            /** @enum {string} */
+            code?: 'PAYLOAD_TOO_LARGE';
+          };
         };
       };
-      /** @description AGREEMENT_TERMINATED, AGREEMENT_NOT_SIGNED, EXTENSION_NOT_LATER */
+      /** @description UNSUPPORTED_MEDIA_TYPE */
+      415: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'] & {
+            /** @enum {string} */
+            code?: 'UNSUPPORTED_MEDIA_TYPE';
+          };
+        };
+      };
+      /** @description AGREEMENT_TERMINATED; AGREEMENT_NOT_SIGNED; EXTENSION_NOT_LATER */
       422: {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': components['schemas']['Error'] & {
+            /** @enum {string} */
+            code?: 'AGREEMENT_TERMINATED' | 'AGREEMENT_NOT_SIGNED' | 'EXTENSION_NOT_LATER';
+          };
+        };
       };
       /** @description EVENT_STORE_UNAVAILABLE */
       503: {
@@ -2098,7 +2370,10 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['Error'];
+          'application/json': components['schemas']['Error'] & {
+            /** @enum {string} */
+            code?: 'EVENT_STORE_UNAVAILABLE';
+          };
         };
       };
     };
@@ -2127,13 +2402,16 @@ export interface operations {
           'application/json': components['schemas']['AgreementChanged'];
         };
       };
-      /** @description MALFORMED_JSON, VALIDATION_FAILED, FIELD_NOT_ALLOWED, ID_MALFORMED */
+      /** @description BAD_REQUEST, MALFORMED_JSON, VALIDATION_FAILED, FIELD_NOT_ALLOWED, CONTROL_CHARACTER, ID_MALFORMED */
       400: {
         headers: {
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['Error'];
+          'application/json': components['schemas']['Error'] & {
+            /** @enum {string} */
+            code?: 'BAD_REQUEST' | 'MALFORMED_JSON' | 'VALIDATION_FAILED' | 'FIELD_NOT_ALLOWED' | 'CONTROL_CHARACTER' | 'ID_MALFORMED';
+          };
         };
       };
       /** @description UNAUTHENTICATED, TOKEN_INVALID_OR_EXPIRED */
@@ -2142,16 +2420,52 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['Error'];
+          'application/json': components['schemas']['Error'] & {
+            /** @enum {string} */
+            code?: 'UNAUTHENTICATED' | 'TOKEN_INVALID_OR_EXPIRED';
+          };
         };
       };
-      /** @description BREACH_TERMINATION_BY_DISDUKCAPIL_ONLY; NETWORK_NOT_ALLOWED, ROLE_NOT_ALLOWED, OPERATOR_SUSPENDED, OPERATOR_REVOKED */
+      /** @description BREACH_TERMINATION_BY_DISDUKCAPIL_ONLY; NETWORK_NOT_ALLOWED, ROLE_NOT_ALLOWED, OPERATOR_SUSPENDED, OPERATOR_REVOKED, PASSWORD_CHANGE_REQUIRED */
       403: {
         headers: {
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['Error'];
+          'application/json': components['schemas']['Error'] & {
+            /** @enum {string} */
+            code?:
+              | 'BREACH_TERMINATION_BY_DISDUKCAPIL_ONLY'
+              | 'NETWORK_NOT_ALLOWED'
+              | 'ROLE_NOT_ALLOWED'
+              | 'OPERATOR_SUSPENDED'
+              | 'OPERATOR_REVOKED'
+              | 'PASSWORD_CHANGE_REQUIRED';
+          };
+        };
+      };
+      /** @description AGREEMENT_NOT_FOUND */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'] & {
+            /** @enum {string} */
+            code?: 'AGREEMENT_NOT_FOUND';
+          };
+        };
+      };
+      /** @description CONCURRENT_CHANGE */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'] & {
+            /** @enum {string} */
+            code?: 'CONCURRENT_CHANGE';
+          };
         };
       };
       /** @description PAYLOAD_TOO_LARGE */
@@ -2160,15 +2474,35 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['Error'];
+          'application/json': components['schemas']['Error'] & {
+            /** @enum {string} */
+            code?: 'PAYLOAD_TOO_LARGE';
+          };
         };
       };
-      /** @description AGREEMENT_TERMINATED, AGREEMENT_NOT_SIGNED, TERMINATION_BEFORE_START, BREACH_TERMINATION_TAKES_EFFECT_TODAY (a termination for breach is dated today, WIB) */
+      /** @description UNSUPPORTED_MEDIA_TYPE */
+      415: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'] & {
+            /** @enum {string} */
+            code?: 'UNSUPPORTED_MEDIA_TYPE';
+          };
+        };
+      };
+      /** @description AGREEMENT_TERMINATED; AGREEMENT_NOT_SIGNED; TERMINATION_BEFORE_START; BREACH_TERMINATION_TAKES_EFFECT_TODAY: a termination for breach is dated today, WIB */
       422: {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': components['schemas']['Error'] & {
+            /** @enum {string} */
+            code?: 'AGREEMENT_TERMINATED' | 'AGREEMENT_NOT_SIGNED' | 'TERMINATION_BEFORE_START' | 'BREACH_TERMINATION_TAKES_EFFECT_TODAY';
+          };
+        };
       };
       /** @description EVENT_STORE_UNAVAILABLE */
       503: {
@@ -2176,7 +2510,10 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['Error'];
+          'application/json': components['schemas']['Error'] & {
+            /** @enum {string} */
+            code?: 'EVENT_STORE_UNAVAILABLE';
+          };
         };
       };
     };
@@ -2202,13 +2539,16 @@ export interface operations {
           'application/json': components['schemas']['AgreementChanged'];
         };
       };
-      /** @description MALFORMED_JSON, VALIDATION_FAILED, FIELD_NOT_ALLOWED, ID_MALFORMED */
+      /** @description BAD_REQUEST, MALFORMED_JSON, VALIDATION_FAILED, FIELD_NOT_ALLOWED, CONTROL_CHARACTER, ID_MALFORMED */
       400: {
         headers: {
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['Error'];
+          'application/json': components['schemas']['Error'] & {
+            /** @enum {string} */
+            code?: 'BAD_REQUEST' | 'MALFORMED_JSON' | 'VALIDATION_FAILED' | 'FIELD_NOT_ALLOWED' | 'CONTROL_CHARACTER' | 'ID_MALFORMED';
+          };
         };
       };
       /** @description UNAUTHENTICATED, TOKEN_INVALID_OR_EXPIRED */
@@ -2217,31 +2557,47 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['Error'];
+          'application/json': components['schemas']['Error'] & {
+            /** @enum {string} */
+            code?: 'UNAUTHENTICATED' | 'TOKEN_INVALID_OR_EXPIRED';
+          };
         };
       };
-      /** @description OWN_PROPOSAL: the proposing party cannot confirm its own proposal; NETWORK_NOT_ALLOWED, ROLE_NOT_ALLOWED, OPERATOR_SUSPENDED, OPERATOR_REVOKED */
+      /** @description OWN_PROPOSAL: the proposing party cannot confirm its own proposal; NETWORK_NOT_ALLOWED, ROLE_NOT_ALLOWED, OPERATOR_SUSPENDED, OPERATOR_REVOKED, PASSWORD_CHANGE_REQUIRED */
       403: {
         headers: {
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['Error'];
+          'application/json': components['schemas']['Error'] & {
+            /** @enum {string} */
+            code?: 'OWN_PROPOSAL' | 'NETWORK_NOT_ALLOWED' | 'ROLE_NOT_ALLOWED' | 'OPERATOR_SUSPENDED' | 'OPERATOR_REVOKED' | 'PASSWORD_CHANGE_REQUIRED';
+          };
         };
       };
-      /** @description AGREEMENT_NOT_FOUND, AGREEMENT_CHANGE_NOT_FOUND */
+      /** @description AGREEMENT_NOT_FOUND; AGREEMENT_CHANGE_NOT_FOUND */
       404: {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': components['schemas']['Error'] & {
+            /** @enum {string} */
+            code?: 'AGREEMENT_NOT_FOUND' | 'AGREEMENT_CHANGE_NOT_FOUND';
+          };
+        };
       };
-      /** @description AGREEMENT_CHANGE_NOT_PENDING, AGREEMENT_EXISTS, ADDENDUM_NUMBER_USED */
+      /** @description AGREEMENT_CHANGE_NOT_PENDING; AGREEMENT_EXISTS; ADDENDUM_NUMBER_USED; CONCURRENT_CHANGE */
       409: {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': components['schemas']['Error'] & {
+            /** @enum {string} */
+            code?: 'AGREEMENT_CHANGE_NOT_PENDING' | 'AGREEMENT_EXISTS' | 'ADDENDUM_NUMBER_USED' | 'CONCURRENT_CHANGE';
+          };
+        };
       };
       /** @description PAYLOAD_TOO_LARGE */
       413: {
@@ -2249,15 +2605,42 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['Error'];
+          'application/json': components['schemas']['Error'] & {
+            /** @enum {string} */
+            code?: 'PAYLOAD_TOO_LARGE';
+          };
         };
       };
-      /** @description AGREEMENT_TERMINATED, EXTENSION_NOT_LATER, TERMINATION_BEFORE_START (the agreement changed since the proposal) */
+      /** @description UNSUPPORTED_MEDIA_TYPE */
+      415: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'] & {
+            /** @enum {string} */
+            code?: 'UNSUPPORTED_MEDIA_TYPE';
+          };
+        };
+      };
+      /** @description AGREEMENT_END_BEFORE_START; AGREEMENT_STARTS_BEFORE_SIGNING; AGREEMENT_NUMBERS_IDENTICAL; AGREEMENT_NOT_SIGNED; AGREEMENT_TERMINATED; EXTENSION_NOT_LATER; TERMINATION_BEFORE_START */
       422: {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': components['schemas']['Error'] & {
+            /** @enum {string} */
+            code?:
+              | 'AGREEMENT_END_BEFORE_START'
+              | 'AGREEMENT_STARTS_BEFORE_SIGNING'
+              | 'AGREEMENT_NUMBERS_IDENTICAL'
+              | 'AGREEMENT_NOT_SIGNED'
+              | 'AGREEMENT_TERMINATED'
+              | 'EXTENSION_NOT_LATER'
+              | 'TERMINATION_BEFORE_START';
+          };
+        };
       };
       /** @description EVENT_STORE_UNAVAILABLE */
       503: {
@@ -2265,7 +2648,10 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['Error'];
+          'application/json': components['schemas']['Error'] & {
+            /** @enum {string} */
+            code?: 'EVENT_STORE_UNAVAILABLE';
+          };
         };
       };
     };
@@ -2291,13 +2677,16 @@ export interface operations {
           'application/json': components['schemas']['AgreementChanged'];
         };
       };
-      /** @description MALFORMED_JSON, VALIDATION_FAILED, FIELD_NOT_ALLOWED, ID_MALFORMED */
+      /** @description BAD_REQUEST, MALFORMED_JSON, VALIDATION_FAILED, FIELD_NOT_ALLOWED, CONTROL_CHARACTER, ID_MALFORMED */
       400: {
         headers: {
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['Error'];
+          'application/json': components['schemas']['Error'] & {
+            /** @enum {string} */
+            code?: 'BAD_REQUEST' | 'MALFORMED_JSON' | 'VALIDATION_FAILED' | 'FIELD_NOT_ALLOWED' | 'CONTROL_CHARACTER' | 'ID_MALFORMED';
+          };
         };
       };
       /** @description UNAUTHENTICATED, TOKEN_INVALID_OR_EXPIRED */
@@ -2306,31 +2695,47 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['Error'];
+          'application/json': components['schemas']['Error'] & {
+            /** @enum {string} */
+            code?: 'UNAUTHENTICATED' | 'TOKEN_INVALID_OR_EXPIRED';
+          };
         };
       };
-      /** @description NETWORK_NOT_ALLOWED, ROLE_NOT_ALLOWED, OPERATOR_SUSPENDED, OPERATOR_REVOKED */
+      /** @description NETWORK_NOT_ALLOWED, ROLE_NOT_ALLOWED, OPERATOR_SUSPENDED, OPERATOR_REVOKED, PASSWORD_CHANGE_REQUIRED */
       403: {
         headers: {
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['Error'];
+          'application/json': components['schemas']['Error'] & {
+            /** @enum {string} */
+            code?: 'NETWORK_NOT_ALLOWED' | 'ROLE_NOT_ALLOWED' | 'OPERATOR_SUSPENDED' | 'OPERATOR_REVOKED' | 'PASSWORD_CHANGE_REQUIRED';
+          };
         };
       };
-      /** @description AGREEMENT_NOT_FOUND, AGREEMENT_CHANGE_NOT_FOUND */
+      /** @description AGREEMENT_NOT_FOUND; AGREEMENT_CHANGE_NOT_FOUND */
       404: {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': components['schemas']['Error'] & {
+            /** @enum {string} */
+            code?: 'AGREEMENT_NOT_FOUND' | 'AGREEMENT_CHANGE_NOT_FOUND';
+          };
+        };
       };
-      /** @description AGREEMENT_CHANGE_NOT_PENDING */
+      /** @description AGREEMENT_CHANGE_NOT_PENDING; CONCURRENT_CHANGE */
       409: {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': components['schemas']['Error'] & {
+            /** @enum {string} */
+            code?: 'AGREEMENT_CHANGE_NOT_PENDING' | 'CONCURRENT_CHANGE';
+          };
+        };
       };
       /** @description PAYLOAD_TOO_LARGE */
       413: {
@@ -2338,7 +2743,22 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['Error'];
+          'application/json': components['schemas']['Error'] & {
+            /** @enum {string} */
+            code?: 'PAYLOAD_TOO_LARGE';
+          };
+        };
+      };
+      /** @description UNSUPPORTED_MEDIA_TYPE */
+      415: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'] & {
+            /** @enum {string} */
+            code?: 'UNSUPPORTED_MEDIA_TYPE';
+          };
         };
       };
       /** @description EVENT_STORE_UNAVAILABLE */
@@ -2347,7 +2767,10 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['Error'];
+          'application/json': components['schemas']['Error'] & {
+            /** @enum {string} */
+            code?: 'EVENT_STORE_UNAVAILABLE';
+          };
         };
       };
     };
@@ -2370,13 +2793,16 @@ export interface operations {
           'application/json': components['schemas']['Facility'][];
         };
       };
-      /** @description MALFORMED_JSON, VALIDATION_FAILED, FIELD_NOT_ALLOWED, ID_MALFORMED */
+      /** @description BAD_REQUEST, MALFORMED_JSON, VALIDATION_FAILED, FIELD_NOT_ALLOWED, CONTROL_CHARACTER */
       400: {
         headers: {
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['Error'];
+          'application/json': components['schemas']['Error'] & {
+            /** @enum {string} */
+            code?: 'BAD_REQUEST' | 'MALFORMED_JSON' | 'VALIDATION_FAILED' | 'FIELD_NOT_ALLOWED' | 'CONTROL_CHARACTER';
+          };
         };
       };
       /** @description UNAUTHENTICATED, TOKEN_INVALID_OR_EXPIRED */
@@ -2385,16 +2811,22 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['Error'];
+          'application/json': components['schemas']['Error'] & {
+            /** @enum {string} */
+            code?: 'UNAUTHENTICATED' | 'TOKEN_INVALID_OR_EXPIRED';
+          };
         };
       };
-      /** @description NETWORK_NOT_ALLOWED, ROLE_NOT_ALLOWED, OPERATOR_SUSPENDED, OPERATOR_REVOKED */
+      /** @description NETWORK_NOT_ALLOWED, ROLE_NOT_ALLOWED, OPERATOR_SUSPENDED, OPERATOR_REVOKED, PASSWORD_CHANGE_REQUIRED */
       403: {
         headers: {
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['Error'];
+          'application/json': components['schemas']['Error'] & {
+            /** @enum {string} */
+            code?: 'NETWORK_NOT_ALLOWED' | 'ROLE_NOT_ALLOWED' | 'OPERATOR_SUSPENDED' | 'OPERATOR_REVOKED' | 'PASSWORD_CHANGE_REQUIRED';
+          };
         };
       };
       /** @description PAYLOAD_TOO_LARGE */
@@ -2403,7 +2835,22 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['Error'];
+          'application/json': components['schemas']['Error'] & {
+            /** @enum {string} */
+            code?: 'PAYLOAD_TOO_LARGE';
+          };
+        };
+      };
+      /** @description UNSUPPORTED_MEDIA_TYPE */
+      415: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'] & {
+            /** @enum {string} */
+            code?: 'UNSUPPORTED_MEDIA_TYPE';
+          };
         };
       };
       /** @description EVENT_STORE_UNAVAILABLE */
@@ -2412,7 +2859,10 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['Error'];
+          'application/json': components['schemas']['Error'] & {
+            /** @enum {string} */
+            code?: 'EVENT_STORE_UNAVAILABLE';
+          };
         };
       };
     };
@@ -2439,13 +2889,16 @@ export interface operations {
           'application/json': components['schemas']['Facility'];
         };
       };
-      /** @description MALFORMED_JSON, VALIDATION_FAILED, FIELD_NOT_ALLOWED, ID_MALFORMED */
+      /** @description BAD_REQUEST, MALFORMED_JSON, VALIDATION_FAILED, FIELD_NOT_ALLOWED, CONTROL_CHARACTER */
       400: {
         headers: {
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['Error'];
+          'application/json': components['schemas']['Error'] & {
+            /** @enum {string} */
+            code?: 'BAD_REQUEST' | 'MALFORMED_JSON' | 'VALIDATION_FAILED' | 'FIELD_NOT_ALLOWED' | 'CONTROL_CHARACTER';
+          };
         };
       };
       /** @description UNAUTHENTICATED, TOKEN_INVALID_OR_EXPIRED */
@@ -2454,24 +2907,35 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['Error'];
+          'application/json': components['schemas']['Error'] & {
+            /** @enum {string} */
+            code?: 'UNAUTHENTICATED' | 'TOKEN_INVALID_OR_EXPIRED';
+          };
         };
       };
-      /** @description NETWORK_NOT_ALLOWED, ROLE_NOT_ALLOWED, OPERATOR_SUSPENDED, OPERATOR_REVOKED */
+      /** @description NETWORK_NOT_ALLOWED, ROLE_NOT_ALLOWED, OPERATOR_SUSPENDED, OPERATOR_REVOKED, PASSWORD_CHANGE_REQUIRED */
       403: {
         headers: {
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['Error'];
+          'application/json': components['schemas']['Error'] & {
+            /** @enum {string} */
+            code?: 'NETWORK_NOT_ALLOWED' | 'ROLE_NOT_ALLOWED' | 'OPERATOR_SUSPENDED' | 'OPERATOR_REVOKED' | 'PASSWORD_CHANGE_REQUIRED';
+          };
         };
       };
-      /** @description FACILITY_CODE_USED */
+      /** @description FACILITY_CODE_USED; CONCURRENT_CHANGE */
       409: {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': components['schemas']['Error'] & {
+            /** @enum {string} */
+            code?: 'FACILITY_CODE_USED' | 'CONCURRENT_CHANGE';
+          };
+        };
       };
       /** @description PAYLOAD_TOO_LARGE */
       413: {
@@ -2479,7 +2943,22 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['Error'];
+          'application/json': components['schemas']['Error'] & {
+            /** @enum {string} */
+            code?: 'PAYLOAD_TOO_LARGE';
+          };
+        };
+      };
+      /** @description UNSUPPORTED_MEDIA_TYPE */
+      415: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'] & {
+            /** @enum {string} */
+            code?: 'UNSUPPORTED_MEDIA_TYPE';
+          };
         };
       };
       /** @description EVENT_STORE_UNAVAILABLE */
@@ -2488,7 +2967,10 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['Error'];
+          'application/json': components['schemas']['Error'] & {
+            /** @enum {string} */
+            code?: 'EVENT_STORE_UNAVAILABLE';
+          };
         };
       };
     };
@@ -2511,13 +2993,16 @@ export interface operations {
           'application/json': components['schemas']['CardReader'][];
         };
       };
-      /** @description MALFORMED_JSON, VALIDATION_FAILED, FIELD_NOT_ALLOWED, ID_MALFORMED */
+      /** @description BAD_REQUEST, MALFORMED_JSON, VALIDATION_FAILED, FIELD_NOT_ALLOWED, CONTROL_CHARACTER */
       400: {
         headers: {
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['Error'];
+          'application/json': components['schemas']['Error'] & {
+            /** @enum {string} */
+            code?: 'BAD_REQUEST' | 'MALFORMED_JSON' | 'VALIDATION_FAILED' | 'FIELD_NOT_ALLOWED' | 'CONTROL_CHARACTER';
+          };
         };
       };
       /** @description UNAUTHENTICATED, TOKEN_INVALID_OR_EXPIRED */
@@ -2526,16 +3011,22 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['Error'];
+          'application/json': components['schemas']['Error'] & {
+            /** @enum {string} */
+            code?: 'UNAUTHENTICATED' | 'TOKEN_INVALID_OR_EXPIRED';
+          };
         };
       };
-      /** @description NETWORK_NOT_ALLOWED, ROLE_NOT_ALLOWED, OPERATOR_SUSPENDED, OPERATOR_REVOKED */
+      /** @description NETWORK_NOT_ALLOWED, ROLE_NOT_ALLOWED, OPERATOR_SUSPENDED, OPERATOR_REVOKED, PASSWORD_CHANGE_REQUIRED */
       403: {
         headers: {
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['Error'];
+          'application/json': components['schemas']['Error'] & {
+            /** @enum {string} */
+            code?: 'NETWORK_NOT_ALLOWED' | 'ROLE_NOT_ALLOWED' | 'OPERATOR_SUSPENDED' | 'OPERATOR_REVOKED' | 'PASSWORD_CHANGE_REQUIRED';
+          };
         };
       };
       /** @description PAYLOAD_TOO_LARGE */
@@ -2544,7 +3035,22 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['Error'];
+          'application/json': components['schemas']['Error'] & {
+            /** @enum {string} */
+            code?: 'PAYLOAD_TOO_LARGE';
+          };
+        };
+      };
+      /** @description UNSUPPORTED_MEDIA_TYPE */
+      415: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'] & {
+            /** @enum {string} */
+            code?: 'UNSUPPORTED_MEDIA_TYPE';
+          };
         };
       };
       /** @description EVENT_STORE_UNAVAILABLE */
@@ -2553,7 +3059,10 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['Error'];
+          'application/json': components['schemas']['Error'] & {
+            /** @enum {string} */
+            code?: 'EVENT_STORE_UNAVAILABLE';
+          };
         };
       };
     };
@@ -2582,13 +3091,16 @@ export interface operations {
           'application/json': components['schemas']['CardReader'];
         };
       };
-      /** @description MALFORMED_JSON, VALIDATION_FAILED, FIELD_NOT_ALLOWED, ID_MALFORMED */
+      /** @description BAD_REQUEST, MALFORMED_JSON, VALIDATION_FAILED, FIELD_NOT_ALLOWED, CONTROL_CHARACTER, ID_MALFORMED */
       400: {
         headers: {
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['Error'];
+          'application/json': components['schemas']['Error'] & {
+            /** @enum {string} */
+            code?: 'BAD_REQUEST' | 'MALFORMED_JSON' | 'VALIDATION_FAILED' | 'FIELD_NOT_ALLOWED' | 'CONTROL_CHARACTER' | 'ID_MALFORMED';
+          };
         };
       };
       /** @description UNAUTHENTICATED, TOKEN_INVALID_OR_EXPIRED */
@@ -2597,16 +3109,22 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['Error'];
+          'application/json': components['schemas']['Error'] & {
+            /** @enum {string} */
+            code?: 'UNAUTHENTICATED' | 'TOKEN_INVALID_OR_EXPIRED';
+          };
         };
       };
-      /** @description NETWORK_NOT_ALLOWED, ROLE_NOT_ALLOWED, OPERATOR_SUSPENDED, OPERATOR_REVOKED */
+      /** @description NETWORK_NOT_ALLOWED, ROLE_NOT_ALLOWED, OPERATOR_SUSPENDED, OPERATOR_REVOKED, PASSWORD_CHANGE_REQUIRED */
       403: {
         headers: {
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['Error'];
+          'application/json': components['schemas']['Error'] & {
+            /** @enum {string} */
+            code?: 'NETWORK_NOT_ALLOWED' | 'ROLE_NOT_ALLOWED' | 'OPERATOR_SUSPENDED' | 'OPERATOR_REVOKED' | 'PASSWORD_CHANGE_REQUIRED';
+          };
         };
       };
       /** @description FACILITY_NOT_FOUND */
@@ -2614,7 +3132,24 @@ export interface operations {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': components['schemas']['Error'] & {
+            /** @enum {string} */
+            code?: 'FACILITY_NOT_FOUND';
+          };
+        };
+      };
+      /** @description CARD_READER_EXISTS: this SAM serial is registered already; CONCURRENT_CHANGE */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'] & {
+            /** @enum {string} */
+            code?: 'CARD_READER_EXISTS' | 'CONCURRENT_CHANGE';
+          };
+        };
       };
       /** @description PAYLOAD_TOO_LARGE */
       413: {
@@ -2622,7 +3157,22 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['Error'];
+          'application/json': components['schemas']['Error'] & {
+            /** @enum {string} */
+            code?: 'PAYLOAD_TOO_LARGE';
+          };
+        };
+      };
+      /** @description UNSUPPORTED_MEDIA_TYPE */
+      415: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'] & {
+            /** @enum {string} */
+            code?: 'UNSUPPORTED_MEDIA_TYPE';
+          };
         };
       };
       /** @description CARD_READER_NEEDS_PUSKESMAS */
@@ -2630,7 +3180,12 @@ export interface operations {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': components['schemas']['Error'] & {
+            /** @enum {string} */
+            code?: 'CARD_READER_NEEDS_PUSKESMAS';
+          };
+        };
       };
       /** @description EVENT_STORE_UNAVAILABLE */
       503: {
@@ -2638,7 +3193,10 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['Error'];
+          'application/json': components['schemas']['Error'] & {
+            /** @enum {string} */
+            code?: 'EVENT_STORE_UNAVAILABLE';
+          };
         };
       };
     };
@@ -2663,13 +3221,16 @@ export interface operations {
           'application/json': components['schemas']['CardReader'];
         };
       };
-      /** @description MALFORMED_JSON, VALIDATION_FAILED, FIELD_NOT_ALLOWED, ID_MALFORMED */
+      /** @description BAD_REQUEST, MALFORMED_JSON, VALIDATION_FAILED, FIELD_NOT_ALLOWED, CONTROL_CHARACTER, ID_MALFORMED */
       400: {
         headers: {
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['Error'];
+          'application/json': components['schemas']['Error'] & {
+            /** @enum {string} */
+            code?: 'BAD_REQUEST' | 'MALFORMED_JSON' | 'VALIDATION_FAILED' | 'FIELD_NOT_ALLOWED' | 'CONTROL_CHARACTER' | 'ID_MALFORMED';
+          };
         };
       };
       /** @description UNAUTHENTICATED, TOKEN_INVALID_OR_EXPIRED */
@@ -2678,16 +3239,22 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['Error'];
+          'application/json': components['schemas']['Error'] & {
+            /** @enum {string} */
+            code?: 'UNAUTHENTICATED' | 'TOKEN_INVALID_OR_EXPIRED';
+          };
         };
       };
-      /** @description NETWORK_NOT_ALLOWED, ROLE_NOT_ALLOWED, OPERATOR_SUSPENDED, OPERATOR_REVOKED */
+      /** @description NETWORK_NOT_ALLOWED, ROLE_NOT_ALLOWED, OPERATOR_SUSPENDED, OPERATOR_REVOKED, PASSWORD_CHANGE_REQUIRED */
       403: {
         headers: {
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['Error'];
+          'application/json': components['schemas']['Error'] & {
+            /** @enum {string} */
+            code?: 'NETWORK_NOT_ALLOWED' | 'ROLE_NOT_ALLOWED' | 'OPERATOR_SUSPENDED' | 'OPERATOR_REVOKED' | 'PASSWORD_CHANGE_REQUIRED';
+          };
         };
       };
       /** @description CARD_READER_NOT_FOUND */
@@ -2695,14 +3262,24 @@ export interface operations {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': components['schemas']['Error'] & {
+            /** @enum {string} */
+            code?: 'CARD_READER_NOT_FOUND';
+          };
+        };
       };
-      /** @description CARD_READER_ALREADY_RETIRED */
+      /** @description CARD_READER_ALREADY_RETIRED; CONCURRENT_CHANGE */
       409: {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': components['schemas']['Error'] & {
+            /** @enum {string} */
+            code?: 'CARD_READER_ALREADY_RETIRED' | 'CONCURRENT_CHANGE';
+          };
+        };
       };
       /** @description PAYLOAD_TOO_LARGE */
       413: {
@@ -2710,7 +3287,22 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['Error'];
+          'application/json': components['schemas']['Error'] & {
+            /** @enum {string} */
+            code?: 'PAYLOAD_TOO_LARGE';
+          };
+        };
+      };
+      /** @description UNSUPPORTED_MEDIA_TYPE */
+      415: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'] & {
+            /** @enum {string} */
+            code?: 'UNSUPPORTED_MEDIA_TYPE';
+          };
         };
       };
       /** @description EVENT_STORE_UNAVAILABLE */
@@ -2719,7 +3311,10 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['Error'];
+          'application/json': components['schemas']['Error'] & {
+            /** @enum {string} */
+            code?: 'EVENT_STORE_UNAVAILABLE';
+          };
         };
       };
     };
@@ -2742,13 +3337,16 @@ export interface operations {
           'application/json': components['schemas']['AccountListing'][];
         };
       };
-      /** @description MALFORMED_JSON, VALIDATION_FAILED, FIELD_NOT_ALLOWED, ID_MALFORMED */
+      /** @description BAD_REQUEST, MALFORMED_JSON, VALIDATION_FAILED, FIELD_NOT_ALLOWED, CONTROL_CHARACTER */
       400: {
         headers: {
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['Error'];
+          'application/json': components['schemas']['Error'] & {
+            /** @enum {string} */
+            code?: 'BAD_REQUEST' | 'MALFORMED_JSON' | 'VALIDATION_FAILED' | 'FIELD_NOT_ALLOWED' | 'CONTROL_CHARACTER';
+          };
         };
       };
       /** @description UNAUTHENTICATED, TOKEN_INVALID_OR_EXPIRED */
@@ -2757,16 +3355,22 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['Error'];
+          'application/json': components['schemas']['Error'] & {
+            /** @enum {string} */
+            code?: 'UNAUTHENTICATED' | 'TOKEN_INVALID_OR_EXPIRED';
+          };
         };
       };
-      /** @description NETWORK_NOT_ALLOWED, ROLE_NOT_ALLOWED, OPERATOR_SUSPENDED, OPERATOR_REVOKED */
+      /** @description NETWORK_NOT_ALLOWED, ROLE_NOT_ALLOWED, OPERATOR_SUSPENDED, OPERATOR_REVOKED, PASSWORD_CHANGE_REQUIRED */
       403: {
         headers: {
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['Error'];
+          'application/json': components['schemas']['Error'] & {
+            /** @enum {string} */
+            code?: 'NETWORK_NOT_ALLOWED' | 'ROLE_NOT_ALLOWED' | 'OPERATOR_SUSPENDED' | 'OPERATOR_REVOKED' | 'PASSWORD_CHANGE_REQUIRED';
+          };
         };
       };
       /** @description PAYLOAD_TOO_LARGE */
@@ -2775,7 +3379,22 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['Error'];
+          'application/json': components['schemas']['Error'] & {
+            /** @enum {string} */
+            code?: 'PAYLOAD_TOO_LARGE';
+          };
+        };
+      };
+      /** @description UNSUPPORTED_MEDIA_TYPE */
+      415: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'] & {
+            /** @enum {string} */
+            code?: 'UNSUPPORTED_MEDIA_TYPE';
+          };
         };
       };
       /** @description EVENT_STORE_UNAVAILABLE */
@@ -2784,7 +3403,10 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['Error'];
+          'application/json': components['schemas']['Error'] & {
+            /** @enum {string} */
+            code?: 'EVENT_STORE_UNAVAILABLE';
+          };
         };
       };
     };
@@ -2820,13 +3442,24 @@ export interface operations {
           };
         };
       };
-      /** @description PASSWORD_TOO_COMMON, PASSWORD_CONTAINS_USER_ID, PASSWORD_REPEATED_CHARACTER; MALFORMED_JSON, VALIDATION_FAILED, FIELD_NOT_ALLOWED, ID_MALFORMED */
+      /** @description PASSWORD_TOO_COMMON; PASSWORD_CONTAINS_USER_ID; PASSWORD_REPEATED_CHARACTER; BAD_REQUEST, MALFORMED_JSON, VALIDATION_FAILED, FIELD_NOT_ALLOWED, CONTROL_CHARACTER */
       400: {
         headers: {
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['Error'];
+          'application/json': components['schemas']['Error'] & {
+            /** @enum {string} */
+            code?:
+              | 'PASSWORD_TOO_COMMON'
+              | 'PASSWORD_CONTAINS_USER_ID'
+              | 'PASSWORD_REPEATED_CHARACTER'
+              | 'BAD_REQUEST'
+              | 'MALFORMED_JSON'
+              | 'VALIDATION_FAILED'
+              | 'FIELD_NOT_ALLOWED'
+              | 'CONTROL_CHARACTER';
+          };
         };
       };
       /** @description UNAUTHENTICATED, TOKEN_INVALID_OR_EXPIRED */
@@ -2835,16 +3468,22 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['Error'];
+          'application/json': components['schemas']['Error'] & {
+            /** @enum {string} */
+            code?: 'UNAUTHENTICATED' | 'TOKEN_INVALID_OR_EXPIRED';
+          };
         };
       };
-      /** @description OTHER_PARTYS_ACCOUNT: the role belongs to the other party's accounts; NETWORK_NOT_ALLOWED, ROLE_NOT_ALLOWED, OPERATOR_SUSPENDED, OPERATOR_REVOKED */
+      /** @description OTHER_PARTYS_ACCOUNT: the role belongs to the other party's accounts; NETWORK_NOT_ALLOWED, ROLE_NOT_ALLOWED, OPERATOR_SUSPENDED, OPERATOR_REVOKED, PASSWORD_CHANGE_REQUIRED */
       403: {
         headers: {
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['Error'];
+          'application/json': components['schemas']['Error'] & {
+            /** @enum {string} */
+            code?: 'OTHER_PARTYS_ACCOUNT' | 'NETWORK_NOT_ALLOWED' | 'ROLE_NOT_ALLOWED' | 'OPERATOR_SUSPENDED' | 'OPERATOR_REVOKED' | 'PASSWORD_CHANGE_REQUIRED';
+          };
         };
       };
       /** @description FACILITY_NOT_FOUND */
@@ -2852,14 +3491,24 @@ export interface operations {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': components['schemas']['Error'] & {
+            /** @enum {string} */
+            code?: 'FACILITY_NOT_FOUND';
+          };
+        };
       };
-      /** @description USER_ID_TAKEN */
+      /** @description USER_ID_TAKEN; CONCURRENT_CHANGE */
       409: {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': components['schemas']['Error'] & {
+            /** @enum {string} */
+            code?: 'USER_ID_TAKEN' | 'CONCURRENT_CHANGE';
+          };
+        };
       };
       /** @description PAYLOAD_TOO_LARGE */
       413: {
@@ -2867,15 +3516,35 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['Error'];
+          'application/json': components['schemas']['Error'] & {
+            /** @enum {string} */
+            code?: 'PAYLOAD_TOO_LARGE';
+          };
         };
       };
-      /** @description FACILITY_REQUIRED, FACILITY_KIND_MISMATCH, FACILITY_NOT_EXPECTED */
+      /** @description UNSUPPORTED_MEDIA_TYPE */
+      415: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'] & {
+            /** @enum {string} */
+            code?: 'UNSUPPORTED_MEDIA_TYPE';
+          };
+        };
+      };
+      /** @description FACILITY_REQUIRED; FACILITY_KIND_MISMATCH; FACILITY_NOT_EXPECTED */
       422: {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': components['schemas']['Error'] & {
+            /** @enum {string} */
+            code?: 'FACILITY_REQUIRED' | 'FACILITY_KIND_MISMATCH' | 'FACILITY_NOT_EXPECTED';
+          };
+        };
       };
       /** @description EVENT_STORE_UNAVAILABLE */
       503: {
@@ -2883,7 +3552,10 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['Error'];
+          'application/json': components['schemas']['Error'] & {
+            /** @enum {string} */
+            code?: 'EVENT_STORE_UNAVAILABLE';
+          };
         };
       };
     };
@@ -2908,13 +3580,16 @@ export interface operations {
           'application/json': components['schemas']['AccountStatus'];
         };
       };
-      /** @description MALFORMED_JSON, VALIDATION_FAILED, FIELD_NOT_ALLOWED, ID_MALFORMED */
+      /** @description BAD_REQUEST, MALFORMED_JSON, VALIDATION_FAILED, FIELD_NOT_ALLOWED, CONTROL_CHARACTER, ID_MALFORMED */
       400: {
         headers: {
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['Error'];
+          'application/json': components['schemas']['Error'] & {
+            /** @enum {string} */
+            code?: 'BAD_REQUEST' | 'MALFORMED_JSON' | 'VALIDATION_FAILED' | 'FIELD_NOT_ALLOWED' | 'CONTROL_CHARACTER' | 'ID_MALFORMED';
+          };
         };
       };
       /** @description UNAUTHENTICATED, TOKEN_INVALID_OR_EXPIRED */
@@ -2923,24 +3598,47 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['Error'];
+          'application/json': components['schemas']['Error'] & {
+            /** @enum {string} */
+            code?: 'UNAUTHENTICATED' | 'TOKEN_INVALID_OR_EXPIRED';
+          };
         };
       };
-      /** @description OTHER_PARTYS_ACCOUNT: an account of the other party; NETWORK_NOT_ALLOWED, ROLE_NOT_ALLOWED, OPERATOR_SUSPENDED, OPERATOR_REVOKED */
+      /** @description OTHER_PARTYS_ACCOUNT: an account of the other party; NETWORK_NOT_ALLOWED, ROLE_NOT_ALLOWED, OPERATOR_SUSPENDED, OPERATOR_REVOKED, PASSWORD_CHANGE_REQUIRED */
       403: {
         headers: {
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['Error'];
+          'application/json': components['schemas']['Error'] & {
+            /** @enum {string} */
+            code?: 'OTHER_PARTYS_ACCOUNT' | 'NETWORK_NOT_ALLOWED' | 'ROLE_NOT_ALLOWED' | 'OPERATOR_SUSPENDED' | 'OPERATOR_REVOKED' | 'PASSWORD_CHANGE_REQUIRED';
+          };
         };
       };
-      /** @description LAST_ADMINISTRATOR: the last active administrator of its party, OPERATOR_ALREADY_SUSPENDED, OPERATOR_REVOKED */
+      /** @description OPERATOR_NOT_FOUND */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'] & {
+            /** @enum {string} */
+            code?: 'OPERATOR_NOT_FOUND';
+          };
+        };
+      };
+      /** @description LAST_ADMINISTRATOR: the last active administrator of its party; OPERATOR_ALREADY_SUSPENDED; OPERATOR_REVOKED; CONCURRENT_CHANGE */
       409: {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': components['schemas']['Error'] & {
+            /** @enum {string} */
+            code?: 'LAST_ADMINISTRATOR' | 'OPERATOR_ALREADY_SUSPENDED' | 'OPERATOR_REVOKED' | 'CONCURRENT_CHANGE';
+          };
+        };
       };
       /** @description PAYLOAD_TOO_LARGE */
       413: {
@@ -2948,7 +3646,22 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['Error'];
+          'application/json': components['schemas']['Error'] & {
+            /** @enum {string} */
+            code?: 'PAYLOAD_TOO_LARGE';
+          };
+        };
+      };
+      /** @description UNSUPPORTED_MEDIA_TYPE */
+      415: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'] & {
+            /** @enum {string} */
+            code?: 'UNSUPPORTED_MEDIA_TYPE';
+          };
         };
       };
       /** @description EVENT_STORE_UNAVAILABLE */
@@ -2957,7 +3670,10 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['Error'];
+          'application/json': components['schemas']['Error'] & {
+            /** @enum {string} */
+            code?: 'EVENT_STORE_UNAVAILABLE';
+          };
         };
       };
     };
@@ -2982,13 +3698,16 @@ export interface operations {
           'application/json': components['schemas']['AccountStatus'];
         };
       };
-      /** @description MALFORMED_JSON, VALIDATION_FAILED, FIELD_NOT_ALLOWED, ID_MALFORMED */
+      /** @description BAD_REQUEST, MALFORMED_JSON, VALIDATION_FAILED, FIELD_NOT_ALLOWED, CONTROL_CHARACTER, ID_MALFORMED */
       400: {
         headers: {
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['Error'];
+          'application/json': components['schemas']['Error'] & {
+            /** @enum {string} */
+            code?: 'BAD_REQUEST' | 'MALFORMED_JSON' | 'VALIDATION_FAILED' | 'FIELD_NOT_ALLOWED' | 'CONTROL_CHARACTER' | 'ID_MALFORMED';
+          };
         };
       };
       /** @description UNAUTHENTICATED, TOKEN_INVALID_OR_EXPIRED */
@@ -2997,16 +3716,46 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['Error'];
+          'application/json': components['schemas']['Error'] & {
+            /** @enum {string} */
+            code?: 'UNAUTHENTICATED' | 'TOKEN_INVALID_OR_EXPIRED';
+          };
         };
       };
-      /** @description OTHER_PARTYS_ACCOUNT: an account of the other party; NETWORK_NOT_ALLOWED, ROLE_NOT_ALLOWED, OPERATOR_SUSPENDED, OPERATOR_REVOKED */
+      /** @description OTHER_PARTYS_ACCOUNT: an account of the other party; NETWORK_NOT_ALLOWED, ROLE_NOT_ALLOWED, OPERATOR_SUSPENDED, OPERATOR_REVOKED, PASSWORD_CHANGE_REQUIRED */
       403: {
         headers: {
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['Error'];
+          'application/json': components['schemas']['Error'] & {
+            /** @enum {string} */
+            code?: 'OTHER_PARTYS_ACCOUNT' | 'NETWORK_NOT_ALLOWED' | 'ROLE_NOT_ALLOWED' | 'OPERATOR_SUSPENDED' | 'OPERATOR_REVOKED' | 'PASSWORD_CHANGE_REQUIRED';
+          };
+        };
+      };
+      /** @description OPERATOR_NOT_FOUND */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'] & {
+            /** @enum {string} */
+            code?: 'OPERATOR_NOT_FOUND';
+          };
+        };
+      };
+      /** @description OPERATOR_ALREADY_ACTIVE; OPERATOR_REVOKED; CONCURRENT_CHANGE */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'] & {
+            /** @enum {string} */
+            code?: 'OPERATOR_ALREADY_ACTIVE' | 'OPERATOR_REVOKED' | 'CONCURRENT_CHANGE';
+          };
         };
       };
       /** @description PAYLOAD_TOO_LARGE */
@@ -3015,7 +3764,22 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['Error'];
+          'application/json': components['schemas']['Error'] & {
+            /** @enum {string} */
+            code?: 'PAYLOAD_TOO_LARGE';
+          };
+        };
+      };
+      /** @description UNSUPPORTED_MEDIA_TYPE */
+      415: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'] & {
+            /** @enum {string} */
+            code?: 'UNSUPPORTED_MEDIA_TYPE';
+          };
         };
       };
       /** @description EVENT_STORE_UNAVAILABLE */
@@ -3024,7 +3788,10 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['Error'];
+          'application/json': components['schemas']['Error'] & {
+            /** @enum {string} */
+            code?: 'EVENT_STORE_UNAVAILABLE';
+          };
         };
       };
     };
@@ -3049,13 +3816,16 @@ export interface operations {
           'application/json': components['schemas']['AccountStatus'];
         };
       };
-      /** @description MALFORMED_JSON, VALIDATION_FAILED, FIELD_NOT_ALLOWED, ID_MALFORMED */
+      /** @description BAD_REQUEST, MALFORMED_JSON, VALIDATION_FAILED, FIELD_NOT_ALLOWED, CONTROL_CHARACTER, ID_MALFORMED */
       400: {
         headers: {
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['Error'];
+          'application/json': components['schemas']['Error'] & {
+            /** @enum {string} */
+            code?: 'BAD_REQUEST' | 'MALFORMED_JSON' | 'VALIDATION_FAILED' | 'FIELD_NOT_ALLOWED' | 'CONTROL_CHARACTER' | 'ID_MALFORMED';
+          };
         };
       };
       /** @description UNAUTHENTICATED, TOKEN_INVALID_OR_EXPIRED */
@@ -3064,24 +3834,47 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['Error'];
+          'application/json': components['schemas']['Error'] & {
+            /** @enum {string} */
+            code?: 'UNAUTHENTICATED' | 'TOKEN_INVALID_OR_EXPIRED';
+          };
         };
       };
-      /** @description OTHER_PARTYS_ACCOUNT: an account of the other party; NETWORK_NOT_ALLOWED, ROLE_NOT_ALLOWED, OPERATOR_SUSPENDED, OPERATOR_REVOKED */
+      /** @description OTHER_PARTYS_ACCOUNT: an account of the other party; NETWORK_NOT_ALLOWED, ROLE_NOT_ALLOWED, OPERATOR_SUSPENDED, OPERATOR_REVOKED, PASSWORD_CHANGE_REQUIRED */
       403: {
         headers: {
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['Error'];
+          'application/json': components['schemas']['Error'] & {
+            /** @enum {string} */
+            code?: 'OTHER_PARTYS_ACCOUNT' | 'NETWORK_NOT_ALLOWED' | 'ROLE_NOT_ALLOWED' | 'OPERATOR_SUSPENDED' | 'OPERATOR_REVOKED' | 'PASSWORD_CHANGE_REQUIRED';
+          };
         };
       };
-      /** @description LAST_ADMINISTRATOR: the last active administrator of its party, OPERATOR_ALREADY_SUSPENDED, OPERATOR_REVOKED */
+      /** @description OPERATOR_NOT_FOUND */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'] & {
+            /** @enum {string} */
+            code?: 'OPERATOR_NOT_FOUND';
+          };
+        };
+      };
+      /** @description LAST_ADMINISTRATOR: the last active administrator of its party; OPERATOR_REVOKED; CONCURRENT_CHANGE */
       409: {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': components['schemas']['Error'] & {
+            /** @enum {string} */
+            code?: 'LAST_ADMINISTRATOR' | 'OPERATOR_REVOKED' | 'CONCURRENT_CHANGE';
+          };
+        };
       };
       /** @description PAYLOAD_TOO_LARGE */
       413: {
@@ -3089,7 +3882,22 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['Error'];
+          'application/json': components['schemas']['Error'] & {
+            /** @enum {string} */
+            code?: 'PAYLOAD_TOO_LARGE';
+          };
+        };
+      };
+      /** @description UNSUPPORTED_MEDIA_TYPE */
+      415: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'] & {
+            /** @enum {string} */
+            code?: 'UNSUPPORTED_MEDIA_TYPE';
+          };
         };
       };
       /** @description EVENT_STORE_UNAVAILABLE */
@@ -3098,7 +3906,10 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['Error'];
+          'application/json': components['schemas']['Error'] & {
+            /** @enum {string} */
+            code?: 'EVENT_STORE_UNAVAILABLE';
+          };
         };
       };
     };
@@ -3127,13 +3938,26 @@ export interface operations {
           'application/json': components['schemas']['AccountStatus'];
         };
       };
-      /** @description PASSWORD_TOO_COMMON, PASSWORD_CONTAINS_USER_ID, PASSWORD_REPEATED_CHARACTER, PASSWORD_UNCHANGED; MALFORMED_JSON, VALIDATION_FAILED, FIELD_NOT_ALLOWED, ID_MALFORMED */
+      /** @description PASSWORD_TOO_COMMON; PASSWORD_CONTAINS_USER_ID; PASSWORD_REPEATED_CHARACTER; PASSWORD_UNCHANGED; BAD_REQUEST, MALFORMED_JSON, VALIDATION_FAILED, FIELD_NOT_ALLOWED, CONTROL_CHARACTER, ID_MALFORMED */
       400: {
         headers: {
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['Error'];
+          'application/json': components['schemas']['Error'] & {
+            /** @enum {string} */
+            code?:
+              | 'PASSWORD_TOO_COMMON'
+              | 'PASSWORD_CONTAINS_USER_ID'
+              | 'PASSWORD_REPEATED_CHARACTER'
+              | 'PASSWORD_UNCHANGED'
+              | 'BAD_REQUEST'
+              | 'MALFORMED_JSON'
+              | 'VALIDATION_FAILED'
+              | 'FIELD_NOT_ALLOWED'
+              | 'CONTROL_CHARACTER'
+              | 'ID_MALFORMED';
+          };
         };
       };
       /** @description UNAUTHENTICATED, TOKEN_INVALID_OR_EXPIRED */
@@ -3142,16 +3966,30 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['Error'];
+          'application/json': components['schemas']['Error'] & {
+            /** @enum {string} */
+            code?: 'UNAUTHENTICATED' | 'TOKEN_INVALID_OR_EXPIRED';
+          };
         };
       };
-      /** @description NOT_YOUR_ACCOUNT, OTHER_PARTYS_ACCOUNT (an administrator of the other party), CURRENT_PASSWORD_WRONG, PASSWORD_CHANGE_REQUIRED (change your own first); NETWORK_NOT_ALLOWED, ROLE_NOT_ALLOWED, OPERATOR_SUSPENDED, OPERATOR_REVOKED */
+      /** @description NOT_YOUR_ACCOUNT; OTHER_PARTYS_ACCOUNT: an administrator of the other party; CURRENT_PASSWORD_WRONG; PASSWORD_CHANGE_REQUIRED: change your own first; NETWORK_NOT_ALLOWED, ROLE_NOT_ALLOWED, OPERATOR_SUSPENDED, OPERATOR_REVOKED, PASSWORD_CHANGE_REQUIRED */
       403: {
         headers: {
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['Error'];
+          'application/json': components['schemas']['Error'] & {
+            /** @enum {string} */
+            code?:
+              | 'NOT_YOUR_ACCOUNT'
+              | 'OTHER_PARTYS_ACCOUNT'
+              | 'CURRENT_PASSWORD_WRONG'
+              | 'PASSWORD_CHANGE_REQUIRED'
+              | 'NETWORK_NOT_ALLOWED'
+              | 'ROLE_NOT_ALLOWED'
+              | 'OPERATOR_SUSPENDED'
+              | 'OPERATOR_REVOKED';
+          };
         };
       };
       /** @description OPERATOR_NOT_FOUND */
@@ -3159,7 +3997,24 @@ export interface operations {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': components['schemas']['Error'] & {
+            /** @enum {string} */
+            code?: 'OPERATOR_NOT_FOUND';
+          };
+        };
+      };
+      /** @description OPERATOR_REVOKED; CONCURRENT_CHANGE */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'] & {
+            /** @enum {string} */
+            code?: 'OPERATOR_REVOKED' | 'CONCURRENT_CHANGE';
+          };
+        };
       };
       /** @description PAYLOAD_TOO_LARGE */
       413: {
@@ -3167,7 +4022,22 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['Error'];
+          'application/json': components['schemas']['Error'] & {
+            /** @enum {string} */
+            code?: 'PAYLOAD_TOO_LARGE';
+          };
+        };
+      };
+      /** @description UNSUPPORTED_MEDIA_TYPE */
+      415: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'] & {
+            /** @enum {string} */
+            code?: 'UNSUPPORTED_MEDIA_TYPE';
+          };
         };
       };
       /** @description EVENT_STORE_UNAVAILABLE */
@@ -3176,7 +4046,10 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['Error'];
+          'application/json': components['schemas']['Error'] & {
+            /** @enum {string} */
+            code?: 'EVENT_STORE_UNAVAILABLE';
+          };
         };
       };
     };
@@ -3205,13 +4078,16 @@ export interface operations {
           };
         };
       };
-      /** @description MALFORMED_JSON, VALIDATION_FAILED, FIELD_NOT_ALLOWED, ID_MALFORMED */
+      /** @description BAD_REQUEST, MALFORMED_JSON, VALIDATION_FAILED, FIELD_NOT_ALLOWED, CONTROL_CHARACTER, ID_MALFORMED */
       400: {
         headers: {
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['Error'];
+          'application/json': components['schemas']['Error'] & {
+            /** @enum {string} */
+            code?: 'BAD_REQUEST' | 'MALFORMED_JSON' | 'VALIDATION_FAILED' | 'FIELD_NOT_ALLOWED' | 'CONTROL_CHARACTER' | 'ID_MALFORMED';
+          };
         };
       };
       /** @description UNAUTHENTICATED, TOKEN_INVALID_OR_EXPIRED */
@@ -3220,16 +4096,22 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['Error'];
+          'application/json': components['schemas']['Error'] & {
+            /** @enum {string} */
+            code?: 'UNAUTHENTICATED' | 'TOKEN_INVALID_OR_EXPIRED';
+          };
         };
       };
-      /** @description OTHER_PARTYS_ACCOUNT: an account of the other party; NETWORK_NOT_ALLOWED, ROLE_NOT_ALLOWED, OPERATOR_SUSPENDED, OPERATOR_REVOKED */
+      /** @description OTHER_PARTYS_ACCOUNT: an account of the other party; NETWORK_NOT_ALLOWED, ROLE_NOT_ALLOWED, OPERATOR_SUSPENDED, OPERATOR_REVOKED, PASSWORD_CHANGE_REQUIRED */
       403: {
         headers: {
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['Error'];
+          'application/json': components['schemas']['Error'] & {
+            /** @enum {string} */
+            code?: 'OTHER_PARTYS_ACCOUNT' | 'NETWORK_NOT_ALLOWED' | 'ROLE_NOT_ALLOWED' | 'OPERATOR_SUSPENDED' | 'OPERATOR_REVOKED' | 'PASSWORD_CHANGE_REQUIRED';
+          };
         };
       };
       /** @description OPERATOR_NOT_FOUND */
@@ -3237,14 +4119,24 @@ export interface operations {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': components['schemas']['Error'] & {
+            /** @enum {string} */
+            code?: 'OPERATOR_NOT_FOUND';
+          };
+        };
       };
-      /** @description ACCOUNT_NOT_LOCKED */
+      /** @description ACCOUNT_NOT_LOCKED; CONCURRENT_CHANGE */
       409: {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': components['schemas']['Error'] & {
+            /** @enum {string} */
+            code?: 'ACCOUNT_NOT_LOCKED' | 'CONCURRENT_CHANGE';
+          };
+        };
       };
       /** @description PAYLOAD_TOO_LARGE */
       413: {
@@ -3252,7 +4144,22 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['Error'];
+          'application/json': components['schemas']['Error'] & {
+            /** @enum {string} */
+            code?: 'PAYLOAD_TOO_LARGE';
+          };
+        };
+      };
+      /** @description UNSUPPORTED_MEDIA_TYPE */
+      415: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'] & {
+            /** @enum {string} */
+            code?: 'UNSUPPORTED_MEDIA_TYPE';
+          };
         };
       };
       /** @description EVENT_STORE_UNAVAILABLE */
@@ -3261,7 +4168,10 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['Error'];
+          'application/json': components['schemas']['Error'] & {
+            /** @enum {string} */
+            code?: 'EVENT_STORE_UNAVAILABLE';
+          };
         };
       };
     };
@@ -3284,13 +4194,16 @@ export interface operations {
         };
         content?: never;
       };
-      /** @description MALFORMED_JSON, VALIDATION_FAILED, FIELD_NOT_ALLOWED, ID_MALFORMED */
+      /** @description BAD_REQUEST, MALFORMED_JSON, VALIDATION_FAILED, FIELD_NOT_ALLOWED, CONTROL_CHARACTER, ID_MALFORMED */
       400: {
         headers: {
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['Error'];
+          'application/json': components['schemas']['Error'] & {
+            /** @enum {string} */
+            code?: 'BAD_REQUEST' | 'MALFORMED_JSON' | 'VALIDATION_FAILED' | 'FIELD_NOT_ALLOWED' | 'CONTROL_CHARACTER' | 'ID_MALFORMED';
+          };
         };
       };
       /** @description UNAUTHENTICATED, TOKEN_INVALID_OR_EXPIRED */
@@ -3299,16 +4212,46 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['Error'];
+          'application/json': components['schemas']['Error'] & {
+            /** @enum {string} */
+            code?: 'UNAUTHENTICATED' | 'TOKEN_INVALID_OR_EXPIRED';
+          };
         };
       };
-      /** @description OTHER_PARTYS_ACCOUNT; NETWORK_NOT_ALLOWED, ROLE_NOT_ALLOWED, OPERATOR_SUSPENDED, OPERATOR_REVOKED */
+      /** @description OTHER_PARTYS_ACCOUNT: an account of the other party; NETWORK_NOT_ALLOWED, ROLE_NOT_ALLOWED, OPERATOR_SUSPENDED, OPERATOR_REVOKED, PASSWORD_CHANGE_REQUIRED */
       403: {
         headers: {
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['Error'];
+          'application/json': components['schemas']['Error'] & {
+            /** @enum {string} */
+            code?: 'OTHER_PARTYS_ACCOUNT' | 'NETWORK_NOT_ALLOWED' | 'ROLE_NOT_ALLOWED' | 'OPERATOR_SUSPENDED' | 'OPERATOR_REVOKED' | 'PASSWORD_CHANGE_REQUIRED';
+          };
+        };
+      };
+      /** @description OPERATOR_NOT_FOUND */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'] & {
+            /** @enum {string} */
+            code?: 'OPERATOR_NOT_FOUND';
+          };
+        };
+      };
+      /** @description CONCURRENT_CHANGE */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'] & {
+            /** @enum {string} */
+            code?: 'CONCURRENT_CHANGE';
+          };
         };
       };
       /** @description PAYLOAD_TOO_LARGE */
@@ -3317,7 +4260,22 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['Error'];
+          'application/json': components['schemas']['Error'] & {
+            /** @enum {string} */
+            code?: 'PAYLOAD_TOO_LARGE';
+          };
+        };
+      };
+      /** @description UNSUPPORTED_MEDIA_TYPE */
+      415: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'] & {
+            /** @enum {string} */
+            code?: 'UNSUPPORTED_MEDIA_TYPE';
+          };
         };
       };
       /** @description EVENT_STORE_UNAVAILABLE */
@@ -3326,7 +4284,10 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['Error'];
+          'application/json': components['schemas']['Error'] & {
+            /** @enum {string} */
+            code?: 'EVENT_STORE_UNAVAILABLE';
+          };
         };
       };
     };
@@ -3364,13 +4325,24 @@ export interface operations {
           };
         };
       };
-      /** @description NIK_NOT_16_DIGITS, NIK_UNKNOWN_PROVINCE, NIK_INVALID_DATE; MALFORMED_JSON, VALIDATION_FAILED, FIELD_NOT_ALLOWED, ID_MALFORMED */
+      /** @description NIK_NOT_16_DIGITS; NIK_UNKNOWN_PROVINCE; NIK_INVALID_DATE; BAD_REQUEST, MALFORMED_JSON, VALIDATION_FAILED, FIELD_NOT_ALLOWED, CONTROL_CHARACTER */
       400: {
         headers: {
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['Error'];
+          'application/json': components['schemas']['Error'] & {
+            /** @enum {string} */
+            code?:
+              | 'NIK_NOT_16_DIGITS'
+              | 'NIK_UNKNOWN_PROVINCE'
+              | 'NIK_INVALID_DATE'
+              | 'BAD_REQUEST'
+              | 'MALFORMED_JSON'
+              | 'VALIDATION_FAILED'
+              | 'FIELD_NOT_ALLOWED'
+              | 'CONTROL_CHARACTER';
+          };
         };
       };
       /** @description UNAUTHENTICATED, TOKEN_INVALID_OR_EXPIRED */
@@ -3379,24 +4351,54 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['Error'];
+          'application/json': components['schemas']['Error'] & {
+            /** @enum {string} */
+            code?: 'UNAUTHENTICATED' | 'TOKEN_INVALID_OR_EXPIRED';
+          };
         };
       };
-      /** @description AGREEMENT_NOT_ACTIVE, FACILITY_NOT_REGISTERED; NETWORK_NOT_ALLOWED, ROLE_NOT_ALLOWED, OPERATOR_SUSPENDED, OPERATOR_REVOKED */
+      /** @description AGREEMENT_NOT_ACTIVE; FACILITY_NOT_REGISTERED; NETWORK_NOT_ALLOWED, ROLE_NOT_ALLOWED, OPERATOR_SUSPENDED, OPERATOR_REVOKED, PASSWORD_CHANGE_REQUIRED */
       403: {
         headers: {
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['Error'];
+          'application/json': components['schemas']['Error'] & {
+            /** @enum {string} */
+            code?:
+              | 'AGREEMENT_NOT_ACTIVE'
+              | 'FACILITY_NOT_REGISTERED'
+              | 'NETWORK_NOT_ALLOWED'
+              | 'ROLE_NOT_ALLOWED'
+              | 'OPERATOR_SUSPENDED'
+              | 'OPERATOR_REVOKED'
+              | 'PASSWORD_CHANGE_REQUIRED';
+          };
         };
       };
-      /** @description NIK_NOT_FOUND (with accessId) */
+      /** @description NIK_NOT_FOUND: with accessId */
       404: {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': components['schemas']['Error'] & {
+            /** @enum {string} */
+            code?: 'NIK_NOT_FOUND';
+          };
+        };
+      };
+      /** @description CONCURRENT_CHANGE */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'] & {
+            /** @enum {string} */
+            code?: 'CONCURRENT_CHANGE';
+          };
+        };
       };
       /** @description PAYLOAD_TOO_LARGE */
       413: {
@@ -3404,38 +4406,73 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['Error'];
+          'application/json': components['schemas']['Error'] & {
+            /** @enum {string} */
+            code?: 'PAYLOAD_TOO_LARGE';
+          };
+        };
+      };
+      /** @description UNSUPPORTED_MEDIA_TYPE */
+      415: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'] & {
+            /** @enum {string} */
+            code?: 'UNSUPPORTED_MEDIA_TYPE';
+          };
         };
       };
       /** @description RATE_LIMITED: over LOOKUPS_PER_HOUR this clock hour; Retry-After = seconds until the hour ends */
       429: {
         headers: {
+          /** @description Seconds after which a retry may succeed */
+          'Retry-After'?: number;
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': components['schemas']['Error'] & {
+            /** @enum {string} */
+            code?: 'RATE_LIMITED';
+          };
+        };
       };
-      /** @description REGISTRY_REFUSED: registryReason is the registry's own text (digits masked as #, at most 120 characters), the message names the normalised code */
+      /** @description REGISTRY_REFUSED: registryReason is the registry's own text (digits masked as #, at most 120 characters), the message names the normalised code; with accessId */
       502: {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': components['schemas']['Error'] & {
+            /** @enum {string} */
+            code?: 'REGISTRY_REFUSED';
+          };
+        };
       };
-      /** @description REGISTRY_UNAVAILABLE; EVENT_STORE_UNAVAILABLE */
+      /** @description REGISTRY_UNAVAILABLE: with accessId; EVENT_STORE_UNAVAILABLE */
       503: {
         headers: {
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['Error'];
+          'application/json': components['schemas']['Error'] & {
+            /** @enum {string} */
+            code?: 'REGISTRY_UNAVAILABLE' | 'EVENT_STORE_UNAVAILABLE';
+          };
         };
       };
-      /** @description REGISTRY_TIMEOUT */
+      /** @description REGISTRY_TIMEOUT: with accessId */
       504: {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': components['schemas']['Error'] & {
+            /** @enum {string} */
+            code?: 'REGISTRY_TIMEOUT';
+          };
+        };
       };
     };
   };
@@ -3472,13 +4509,24 @@ export interface operations {
           };
         };
       };
-      /** @description MALFORMED_JSON, VALIDATION_FAILED, FIELD_NOT_ALLOWED, ID_MALFORMED */
+      /** @description NIK_NOT_16_DIGITS; NIK_UNKNOWN_PROVINCE; NIK_INVALID_DATE; BAD_REQUEST, MALFORMED_JSON, VALIDATION_FAILED, FIELD_NOT_ALLOWED, CONTROL_CHARACTER */
       400: {
         headers: {
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['Error'];
+          'application/json': components['schemas']['Error'] & {
+            /** @enum {string} */
+            code?:
+              | 'NIK_NOT_16_DIGITS'
+              | 'NIK_UNKNOWN_PROVINCE'
+              | 'NIK_INVALID_DATE'
+              | 'BAD_REQUEST'
+              | 'MALFORMED_JSON'
+              | 'VALIDATION_FAILED'
+              | 'FIELD_NOT_ALLOWED'
+              | 'CONTROL_CHARACTER';
+          };
         };
       };
       /** @description UNAUTHENTICATED, TOKEN_INVALID_OR_EXPIRED */
@@ -3487,16 +4535,55 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['Error'];
+          'application/json': components['schemas']['Error'] & {
+            /** @enum {string} */
+            code?: 'UNAUTHENTICATED' | 'TOKEN_INVALID_OR_EXPIRED';
+          };
         };
       };
-      /** @description CARD_READER_NOT_REGISTERED, CARD_READER_RETIRED, AGREEMENT_NOT_ACTIVE; NETWORK_NOT_ALLOWED, ROLE_NOT_ALLOWED, OPERATOR_SUSPENDED, OPERATOR_REVOKED */
+      /** @description AGREEMENT_NOT_ACTIVE; FACILITY_NOT_REGISTERED; CARD_READER_NOT_REGISTERED; CARD_READER_RETIRED; NETWORK_NOT_ALLOWED, ROLE_NOT_ALLOWED, OPERATOR_SUSPENDED, OPERATOR_REVOKED, PASSWORD_CHANGE_REQUIRED */
       403: {
         headers: {
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['Error'];
+          'application/json': components['schemas']['Error'] & {
+            /** @enum {string} */
+            code?:
+              | 'AGREEMENT_NOT_ACTIVE'
+              | 'FACILITY_NOT_REGISTERED'
+              | 'CARD_READER_NOT_REGISTERED'
+              | 'CARD_READER_RETIRED'
+              | 'NETWORK_NOT_ALLOWED'
+              | 'ROLE_NOT_ALLOWED'
+              | 'OPERATOR_SUSPENDED'
+              | 'OPERATOR_REVOKED'
+              | 'PASSWORD_CHANGE_REQUIRED';
+          };
+        };
+      };
+      /** @description NIK_NOT_FOUND: with accessId */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'] & {
+            /** @enum {string} */
+            code?: 'NIK_NOT_FOUND';
+          };
+        };
+      };
+      /** @description CONCURRENT_CHANGE */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'] & {
+            /** @enum {string} */
+            code?: 'CONCURRENT_CHANGE';
+          };
         };
       };
       /** @description PAYLOAD_TOO_LARGE */
@@ -3505,23 +4592,84 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['Error'];
+          'application/json': components['schemas']['Error'] & {
+            /** @enum {string} */
+            code?: 'PAYLOAD_TOO_LARGE';
+          };
         };
       };
-      /** @description FINGERPRINT_NOT_MATCHED, FINGERPRINT_NOT_PERFORMED (no registry call) */
+      /** @description UNSUPPORTED_MEDIA_TYPE */
+      415: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'] & {
+            /** @enum {string} */
+            code?: 'UNSUPPORTED_MEDIA_TYPE';
+          };
+        };
+      };
+      /** @description FINGERPRINT_NOT_MATCHED; FINGERPRINT_NOT_PERFORMED: no registry call; both with accessId */
       422: {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': components['schemas']['Error'] & {
+            /** @enum {string} */
+            code?: 'FINGERPRINT_NOT_MATCHED' | 'FINGERPRINT_NOT_PERFORMED';
+          };
+        };
       };
-      /** @description EVENT_STORE_UNAVAILABLE */
+      /** @description RATE_LIMITED: over LOOKUPS_PER_HOUR this clock hour; Retry-After = seconds until the hour ends */
+      429: {
+        headers: {
+          /** @description Seconds after which a retry may succeed */
+          'Retry-After'?: number;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'] & {
+            /** @enum {string} */
+            code?: 'RATE_LIMITED';
+          };
+        };
+      };
+      /** @description REGISTRY_REFUSED: registryReason is the registry's own text (digits masked as #, at most 120 characters), the message names the normalised code; with accessId */
+      502: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'] & {
+            /** @enum {string} */
+            code?: 'REGISTRY_REFUSED';
+          };
+        };
+      };
+      /** @description REGISTRY_UNAVAILABLE: with accessId; EVENT_STORE_UNAVAILABLE */
       503: {
         headers: {
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['Error'];
+          'application/json': components['schemas']['Error'] & {
+            /** @enum {string} */
+            code?: 'REGISTRY_UNAVAILABLE' | 'EVENT_STORE_UNAVAILABLE';
+          };
+        };
+      };
+      /** @description REGISTRY_TIMEOUT: with accessId */
+      504: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'] & {
+            /** @enum {string} */
+            code?: 'REGISTRY_TIMEOUT';
+          };
         };
       };
     };
@@ -3556,13 +4704,27 @@ export interface operations {
           };
         };
       };
-      /** @description BALIKAN_EMPTY, NIK_NOT_16_DIGITS, NIK_UNKNOWN_PROVINCE, NIK_INVALID_DATE, IDEMPOTENCY_KEY_INVALID, VERIFICATION_TOKEN_MALFORMED, VALIDATION_FAILED; MALFORMED_JSON, VALIDATION_FAILED, FIELD_NOT_ALLOWED, ID_MALFORMED */
+      /** @description BALIKAN_EMPTY; NIK_NOT_16_DIGITS; NIK_UNKNOWN_PROVINCE; NIK_INVALID_DATE; IDEMPOTENCY_KEY_INVALID; VERIFICATION_TOKEN_MALFORMED; BAD_REQUEST, MALFORMED_JSON, VALIDATION_FAILED, FIELD_NOT_ALLOWED, CONTROL_CHARACTER */
       400: {
         headers: {
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['Error'];
+          'application/json': components['schemas']['Error'] & {
+            /** @enum {string} */
+            code?:
+              | 'BALIKAN_EMPTY'
+              | 'NIK_NOT_16_DIGITS'
+              | 'NIK_UNKNOWN_PROVINCE'
+              | 'NIK_INVALID_DATE'
+              | 'IDEMPOTENCY_KEY_INVALID'
+              | 'VERIFICATION_TOKEN_MALFORMED'
+              | 'BAD_REQUEST'
+              | 'MALFORMED_JSON'
+              | 'VALIDATION_FAILED'
+              | 'FIELD_NOT_ALLOWED'
+              | 'CONTROL_CHARACTER';
+          };
         };
       };
       /** @description UNAUTHENTICATED, TOKEN_INVALID_OR_EXPIRED */
@@ -3571,16 +4733,29 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['Error'];
+          'application/json': components['schemas']['Error'] & {
+            /** @enum {string} */
+            code?: 'UNAUTHENTICATED' | 'TOKEN_INVALID_OR_EXPIRED';
+          };
         };
       };
-      /** @description FACILITY_SCOPE, AGREEMENT_NOT_ACTIVE (recorded); NETWORK_NOT_ALLOWED, ROLE_NOT_ALLOWED, OPERATOR_SUSPENDED, OPERATOR_REVOKED */
+      /** @description FACILITY_SCOPE; AGREEMENT_NOT_ACTIVE: recorded; NETWORK_NOT_ALLOWED, ROLE_NOT_ALLOWED, OPERATOR_SUSPENDED, OPERATOR_REVOKED, PASSWORD_CHANGE_REQUIRED */
       403: {
         headers: {
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['Error'];
+          'application/json': components['schemas']['Error'] & {
+            /** @enum {string} */
+            code?:
+              | 'FACILITY_SCOPE'
+              | 'AGREEMENT_NOT_ACTIVE'
+              | 'NETWORK_NOT_ALLOWED'
+              | 'ROLE_NOT_ALLOWED'
+              | 'OPERATOR_SUSPENDED'
+              | 'OPERATOR_REVOKED'
+              | 'PASSWORD_CHANGE_REQUIRED';
+          };
         };
       };
       /** @description ACCESS_NOT_FOUND */
@@ -3588,7 +4763,24 @@ export interface operations {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': components['schemas']['Error'] & {
+            /** @enum {string} */
+            code?: 'ACCESS_NOT_FOUND';
+          };
+        };
+      };
+      /** @description CONCURRENT_CHANGE */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'] & {
+            /** @enum {string} */
+            code?: 'CONCURRENT_CHANGE';
+          };
+        };
       };
       /** @description PAYLOAD_TOO_LARGE */
       413: {
@@ -3596,15 +4788,35 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['Error'];
+          'application/json': components['schemas']['Error'] & {
+            /** @enum {string} */
+            code?: 'PAYLOAD_TOO_LARGE';
+          };
         };
       };
-      /** @description ACCESS_FOUND_NOBODY; NIK_DOES_NOT_MATCH_ACCESS (the NIK or the verificationToken is not that of the access; recorded); IDEMPOTENCY_KEY_REUSED (the key was used by this operator for a balikan of another access, or of this access with other fields: a new balikan needs a new key) */
+      /** @description UNSUPPORTED_MEDIA_TYPE */
+      415: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'] & {
+            /** @enum {string} */
+            code?: 'UNSUPPORTED_MEDIA_TYPE';
+          };
+        };
+      };
+      /** @description ACCESS_FOUND_NOBODY; NIK_DOES_NOT_MATCH_ACCESS: the NIK or the verificationToken is not that of the access; recorded; IDEMPOTENCY_KEY_REUSED: the key was used by this operator for a balikan of another access, or of this access with other fields: a new balikan needs a new key */
       422: {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': components['schemas']['Error'] & {
+            /** @enum {string} */
+            code?: 'ACCESS_FOUND_NOBODY' | 'NIK_DOES_NOT_MATCH_ACCESS' | 'IDEMPOTENCY_KEY_REUSED';
+          };
+        };
       };
       /** @description EVENT_STORE_UNAVAILABLE */
       503: {
@@ -3612,7 +4824,10 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['Error'];
+          'application/json': components['schemas']['Error'] & {
+            /** @enum {string} */
+            code?: 'EVENT_STORE_UNAVAILABLE';
+          };
         };
       };
     };
@@ -3648,13 +4863,16 @@ export interface operations {
           };
         };
       };
-      /** @description MALFORMED_JSON, VALIDATION_FAILED, FIELD_NOT_ALLOWED, ID_MALFORMED */
+      /** @description BAD_REQUEST, MALFORMED_JSON, VALIDATION_FAILED, FIELD_NOT_ALLOWED, CONTROL_CHARACTER, ID_MALFORMED */
       400: {
         headers: {
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['Error'];
+          'application/json': components['schemas']['Error'] & {
+            /** @enum {string} */
+            code?: 'BAD_REQUEST' | 'MALFORMED_JSON' | 'VALIDATION_FAILED' | 'FIELD_NOT_ALLOWED' | 'CONTROL_CHARACTER' | 'ID_MALFORMED';
+          };
         };
       };
       /** @description UNAUTHENTICATED, TOKEN_INVALID_OR_EXPIRED */
@@ -3663,16 +4881,22 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['Error'];
+          'application/json': components['schemas']['Error'] & {
+            /** @enum {string} */
+            code?: 'UNAUTHENTICATED' | 'TOKEN_INVALID_OR_EXPIRED';
+          };
         };
       };
-      /** @description NETWORK_NOT_ALLOWED, ROLE_NOT_ALLOWED, OPERATOR_SUSPENDED, OPERATOR_REVOKED */
+      /** @description FACILITY_SCOPE; NETWORK_NOT_ALLOWED, ROLE_NOT_ALLOWED, OPERATOR_SUSPENDED, OPERATOR_REVOKED, PASSWORD_CHANGE_REQUIRED */
       403: {
         headers: {
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['Error'];
+          'application/json': components['schemas']['Error'] & {
+            /** @enum {string} */
+            code?: 'FACILITY_SCOPE' | 'NETWORK_NOT_ALLOWED' | 'ROLE_NOT_ALLOWED' | 'OPERATOR_SUSPENDED' | 'OPERATOR_REVOKED' | 'PASSWORD_CHANGE_REQUIRED';
+          };
         };
       };
       /** @description BALIKAN_NOT_FOUND */
@@ -3680,7 +4904,12 @@ export interface operations {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': components['schemas']['Error'] & {
+            /** @enum {string} */
+            code?: 'BALIKAN_NOT_FOUND';
+          };
+        };
       };
       /** @description PAYLOAD_TOO_LARGE */
       413: {
@@ -3688,7 +4917,22 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['Error'];
+          'application/json': components['schemas']['Error'] & {
+            /** @enum {string} */
+            code?: 'PAYLOAD_TOO_LARGE';
+          };
+        };
+      };
+      /** @description UNSUPPORTED_MEDIA_TYPE */
+      415: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'] & {
+            /** @enum {string} */
+            code?: 'UNSUPPORTED_MEDIA_TYPE';
+          };
         };
       };
       /** @description EVENT_STORE_UNAVAILABLE */
@@ -3697,7 +4941,10 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['Error'];
+          'application/json': components['schemas']['Error'] & {
+            /** @enum {string} */
+            code?: 'EVENT_STORE_UNAVAILABLE';
+          };
         };
       };
     };
@@ -3728,13 +4975,17 @@ export interface operations {
           'text/csv': string;
         };
       };
-      /** @description REPORT_PERIOD_INVALID, VALIDATION_FAILED; MALFORMED_JSON, VALIDATION_FAILED, FIELD_NOT_ALLOWED, ID_MALFORMED */
+      /** @description REPORT_PERIOD_INVALID; BAD_REQUEST, MALFORMED_JSON, VALIDATION_FAILED, FIELD_NOT_ALLOWED, CONTROL_CHARACTER, ID_MALFORMED */
       400: {
         headers: {
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['Error'];
+          'application/json': components['schemas']['Error'] & {
+            /** @enum {string} */
+            code?:
+              'REPORT_PERIOD_INVALID' | 'BAD_REQUEST' | 'MALFORMED_JSON' | 'VALIDATION_FAILED' | 'FIELD_NOT_ALLOWED' | 'CONTROL_CHARACTER' | 'ID_MALFORMED';
+          };
         };
       };
       /** @description UNAUTHENTICATED, TOKEN_INVALID_OR_EXPIRED */
@@ -3743,16 +4994,22 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['Error'];
+          'application/json': components['schemas']['Error'] & {
+            /** @enum {string} */
+            code?: 'UNAUTHENTICATED' | 'TOKEN_INVALID_OR_EXPIRED';
+          };
         };
       };
-      /** @description NETWORK_NOT_ALLOWED, ROLE_NOT_ALLOWED, OPERATOR_SUSPENDED, OPERATOR_REVOKED */
+      /** @description NETWORK_NOT_ALLOWED, ROLE_NOT_ALLOWED, OPERATOR_SUSPENDED, OPERATOR_REVOKED, PASSWORD_CHANGE_REQUIRED */
       403: {
         headers: {
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['Error'];
+          'application/json': components['schemas']['Error'] & {
+            /** @enum {string} */
+            code?: 'NETWORK_NOT_ALLOWED' | 'ROLE_NOT_ALLOWED' | 'OPERATOR_SUSPENDED' | 'OPERATOR_REVOKED' | 'PASSWORD_CHANGE_REQUIRED';
+          };
         };
       };
       /** @description PAYLOAD_TOO_LARGE */
@@ -3761,7 +5018,22 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['Error'];
+          'application/json': components['schemas']['Error'] & {
+            /** @enum {string} */
+            code?: 'PAYLOAD_TOO_LARGE';
+          };
+        };
+      };
+      /** @description UNSUPPORTED_MEDIA_TYPE */
+      415: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'] & {
+            /** @enum {string} */
+            code?: 'UNSUPPORTED_MEDIA_TYPE';
+          };
         };
       };
       /** @description REPORT_PERIOD_NOT_STARTED */
@@ -3769,15 +5041,25 @@ export interface operations {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': components['schemas']['Error'] & {
+            /** @enum {string} */
+            code?: 'REPORT_PERIOD_NOT_STARTED';
+          };
+        };
       };
-      /** @description EVENT_STORE_UNAVAILABLE */
+      /** @description REPORT_NOT_CURRENT: the figures, or the audit log under them, are still being brought up to date; retry; EVENT_STORE_UNAVAILABLE */
       503: {
         headers: {
+          /** @description Seconds after which a retry may succeed */
+          'Retry-After'?: number;
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['Error'];
+          'application/json': components['schemas']['Error'] & {
+            /** @enum {string} */
+            code?: 'REPORT_NOT_CURRENT' | 'EVENT_STORE_UNAVAILABLE';
+          };
         };
       };
     };
@@ -3817,13 +5099,17 @@ export interface operations {
           'application/pdf': string;
         };
       };
-      /** @description MALFORMED_JSON, VALIDATION_FAILED, FIELD_NOT_ALLOWED, ID_MALFORMED */
+      /** @description REPORT_PERIOD_INVALID; BAD_REQUEST, MALFORMED_JSON, VALIDATION_FAILED, FIELD_NOT_ALLOWED, CONTROL_CHARACTER, ID_MALFORMED */
       400: {
         headers: {
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['Error'];
+          'application/json': components['schemas']['Error'] & {
+            /** @enum {string} */
+            code?:
+              'REPORT_PERIOD_INVALID' | 'BAD_REQUEST' | 'MALFORMED_JSON' | 'VALIDATION_FAILED' | 'FIELD_NOT_ALLOWED' | 'CONTROL_CHARACTER' | 'ID_MALFORMED';
+          };
         };
       };
       /** @description UNAUTHENTICATED, TOKEN_INVALID_OR_EXPIRED */
@@ -3832,16 +5118,22 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['Error'];
+          'application/json': components['schemas']['Error'] & {
+            /** @enum {string} */
+            code?: 'UNAUTHENTICATED' | 'TOKEN_INVALID_OR_EXPIRED';
+          };
         };
       };
-      /** @description NETWORK_NOT_ALLOWED, ROLE_NOT_ALLOWED, OPERATOR_SUSPENDED, OPERATOR_REVOKED */
+      /** @description NETWORK_NOT_ALLOWED, ROLE_NOT_ALLOWED, OPERATOR_SUSPENDED, OPERATOR_REVOKED, PASSWORD_CHANGE_REQUIRED */
       403: {
         headers: {
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['Error'];
+          'application/json': components['schemas']['Error'] & {
+            /** @enum {string} */
+            code?: 'NETWORK_NOT_ALLOWED' | 'ROLE_NOT_ALLOWED' | 'OPERATOR_SUSPENDED' | 'OPERATOR_REVOKED' | 'PASSWORD_CHANGE_REQUIRED';
+          };
         };
       };
       /** @description REPORT_NOT_SUBMITTED */
@@ -3849,7 +5141,12 @@ export interface operations {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': components['schemas']['Error'] & {
+            /** @enum {string} */
+            code?: 'REPORT_NOT_SUBMITTED';
+          };
+        };
       };
       /** @description PAYLOAD_TOO_LARGE */
       413: {
@@ -3857,7 +5154,34 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['Error'];
+          'application/json': components['schemas']['Error'] & {
+            /** @enum {string} */
+            code?: 'PAYLOAD_TOO_LARGE';
+          };
+        };
+      };
+      /** @description UNSUPPORTED_MEDIA_TYPE */
+      415: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'] & {
+            /** @enum {string} */
+            code?: 'UNSUPPORTED_MEDIA_TYPE';
+          };
+        };
+      };
+      /** @description REPORT_PERIOD_NOT_STARTED */
+      422: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'] & {
+            /** @enum {string} */
+            code?: 'REPORT_PERIOD_NOT_STARTED';
+          };
         };
       };
       /** @description EVENT_STORE_UNAVAILABLE */
@@ -3866,7 +5190,10 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['Error'];
+          'application/json': components['schemas']['Error'] & {
+            /** @enum {string} */
+            code?: 'EVENT_STORE_UNAVAILABLE';
+          };
         };
       };
     };
@@ -3901,13 +5228,17 @@ export interface operations {
           'application/json': components['schemas']['ReportSubmission'];
         };
       };
-      /** @description MALFORMED_JSON, VALIDATION_FAILED, FIELD_NOT_ALLOWED, ID_MALFORMED */
+      /** @description REPORT_PERIOD_INVALID; BAD_REQUEST, MALFORMED_JSON, VALIDATION_FAILED, FIELD_NOT_ALLOWED, CONTROL_CHARACTER, ID_MALFORMED */
       400: {
         headers: {
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['Error'];
+          'application/json': components['schemas']['Error'] & {
+            /** @enum {string} */
+            code?:
+              'REPORT_PERIOD_INVALID' | 'BAD_REQUEST' | 'MALFORMED_JSON' | 'VALIDATION_FAILED' | 'FIELD_NOT_ALLOWED' | 'CONTROL_CHARACTER' | 'ID_MALFORMED';
+          };
         };
       };
       /** @description UNAUTHENTICATED, TOKEN_INVALID_OR_EXPIRED */
@@ -3916,16 +5247,34 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['Error'];
+          'application/json': components['schemas']['Error'] & {
+            /** @enum {string} */
+            code?: 'UNAUTHENTICATED' | 'TOKEN_INVALID_OR_EXPIRED';
+          };
         };
       };
-      /** @description NETWORK_NOT_ALLOWED, ROLE_NOT_ALLOWED, OPERATOR_SUSPENDED, OPERATOR_REVOKED */
+      /** @description NETWORK_NOT_ALLOWED, ROLE_NOT_ALLOWED, OPERATOR_SUSPENDED, OPERATOR_REVOKED, PASSWORD_CHANGE_REQUIRED */
       403: {
         headers: {
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['Error'];
+          'application/json': components['schemas']['Error'] & {
+            /** @enum {string} */
+            code?: 'NETWORK_NOT_ALLOWED' | 'ROLE_NOT_ALLOWED' | 'OPERATOR_SUSPENDED' | 'OPERATOR_REVOKED' | 'PASSWORD_CHANGE_REQUIRED';
+          };
+        };
+      };
+      /** @description CONCURRENT_CHANGE */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'] & {
+            /** @enum {string} */
+            code?: 'CONCURRENT_CHANGE';
+          };
         };
       };
       /** @description PAYLOAD_TOO_LARGE */
@@ -3934,16 +5283,48 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['Error'];
+          'application/json': components['schemas']['Error'] & {
+            /** @enum {string} */
+            code?: 'PAYLOAD_TOO_LARGE';
+          };
         };
       };
-      /** @description REPORT_NOT_CURRENT: the figures are still being brought up to date; EVENT_STORE_UNAVAILABLE */
-      503: {
+      /** @description UNSUPPORTED_MEDIA_TYPE */
+      415: {
         headers: {
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['Error'];
+          'application/json': components['schemas']['Error'] & {
+            /** @enum {string} */
+            code?: 'UNSUPPORTED_MEDIA_TYPE';
+          };
+        };
+      };
+      /** @description REPORT_PERIOD_NOT_STARTED */
+      422: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'] & {
+            /** @enum {string} */
+            code?: 'REPORT_PERIOD_NOT_STARTED';
+          };
+        };
+      };
+      /** @description REPORT_NOT_CURRENT: the figures, or the audit log under them, are still being brought up to date; retry; EVENT_STORE_UNAVAILABLE */
+      503: {
+        headers: {
+          /** @description Seconds after which a retry may succeed */
+          'Retry-After'?: number;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'] & {
+            /** @enum {string} */
+            code?: 'REPORT_NOT_CURRENT' | 'EVENT_STORE_UNAVAILABLE';
+          };
         };
       };
     };
@@ -3973,13 +5354,17 @@ export interface operations {
           'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet': string;
         };
       };
-      /** @description MALFORMED_JSON, VALIDATION_FAILED, FIELD_NOT_ALLOWED, ID_MALFORMED */
+      /** @description REPORT_PERIOD_INVALID; BAD_REQUEST, MALFORMED_JSON, VALIDATION_FAILED, FIELD_NOT_ALLOWED, CONTROL_CHARACTER, ID_MALFORMED */
       400: {
         headers: {
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['Error'];
+          'application/json': components['schemas']['Error'] & {
+            /** @enum {string} */
+            code?:
+              'REPORT_PERIOD_INVALID' | 'BAD_REQUEST' | 'MALFORMED_JSON' | 'VALIDATION_FAILED' | 'FIELD_NOT_ALLOWED' | 'CONTROL_CHARACTER' | 'ID_MALFORMED';
+          };
         };
       };
       /** @description UNAUTHENTICATED, TOKEN_INVALID_OR_EXPIRED */
@@ -3988,16 +5373,22 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['Error'];
+          'application/json': components['schemas']['Error'] & {
+            /** @enum {string} */
+            code?: 'UNAUTHENTICATED' | 'TOKEN_INVALID_OR_EXPIRED';
+          };
         };
       };
-      /** @description NETWORK_NOT_ALLOWED, ROLE_NOT_ALLOWED, OPERATOR_SUSPENDED, OPERATOR_REVOKED */
+      /** @description NETWORK_NOT_ALLOWED, ROLE_NOT_ALLOWED, OPERATOR_SUSPENDED, OPERATOR_REVOKED, PASSWORD_CHANGE_REQUIRED */
       403: {
         headers: {
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['Error'];
+          'application/json': components['schemas']['Error'] & {
+            /** @enum {string} */
+            code?: 'NETWORK_NOT_ALLOWED' | 'ROLE_NOT_ALLOWED' | 'OPERATOR_SUSPENDED' | 'OPERATOR_REVOKED' | 'PASSWORD_CHANGE_REQUIRED';
+          };
         };
       };
       /** @description PAYLOAD_TOO_LARGE */
@@ -4006,16 +5397,48 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['Error'];
+          'application/json': components['schemas']['Error'] & {
+            /** @enum {string} */
+            code?: 'PAYLOAD_TOO_LARGE';
+          };
         };
       };
-      /** @description EVENT_STORE_UNAVAILABLE */
-      503: {
+      /** @description UNSUPPORTED_MEDIA_TYPE */
+      415: {
         headers: {
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['Error'];
+          'application/json': components['schemas']['Error'] & {
+            /** @enum {string} */
+            code?: 'UNSUPPORTED_MEDIA_TYPE';
+          };
+        };
+      };
+      /** @description REPORT_PERIOD_NOT_STARTED */
+      422: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'] & {
+            /** @enum {string} */
+            code?: 'REPORT_PERIOD_NOT_STARTED';
+          };
+        };
+      };
+      /** @description REPORT_NOT_CURRENT: the figures, or the audit log under them, are still being brought up to date; retry; EVENT_STORE_UNAVAILABLE */
+      503: {
+        headers: {
+          /** @description Seconds after which a retry may succeed */
+          'Retry-After'?: number;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'] & {
+            /** @enum {string} */
+            code?: 'REPORT_NOT_CURRENT' | 'EVENT_STORE_UNAVAILABLE';
+          };
         };
       };
     };
@@ -4070,13 +5493,24 @@ export interface operations {
           };
         };
       };
-      /** @description VALIDATION_FAILED, LETTER_NUMBER_INVALID, REPORT_PERIOD_INVALID; MALFORMED_JSON, VALIDATION_FAILED, FIELD_NOT_ALLOWED, ID_MALFORMED */
+      /** @description LETTER_NUMBER_INVALID; REPORT_PERIOD_INVALID; BAD_REQUEST, MALFORMED_JSON, VALIDATION_FAILED, FIELD_NOT_ALLOWED, CONTROL_CHARACTER, ID_MALFORMED */
       400: {
         headers: {
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['Error'];
+          'application/json': components['schemas']['Error'] & {
+            /** @enum {string} */
+            code?:
+              | 'LETTER_NUMBER_INVALID'
+              | 'REPORT_PERIOD_INVALID'
+              | 'BAD_REQUEST'
+              | 'MALFORMED_JSON'
+              | 'VALIDATION_FAILED'
+              | 'FIELD_NOT_ALLOWED'
+              | 'CONTROL_CHARACTER'
+              | 'ID_MALFORMED';
+          };
         };
       };
       /** @description UNAUTHENTICATED, TOKEN_INVALID_OR_EXPIRED */
@@ -4085,24 +5519,35 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['Error'];
+          'application/json': components['schemas']['Error'] & {
+            /** @enum {string} */
+            code?: 'UNAUTHENTICATED' | 'TOKEN_INVALID_OR_EXPIRED';
+          };
         };
       };
-      /** @description NETWORK_NOT_ALLOWED, ROLE_NOT_ALLOWED, OPERATOR_SUSPENDED, OPERATOR_REVOKED */
+      /** @description NETWORK_NOT_ALLOWED, ROLE_NOT_ALLOWED, OPERATOR_SUSPENDED, OPERATOR_REVOKED, PASSWORD_CHANGE_REQUIRED */
       403: {
         headers: {
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['Error'];
+          'application/json': components['schemas']['Error'] & {
+            /** @enum {string} */
+            code?: 'NETWORK_NOT_ALLOWED' | 'ROLE_NOT_ALLOWED' | 'OPERATOR_SUSPENDED' | 'OPERATOR_REVOKED' | 'PASSWORD_CHANGE_REQUIRED';
+          };
         };
       };
-      /** @description BUPATI_LETTER_ALREADY_ISSUED: sent under another number, which does not change */
+      /** @description BUPATI_LETTER_ALREADY_ISSUED: sent under another number, which does not change; CONCURRENT_CHANGE */
       409: {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': components['schemas']['Error'] & {
+            /** @enum {string} */
+            code?: 'BUPATI_LETTER_ALREADY_ISSUED' | 'CONCURRENT_CHANGE';
+          };
+        };
       };
       /** @description PAYLOAD_TOO_LARGE */
       413: {
@@ -4110,7 +5555,22 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['Error'];
+          'application/json': components['schemas']['Error'] & {
+            /** @enum {string} */
+            code?: 'PAYLOAD_TOO_LARGE';
+          };
+        };
+      };
+      /** @description UNSUPPORTED_MEDIA_TYPE */
+      415: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'] & {
+            /** @enum {string} */
+            code?: 'UNSUPPORTED_MEDIA_TYPE';
+          };
         };
       };
       /** @description REPORT_PERIOD_NOT_STARTED */
@@ -4118,7 +5578,12 @@ export interface operations {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': components['schemas']['Error'] & {
+            /** @enum {string} */
+            code?: 'REPORT_PERIOD_NOT_STARTED';
+          };
+        };
       };
       /** @description EVENT_STORE_UNAVAILABLE */
       503: {
@@ -4126,7 +5591,10 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['Error'];
+          'application/json': components['schemas']['Error'] & {
+            /** @enum {string} */
+            code?: 'EVENT_STORE_UNAVAILABLE';
+          };
         };
       };
     };
@@ -4283,13 +5751,16 @@ export interface operations {
           };
         };
       };
-      /** @description MALFORMED_JSON, VALIDATION_FAILED, FIELD_NOT_ALLOWED, ID_MALFORMED */
+      /** @description REPORT_PERIOD_INVALID; BAD_REQUEST, MALFORMED_JSON, VALIDATION_FAILED, FIELD_NOT_ALLOWED, CONTROL_CHARACTER */
       400: {
         headers: {
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['Error'];
+          'application/json': components['schemas']['Error'] & {
+            /** @enum {string} */
+            code?: 'REPORT_PERIOD_INVALID' | 'BAD_REQUEST' | 'MALFORMED_JSON' | 'VALIDATION_FAILED' | 'FIELD_NOT_ALLOWED' | 'CONTROL_CHARACTER';
+          };
         };
       };
       /** @description UNAUTHENTICATED, TOKEN_INVALID_OR_EXPIRED */
@@ -4298,16 +5769,22 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['Error'];
+          'application/json': components['schemas']['Error'] & {
+            /** @enum {string} */
+            code?: 'UNAUTHENTICATED' | 'TOKEN_INVALID_OR_EXPIRED';
+          };
         };
       };
-      /** @description NETWORK_NOT_ALLOWED, ROLE_NOT_ALLOWED, OPERATOR_SUSPENDED, OPERATOR_REVOKED */
+      /** @description NETWORK_NOT_ALLOWED, ROLE_NOT_ALLOWED, OPERATOR_SUSPENDED, OPERATOR_REVOKED, PASSWORD_CHANGE_REQUIRED */
       403: {
         headers: {
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['Error'];
+          'application/json': components['schemas']['Error'] & {
+            /** @enum {string} */
+            code?: 'NETWORK_NOT_ALLOWED' | 'ROLE_NOT_ALLOWED' | 'OPERATOR_SUSPENDED' | 'OPERATOR_REVOKED' | 'PASSWORD_CHANGE_REQUIRED';
+          };
         };
       };
       /** @description PAYLOAD_TOO_LARGE */
@@ -4316,7 +5793,34 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['Error'];
+          'application/json': components['schemas']['Error'] & {
+            /** @enum {string} */
+            code?: 'PAYLOAD_TOO_LARGE';
+          };
+        };
+      };
+      /** @description UNSUPPORTED_MEDIA_TYPE */
+      415: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'] & {
+            /** @enum {string} */
+            code?: 'UNSUPPORTED_MEDIA_TYPE';
+          };
+        };
+      };
+      /** @description REPORT_PERIOD_NOT_STARTED */
+      422: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'] & {
+            /** @enum {string} */
+            code?: 'REPORT_PERIOD_NOT_STARTED';
+          };
         };
       };
       /** @description EVENT_STORE_UNAVAILABLE */
@@ -4325,7 +5829,10 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['Error'];
+          'application/json': components['schemas']['Error'] & {
+            /** @enum {string} */
+            code?: 'EVENT_STORE_UNAVAILABLE';
+          };
         };
       };
     };
@@ -4356,13 +5863,16 @@ export interface operations {
           }[];
         };
       };
-      /** @description MALFORMED_JSON, VALIDATION_FAILED, FIELD_NOT_ALLOWED, ID_MALFORMED */
+      /** @description BAD_REQUEST, MALFORMED_JSON, VALIDATION_FAILED, FIELD_NOT_ALLOWED, CONTROL_CHARACTER */
       400: {
         headers: {
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['Error'];
+          'application/json': components['schemas']['Error'] & {
+            /** @enum {string} */
+            code?: 'BAD_REQUEST' | 'MALFORMED_JSON' | 'VALIDATION_FAILED' | 'FIELD_NOT_ALLOWED' | 'CONTROL_CHARACTER';
+          };
         };
       };
       /** @description UNAUTHENTICATED, TOKEN_INVALID_OR_EXPIRED */
@@ -4371,16 +5881,22 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['Error'];
+          'application/json': components['schemas']['Error'] & {
+            /** @enum {string} */
+            code?: 'UNAUTHENTICATED' | 'TOKEN_INVALID_OR_EXPIRED';
+          };
         };
       };
-      /** @description NETWORK_NOT_ALLOWED, ROLE_NOT_ALLOWED, OPERATOR_SUSPENDED, OPERATOR_REVOKED */
+      /** @description NETWORK_NOT_ALLOWED, ROLE_NOT_ALLOWED, OPERATOR_SUSPENDED, OPERATOR_REVOKED, PASSWORD_CHANGE_REQUIRED */
       403: {
         headers: {
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['Error'];
+          'application/json': components['schemas']['Error'] & {
+            /** @enum {string} */
+            code?: 'NETWORK_NOT_ALLOWED' | 'ROLE_NOT_ALLOWED' | 'OPERATOR_SUSPENDED' | 'OPERATOR_REVOKED' | 'PASSWORD_CHANGE_REQUIRED';
+          };
         };
       };
       /** @description PAYLOAD_TOO_LARGE */
@@ -4389,7 +5905,22 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['Error'];
+          'application/json': components['schemas']['Error'] & {
+            /** @enum {string} */
+            code?: 'PAYLOAD_TOO_LARGE';
+          };
+        };
+      };
+      /** @description UNSUPPORTED_MEDIA_TYPE */
+      415: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'] & {
+            /** @enum {string} */
+            code?: 'UNSUPPORTED_MEDIA_TYPE';
+          };
         };
       };
       /** @description EVENT_STORE_UNAVAILABLE */
@@ -4398,7 +5929,10 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['Error'];
+          'application/json': components['schemas']['Error'] & {
+            /** @enum {string} */
+            code?: 'EVENT_STORE_UNAVAILABLE';
+          };
         };
       };
     };
@@ -4444,13 +5978,16 @@ export interface operations {
           };
         };
       };
-      /** @description MALFORMED_JSON, VALIDATION_FAILED, FIELD_NOT_ALLOWED, ID_MALFORMED */
+      /** @description RANGE_INVALID: from is after to; RANGE_TOO_LONG; BAD_REQUEST, MALFORMED_JSON, VALIDATION_FAILED, FIELD_NOT_ALLOWED, CONTROL_CHARACTER */
       400: {
         headers: {
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['Error'];
+          'application/json': components['schemas']['Error'] & {
+            /** @enum {string} */
+            code?: 'RANGE_INVALID' | 'RANGE_TOO_LONG' | 'BAD_REQUEST' | 'MALFORMED_JSON' | 'VALIDATION_FAILED' | 'FIELD_NOT_ALLOWED' | 'CONTROL_CHARACTER';
+          };
         };
       };
       /** @description UNAUTHENTICATED, TOKEN_INVALID_OR_EXPIRED */
@@ -4459,16 +5996,22 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['Error'];
+          'application/json': components['schemas']['Error'] & {
+            /** @enum {string} */
+            code?: 'UNAUTHENTICATED' | 'TOKEN_INVALID_OR_EXPIRED';
+          };
         };
       };
-      /** @description NETWORK_NOT_ALLOWED, ROLE_NOT_ALLOWED, OPERATOR_SUSPENDED, OPERATOR_REVOKED */
+      /** @description NETWORK_NOT_ALLOWED, ROLE_NOT_ALLOWED, OPERATOR_SUSPENDED, OPERATOR_REVOKED, PASSWORD_CHANGE_REQUIRED */
       403: {
         headers: {
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['Error'];
+          'application/json': components['schemas']['Error'] & {
+            /** @enum {string} */
+            code?: 'NETWORK_NOT_ALLOWED' | 'ROLE_NOT_ALLOWED' | 'OPERATOR_SUSPENDED' | 'OPERATOR_REVOKED' | 'PASSWORD_CHANGE_REQUIRED';
+          };
         };
       };
       /** @description PAYLOAD_TOO_LARGE */
@@ -4477,7 +6020,22 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['Error'];
+          'application/json': components['schemas']['Error'] & {
+            /** @enum {string} */
+            code?: 'PAYLOAD_TOO_LARGE';
+          };
+        };
+      };
+      /** @description UNSUPPORTED_MEDIA_TYPE */
+      415: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'] & {
+            /** @enum {string} */
+            code?: 'UNSUPPORTED_MEDIA_TYPE';
+          };
         };
       };
       /** @description EVENT_STORE_UNAVAILABLE */
@@ -4486,7 +6044,10 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['Error'];
+          'application/json': components['schemas']['Error'] & {
+            /** @enum {string} */
+            code?: 'EVENT_STORE_UNAVAILABLE';
+          };
         };
       };
     };
@@ -4540,13 +6101,16 @@ export interface operations {
           };
         };
       };
-      /** @description MALFORMED_JSON, VALIDATION_FAILED, FIELD_NOT_ALLOWED, ID_MALFORMED */
+      /** @description RANGE_INVALID: from is after to; RANGE_TOO_LONG; BAD_REQUEST, MALFORMED_JSON, VALIDATION_FAILED, FIELD_NOT_ALLOWED, CONTROL_CHARACTER */
       400: {
         headers: {
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['Error'];
+          'application/json': components['schemas']['Error'] & {
+            /** @enum {string} */
+            code?: 'RANGE_INVALID' | 'RANGE_TOO_LONG' | 'BAD_REQUEST' | 'MALFORMED_JSON' | 'VALIDATION_FAILED' | 'FIELD_NOT_ALLOWED' | 'CONTROL_CHARACTER';
+          };
         };
       };
       /** @description UNAUTHENTICATED, TOKEN_INVALID_OR_EXPIRED */
@@ -4555,16 +6119,22 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['Error'];
+          'application/json': components['schemas']['Error'] & {
+            /** @enum {string} */
+            code?: 'UNAUTHENTICATED' | 'TOKEN_INVALID_OR_EXPIRED';
+          };
         };
       };
-      /** @description NETWORK_NOT_ALLOWED, ROLE_NOT_ALLOWED, OPERATOR_SUSPENDED, OPERATOR_REVOKED */
+      /** @description NETWORK_NOT_ALLOWED, ROLE_NOT_ALLOWED, OPERATOR_SUSPENDED, OPERATOR_REVOKED, PASSWORD_CHANGE_REQUIRED */
       403: {
         headers: {
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['Error'];
+          'application/json': components['schemas']['Error'] & {
+            /** @enum {string} */
+            code?: 'NETWORK_NOT_ALLOWED' | 'ROLE_NOT_ALLOWED' | 'OPERATOR_SUSPENDED' | 'OPERATOR_REVOKED' | 'PASSWORD_CHANGE_REQUIRED';
+          };
         };
       };
       /** @description PAYLOAD_TOO_LARGE */
@@ -4573,7 +6143,22 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['Error'];
+          'application/json': components['schemas']['Error'] & {
+            /** @enum {string} */
+            code?: 'PAYLOAD_TOO_LARGE';
+          };
+        };
+      };
+      /** @description UNSUPPORTED_MEDIA_TYPE */
+      415: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'] & {
+            /** @enum {string} */
+            code?: 'UNSUPPORTED_MEDIA_TYPE';
+          };
         };
       };
       /** @description EVENT_STORE_UNAVAILABLE */
@@ -4582,7 +6167,10 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['Error'];
+          'application/json': components['schemas']['Error'] & {
+            /** @enum {string} */
+            code?: 'EVENT_STORE_UNAVAILABLE';
+          };
         };
       };
     };
@@ -4618,13 +6206,16 @@ export interface operations {
           }[];
         };
       };
-      /** @description MALFORMED_JSON, VALIDATION_FAILED, FIELD_NOT_ALLOWED, ID_MALFORMED */
+      /** @description BAD_REQUEST, MALFORMED_JSON, VALIDATION_FAILED, FIELD_NOT_ALLOWED, CONTROL_CHARACTER */
       400: {
         headers: {
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['Error'];
+          'application/json': components['schemas']['Error'] & {
+            /** @enum {string} */
+            code?: 'BAD_REQUEST' | 'MALFORMED_JSON' | 'VALIDATION_FAILED' | 'FIELD_NOT_ALLOWED' | 'CONTROL_CHARACTER';
+          };
         };
       };
       /** @description UNAUTHENTICATED, TOKEN_INVALID_OR_EXPIRED */
@@ -4633,16 +6224,22 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['Error'];
+          'application/json': components['schemas']['Error'] & {
+            /** @enum {string} */
+            code?: 'UNAUTHENTICATED' | 'TOKEN_INVALID_OR_EXPIRED';
+          };
         };
       };
-      /** @description NETWORK_NOT_ALLOWED, ROLE_NOT_ALLOWED, OPERATOR_SUSPENDED, OPERATOR_REVOKED */
+      /** @description NETWORK_NOT_ALLOWED, ROLE_NOT_ALLOWED, OPERATOR_SUSPENDED, OPERATOR_REVOKED, PASSWORD_CHANGE_REQUIRED */
       403: {
         headers: {
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['Error'];
+          'application/json': components['schemas']['Error'] & {
+            /** @enum {string} */
+            code?: 'NETWORK_NOT_ALLOWED' | 'ROLE_NOT_ALLOWED' | 'OPERATOR_SUSPENDED' | 'OPERATOR_REVOKED' | 'PASSWORD_CHANGE_REQUIRED';
+          };
         };
       };
       /** @description PAYLOAD_TOO_LARGE */
@@ -4651,7 +6248,22 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['Error'];
+          'application/json': components['schemas']['Error'] & {
+            /** @enum {string} */
+            code?: 'PAYLOAD_TOO_LARGE';
+          };
+        };
+      };
+      /** @description UNSUPPORTED_MEDIA_TYPE */
+      415: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'] & {
+            /** @enum {string} */
+            code?: 'UNSUPPORTED_MEDIA_TYPE';
+          };
         };
       };
       /** @description EVENT_STORE_UNAVAILABLE */
@@ -4660,7 +6272,10 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['Error'];
+          'application/json': components['schemas']['Error'] & {
+            /** @enum {string} */
+            code?: 'EVENT_STORE_UNAVAILABLE';
+          };
         };
       };
     };
@@ -4683,13 +6298,16 @@ export interface operations {
           'application/json': components['schemas']['ReportDue'][];
         };
       };
-      /** @description MALFORMED_JSON, VALIDATION_FAILED, FIELD_NOT_ALLOWED, ID_MALFORMED */
+      /** @description BAD_REQUEST, MALFORMED_JSON, VALIDATION_FAILED, FIELD_NOT_ALLOWED, CONTROL_CHARACTER */
       400: {
         headers: {
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['Error'];
+          'application/json': components['schemas']['Error'] & {
+            /** @enum {string} */
+            code?: 'BAD_REQUEST' | 'MALFORMED_JSON' | 'VALIDATION_FAILED' | 'FIELD_NOT_ALLOWED' | 'CONTROL_CHARACTER';
+          };
         };
       };
       /** @description UNAUTHENTICATED, TOKEN_INVALID_OR_EXPIRED */
@@ -4698,16 +6316,22 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['Error'];
+          'application/json': components['schemas']['Error'] & {
+            /** @enum {string} */
+            code?: 'UNAUTHENTICATED' | 'TOKEN_INVALID_OR_EXPIRED';
+          };
         };
       };
-      /** @description NETWORK_NOT_ALLOWED, ROLE_NOT_ALLOWED, OPERATOR_SUSPENDED, OPERATOR_REVOKED */
+      /** @description NETWORK_NOT_ALLOWED, ROLE_NOT_ALLOWED, OPERATOR_SUSPENDED, OPERATOR_REVOKED, PASSWORD_CHANGE_REQUIRED */
       403: {
         headers: {
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['Error'];
+          'application/json': components['schemas']['Error'] & {
+            /** @enum {string} */
+            code?: 'NETWORK_NOT_ALLOWED' | 'ROLE_NOT_ALLOWED' | 'OPERATOR_SUSPENDED' | 'OPERATOR_REVOKED' | 'PASSWORD_CHANGE_REQUIRED';
+          };
         };
       };
       /** @description PAYLOAD_TOO_LARGE */
@@ -4716,7 +6340,22 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['Error'];
+          'application/json': components['schemas']['Error'] & {
+            /** @enum {string} */
+            code?: 'PAYLOAD_TOO_LARGE';
+          };
+        };
+      };
+      /** @description UNSUPPORTED_MEDIA_TYPE */
+      415: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'] & {
+            /** @enum {string} */
+            code?: 'UNSUPPORTED_MEDIA_TYPE';
+          };
         };
       };
       /** @description EVENT_STORE_UNAVAILABLE */
@@ -4725,7 +6364,10 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['Error'];
+          'application/json': components['schemas']['Error'] & {
+            /** @enum {string} */
+            code?: 'EVENT_STORE_UNAVAILABLE';
+          };
         };
       };
     };
@@ -4751,13 +6393,16 @@ export interface operations {
           'application/json': components['schemas']['Evaluation'][];
         };
       };
-      /** @description MALFORMED_JSON, VALIDATION_FAILED, FIELD_NOT_ALLOWED, ID_MALFORMED */
+      /** @description BAD_REQUEST, MALFORMED_JSON, VALIDATION_FAILED, FIELD_NOT_ALLOWED, CONTROL_CHARACTER */
       400: {
         headers: {
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['Error'];
+          'application/json': components['schemas']['Error'] & {
+            /** @enum {string} */
+            code?: 'BAD_REQUEST' | 'MALFORMED_JSON' | 'VALIDATION_FAILED' | 'FIELD_NOT_ALLOWED' | 'CONTROL_CHARACTER';
+          };
         };
       };
       /** @description UNAUTHENTICATED, TOKEN_INVALID_OR_EXPIRED */
@@ -4766,16 +6411,22 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['Error'];
+          'application/json': components['schemas']['Error'] & {
+            /** @enum {string} */
+            code?: 'UNAUTHENTICATED' | 'TOKEN_INVALID_OR_EXPIRED';
+          };
         };
       };
-      /** @description NETWORK_NOT_ALLOWED, ROLE_NOT_ALLOWED, OPERATOR_SUSPENDED, OPERATOR_REVOKED */
+      /** @description NETWORK_NOT_ALLOWED, ROLE_NOT_ALLOWED, OPERATOR_SUSPENDED, OPERATOR_REVOKED, PASSWORD_CHANGE_REQUIRED */
       403: {
         headers: {
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['Error'];
+          'application/json': components['schemas']['Error'] & {
+            /** @enum {string} */
+            code?: 'NETWORK_NOT_ALLOWED' | 'ROLE_NOT_ALLOWED' | 'OPERATOR_SUSPENDED' | 'OPERATOR_REVOKED' | 'PASSWORD_CHANGE_REQUIRED';
+          };
         };
       };
       /** @description PAYLOAD_TOO_LARGE */
@@ -4784,7 +6435,22 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['Error'];
+          'application/json': components['schemas']['Error'] & {
+            /** @enum {string} */
+            code?: 'PAYLOAD_TOO_LARGE';
+          };
+        };
+      };
+      /** @description UNSUPPORTED_MEDIA_TYPE */
+      415: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'] & {
+            /** @enum {string} */
+            code?: 'UNSUPPORTED_MEDIA_TYPE';
+          };
         };
       };
       /** @description EVENT_STORE_UNAVAILABLE */
@@ -4793,7 +6459,10 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['Error'];
+          'application/json': components['schemas']['Error'] & {
+            /** @enum {string} */
+            code?: 'EVENT_STORE_UNAVAILABLE';
+          };
         };
       };
     };
@@ -4823,13 +6492,16 @@ export interface operations {
           };
         };
       };
-      /** @description MALFORMED_JSON, VALIDATION_FAILED, FIELD_NOT_ALLOWED, ID_MALFORMED */
+      /** @description BAD_REQUEST, MALFORMED_JSON, VALIDATION_FAILED, FIELD_NOT_ALLOWED, CONTROL_CHARACTER */
       400: {
         headers: {
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['Error'];
+          'application/json': components['schemas']['Error'] & {
+            /** @enum {string} */
+            code?: 'BAD_REQUEST' | 'MALFORMED_JSON' | 'VALIDATION_FAILED' | 'FIELD_NOT_ALLOWED' | 'CONTROL_CHARACTER';
+          };
         };
       };
       /** @description UNAUTHENTICATED, TOKEN_INVALID_OR_EXPIRED */
@@ -4838,16 +6510,34 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['Error'];
+          'application/json': components['schemas']['Error'] & {
+            /** @enum {string} */
+            code?: 'UNAUTHENTICATED' | 'TOKEN_INVALID_OR_EXPIRED';
+          };
         };
       };
-      /** @description NETWORK_NOT_ALLOWED, ROLE_NOT_ALLOWED, OPERATOR_SUSPENDED, OPERATOR_REVOKED */
+      /** @description NETWORK_NOT_ALLOWED, ROLE_NOT_ALLOWED, OPERATOR_SUSPENDED, OPERATOR_REVOKED, PASSWORD_CHANGE_REQUIRED */
       403: {
         headers: {
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['Error'];
+          'application/json': components['schemas']['Error'] & {
+            /** @enum {string} */
+            code?: 'NETWORK_NOT_ALLOWED' | 'ROLE_NOT_ALLOWED' | 'OPERATOR_SUSPENDED' | 'OPERATOR_REVOKED' | 'PASSWORD_CHANGE_REQUIRED';
+          };
+        };
+      };
+      /** @description CONCURRENT_CHANGE */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'] & {
+            /** @enum {string} */
+            code?: 'CONCURRENT_CHANGE';
+          };
         };
       };
       /** @description PAYLOAD_TOO_LARGE */
@@ -4856,15 +6546,40 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['Error'];
+          'application/json': components['schemas']['Error'] & {
+            /** @enum {string} */
+            code?: 'PAYLOAD_TOO_LARGE';
+          };
         };
       };
-      /** @description EVALUATION_PERIOD_REQUIRED, EVALUATION_PERIOD_INCOMPLETE, EVALUATION_PERIOD_NOT_STARTED, EVALUATION_DUPLICATE_FINDING, NOTE_PERSONAL_DATA */
+      /** @description UNSUPPORTED_MEDIA_TYPE */
+      415: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'] & {
+            /** @enum {string} */
+            code?: 'UNSUPPORTED_MEDIA_TYPE';
+          };
+        };
+      };
+      /** @description EVALUATION_PERIOD_REQUIRED; EVALUATION_PERIOD_INCOMPLETE; EVALUATION_PERIOD_NOT_STARTED; EVALUATION_DUPLICATE_FINDING; NOTE_PERSONAL_DATA */
       422: {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': components['schemas']['Error'] & {
+            /** @enum {string} */
+            code?:
+              | 'EVALUATION_PERIOD_REQUIRED'
+              | 'EVALUATION_PERIOD_INCOMPLETE'
+              | 'EVALUATION_PERIOD_NOT_STARTED'
+              | 'EVALUATION_DUPLICATE_FINDING'
+              | 'NOTE_PERSONAL_DATA';
+          };
+        };
       };
       /** @description EVENT_STORE_UNAVAILABLE */
       503: {
@@ -4872,7 +6587,10 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['Error'];
+          'application/json': components['schemas']['Error'] & {
+            /** @enum {string} */
+            code?: 'EVENT_STORE_UNAVAILABLE';
+          };
         };
       };
     };
@@ -4901,13 +6619,16 @@ export interface operations {
           }[];
         };
       };
-      /** @description MALFORMED_JSON, VALIDATION_FAILED, FIELD_NOT_ALLOWED, ID_MALFORMED */
+      /** @description BAD_REQUEST, MALFORMED_JSON, VALIDATION_FAILED, FIELD_NOT_ALLOWED, CONTROL_CHARACTER */
       400: {
         headers: {
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['Error'];
+          'application/json': components['schemas']['Error'] & {
+            /** @enum {string} */
+            code?: 'BAD_REQUEST' | 'MALFORMED_JSON' | 'VALIDATION_FAILED' | 'FIELD_NOT_ALLOWED' | 'CONTROL_CHARACTER';
+          };
         };
       };
       /** @description UNAUTHENTICATED, TOKEN_INVALID_OR_EXPIRED */
@@ -4916,16 +6637,22 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['Error'];
+          'application/json': components['schemas']['Error'] & {
+            /** @enum {string} */
+            code?: 'UNAUTHENTICATED' | 'TOKEN_INVALID_OR_EXPIRED';
+          };
         };
       };
-      /** @description NETWORK_NOT_ALLOWED, ROLE_NOT_ALLOWED, OPERATOR_SUSPENDED, OPERATOR_REVOKED */
+      /** @description NETWORK_NOT_ALLOWED, ROLE_NOT_ALLOWED, OPERATOR_SUSPENDED, OPERATOR_REVOKED, PASSWORD_CHANGE_REQUIRED */
       403: {
         headers: {
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['Error'];
+          'application/json': components['schemas']['Error'] & {
+            /** @enum {string} */
+            code?: 'NETWORK_NOT_ALLOWED' | 'ROLE_NOT_ALLOWED' | 'OPERATOR_SUSPENDED' | 'OPERATOR_REVOKED' | 'PASSWORD_CHANGE_REQUIRED';
+          };
         };
       };
       /** @description PAYLOAD_TOO_LARGE */
@@ -4934,7 +6661,22 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['Error'];
+          'application/json': components['schemas']['Error'] & {
+            /** @enum {string} */
+            code?: 'PAYLOAD_TOO_LARGE';
+          };
+        };
+      };
+      /** @description UNSUPPORTED_MEDIA_TYPE */
+      415: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'] & {
+            /** @enum {string} */
+            code?: 'UNSUPPORTED_MEDIA_TYPE';
+          };
         };
       };
       /** @description EVENT_STORE_UNAVAILABLE */
@@ -4943,7 +6685,10 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['Error'];
+          'application/json': components['schemas']['Error'] & {
+            /** @enum {string} */
+            code?: 'EVENT_STORE_UNAVAILABLE';
+          };
         };
       };
     };
@@ -4993,13 +6738,16 @@ export interface operations {
           };
         };
       };
-      /** @description VALIDATION_FAILED, NIP_INVALID; MALFORMED_JSON, VALIDATION_FAILED, FIELD_NOT_ALLOWED, ID_MALFORMED */
+      /** @description NIP_INVALID; BAD_REQUEST, MALFORMED_JSON, VALIDATION_FAILED, FIELD_NOT_ALLOWED, CONTROL_CHARACTER */
       400: {
         headers: {
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['Error'];
+          'application/json': components['schemas']['Error'] & {
+            /** @enum {string} */
+            code?: 'NIP_INVALID' | 'BAD_REQUEST' | 'MALFORMED_JSON' | 'VALIDATION_FAILED' | 'FIELD_NOT_ALLOWED' | 'CONTROL_CHARACTER';
+          };
         };
       };
       /** @description UNAUTHENTICATED, TOKEN_INVALID_OR_EXPIRED */
@@ -5008,24 +6756,36 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['Error'];
+          'application/json': components['schemas']['Error'] & {
+            /** @enum {string} */
+            code?: 'UNAUTHENTICATED' | 'TOKEN_INVALID_OR_EXPIRED';
+          };
         };
       };
-      /** @description SIGNATORY_OTHER_PARTY: an administrator records only their own party’s signatory; NETWORK_NOT_ALLOWED, ROLE_NOT_ALLOWED, OPERATOR_SUSPENDED, OPERATOR_REVOKED */
+      /** @description SIGNATORY_OTHER_PARTY: an administrator records only their own party’s signatory; NETWORK_NOT_ALLOWED, ROLE_NOT_ALLOWED, OPERATOR_SUSPENDED, OPERATOR_REVOKED, PASSWORD_CHANGE_REQUIRED */
       403: {
         headers: {
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['Error'];
+          'application/json': components['schemas']['Error'] & {
+            /** @enum {string} */
+            code?:
+              'SIGNATORY_OTHER_PARTY' | 'NETWORK_NOT_ALLOWED' | 'ROLE_NOT_ALLOWED' | 'OPERATOR_SUSPENDED' | 'OPERATOR_REVOKED' | 'PASSWORD_CHANGE_REQUIRED';
+          };
         };
       };
-      /** @description SIGNATORY_DATE_BEFORE_LATEST */
+      /** @description SIGNATORY_DATE_BEFORE_LATEST; CONCURRENT_CHANGE */
       409: {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': components['schemas']['Error'] & {
+            /** @enum {string} */
+            code?: 'SIGNATORY_DATE_BEFORE_LATEST' | 'CONCURRENT_CHANGE';
+          };
+        };
       };
       /** @description PAYLOAD_TOO_LARGE */
       413: {
@@ -5033,7 +6793,22 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['Error'];
+          'application/json': components['schemas']['Error'] & {
+            /** @enum {string} */
+            code?: 'PAYLOAD_TOO_LARGE';
+          };
+        };
+      };
+      /** @description UNSUPPORTED_MEDIA_TYPE */
+      415: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'] & {
+            /** @enum {string} */
+            code?: 'UNSUPPORTED_MEDIA_TYPE';
+          };
         };
       };
       /** @description SIGNATORY_DATE_TOO_FAR */
@@ -5041,7 +6816,12 @@ export interface operations {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': components['schemas']['Error'] & {
+            /** @enum {string} */
+            code?: 'SIGNATORY_DATE_TOO_FAR';
+          };
+        };
       };
       /** @description EVENT_STORE_UNAVAILABLE */
       503: {
@@ -5049,7 +6829,10 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['Error'];
+          'application/json': components['schemas']['Error'] & {
+            /** @enum {string} */
+            code?: 'EVENT_STORE_UNAVAILABLE';
+          };
         };
       };
     };
@@ -5075,13 +6858,16 @@ export interface operations {
           'application/json': components['schemas']['Checkpoint'][];
         };
       };
-      /** @description MALFORMED_JSON, VALIDATION_FAILED, FIELD_NOT_ALLOWED, ID_MALFORMED */
+      /** @description BAD_REQUEST, MALFORMED_JSON, VALIDATION_FAILED, FIELD_NOT_ALLOWED, CONTROL_CHARACTER */
       400: {
         headers: {
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['Error'];
+          'application/json': components['schemas']['Error'] & {
+            /** @enum {string} */
+            code?: 'BAD_REQUEST' | 'MALFORMED_JSON' | 'VALIDATION_FAILED' | 'FIELD_NOT_ALLOWED' | 'CONTROL_CHARACTER';
+          };
         };
       };
       /** @description UNAUTHENTICATED, TOKEN_INVALID_OR_EXPIRED */
@@ -5090,16 +6876,22 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['Error'];
+          'application/json': components['schemas']['Error'] & {
+            /** @enum {string} */
+            code?: 'UNAUTHENTICATED' | 'TOKEN_INVALID_OR_EXPIRED';
+          };
         };
       };
-      /** @description NETWORK_NOT_ALLOWED, ROLE_NOT_ALLOWED, OPERATOR_SUSPENDED, OPERATOR_REVOKED */
+      /** @description NETWORK_NOT_ALLOWED, ROLE_NOT_ALLOWED, OPERATOR_SUSPENDED, OPERATOR_REVOKED, PASSWORD_CHANGE_REQUIRED */
       403: {
         headers: {
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['Error'];
+          'application/json': components['schemas']['Error'] & {
+            /** @enum {string} */
+            code?: 'NETWORK_NOT_ALLOWED' | 'ROLE_NOT_ALLOWED' | 'OPERATOR_SUSPENDED' | 'OPERATOR_REVOKED' | 'PASSWORD_CHANGE_REQUIRED';
+          };
         };
       };
       /** @description PAYLOAD_TOO_LARGE */
@@ -5108,7 +6900,22 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['Error'];
+          'application/json': components['schemas']['Error'] & {
+            /** @enum {string} */
+            code?: 'PAYLOAD_TOO_LARGE';
+          };
+        };
+      };
+      /** @description UNSUPPORTED_MEDIA_TYPE */
+      415: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'] & {
+            /** @enum {string} */
+            code?: 'UNSUPPORTED_MEDIA_TYPE';
+          };
         };
       };
       /** @description EVENT_STORE_UNAVAILABLE */
@@ -5117,7 +6924,10 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['Error'];
+          'application/json': components['schemas']['Error'] & {
+            /** @enum {string} */
+            code?: 'EVENT_STORE_UNAVAILABLE';
+          };
         };
       };
     };
@@ -5144,13 +6954,16 @@ export interface operations {
           };
         };
       };
-      /** @description MALFORMED_JSON, VALIDATION_FAILED, FIELD_NOT_ALLOWED, ID_MALFORMED */
+      /** @description BAD_REQUEST, MALFORMED_JSON, VALIDATION_FAILED, FIELD_NOT_ALLOWED, CONTROL_CHARACTER */
       400: {
         headers: {
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['Error'];
+          'application/json': components['schemas']['Error'] & {
+            /** @enum {string} */
+            code?: 'BAD_REQUEST' | 'MALFORMED_JSON' | 'VALIDATION_FAILED' | 'FIELD_NOT_ALLOWED' | 'CONTROL_CHARACTER';
+          };
         };
       };
       /** @description UNAUTHENTICATED, TOKEN_INVALID_OR_EXPIRED */
@@ -5159,24 +6972,35 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['Error'];
+          'application/json': components['schemas']['Error'] & {
+            /** @enum {string} */
+            code?: 'UNAUTHENTICATED' | 'TOKEN_INVALID_OR_EXPIRED';
+          };
         };
       };
-      /** @description NETWORK_NOT_ALLOWED, ROLE_NOT_ALLOWED, OPERATOR_SUSPENDED, OPERATOR_REVOKED */
+      /** @description NETWORK_NOT_ALLOWED, ROLE_NOT_ALLOWED, OPERATOR_SUSPENDED, OPERATOR_REVOKED, PASSWORD_CHANGE_REQUIRED */
       403: {
         headers: {
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['Error'];
+          'application/json': components['schemas']['Error'] & {
+            /** @enum {string} */
+            code?: 'NETWORK_NOT_ALLOWED' | 'ROLE_NOT_ALLOWED' | 'OPERATOR_SUSPENDED' | 'OPERATOR_REVOKED' | 'PASSWORD_CHANGE_REQUIRED';
+          };
         };
       };
-      /** @description LOG_EMPTY */
+      /** @description LOG_EMPTY; CONCURRENT_CHANGE */
       409: {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': components['schemas']['Error'] & {
+            /** @enum {string} */
+            code?: 'LOG_EMPTY' | 'CONCURRENT_CHANGE';
+          };
+        };
       };
       /** @description PAYLOAD_TOO_LARGE */
       413: {
@@ -5184,15 +7008,37 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['Error'];
+          'application/json': components['schemas']['Error'] & {
+            /** @enum {string} */
+            code?: 'PAYLOAD_TOO_LARGE';
+          };
         };
       };
-      /** @description CHECKPOINT_RATE_LIMITED: the latest checkpoint is under a minute old (Retry-After) */
-      429: {
+      /** @description UNSUPPORTED_MEDIA_TYPE */
+      415: {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': components['schemas']['Error'] & {
+            /** @enum {string} */
+            code?: 'UNSUPPORTED_MEDIA_TYPE';
+          };
+        };
+      };
+      /** @description CHECKPOINT_RATE_LIMITED: the latest checkpoint is younger than AUDIT_CHECKPOINT_REQUEST_SECONDS */
+      429: {
+        headers: {
+          /** @description Seconds after which a retry may succeed */
+          'Retry-After'?: number;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'] & {
+            /** @enum {string} */
+            code?: 'CHECKPOINT_RATE_LIMITED';
+          };
+        };
       };
       /** @description EVENT_STORE_UNAVAILABLE */
       503: {
@@ -5200,7 +7046,10 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['Error'];
+          'application/json': components['schemas']['Error'] & {
+            /** @enum {string} */
+            code?: 'EVENT_STORE_UNAVAILABLE';
+          };
         };
       };
     };
@@ -5261,13 +7110,16 @@ export interface operations {
           };
         };
       };
-      /** @description MALFORMED_JSON, VALIDATION_FAILED, FIELD_NOT_ALLOWED, ID_MALFORMED */
+      /** @description BAD_REQUEST, MALFORMED_JSON, VALIDATION_FAILED, FIELD_NOT_ALLOWED, CONTROL_CHARACTER, ID_MALFORMED */
       400: {
         headers: {
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['Error'];
+          'application/json': components['schemas']['Error'] & {
+            /** @enum {string} */
+            code?: 'BAD_REQUEST' | 'MALFORMED_JSON' | 'VALIDATION_FAILED' | 'FIELD_NOT_ALLOWED' | 'CONTROL_CHARACTER' | 'ID_MALFORMED';
+          };
         };
       };
       /** @description UNAUTHENTICATED, TOKEN_INVALID_OR_EXPIRED */
@@ -5276,31 +7128,47 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['Error'];
+          'application/json': components['schemas']['Error'] & {
+            /** @enum {string} */
+            code?: 'UNAUTHENTICATED' | 'TOKEN_INVALID_OR_EXPIRED';
+          };
         };
       };
-      /** @description NETWORK_NOT_ALLOWED, ROLE_NOT_ALLOWED, OPERATOR_SUSPENDED, OPERATOR_REVOKED */
+      /** @description NETWORK_NOT_ALLOWED, ROLE_NOT_ALLOWED, OPERATOR_SUSPENDED, OPERATOR_REVOKED, PASSWORD_CHANGE_REQUIRED */
       403: {
         headers: {
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['Error'];
+          'application/json': components['schemas']['Error'] & {
+            /** @enum {string} */
+            code?: 'NETWORK_NOT_ALLOWED' | 'ROLE_NOT_ALLOWED' | 'OPERATOR_SUSPENDED' | 'OPERATOR_REVOKED' | 'PASSWORD_CHANGE_REQUIRED';
+          };
         };
       };
-      /** @description EVENT_NOT_NOTARISED (no access, balikan or event with this id), CHECKPOINT_NOT_FOUND */
+      /** @description EVENT_NOT_NOTARISED: no access, balikan or event with this id; CHECKPOINT_NOT_FOUND: no checkpoint of that treeSize */
       404: {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': components['schemas']['Error'] & {
+            /** @enum {string} */
+            code?: 'EVENT_NOT_NOTARISED' | 'CHECKPOINT_NOT_FOUND';
+          };
+        };
       };
-      /** @description NOT_YET_NOTARISED (ask again in seconds), NOT_YET_CHECKPOINTED (request a checkpoint) */
+      /** @description NOT_YET_NOTARISED: ask again in seconds; NOT_YET_CHECKPOINTED: request a checkpoint */
       409: {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': components['schemas']['Error'] & {
+            /** @enum {string} */
+            code?: 'NOT_YET_NOTARISED' | 'NOT_YET_CHECKPOINTED';
+          };
+        };
       };
       /** @description PAYLOAD_TOO_LARGE */
       413: {
@@ -5308,7 +7176,22 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['Error'];
+          'application/json': components['schemas']['Error'] & {
+            /** @enum {string} */
+            code?: 'PAYLOAD_TOO_LARGE';
+          };
+        };
+      };
+      /** @description UNSUPPORTED_MEDIA_TYPE */
+      415: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'] & {
+            /** @enum {string} */
+            code?: 'UNSUPPORTED_MEDIA_TYPE';
+          };
         };
       };
       /** @description CHECKPOINT_TOO_SMALL */
@@ -5316,7 +7199,12 @@ export interface operations {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': components['schemas']['Error'] & {
+            /** @enum {string} */
+            code?: 'CHECKPOINT_TOO_SMALL';
+          };
+        };
       };
       /** @description ENTRY_NOT_LOCATED: an event notarised before its stream was recorded (EventStoreDB until the notary is rebuilt); EVENT_STORE_UNAVAILABLE */
       503: {
@@ -5324,7 +7212,10 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['Error'];
+          'application/json': components['schemas']['Error'] & {
+            /** @enum {string} */
+            code?: 'ENTRY_NOT_LOCATED' | 'EVENT_STORE_UNAVAILABLE';
+          };
         };
       };
     };
@@ -5364,13 +7255,16 @@ export interface operations {
           };
         };
       };
-      /** @description MALFORMED_JSON, VALIDATION_FAILED, FIELD_NOT_ALLOWED, ID_MALFORMED */
+      /** @description BAD_REQUEST, MALFORMED_JSON, VALIDATION_FAILED, FIELD_NOT_ALLOWED, CONTROL_CHARACTER, ID_MALFORMED */
       400: {
         headers: {
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['Error'];
+          'application/json': components['schemas']['Error'] & {
+            /** @enum {string} */
+            code?: 'BAD_REQUEST' | 'MALFORMED_JSON' | 'VALIDATION_FAILED' | 'FIELD_NOT_ALLOWED' | 'CONTROL_CHARACTER' | 'ID_MALFORMED';
+          };
         };
       };
       /** @description UNAUTHENTICATED, TOKEN_INVALID_OR_EXPIRED */
@@ -5379,31 +7273,47 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['Error'];
+          'application/json': components['schemas']['Error'] & {
+            /** @enum {string} */
+            code?: 'UNAUTHENTICATED' | 'TOKEN_INVALID_OR_EXPIRED';
+          };
         };
       };
-      /** @description NETWORK_NOT_ALLOWED, ROLE_NOT_ALLOWED, OPERATOR_SUSPENDED, OPERATOR_REVOKED */
+      /** @description NETWORK_NOT_ALLOWED, ROLE_NOT_ALLOWED, OPERATOR_SUSPENDED, OPERATOR_REVOKED, PASSWORD_CHANGE_REQUIRED */
       403: {
         headers: {
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['Error'];
+          'application/json': components['schemas']['Error'] & {
+            /** @enum {string} */
+            code?: 'NETWORK_NOT_ALLOWED' | 'ROLE_NOT_ALLOWED' | 'OPERATOR_SUSPENDED' | 'OPERATOR_REVOKED' | 'PASSWORD_CHANGE_REQUIRED';
+          };
         };
       };
-      /** @description EVENT_NOT_NOTARISED, CHECKPOINT_NOT_FOUND */
+      /** @description EVENT_NOT_NOTARISED; CHECKPOINT_NOT_FOUND: no checkpoint of that treeSize */
       404: {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': components['schemas']['Error'] & {
+            /** @enum {string} */
+            code?: 'EVENT_NOT_NOTARISED' | 'CHECKPOINT_NOT_FOUND';
+          };
+        };
       };
       /** @description NOT_YET_CHECKPOINTED */
       409: {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': components['schemas']['Error'] & {
+            /** @enum {string} */
+            code?: 'NOT_YET_CHECKPOINTED';
+          };
+        };
       };
       /** @description PAYLOAD_TOO_LARGE */
       413: {
@@ -5411,7 +7321,34 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['Error'];
+          'application/json': components['schemas']['Error'] & {
+            /** @enum {string} */
+            code?: 'PAYLOAD_TOO_LARGE';
+          };
+        };
+      };
+      /** @description UNSUPPORTED_MEDIA_TYPE */
+      415: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'] & {
+            /** @enum {string} */
+            code?: 'UNSUPPORTED_MEDIA_TYPE';
+          };
+        };
+      };
+      /** @description CHECKPOINT_TOO_SMALL */
+      422: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'] & {
+            /** @enum {string} */
+            code?: 'CHECKPOINT_TOO_SMALL';
+          };
         };
       };
       /** @description EVENT_STORE_UNAVAILABLE */
@@ -5420,7 +7357,10 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['Error'];
+          'application/json': components['schemas']['Error'] & {
+            /** @enum {string} */
+            code?: 'EVENT_STORE_UNAVAILABLE';
+          };
         };
       };
     };
@@ -5453,13 +7393,16 @@ export interface operations {
           };
         };
       };
-      /** @description MALFORMED_JSON, VALIDATION_FAILED, FIELD_NOT_ALLOWED, ID_MALFORMED */
+      /** @description RANGE_INVALID: from is larger than to; BAD_REQUEST, MALFORMED_JSON, VALIDATION_FAILED, FIELD_NOT_ALLOWED, CONTROL_CHARACTER */
       400: {
         headers: {
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['Error'];
+          'application/json': components['schemas']['Error'] & {
+            /** @enum {string} */
+            code?: 'RANGE_INVALID' | 'BAD_REQUEST' | 'MALFORMED_JSON' | 'VALIDATION_FAILED' | 'FIELD_NOT_ALLOWED' | 'CONTROL_CHARACTER';
+          };
         };
       };
       /** @description UNAUTHENTICATED, TOKEN_INVALID_OR_EXPIRED */
@@ -5468,16 +7411,34 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['Error'];
+          'application/json': components['schemas']['Error'] & {
+            /** @enum {string} */
+            code?: 'UNAUTHENTICATED' | 'TOKEN_INVALID_OR_EXPIRED';
+          };
         };
       };
-      /** @description NETWORK_NOT_ALLOWED, ROLE_NOT_ALLOWED, OPERATOR_SUSPENDED, OPERATOR_REVOKED */
+      /** @description NETWORK_NOT_ALLOWED, ROLE_NOT_ALLOWED, OPERATOR_SUSPENDED, OPERATOR_REVOKED, PASSWORD_CHANGE_REQUIRED */
       403: {
         headers: {
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['Error'];
+          'application/json': components['schemas']['Error'] & {
+            /** @enum {string} */
+            code?: 'NETWORK_NOT_ALLOWED' | 'ROLE_NOT_ALLOWED' | 'OPERATOR_SUSPENDED' | 'OPERATOR_REVOKED' | 'PASSWORD_CHANGE_REQUIRED';
+          };
+        };
+      };
+      /** @description CHECKPOINT_NOT_FOUND */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'] & {
+            /** @enum {string} */
+            code?: 'CHECKPOINT_NOT_FOUND';
+          };
         };
       };
       /** @description PAYLOAD_TOO_LARGE */
@@ -5486,7 +7447,22 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['Error'];
+          'application/json': components['schemas']['Error'] & {
+            /** @enum {string} */
+            code?: 'PAYLOAD_TOO_LARGE';
+          };
+        };
+      };
+      /** @description UNSUPPORTED_MEDIA_TYPE */
+      415: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'] & {
+            /** @enum {string} */
+            code?: 'UNSUPPORTED_MEDIA_TYPE';
+          };
         };
       };
       /** @description EVENT_STORE_UNAVAILABLE */
@@ -5495,7 +7471,10 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['Error'];
+          'application/json': components['schemas']['Error'] & {
+            /** @enum {string} */
+            code?: 'EVENT_STORE_UNAVAILABLE';
+          };
         };
       };
     };
@@ -5523,13 +7502,16 @@ export interface operations {
           };
         };
       };
-      /** @description MALFORMED_JSON, VALIDATION_FAILED, FIELD_NOT_ALLOWED, ID_MALFORMED */
+      /** @description BAD_REQUEST, MALFORMED_JSON, VALIDATION_FAILED, FIELD_NOT_ALLOWED, CONTROL_CHARACTER */
       400: {
         headers: {
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['Error'];
+          'application/json': components['schemas']['Error'] & {
+            /** @enum {string} */
+            code?: 'BAD_REQUEST' | 'MALFORMED_JSON' | 'VALIDATION_FAILED' | 'FIELD_NOT_ALLOWED' | 'CONTROL_CHARACTER';
+          };
         };
       };
       /** @description UNAUTHENTICATED, TOKEN_INVALID_OR_EXPIRED */
@@ -5538,16 +7520,22 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['Error'];
+          'application/json': components['schemas']['Error'] & {
+            /** @enum {string} */
+            code?: 'UNAUTHENTICATED' | 'TOKEN_INVALID_OR_EXPIRED';
+          };
         };
       };
-      /** @description NETWORK_NOT_ALLOWED, ROLE_NOT_ALLOWED, OPERATOR_SUSPENDED, OPERATOR_REVOKED */
+      /** @description NETWORK_NOT_ALLOWED, ROLE_NOT_ALLOWED, OPERATOR_SUSPENDED, OPERATOR_REVOKED, PASSWORD_CHANGE_REQUIRED */
       403: {
         headers: {
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['Error'];
+          'application/json': components['schemas']['Error'] & {
+            /** @enum {string} */
+            code?: 'NETWORK_NOT_ALLOWED' | 'ROLE_NOT_ALLOWED' | 'OPERATOR_SUSPENDED' | 'OPERATOR_REVOKED' | 'PASSWORD_CHANGE_REQUIRED';
+          };
         };
       };
       /** @description PAYLOAD_TOO_LARGE */
@@ -5556,7 +7544,22 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['Error'];
+          'application/json': components['schemas']['Error'] & {
+            /** @enum {string} */
+            code?: 'PAYLOAD_TOO_LARGE';
+          };
+        };
+      };
+      /** @description UNSUPPORTED_MEDIA_TYPE */
+      415: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'] & {
+            /** @enum {string} */
+            code?: 'UNSUPPORTED_MEDIA_TYPE';
+          };
         };
       };
       /** @description EVENT_STORE_UNAVAILABLE */
@@ -5565,7 +7568,10 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['Error'];
+          'application/json': components['schemas']['Error'] & {
+            /** @enum {string} */
+            code?: 'EVENT_STORE_UNAVAILABLE';
+          };
         };
       };
     };

@@ -2,7 +2,7 @@ import { ApiAnswer } from '../../infrastructure/http/answer-schema';
 import { BalikanAcceptedSchema, BalikanStatusSchema } from './balikan.answers';
 import { Body, Controller, Get, Headers, HttpCode, Param, Post, Req } from '@nestjs/common';
 import { CommandBus, QueryBus } from '@nestjs/cqrs';
-import { ApiBearerAuth, ApiHeader, ApiOperation, ApiPropertyOptional, ApiProperty, ApiResponse, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiHeader, ApiOperation, ApiPropertyOptional, ApiProperty, ApiTags } from '@nestjs/swagger';
 import { IsIn, IsOptional, IsString, IsUUID, Length, Matches } from 'class-validator';
 import { Refusal } from '../../infrastructure/refusal';
 import { isUuid } from '../../infrastructure/ids';

@@ -2,7 +2,7 @@ import { Body, Controller, Get, HttpCode, Param, Post, Req } from '@nestjs/commo
 import { CommandBus, QueryBus } from '@nestjs/cqrs';
 import { Type } from '@sinclair/typebox';
 import { ApiAnswer } from '../../../infrastructure/http/answer-schema';
-import { ApiBearerAuth, ApiOperation, ApiProperty, ApiResponse, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiOperation, ApiProperty, ApiTags } from '@nestjs/swagger';
 import { ArrayMaxSize, ArrayUnique, IsArray, IsIn, Matches } from 'class-validator';
 import { correlationOf } from '../../../infrastructure/http/correlation';
 import { IsCalendarDate, UuidParam } from '../../../infrastructure/http/validation';
