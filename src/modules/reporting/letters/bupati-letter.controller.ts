@@ -2,7 +2,7 @@ import { ApiAnswer } from '../../../infrastructure/http/answer-schema';
 import { LetterIssuedSchema } from './bupati-letter.answers';
 import { Body, Controller, HttpCode, Param, Post, Req, Res } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
-import { ApiBearerAuth, ApiOperation, ApiProperty, ApiResponse, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiOperation, ApiProperty, ApiTags } from '@nestjs/swagger';
 import { IsString, Matches } from 'class-validator';
 import type { FastifyReply } from 'fastify';
 import { correlationOf } from '../../../infrastructure/http/correlation';

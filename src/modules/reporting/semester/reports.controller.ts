@@ -2,7 +2,7 @@ import { ApiAnswer } from '../../../infrastructure/http/answer-schema';
 import { BupatiSummarySchema, ReportSubmissionsSchema, ReportSubmittedSchema, SemesterReportSchema } from './reports.answers';
 import { Controller, Get, Param, Post, Query, Req, Res, StreamableFile } from '@nestjs/common';
 import { CommandBus, QueryBus } from '@nestjs/cqrs';
-import { ApiBearerAuth, ApiOperation, ApiPropertyOptional, ApiResponse, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiOperation, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
 import { IsIn, IsOptional, Matches } from 'class-validator';
 import type { FastifyReply } from 'fastify';
 import { Allow } from '../../access/auth/access-rule';
