@@ -69,6 +69,8 @@ function AgreementCard({
   onChanged: () => Promise<void>;
 }) {
   const open = !!a.signedOn && !a.termination;
+  // Kept here, not in the termination form: a termination in force closes the form, and its confirmation must stay.
+  const [terminated, setTerminated] = useState('');
   return (
     <section class="card" aria-labelledby={`perjanjian-${index}`}>
       <h2 id={`perjanjian-${index}`}>
@@ -142,7 +144,8 @@ function AgreementCard({
       )}
 
       {open && <ExtensionForm agreement={a} index={index} onChanged={onChanged} />}
-      {open && <TerminationForm agreement={a} index={index} session={session} onChanged={onChanged} />}
+      {open && <TerminationForm agreement={a} index={index} session={session} onChanged={onChanged} onInForce={setTerminated} />}
+      {terminated && <Notice>{terminated}</Notice>}
       <History agreement={a} names={names} />
     </section>
   );
@@ -267,7 +270,20 @@ function ExtensionForm({ agreement, index, onChanged }: { agreement: Agreement; 
   );
 }
 
-function TerminationForm({ agreement, index, session, onChanged }: { agreement: Agreement; index: number; session: Session; onChanged: () => Promise<void> }) {
+function TerminationForm({
+  agreement,
+  index,
+  session,
+  onChanged,
+  onInForce,
+}: {
+  agreement: Agreement;
+  index: number;
+  session: Session;
+  onChanged: () => Promise<void>;
+  /** A termination in force at once (breach) closes this form: its confirmation is shown by the card. */
+  onInForce: (message: string) => void;
+}) {
   const auditor = session.role === 'DUKCAPIL_AUDITOR';
   const reasons: [TerminationReason, string][] = (
     ['MUTUAL_CONSENT', 'INSTITUTIONAL_CHANGE', 'FORCE_MAJEURE', ...(auditor ? ['BREACH_BY_DINKES'] : [])] as const
@@ -280,11 +296,8 @@ function TerminationForm({ agreement, index, session, onChanged }: { agreement: 
     setDone('');
     const day = breach ? todayWib() : effectiveOn;
     await answer(api.POST('/v1/agreements/{id}/termination', { params: { path: { id: agreement.agreementId } }, body: { reason, effectiveOn: day } }));
-    setDone(
-      breach
-        ? 'Perjanjian diakhiri karena pelanggaran oleh Dinkes, berlaku hari ini. Akses data kependudukan ditutup.'
-        : 'Usulan pengakhiran tercatat. Pengakhiran berlaku setelah pihak lain menyetujuinya.',
-    );
+    if (breach) onInForce('Perjanjian diakhiri karena pelanggaran oleh Dinkes, berlaku hari ini. Akses data kependudukan ditutup.');
+    else setDone('Usulan pengakhiran tercatat. Pengakhiran berlaku setelah pihak lain menyetujuinya.');
     setEffectiveOn('');
     await onChanged();
   });
