@@ -2,6 +2,7 @@ import { ArgumentsHost, Catch, HttpException, HttpStatus, type ExceptionFilter }
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Logger } from 'pino';
 import { EventRejectedError, StoreUnavailableError, WrongExpectedRevisionError } from '../event-store/errors';
+import { isConnectionFailure } from '../event-store/postgres/postgres-errors';
 import { Refusal, type ErrorBody, type RefusalListener, type RefusedParty } from '../refusal';
 
 const CODE_BY_STATUS: Record<number, string> = {
@@ -99,6 +100,11 @@ export class ErrorFilter implements ExceptionFilter {
     }
     if (error instanceof StoreUnavailableError) {
       return { statusCode: 503, code: error.code, message: 'The event store is unavailable; retry later.' };
+    }
+    // The database lost outside the event store (a read model, a profile, a lockout row) mid-request, e.g. a
+    // PostgreSQL restart: the same "retry later" as the event store, never a 500 the client cannot act on.
+    if (isConnectionFailure(error) || isConnectionFailure((error as { driverError?: unknown })?.driverError)) {
+      return { statusCode: 503, code: 'EVENT_STORE_UNAVAILABLE', message: 'The database is unavailable; retry later.' };
     }
     if (error instanceof WrongExpectedRevisionError) {
       return { statusCode: 409, code: 'CONCURRENT_CHANGE', message: 'The record was changed by someone else; reload and retry.' };
