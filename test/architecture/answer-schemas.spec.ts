@@ -49,8 +49,11 @@ describe('The OpenAPI document describes every answer', () => {
       for (const [status, answer] of Object.entries(responses)) {
         const schema = answer.content?.['application/json']?.schema;
         if (!/^2/.test(status) || !schema) continue;
-        expect([route, status, () => ajv.compile({ ...schema, components: document.components })]).toEqual([route, status, expect.any(Function)]);
-        ajv.compile({ ...schema, components: document.components });
+        try {
+          ajv.compile({ ...schema, components: document.components });
+        } catch (error) {
+          throw new Error(`${route} ${status}: ${(error as Error).message}`, { cause: error });
+        }
       }
     }
   });

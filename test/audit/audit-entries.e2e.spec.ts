@@ -169,10 +169,10 @@ describe('An auditor proves an access and its balikan from the API and a public 
       const res = await t.http().get(path).set(auth(auditor));
       return `${res.status} ${res.body.code}`;
     };
-    // 409 NOT_YET_NOTARISED while the notary is still logging new events (other suites write meanwhile); 404 once it has.
-    await until(async () => (await status('/v1/audit/entries/00000000-0000-4000-8000-000000000000')) === '404 EVENT_NOT_NOTARISED', {
-      what: 'an unknown id answered 404',
-    });
+    // 409 NOT_YET_NOTARISED while the notary is still logging new events (other suites write to this database
+    // meanwhile), 404 once it has: which one depends on the moment; audit-event-proofs.e2e proves the rule on a
+    // database of its own.
+    expect(['409 NOT_YET_NOTARISED', '404 EVENT_NOT_NOTARISED']).toContain(await status('/v1/audit/entries/00000000-0000-4000-8000-000000000000'));
     expect(await status('/v1/audit/entries/not-an-id')).toBe('400 ID_MALFORMED');
   });
 });

@@ -7102,7 +7102,9 @@ export interface operations {
                 correlationId: string | null;
                 causationId: string | null;
                 /** @description The event's data as stored (its schema is the event type's) */
-                data: Record<string, never>;
+                data: {
+                  [key: string]: unknown;
+                };
               };
               /** @description nearest the leaf first */
               auditPath: string[];

@@ -44,7 +44,7 @@ const LogEnvelopeSchema = Answer({
   occurredAt: Type.String({ format: 'date-time' }),
   correlationId: Nullable(Type.String()),
   causationId: Nullable(Type.String()),
-  data: Type.Object({}, { description: "The event's data as stored (its schema is the event type's)" }),
+  data: Type.Record(Type.String(), Type.Unknown(), { description: "The event's data as stored (its schema is the event type's)" }),
 });
 
 /** The entries of an access or a balikan, each with its inclusion proof to one signed checkpoint. */

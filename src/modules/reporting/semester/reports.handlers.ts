@@ -28,7 +28,7 @@ export class SubmitSemesterReportHandler implements ICommandHandler<SubmitSemest
   async execute({ year, semester, submittedBy, now, correlationId }: SubmitSemesterReport): Promise<ReportSubmitted> {
     // A submitted report must include every access recorded before it: wait for the read models.
     if (!(await this.freshness.catchUp(10_000))) {
-      throw new Refusal(503, 'REPORT_NOT_CURRENT', 'The report figures are still being brought up to date; try again in a minute.');
+      throw new Refusal(503, 'REPORT_NOT_CURRENT', 'The report figures are still being brought up to date; try again in a minute.', { retryAfter: 5 });
     }
     const report = await semesterReport(this.db.manager, year, semester, now, { signer: this.signer });
     const pdf = await renderSemesterReportPdf(report, this.infra.config.letterheads);
