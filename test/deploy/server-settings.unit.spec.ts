@@ -95,6 +95,46 @@ describe('A gateway on a server (DATABASE_URL or EVENTSTORE_CONNECTION_STRING)',
   });
 });
 
+describe('The EventStoreDB connection string, read as the client that connects reads it', () => {
+  const withStore = (value: string) => loadConfig({ ...SERVER, EVENTSTORE_CONNECTION_STRING: value });
+
+  it.each([
+    'esdb://n1:2113,n2:2113,n3:2113?tls=true',
+    'esdb://es:2113?tls=false',
+    'esdb+discover://cluster.dinkes.local:2113',
+    'esdb://admin:changeit@es:2113?tls=true',
+  ])('accepts %s (a single node, the three-node cluster the docs give, DNS discovery, credentials)', (value) => {
+    expect(withStore(value).eventStoreConnectionString).toBe(value);
+  });
+
+  it.each(['kurrentdb://es:2113', 'http://es:2113', 'es:2113', 'esdb://'])('refuses %s at start, naming the setting and the forms it takes', (value) => {
+    expect(() => withStore(value)).toThrow(ConfigError);
+    expect(() => withStore(value)).toThrow(/^EVENTSTORE_CONNECTION_STRING: cannot be read.*expected esdb:\/\/host:2113/);
+  });
+
+  it('never repeats what it could not read: a password in a mistyped string stays out of the message', () => {
+    fc.assert(
+      fc.property(fc.stringMatching(/^[A-Za-z0-9]{12,24}$/), (password) => {
+        let message = '';
+        try {
+          withStore(`kurrentdb://admin:${password}@es:2113`);
+        } catch (error) {
+          message = (error as Error).message;
+        }
+        expect(message).toMatch(/^EVENTSTORE_CONNECTION_STRING: /);
+        expect(message).not.toContain(password);
+      }),
+    );
+  });
+
+  it('refuses throwOnAppendFailure=false: a refused append must throw, or a concurrent change would pass unseen', () => {
+    expect(() => withStore('esdb://es:2113?tls=false&throwOnAppendFailure=false')).toThrow(
+      /^EVENTSTORE_CONNECTION_STRING: must not set throwOnAppendFailure=false/,
+    );
+    expect(withStore('esdb://es:2113?tls=false&throwOnAppendFailure=true').eventStoreConnectionString).toContain('throwOnAppendFailure=true');
+  });
+});
+
 describe('The embedded default', () => {
   it('still needs no setting at all: it generates its keys and runs the simulator in-process', () => {
     const config = loadConfig({});

@@ -1,3 +1,4 @@
+import { parseConnectionString } from '@eventstore/db-client/dist/Client/parseConnectionString';
 import { X509Certificate, createPrivateKey } from 'node:crypto';
 import { readFileSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
@@ -177,12 +178,7 @@ export function loadConfig(rawEnv: NodeJS.ProcessEnv = process.env): AppConfig {
   const env = withSecretFiles(rawEnv);
   const port = integer(env, 'PORT', 3000, 0, 65535);
   const databaseUrl = optionalUrl(env, 'DATABASE_URL', ['postgres:', 'postgresql:'], 'a postgres:// URL');
-  const eventStoreConnectionString = optionalUrl(
-    env,
-    'EVENTSTORE_CONNECTION_STRING',
-    ['esdb:', 'esdb+discover:', 'kurrentdb:', 'kurrentdb+discover:'],
-    'an esdb:// connection string',
-  );
+  const eventStoreConnectionString = eventStoreConnection(env.EVENTSTORE_CONNECTION_STRING);
   const logLevel = (env.LOG_LEVEL ?? 'info') as AppConfig['logLevel'];
   if (!LOG_LEVELS.includes(logLevel)) throw new ConfigError('LOG_LEVEL', `must be one of ${LOG_LEVELS.join(', ')}`);
   const runProjections = (env.RUN_PROJECTIONS ?? 'true').toLowerCase();
@@ -345,6 +341,29 @@ function optionalUrl(env: NodeJS.ProcessEnv, name: string, protocols: string[], 
     throw new ConfigError(name, `is not a valid URL; expected ${what}`);
   }
   if (!protocols.includes(url.protocol) || !url.hostname) throw new ConfigError(name, `must be ${what}`);
+  return raw;
+}
+
+const EVENTSTORE_FORMS = 'esdb://host:2113 (several nodes: esdb://n1:2113,n2:2113,n3:2113) or esdb+discover://cluster-dns:2113, options after "?"';
+
+/**
+ * Read with the EventStoreDB client's own parser, which is what will connect: `new URL()` refuses the
+ * multi-node form the docs give, and accepted `kurrentdb://`, which this client cannot read.
+ */
+function eventStoreConnection(raw: string | undefined): string | undefined {
+  if (raw === undefined || raw === '') return undefined;
+  let options: ReturnType<typeof parseConnectionString>;
+  try {
+    options = parseConnectionString(raw);
+  } catch (error) {
+    // The parser's message quotes the text it stopped at, which may be a password: only its position.
+    const position = /position (\d+)/.exec((error as Error).message)?.[1];
+    throw new ConfigError('EVENTSTORE_CONNECTION_STRING', `cannot be read${position ? ` (at character ${position})` : ''}; expected ${EVENTSTORE_FORMS}`);
+  }
+  // With it, a failed append answers instead of throwing, and the adapter's optimistic concurrency would pass silently.
+  if (options.throwOnAppendFailure === false) {
+    throw new ConfigError('EVENTSTORE_CONNECTION_STRING', 'must not set throwOnAppendFailure=false: the gateway relies on a refused append throwing');
+  }
   return raw;
 }
 
