@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import regency from '../../src/reference/karanganyar.json';
 import { DENIAL_REASONS } from '../../src/modules/access/denials/access-denied.events';
 import { OBLIGATIONS, monthLabel, reasonLabel, semesterRoman } from '../../src/modules/reporting/documents/labels';
-import { ZERO_ACCESSES } from '../../src/modules/reporting/read-models/report-figures';
+import { ZERO_ACCESSES, balikanCounts, sumBalikan } from '../../src/modules/reporting/read-models/report-figures';
 import type {
   AccessCounts,
   AgreementSummary,
@@ -96,22 +96,11 @@ function sampleAccesses(i: number): AccessCounts {
   };
 }
 
-/** The balikan figures of accesses: owing, with one submitted, with one delivered, with every one abandoned. */
-function withCoverage(b: { owed: number; submitted: number; delivered: number; abandoned: number }): BalikanCounts {
-  return {
-    accessesOwingBalikan: b.owed,
-    accessesWithBalikanSubmitted: b.submitted,
-    accessesWithBalikanDelivered: b.delivered,
-    accessesWithBalikanOnlyAbandoned: b.abandoned,
-    deliveredShareOfOwing: b.owed === 0 ? 0 : b.delivered / b.owed,
-  };
-}
-
 function sampleBalikan(i: number, accesses: AccessCounts): BalikanCounts {
   const owed = accesses.found + accesses.deceased;
   const submitted = owed - (i % 4) * 3;
   const delivered = Math.max(0, submitted - Math.round(owed * (i % 7) * 0.015));
-  return withCoverage({ owed, submitted, delivered, abandoned: Math.min(submitted - delivered, i % 3) });
+  return balikanCounts({ owed, submitted, delivered, abandoned: Math.min(submitted - delivered, i % 3) });
 }
 
 export function samplePuskesmasRows(count = 21): PuskesmasRow[] {
@@ -123,16 +112,6 @@ export function samplePuskesmasRows(count = 21): PuskesmasRow[] {
 
 export function sumAccesses(rows: readonly AccessCounts[]): AccessCounts {
   return Object.fromEntries(ACCESS_KEYS.map((k) => [k, rows.reduce((s, r) => s + r[k], 0)])) as unknown as AccessCounts;
-}
-
-export function sumBalikan(rows: readonly BalikanCounts[]): BalikanCounts {
-  const sum = (k: Exclude<keyof BalikanCounts, 'deliveredShareOfOwing'>) => rows.reduce((s, r) => s + r[k], 0);
-  return withCoverage({
-    owed: sum('accessesOwingBalikan'),
-    submitted: sum('accessesWithBalikanSubmitted'),
-    delivered: sum('accessesWithBalikanDelivered'),
-    abandoned: sum('accessesWithBalikanOnlyAbandoned'),
-  });
 }
 
 /** Splits each count over the months by weight; the last month takes the rounding rest, so months add up to the total. */
@@ -341,7 +320,7 @@ const arbitraryPuskesmas: fc.Arbitrary<PuskesmasRow> = fc
     const owed = p.accesses.found + p.accesses.deceased;
     const sent = part(owed, submitted);
     const arrived = part(sent, delivered);
-    return { ...p, balikan: withCoverage({ owed, submitted: sent, delivered: arrived, abandoned: part(sent - arrived, abandoned) }) };
+    return { ...p, balikan: balikanCounts({ owed, submitted: sent, delivered: arrived, abandoned: part(sent - arrived, abandoned) }) };
   });
 
 const arbitraryAgreement: fc.Arbitrary<AgreementSummary> = fc.record({
