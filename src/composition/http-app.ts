@@ -13,7 +13,7 @@ import { ErrorFilter } from '../infrastructure/http/error.filter';
 import { REFUSAL_LISTENER } from '../infrastructure/refusal';
 import { refuseControlCharacters, validationPipe } from '../infrastructure/http/validation';
 import { BODY_LIMIT, acceptJsonBodies, setAsideUnreadBody } from '../infrastructure/http/json-body';
-import { documentSuccessWhereMissing, errorSchema } from '../infrastructure/http/refusals';
+import { errorSchema } from '../infrastructure/http/refusals';
 import { RouteTable, applicationTemplate, routeName } from '../infrastructure/http/route-table';
 import { NetworkCheck } from '../modules/access/network/network-check';
 import { PinoNestLogger } from '../infrastructure/logging/logger';
@@ -141,7 +141,6 @@ export async function createHttpApp(infra: GatewayInfrastructure, logger: Logger
   app.useGlobalFilters(new ErrorFilter(logger, app.get(REFUSAL_LISTENER)));
   app.useGlobalPipes(validationPipe);
 
-  documentSuccessWhereMissing();
   const document = SwaggerModule.createDocument(
     app,
     new DocumentBuilder()

@@ -20,7 +20,7 @@ export const ERROR_SCHEMA_REF = '#/components/schemas/Error';
  * (test/support/openapi-harness.ts).
  */
 export function Refusals(refusals: RefusalList, options: RefusalOptions = {}): MethodDecorator {
-  const responses = applyDecorators(
+  return applyDecorators(
     ...Object.entries(refusals).map(([status, entries]) =>
       ApiResponse({
         status: Number(status),
@@ -30,34 +30,6 @@ export function Refusals(refusals: RefusalList, options: RefusalOptions = {}): M
       }),
     ),
   );
-  return (target, key, descriptor) => {
-    decorated.push({ target, key, descriptor });
-    responses(target, key, descriptor);
-  };
-}
-
-/** Every route method @Refusals decorated, for documentSuccessWhereMissing. */
-const decorated: { target: object; key: string | symbol; descriptor: PropertyDescriptor }[] = [];
-
-// The metadata keys of @HttpCode, @Get/@Post… and @ApiResponse (not exported by either package's entry point).
-const HTTP_CODE = '__httpCode__';
-const REQUEST_METHOD = 'method';
-const API_RESPONSE = 'swagger/apiResponse';
-const POST = 1; // RequestMethod.POST
-
-/**
- * Nest's explorer documents a route's default success answer (@HttpCode, else 201 for POST, 200) only when
- * the route has no @ApiResponse at all: for a route whose only ones are its @Refusals, it is added here,
- * before the document is built (all decorators, @HttpCode included, have been applied by then).
- */
-export function documentSuccessWhereMissing(): void {
-  for (const { target, key, descriptor } of decorated) {
-    const method = descriptor.value as object;
-    const responses = (Reflect.getMetadata(API_RESPONSE, method) ?? {}) as Record<string, unknown>;
-    if (Object.keys(responses).some((status) => status.startsWith('2'))) continue;
-    const status = (Reflect.getMetadata(HTTP_CODE, method) as number | undefined) ?? (Reflect.getMetadata(REQUEST_METHOD, method) === POST ? 201 : 200);
-    ApiResponse({ status, description: '' })(target, key, descriptor);
-  }
 }
 
 /** The Error schema narrowed to the given codes. */
