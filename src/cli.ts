@@ -38,7 +38,8 @@ program
         rows.push({
           projection: projection.name,
           eventsHandled: status.eventsHandled.toString(),
-          behind: behind === undefined ? 'unknown' : behind.toString(),
+          behind: behind === undefined ? ((await infra.eventStore.hasEventsAfter(status.position)) ? 'some' : '0') : behind.toString(),
+          refused: status.refused ?? '-',
           lastEventAt: status.lastEventAt?.toISOString() ?? '-',
           updatedAt: status.updatedAt?.toISOString() ?? 'never',
         });

@@ -115,18 +115,19 @@ export function startProjectionWorker(logger: Logger, embeddedUrl: string | unde
  * Waits until every projection has read the log to its end (as the runner's stored checkpoints show), so
  * the service's first answers after a start read current read models (a clerk's first list after a restart
  * is not missing what was recorded before it). Gives up after `timeoutMs` with a warning: a long backlog
- * must not keep the service down; the read models then catch up while it serves. One count per 200 ms,
- * from the checkpoint furthest behind; a store that cannot count (EventStoreDB) is not waited for.
+ * must not keep the service down; the read models then catch up while it serves. One look at the log's
+ * head per 200 ms, against the checkpoint furthest behind (on every store, EventStoreDB included).
  */
 export async function readModelsCaughtUp(infra: Infrastructure, logger: Logger, stopWaiting: () => boolean, timeoutMs = 30_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (!stopWaiting()) {
     const positions = await Promise.all(infra.projections.map(async (p) => (await infra.runner.status(p.name)).position));
     const furthestBehind = positions.reduce((min, p) => (comparePositions(p, min) < 0 ? p : min));
-    const behind = await infra.eventStore.countEvents(furthestBehind);
-    if (behind === undefined) return void logger.info('the event store cannot count events behind a position: not waiting for the read models');
-    if (behind === 0n) return;
-    if (Date.now() >= deadline) return void logger.warn({ behind: String(behind) }, 'read models still catching up; serving meanwhile');
+    if (!(await infra.eventStore.hasEventsAfter(furthestBehind))) return;
+    if (Date.now() >= deadline) {
+      const behind = await infra.eventStore.countEvents(furthestBehind);
+      return void logger.warn({ behind: behind === undefined ? 'unknown' : String(behind) }, 'read models still catching up; serving meanwhile');
+    }
     await new Promise((resolve) => setTimeout(resolve, 200));
   }
 }

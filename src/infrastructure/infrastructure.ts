@@ -4,10 +4,12 @@ import type { DataSource } from 'typeorm';
 import { ConfigError, describeUrl, storageMode, type AppConfig, type StorageMode } from './config/config';
 import { createDataSource, migrate } from './database/data-source';
 import { DataDirectoryError, startEmbeddedPostgres, type EmbeddedPostgres } from './database/embedded-postgres';
+import { StoreOrderBrokenError } from './event-store/errors';
 import { EventSchemas, type EventDefinition } from './event-store/event-schemas';
 import type { EventStore, EventStoreAdapter } from './event-store/event-store.port';
 import { EventStoreDbEventStoreAdapter } from './event-store/eventstoredb/eventstoredb-event-store.adapter';
 import { GuardedEventStore } from './event-store/guarded-event-store';
+import { ownEventFilter } from './event-store/own-events';
 import { PostgresEventStoreAdapter } from './event-store/postgres/postgres-event-store.adapter';
 import type { Projection } from './projections/projection';
 import { ProjectionRunner } from './projections/projection-runner';
@@ -71,9 +73,14 @@ export async function openStorage(config: AppConfig, options: StorageOptions): P
     closers.push(() => dataSource.destroy());
     await migrate(dataSource);
 
+    const eventSchemas = new EventSchemas(options.events);
     let adapter: EventStoreAdapter;
     if (config.eventStoreConnectionString) {
-      adapter = new EventStoreDbEventStoreAdapter(config.eventStoreConnectionString);
+      // A cluster may be shared: only events that could have passed the privacy guard are read.
+      const ownEvent = ownEventFilter(eventSchemas, (skipped) =>
+        options.logger?.error(skipped, "an event of a registered type is not this application's (stream, envelope or data): skipped by every reader"),
+      );
+      adapter = new EventStoreDbEventStoreAdapter(config.eventStoreConnectionString, { ownEvent });
       closers.push(() => adapter.close());
       await reach('EVENTSTORE_CONNECTION_STRING', config.eventStoreConnectionString, () => adapter.initialise());
     } else {
@@ -84,7 +91,6 @@ export async function openStorage(config: AppConfig, options: StorageOptions): P
       await reach('DATABASE_URL', url, () => adapter.initialise());
     }
 
-    const eventSchemas = new EventSchemas(options.events);
     const eventStore = new GuardedEventStore(adapter, eventSchemas);
     const projections = options.projections(eventSchemas);
     return { config, mode, eventSchemas, eventStore, dataSource, projections, runner: new ProjectionRunner(eventStore, dataSource), embeddedUrl, close };
@@ -106,6 +112,7 @@ async function reach<T>(setting: string, url: string, connect: () => Promise<T>)
   try {
     return await connect();
   } catch (error) {
+    if (error instanceof StoreOrderBrokenError) throw new StartupError(setting, error.message);
     const reason = (error as { code?: string }).code ?? (error as Error).message?.split('\n')[0];
     throw new StartupError(setting, `cannot reach ${describeUrl(url)} (${reason})`);
   }

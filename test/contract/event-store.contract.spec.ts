@@ -155,6 +155,21 @@ for (const target of storeTargets) {
       expect((await readEverything(ctx.store)).length).toBe(before.length);
     });
 
+    it('names the last event of the global order as its head, and tells whether events lie past a position', async () => {
+      const first = await ctx.store.appendToStream(streamId(), [counted(1)]);
+      const last = await ctx.store.appendToStream(streamId(), [counted(2), counted(3)]);
+      expect(await ctx.store.headPosition()).toEqual(last.position);
+      expect(await ctx.store.hasEventsAfter(first.position)).toBe(true);
+      expect(await ctx.store.hasEventsAfter(last.position)).toBe(false);
+      // Looking back no further than a position: past it when an event lies past it, else not.
+      expect(comparePositions(await ctx.store.headPosition(first.position), first.position)).toBeGreaterThan(0);
+      expect(comparePositions(await ctx.store.headPosition(last.position), last.position)).toBe(0);
+      // The event at a position is the one appended there; none at a position the store never gave.
+      const at = await until(() => ctx.store.eventAt(last.position), { what: 'the last event readable', timeoutMs: 60_000 });
+      expect(at.data).toEqual({ key: 'a', amount: 3 });
+      expect(await ctx.store.eventAt({ commit: last.position.commit + 1000n, prepare: last.position.prepare + 1000n })).toBeUndefined();
+    });
+
     it('reads the global order from a position, strictly after it', async () => {
       const id = streamId();
       await ctx.store.appendToStream(

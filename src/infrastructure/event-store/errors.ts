@@ -53,3 +53,15 @@ export class DuplicateEventError extends EventStoreError {
     super(`An event with the same id already exists (stream ${streamId})`);
   }
 }
+
+/**
+ * The store holds events it cannot place new ones after (PostgreSQL restored with pg_dump into another
+ * cluster whose transaction counter is behind the stored transaction ids): every append would sort before
+ * events readers have passed, and be skipped by them. Start-up stops; docs/operations.md says how to fix it.
+ */
+export class StoreOrderBrokenError extends EventStoreError {
+  readonly code = 'EVENT_STORE_ORDER_BROKEN';
+  constructor(message: string) {
+    super(message);
+  }
+}

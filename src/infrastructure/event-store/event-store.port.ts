@@ -130,8 +130,25 @@ export interface EventStoreAdapter {
   append(streamId: string, events: readonly PreparedEvent[], expected: ExpectedRevision): Promise<AppendResult>;
   readStream(streamId: string, options?: ReadStreamOptions): Promise<StoredEvent[]>;
   readAll(options: ReadAllOptions): Promise<StoredEvent[]>;
-  /** Number of events (after a position), when the store can tell cheaply: progress bars and projection lag. */
+  /**
+   * Number of events (after a position), when the store can tell cheaply: progress bars and the lag figures
+   * (metrics, `projections:list`). EventStoreDB answers undefined ($all has no count). Whether a read model is
+   * current is decided by `headPosition`, which every adapter answers.
+   */
   countEvents(after?: LogPosition): Promise<bigint | undefined>;
+  /**
+   * Position of the last event `readAll` delivers or will deliver once readable (committed events a late
+   * commit still holds back included; system and foreign events on a shared EventStoreDB excluded), START
+   * when there is none. With `floor` the adapter may stop looking back at it: an answer not past `floor`
+   * then only says that no such event lies past it, and an answer below `floor` that the log ends before it.
+   */
+  headPosition(floor?: LogPosition): Promise<LogPosition>;
+  /**
+   * The event `readAll` delivered at exactly this position, if the store holds one there (as stored). A
+   * projection's checkpoint names the event it last read: another event there, or none, means the store
+   * is not the one the checkpoint was taken on (a restored older backup, a new cluster).
+   */
+  eventAt(position: LogPosition): Promise<StoredEvent | undefined>;
   ping(): Promise<void>;
   /** Register a callback fired after an append in this process, so subscriptions wake without waiting for a poll. */
   onAppended(listener: () => void): () => void;
@@ -147,6 +164,12 @@ export interface EventStore {
   readAll(options: ReadAllOptions): Promise<RecordedEvent[]>;
   subscribeToAll(options?: SubscribeOptions): AsyncIterable<EventBatch>;
   countEvents(after?: LogPosition): Promise<bigint | undefined>;
+  /** See EventStoreAdapter.headPosition. */
+  headPosition(floor?: LogPosition): Promise<LogPosition>;
+  /** True when the log holds an event past `position` that a reader from it has not seen yet (freshness checks). */
+  hasEventsAfter(position: LogPosition): Promise<boolean>;
+  /** See EventStoreAdapter.eventAt (as stored, not upcast). */
+  eventAt(position: LogPosition): Promise<RecordedEvent | undefined>;
   ping(): Promise<void>;
   /** Told of each append through this store, once stored (in-process reactions; see EventsAppended). */
   onStored(listener: (appended: EventsAppended) => void): () => void;

@@ -4,6 +4,7 @@ import { EventRejectedError } from './errors';
 import type { EventSchemas } from './event-schemas';
 import {
   START,
+  comparePositions,
   type AppendOptions,
   type AppendResult,
   type EventBatch,
@@ -22,6 +23,11 @@ import { isUuid } from '../ids';
 
 /** `category-id`: a lower-case category, then an opaque id (UUID, code or year-semester). */
 const STREAM_ID = /^[a-z][a-z0-9]*(?:-[A-Za-z0-9]+)+$/;
+
+/** The only stream ids the guard lets this application write to. */
+export function isApplicationStreamId(streamId: string): boolean {
+  return STREAM_ID.test(streamId) && streamId.length <= 120 && !looksLikeNikOrKk(streamId);
+}
 const MAX_EVENTS_PER_APPEND = 1000;
 
 /**
@@ -118,6 +124,23 @@ export class GuardedEventStore implements EventStore {
     return this.adapter.countEvents(after);
   }
 
+  headPosition(floor?: LogPosition): Promise<LogPosition> {
+    return this.adapter.headPosition(floor);
+  }
+
+  /**
+   * From the head position on every adapter, not a count: a count cannot tell on EventStoreDB (where it
+   * was taken as 0, so reports never waited), and on PostgreSQL "count > 0" and "head past it" are the
+   * same question (both see committed events a late commit still holds back), the head an index lookup.
+   */
+  async hasEventsAfter(position: LogPosition): Promise<boolean> {
+    return comparePositions(await this.adapter.headPosition(position), position) > 0;
+  }
+
+  eventAt(position: LogPosition): Promise<RecordedEvent | undefined> {
+    return this.adapter.eventAt(position);
+  }
+
   ping(): Promise<void> {
     return this.adapter.ping();
   }
@@ -127,7 +150,7 @@ export class GuardedEventStore implements EventStore {
   }
 
   private prepare(streamId: string, events: readonly NewEvent[]): PreparedEvent[] {
-    if (!STREAM_ID.test(streamId) || streamId.length > 120 || looksLikeNikOrKk(streamId)) {
+    if (!isApplicationStreamId(streamId)) {
       throw new EventRejectedError('EVENT_ENVELOPE_INVALID', events[0]?.type ?? '?', '/streamId', 'stream id must be category-opaqueId');
     }
     if (events.length > MAX_EVENTS_PER_APPEND) {

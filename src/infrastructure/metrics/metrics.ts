@@ -64,6 +64,12 @@ export class Metrics {
     labelNames: ['projection'] as const,
     registers: [this.registry],
   });
+  private readonly checkpointRefused = new Gauge({
+    name: 'projection_checkpoint_refused',
+    help: '1 while the runner refuses to continue a projection: its checkpoint is not in this event store (restored backup, new store); rebuild it',
+    labelNames: ['projection'] as const,
+    registers: [this.registry],
+  });
 
   // With the heap bounded (npm start: --max-old-space-size), running into the limit stops the process: alert first.
   private readonly heapLimit = new Gauge({
@@ -86,7 +92,7 @@ export class Metrics {
       this.registryDuration.zero({ outcome });
     }
     this.heapLimit.set(getHeapStatistics().heap_size_limit); // fixed when the process starts
-    this.readAtScrape('projection lag', [this.lagEvents, this.lagSeconds], () => this.projectionLag());
+    this.readAtScrape('projection lag', [this.lagEvents, this.lagSeconds, this.checkpointRefused], () => this.projectionLag());
   }
 
   get contentType(): string {
@@ -145,6 +151,7 @@ export class Metrics {
     const now = Date.now();
     for (const { name } of this.infra.projections) {
       const status = await this.infra.runner.status(name);
+      this.checkpointRefused.set({ projection: name }, status.refused ? 1 : 0);
       const behind = await this.infra.eventStore.countEvents(status.position);
       if (behind === undefined) this.lagEvents.remove({ projection: name });
       else this.lagEvents.set({ projection: name }, Number(behind));

@@ -3,7 +3,7 @@ import type { Logger } from 'pino';
 import type { Infrastructure } from '../infrastructure';
 import { INFRASTRUCTURE, LOGGER } from '../infrastructure.module';
 import { PROJECTIONS, type Projection } from './projection';
-import { CheckpointMovedError, ProjectionRunner } from './projection-runner';
+import { CheckpointMovedError, CheckpointNotInStoreError, ProjectionRunner } from './projection-runner';
 
 const STANDBY_MS = 5000;
 const MAX_BACKOFF_MS = 30_000;
@@ -47,6 +47,12 @@ export class ProjectionHostService implements OnApplicationBootstrap, OnApplicat
         if (error instanceof CheckpointMovedError) {
           this.logger.debug({ projection: projection.name }, 'checkpoint moved by another runner; re-reading');
           continue; // a race, not a failure: read again from the stored checkpoint at once
+        }
+        if (error instanceof CheckpointNotInStoreError) {
+          // Not a passing failure: an operator must act. Checked again now and then (the right store may come back).
+          this.logger.error({ projection: projection.name, reason: error.reason }, error.message);
+          await pause(MAX_BACKOFF_MS, signal);
+          continue;
         }
         this.logger.warn(
           { projection: projection.name, error: (error as Error).name, code: (error as { code?: unknown }).code },

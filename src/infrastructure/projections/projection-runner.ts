@@ -33,7 +33,15 @@ export interface ProjectionStatus {
   readonly eventsHandled: bigint;
   readonly lastEventAt: Date | null;
   readonly updatedAt: Date | null;
+  /** Why the runner refuses to continue from the stored checkpoint (see CheckpointNotInStoreError), or null. */
+  readonly refused: CheckpointRefusal | null;
 }
+
+/**
+ * PAST_END: the store ends before the checkpoint (a restored older backup, a new cluster or database).
+ * OTHER_EVENT: the checkpoint's position holds another event than the one read there, or none.
+ */
+export type CheckpointRefusal = 'PAST_END' | 'OTHER_EVENT';
 
 /** Projections this process is running, per database. */
 const claimed = new Set<string>();
@@ -46,12 +54,32 @@ const FLUSH_DUE = Symbol('flush due');
 interface Unstored {
   readonly position: LogPosition;
   readonly lastEventAt: Date;
+  /** The event at `position`. */
+  readonly eventId: string;
 }
 
 /** Another process moved the checkpoint under us: this batch must not be applied. */
 export class CheckpointMovedError extends Error {
   constructor(projection: string) {
     super(`Checkpoint of projection ${projection} moved under this runner; re-reading from the stored checkpoint`);
+  }
+}
+
+/**
+ * The stored checkpoint does not lie in the store being read: continuing would skip every event below it
+ * that this store holds and the read model lacks. The runner refuses until the read model is rebuilt
+ * (`npm run cli -- projections:rebuild <name>`). The message holds no event data, only positions.
+ */
+export class CheckpointNotInStoreError extends Error {
+  constructor(
+    readonly projection: string,
+    readonly reason: CheckpointRefusal,
+  ) {
+    super(
+      reason === 'PAST_END'
+        ? `Projection ${projection}: its checkpoint lies past the end of the event store (restored from an older backup, or a new store?). Not running it: rebuild it with "npm run cli -- projections:rebuild ${projection}" once the store is the right one.`
+        : `Projection ${projection}: the event store holds another event at its checkpoint than the one it read there (a different store or a restored backup?). Not running it: rebuild it with "npm run cli -- projections:rebuild ${projection}" once the store is the right one.`,
+    );
   }
 }
 
@@ -109,21 +137,49 @@ export class ProjectionRunner {
   }
 
   private async storedStatus(name: string): Promise<ProjectionStatus> {
-    const rows: { c: string; p: string; n: string; last_event_at: Date | null; updated_at: Date }[] = await this.dataSource.query(
-      `SELECT commit_position::text AS c, prepare_position::text AS p, events_handled::text AS n, last_event_at, updated_at
-       FROM projection_checkpoints WHERE name = $1`,
-      [name],
-    );
+    return (await this.storedCheckpoint(name)).status;
+  }
+
+  private async storedCheckpoint(name: string): Promise<{ status: ProjectionStatus; lastEventId: string | null }> {
+    const rows: { c: string; p: string; n: string; last_event_at: Date | null; updated_at: Date; last_event_id: string | null; refused: string | null }[] =
+      await this.dataSource.query(
+        `SELECT commit_position::text AS c, prepare_position::text AS p, events_handled::text AS n, last_event_at, updated_at, last_event_id, refused
+         FROM projection_checkpoints WHERE name = $1`,
+        [name],
+      );
     const row = rows[0];
     return row
       ? {
-          name,
-          position: { commit: BigInt(row.c), prepare: BigInt(row.p) },
-          eventsHandled: BigInt(row.n),
-          lastEventAt: row.last_event_at,
-          updatedAt: row.updated_at,
+          status: {
+            name,
+            position: { commit: BigInt(row.c), prepare: BigInt(row.p) },
+            eventsHandled: BigInt(row.n),
+            lastEventAt: row.last_event_at,
+            updatedAt: row.updated_at,
+            refused: row.refused as CheckpointRefusal | null,
+          },
+          lastEventId: row.last_event_id,
         }
-      : { name, position: START, eventsHandled: 0n, lastEventAt: null, updatedAt: null };
+      : { status: { name, position: START, eventsHandled: 0n, lastEventAt: null, updatedAt: null, refused: null }, lastEventId: null };
+  }
+
+  /**
+   * Whether the stored checkpoint lies in the store being read: the store reaches it, and holds at its
+   * position the event read there (checkpoints stored before that event was recorded: the first check only).
+   */
+  private async checkpointProblem(checkpoint: LogPosition, lastEventId: string | null): Promise<CheckpointRefusal | undefined> {
+    if (comparePositions(checkpoint, START) <= 0) return undefined;
+    if (comparePositions(await this.store.headPosition(checkpoint), checkpoint) < 0) return 'PAST_END';
+    if (lastEventId === null) return undefined;
+    return (await this.store.eventAt(checkpoint))?.eventId === lastEventId ? undefined : 'OTHER_EVENT';
+  }
+
+  /** Refuses (and records why, for operators) to run from a checkpoint the store does not hold; clears an earlier refusal. */
+  private async verifyCheckpoint(name: string, stored: { status: ProjectionStatus; lastEventId: string | null }): Promise<void> {
+    const problem = await this.checkpointProblem(stored.status.position, stored.lastEventId);
+    if (problem !== stored.status.refused)
+      await this.dataSource.query(`UPDATE projection_checkpoints SET refused = $2 WHERE name = $1`, [name, problem ?? null]);
+    if (problem) throw new CheckpointNotInStoreError(name, problem);
   }
 
   private async runLocked(projection: Projection, options: RunOptions): Promise<RunOutcome> {
@@ -134,7 +190,9 @@ export class ProjectionRunner {
       `INSERT INTO projection_checkpoints (name, commit_position, prepare_position) VALUES ($1, -1, -1) ON CONFLICT (name) DO NOTHING`,
       [name],
     );
-    let checkpoint = (await this.storedStatus(name)).position;
+    const stored = await this.storedCheckpoint(name);
+    await this.verifyCheckpoint(name, stored);
+    let checkpoint = stored.status.position;
     let storedAt = -Infinity; // when this run last stored the checkpoint
     let caughtUp = false;
     const flush = async () => {
@@ -181,16 +239,16 @@ export class ProjectionRunner {
               await tx.query(
                 `UPDATE projection_checkpoints
                  SET commit_position = $2, prepare_position = $3, events_handled = events_handled + $4,
-                     last_event_at = $5, updated_at = now()
+                     last_event_at = $5, last_event_id = $6, updated_at = now()
                  WHERE name = $1`,
-                [name, batch.position.commit.toString(), batch.position.prepare.toString(), handled.length, last.occurredAt],
+                [name, batch.position.commit.toString(), batch.position.prepare.toString(), handled.length, last.occurredAt, last.eventId],
               );
             });
             checkpoint = batch.position; // past any unhandled events read before: they changed nothing
             storedAt = Date.now();
             this.unstored.delete(name);
           } else {
-            this.unstored.set(name, { position: batch.position, lastEventAt: last.occurredAt });
+            this.unstored.set(name, { position: batch.position, lastEventAt: last.occurredAt, eventId: last.eventId });
             if (batch.caughtUp && Date.now() - storedAt >= checkpointEveryMs) await flush();
           }
           options.onBatch?.({ handled: handled.length, read: batch.events.length, position: batch.position });
@@ -221,10 +279,10 @@ export class ProjectionRunner {
   private async moveCheckpoint(name: string, from: LogPosition, to: Unstored): Promise<void> {
     const [{ n }]: { n: number }[] = await this.dataSource.query(
       `WITH moved AS (
-         UPDATE projection_checkpoints SET commit_position = $2, prepare_position = $3, last_event_at = $4, updated_at = now()
+         UPDATE projection_checkpoints SET commit_position = $2, prepare_position = $3, last_event_at = $4, last_event_id = $7, updated_at = now()
          WHERE name = $1 AND commit_position = $5 AND prepare_position = $6 RETURNING 1)
        SELECT count(*)::int AS n FROM moved`,
-      [name, to.position.commit.toString(), to.position.prepare.toString(), to.lastEventAt, from.commit.toString(), from.prepare.toString()],
+      [name, to.position.commit.toString(), to.position.prepare.toString(), to.lastEventAt, from.commit.toString(), from.prepare.toString(), to.eventId],
     );
     if (n !== 1) throw new CheckpointMovedError(name);
   }

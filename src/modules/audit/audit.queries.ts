@@ -93,7 +93,7 @@ export class ProveEntriesHandler implements IQueryHandler<ProveEntries> {
     if (event) return { id, kind: 'EVENT' as const, ...(await entriesProof(this.db, [event], treeSize)) };
     // Unknown to the notary: an event stored a moment ago, or no event at all. Only the notary's lag tells them apart.
     const { position } = await this.runner.status(NOTARY_PROJECTION);
-    if (((await this.store.countEvents(position)) ?? 0n) > 0n)
+    if (await this.store.hasEventsAfter(position))
       throw new Refusal(
         409,
         'NOT_YET_NOTARISED',

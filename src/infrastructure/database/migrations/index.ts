@@ -9,6 +9,7 @@ import { AgreementChanges1764720000000 } from './1764720000000-agreement-changes
 import { BalikanReady1764720000100 } from './1764720000100-balikan-ready';
 import { Signatories1764806400000 } from './1764806400000-signatories';
 import { AuditLeafStreams1764892800000 } from './1764892800000-audit-leaf-streams';
+import { CheckpointEvents1764979200000 } from './1764979200000-checkpoint-events';
 
 /** Every read-model migration, oldest first. Run at start-up (and by the CLI) before projections start. */
 export const migrations = [
@@ -23,4 +24,5 @@ export const migrations = [
   BalikanReady1764720000100,
   Signatories1764806400000,
   AuditLeafStreams1764892800000,
+  CheckpointEvents1764979200000,
 ];

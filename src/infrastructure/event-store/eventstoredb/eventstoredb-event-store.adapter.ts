@@ -41,13 +41,26 @@ interface EnvelopeMetadata {
  * Subscriptions are pull-based reads of $all (see GuardedEventStore.subscribeToAll), which gives
  * backpressure and avoids the client's un-awaited async `data` handlers (client issue #141).
  */
+export interface EventStoreDbOptions {
+  /**
+   * Which non-system events are this application's (see ownEventFilter): on a shared cluster the others
+   * must reach no reader (notary, audit export, projections). Without it every non-`$` event is read.
+   */
+  readonly ownEvent?: (event: StoredEvent) => boolean;
+}
+
+/** Events read per round trip when looking back from the end of $all for the last event of ours. */
+const HEAD_SCAN = 100;
+
 export class EventStoreDbEventStoreAdapter implements EventStoreAdapter {
   readonly kind = 'eventstoredb' as const;
   private readonly client: EventStoreDBClient;
   private readonly appended = new AppendSignal();
+  private readonly ownEvent: (event: StoredEvent) => boolean;
 
-  constructor(connectionString: string) {
+  constructor(connectionString: string, options: EventStoreDbOptions = {}) {
     this.client = EventStoreDBClient.connectionString(connectionString);
+    this.ownEvent = options.ownEvent ?? (() => true);
   }
 
   async initialise(): Promise<void> {
@@ -90,7 +103,7 @@ export class EventStoreDbEventStoreAdapter implements EventStoreAdapter {
           fromRevision: options.backwards ? END : (options.fromRevision ?? ESDB_START),
           maxCount: options.maxCount ?? Number.MAX_SAFE_INTEGER,
         })) {
-          const stored = toStoredEvent(resolved);
+          const stored = this.toOwnEvent(resolved);
           if (stored) events.push(stored);
         }
       } catch (error) {
@@ -119,7 +132,7 @@ export class EventStoreDbEventStoreAdapter implements EventStoreAdapter {
           read++;
           const position = resolved.event?.position;
           if (position) last = { commit: position.commit, prepare: position.prepare };
-          const stored = toStoredEvent(resolved);
+          const stored = this.toOwnEvent(resolved);
           if (!stored || comparePositions(stored.globalPosition, floor) <= 0) continue;
           events.push(stored);
           if (events.length === options.maxCount) return events;
@@ -132,6 +145,53 @@ export class EventStoreDbEventStoreAdapter implements EventStoreAdapter {
 
   async countEvents(): Promise<undefined> {
     return undefined; // $all has no cheap count
+  }
+
+  /**
+   * Reads $all backwards from its end to the last event `readAll` delivers: $all ends with system events
+   * ($stats, $scavenges, ...) and, on a shared cluster, other applications' events, so its raw end would
+   * never be reached by a projection. Stops at `floor` (an answer at or below it: nothing of ours past it).
+   */
+  async headPosition(floor?: LogPosition): Promise<LogPosition> {
+    return this.guard('$all', 'any', async () => {
+      let from: LogPosition | undefined; // undefined: the end of $all
+      for (;;) {
+        let read = 0;
+        const before = from;
+        for await (const resolved of this.client.readAll({
+          direction: BACKWARDS,
+          fromPosition: from ?? END,
+          maxCount: HEAD_SCAN,
+        }) as AsyncIterable<AllStreamResolvedEvent>) {
+          read++;
+          const raw = resolved.event?.position;
+          if (!raw) continue;
+          const position = { commit: raw.commit, prepare: raw.prepare };
+          // Whether a backwards read from a position includes it or not, take each event once.
+          if (from && comparePositions(position, from) >= 0) continue;
+          from = position;
+          if (floor && comparePositions(position, floor) <= 0) return position;
+          if (this.toOwnEvent(resolved)) return position;
+        }
+        if (read < HEAD_SCAN || !from || from === before) return START;
+      }
+    });
+  }
+
+  /**
+   * $all read forwards from the position (inclusive): the record there, if it is an event of ours. (How a
+   * server answers a position that is no record boundary of its log, another cluster's, is untested here:
+   * an error fails the projection's run, retried and logged, never a silent skip.)
+   */
+  async eventAt(position: LogPosition): Promise<StoredEvent | undefined> {
+    if (position.commit < 0n || position.prepare < 0n) return undefined;
+    return this.guard('$all', 'any', async () => {
+      for await (const resolved of this.client.readAll({ direction: FORWARDS, fromPosition: position, maxCount: 1 }) as AsyncIterable<AllStreamResolvedEvent>) {
+        const stored = this.toOwnEvent(resolved);
+        return stored && comparePositions(stored.globalPosition, position) === 0 ? stored : undefined;
+      }
+      return undefined;
+    });
   }
 
   async ping(): Promise<void> {
@@ -147,6 +207,11 @@ export class EventStoreDbEventStoreAdapter implements EventStoreAdapter {
   async close(): Promise<void> {
     this.appended.clear();
     await this.client.dispose();
+  }
+
+  private toOwnEvent(resolved: ResolvedEvent | AllStreamResolvedEvent): StoredEvent | undefined {
+    const stored = toStoredEvent(resolved);
+    return stored && this.ownEvent(stored) ? stored : undefined;
   }
 
   private async guard<T>(streamId: string, expected: ExpectedRevision, work: () => Promise<T>): Promise<T> {

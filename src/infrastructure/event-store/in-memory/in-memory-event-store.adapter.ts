@@ -79,6 +79,15 @@ export class InMemoryEventStoreAdapter implements EventStoreAdapter {
     return BigInt(this.log.length - this.firstAfter(after));
   }
 
+  async headPosition(): Promise<LogPosition> {
+    return this.log.at(-1)?.globalPosition ?? START;
+  }
+
+  async eventAt(position: LogPosition): Promise<StoredEvent | undefined> {
+    const event = this.log[this.firstAfter(position) - 1];
+    return event && comparePositions(event.globalPosition, position) === 0 ? copy(event) : undefined;
+  }
+
   async ping(): Promise<void> {}
 
   onAppended(listener: () => void): () => void {

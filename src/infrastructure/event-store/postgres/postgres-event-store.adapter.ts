@@ -1,6 +1,6 @@
 import type { Pool, PoolClient } from 'pg';
 import { AppendSignal } from '../append-signal';
-import { DuplicateEventError, StoreUnavailableError, WrongExpectedRevisionError } from '../errors';
+import { DuplicateEventError, StoreOrderBrokenError, StoreUnavailableError, WrongExpectedRevisionError } from '../errors';
 import {
   START,
   type AppendResult,
@@ -83,6 +83,7 @@ export class PostgresEventStoreAdapter implements EventStoreAdapter {
         const named =
           this.namedStatements === 'auto' ? !/PGlite/.test((await client.query<{ v: string }>('SELECT version() AS v')).rows[0]!.v) : this.namedStatements;
         this.prefix = named ? `es_${this.schemaName}_` : undefined;
+        await this.assertOrderHolds(client);
       } catch (error) {
         await client.query('ROLLBACK').catch(() => undefined);
         throw error;
@@ -94,6 +95,21 @@ export class PostgresEventStoreAdapter implements EventStoreAdapter {
 
   append(streamId: string, events: readonly PreparedEvent[], expected: ExpectedRevision): Promise<AppendResult> {
     return this.appendOn(this.pool, streamId, events, expected);
+  }
+
+  /**
+   * Positions are transaction ids, so the next append must get an id above every stored one. A physical
+   * backup (pg_basebackup, a copy of DATA_DIR) restores the counter with the rows; pg_dump into another
+   * cluster restores only the rows, and that cluster's counter may be behind them: refuse to start then.
+   */
+  private async assertOrderHolds(client: PoolClient): Promise<void> {
+    const { rows } = await client.query<{ behind: boolean }>(
+      `SELECT coalesce((SELECT max(e.transaction_id) FROM ${this.s}.es_events e) >= pg_snapshot_xmax(pg_current_snapshot()), false) AS behind`,
+    );
+    if (rows[0]!.behind)
+      throw new StoreOrderBrokenError(
+        "the database's transaction counter is behind the transaction ids of the stored events (restored with pg_dump into another cluster?): new events would be ordered before them and missed by every read model. Advance the counter before starting (docs/operations.md, Pemulihan dari cadangan)",
+      );
   }
 
   /**
@@ -181,6 +197,28 @@ export class PostgresEventStoreAdapter implements EventStoreAdapter {
         [(after.commit < 0n ? 0n : after.commit).toString(), after.prepare.toString()],
       );
       return BigInt(rows[0]!.n);
+    });
+  }
+
+  /** Committed events, readable or not yet (below a late commit): a reader from an older position still has them to come. */
+  async headPosition(): Promise<LogPosition> {
+    return this.guard(async () => {
+      const { rows } = await this.pool.query<{ c: string; p: string }>(
+        `SELECT e.transaction_id::text AS c, e.global_position::text AS p FROM ${this.s}.es_events e
+         ORDER BY e.transaction_id DESC, e.global_position DESC LIMIT 1`,
+      );
+      return rows[0] ? { commit: BigInt(rows[0].c), prepare: BigInt(rows[0].p) } : START;
+    });
+  }
+
+  async eventAt(position: LogPosition): Promise<StoredEvent | undefined> {
+    if (position.commit < 0n || position.prepare < 0n) return undefined;
+    return this.guard(async () => {
+      const { rows } = await this.pool.query<EventRow>(
+        `SELECT ${EVENT_COLUMNS} FROM ${this.s}.es_events e WHERE e.global_position = $2::bigint AND e.transaction_id = $1::text::xid8`,
+        [position.commit.toString(), position.prepare.toString()],
+      );
+      return rows[0] ? toStoredEvent(rows[0]) : undefined;
     });
   }
 
