@@ -3,7 +3,7 @@ import { generateKeyPairSync } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ConfigError, REQUIRED_WITH_A_SERVER, SECRET_FILE_SETTINGS, loadConfig } from '../../src/infrastructure/config/config';
+import { ConfigError, REQUIRED_WITH_A_SERVER, SECRET_FILE_SETTINGS, describeUrl, loadConfig } from '../../src/infrastructure/config/config';
 
 /** Settings of a gateway on a server: keys from files (Compose secrets), and what a server cannot start without. */
 
@@ -132,6 +132,26 @@ describe('The EventStoreDB connection string, read as the client that connects r
       /^EVENTSTORE_CONNECTION_STRING: must not set throwOnAppendFailure=false/,
     );
     expect(withStore('esdb://es:2113?tls=false&throwOnAppendFailure=true').eventStoreConnectionString).toContain('throwOnAppendFailure=true');
+  });
+
+  it.each([
+    ['esdb://admin:changeit@n1:2113,n2:2113,n3:2113?tls=false', 'esdb://n1:2113,n2:2113,n3:2113'],
+    ['esdb+discover://admin:changeit@cluster.dinkes.local:2113', 'esdb+discover://cluster.dinkes.local:2113'],
+    ['esdb://es?tls=false', 'esdb://es:2113'],
+    ['postgres://gateway:secret@db:5432/gateway', 'postgres://db:5432/gateway'],
+  ])('names %s in a "cannot reach" line as its hosts only: %s', (value, shown) => {
+    expect(describeUrl(value)).toBe(shown);
+  });
+
+  it('never shows the password of a multi-node connection string in a "cannot reach" line', () => {
+    fc.assert(
+      fc.property(fc.stringMatching(/^[A-Za-z0-9]{12,24}$/), fc.integer({ min: 1, max: 5 }), (password, nodes) => {
+        const hosts = Array.from({ length: nodes }, (_, i) => `node${i + 1}.dinkes.local:2113`);
+        const shown = describeUrl(`esdb://admin:${password}@${hosts.join(',')}?tls=true`);
+        expect(shown).toBe(`esdb://${hosts.join(',')}`);
+        expect(shown).not.toContain(password);
+      }),
+    );
   });
 });
 

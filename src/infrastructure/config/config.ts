@@ -367,8 +367,19 @@ function eventStoreConnection(raw: string | undefined): string | undefined {
   return raw;
 }
 
-/** A connection URL fit for a log line: host, port and database, never the user or password. */
+/**
+ * A connection URL fit for a log line: host, port and database, never the user or password. An EventStoreDB
+ * connection string is read with its client's parser (`new URL()` refuses the multi-node form): its hosts.
+ */
 export function describeUrl(raw: string): string {
+  if (/^esdb(\+discover)?:\/\//i.test(raw)) {
+    try {
+      const { dnsDiscover, hosts } = parseConnectionString(raw);
+      return `${dnsDiscover ? 'esdb+discover' : 'esdb'}://${hosts.map((host) => `${host.address}:${host.port}`).join(',')}`;
+    } catch {
+      return '<invalid url>';
+    }
+  }
   try {
     const url = new URL(raw);
     return `${url.protocol}//${url.host}${url.pathname}`;
