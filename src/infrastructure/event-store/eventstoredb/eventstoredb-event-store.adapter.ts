@@ -12,7 +12,9 @@ import {
   jsonEvent,
   type AllStreamResolvedEvent,
   type ResolvedEvent,
+  type StreamingRead,
 } from '@eventstore/db-client';
+import type { Readable } from 'node:stream';
 import { AppendSignal } from '../append-signal';
 import { EventStoreError, StoreUnavailableError, WrongExpectedRevisionError } from '../errors';
 import {
@@ -98,14 +100,15 @@ export class EventStoreDbEventStoreAdapter implements EventStoreAdapter {
     return this.guard(streamId, 'any', async () => {
       const events: StoredEvent[] = [];
       try {
-        for await (const resolved of this.client.readStream(streamId, {
+        const read = this.client.readStream(streamId, {
           direction: options.backwards ? BACKWARDS : FORWARDS,
           fromRevision: options.backwards ? END : (options.fromRevision ?? ESDB_START),
           maxCount: options.maxCount ?? Number.MAX_SAFE_INTEGER,
-        })) {
+        });
+        await consume(read, (resolved) => {
           const stored = this.toOwnEvent(resolved);
           if (stored) events.push(stored);
-        }
+        });
       } catch (error) {
         if (error instanceof StreamNotFoundError) return [];
         throw error;
@@ -124,20 +127,22 @@ export class EventStoreDbEventStoreAdapter implements EventStoreAdapter {
       for (;;) {
         let read = 0;
         let last: LogPosition | undefined;
-        for await (const resolved of this.client.readAll({
+        const stream = this.client.readAll({
           direction: FORWARDS,
           fromPosition: floor.commit < 0n ? ESDB_START : floor,
           maxCount: options.maxCount + 1,
-        }) as AsyncIterable<AllStreamResolvedEvent>) {
+        }) as StreamingRead<AllStreamResolvedEvent>;
+        await consume(stream, (resolved) => {
           read++;
           const position = resolved.event?.position;
           if (position) last = { commit: position.commit, prepare: position.prepare };
           const stored = this.toOwnEvent(resolved);
-          if (!stored || comparePositions(stored.globalPosition, floor) <= 0) continue;
+          if (!stored || comparePositions(stored.globalPosition, floor) <= 0) return true;
           events.push(stored);
-          if (events.length === options.maxCount) return events;
-        }
-        if (read <= options.maxCount || !last) return events;
+          // The batch is full: leave the read early (it is cancelled).
+          return events.length < options.maxCount;
+        });
+        if (events.length === options.maxCount || read <= options.maxCount || !last) return events;
         floor = last;
       }
     });
@@ -158,21 +163,24 @@ export class EventStoreDbEventStoreAdapter implements EventStoreAdapter {
       for (;;) {
         let read = 0;
         const before = from;
-        for await (const resolved of this.client.readAll({
+        let head: LogPosition | undefined;
+        const scan = this.client.readAll({
           direction: BACKWARDS,
           fromPosition: from ?? END,
           maxCount: HEAD_SCAN,
-        }) as AsyncIterable<AllStreamResolvedEvent>) {
+        }) as StreamingRead<AllStreamResolvedEvent>;
+        await consume(scan, (resolved) => {
           read++;
           const raw = resolved.event?.position;
-          if (!raw) continue;
+          if (!raw) return true;
           const position = { commit: raw.commit, prepare: raw.prepare };
           // Whether a backwards read from a position includes it or not, take each event once.
-          if (from && comparePositions(position, from) >= 0) continue;
+          if (from && comparePositions(position, from) >= 0) return true;
           from = position;
-          if (floor && comparePositions(position, floor) <= 0) return position;
-          if (this.toOwnEvent(resolved)) return position;
-        }
+          if ((floor && comparePositions(position, floor) <= 0) || this.toOwnEvent(resolved)) head = position;
+          return head === undefined;
+        });
+        if (head) return head;
         if (read < HEAD_SCAN || !from || from === before) return START;
       }
     });
@@ -186,17 +194,20 @@ export class EventStoreDbEventStoreAdapter implements EventStoreAdapter {
   async eventAt(position: LogPosition): Promise<StoredEvent | undefined> {
     if (position.commit < 0n || position.prepare < 0n) return undefined;
     return this.guard('$all', 'any', async () => {
-      for await (const resolved of this.client.readAll({ direction: FORWARDS, fromPosition: position, maxCount: 1 }) as AsyncIterable<AllStreamResolvedEvent>) {
+      let found: StoredEvent | undefined;
+      const read = this.client.readAll({ direction: FORWARDS, fromPosition: position, maxCount: 1 }) as StreamingRead<AllStreamResolvedEvent>;
+      await consume(read, (resolved) => {
         const stored = this.toOwnEvent(resolved);
-        return stored && comparePositions(stored.globalPosition, position) === 0 ? stored : undefined;
-      }
-      return undefined;
+        found = stored && comparePositions(stored.globalPosition, position) === 0 ? stored : undefined;
+        return false;
+      });
+      return found;
     });
   }
 
   async ping(): Promise<void> {
     await this.guard('$all', 'any', async () => {
-      for await (const _ of this.client.readAll({ direction: BACKWARDS, fromPosition: END, maxCount: 1 })) break;
+      await consume(this.client.readAll({ direction: BACKWARDS, fromPosition: END, maxCount: 1 }), () => false);
     });
   }
 
@@ -228,6 +239,39 @@ export class EventStoreDbEventStoreAdapter implements EventStoreAdapter {
         throw new StoreUnavailableError(`EventStoreDB unavailable: ${(error as Error).message}`, { cause: error });
       }
       throw error;
+    }
+  }
+}
+
+/**
+ * Reads one of the client's read streams through `onEvent` (which answers false to stop). Leaving a
+ * `for await` over the client's stream early only destroys the client's wrapper: the gRPC call stays open,
+ * and an answer already complete stays unread, so `client.dispose()` then waits for it forever. So on any
+ * early exit the call is cancelled and what it had buffered is dropped.
+ */
+async function consume<E>(read: StreamingRead<E>, onEvent: (event: E) => boolean | void): Promise<void> {
+  let call: (Readable & { cancel?: () => void }) | undefined;
+  let abandoned = false;
+  const release = (source: Readable & { cancel?: () => void }) => {
+    source.cancel?.();
+    source.resume();
+  };
+  // The client pipes its gRPC call into `read` once the call is made: that is how the call is reached.
+  read.once('pipe', (source: unknown) => {
+    call = source as Readable & { cancel?: () => void };
+    if (abandoned) release(call);
+  });
+  let finished = false;
+  try {
+    for await (const event of read as AsyncIterable<E>) {
+      if (onEvent(event) === false) break;
+    }
+    finished = read.readableEnded;
+  } finally {
+    if (!finished) {
+      abandoned = true;
+      if (call) release(call);
+      else void read.cancel().catch(() => undefined);
     }
   }
 }
