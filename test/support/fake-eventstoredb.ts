@@ -5,14 +5,18 @@ import {
   ServerCredentials,
   status,
   type sendUnaryData,
+  type ServerDuplexStream,
   type ServerReadableStream,
   type ServerUnaryCall,
   type ServerWritableStream,
 } from '@grpc/grpc-js';
+import { GossipService } from '@eventstore/db-client/generated/gossip_grpc_pb';
+import { ClusterInfo, EndPoint, MemberInfo } from '@eventstore/db-client/generated/gossip_pb';
 import { ServerFeaturesService } from '@eventstore/db-client/generated/serverfeatures_grpc_pb';
+import { SupportedMethod, SupportedMethods } from '@eventstore/db-client/generated/serverfeatures_pb';
 import { Empty, StreamIdentifier, UUID } from '@eventstore/db-client/generated/shared_pb';
 import { StreamsService } from '@eventstore/db-client/generated/streams_grpc_pb';
-import { AppendReq, AppendResp, ReadReq, ReadResp } from '@eventstore/db-client/generated/streams_pb';
+import { AppendReq, AppendResp, BatchAppendReq, BatchAppendResp, ReadReq, ReadResp } from '@eventstore/db-client/generated/streams_pb';
 
 /**
  * One EventStoreDB node played in-process over a real socket, for testing the adapter at the client boundary:
@@ -27,8 +31,12 @@ import { AppendReq, AppendResp, ReadReq, ReadResp } from '@eventstore/db-client/
  * a server exception, stall until the call is cancelled or its deadline passes, answer and keep the call
  * open); a record of every call (method, metadata, deadline, whether it was cancelled).
  *
- * What it does not play: subscriptions, filtered reads, link resolution, deletes, BatchAppend (ServerFeatures
- * answers UNIMPLEMENTED, as a server before 21.10 did, so the client appends through Streams.Append), gossip,
+ * Also: Gossip.Read (the members of `cluster`, each in its role, or a scripted failure: discovery for the
+ * multi-node connection string), and ServerFeatures listing BatchAppend when asked to (`advertiseBatchAppend`;
+ * by default it answers UNIMPLEMENTED, as a server before 21.10 did, so the client appends through
+ * Streams.Append). BatchAppend calls are recorded and refused.
+ *
+ * What it does not play: subscriptions, filtered reads, link resolution, deletes, BatchAppend itself,
  * authentication, and the server's own timing (elections, replication lag) beyond what a test scripts.
  */
 
@@ -37,10 +45,10 @@ export interface Endpoint {
   readonly port: number;
 }
 
-export type FakeMethod = 'append' | 'read' | 'serverFeatures';
+export type FakeMethod = 'append' | 'read' | 'serverFeatures' | 'batchAppend' | 'gossip';
 
 /** A server exception, as EventStoreDB encodes it in the trailers (`exception` key and its companions). */
-export type FakeFailure = 'not-leader' | 'maximum-append-size-exceeded' | 'unavailable' | 'deadline-exceeded';
+export type FakeFailure = 'not-leader' | 'maximum-append-size-exceeded' | 'unavailable' | 'deadline-exceeded' | 'internal';
 
 export interface CallScript {
   /** Answer with this server exception instead of doing the work. */
@@ -51,6 +59,8 @@ export interface CallScript {
   readonly stall?: boolean;
   /** Reads: send the events, then keep the call open (no end of stream) until the client cancels it. */
   readonly keepOpen?: boolean;
+  /** Appends and reads: do nothing of the call (work or failure) before this settles: a stall the test ends. */
+  readonly holdUntil?: Promise<unknown>;
 }
 
 export interface RecordedCall {
@@ -123,6 +133,11 @@ export interface FakeNodeOptions {
   readonly log?: FakeLog;
   /** The server's maximum append size in bytes (EventStoreDB's default: 1 MiB). */
   readonly maxAppendSize?: number;
+  /**
+   * Serve ServerFeatures as a 21.10+ server does, listing Streams.BatchAppend among its methods (by default
+   * it answers UNIMPLEMENTED, as an older server did). BatchAppend itself is only recorded and refused.
+   */
+  readonly advertiseBatchAppend?: boolean;
 }
 
 export const DEFAULT_MAX_APPEND_SIZE = 1024 * 1024;
@@ -134,6 +149,11 @@ export class FakeEventStoreDbNode {
   leader: Endpoint | undefined;
   readonly maxAppendSize: number;
   private readonly scripts = new Map<FakeMethod, CallScript[]>();
+  /** The members Gossip.Read lists (this node alone by default), each in its current role, alive. */
+  cluster: FakeEventStoreDbNode[] | undefined;
+  /** While set, every Gossip.Read fails with this (e.g. 'unavailable': no member can answer gossip). */
+  gossipFailure: FakeFailure | undefined;
+  private readonly advertiseBatchAppend: boolean;
   private server: Server | undefined;
   private port = 0;
 
@@ -142,6 +162,12 @@ export class FakeEventStoreDbNode {
     this.role = options.role ?? 'leader';
     this.leader = options.leader;
     this.maxAppendSize = options.maxAppendSize ?? DEFAULT_MAX_APPEND_SIZE;
+    this.advertiseBatchAppend = options.advertiseBatchAppend ?? false;
+  }
+
+  /** A discovery (gossip) connection string over the given seeds: the client asks them for the members. */
+  static discoveryConnectionString(seeds: readonly FakeEventStoreDbNode[], options = 'maxDiscoverAttempts=1&discoveryInterval=10'): string {
+    return `esdb://${seeds.map((n) => `${n.endpoint.address}:${n.endpoint.port}`).join(',')}?tls=false&${options}`;
   }
 
   /** Starts a node on an ephemeral port of 127.0.0.1. Close it in afterAll. */
@@ -150,6 +176,8 @@ export class FakeEventStoreDbNode {
     await node.listen();
     return node;
   }
+
+  readonly instanceId = randomUUID();
 
   get endpoint(): Endpoint {
     return { address: '127.0.0.1', port: this.port };
@@ -201,13 +229,44 @@ export class FakeEventStoreDbNode {
       append: (call: ServerReadableStream<AppendReq, AppendResp>, callback: sendUnaryData<AppendResp>) => this.append(call, callback),
       delete: unimplemented,
       tombstone: unimplemented,
-      batchAppend: unimplemented,
+      batchAppend: (call: ServerDuplexStream<BatchAppendReq, BatchAppendResp>) => {
+        // Recorded (a test asserts it is never used), then refused: the fake does not play BatchAppend.
+        const recorded = this.record('batchAppend', call);
+        recorded.ended = true;
+        recorded.outcome = 'UNIMPLEMENTED';
+        call.emit('error', { code: status.UNIMPLEMENTED, details: 'BatchAppend is not played by the fake node', metadata: new Metadata() });
+      },
     });
     server.addService(ServerFeaturesService, {
-      // A server without the ServerFeatures service: the client then appends through Streams.Append.
-      getSupportedMethods: (call: ServerUnaryCall<Empty, unknown>, callback: sendUnaryData<unknown>) => {
+      getSupportedMethods: (call: ServerUnaryCall<Empty, SupportedMethods>, callback: sendUnaryData<SupportedMethods>) => {
         this.record('serverFeatures', call);
-        callback({ code: status.UNIMPLEMENTED, details: 'ServerFeatures is not played by the fake node' });
+        // Without it, a server without the ServerFeatures service: the client then appends through Streams.Append.
+        if (!this.advertiseBatchAppend) return callback({ code: status.UNIMPLEMENTED, details: 'ServerFeatures is not played by the fake node' });
+        const methods = new SupportedMethods().setEventStoreServerVersion('23.10.0');
+        for (const name of ['read', 'append', 'batchappend', 'delete', 'tombstone']) {
+          methods.addMethods(new SupportedMethod().setServiceName('event_store.client.streams.streams').setMethodName(name));
+        }
+        callback(null, methods);
+      },
+    });
+    server.addService(GossipService, {
+      read: (call: ServerUnaryCall<Empty, ClusterInfo>, callback: sendUnaryData<ClusterInfo>) => {
+        const recorded = this.record('gossip', call);
+        recorded.ended = true;
+        if (this.gossipFailure) {
+          recorded.outcome = this.gossipFailure;
+          return callback(this.failure(this.gossipFailure, {}));
+        }
+        recorded.outcome = 'ok';
+        const members = (this.cluster ?? [this]).map((node) =>
+          new MemberInfo()
+            .setInstanceId(new UUID().setString(node.instanceId))
+            .setTimeStamp(String(Date.now()))
+            .setState(node.role === 'leader' ? MemberInfo.VNodeState.LEADER : MemberInfo.VNodeState.FOLLOWER)
+            .setIsAlive(true)
+            .setHttpEndPoint(new EndPoint().setAddress(node.endpoint.address).setPort(node.endpoint.port)),
+        );
+        callback(null, new ClusterInfo().setMembersList(members));
       },
     });
     this.port = await new Promise<number>((resolve, reject) =>
@@ -254,12 +313,20 @@ export class FakeEventStoreDbNode {
         return { code: status.UNAVAILABLE, details: 'Server Is Not Ready', metadata };
       case 'deadline-exceeded':
         return { code: status.DEADLINE_EXCEEDED, details: 'Deadline Exceeded', metadata };
+      case 'internal':
+        // No `exception` key: a failure the client has no type for (it raises UnknownError).
+        return { code: status.INTERNAL, details: 'Unexpected server failure', metadata };
     }
   }
 
   private read(call: ServerWritableStream<ReadReq, ReadResp>): void {
     const recorded = this.record('read', call);
     const script = this.scriptFor('read');
+    if (script.holdUntil) void script.holdUntil.then(() => this.serveRead(call, recorded, script));
+    else this.serveRead(call, recorded, script);
+  }
+
+  private serveRead(call: ServerWritableStream<ReadReq, ReadResp>, recorded: RecordedCall, script: CallScript): void {
     const options = call.request.getOptions();
     const streamOptions = options?.getStream();
     recorded.stream = streamOptions ? Buffer.from(streamOptions.getStreamIdentifier()!.getStreamName_asU8()).toString('utf8') : '$all';
@@ -362,6 +429,10 @@ export class FakeEventStoreDbNode {
       });
     });
     call.on('end', () => {
+      if (script.holdUntil) void script.holdUntil.then(settle);
+      else settle();
+    });
+    const settle = () => {
       if (done || script.stall) return;
       if (script.fail) return answer(script.fail, this.failure(script.fail, script));
       if (this.role === 'follower') return answer('not-leader', this.failure('not-leader', script));
@@ -398,7 +469,7 @@ export class FakeEventStoreDbNode {
         success.setPosition(position);
       } else success.setNoPosition(new Empty());
       answer('ok', null, new AppendResp().setSuccess(success));
-    });
+    };
   }
 }
 

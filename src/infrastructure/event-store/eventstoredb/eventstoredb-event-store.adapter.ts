@@ -5,17 +5,23 @@ import {
   EventStoreDBClient,
   FORWARDS,
   NO_STREAM,
+  NotLeaderError,
   START as ESDB_START,
   StreamNotFoundError,
   UnavailableError,
+  UnknownError,
   WrongExpectedVersionError,
+  isCommandError,
   jsonEvent,
   type AllStreamResolvedEvent,
   type ResolvedEvent,
   type StreamingRead,
 } from '@eventstore/db-client';
 import type { Readable } from 'node:stream';
+// The unary Streams.Append the client itself uses when BatchAppend is off: see `append` for why.
+import { append as unaryAppend } from '@eventstore/db-client/dist/streams/appendToStream/append';
 import { AppendSignal } from '../append-signal';
+import { ReplaceableClient } from './replaceable-client';
 import { EventStoreError, StoreUnavailableError, WrongExpectedRevisionError } from '../errors';
 import {
   START,
@@ -56,22 +62,44 @@ const HEAD_SCAN = 100;
 
 export class EventStoreDbEventStoreAdapter implements EventStoreAdapter {
   readonly kind = 'eventstoredb' as const;
-  private readonly client: EventStoreDBClient;
+  private readonly clients: ReplaceableClient;
   private readonly appended = new AppendSignal();
   private readonly ownEvent: (event: StoredEvent) => boolean;
 
   constructor(connectionString: string, options: EventStoreDbOptions = {}) {
-    this.client = EventStoreDBClient.connectionString(connectionString);
+    this.clients = new ReplaceableClient(() => EventStoreDBClient.connectionString(connectionString));
     this.ownEvent = options.ownEvent ?? (() => true);
+  }
+
+  /** The current client; `append` replaces it after a failure the client does not recover from. */
+  private get client(): EventStoreDBClient {
+    return this.clients.current;
   }
 
   async initialise(): Promise<void> {
     await this.ping();
   }
 
+  /**
+   * Always the unary Streams.Append, never BatchAppend: client 6.2.1 keeps one module-wide map of pending
+   * batch appends, so one failed batch stream rejects every stream's pending append and a late answer
+   * crashes the process (docs/architecture.md). `appendToStream` would take BatchAppend whenever the server
+   * offers it, and first awaits the capabilities promise a failed discovery leaves rejected until restart.
+   * `append` is the function `appendToStream` itself calls otherwise: same deadline, same throwOnAppendFailure.
+   */
   async append(streamId: string, events: readonly PreparedEvent[], expected: ExpectedRevision): Promise<AppendResult> {
+    const client = this.client;
+    try {
+      return await this.appendWith(client, streamId, events, expected);
+    } catch (error) {
+      throw this.afterFailedAppend(client, error);
+    }
+  }
+
+  private async appendWith(client: EventStoreDBClient, streamId: string, events: readonly PreparedEvent[], expected: ExpectedRevision): Promise<AppendResult> {
     return this.guard(streamId, expected, async () => {
-      const result = await this.client.appendToStream(
+      const result = await unaryAppend.call(
+        client,
         streamId,
         events.map((e) =>
           jsonEvent({
@@ -86,8 +114,14 @@ export class EventStoreDbEventStoreAdapter implements EventStoreAdapter {
             } satisfies EnvelopeMetadata,
           }),
         ),
-        { expectedRevision: expected === 'any' ? ANY : expected === 'no_stream' ? NO_STREAM : expected },
+        {
+          expectedRevision: expected === 'any' ? ANY : expected === 'no_stream' ? NO_STREAM : expected,
+          batchAppendSize: 3 * 1024 * 1024, // the type requires it; only BatchAppend reads it
+        },
       );
+      // Only with throwOnAppendFailure=false, which the configuration refuses; never pass a refused append.
+      if (!result.success)
+        throw new WrongExpectedRevisionError(streamId, expected, result.nextExpectedRevision < 0n ? 'no_stream' : result.nextExpectedRevision);
       this.appended.notify();
       return {
         nextExpectedRevision: result.nextExpectedRevision,
@@ -205,9 +239,21 @@ export class EventStoreDbEventStoreAdapter implements EventStoreAdapter {
     });
   }
 
+  /**
+   * Readiness: a leader-required read of $all's last event. A follower's answer is no proof that appends can
+   * succeed, and neither is a read while discovery fails; after a not-leader answer the client reconnects to
+   * the leader it names, so the read is tried once more.
+   */
   async ping(): Promise<void> {
     await this.guard('$all', 'any', async () => {
-      await consume(this.client.readAll({ direction: BACKWARDS, fromPosition: END, maxCount: 1 }), () => false);
+      for (let attempt = 1; ; attempt++) {
+        try {
+          await consume(this.client.readAll({ direction: BACKWARDS, fromPosition: END, maxCount: 1, requiresLeader: true }), () => false);
+          return;
+        } catch (error) {
+          if (!(error instanceof NotLeaderError) || attempt === 2) throw error;
+        }
+      }
     });
   }
 
@@ -217,7 +263,25 @@ export class EventStoreDbEventStoreAdapter implements EventStoreAdapter {
 
   async close(): Promise<void> {
     this.appended.clear();
-    await this.client.dispose();
+    await this.clients.close();
+  }
+
+  /**
+   * A failed append whose cause the client may not recover from (an error it has no type for, a failed
+   * discovery) replaces the client, so the next command starts afresh; this one answers StoreUnavailableError.
+   * Typed answers pass as they are: a wrong revision, and the client's own typed errors (unavailable, not
+   * leader, deadline), after which the client reconnects by itself.
+   */
+  private afterFailedAppend(client: EventStoreDBClient, error: unknown): unknown {
+    const discovery = isDiscoveryFailure(error);
+    const untyped = error instanceof UnknownError || !(error instanceof EventStoreError || isCommandError(error as Error));
+    if (!discovery && !untyped) return error;
+    this.clients.replace(client);
+    if (error instanceof StoreUnavailableError) return error;
+    const reason = discovery
+      ? 'no node found by discovery'
+      : `${(error as Error)?.name ?? 'error'}: ${String((error as Error)?.message ?? error).split('\n')[0]}`;
+    return new StoreUnavailableError(`EventStoreDB append failed (${reason}); the client was recreated`, { cause: error });
   }
 
   private toOwnEvent(resolved: ResolvedEvent | AllStreamResolvedEvent): StoredEvent | undefined {
@@ -226,6 +290,8 @@ export class EventStoreDbEventStoreAdapter implements EventStoreAdapter {
   }
 
   private async guard<T>(streamId: string, expected: ExpectedRevision, work: () => Promise<T>): Promise<T> {
+    // The call counts against the client current now, so replacing that client does not cancel it.
+    const lease = this.clients.lease();
     try {
       return await work();
     } catch (error) {
@@ -239,6 +305,8 @@ export class EventStoreDbEventStoreAdapter implements EventStoreAdapter {
         throw new StoreUnavailableError(`EventStoreDB unavailable: ${(error as Error).message}`, { cause: error });
       }
       throw error;
+    } finally {
+      lease.release();
     }
   }
 }
@@ -274,6 +342,14 @@ async function consume<E>(read: StreamingRead<E>, onEvent: (event: E) => boolean
       else void read.cancel().catch(() => undefined);
     }
   }
+}
+
+/** Client 6.2.1 reports a failed discovery as a plain Error (Client/discovery.js), possibly as a cause. */
+function isDiscoveryFailure(error: unknown): boolean {
+  for (let e = error, depth = 0; e instanceof Error && depth < 5; e = e.cause, depth++) {
+    if (/^Failed to discover after \d+ attempts/.test(e.message)) return true;
+  }
+  return false;
 }
 
 function toStoredEvent(resolved: ResolvedEvent | AllStreamResolvedEvent): StoredEvent | undefined {
