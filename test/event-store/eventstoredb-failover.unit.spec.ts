@@ -189,6 +189,46 @@ describe('A failed discovery leaves appends stuck until restart no more (point 1
     await until(async () => (await healthOf(adapter)) === 'ready', { what: '/health ready once the node leads', timeoutMs: 30_000 });
   });
 
+  it('survives a read failing while the client rediscovers and discovery fails: the reads answer, the process does not crash', async () => {
+    // Client 6.2.1 runs its reconnection (handleError) unawaited; awaiting a discovery that fails, it used to
+    // leave an unhandled rejection, which ends a Node process (and fails this test under jest).
+    const unhandled: unknown[] = [];
+    const record = (reason: unknown) => unhandled.push(reason);
+    process.on('unhandledRejection', record);
+    const follower = await FakeEventStoreDbNode.start({ role: 'follower', leader: node.endpoint, log: node.log });
+    try {
+      node.cluster = follower.cluster = [node, follower];
+      node.seed('agreement-1', [{ type: 'FixtureRecorded', data: {} }]);
+      adapter = new EventStoreDbEventStoreAdapter(
+        FakeEventStoreDbNode.discoveryConnectionString([node, follower], 'maxDiscoverAttempts=3&discoveryInterval=100'),
+      );
+      expect(await adapter.readStream('agreement-1')).toHaveLength(1);
+
+      // Two reads in flight; the node drops them one after the other, and gossip fails in between.
+      const first = deferred();
+      const second = deferred();
+      node.next('read', { fail: 'unavailable', holdUntil: first.promise }).next('read', { fail: 'unavailable', holdUntil: second.promise });
+      const one = adapter.readStream('agreement-1').catch((error: unknown) => error);
+      const two = adapter.readStream('agreement-1').catch((error: unknown) => error);
+      await until(() => node.callsOf('read').length === 3, { what: 'both reads reach the node' });
+      first.release();
+      expect(await one).toBeInstanceOf(StoreUnavailableError);
+      node.gossipFailure = follower.gossipFailure = 'unavailable';
+      const three = adapter.readStream('agreement-1').catch((error: unknown) => error);
+      second.release();
+      expect(await two).toBeInstanceOf(StoreUnavailableError);
+      expect(await three).toBeInstanceOf(Error);
+
+      // Gossip back: the same adapter reads again.
+      node.gossipFailure = follower.gossipFailure = undefined;
+      await until(async () => (await adapter.readStream('agreement-1').catch(() => [])).length === 1, { what: 'reads work again' });
+      expect(unhandled).toEqual([]);
+    } finally {
+      process.off('unhandledRejection', record);
+      await follower.close();
+    }
+  });
+
   it('cancels no call in flight when it replaces the client: neither the old client’s nor the new one’s', async () => {
     adapter = new EventStoreDbEventStoreAdapter(node.connectionString);
     node.seed('agreement-9', [{ type: 'FixtureRecorded', data: { note: 'seeded' } }]);

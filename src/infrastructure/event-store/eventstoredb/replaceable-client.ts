@@ -12,8 +12,11 @@ export class ReplaceableClient {
   private readonly retired = new Set<EventStoreDBClient>();
   private readonly disposals = new Set<Promise<void>>();
 
-  constructor(private readonly create: () => EventStoreDBClient) {
-    this.client = create();
+  private readonly create: () => EventStoreDBClient;
+
+  constructor(create: () => EventStoreDBClient) {
+    this.create = () => containReconnectFailures(create());
+    this.client = this.create();
   }
 
   get current(): EventStoreDBClient {
@@ -68,4 +71,19 @@ export class ReplaceableClient {
       .finally(() => this.disposals.delete(disposal));
     this.disposals.add(disposal);
   }
+}
+
+/**
+ * Client 6.2.1 calls its async `handleError` without awaiting it (`execute`, and the `finished` callback of
+ * every stream). When a call fails while the client is rediscovering, `handleError` awaits the pending
+ * channel, and when that discovery fails its rejection is unhandled: Node ends the process. The failed call
+ * itself has already been answered with its own error, and a failed discovery clears the channel, so the
+ * rejection carries nothing to act on: it is dropped. `handleError` is an own property of each client.
+ */
+function containReconnectFailures(client: EventStoreDBClient): EventStoreDBClient {
+  const internals = client as unknown as { handleError?: (grpcClient: unknown, error: Error) => Promise<void> };
+  const handleError = internals.handleError;
+  if (typeof handleError !== 'function') return client;
+  internals.handleError = (grpcClient, error) => handleError(grpcClient, error).catch(() => undefined);
+  return client;
 }
