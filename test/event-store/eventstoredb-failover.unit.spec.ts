@@ -108,6 +108,22 @@ describe('Appends to EventStoreDB never take the client’s BatchAppend, whose p
     ]);
   });
 
+  it('keeps the client’s own append behaviour on that path: the connection string’s deadline, and a refused revision throws', async () => {
+    const withDeadline = new EventStoreDbEventStoreAdapter(`${node.connectionString}&defaultDeadline=120000`);
+    try {
+      const sent = Date.now();
+      await withDeadline.append('agreement-1', [event()], 'no_stream');
+      const recorded = node.callsOf('append')[0]!.deadline;
+      const deadline = recorded instanceof Date ? recorded.getTime() : recorded;
+      // 120 s after the call was made, as the client's own append sets it (not the unbounded BatchAppend stream).
+      expect(deadline).toBeGreaterThanOrEqual(sent + 110_000);
+      expect(deadline).toBeLessThanOrEqual(Date.now() + 121_000);
+      await expect(withDeadline.append('agreement-1', [event()], 'no_stream')).rejects.toMatchObject({ code: 'WRONG_EXPECTED_REVISION', actual: 0n });
+    } finally {
+      await withDeadline.close();
+    }
+  });
+
   it('keeps a concurrent append of another stream alive when one append fails: it is written and answered', async () => {
     const failFirst = deferred();
     const answerSecond = deferred();
