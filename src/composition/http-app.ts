@@ -244,7 +244,8 @@ export function documentErrors(document: OpenAPIObject): void {
         ...(method === 'get' ? {} : { '409': ['CONCURRENT_CHANGE'] }),
         '413': ['PAYLOAD_TOO_LARGE'],
         '415': ['UNSUPPORTED_MEDIA_TYPE'],
-        '503': ['EVENT_STORE_UNAVAILABLE'],
+        // A command whose append the store did not confirm in time (it may be recorded): not on reads.
+        '503': ['EVENT_STORE_UNAVAILABLE', ...(method === 'get' ? [] : ['EVENT_STORE_OUTCOME_UNKNOWN'])],
       };
       for (const [status, codes] of Object.entries(common)) {
         const existing = operation.responses[status] as ResponseObject | undefined;

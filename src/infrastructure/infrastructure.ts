@@ -80,7 +80,7 @@ export async function openStorage(config: AppConfig, options: StorageOptions): P
       const ownEvent = ownEventFilter(eventSchemas, (skipped) =>
         options.logger?.error(skipped, "an event of a registered type is not this application's (stream, envelope or data): skipped by every reader"),
       );
-      adapter = new EventStoreDbEventStoreAdapter(config.eventStoreConnectionString, { ownEvent });
+      adapter = new EventStoreDbEventStoreAdapter(config.eventStoreConnectionString, { ownEvent, readTimeoutMs: config.eventStoreReadTimeoutMs });
       closers.push(() => adapter.close());
       await reach('EVENTSTORE_CONNECTION_STRING', config.eventStoreConnectionString, () => adapter.initialise());
     } else {

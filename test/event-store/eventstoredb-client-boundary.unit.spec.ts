@@ -1,7 +1,10 @@
 import { randomUUID } from 'node:crypto';
-import { WrongExpectedRevisionError } from '../../src/infrastructure/event-store/errors';
+import type { ArgumentsHost } from '@nestjs/common';
+import pino from 'pino';
+import { AppendOutcomeUnknownError, AppendTooLargeError, StoreUnavailableError, WrongExpectedRevisionError } from '../../src/infrastructure/event-store/errors';
 import { START, type PreparedEvent } from '../../src/infrastructure/event-store/event-store.port';
-import { EventStoreDbEventStoreAdapter } from '../../src/infrastructure/event-store/eventstoredb/eventstoredb-event-store.adapter';
+import { EventStoreDbEventStoreAdapter, MAX_APPEND_BYTES } from '../../src/infrastructure/event-store/eventstoredb/eventstoredb-event-store.adapter';
+import { ErrorFilter } from '../../src/infrastructure/http/error.filter';
 import { FakeEventStoreDbNode } from '../support/fake-eventstoredb';
 import { until } from '../support/until';
 
@@ -24,6 +27,26 @@ function prepared(amount: number, type = 'FixtureCounted'): PreparedEvent {
 }
 
 const stream = (category = 'fixture') => `${category}-${randomUUID()}`;
+
+/** What the adapter's error is answered over HTTP (the error filter alone, as in test/reliability). */
+async function answerTo(error: unknown, method = 'POST'): Promise<{ statusCode: number; code: string; message: string }> {
+  let body: unknown;
+  const reply = { sent: false, header: () => reply, status: () => reply, send: (b: unknown) => ((body = b), reply) };
+  const request = { method, routeOptions: { url: '/v1/operators' }, id: 'r-1' };
+  const host = { switchToHttp: () => ({ getRequest: () => request, getResponse: () => reply }) } as unknown as ArgumentsHost;
+  await new ErrorFilter(pino({ level: 'silent' })).catch(error, host);
+  return body as { statusCode: number; code: string; message: string };
+}
+
+/** Runs `work` with an adapter on `connectionString`, closing it after. */
+async function withAdapter<T>(connectionString: string, work: (adapter: EventStoreDbEventStoreAdapter) => Promise<T>, readTimeoutMs?: number): Promise<T> {
+  const adapter = new EventStoreDbEventStoreAdapter(connectionString, { readTimeoutMs });
+  try {
+    return await work(adapter);
+  } finally {
+    await adapter.close();
+  }
+}
 
 describe('The EventStoreDB adapter, talking to one node through the real client', () => {
   let node: FakeEventStoreDbNode;
@@ -135,5 +158,175 @@ describe('Closing the EventStoreDB adapter', () => {
     } finally {
       await node.close();
     }
+  });
+});
+
+describe('On a cluster, the adapter connected to a follower (issue 18, point 2)', () => {
+  let leader: FakeEventStoreDbNode;
+  let follower: FakeEventStoreDbNode;
+  beforeAll(async () => {
+    leader = await FakeEventStoreDbNode.start();
+    // The follower holds a caught-up copy of the leader's log.
+    follower = await FakeEventStoreDbNode.start({ role: 'follower', leader: leader.endpoint, log: leader.log });
+  });
+  afterAll(async () => {
+    await follower?.close();
+    await leader?.close();
+  });
+
+  it('lands an append on the leader the follower names, asking for the leader', async () => {
+    const id = stream();
+    await withAdapter(follower.connectionString, async (adapter) => {
+      const result = await adapter.append(id, [prepared(1), prepared(2)], 'no_stream');
+      expect(result.nextExpectedRevision).toBe(1n);
+    });
+    const refused = follower.callsOf('append').filter((c) => c.stream === id);
+    const taken = leader.callsOf('append').filter((c) => c.stream === id);
+    expect(refused.map((c) => [c.outcome, c.metadata['requires-leader']])).toEqual([['not-leader', 'true']]);
+    expect(taken.map((c) => [c.outcome, c.metadata['requires-leader']])).toEqual([['ok', 'true']]);
+    expect(leader.log.events.filter((e) => e.stream === id).map((e) => e.revision)).toEqual([0n, 1n]);
+  });
+
+  it("reads a command's stream on the leader: a follower's copy may lag, and a decision on it would conflict", async () => {
+    const id = stream();
+    leader.seed(id, [{ type: 'FixtureCounted', data: { key: 'a', amount: 7 }, metadata: { schemaVersion: 1 } }]);
+    const events = await withAdapter(follower.connectionString, (adapter) => adapter.readStream(id));
+    expect(events.map((e) => e.data.amount)).toEqual([7]);
+    const onFollower = follower.callsOf('read').filter((c) => c.stream === id);
+    const onLeader = leader.callsOf('read').filter((c) => c.stream === id);
+    expect(onFollower.map((c) => [c.outcome, c.metadata['requires-leader']])).toEqual([['not-leader', 'true']]);
+    expect(onLeader.map((c) => [c.outcome, c.metadata['requires-leader']])).toEqual([['ok', 'true']]);
+  });
+
+  it('lets projections read $all from the follower (no leader required)', async () => {
+    const before = follower.callsOf('read').length;
+    await withAdapter(follower.connectionString, (adapter) => adapter.readAll({ after: START, maxCount: 10 }));
+    const reads = follower.callsOf('read').slice(before);
+    expect(reads.map((c) => [c.stream, c.outcome, c.metadata['requires-leader']])).toEqual([['$all', 'ok', undefined]]);
+  });
+
+  it('gives up after a bounded number of not-leader answers (an election going round) and answers unavailable', async () => {
+    const a = await FakeEventStoreDbNode.start({ role: 'follower' });
+    const b = await FakeEventStoreDbNode.start({ role: 'follower', leader: a.endpoint });
+    a.leader = b.endpoint;
+    try {
+      const id = stream();
+      const refusal = await withAdapter(a.connectionString, (adapter) => adapter.append(id, [prepared(1)], 'any').catch((e: unknown) => e));
+      expect(refusal).toBeInstanceOf(StoreUnavailableError);
+      expect(await answerTo(refusal)).toMatchObject({ statusCode: 503, code: 'EVENT_STORE_UNAVAILABLE' });
+      expect([...a.callsOf('append'), ...b.callsOf('append')].map((c) => c.outcome)).toEqual(['not-leader', 'not-leader', 'not-leader']);
+      expect(a.log.events.length + b.log.events.length).toBe(0);
+    } finally {
+      await a.close();
+      await b.close();
+    }
+  });
+});
+
+describe("The store's failures, as typed errors and answers a client can act on (issue 18, point 4)", () => {
+  let node: FakeEventStoreDbNode;
+  beforeAll(async () => {
+    node = await FakeEventStoreDbNode.start();
+  });
+  afterAll(async () => node?.close());
+
+  it('an append whose deadline passes unconfirmed is an outcome unknown: 503 EVENT_STORE_OUTCOME_UNKNOWN, check or repeat with the same key', async () => {
+    node.next('append', { stall: true });
+    // The append's deadline is the client's (defaultDeadline), short here: the node never answers anyway.
+    const refusal = await withAdapter(`${node.connectionString}&defaultDeadline=500`, (adapter) =>
+      adapter.append(stream(), [prepared(1)], 'any').catch((e: unknown) => e),
+    );
+    expect(refusal).toBeInstanceOf(AppendOutcomeUnknownError);
+    const call = node.callsOf('append').at(-1)!;
+    expect(call.deadline).toBeLessThan(Infinity);
+    await until(() => call.cancelled, { what: 'the node sees the append end at its deadline' });
+    expect(await answerTo(refusal)).toEqual({
+      statusCode: 503,
+      code: 'EVENT_STORE_OUTCOME_UNKNOWN',
+      message: expect.stringMatching(/may have been recorded.*same Idempotency-Key/),
+    });
+    // A GET has no command to repeat: plain unavailability.
+    expect(await answerTo(refusal, 'GET')).toMatchObject({ statusCode: 503, code: 'EVENT_STORE_UNAVAILABLE' });
+  });
+
+  it('an append the server cancels is an outcome unknown too; a read it cancels is unavailability', async () => {
+    node.next('append', { fail: 'cancelled' }).next('read', { fail: 'cancelled' });
+    await withAdapter(node.connectionString, async (adapter) => {
+      await expect(adapter.append(stream(), [prepared(1)], 'any')).rejects.toBeInstanceOf(AppendOutcomeUnknownError);
+      await expect(adapter.readStream(stream())).rejects.toBeInstanceOf(StoreUnavailableError);
+    });
+  });
+
+  it('refuses, before sending, an append whose events encode to more than 1 MiB, rather than splitting it (an append is atomic)', async () => {
+    // Two events of 600 KB: each alone would pass, together they do not.
+    const big = (n: number): PreparedEvent => ({ ...prepared(n), data: { key: 'x'.repeat(600 * 1024), amount: n } });
+    const id = stream();
+    const before = node.callsOf('append').length;
+    const refusal = await withAdapter(node.connectionString, (adapter) => adapter.append(id, [big(1), big(2)], 'any').catch((e: unknown) => e));
+    expect(refusal).toBeInstanceOf(AppendTooLargeError);
+    expect(refusal).toMatchObject({ code: 'EVENT_APPEND_TOO_LARGE', limit: MAX_APPEND_BYTES });
+    expect((refusal as AppendTooLargeError).bytes).toBeGreaterThan(MAX_APPEND_BYTES);
+    expect(node.callsOf('append').length).toBe(before); // nothing sent
+    expect(await answerTo(refusal)).toMatchObject({ statusCode: 413, code: 'PAYLOAD_TOO_LARGE' });
+    // One of them alone is taken.
+    await withAdapter(node.connectionString, (adapter) => adapter.append(id, [big(1)], 'no_stream'));
+  });
+
+  it("maps the server's own maximum-append-size refusal (a server set below 1 MiB) to the same typed error, naming its limit", async () => {
+    const small = await FakeEventStoreDbNode.start({ maxAppendSize: 4096 });
+    try {
+      const id = stream();
+      const events = [1, 2, 3].map((n) => ({ ...prepared(n), data: { key: 'y'.repeat(2000), amount: n } }));
+      const refusal = await withAdapter(small.connectionString, (adapter) => adapter.append(id, events, 'any').catch((e: unknown) => e));
+      expect(refusal).toBeInstanceOf(AppendTooLargeError);
+      expect(refusal).toMatchObject({ limit: 4096, bytes: undefined });
+      expect(small.log.events.filter((e) => e.stream === id)).toEqual([]);
+    } finally {
+      await small.close();
+    }
+  });
+
+  it('a cluster that cannot be discovered is unavailability (503), not a 500', async () => {
+    // Two seeds, both closed ports: discovery by gossip fails after its one attempt.
+    const refusal = await withAdapter('esdb://127.0.0.1:1,127.0.0.1:2?tls=false&maxDiscoverAttempts=1&discoveryInterval=10', (adapter) =>
+      adapter.readStream(stream()).catch((e: unknown) => e),
+    );
+    expect(refusal).toBeInstanceOf(StoreUnavailableError);
+    expect((refusal as Error).message).toMatch(/Failed to discover/);
+    expect(await answerTo(refusal, 'GET')).toMatchObject({ statusCode: 503, code: 'EVENT_STORE_UNAVAILABLE' });
+  });
+});
+
+describe('Reads of a stalled node (issue 18, point 5)', () => {
+  let node: FakeEventStoreDbNode;
+  beforeAll(async () => {
+    node = await FakeEventStoreDbNode.start();
+  });
+  afterAll(async () => node?.close());
+  // The node never answers: the adapter's read timeout (short here) is what ends the read.
+  const READ_TIMEOUT_MS = 300;
+
+  it("fails a command's stream read at the adapter's read timeout instead of hanging, and cancels the call", async () => {
+    node.next('read', { stall: true });
+    const refusal = await withAdapter(node.connectionString, (adapter) => adapter.readStream(stream()).catch((e: unknown) => e), READ_TIMEOUT_MS);
+    expect(refusal).toBeInstanceOf(StoreUnavailableError);
+    expect((refusal as Error).message).toMatch(/did not finish a read within 300 ms/);
+    const call = node.callsOf('read').at(-1)!;
+    // The client sends reads with no deadline at all: only the adapter's cancel ends them.
+    expect(call.deadline).toBe(Infinity);
+    await until(() => call.cancelled, { what: 'the node sees the stalled read cancelled' });
+  });
+
+  it('fails a read of $all that stalls part-way through its answer, and cancels it', async () => {
+    await withAdapter(node.connectionString, (adapter) => adapter.append(stream(), [prepared(1)], 'any'));
+    node.next('read', { keepOpen: true });
+    const refusal = await withAdapter(
+      node.connectionString,
+      (adapter) => adapter.readAll({ after: START, maxCount: 1000 }).catch((e: unknown) => e),
+      READ_TIMEOUT_MS,
+    );
+    expect(refusal).toBeInstanceOf(StoreUnavailableError);
+    const call = node.callsOf('read').at(-1)!;
+    await until(() => call.cancelled, { what: 'the node sees the stalled read cancelled' });
   });
 });

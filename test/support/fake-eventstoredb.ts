@@ -48,7 +48,7 @@ export interface Endpoint {
 export type FakeMethod = 'append' | 'read' | 'serverFeatures' | 'batchAppend' | 'gossip';
 
 /** A server exception, as EventStoreDB encodes it in the trailers (`exception` key and its companions). */
-export type FakeFailure = 'not-leader' | 'maximum-append-size-exceeded' | 'unavailable' | 'deadline-exceeded' | 'internal';
+export type FakeFailure = 'not-leader' | 'maximum-append-size-exceeded' | 'unavailable' | 'deadline-exceeded' | 'internal' | 'cancelled';
 
 export interface CallScript {
   /** Answer with this server exception instead of doing the work. */
@@ -67,7 +67,7 @@ export interface RecordedCall {
   readonly method: FakeMethod;
   /** Request metadata, e.g. `requires-leader`, `connection-name`. */
   readonly metadata: Readonly<Record<string, string>>;
-  /** The call's deadline as the server sees it (Infinity when the client set none). */
+  /** The call's deadline as the server sees it, in ms since the epoch (Infinity when the client set none). */
   readonly deadline: Date | number;
   /** Reads: the stream read, or `$all`. Appends: the stream appended to (known once its header arrived). */
   stream?: string;
@@ -154,6 +154,7 @@ export class FakeEventStoreDbNode {
   /** While set, every Gossip.Read fails with this (e.g. 'unavailable': no member can answer gossip). */
   gossipFailure: FakeFailure | undefined;
   private readonly advertiseBatchAppend: boolean;
+  private readonly defaults = new Map<FakeMethod, CallScript>();
   private server: Server | undefined;
   private port = 0;
 
@@ -193,6 +194,13 @@ export class FakeEventStoreDbNode {
     const queue = this.scripts.get(method) ?? [];
     queue.push(script);
     this.scripts.set(method, queue);
+    return this;
+  }
+
+  /** Scripts every call of `method` not scripted by `next` (e.g. a stalled node); `undefined` ends it. */
+  always(method: FakeMethod, script: CallScript | undefined): this {
+    if (script) this.defaults.set(method, script);
+    else this.defaults.delete(method);
     return this;
   }
 
@@ -281,7 +289,7 @@ export class FakeEventStoreDbNode {
   ): RecordedCall {
     const metadata: Record<string, string> = {};
     for (const [key, value] of Object.entries(call.metadata.getMap())) metadata[key] = value.toString();
-    const recorded: RecordedCall = { method, metadata, deadline: call.getDeadline(), cancelled: false, ended: false };
+    const recorded: RecordedCall = { method, metadata, deadline: Number(call.getDeadline()), cancelled: false, ended: false };
     call.on('cancelled', () => {
       if (!recorded.ended) recorded.cancelled = true;
     });
@@ -290,7 +298,7 @@ export class FakeEventStoreDbNode {
   }
 
   private scriptFor(method: FakeMethod): CallScript {
-    return this.scripts.get(method)?.shift() ?? {};
+    return this.scripts.get(method)?.shift() ?? this.defaults.get(method) ?? {};
   }
 
   /** The trailers of a server exception, keyed as EventStoreDB keys them (the client's CommandError reads them). */
@@ -316,6 +324,9 @@ export class FakeEventStoreDbNode {
       case 'internal':
         // No `exception` key: a failure the client has no type for (it raises UnknownError).
         return { code: status.INTERNAL, details: 'Unexpected server failure', metadata };
+      case 'cancelled':
+        // The server cancelling a call (e.g. a node shutting down), not the client.
+        return { code: status.CANCELLED, details: 'Cancelled by the server', metadata };
     }
   }
 

@@ -1808,7 +1808,7 @@ export interface operations {
           };
         };
       };
-      /** @description SIGN_IN_BUSY: too many sign-ins waiting for the password check; EVENT_STORE_UNAVAILABLE */
+      /** @description SIGN_IN_BUSY: too many sign-ins waiting for the password check; EVENT_STORE_UNAVAILABLE, EVENT_STORE_OUTCOME_UNKNOWN */
       503: {
         headers: {
           /** @description Seconds after which a retry may succeed */
@@ -1818,7 +1818,7 @@ export interface operations {
         content: {
           'application/json': components['schemas']['Error'] & {
             /** @enum {string} */
-            code?: 'SIGN_IN_BUSY' | 'EVENT_STORE_UNAVAILABLE';
+            code?: 'SIGN_IN_BUSY' | 'EVENT_STORE_UNAVAILABLE' | 'EVENT_STORE_OUTCOME_UNKNOWN';
           };
         };
       };
@@ -1912,7 +1912,7 @@ export interface operations {
           };
         };
       };
-      /** @description EVENT_STORE_UNAVAILABLE */
+      /** @description EVENT_STORE_UNAVAILABLE, EVENT_STORE_OUTCOME_UNKNOWN */
       503: {
         headers: {
           [name: string]: unknown;
@@ -1920,7 +1920,7 @@ export interface operations {
         content: {
           'application/json': components['schemas']['Error'] & {
             /** @enum {string} */
-            code?: 'EVENT_STORE_UNAVAILABLE';
+            code?: 'EVENT_STORE_UNAVAILABLE' | 'EVENT_STORE_OUTCOME_UNKNOWN';
           };
         };
       };
@@ -2124,7 +2124,7 @@ export interface operations {
           };
         };
       };
-      /** @description EVENT_STORE_UNAVAILABLE */
+      /** @description EVENT_STORE_UNAVAILABLE, EVENT_STORE_OUTCOME_UNKNOWN */
       503: {
         headers: {
           [name: string]: unknown;
@@ -2132,7 +2132,7 @@ export interface operations {
         content: {
           'application/json': components['schemas']['Error'] & {
             /** @enum {string} */
-            code?: 'EVENT_STORE_UNAVAILABLE';
+            code?: 'EVENT_STORE_UNAVAILABLE' | 'EVENT_STORE_OUTCOME_UNKNOWN';
           };
         };
       };
@@ -2364,7 +2364,7 @@ export interface operations {
           };
         };
       };
-      /** @description EVENT_STORE_UNAVAILABLE */
+      /** @description EVENT_STORE_UNAVAILABLE, EVENT_STORE_OUTCOME_UNKNOWN */
       503: {
         headers: {
           [name: string]: unknown;
@@ -2372,7 +2372,7 @@ export interface operations {
         content: {
           'application/json': components['schemas']['Error'] & {
             /** @enum {string} */
-            code?: 'EVENT_STORE_UNAVAILABLE';
+            code?: 'EVENT_STORE_UNAVAILABLE' | 'EVENT_STORE_OUTCOME_UNKNOWN';
           };
         };
       };
@@ -2504,7 +2504,7 @@ export interface operations {
           };
         };
       };
-      /** @description EVENT_STORE_UNAVAILABLE */
+      /** @description EVENT_STORE_UNAVAILABLE, EVENT_STORE_OUTCOME_UNKNOWN */
       503: {
         headers: {
           [name: string]: unknown;
@@ -2512,7 +2512,7 @@ export interface operations {
         content: {
           'application/json': components['schemas']['Error'] & {
             /** @enum {string} */
-            code?: 'EVENT_STORE_UNAVAILABLE';
+            code?: 'EVENT_STORE_UNAVAILABLE' | 'EVENT_STORE_OUTCOME_UNKNOWN';
           };
         };
       };
@@ -2642,7 +2642,7 @@ export interface operations {
           };
         };
       };
-      /** @description EVENT_STORE_UNAVAILABLE */
+      /** @description EVENT_STORE_UNAVAILABLE, EVENT_STORE_OUTCOME_UNKNOWN */
       503: {
         headers: {
           [name: string]: unknown;
@@ -2650,7 +2650,7 @@ export interface operations {
         content: {
           'application/json': components['schemas']['Error'] & {
             /** @enum {string} */
-            code?: 'EVENT_STORE_UNAVAILABLE';
+            code?: 'EVENT_STORE_UNAVAILABLE' | 'EVENT_STORE_OUTCOME_UNKNOWN';
           };
         };
       };
@@ -2761,7 +2761,7 @@ export interface operations {
           };
         };
       };
-      /** @description EVENT_STORE_UNAVAILABLE */
+      /** @description EVENT_STORE_UNAVAILABLE, EVENT_STORE_OUTCOME_UNKNOWN */
       503: {
         headers: {
           [name: string]: unknown;
@@ -2769,7 +2769,7 @@ export interface operations {
         content: {
           'application/json': components['schemas']['Error'] & {
             /** @enum {string} */
-            code?: 'EVENT_STORE_UNAVAILABLE';
+            code?: 'EVENT_STORE_UNAVAILABLE' | 'EVENT_STORE_OUTCOME_UNKNOWN';
           };
         };
       };
@@ -2961,7 +2961,7 @@ export interface operations {
           };
         };
       };
-      /** @description EVENT_STORE_UNAVAILABLE */
+      /** @description EVENT_STORE_UNAVAILABLE, EVENT_STORE_OUTCOME_UNKNOWN */
       503: {
         headers: {
           [name: string]: unknown;
@@ -2969,7 +2969,7 @@ export interface operations {
         content: {
           'application/json': components['schemas']['Error'] & {
             /** @enum {string} */
-            code?: 'EVENT_STORE_UNAVAILABLE';
+            code?: 'EVENT_STORE_UNAVAILABLE' | 'EVENT_STORE_OUTCOME_UNKNOWN';
           };
         };
       };
@@ -3187,7 +3187,7 @@ export interface operations {
           };
         };
       };
-      /** @description EVENT_STORE_UNAVAILABLE */
+      /** @description EVENT_STORE_UNAVAILABLE, EVENT_STORE_OUTCOME_UNKNOWN */
       503: {
         headers: {
           [name: string]: unknown;
@@ -3195,7 +3195,7 @@ export interface operations {
         content: {
           'application/json': components['schemas']['Error'] & {
             /** @enum {string} */
-            code?: 'EVENT_STORE_UNAVAILABLE';
+            code?: 'EVENT_STORE_UNAVAILABLE' | 'EVENT_STORE_OUTCOME_UNKNOWN';
           };
         };
       };
@@ -3305,7 +3305,7 @@ export interface operations {
           };
         };
       };
-      /** @description EVENT_STORE_UNAVAILABLE */
+      /** @description EVENT_STORE_UNAVAILABLE, EVENT_STORE_OUTCOME_UNKNOWN */
       503: {
         headers: {
           [name: string]: unknown;
@@ -3313,7 +3313,7 @@ export interface operations {
         content: {
           'application/json': components['schemas']['Error'] & {
             /** @enum {string} */
-            code?: 'EVENT_STORE_UNAVAILABLE';
+            code?: 'EVENT_STORE_UNAVAILABLE' | 'EVENT_STORE_OUTCOME_UNKNOWN';
           };
         };
       };
@@ -3546,7 +3546,7 @@ export interface operations {
           };
         };
       };
-      /** @description EVENT_STORE_UNAVAILABLE */
+      /** @description EVENT_STORE_UNAVAILABLE, EVENT_STORE_OUTCOME_UNKNOWN */
       503: {
         headers: {
           [name: string]: unknown;
@@ -3554,7 +3554,7 @@ export interface operations {
         content: {
           'application/json': components['schemas']['Error'] & {
             /** @enum {string} */
-            code?: 'EVENT_STORE_UNAVAILABLE';
+            code?: 'EVENT_STORE_UNAVAILABLE' | 'EVENT_STORE_OUTCOME_UNKNOWN';
           };
         };
       };
@@ -3664,7 +3664,7 @@ export interface operations {
           };
         };
       };
-      /** @description EVENT_STORE_UNAVAILABLE */
+      /** @description EVENT_STORE_UNAVAILABLE, EVENT_STORE_OUTCOME_UNKNOWN */
       503: {
         headers: {
           [name: string]: unknown;
@@ -3672,7 +3672,7 @@ export interface operations {
         content: {
           'application/json': components['schemas']['Error'] & {
             /** @enum {string} */
-            code?: 'EVENT_STORE_UNAVAILABLE';
+            code?: 'EVENT_STORE_UNAVAILABLE' | 'EVENT_STORE_OUTCOME_UNKNOWN';
           };
         };
       };
@@ -3782,7 +3782,7 @@ export interface operations {
           };
         };
       };
-      /** @description EVENT_STORE_UNAVAILABLE */
+      /** @description EVENT_STORE_UNAVAILABLE, EVENT_STORE_OUTCOME_UNKNOWN */
       503: {
         headers: {
           [name: string]: unknown;
@@ -3790,7 +3790,7 @@ export interface operations {
         content: {
           'application/json': components['schemas']['Error'] & {
             /** @enum {string} */
-            code?: 'EVENT_STORE_UNAVAILABLE';
+            code?: 'EVENT_STORE_UNAVAILABLE' | 'EVENT_STORE_OUTCOME_UNKNOWN';
           };
         };
       };
@@ -3900,7 +3900,7 @@ export interface operations {
           };
         };
       };
-      /** @description EVENT_STORE_UNAVAILABLE */
+      /** @description EVENT_STORE_UNAVAILABLE, EVENT_STORE_OUTCOME_UNKNOWN */
       503: {
         headers: {
           [name: string]: unknown;
@@ -3908,7 +3908,7 @@ export interface operations {
         content: {
           'application/json': components['schemas']['Error'] & {
             /** @enum {string} */
-            code?: 'EVENT_STORE_UNAVAILABLE';
+            code?: 'EVENT_STORE_UNAVAILABLE' | 'EVENT_STORE_OUTCOME_UNKNOWN';
           };
         };
       };
@@ -4040,7 +4040,7 @@ export interface operations {
           };
         };
       };
-      /** @description EVENT_STORE_UNAVAILABLE */
+      /** @description EVENT_STORE_UNAVAILABLE, EVENT_STORE_OUTCOME_UNKNOWN */
       503: {
         headers: {
           [name: string]: unknown;
@@ -4048,7 +4048,7 @@ export interface operations {
         content: {
           'application/json': components['schemas']['Error'] & {
             /** @enum {string} */
-            code?: 'EVENT_STORE_UNAVAILABLE';
+            code?: 'EVENT_STORE_UNAVAILABLE' | 'EVENT_STORE_OUTCOME_UNKNOWN';
           };
         };
       };
@@ -4162,7 +4162,7 @@ export interface operations {
           };
         };
       };
-      /** @description EVENT_STORE_UNAVAILABLE */
+      /** @description EVENT_STORE_UNAVAILABLE, EVENT_STORE_OUTCOME_UNKNOWN */
       503: {
         headers: {
           [name: string]: unknown;
@@ -4170,7 +4170,7 @@ export interface operations {
         content: {
           'application/json': components['schemas']['Error'] & {
             /** @enum {string} */
-            code?: 'EVENT_STORE_UNAVAILABLE';
+            code?: 'EVENT_STORE_UNAVAILABLE' | 'EVENT_STORE_OUTCOME_UNKNOWN';
           };
         };
       };
@@ -4278,7 +4278,7 @@ export interface operations {
           };
         };
       };
-      /** @description EVENT_STORE_UNAVAILABLE */
+      /** @description EVENT_STORE_UNAVAILABLE, EVENT_STORE_OUTCOME_UNKNOWN */
       503: {
         headers: {
           [name: string]: unknown;
@@ -4286,7 +4286,7 @@ export interface operations {
         content: {
           'application/json': components['schemas']['Error'] & {
             /** @enum {string} */
-            code?: 'EVENT_STORE_UNAVAILABLE';
+            code?: 'EVENT_STORE_UNAVAILABLE' | 'EVENT_STORE_OUTCOME_UNKNOWN';
           };
         };
       };
@@ -4450,7 +4450,7 @@ export interface operations {
           };
         };
       };
-      /** @description REGISTRY_UNAVAILABLE: with accessId; EVENT_STORE_UNAVAILABLE */
+      /** @description REGISTRY_UNAVAILABLE: with accessId; EVENT_STORE_UNAVAILABLE, EVENT_STORE_OUTCOME_UNKNOWN */
       503: {
         headers: {
           [name: string]: unknown;
@@ -4458,7 +4458,7 @@ export interface operations {
         content: {
           'application/json': components['schemas']['Error'] & {
             /** @enum {string} */
-            code?: 'REGISTRY_UNAVAILABLE' | 'EVENT_STORE_UNAVAILABLE';
+            code?: 'REGISTRY_UNAVAILABLE' | 'EVENT_STORE_UNAVAILABLE' | 'EVENT_STORE_OUTCOME_UNKNOWN';
           };
         };
       };
@@ -4648,7 +4648,7 @@ export interface operations {
           };
         };
       };
-      /** @description REGISTRY_UNAVAILABLE: with accessId; EVENT_STORE_UNAVAILABLE */
+      /** @description REGISTRY_UNAVAILABLE: with accessId; EVENT_STORE_UNAVAILABLE, EVENT_STORE_OUTCOME_UNKNOWN */
       503: {
         headers: {
           [name: string]: unknown;
@@ -4656,7 +4656,7 @@ export interface operations {
         content: {
           'application/json': components['schemas']['Error'] & {
             /** @enum {string} */
-            code?: 'REGISTRY_UNAVAILABLE' | 'EVENT_STORE_UNAVAILABLE';
+            code?: 'REGISTRY_UNAVAILABLE' | 'EVENT_STORE_UNAVAILABLE' | 'EVENT_STORE_OUTCOME_UNKNOWN';
           };
         };
       };
@@ -4818,7 +4818,7 @@ export interface operations {
           };
         };
       };
-      /** @description EVENT_STORE_UNAVAILABLE */
+      /** @description EVENT_STORE_UNAVAILABLE, EVENT_STORE_OUTCOME_UNKNOWN */
       503: {
         headers: {
           [name: string]: unknown;
@@ -4826,7 +4826,7 @@ export interface operations {
         content: {
           'application/json': components['schemas']['Error'] & {
             /** @enum {string} */
-            code?: 'EVENT_STORE_UNAVAILABLE';
+            code?: 'EVENT_STORE_UNAVAILABLE' | 'EVENT_STORE_OUTCOME_UNKNOWN';
           };
         };
       };
@@ -5313,7 +5313,7 @@ export interface operations {
           };
         };
       };
-      /** @description REPORT_NOT_CURRENT: the figures, or the audit log under them, are still being brought up to date; retry; EVENT_STORE_UNAVAILABLE */
+      /** @description REPORT_NOT_CURRENT: the figures, or the audit log under them, are still being brought up to date; retry; EVENT_STORE_UNAVAILABLE, EVENT_STORE_OUTCOME_UNKNOWN */
       503: {
         headers: {
           /** @description Seconds after which a retry may succeed */
@@ -5323,7 +5323,7 @@ export interface operations {
         content: {
           'application/json': components['schemas']['Error'] & {
             /** @enum {string} */
-            code?: 'REPORT_NOT_CURRENT' | 'EVENT_STORE_UNAVAILABLE';
+            code?: 'REPORT_NOT_CURRENT' | 'EVENT_STORE_UNAVAILABLE' | 'EVENT_STORE_OUTCOME_UNKNOWN';
           };
         };
       };
@@ -5585,7 +5585,7 @@ export interface operations {
           };
         };
       };
-      /** @description EVENT_STORE_UNAVAILABLE */
+      /** @description EVENT_STORE_UNAVAILABLE, EVENT_STORE_OUTCOME_UNKNOWN */
       503: {
         headers: {
           [name: string]: unknown;
@@ -5593,7 +5593,7 @@ export interface operations {
         content: {
           'application/json': components['schemas']['Error'] & {
             /** @enum {string} */
-            code?: 'EVENT_STORE_UNAVAILABLE';
+            code?: 'EVENT_STORE_UNAVAILABLE' | 'EVENT_STORE_OUTCOME_UNKNOWN';
           };
         };
       };
@@ -6581,7 +6581,7 @@ export interface operations {
           };
         };
       };
-      /** @description EVENT_STORE_UNAVAILABLE */
+      /** @description EVENT_STORE_UNAVAILABLE, EVENT_STORE_OUTCOME_UNKNOWN */
       503: {
         headers: {
           [name: string]: unknown;
@@ -6589,7 +6589,7 @@ export interface operations {
         content: {
           'application/json': components['schemas']['Error'] & {
             /** @enum {string} */
-            code?: 'EVENT_STORE_UNAVAILABLE';
+            code?: 'EVENT_STORE_UNAVAILABLE' | 'EVENT_STORE_OUTCOME_UNKNOWN';
           };
         };
       };
@@ -6823,7 +6823,7 @@ export interface operations {
           };
         };
       };
-      /** @description EVENT_STORE_UNAVAILABLE */
+      /** @description EVENT_STORE_UNAVAILABLE, EVENT_STORE_OUTCOME_UNKNOWN */
       503: {
         headers: {
           [name: string]: unknown;
@@ -6831,7 +6831,7 @@ export interface operations {
         content: {
           'application/json': components['schemas']['Error'] & {
             /** @enum {string} */
-            code?: 'EVENT_STORE_UNAVAILABLE';
+            code?: 'EVENT_STORE_UNAVAILABLE' | 'EVENT_STORE_OUTCOME_UNKNOWN';
           };
         };
       };
@@ -7040,7 +7040,7 @@ export interface operations {
           };
         };
       };
-      /** @description EVENT_STORE_UNAVAILABLE */
+      /** @description EVENT_STORE_UNAVAILABLE, EVENT_STORE_OUTCOME_UNKNOWN */
       503: {
         headers: {
           [name: string]: unknown;
@@ -7048,7 +7048,7 @@ export interface operations {
         content: {
           'application/json': components['schemas']['Error'] & {
             /** @enum {string} */
-            code?: 'EVENT_STORE_UNAVAILABLE';
+            code?: 'EVENT_STORE_UNAVAILABLE' | 'EVENT_STORE_OUTCOME_UNKNOWN';
           };
         };
       };

@@ -19,6 +19,8 @@ export interface AppConfig {
   readonly databaseUrl?: string;
   /** EventStoreDB for events. */
   readonly eventStoreConnectionString?: string;
+  /** How long an EventStoreDB read may take before it is cancelled (the client sets no deadline on reads). */
+  readonly eventStoreReadTimeoutMs: number;
   readonly logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
   /** Whether projections run inside this process (a dedicated worker can take them instead). */
   readonly runProjections: boolean;
@@ -316,6 +318,7 @@ export function loadConfig(rawEnv: NodeJS.ProcessEnv = process.env): AppConfig {
     dataDir: resolve(env.DATA_DIR ?? './data'),
     databaseUrl,
     eventStoreConnectionString,
+    eventStoreReadTimeoutMs: integer(env, 'EVENTSTORE_READ_TIMEOUT_MS', 10_000, 100, 600_000),
     logLevel,
     runProjections: runProjections === 'true',
     projectionWorker: projectionWorker === 'true',

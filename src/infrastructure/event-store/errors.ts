@@ -29,6 +29,38 @@ export class StoreUnavailableError extends EventStoreError {
   }
 }
 
+/**
+ * The store took an append but did not confirm it (its deadline passed, or the server cancelled the call):
+ * the events may or may not be recorded. Not the same as unavailable: repeating the command blindly may
+ * record it twice unless it is idempotent (an Idempotency-Key), so the caller is told to check first.
+ */
+export class AppendOutcomeUnknownError extends EventStoreError {
+  readonly code = 'EVENT_STORE_OUTCOME_UNKNOWN';
+  constructor(
+    readonly streamId: string,
+    message: string,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+  }
+}
+
+/**
+ * An append larger than the store takes in one write (EventStoreDB's maximum append size, 1 MiB by
+ * default). Nothing was written. Never split: an append is atomic, and its events are one decision.
+ */
+export class AppendTooLargeError extends EventStoreError {
+  readonly code = 'EVENT_APPEND_TOO_LARGE';
+  constructor(
+    readonly streamId: string,
+    /** The append's size as the server counts it, when measured before sending. */
+    readonly bytes: number | undefined,
+    readonly limit: number,
+  ) {
+    super(`An append to ${streamId} of ${bytes === undefined ? 'more than' : `${bytes} bytes, more than`} ${limit} bytes was refused; nothing was written`);
+  }
+}
+
 export type EventRejectionReason = 'EVENT_TYPE_UNKNOWN' | 'EVENT_FIELD_UNKNOWN' | 'EVENT_DATA_INVALID' | 'PERSONAL_DATA_REFUSED' | 'EVENT_ENVELOPE_INVALID';
 
 /**

@@ -1,7 +1,7 @@
 import { ArgumentsHost, Catch, HttpException, HttpStatus, type ExceptionFilter } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Logger } from 'pino';
-import { EventRejectedError, StoreUnavailableError, WrongExpectedRevisionError } from '../event-store/errors';
+import { AppendOutcomeUnknownError, AppendTooLargeError, EventRejectedError, StoreUnavailableError, WrongExpectedRevisionError } from '../event-store/errors';
 import { isConnectionFailure } from '../event-store/postgres/postgres-errors';
 import { Refusal, type ErrorBody, type RefusalListener, type RefusedParty } from '../refusal';
 
@@ -58,7 +58,7 @@ export class ErrorFilter implements ExceptionFilter {
         error = recordingFailed;
       }
     }
-    const body = this.toBody(error);
+    const body = this.toBody(error, request.method);
     if (body.statusCode >= 500) {
       // Type, code and stack only: an error's message may quote data (a driver echoing a value).
       const err = error as { name?: string; code?: unknown; stack?: string };
@@ -70,7 +70,7 @@ export class ErrorFilter implements ExceptionFilter {
     }
   }
 
-  private toBody(error: unknown): ErrorBody {
+  private toBody(error: unknown, method: string): ErrorBody {
     if (error instanceof Refusal) {
       const { accessId, registryReason } = error.details;
       return {
@@ -97,6 +97,24 @@ export class ErrorFilter implements ExceptionFilter {
     const sqlState = (error as { code?: unknown; driverError?: unknown })?.code;
     if (sqlState === '22021' || sqlState === '22P05' || sqlState === '22P02') {
       return { statusCode: 400, code: 'VALIDATION_FAILED', message: 'A value in the request cannot be stored.' };
+    }
+    if (error instanceof AppendOutcomeUnknownError) {
+      // A GET has no command of the client's to repeat (its append was ours, e.g. a refusal's record).
+      if (method === 'GET' || method === 'HEAD')
+        return { statusCode: 503, code: 'EVENT_STORE_UNAVAILABLE', message: 'The event store is unavailable; retry later.' };
+      return {
+        statusCode: 503,
+        code: error.code,
+        message:
+          'The event store did not confirm the change in time: it may have been recorded. Check before sending it again, or send it again with the same Idempotency-Key.',
+      };
+    }
+    if (error instanceof AppendTooLargeError) {
+      return {
+        statusCode: 413,
+        code: 'PAYLOAD_TOO_LARGE',
+        message: 'The request would record more than the event store takes in one write; send less at once.',
+      };
     }
     if (error instanceof StoreUnavailableError) {
       return { statusCode: 503, code: error.code, message: 'The event store is unavailable; retry later.' };

@@ -1,9 +1,12 @@
 import {
   ANY,
   BACKWARDS,
+  CancelledError,
+  DeadlineExceededError,
   END,
   EventStoreDBClient,
   FORWARDS,
+  MaxAppendSizeExceededError,
   NO_STREAM,
   NotLeaderError,
   START as ESDB_START,
@@ -22,7 +25,7 @@ import type { Readable } from 'node:stream';
 import { append as unaryAppend } from '@eventstore/db-client/dist/streams/appendToStream/append';
 import { AppendSignal } from '../append-signal';
 import { ReplaceableClient } from './replaceable-client';
-import { EventStoreError, StoreUnavailableError, WrongExpectedRevisionError } from '../errors';
+import { AppendOutcomeUnknownError, AppendTooLargeError, EventStoreError, StoreUnavailableError, WrongExpectedRevisionError } from '../errors';
 import {
   START,
   comparePositions,
@@ -55,7 +58,23 @@ export interface EventStoreDbOptions {
    * must reach no reader (notary, audit export, projections). Without it every non-`$` event is read.
    */
   readonly ownEvent?: (event: StoredEvent) => boolean;
+  /**
+   * How long a read may take before it is cancelled and answered as unavailable (EVENTSTORE_READ_TIMEOUT_MS).
+   * Client 6.2.1 sends reads with no deadline at all, so a stalled node would hang them for ever.
+   */
+  readonly readTimeoutMs?: number;
 }
+
+export const DEFAULT_READ_TIMEOUT_MS = 10_000;
+
+/** EventStoreDB's default maximum append size (server setting MaxAppendSize). */
+export const MAX_APPEND_BYTES = 1024 * 1024;
+
+/** gRPC status codes the client can leave unconverted (a raw call error). */
+const grpcStatus = { CANCELLED: 1, DEADLINE_EXCEEDED: 4, UNAVAILABLE: 14 } as const;
+
+/** Calls that require the leader: tried on the leader a not-leader answer names, this many times in all. */
+const LEADER_ATTEMPTS = 3;
 
 /** Events read per round trip when looking back from the end of $all for the last event of ours. */
 const HEAD_SCAN = 100;
@@ -65,10 +84,12 @@ export class EventStoreDbEventStoreAdapter implements EventStoreAdapter {
   private readonly clients: ReplaceableClient;
   private readonly appended = new AppendSignal();
   private readonly ownEvent: (event: StoredEvent) => boolean;
+  private readonly readTimeoutMs: number;
 
   constructor(connectionString: string, options: EventStoreDbOptions = {}) {
     this.clients = new ReplaceableClient(() => EventStoreDBClient.connectionString(connectionString));
     this.ownEvent = options.ownEvent ?? (() => true);
+    this.readTimeoutMs = options.readTimeoutMs ?? DEFAULT_READ_TIMEOUT_MS;
   }
 
   /** The current client; `append` replaces it after a failure the client does not recover from. */
@@ -88,6 +109,9 @@ export class EventStoreDbEventStoreAdapter implements EventStoreAdapter {
    * `append` is the function `appendToStream` itself calls otherwise: same deadline, same throwOnAppendFailure.
    */
   async append(streamId: string, events: readonly PreparedEvent[], expected: ExpectedRevision): Promise<AppendResult> {
+    // Refused before sending rather than split: an append is atomic (one decision's events, one revision).
+    const bytes = appendSize(events.map(toProposed));
+    if (bytes > MAX_APPEND_BYTES) throw new AppendTooLargeError(streamId, bytes, MAX_APPEND_BYTES);
     const client = this.client;
     try {
       return await this.appendWith(client, streamId, events, expected);
@@ -97,27 +121,14 @@ export class EventStoreDbEventStoreAdapter implements EventStoreAdapter {
   }
 
   private async appendWith(client: EventStoreDBClient, streamId: string, events: readonly PreparedEvent[], expected: ExpectedRevision): Promise<AppendResult> {
-    return this.guard(streamId, expected, async () => {
-      const result = await unaryAppend.call(
-        client,
-        streamId,
-        events.map((e) =>
-          jsonEvent({
-            id: e.eventId,
-            type: e.type,
-            data: e.data,
-            metadata: {
-              schemaVersion: e.schemaVersion,
-              occurredAt: e.occurredAt.toISOString(),
-              correlationId: e.correlationId,
-              causationId: e.causationId,
-            } satisfies EnvelopeMetadata,
-          }),
-        ),
-        {
+    return this.guard(streamId, expected, 'append', async () => {
+      // requiresLeader: a resigned leader that stays up answers not-leader instead of taking the write.
+      const result = await this.onLeader(() =>
+        unaryAppend.call(client, streamId, events.map(toProposed), {
           expectedRevision: expected === 'any' ? ANY : expected === 'no_stream' ? NO_STREAM : expected,
           batchAppendSize: 3 * 1024 * 1024, // the type requires it; only BatchAppend reads it
-        },
+          requiresLeader: true,
+        }),
       );
       // Only with throwOnAppendFailure=false, which the configuration refuses; never pass a refused append.
       if (!result.success)
@@ -130,30 +141,43 @@ export class EventStoreDbEventStoreAdapter implements EventStoreAdapter {
     });
   }
 
+  /**
+   * Command side: a handler decides on what it reads here, then appends at that revision. So the read
+   * requires the leader: a follower (or a resigned leader) may lag, and a decision on stale state ends
+   * in a conflict its retries cannot resolve.
+   */
   async readStream(streamId: string, options: ReadStreamOptions = {}): Promise<StoredEvent[]> {
-    return this.guard(streamId, 'any', async () => {
-      const events: StoredEvent[] = [];
-      try {
-        const read = this.client.readStream(streamId, {
-          direction: options.backwards ? BACKWARDS : FORWARDS,
-          fromRevision: options.backwards ? END : (options.fromRevision ?? ESDB_START),
-          maxCount: options.maxCount ?? Number.MAX_SAFE_INTEGER,
-        });
-        await consume(read, (resolved) => {
-          const stored = this.toOwnEvent(resolved);
-          if (stored) events.push(stored);
-        });
-      } catch (error) {
-        if (error instanceof StreamNotFoundError) return [];
-        throw error;
-      }
-      return events;
-    });
+    return this.guard(streamId, 'any', 'read', () =>
+      this.onLeader(async () => {
+        const events: StoredEvent[] = [];
+        try {
+          const read = this.client.readStream(streamId, {
+            direction: options.backwards ? BACKWARDS : FORWARDS,
+            fromRevision: options.backwards ? END : (options.fromRevision ?? ESDB_START),
+            maxCount: options.maxCount ?? Number.MAX_SAFE_INTEGER,
+            requiresLeader: true,
+          });
+          await consume(read, this.readTimeoutMs, (resolved) => {
+            const stored = this.toOwnEvent(resolved);
+            if (stored) events.push(stored);
+          });
+        } catch (error) {
+          if (error instanceof StreamNotFoundError) return [];
+          throw error;
+        }
+        return events;
+      }),
+    );
   }
 
+  /**
+   * Projections, the notary and exports: may be served by a follower (no requiresLeader). They only
+   * follow the log in order from a checkpoint, so a lagging node delays them and never makes them
+   * skip or decide wrongly; the leader is spared their reads.
+   */
   async readAll(options: ReadAllOptions): Promise<StoredEvent[]> {
     const after = options.after ?? START;
-    return this.guard('$all', 'any', async () => {
+    return this.guard('$all', 'any', 'read', async () => {
       const events: StoredEvent[] = [];
       // fromPosition is inclusive: everything at or before `floor` was already delivered.
       let floor: LogPosition = after;
@@ -166,7 +190,7 @@ export class EventStoreDbEventStoreAdapter implements EventStoreAdapter {
           fromPosition: floor.commit < 0n ? ESDB_START : floor,
           maxCount: options.maxCount + 1,
         }) as StreamingRead<AllStreamResolvedEvent>;
-        await consume(stream, (resolved) => {
+        await consume(stream, this.readTimeoutMs, (resolved) => {
           read++;
           const position = resolved.event?.position;
           if (position) last = { commit: position.commit, prepare: position.prepare };
@@ -192,7 +216,7 @@ export class EventStoreDbEventStoreAdapter implements EventStoreAdapter {
    * never be reached by a projection. Stops at `floor` (an answer at or below it: nothing of ours past it).
    */
   async headPosition(floor?: LogPosition): Promise<LogPosition> {
-    return this.guard('$all', 'any', async () => {
+    return this.guard('$all', 'any', 'read', async () => {
       let from: LogPosition | undefined; // undefined: the end of $all
       for (;;) {
         let read = 0;
@@ -203,7 +227,7 @@ export class EventStoreDbEventStoreAdapter implements EventStoreAdapter {
           fromPosition: from ?? END,
           maxCount: HEAD_SCAN,
         }) as StreamingRead<AllStreamResolvedEvent>;
-        await consume(scan, (resolved) => {
+        await consume(scan, this.readTimeoutMs, (resolved) => {
           read++;
           const raw = resolved.event?.position;
           if (!raw) return true;
@@ -227,10 +251,10 @@ export class EventStoreDbEventStoreAdapter implements EventStoreAdapter {
    */
   async eventAt(position: LogPosition): Promise<StoredEvent | undefined> {
     if (position.commit < 0n || position.prepare < 0n) return undefined;
-    return this.guard('$all', 'any', async () => {
+    return this.guard('$all', 'any', 'read', async () => {
       let found: StoredEvent | undefined;
       const read = this.client.readAll({ direction: FORWARDS, fromPosition: position, maxCount: 1 }) as StreamingRead<AllStreamResolvedEvent>;
-      await consume(read, (resolved) => {
+      await consume(read, this.readTimeoutMs, (resolved) => {
         const stored = this.toOwnEvent(resolved);
         found = stored && comparePositions(stored.globalPosition, position) === 0 ? stored : undefined;
         return false;
@@ -245,10 +269,10 @@ export class EventStoreDbEventStoreAdapter implements EventStoreAdapter {
    * the leader it names, so the read is tried once more.
    */
   async ping(): Promise<void> {
-    await this.guard('$all', 'any', async () => {
+    await this.guard('$all', 'any', 'read', async () => {
       for (let attempt = 1; ; attempt++) {
         try {
-          await consume(this.client.readAll({ direction: BACKWARDS, fromPosition: END, maxCount: 1, requiresLeader: true }), () => false);
+          await consume(this.client.readAll({ direction: BACKWARDS, fromPosition: END, maxCount: 1, requiresLeader: true }), this.readTimeoutMs, () => false);
           return;
         } catch (error) {
           if (!(error instanceof NotLeaderError) || attempt === 2) throw error;
@@ -289,7 +313,33 @@ export class EventStoreDbEventStoreAdapter implements EventStoreAdapter {
     return stored && this.ownEvent(stored) ? stored : undefined;
   }
 
-  private async guard<T>(streamId: string, expected: ExpectedRevision, work: () => Promise<T>): Promise<T> {
+  /**
+   * A call that must reach the leader: on not-leader, the client re-targets its channel to the leader the
+   * answer names (Client.handleError), so the call is made again there, a bounded number of times
+   * (an election in progress can name a node that is no longer leader either).
+   */
+  private async onLeader<T>(work: () => Promise<T>): Promise<T> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await work();
+      } catch (error) {
+        if (!(error instanceof NotLeaderError)) throw error;
+        if (attempt >= LEADER_ATTEMPTS) {
+          throw new StoreUnavailableError(
+            `EventStoreDB: no leader took the call after ${attempt} attempts (last named ${error.leader.address}:${error.leader.port})`,
+            {
+              cause: error,
+            },
+          );
+        }
+        // The client's error handler re-targets the channel after an await: let it run first.
+        await new Promise((resolve) => setImmediate(resolve));
+      }
+    }
+  }
+
+  /** The client's errors as the port's typed errors: nothing of the store's reaches a user as a 500. */
+  private async guard<T>(streamId: string, expected: ExpectedRevision, operation: 'append' | 'read', work: () => Promise<T>): Promise<T> {
     // The call counts against the client current now, so replacing that client does not cancel it.
     const lease = this.clients.lease();
     try {
@@ -300,9 +350,22 @@ export class EventStoreDbEventStoreAdapter implements EventStoreAdapter {
         const actual = error.actualVersion;
         throw new WrongExpectedRevisionError(streamId, expected, typeof actual === 'bigint' ? actual : 'no_stream');
       }
+      if (error instanceof MaxAppendSizeExceededError) throw new AppendTooLargeError(streamId, undefined, error.maxAppendSize);
+      const code = (error as { code?: unknown }).code;
+      const message = (error as Error).message;
+      // Deadline passed or the server cancelled: an append may have been written all the same.
+      if (error instanceof DeadlineExceededError || error instanceof CancelledError || code === grpcStatus.DEADLINE_EXCEEDED || code === grpcStatus.CANCELLED) {
+        if (operation === 'append') {
+          throw new AppendOutcomeUnknownError(streamId, `EventStoreDB did not confirm an append to ${streamId} (${message}): it may or may not be recorded`, {
+            cause: error,
+          });
+        }
+        throw new StoreUnavailableError(`EventStoreDB did not answer a read: ${message}`, { cause: error });
+      }
       // Against a closed port appendToStream fails with a plain gRPC error (code 14), not UnavailableError.
-      if (error instanceof UnavailableError || (error as { code?: unknown }).code === 14) {
-        throw new StoreUnavailableError(`EventStoreDB unavailable: ${(error as Error).message}`, { cause: error });
+      // A not-leader left over (not retried) and a failed discovery of the cluster are unavailability too.
+      if (error instanceof UnavailableError || error instanceof NotLeaderError || code === grpcStatus.UNAVAILABLE || isDiscoveryFailure(error)) {
+        throw new StoreUnavailableError(`EventStoreDB unavailable: ${message}`, { cause: error });
       }
       throw error;
     } finally {
@@ -317,7 +380,7 @@ export class EventStoreDbEventStoreAdapter implements EventStoreAdapter {
  * and an answer already complete stays unread, so `client.dispose()` then waits for it forever. So on any
  * early exit the call is cancelled and what it had buffered is dropped.
  */
-async function consume<E>(read: StreamingRead<E>, onEvent: (event: E) => boolean | void): Promise<void> {
+async function consume<E>(read: StreamingRead<E>, timeoutMs: number, onEvent: (event: E) => boolean | void): Promise<void> {
   let call: (Readable & { cancel?: () => void }) | undefined;
   let abandoned = false;
   const release = (source: Readable & { cancel?: () => void }) => {
@@ -329,6 +392,8 @@ async function consume<E>(read: StreamingRead<E>, onEvent: (event: E) => boolean
     call = source as Readable & { cancel?: () => void };
     if (abandoned) release(call);
   });
+  // The client's reads carry no deadline (6.2.1 sends Infinity): past ours, the read fails and is cancelled.
+  const timer = setTimeout(() => read.destroy(new StoreUnavailableError(`EventStoreDB did not finish a read within ${timeoutMs} ms`)), timeoutMs);
   let finished = false;
   try {
     for await (const event of read as AsyncIterable<E>) {
@@ -336,6 +401,7 @@ async function consume<E>(read: StreamingRead<E>, onEvent: (event: E) => boolean
     }
     finished = read.readableEnded;
   } finally {
+    clearTimeout(timer);
     if (!finished) {
       abandoned = true;
       if (call) release(call);
@@ -350,6 +416,32 @@ function isDiscoveryFailure(error: unknown): boolean {
     if (/^Failed to discover after \d+ attempts/.test(e.message)) return true;
   }
   return false;
+}
+
+function toProposed(e: PreparedEvent) {
+  return jsonEvent({
+    id: e.eventId,
+    type: e.type,
+    data: e.data,
+    metadata: {
+      schemaVersion: e.schemaVersion,
+      occurredAt: e.occurredAt.toISOString(),
+      correlationId: e.correlationId,
+      causationId: e.causationId,
+    } satisfies EnvelopeMetadata,
+  });
+}
+
+/** The append's size as EventStoreDB counts it against its maximum: data, metadata and twice the type's length. */
+function appendSize(events: ReadonlyArray<{ type: string; data: unknown; metadata?: unknown }>): number {
+  let bytes = 0;
+  for (const e of events) {
+    bytes +=
+      Buffer.byteLength(JSON.stringify(e.data), 'utf8') +
+      (e.metadata === undefined ? 0 : Buffer.byteLength(JSON.stringify(e.metadata), 'utf8')) +
+      e.type.length * 2;
+  }
+  return bytes;
 }
 
 function toStoredEvent(resolved: ResolvedEvent | AllStreamResolvedEvent): StoredEvent | undefined {
