@@ -153,6 +153,14 @@ describe('The EventStoreDB connection string, read as the client that connects r
       }),
     );
   });
+
+  it('bounds every read by EVENTSTORE_READ_TIMEOUT_MS, 10 s unless set (the client itself gives reads no deadline)', () => {
+    expect(withStore('esdb://es:2113?tls=false').eventStoreReadTimeoutMs).toBe(10_000);
+    expect(
+      loadConfig({ ...SERVER, EVENTSTORE_CONNECTION_STRING: 'esdb://es:2113?tls=false', EVENTSTORE_READ_TIMEOUT_MS: '2500' }).eventStoreReadTimeoutMs,
+    ).toBe(2500);
+    expect(() => loadConfig({ ...SERVER, EVENTSTORE_READ_TIMEOUT_MS: '0' })).toThrow(/^EVENTSTORE_READ_TIMEOUT_MS: must be an integer from 100 to 600000$/);
+  });
 });
 
 describe('The embedded default', () => {
