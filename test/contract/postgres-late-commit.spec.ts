@@ -54,6 +54,9 @@ suite(title, () => {
     let naiveCheckpoint = naiveFrom;
     naiveCheckpoint = await drainNaive(pool, ctx.schema, naiveCheckpoint, naive);
     expect(naive.filter((s) => early.includes(s))).toHaveLength(5); // the naive reader already moved past the open event
+    // A report waiting for its read model sees the five committed events still to come, though none is readable yet.
+    expect(ours).toEqual([]);
+    expect(await ctx.store.hasEventsAfter(checkpoint)).toBe(true);
 
     await lateClient.query('COMMIT');
     lateClient.release();
