@@ -46,12 +46,6 @@ interface EnvelopeMetadata {
   causationId: string | null;
 }
 
-/**
- * Event store on EventStoreDB (production / scale-out mode). Revisions and positions are EventStoreDB's
- * own; its $all order is commit order, so the late-commit problem of SQL stores does not arise.
- * Subscriptions are pull-based reads of $all (see GuardedEventStore.subscribeToAll), which gives
- * backpressure and avoids the client's un-awaited async `data` handlers (client issue #141).
- */
 export interface EventStoreDbOptions {
   /**
    * Which non-system events are this application's (see ownEventFilter): on a shared cluster the others
@@ -79,6 +73,12 @@ const LEADER_ATTEMPTS = 3;
 /** Events read per round trip when looking back from the end of $all for the last event of ours. */
 const HEAD_SCAN = 100;
 
+/**
+ * Event store on EventStoreDB (production / scale-out mode). Revisions and positions are EventStoreDB's
+ * own; its $all order is commit order, so the late-commit problem of SQL stores does not arise.
+ * Subscriptions are pull-based reads of $all (see GuardedEventStore.subscribeToAll), which gives
+ * backpressure and avoids the client's un-awaited async `data` handlers (client issue #141).
+ */
 export class EventStoreDbEventStoreAdapter implements EventStoreAdapter {
   readonly kind = 'eventstoredb' as const;
   private readonly clients: ReplaceableClient;
