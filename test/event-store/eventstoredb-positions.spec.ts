@@ -116,7 +116,7 @@ describe('The gateway on an EventStoreDB node whose $all also holds system event
       }
       const projection = new Recorder();
       const runner = new ProjectionRunner(store, db);
-      expect(await runner.run(projection, { untilCaughtUp: true })).toBe('caught-up');
+      expect(await runner.run(projection, { untilCaughtUp: true, batchSize: 2 })).toBe('caught-up'); // batches across foreign events
       expect(projection.applied).toHaveLength(3);
       const { position } = await runner.status(projection.name);
       expect(await new ReportingFreshness(store, checkpointAt(position)).catchUp(50)).toBe(true);
@@ -171,7 +171,10 @@ describe('The gateway on an EventStoreDB node whose $all also holds system event
           await reader.release();
         }
         const text = readFileSync(join(dir, 'events.ndjson'), 'utf8');
-        const lines = text.trim().split('\n').map((l) => JSON.parse(l) as { eventId: string; event: unknown });
+        const lines = text
+          .trim()
+          .split('\n')
+          .map((l) => JSON.parse(l) as { eventId: string; event: unknown });
         expect(lines.map((l) => l.eventId)).toEqual(ours);
         expect(lines.every((l) => l.event !== null)).toBe(true); // each leaf matched to its own event, none shifted by a foreign one
         for (const id of foreignIds) expect(text).not.toContain(id);
@@ -193,7 +196,8 @@ describe('The gateway on an EventStoreDB node whose $all also holds system event
     /** The node's log as a backup taken after its first `count` events restores it: same events, same positions. */
     const restoredLog = (of: FakeEventStoreDbNode, count: number): FakeLog => {
       const log = new FakeLog();
-      for (const e of of.log.events.slice(0, count)) log.write(e.stream, [{ id: e.id, type: e.type, contentType: e.contentType, data: e.data, metadata: e.metadata }]);
+      for (const e of of.log.events.slice(0, count))
+        log.write(e.stream, [{ id: e.id, type: e.type, contentType: e.contentType, data: e.data, metadata: e.metadata }]);
       return log;
     };
     const refusal = async (running: Promise<unknown>) => {
