@@ -1,6 +1,8 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { ConfigError, loadConfig } from '../../src/infrastructure/config/config';
 import { Metrics } from '../../src/infrastructure/metrics/metrics';
+import type { Projection } from '../../src/infrastructure/projections/projection';
+import { CheckpointNotInStoreError, ProjectionRunner } from '../../src/infrastructure/projections/projection-runner';
 import { BalikanMetrics } from '../../src/modules/balikan/balikan.metrics';
 import { agreementInForce } from '../../src/modules/access/agreements/agreement-in-force';
 import { RegistryConnection } from '../../src/infrastructure/registry/registry-connection';
@@ -192,6 +194,30 @@ describe('Metrics for the operations desk (GET /metrics)', () => {
       expect(value(samples, 'balikan_outbox_oldest_age_seconds')).toBeLessThan(7300);
     } finally {
       metrics.registry.clear();
+    }
+  });
+
+  it('shows a projection whose checkpoint is not in this event store as refused until it is rebuilt, and the running ones as not', async () => {
+    const { samples } = await scrape();
+    expect(PROJECTIONS.map((projection) => value(samples, 'projection_checkpoint_refused', { projection }))).toEqual(PROJECTIONS.map(() => 0));
+    // As after a restore from an older backup: a checkpoint past the end of the store.
+    const projection: Projection = { name: `restored-${randomUUID()}`, handles: ['*'], apply: async () => undefined, reset: async () => undefined };
+    const head = await t.infra.eventStore.headPosition();
+    await t.infra.dataSource.query(`INSERT INTO projection_checkpoints (name, commit_position, prepare_position) VALUES ($1, $2, $3)`, [
+      projection.name,
+      (head.commit + 1000n).toString(),
+      '1',
+    ]);
+    const runner = new ProjectionRunner(t.infra.eventStore, t.infra.dataSource);
+    const metrics = new Metrics({ ...t.infra, projections: [projection], runner });
+    try {
+      await expect(runner.run(projection, { untilCaughtUp: true })).rejects.toBeInstanceOf(CheckpointNotInStoreError);
+      expect(value(parse(await metrics.render()), 'projection_checkpoint_refused', { projection: projection.name })).toBe(1);
+      expect(await runner.rebuild(projection)).toBe('caught-up');
+      expect(value(parse(await metrics.render()), 'projection_checkpoint_refused', { projection: projection.name })).toBe(0);
+    } finally {
+      metrics.registry.clear();
+      await t.infra.dataSource.query(`DELETE FROM projection_checkpoints WHERE name = $1`, [projection.name]);
     }
   });
 
