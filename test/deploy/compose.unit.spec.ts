@@ -26,9 +26,12 @@ interface Service {
   restart?: string;
   healthcheck?: { test?: string | string[]; disable?: boolean };
   networks?: string[] | Record<string, { ipv4_address?: string } | null>;
+  depends_on?: Record<string, { condition?: string }>;
+  volumes?: string[];
 }
 interface Compose {
   services: Record<string, Service>;
+  volumes?: Record<string, unknown>;
   networks: Record<string, { ipam?: { config?: { subnet?: string }[] }; internal?: boolean } | null>;
   secrets: Record<string, { file?: string }>;
 }
@@ -52,6 +55,32 @@ function stringsIn(value: unknown): string[] {
   return [];
 }
 
+/** What the Compose Specification's JSON Schema (vendored in test/fixtures/compose-spec) finds wrong in a file. */
+function specErrors(file: unknown): unknown[] {
+  const schema = JSON.parse(readFileSync(join(root, 'test', 'fixtures', 'compose-spec', 'compose-spec.json'), 'utf8')) as Record<string, unknown>;
+  delete schema.$schema; // draft-07, which ajv's default export speaks; the URL spelling differs
+  const validate = new Ajv({ strict: false, allErrors: true }).compile(schema);
+  return validate(file) ? [] : (validate.errors ?? ['invalid']);
+}
+
+/** A directory holding the secret files docker/make-secrets.sh writes (remove it after use). */
+function withSecrets(): string {
+  const dir = mkdtempSync(join(tmpdir(), 'nik-compose-secrets-'));
+  copyFileSync(join(root, 'docker', 'make-secrets.sh'), join(dir, 'make-secrets.sh'));
+  execFileSync('sh', [join(dir, 'make-secrets.sh')], { stdio: 'ignore' });
+  return dir;
+}
+
+/** A gateway's environment as its process sees it: interpolated, the secrets mounted from `secretsDir`. */
+function environmentOf(gateway: Service, secretsDir: string): Record<string, string> {
+  return Object.fromEntries(
+    Object.entries(gateway.environment ?? {}).map(([name, value]) => [
+      name,
+      interpolate(String(value), OPERATOR).replace(/^\/run\/secrets\//, `${join(secretsDir, 'secrets')}/`),
+    ]),
+  );
+}
+
 const proxyAddress = () => {
   const networks = compose.services.proxy!.networks as Record<string, { ipv4_address?: string }>;
   return Object.entries(networks).map(([name, n]) => ({ network: name, address: n.ipv4_address! }))[0]!;
@@ -59,12 +88,7 @@ const proxyAddress = () => {
 
 describe('docker/compose.yml', () => {
   it('is a valid Compose file by the Compose Specification JSON Schema (vendored in test/fixtures/compose-spec)', () => {
-    const schema = JSON.parse(readFileSync(join(root, 'test', 'fixtures', 'compose-spec', 'compose-spec.json'), 'utf8')) as Record<string, unknown>;
-    delete schema.$schema; // draft-07, which ajv's default export speaks; the URL spelling differs
-    const validate = new Ajv({ strict: false, allErrors: true }).compile(schema);
-    const valid = validate(compose);
-    expect(validate.errors ?? []).toEqual([]);
-    expect(valid).toBe(true);
+    expect(specErrors(compose)).toEqual([]);
   });
 
   it('runs two gateway instances', () => {
@@ -83,18 +107,10 @@ describe('docker/compose.yml', () => {
   );
 
   it('is accepted by the gateway’s own settings loader as each instance sees it: a server, the shared keys, the proxy trusted', () => {
-    const dir = mkdtempSync(join(tmpdir(), 'nik-compose-secrets-'));
+    const dir = withSecrets();
     try {
-      copyFileSync(join(root, 'docker', 'make-secrets.sh'), join(dir, 'make-secrets.sh'));
-      execFileSync('sh', [join(dir, 'make-secrets.sh')], { stdio: 'ignore' });
       for (const [, gateway] of gateways) {
-        const env = Object.fromEntries(
-          Object.entries(gateway.environment ?? {}).map(([name, value]) => [
-            name,
-            interpolate(String(value), OPERATOR).replace(/^\/run\/secrets\//, `${join(dir, 'secrets')}/`),
-          ]),
-        );
-        const config = loadConfig(env);
+        const config = loadConfig(environmentOf(gateway, dir));
         expect(storageMode(config)).toBe('eventstoredb');
         expect(config.allowedNetworks).toEqual(['10.20.0.0/16', '10.21.0.0/16']);
         expect(config.trustProxy).toBe(proxyAddress().address);
@@ -191,6 +207,89 @@ describe('docker/compose.yml', () => {
     const images = Object.values(compose.services).map((s) => s.image ?? '');
     expect(images.filter((i) => i.startsWith('eventstore/'))).toEqual([]);
     expect(images).toContainEqual(expect.stringMatching(/^docker\.kurrent\.io\/kurrent-(latest|lts)\/kurrentdb:\d+\.\d+/));
+  });
+});
+
+/**
+ * Compose's merge of an override file over a base (compose-spec "Merge and override"): mappings merge key by
+ * key, the override's scalars win, and sequences of names (networks, volumes, secrets) are joined.
+ */
+function overlay(base: unknown, over: unknown): unknown {
+  if (Array.isArray(base) && Array.isArray(over)) return [...new Set([...base, ...over])];
+  if (base && over && typeof base === 'object' && typeof over === 'object' && !Array.isArray(base) && !Array.isArray(over)) {
+    const merged: Record<string, unknown> = { ...(base as Record<string, unknown>) };
+    for (const [key, value] of Object.entries(over)) merged[key] = key in merged ? overlay(merged[key], value) : value;
+    return merged;
+  }
+  return over;
+}
+
+describe('docker/compose.cluster.yml: the three-node KurrentDB trial laid over docker/compose.yml', () => {
+  const clusterText = readFileSync(join(root, 'docker', 'compose.cluster.yml'), 'utf8');
+  const cluster = overlay(compose, parse(clusterText, { merge: true })) as Compose;
+  const nodes = Object.entries(cluster.services).filter(([, s]) => (s.image ?? '').includes('/kurrentdb:'));
+  const clusterGateways = Object.entries(cluster.services).filter(([, s]) => s.image === 'nik-gateway:local' && !s.command);
+
+  it('the base file alone runs one KurrentDB node, and says so instead of calling itself a cluster', () => {
+    expect(Object.values(compose.services).filter((s) => (s.image ?? '').includes('/kurrentdb:'))).toHaveLength(1);
+    expect(compose.services.kurrentdb!.environment?.KURRENTDB_CLUSTER_SIZE).toBe(1);
+    expect(composeText).toMatch(/ONE node/);
+    expect(composeText).not.toMatch(/cluster(ed)? event store/i);
+  });
+
+  it('together with the base file is a valid Compose file', () => {
+    expect(specErrors(cluster)).toEqual([]);
+  });
+
+  it('runs three KurrentDB nodes of one cluster of three, each seeding its gossip with the other two and telling clients its own name', () => {
+    expect(nodes.map(([name]) => name).sort()).toEqual(['kurrentdb', 'kurrentdb-2', 'kurrentdb-3']);
+    for (const [name, node] of nodes) {
+      const env = node.environment ?? {};
+      expect({ name, size: env.KURRENTDB_CLUSTER_SIZE, dns: env.KURRENTDB_DISCOVER_VIA_DNS, advertised: env.KURRENTDB_ADVERTISE_HOST_TO_CLIENT_AS }).toEqual({
+        name,
+        size: 3,
+        dns: 'false',
+        advertised: name,
+      });
+      const seeds = String(env.KURRENTDB_GOSSIP_SEED).split(',').sort();
+      expect(seeds).toEqual(nodes.filter(([other]) => other !== name).map(([other]) => `${other}:2113`).sort());
+      expect({ name, projections: env.KURRENTDB_RUN_PROJECTIONS, image: node.image }).toEqual({
+        name,
+        projections: 'None',
+        image: compose.services.kurrentdb!.image,
+      });
+    }
+  });
+
+  it('gives each node its own volume, the internal network only, no published port, a restart policy and a health check', () => {
+    const mounts = nodes.map(([, node]) => (node.volumes ?? []).find((v) => v.endsWith(':/var/lib/kurrentdb'))?.split(':')[0]);
+    expect(new Set(mounts).size).toBe(3);
+    for (const mount of mounts) expect(Object.keys(cluster.volumes ?? {})).toContain(mount);
+    for (const [name, node] of nodes) {
+      expect({ name, networks: node.networks, ports: node.ports, restart: node.restart }).toEqual({ name, networks: ['backend'], ports: undefined, restart: 'unless-stopped' });
+      expect(stringsIn(node.healthcheck?.test).join(' ')).toContain('/health/live');
+    }
+  });
+
+  it('points every gateway at all three nodes, a connection string the gateway’s own settings loader accepts', () => {
+    const dir = withSecrets();
+    try {
+      expect(clusterGateways.map(([name]) => name)).toEqual(['gateway-1', 'gateway-2']);
+      for (const [, gateway] of clusterGateways) {
+        const config = loadConfig(environmentOf(gateway, dir));
+        expect(storageMode(config)).toBe('eventstoredb');
+        expect(config.eventStoreConnectionString).toBe('esdb://kurrentdb:2113,kurrentdb-2:2113,kurrentdb-3:2113?tls=false');
+        expect(config.allowedNetworks).toEqual(['10.20.0.0/16', '10.21.0.0/16']); // the base file's settings survive the overlay
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('starts the first gateway once all three nodes are healthy, and the second after the first', () => {
+    const first = cluster.services['gateway-1']!.depends_on ?? {};
+    for (const [name] of nodes) expect({ name, condition: first[name]?.condition }).toEqual({ name, condition: 'service_healthy' });
+    expect(cluster.services['gateway-2']!.depends_on?.['gateway-1']?.condition).toBe('service_healthy');
   });
 });
 
