@@ -107,6 +107,18 @@ describe('The gateway on an EventStoreDB node whose $all also holds system event
       expect(await store.headPosition()).toEqual(second.position);
     });
 
+    it('asks the leader where the log ends: a lagging follower cannot make a report look current while the leader holds a newer access', async () => {
+      const { node: resigned, store } = await open(); // the gateway's node, leader when it connected
+      const { node: leader, store: onLeader } = await open();
+      resigned.role = 'follower'; // an election moved the lead; it stays up, not yet replicated
+      resigned.leader = leader.endpoint;
+      const recorded = await onLeader.appendToStream(`fixture-${randomUUID()}`, [access()]);
+
+      expect(await new ReportingFreshness(store, checkpointAt(START)).catchUp(50)).toBe(false);
+      expect(await store.headPosition()).toEqual(recorded.position);
+      expect(resigned.callsOf('read').every((call) => call.metadata['requires-leader'] === 'true')).toBe(true);
+    });
+
     it('is current once a projection has read the log, whatever trails it: the checkpoint the runner reaches is the head', async () => {
       const { node, store } = await open();
       for (let i = 0; i < 3; i++) {

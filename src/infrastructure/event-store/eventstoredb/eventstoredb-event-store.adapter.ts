@@ -214,34 +214,39 @@ export class EventStoreDbEventStoreAdapter implements EventStoreAdapter {
    * Reads $all backwards from its end to the last event `readAll` delivers: $all ends with system events
    * ($stats, $scavenges, ...) and, on a shared cluster, other applications' events, so its raw end would
    * never be reached by a projection. Stops at `floor` (an answer at or below it: nothing of ours past it).
+   * Asked of the leader: a lagging follower's end would let a report, pinned by its hash, miss accesses the
+   * leader already holds.
    */
   async headPosition(floor?: LogPosition): Promise<LogPosition> {
-    return this.guard('$all', 'any', 'read', async () => {
-      let from: LogPosition | undefined; // undefined: the end of $all
-      for (;;) {
-        let read = 0;
-        const before = from;
-        let head: LogPosition | undefined;
-        const scan = this.client.readAll({
-          direction: BACKWARDS,
-          fromPosition: from ?? END,
-          maxCount: HEAD_SCAN,
-        }) as StreamingRead<AllStreamResolvedEvent>;
-        await consume(scan, this.readTimeoutMs, (resolved) => {
-          read++;
-          const raw = resolved.event?.position;
-          if (!raw) return true;
-          const position = { commit: raw.commit, prepare: raw.prepare };
-          // Whether a backwards read from a position includes it or not, take each event once.
-          if (from && comparePositions(position, from) >= 0) return true;
-          from = position;
-          if ((floor && comparePositions(position, floor) <= 0) || this.toOwnEvent(resolved)) head = position;
-          return head === undefined;
-        });
-        if (head) return head;
-        if (read < HEAD_SCAN || !from || from === before) return START;
-      }
-    });
+    return this.guard('$all', 'any', 'read', () => this.onLeader(() => this.scanHead(floor)));
+  }
+
+  private async scanHead(floor?: LogPosition): Promise<LogPosition> {
+    let from: LogPosition | undefined; // undefined: the end of $all
+    for (;;) {
+      let read = 0;
+      const before = from;
+      let head: LogPosition | undefined;
+      const scan = this.client.readAll({
+        direction: BACKWARDS,
+        fromPosition: from ?? END,
+        maxCount: HEAD_SCAN,
+        requiresLeader: true,
+      }) as StreamingRead<AllStreamResolvedEvent>;
+      await consume(scan, this.readTimeoutMs, (resolved) => {
+        read++;
+        const raw = resolved.event?.position;
+        if (!raw) return true;
+        const position = { commit: raw.commit, prepare: raw.prepare };
+        // Whether a backwards read from a position includes it or not, take each event once.
+        if (from && comparePositions(position, from) >= 0) return true;
+        from = position;
+        if ((floor && comparePositions(position, floor) <= 0) || this.toOwnEvent(resolved)) head = position;
+        return head === undefined;
+      });
+      if (head) return head;
+      if (read < HEAD_SCAN || !from || from === before) return START;
+    }
   }
 
   /**
