@@ -252,7 +252,12 @@ describe('docker/compose.cluster.yml: the three-node KurrentDB trial laid over d
         advertised: name,
       });
       const seeds = String(env.KURRENTDB_GOSSIP_SEED).split(',').sort();
-      expect(seeds).toEqual(nodes.filter(([other]) => other !== name).map(([other]) => `${other}:2113`).sort());
+      expect(seeds).toEqual(
+        nodes
+          .filter(([other]) => other !== name)
+          .map(([other]) => `${other}:2113`)
+          .sort(),
+      );
       expect({ name, projections: env.KURRENTDB_RUN_PROJECTIONS, image: node.image }).toEqual({
         name,
         projections: 'None',
@@ -266,7 +271,12 @@ describe('docker/compose.cluster.yml: the three-node KurrentDB trial laid over d
     expect(new Set(mounts).size).toBe(3);
     for (const mount of mounts) expect(Object.keys(cluster.volumes ?? {})).toContain(mount);
     for (const [name, node] of nodes) {
-      expect({ name, networks: node.networks, ports: node.ports, restart: node.restart }).toEqual({ name, networks: ['backend'], ports: undefined, restart: 'unless-stopped' });
+      expect({ name, networks: node.networks, ports: node.ports, restart: node.restart }).toEqual({
+        name,
+        networks: ['backend'],
+        ports: undefined,
+        restart: 'unless-stopped',
+      });
       expect(stringsIn(node.healthcheck?.test).join(' ')).toContain('/health/live');
     }
   });
