@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { handle, loadState, type Decider } from '../../src/infrastructure/event-store/command-handling';
-import { WrongExpectedRevisionError } from '../../src/infrastructure/event-store/errors';
+import { AppendOutcomeUnknownError, StoreUnavailableError, WrongExpectedRevisionError } from '../../src/infrastructure/event-store/errors';
 import type { EventStore, NewEvent } from '../../src/infrastructure/event-store/event-store.port';
 import { GuardedEventStore } from '../../src/infrastructure/event-store/guarded-event-store';
 import { InMemoryEventStoreAdapter } from '../../src/infrastructure/event-store/in-memory/in-memory-event-store.adapter';
@@ -41,6 +41,18 @@ describe('Handling a command: load, decide, append at the revision that was read
     expect((await loadState(store, stream, tally)).state).toEqual(result.state);
     const [last] = await store.readStream(stream, { backwards: true, maxCount: 1 });
     expect(last).toMatchObject({ revision: 2n, correlationId });
+  });
+
+  it('says the change may be recorded, not that the store was unavailable, when the store fails just after taking it', async () => {
+    await store.appendToStream(stream, [counted(2)]);
+    const readStream = store.readStream.bind(store);
+    let reads = 0;
+    jest.spyOn(store, 'readStream').mockImplementation(async (...args) => {
+      if (++reads === 2) throw new StoreUnavailableError('connection lost'); // the read after the append
+      return readStream(...args);
+    });
+    await expect(handle(store, stream, tally, { amount: 4, ceiling: 10 })).rejects.toBeInstanceOf(AppendOutcomeUnknownError);
+    expect((await readStream(stream)).map((e) => e.data)).toEqual([counted(2).data, counted(4).data]); // it was recorded
   });
 
   it('appends nothing for a command that changes nothing (an idempotent repeat)', async () => {

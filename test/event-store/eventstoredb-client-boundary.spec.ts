@@ -257,6 +257,24 @@ describe("The store's failures, as typed errors and answers a client can act on 
     });
   });
 
+  it('an append whose commit times out on the server (ABORTED) is an outcome unknown: it may still commit', async () => {
+    node.next('append', { fail: 'aborted' });
+    const refusal = await withAdapter(node.connectionString, (adapter) => adapter.append(stream(), [prepared(1)], 'any').catch((e: unknown) => e));
+    expect(refusal).toBeInstanceOf(AppendOutcomeUnknownError);
+    expect(await answerTo(refusal)).toMatchObject({ statusCode: 503, code: 'EVENT_STORE_OUTCOME_UNKNOWN' });
+  });
+
+  it('a read the server fails without a type (no leader known during an election) is unavailability, not a 500', async () => {
+    node.next('read', { fail: 'internal' }).next('read', { fail: 'aborted' });
+    await withAdapter(node.connectionString, async (adapter) => {
+      for (let i = 0; i < 2; i++) {
+        const refusal = await adapter.readStream(stream()).catch((e: unknown) => e);
+        expect(refusal).toBeInstanceOf(StoreUnavailableError);
+        expect(await answerTo(refusal, 'GET')).toMatchObject({ statusCode: 503, code: 'EVENT_STORE_UNAVAILABLE' });
+      }
+    });
+  });
+
   it('refuses, before sending, an append whose events encode to more than 1 MiB, rather than splitting it (an append is atomic)', async () => {
     // Two events of 600 KB: each alone would pass, together they do not.
     const big = (n: number): PreparedEvent => ({ ...prepared(n), data: { key: 'x'.repeat(600 * 1024), amount: n } });

@@ -4,7 +4,7 @@ import { TerminusModule } from '@nestjs/terminus';
 import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import { HealthController } from '../../src/composition/operations/health.controller';
-import { StoreUnavailableError } from '../../src/infrastructure/event-store/errors';
+import { AppendOutcomeUnknownError, StoreUnavailableError } from '../../src/infrastructure/event-store/errors';
 import { EVENT_STORE, type PreparedEvent } from '../../src/infrastructure/event-store/event-store.port';
 import { EventStoreDbEventStoreAdapter } from '../../src/infrastructure/event-store/eventstoredb/eventstoredb-event-store.adapter';
 import { FakeEventStoreDbNode } from '../support/fake-eventstoredb';
@@ -139,7 +139,7 @@ describe('Appends to EventStoreDB never take the client’s BatchAppend, whose p
     await until(() => node.callsOf('append').length === 2, { what: 'the second append reaches the node' });
 
     failFirst.release();
-    expect(await failed).toBeInstanceOf(StoreUnavailableError);
+    expect(await failed).toBeInstanceOf(AppendOutcomeUnknownError); // sent, not confirmed: it may be written
     answerSecond.release();
     await expect(other).resolves.toMatchObject({ nextExpectedRevision: 0n });
     expect(node.log.events.map((e) => e.stream)).toEqual(['agreement-2']);
@@ -260,7 +260,7 @@ describe('A failed discovery leaves appends stuck until restart no more (point 1
     // An append fails with an error the client has no type for: the adapter replaces the client.
     const failing = adapter.append('agreement-1', [event()], 'no_stream').catch((error: unknown) => error);
     failAppend.release();
-    expect(await failing).toBeInstanceOf(StoreUnavailableError);
+    expect(await failing).toBeInstanceOf(AppendOutcomeUnknownError); // sent, not confirmed: it may be written
     expect(clients.made).toHaveLength(2);
     // The next append runs on the new client while the old one still carries the read.
     const later = adapter.append('agreement-2', [event()], 'no_stream');
@@ -275,5 +275,33 @@ describe('A failed discovery leaves appends stuck until restart no more (point 1
     await expect(later).resolves.toMatchObject({ nextExpectedRevision: 0n });
     expect(node.callsOf('read')[0]!.cancelled).toBe(false);
     expect(node.callsOf('append')[1]!.cancelled).toBe(false);
+  });
+
+  it('keeps a read that spans several rounds on the client it started on: replacing the client twice meanwhile neither cuts it short nor gives a wrong end of the log', async () => {
+    adapter = new EventStoreDbEventStoreAdapter(node.connectionString, { ownEvent: (e) => e.type === 'FixtureRecorded' });
+    const [ours] = node.seed('agreement-1', [{ type: 'FixtureRecorded', data: { note: 'ours' } }]);
+    // Another application's events after ours: the end of the log is found in rounds of 100, read backwards.
+    node.seed(
+      'other-1',
+      Array.from({ length: 250 }, () => ({ type: 'ForeignRecorded', data: { note: 'theirs' } })),
+    );
+    const firstRound = deferred();
+    const secondRound = deferred();
+    node.next('read', { holdUntil: firstRound.promise }).next('read', { holdUntil: secondRound.promise });
+    const head = adapter.headPosition();
+
+    // While each round is held, an append fails with an error the client has no type for: the client is replaced.
+    await until(() => node.callsOf('read').length === 1, { what: 'the first round reaches the node' });
+    node.next('append', { fail: 'internal' });
+    await expect(adapter.append('agreement-2', [event()], 'any')).rejects.toBeInstanceOf(AppendOutcomeUnknownError);
+    firstRound.release();
+    await until(() => node.callsOf('read').length === 2, { what: 'the second round reaches the node' });
+    node.next('append', { fail: 'internal' });
+    await expect(adapter.append('agreement-3', [event()], 'any')).rejects.toBeInstanceOf(AppendOutcomeUnknownError);
+    secondRound.release();
+
+    expect(clients.made.length).toBe(3);
+    expect((await head).commit).toBe(ours!.position);
+    expect(node.callsOf('read').every((call) => !call.cancelled)).toBe(true);
   });
 });

@@ -48,7 +48,7 @@ export interface Endpoint {
 export type FakeMethod = 'append' | 'read' | 'serverFeatures' | 'batchAppend' | 'gossip';
 
 /** A server exception, as EventStoreDB encodes it in the trailers (`exception` key and its companions). */
-export type FakeFailure = 'not-leader' | 'maximum-append-size-exceeded' | 'unavailable' | 'deadline-exceeded' | 'internal' | 'cancelled';
+export type FakeFailure = 'not-leader' | 'maximum-append-size-exceeded' | 'unavailable' | 'deadline-exceeded' | 'internal' | 'cancelled' | 'aborted';
 
 export interface CallScript {
   /** Answer with this server exception instead of doing the work. */
@@ -327,6 +327,9 @@ export class FakeEventStoreDbNode {
       case 'cancelled':
         // The server cancelling a call (e.g. a node shutting down), not the client.
         return { code: status.CANCELLED, details: 'Cancelled by the server', metadata };
+      case 'aborted':
+        // A commit, prepare or forward timeout on the server (RpcExceptions.Timeout): the write may still commit.
+        return { code: status.ABORTED, details: 'Operation timed out: Commit timed out.', metadata };
     }
   }
 

@@ -1,4 +1,4 @@
-import { WrongExpectedRevisionError } from './errors';
+import { AppendOutcomeUnknownError, StoreUnavailableError, WrongExpectedRevisionError } from './errors';
 import type { EventStore, NewEvent, RecordedEvent } from './event-store.port';
 
 export interface Decider<State, Command> {
@@ -53,7 +53,12 @@ export async function handle<State, Command>(
       const stamped = events.map((e) => ({ ...e, correlationId: context.correlationId }));
       const result = await store.appendToStream(streamId, stamped, { expectedRevision: revision });
       // Fold the new events as they were stored, so the caller sees the state a reload would give.
-      const stored = await store.readStream(streamId, { fromRevision: result.nextExpectedRevision - BigInt(events.length) + 1n });
+      const stored = await store.readStream(streamId, { fromRevision: result.nextExpectedRevision - BigInt(events.length) + 1n }).catch((error: unknown) => {
+        // Recorded, but not read back: "unavailable" would tell the client nothing was recorded.
+        if (error instanceof StoreUnavailableError)
+          throw new AppendOutcomeUnknownError(streamId, `Recorded in ${streamId}, but not read back`, { cause: error });
+        throw error;
+      });
       return { state: stored.reduce(decider.evolve, state), events };
     } catch (error) {
       if (error instanceof WrongExpectedRevisionError && attempt < (context.attempts ?? 3)) continue;

@@ -106,7 +106,7 @@ export class ErrorFilter implements ExceptionFilter {
         statusCode: 503,
         code: error.code,
         message:
-          'The event store did not confirm the change in time: it may have been recorded. Check before sending it again, or send it again with the same Idempotency-Key.',
+          'The event store did not confirm the change: it may have been recorded. Check before sending it again (a balikan sent again with the same Idempotency-Key is recorded once).',
       };
     }
     if (error instanceof AppendTooLargeError) {

@@ -1,8 +1,6 @@
 import {
   ANY,
   BACKWARDS,
-  CancelledError,
-  DeadlineExceededError,
   END,
   EventStoreDBClient,
   FORWARDS,
@@ -112,33 +110,25 @@ export class EventStoreDbEventStoreAdapter implements EventStoreAdapter {
     // Refused before sending rather than split: an append is atomic (one decision's events, one revision).
     const bytes = appendSize(events.map(toProposed));
     if (bytes > MAX_APPEND_BYTES) throw new AppendTooLargeError(streamId, bytes, MAX_APPEND_BYTES);
-    const client = this.client;
-    try {
-      return await this.appendWith(client, streamId, events, expected);
-    } catch (error) {
-      throw this.afterFailedAppend(client, error);
-    }
+    return this.guard(streamId, expected, 'append', (client) => this.appendWith(client, streamId, events, expected));
   }
 
   private async appendWith(client: EventStoreDBClient, streamId: string, events: readonly PreparedEvent[], expected: ExpectedRevision): Promise<AppendResult> {
-    return this.guard(streamId, expected, 'append', async () => {
-      // requiresLeader: a resigned leader that stays up answers not-leader instead of taking the write.
-      const result = await this.onLeader(() =>
-        unaryAppend.call(client, streamId, events.map(toProposed), {
-          expectedRevision: expected === 'any' ? ANY : expected === 'no_stream' ? NO_STREAM : expected,
-          batchAppendSize: 3 * 1024 * 1024, // the type requires it; only BatchAppend reads it
-          requiresLeader: true,
-        }),
-      );
-      // Only with throwOnAppendFailure=false, which the configuration refuses; never pass a refused append.
-      if (!result.success)
-        throw new WrongExpectedRevisionError(streamId, expected, result.nextExpectedRevision < 0n ? 'no_stream' : result.nextExpectedRevision);
-      this.appended.notify();
-      return {
-        nextExpectedRevision: result.nextExpectedRevision,
-        position: result.position ? { commit: result.position.commit, prepare: result.position.prepare } : START,
-      };
-    });
+    // requiresLeader: a resigned leader that stays up answers not-leader instead of taking the write.
+    const result = await this.onLeader(() =>
+      unaryAppend.call(client, streamId, events.map(toProposed), {
+        expectedRevision: expected === 'any' ? ANY : expected === 'no_stream' ? NO_STREAM : expected,
+        batchAppendSize: 3 * 1024 * 1024, // the type requires it; only BatchAppend reads it
+        requiresLeader: true,
+      }),
+    );
+    // Only with throwOnAppendFailure=false, which the configuration refuses; never pass a refused append.
+    if (!result.success) throw new WrongExpectedRevisionError(streamId, expected, result.nextExpectedRevision < 0n ? 'no_stream' : result.nextExpectedRevision);
+    this.appended.notify();
+    return {
+      nextExpectedRevision: result.nextExpectedRevision,
+      position: result.position ? { commit: result.position.commit, prepare: result.position.prepare } : START,
+    };
   }
 
   /**
@@ -147,11 +137,11 @@ export class EventStoreDbEventStoreAdapter implements EventStoreAdapter {
    * in a conflict its retries cannot resolve.
    */
   async readStream(streamId: string, options: ReadStreamOptions = {}): Promise<StoredEvent[]> {
-    return this.guard(streamId, 'any', 'read', () =>
+    return this.guard(streamId, 'any', 'read', (client) =>
       this.onLeader(async () => {
         const events: StoredEvent[] = [];
         try {
-          const read = this.client.readStream(streamId, {
+          const read = client.readStream(streamId, {
             direction: options.backwards ? BACKWARDS : FORWARDS,
             fromRevision: options.backwards ? END : (options.fromRevision ?? ESDB_START),
             maxCount: options.maxCount ?? Number.MAX_SAFE_INTEGER,
@@ -177,7 +167,7 @@ export class EventStoreDbEventStoreAdapter implements EventStoreAdapter {
    */
   async readAll(options: ReadAllOptions): Promise<StoredEvent[]> {
     const after = options.after ?? START;
-    return this.guard('$all', 'any', 'read', async () => {
+    return this.guard('$all', 'any', 'read', async (client) => {
       const events: StoredEvent[] = [];
       // fromPosition is inclusive: everything at or before `floor` was already delivered.
       let floor: LogPosition = after;
@@ -185,7 +175,7 @@ export class EventStoreDbEventStoreAdapter implements EventStoreAdapter {
       for (;;) {
         let read = 0;
         let last: LogPosition | undefined;
-        const stream = this.client.readAll({
+        const stream = client.readAll({
           direction: FORWARDS,
           fromPosition: floor.commit < 0n ? ESDB_START : floor,
           maxCount: options.maxCount + 1,
@@ -218,16 +208,16 @@ export class EventStoreDbEventStoreAdapter implements EventStoreAdapter {
    * leader already holds.
    */
   async headPosition(floor?: LogPosition): Promise<LogPosition> {
-    return this.guard('$all', 'any', 'read', () => this.onLeader(() => this.scanHead(floor)));
+    return this.guard('$all', 'any', 'read', (client) => this.onLeader(() => this.scanHead(client, floor)));
   }
 
-  private async scanHead(floor?: LogPosition): Promise<LogPosition> {
+  private async scanHead(client: EventStoreDBClient, floor?: LogPosition): Promise<LogPosition> {
     let from: LogPosition | undefined; // undefined: the end of $all
     for (;;) {
       let read = 0;
       const before = from;
       let head: LogPosition | undefined;
-      const scan = this.client.readAll({
+      const scan = client.readAll({
         direction: BACKWARDS,
         fromPosition: from ?? END,
         maxCount: HEAD_SCAN,
@@ -256,11 +246,12 @@ export class EventStoreDbEventStoreAdapter implements EventStoreAdapter {
    */
   async eventAt(position: LogPosition): Promise<StoredEvent | undefined> {
     if (position.commit < 0n || position.prepare < 0n) return undefined;
-    return this.guard('$all', 'any', 'read', async () => {
+    return this.guard('$all', 'any', 'read', async (client) => {
       let found: StoredEvent | undefined;
-      const read = this.client.readAll({ direction: FORWARDS, fromPosition: position, maxCount: 1 }) as StreamingRead<AllStreamResolvedEvent>;
+      const read = client.readAll({ direction: FORWARDS, fromPosition: position, maxCount: 1 }) as StreamingRead<AllStreamResolvedEvent>;
       await consume(read, this.readTimeoutMs, (resolved) => {
-        const stored = this.toOwnEvent(resolved);
+        // Identity needs the id alone: not today's filter, which a later release may tighten (a false refusal).
+        const stored = toStoredEvent(resolved);
         found = stored && comparePositions(stored.globalPosition, position) === 0 ? stored : undefined;
         return false;
       });
@@ -274,13 +265,14 @@ export class EventStoreDbEventStoreAdapter implements EventStoreAdapter {
    * the leader it names, so the read is tried once more.
    */
   async ping(): Promise<void> {
-    await this.guard('$all', 'any', 'read', async () => {
+    await this.guard('$all', 'any', 'read', async (client) => {
       for (let attempt = 1; ; attempt++) {
         try {
-          await consume(this.client.readAll({ direction: BACKWARDS, fromPosition: END, maxCount: 1, requiresLeader: true }), this.readTimeoutMs, () => false);
+          await consume(client.readAll({ direction: BACKWARDS, fromPosition: END, maxCount: 1, requiresLeader: true }), this.readTimeoutMs, () => false);
           return;
         } catch (error) {
           if (!(error instanceof NotLeaderError) || attempt === 2) throw error;
+          await new Promise((resolve) => setImmediate(resolve)); // let the client re-target its channel first
         }
       }
     });
@@ -293,24 +285,6 @@ export class EventStoreDbEventStoreAdapter implements EventStoreAdapter {
   async close(): Promise<void> {
     this.appended.clear();
     await this.clients.close();
-  }
-
-  /**
-   * A failed append whose cause the client may not recover from (an error it has no type for, a failed
-   * discovery) replaces the client, so the next command starts afresh; this one answers StoreUnavailableError.
-   * Typed answers pass as they are: a wrong revision, and the client's own typed errors (unavailable, not
-   * leader, deadline), after which the client reconnects by itself.
-   */
-  private afterFailedAppend(client: EventStoreDBClient, error: unknown): unknown {
-    const discovery = isDiscoveryFailure(error);
-    const untyped = error instanceof UnknownError || !(error instanceof EventStoreError || isCommandError(error as Error));
-    if (!discovery && !untyped) return error;
-    this.clients.replace(client);
-    if (error instanceof StoreUnavailableError) return error;
-    const reason = discovery
-      ? 'no node found by discovery'
-      : `${(error as Error)?.name ?? 'error'}: ${String((error as Error)?.message ?? error).split('\n')[0]}`;
-    return new StoreUnavailableError(`EventStoreDB append failed (${reason}); the client was recreated`, { cause: error });
   }
 
   private toOwnEvent(resolved: ResolvedEvent | AllStreamResolvedEvent): StoredEvent | undefined {
@@ -343,40 +317,65 @@ export class EventStoreDbEventStoreAdapter implements EventStoreAdapter {
     }
   }
 
-  /** The client's errors as the port's typed errors: nothing of the store's reaches a user as a 500. */
-  private async guard<T>(streamId: string, expected: ExpectedRevision, operation: 'append' | 'read', work: () => Promise<T>): Promise<T> {
-    // The call counts against the client current now, so replacing that client does not cancel it.
+  /**
+   * Runs a call on the client current now, leased so that replacing it does not cancel the call; every read
+   * of the call (each round, each retry) goes through that one client. Maps the client's errors to the port's
+   * typed errors: nothing of the store's reaches a user as a 500.
+   */
+  private async guard<T>(
+    streamId: string,
+    expected: ExpectedRevision,
+    operation: 'append' | 'read',
+    work: (client: EventStoreDBClient) => Promise<T>,
+  ): Promise<T> {
     const lease = this.clients.lease();
     try {
-      return await work();
+      return await work(lease.client);
     } catch (error) {
-      if (error instanceof EventStoreError) throw error;
-      if (error instanceof WrongExpectedVersionError) {
-        const actual = error.actualVersion;
-        throw new WrongExpectedRevisionError(streamId, expected, typeof actual === 'bigint' ? actual : 'no_stream');
-      }
-      if (error instanceof MaxAppendSizeExceededError) throw new AppendTooLargeError(streamId, undefined, error.maxAppendSize);
-      const code = (error as { code?: unknown }).code;
-      const message = (error as Error).message;
-      // Deadline passed or the server cancelled: an append may have been written all the same.
-      if (error instanceof DeadlineExceededError || error instanceof CancelledError || code === grpcStatus.DEADLINE_EXCEEDED || code === grpcStatus.CANCELLED) {
-        if (operation === 'append') {
-          throw new AppendOutcomeUnknownError(streamId, `EventStoreDB did not confirm an append to ${streamId} (${message}): it may or may not be recorded`, {
-            cause: error,
-          });
-        }
-        throw new StoreUnavailableError(`EventStoreDB did not answer a read: ${message}`, { cause: error });
-      }
-      // Against a closed port appendToStream fails with a plain gRPC error (code 14), not UnavailableError.
-      // A not-leader left over (not retried) and a failed discovery of the cluster are unavailability too.
-      if (error instanceof UnavailableError || error instanceof NotLeaderError || code === grpcStatus.UNAVAILABLE || isDiscoveryFailure(error)) {
-        throw new StoreUnavailableError(`EventStoreDB unavailable: ${message}`, { cause: error });
-      }
-      throw error;
+      // An append failure the client may not recover from by itself (a failed discovery leaves its
+      // capabilities promise rejected until restart; an error it has no type for) replaces the client, so the
+      // next command starts afresh. Typed answers (unavailable, not leader, deadline) it recovers from itself.
+      if (operation === 'append' && (isDiscoveryFailure(error) || error instanceof UnknownError || !isKnown(error))) this.clients.replace(lease.client);
+      throw typed(error, streamId, expected, operation);
     } finally {
       lease.release();
     }
   }
+}
+
+function isKnown(error: unknown): boolean {
+  return error instanceof EventStoreError || (error instanceof Error && isCommandError(error));
+}
+
+/** The client's error as the port's typed error. */
+function typed(error: unknown, streamId: string, expected: ExpectedRevision, operation: 'append' | 'read'): unknown {
+  if (error instanceof EventStoreError) return error;
+  if (error instanceof WrongExpectedVersionError) {
+    const actual = error.actualVersion;
+    return new WrongExpectedRevisionError(streamId, expected, typeof actual === 'bigint' ? actual : 'no_stream');
+  }
+  if (error instanceof MaxAppendSizeExceededError) return new AppendTooLargeError(streamId, undefined, error.maxAppendSize);
+  const code = (error as { code?: unknown })?.code;
+  const message = String((error as Error)?.message ?? error).split('\n')[0];
+  // No node to send it to: the append was never sent.
+  if (isDiscoveryFailure(error)) return new StoreUnavailableError(`EventStoreDB unavailable, no node found: ${message}`, { cause: error });
+  // Against a closed port appendToStream fails with a plain gRPC error (code 14), not UnavailableError.
+  // A not-leader left over (not retried) was refused by a follower: not written.
+  if (error instanceof UnavailableError || error instanceof NotLeaderError || code === grpcStatus.UNAVAILABLE) {
+    return new StoreUnavailableError(`EventStoreDB unavailable: ${message}`, { cause: error });
+  }
+  if (operation === 'read') {
+    // A stalled, cancelled or failing read (e.g. no leader during an election: UnknownError): retry later.
+    if (isKnown(error) || code === grpcStatus.DEADLINE_EXCEEDED || code === grpcStatus.CANCELLED) {
+      return new StoreUnavailableError(`EventStoreDB did not answer a read: ${message}`, { cause: error });
+    }
+    return error; // not the store's: a defect, answered as one
+  }
+  // The append was sent and not confirmed: a deadline passed, the server cancelled it or timed out its commit
+  // (ABORTED: TimeoutError), or failed in a way the client has no type for. It may have been written.
+  return new AppendOutcomeUnknownError(streamId, `EventStoreDB did not confirm an append to ${streamId} (${message}): it may or may not be recorded`, {
+    cause: error,
+  });
 }
 
 /**
@@ -395,17 +394,25 @@ async function consume<E>(read: StreamingRead<E>, timeoutMs: number, onEvent: (e
   // The client pipes its gRPC call into `read` once the call is made: that is how the call is reached.
   read.once('pipe', (source: unknown) => {
     call = source as Readable & { cancel?: () => void };
-    if (abandoned) release(call);
+    if (abandoned) return release(call);
+    // The client's ReadStream ignores a cancellation from the client's side and ends normally, so a call
+    // cancelled by anything but us (a dispose) would read as complete: fail it instead. The error comes
+    // before the stream's end reaches this reader.
+    call.on('error', (error) => {
+      if (!abandoned && !done && cancelledOnClient(error)) read.destroy(new StoreUnavailableError('EventStoreDB read cancelled before it ended'));
+    });
   });
   // The client's reads carry no deadline (6.2.1 sends Infinity): past ours, the read fails and is cancelled.
   const timer = setTimeout(() => read.destroy(new StoreUnavailableError(`EventStoreDB did not finish a read within ${timeoutMs} ms`)), timeoutMs);
   let finished = false;
+  let done = false; // consumed: a later cancellation (a dispose) concerns no reader
   try {
     for await (const event of read as AsyncIterable<E>) {
       if (onEvent(event) === false) break;
     }
     finished = read.readableEnded;
   } finally {
+    done = true;
     clearTimeout(timer);
     if (!finished) {
       abandoned = true;
@@ -413,6 +420,12 @@ async function consume<E>(read: StreamingRead<E>, timeoutMs: number, onEvent: (e
       else void read.cancel().catch(() => undefined);
     }
   }
+}
+
+/** grpc-js's answer to a call cancelled on the client's side (what the client's ReadStream ignores). */
+function cancelledOnClient(error: unknown): boolean {
+  const e = error as { code?: unknown; details?: unknown };
+  return e?.code === grpcStatus.CANCELLED && e.details === 'Cancelled on client';
 }
 
 /** Client 6.2.1 reports a failed discovery as a plain Error (Client/discovery.js), possibly as a cause. */
