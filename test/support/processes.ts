@@ -98,3 +98,30 @@ export function childrenRunning(pid: number, script: string): number[] {
     })
     .map(Number);
 }
+
+/** The state letter of a process (`R` running, `S` sleeping, `Z` ended but not yet reaped), or null once gone. */
+export function processState(pid: number): string | null {
+  try {
+    return readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ')[0]!;
+  } catch {
+    return null;
+  }
+}
+
+/** Whether a process still runs: it exists and has not ended (a zombie has). */
+export const isRunning = (pid: number) => ![null, 'Z', 'X'].includes(processState(pid));
+
+/** The running processes of a process group, e.g. everything a command started in its own group started. */
+export function processGroup(pgid: number): number[] {
+  return readdirSync('/proc')
+    .filter((entry) => /^\d+$/.test(entry))
+    .filter((entry) => {
+      try {
+        const [state, , pgrp] = readFileSync(`/proc/${entry}/stat`, 'utf8').split(') ')[1]!.split(' ');
+        return Number(pgrp) === pgid && state !== 'Z' && state !== 'X';
+      } catch {
+        return false; // ended while we looked
+      }
+    })
+    .map(Number);
+}
