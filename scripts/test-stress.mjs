@@ -128,7 +128,7 @@ loads.push(loadavg()[0]);
 
 // eslint-disable-next-line no-control-regex
 const plain = tail.replace(/\x1b\[[0-9;]*m/g, '');
-const summary = ['Test Suites:', 'Tests:'].map((label) => plain.match(new RegExp(`^${label}.*$`, 'm'))?.[0]).filter(Boolean);
+const summary = ['Test Suites:', 'Tests:'].map((label) => plain.match(new RegExp(`^${label}.*$`, 'm'))?.[0]?.replace(/\s+/g, ' ')).filter(Boolean);
 const status = interrupted ? 128 + constants.signals[interrupted] : signal ? 128 + (constants.signals[signal] ?? 0) : (code ?? 1);
 const verdict = interrupted ? `DIHENTIKAN (${interrupted})` : signal ? `BERAKHIR oleh ${signal}` : code === 0 ? 'LULUS' : `GAGAL (kode keluar ${code})`;
 say(`hasil: ${verdict}${summary.length ? ` — ${summary.join('; ')}` : ''}`);
