@@ -49,6 +49,17 @@ describe.each(targets.map((t) => [t.name, t] as const))('A projection whose even
     await db.destroy();
   });
 
+  /**
+   * Runs the projection until it has applied `count` events in all. On a PostgreSQL server "caught up" means
+   * up to what no transaction still open elsewhere in the cluster can precede, so while other suites write,
+   * one run may stop short of events just appended.
+   */
+  const runUntilApplied = (runner: ProjectionRunner, projection: Recorder, count: number) =>
+    until(async () => (await runner.run(projection, { untilCaughtUp: true })) === 'caught-up' && projection.applied.length >= count, {
+      what: `${count} events applied by ${projection.name}`,
+      timeoutMs: 60_000,
+    });
+
   /** Three appends of one event each: amounts 1, 2, 3. */
   const appendThree = async (store: Opened): Promise<{ stream: string; event: NewEvent & { eventId: string } }[]> => {
     const appended = [];
