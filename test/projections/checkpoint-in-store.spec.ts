@@ -49,17 +49,6 @@ describe.each(targets.map((t) => [t.name, t] as const))('A projection whose even
     await db.destroy();
   });
 
-  /**
-   * Runs the projection until it has applied `count` events in all. On a PostgreSQL server "caught up" means
-   * up to what no transaction still open elsewhere in the cluster can precede, so while other suites write,
-   * one run may stop short of events just appended.
-   */
-  const runUntilApplied = (runner: ProjectionRunner, projection: Recorder, count: number) =>
-    until(async () => (await runner.run(projection, { untilCaughtUp: true })) === 'caught-up' && projection.applied.length >= count, {
-      what: `${count} events applied by ${projection.name}`,
-      timeoutMs: 60_000,
-    });
-
   /** Three appends of one event each: amounts 1, 2, 3. */
   const appendThree = async (store: Opened): Promise<{ stream: string; event: NewEvent & { eventId: string } }[]> => {
     const appended = [];
@@ -108,6 +97,7 @@ describe.each(targets.map((t) => [t.name, t] as const))('A projection whose even
   const runUntilApplied = (runner: ProjectionRunner, projection: Recorder, count: number) =>
     until(async () => (await runner.run(projection, { untilCaughtUp: true })) === 'caught-up' && projection.applied.length >= count, {
       what: `the projection applying ${count} events`,
+      timeoutMs: 60_000, // a hang guard: each round makes progress once the other suite's transaction ends
     });
 
   it('refuses to run from a checkpoint past the end of a store restored from an older backup, and keeps refusing once that store grows past it', async () => {
