@@ -1,6 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { readdirSync, readFileSync } from 'node:fs';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, sep } from 'node:path';
+import { whileProgressing, type ProgressOptions } from './until';
 
 /** Compiled files under dist/, whether this module runs from its source (jest) or compiled (scripts). */
 const root = __dirname.includes(`${sep}dist${sep}`) ? join(__dirname, '..', '..', '..') : join(__dirname, '..', '..');
@@ -24,6 +25,67 @@ export function runScript(script: string, args: string[], env: NodeJS.ProcessEnv
     child.on('error', reject);
     child.on('exit', (code, signal) => resolve({ code, signal, stdout, stderr }));
   });
+}
+
+/**
+ * Runs a compiled script to its end while it progresses: its output (and `progressFile`, which it may
+ * append a line to at each step; with `cpu`, the CPU time it used, for a script that prints only at its
+ * end) must grow at least every `stallMs`. A stalled script is killed, and the failure names what stalled
+ * and the last line it printed; a slow one is waited for.
+ */
+export async function runScriptWhileProgressing(
+  script: string,
+  args: string[],
+  env: NodeJS.ProcessEnv,
+  { progressFile, cpu = false, ...options }: ProgressOptions & { progressFile?: string; cpu?: boolean },
+): Promise<Finished> {
+  const child = spawn(process.execPath, [script, ...args], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  let stdout = '';
+  let stderr = '';
+  let finished: Finished | null = null;
+  let failed: Error | null = null;
+  child.stdout.on('data', (d) => (stdout += d));
+  child.stderr.on('data', (d) => (stderr += d));
+  child.on('error', (error) => (failed = error));
+  child.on('exit', (code, signal) => (finished = { code, signal, stdout, stderr }));
+  const fileSize = () => {
+    try {
+      return progressFile ? statSync(progressFile).size : 0;
+    } catch {
+      return 0; // not written yet
+    }
+  };
+  try {
+    return await whileProgressing(
+      () => {
+        if (failed) throw failed;
+        return { done: finished, progress: [stdout.length + stderr.length + fileSize(), cpu ? cpuTicks(child.pid) : 0] };
+      },
+      { everyMs: 250, ...options },
+    );
+  } catch (error) {
+    if (!finished) child.kill('SIGKILL');
+    const last = (progressFile ? readLastLine(progressFile) : '') || `${stdout}${stderr}`.trim().split('\n').pop();
+    throw new Error(`${(error as Error).message}; last step: ${last}`, { cause: error });
+  }
+}
+
+/** User and system CPU time a process used so far, in clock ticks (0 once it is gone). */
+function cpuTicks(pid: number | undefined): number {
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+    return Number(fields[11]) + Number(fields[12]);
+  } catch {
+    return 0;
+  }
+}
+
+function readLastLine(file: string): string {
+  try {
+    return readFileSync(file, 'utf8').trim().split('\n').pop() ?? '';
+  } catch {
+    return '';
+  }
 }
 
 /** Node flags for started children, e.g. CHILD_NODE_ARGS=--cpu-prof to profile the service under a benchmark. */
