@@ -10,11 +10,13 @@
  */
 import { SingleBar, Presets } from 'cli-progress';
 import { spawn, type ChildProcess } from 'node:child_process';
-import { createWriteStream, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { appendFileSync, createWriteStream, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { startRegistrySimulator, type RegistrySimulator } from '../src/infrastructure/registry/simulator/registry-simulator';
 import { semesterOf } from '../src/modules/reporting/semester/semester';
 import { gatewayNodeFlags } from '../test/support/processes';
+import { aCurrentReport } from '../test/support/current-report';
+import { whileProgressing } from '../test/support/until';
 import { changedPassword, gatewayClient, signIn, type GatewayCall } from '../test/support/gateway-client';
 import { readInitialPassword } from '../src/modules/access/seed/initial-passwords';
 import { deathCertificateNumber, momentOf, officeDays, pickDay, semesterStart, type OfficeDay } from './demo-schedule';
@@ -25,6 +27,9 @@ const out = resolve(process.env.DEMO_OUT_DIR ?? join(root, 'out'));
 const dataDir = join(out, 'demo-data');
 const ADMIN_PASSWORD = 'demo-dinkes-password';
 const PASSWORD = 'demo-operator-password';
+/** DEMO_PROGRESS_FILE: one line per step, appended as the demo goes (the test that runs it waits while it grows). */
+const progressFile = process.env.DEMO_PROGRESS_FILE;
+const step = (line: string) => progressFile && appendFileSync(progressFile, `${line}\n`);
 
 /** A tiny deterministic generator, so two demo runs tell the same story. */
 function random(seed: number) {
@@ -122,6 +127,7 @@ async function main(): Promise<void> {
     DEMO_CLOCK_START: new Date(days[0]!.opens.getTime() - 30 * 60_000).toISOString(),
   });
   const gateway = new Gateway(url);
+  step(`gateway on ${url}`);
   const next = random(2025);
   const pick = <T>(list: readonly T[]) => list[Math.floor(next() * list.length)]!;
   try {
@@ -152,6 +158,7 @@ async function main(): Promise<void> {
         samSerial: `SAM-KRA-${String(i + 1).padStart(4, '0')}`,
       });
       sites.push({ ...p, userId, readerId, token: await gateway.login(userId, PASSWORD) });
+      step(`enrolled ${userId}`);
     }
     // Disdukcapil administers its own people and the Bupati's office accounts.
     await gateway.ok('POST', '/v1/operators', dukcapil, { userId: 'auditor.dukcapil', password: PASSWORD, role: 'DUKCAPIL_AUDITOR' });
@@ -194,6 +201,7 @@ async function main(): Promise<void> {
       const { site, at, nik, byCard } = visit;
       await setClock(child, at);
       bar.update(v, { day: at.toISOString().slice(0, 10) });
+      step(`visit ${v + 1}/${visits.length} ${at.toISOString().slice(0, 10)}`);
       if (at.getTime() - signedIn.get(site.userId)! > 20 * 3_600_000) {
         site.token = await gateway.login(site.userId, PASSWORD); // a new office day, a new sign-in
         signedIn.set(site.userId, at.getTime());
@@ -254,14 +262,33 @@ async function main(): Promise<void> {
     await gateway.ok('POST', '/v1/signatories', auditor, DEMO_SIGNATORIES.disdukcapil);
     console.log(`Signatories recorded: ${DEMO_SIGNATORIES.dinkes.position} (Dinkes), ${DEMO_SIGNATORIES.disdukcapil.position} (Disdukcapil)`);
 
-    // Let the delivery worker catch up with the backlog the outage left, then hand the report in.
-    const deadline = Date.now() + 60_000;
-    while (Date.now() < deadline && simulator.balikan().distinct < counts.balikan) await new Promise((r) => setTimeout(r, 200));
-    const submission = await gateway.ok('POST', `/v1/reports/semester/${year}/${semester}/submission`, admin);
+    // Let the delivery worker catch up with the backlog the outage left (however slowly, as long as it
+    // delivers), then hand the report in.
+    const delivered = await whileProgressing(
+      () => {
+        const { distinct } = simulator.balikan();
+        step(`balikan delivered ${distinct}/${counts.balikan}`);
+        return { done: distinct >= counts.balikan && { distinct }, progress: distinct };
+      },
+      { what: 'the balikan backlog delivered', stallMs: 60_000, everyMs: 200 },
+    ).then(
+      ({ distinct }) => distinct,
+      () => simulator.balikan().distinct,
+    );
+    if (delivered < counts.balikan)
+      console.log(`Delivery stalled: ${delivered} of ${counts.balikan} balikan delivered; the report counts the rest as not delivered`);
+    // A report waits for the read models; past its wait it answers 503 REPORT_NOT_CURRENT, which a client retries.
+    const current = (path: string, token: string, method = 'GET') =>
+      aCurrentReport(() => gateway.call(method, path, token), { what: `${method} ${path}` }).then((res) => {
+        if (res.status >= 300) throw new Error(`${method} ${path}: ${res.status} ${JSON.stringify(res.body)}`);
+        step(`${method} ${path}`);
+        return res;
+      });
+    const submission = (await current(`/v1/reports/semester/${year}/${semester}/submission`, admin, 'POST')).body;
     console.log(`Semester report ${semester === 1 ? 'I' : 'II'} ${year} submitted (revision ${submission.revision}), SHA-256 ${submission.sha256}`);
 
     // The very document handed in, from the archive: anyone can run sha256sum on it.
-    const archived = await gateway.call('GET', `/v1/reports/semester/${year}/${semester}/submission?format=pdf`, admin);
+    const archived = await current(`/v1/reports/semester/${year}/${semester}/submission?format=pdf`, admin);
     writeFileSync(join(out, `laporan-semester-${semester}-${year}-disampaikan.pdf`), archived.bytes);
     console.log(`  wrote ${join(out, `laporan-semester-${semester}-${year}-disampaikan.pdf`)} (the submitted PDF, ${archived.bytes.length} bytes)`);
 
@@ -279,8 +306,7 @@ async function main(): Promise<void> {
       [`/v1/reports/bupati/${year}/${semester}?format=xlsx`, bupati, `ringkasan-bupati-${semester}-${year}.xlsx`],
     ];
     for (const [path, token, name] of files) {
-      const res = await gateway.call('GET', path, token);
-      if (res.status !== 200) throw new Error(`GET ${path}: ${res.status}`);
+      const res = await current(path, token);
       writeFileSync(join(out, name), res.bytes);
       console.log(`  wrote ${join(out, name)} (${res.bytes.length} bytes)`);
     }
