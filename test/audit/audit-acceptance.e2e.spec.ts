@@ -7,7 +7,8 @@ import { anAgreementInForce, anOperatorAt, reach, thePuskesmasList } from '../su
 import { AUDITOR_USER_ID, callerOf } from '../support/parties';
 import { itWithPoppler, pdfText } from '../support/pdf-text';
 import { checkpointSignatureHolds, consistencyHolds, problemsOf, type EntriesAnswer, type SignedCheckpoint } from '../support/rfc9162-verifier';
-import { until } from '../support/until';
+import { JEST_HANG_GUARD_MS, until, whileProgressing } from '../support/until';
+import { aCurrentReport } from '../support/current-report';
 
 const binary = (res: { on: (event: string, listener: (chunk: Buffer) => void) => void }, done: (error: Error | null, body: Buffer) => void) => {
   const chunks: Buffer[] = [];
@@ -46,16 +47,18 @@ describe('An auditor with only the API and a public key proves an access is in t
   const { year, semester } = semesterNow();
   const reportPath = `/v1/reports/semester/${year}/${semester}`;
 
-  /** As a client would: 503 REPORT_NOT_CURRENT (the notary trails the figures by a moment) is retried, nothing else. */
+  /** As a client would: 503 REPORT_NOT_CURRENT (the notary trails the figures by a moment) is retried after its Retry-After, nothing else. */
   const theReport = async (format: 'json' | 'pdf') => {
-    const res = await t
-      .http()
-      .get(format === 'pdf' ? `${reportPath}?format=pdf` : reportPath)
-      .set(auth(auditor))
-      .buffer(true)
-      .parse(format === 'pdf' ? binary : (res, done) => binary(res, (e, body) => done(e, body.length ? JSON.parse(body.toString('utf8')) : {})));
-    if (res.status === 503 && (format === 'pdf' ? JSON.parse(res.body.toString('utf8')).code : res.body.code) === 'REPORT_NOT_CURRENT') return null;
-    expect(res.status).toBe(200);
+    const res = await aCurrentReport(
+      () =>
+        t
+          .http()
+          .get(format === 'pdf' ? `${reportPath}?format=pdf` : reportPath)
+          .set(auth(auditor))
+          .buffer(true)
+          .parse(format === 'pdf' ? binary : (res, done) => binary(res, (e, body) => done(e, body.length ? JSON.parse(body.toString('utf8')) : {}))),
+      { what: `the semester report (${format})`, status: 200 },
+    );
     return res.body;
   };
 
@@ -74,19 +77,21 @@ describe('An auditor with only the API and a public key proves an access is in t
     // The auditor pins the public key once.
     publicKey = createPublicKey((await t.http().get('/v1/audit/public-key').set(auth(auditor)).expect(200)).body.publicKey);
     // The report whose figures count the access: its cut-off after it, its checkpoint covering every event of it.
-    ({ report, proof } = await until(
+    // Waited for while the figures move on (their cut-off, the checkpoint under them), however slowly.
+    ({ report, proof } = await whileProgressing(
       async () => {
         const current = await theReport('json');
-        if (!current?.logCheckpoint || !current.cutOff || new Date(current.cutOff) < lookedUpAt) return null;
+        const progress = { cutOff: current?.cutOff, treeSize: current?.logCheckpoint?.treeSize };
+        if (!current?.logCheckpoint || !current.cutOff || new Date(current.cutOff) < lookedUpAt) return { done: null, progress };
         const res = await t.http().get(`/v1/audit/entries/${accessId}?treeSize=${current.logCheckpoint.treeSize}`).set(auth(auditor));
         // 422 CHECKPOINT_TOO_SMALL: the report's cut-off is before some event of the access; a later report covers it.
-        if (res.status === 422 && res.body.code === 'CHECKPOINT_TOO_SMALL') return null;
+        if (res.status === 422 && res.body.code === 'CHECKPOINT_TOO_SMALL') return { done: null, progress };
         expect(res.status).toBe(200);
-        return { report: current, proof: res.body as EntriesAnswer };
+        return { done: { report: current, proof: res.body as EntriesAnswer }, progress };
       },
-      { what: 'a semester report that counts the access', timeoutMs: 60_000 },
+      { what: 'a semester report that counts the access', stallMs: 60_000 },
     ));
-  }, 120_000);
+  }, JEST_HANG_GUARD_MS);
   afterAll(() => t?.close());
 
   it("verifies the report's checkpoint: signed with the pinned key, the same size, root, time and key as the report states", async () => {
@@ -102,17 +107,20 @@ describe('An auditor with only the API and a public key proves an access is in t
   itWithPoppler('reads the same checkpoint printed on the PDF of the report', async () => {
     // The figures may move on between two requests (other suites write to the same log): a PDF and a JSON
     // answer asked back to back, retried until they stand at the same cut-off, must print the same checkpoint.
-    const { printed, stated } = await until(
+    const { printed, stated } = await whileProgressing(
       async () => {
         const pdf = await theReport('pdf');
-        const json = pdf && (await theReport('json'));
-        if (!json?.logCheckpoint) return null;
+        const json = await theReport('json');
+        if (!json?.logCheckpoint) return { done: null, progress: null };
         const match = /ukuran log ([\d.]+), akar ([0-9a-f]{64})/.exec(pdfText(pdf).replace(/\s+/g, ' '));
         expect(match).not.toBeNull();
         const found = { treeSize: Number(match![1]!.replace(/\./g, '')), rootHash: match![2]! };
-        return found.treeSize === json.logCheckpoint.treeSize && { printed: found, stated: json.logCheckpoint as ReportCheckpoint };
+        return {
+          done: found.treeSize === json.logCheckpoint.treeSize && { printed: found, stated: json.logCheckpoint as ReportCheckpoint },
+          progress: json.logCheckpoint.treeSize, // other suites' events move the figures on: waited for
+        };
       },
-      { what: 'a PDF and a JSON answer of the report at the same cut-off', timeoutMs: 60_000 },
+      { what: 'a PDF and a JSON answer of the report at the same cut-off', stallMs: 60_000 },
     );
     expect(printed).toEqual({ treeSize: stated.treeSize, rootHash: stated.rootHash });
     expect(printed.treeSize).toBeGreaterThanOrEqual(report.logCheckpoint!.treeSize);

@@ -5,6 +5,7 @@ import { verifyConsistency, verifyInclusion } from '../../src/modules/audit/merk
 import { semesterOf } from '../../src/modules/reporting/semester/semester';
 import { AUDITOR_PASSWORD, startApp, uniqueUserId, type TestApp } from '../support/app';
 import { until } from '../support/until';
+import { aCurrentReport } from '../support/current-report';
 import { AUDITOR_USER_ID } from '../support/parties';
 
 /**
@@ -82,15 +83,10 @@ describe('The verifiable audit log, through the API', () => {
   it('prints the latest checkpoint in the semester report, so a paper copy pins the log', async () => {
     const { year, semester } = semesterOf(new Date());
     // 503 REPORT_NOT_CURRENT (with Retry-After) is the documented answer while the notary trails; a client retries.
-    const report = await until(
-      async () => {
-        const res = await t.http().get(`/v1/reports/semester/${year}/${semester}`).set(auth(auditor));
-        if (res.status === 503 && res.body.code === 'REPORT_NOT_CURRENT') return null;
-        expect(res.status).toBe(200);
-        return res.body;
-      },
-      { what: 'the semester report with its checkpoint', timeoutMs: 60_000 },
-    );
+    const { body: report } = await aCurrentReport(() => t.http().get(`/v1/reports/semester/${year}/${semester}`).set(auth(auditor)), {
+      what: 'the semester report with its checkpoint',
+      status: 200,
+    });
     expect(report.logCheckpoint).not.toBeNull();
     const list = (await get('/v1/audit/checkpoints')) as Checkpoint[];
     expect(list.map((c) => c.treeSize)).toContain(report.logCheckpoint.treeSize);

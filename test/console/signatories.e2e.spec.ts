@@ -1,4 +1,5 @@
 import type { Browser } from 'playwright-core';
+import { aCurrentReport } from '../support/current-report';
 import {
   accessibilityProblems,
   launchChromium,
@@ -122,7 +123,9 @@ describe('The signatory register and the letter to the Bupati in the console', (
 
     const { year, semester } = thisSemester();
     const summaryOf = async () => {
-      const answer = await gateway.call('GET', `/v1/reports/bupati/${year}/${semester}?format=json`, gateway.auditor);
+      const answer = await aCurrentReport(() => gateway.call('GET', `/v1/reports/bupati/${year}/${semester}?format=json`, gateway.auditor), {
+        what: 'the Bupati summary',
+      });
       expect(answer.status).toBe(200);
       return answer.body as { letter: { number: string } | null; signatories: { disdukcapil: { nip: string } | null } };
     };

@@ -19,6 +19,7 @@ import { isolatedStorage } from '../support/isolated-storage';
 import { extendFirstAgreement } from '../support/parties';
 import { childrenRunning, distPath, startGateway, startUntil, type Finished } from '../support/processes';
 import { until } from '../support/until';
+import { aCurrentReport } from '../support/current-report';
 
 /** Lookups and card reads per operator per hour: above what one load operator makes, low enough for a burst to pass it. */
 const PER_HOUR = 40;
@@ -445,7 +446,9 @@ const server = process.env.DATABASE_URL;
       );
       const { year, semester } = semesterOf(new Date());
       for (const instance of [a, b]) {
-        const report = await instance.call('GET', `/v1/reports/semester/${year}/${semester}`, admin);
+        const report = await aCurrentReport(() => instance.call('GET', `/v1/reports/semester/${year}/${semester}`, admin), {
+          what: `the report on ${instance.name}`,
+        });
         expect(report.status).toBe(200);
         expect({
           instance: instance.name,
