@@ -6,6 +6,7 @@
  * is the suite's (128 + signal number when interrupted). Plain JavaScript, Node's own modules only.
  */
 import { spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { availableParallelism, constants, loadavg } from 'node:os';
 import { dirname, join } from 'node:path';
 import { clearInterval, clearTimeout, setInterval, setTimeout } from 'node:timers';
@@ -53,6 +54,9 @@ function kill(pid, signal) {
 }
 
 const { hogs: hogCount, jestArgs } = parse(process.argv.slice(2), process.env);
+// npm ci builds the console; a checkout or worktree made otherwise has none, and its browser specs fail for that alone.
+if (!existsSync(join(root, 'console', 'dist', 'index.html')))
+  say('console/dist belum dibangun: uji konsol akan gagal karenanya; jalankan npm run build:console dahulu');
 const started = Date.now();
 const cores = availableParallelism();
 
