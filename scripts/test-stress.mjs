@@ -44,6 +44,16 @@ function duration(ms) {
   return s < 60 ? `${s} dtk` : `${Math.floor(s / 60)} mnt ${s % 60} dtk`;
 }
 
+/** Whether any process of the group is left (signal 0 only checks). */
+function groupAlive(pgid) {
+  try {
+    process.kill(-pgid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 /** Kills a process group, or a process; gone already is fine. */
 function kill(pid, signal) {
   try {
@@ -127,6 +137,8 @@ stopHogs();
 // What the suite started and left behind (its group outlives npm): stopped too.
 kill(-suite.pid, 'SIGKILL');
 await Promise.all(hogsExited);
+// A signal is delivered, not yet acted on: wait (up to 5 s) until no process of the group is left.
+for (let waited = 0; waited < 5000 && groupAlive(suite.pid); waited += 50) await new Promise((resolve) => setTimeout(resolve, 50));
 clearInterval(sampler);
 loads.push(loadavg()[0]);
 
