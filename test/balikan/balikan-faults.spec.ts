@@ -9,7 +9,7 @@ import { extendFirstAgreement, proposeAndConfirm } from '../support/parties';
 import { distPath, runScript, startGateway, type Finished } from '../support/processes';
 import { signIn } from '../support/gateway-client';
 import { anOperatorAt, reach, thePuskesmasList } from '../support/fixtures';
-import { until } from '../support/until';
+import { JEST_HANG_GUARD_MS, whileProgressing } from '../support/until';
 
 const cli = distPath('src', 'cli.js');
 
@@ -19,7 +19,9 @@ const cli = distPath('src', 'cli.js');
  */
 describeOnEachStorage('Data balikan through outages and crashes', (server) => {
   const isServer = server !== undefined;
-  jest.setTimeout(120_000);
+  // Real processes, outages and crashes take what the machine gives them: the waits below fail on a stall,
+  // and this is only the guard against a hang.
+  jest.setTimeout(JEST_HANG_GUARD_MS);
   let simulator: RegistrySimulator;
   let env: NodeJS.ProcessEnv;
   let cleanup: () => Promise<void>;
@@ -66,6 +68,22 @@ describeOnEachStorage('Data balikan through outages and crashes', (server) => {
   };
   /** Room for a loaded machine: real processes, an outage and a crash. */
   const patiently = { timeoutMs: 60_000, everyMs: 100 };
+  /** The service's outbox depth, from /metrics. */
+  const depth = async () =>
+    /^balikan_outbox_depth (\d+)$/m.exec(await (await fetch(`${service!.api}/metrics`, { headers: { authorization: `Bearer ${admin}` } })).text())?.[1];
+  /**
+   * Waits for the service to settle balikan, however slowly, while delivery moves: the registry receiving
+   * them, the outbox shrinking. Fails once neither moved for `stallMs` (a lease of 2 s and a worker's pass
+   * fit in it many times over), naming where they stood.
+   */
+  const whileDelivering = <T>(probe: () => T | Promise<T>, what: string, stallMs = 60_000) =>
+    whileProgressing(
+      async () => ({
+        done: await probe(),
+        progress: { received: simulator.balikan().received, outbox: await depth() },
+      }),
+      { what, stallMs, everyMs: 100 },
+    );
   const submit = async (i: number) => {
     const nik = simulator.samples.found[i % simulator.samples.found.length]!;
     const medicalRecordNumber = `RM-${server ? 'S' : 'E'}-${String(100000 + i)}`;
@@ -131,15 +149,21 @@ describeOnEachStorage('Data balikan through outages and crashes', (server) => {
   it('accepts 200 balikan while the registry is down and delivers each exactly once when it is back, leaving the outbox empty', async () => {
     simulator.setFault({ mode: 'DOWN' }, 'BALIKAN');
     const ids: string[] = [];
+    const submitting = Date.now();
     for (let i = 0; i < 200; i++) ids.push(await submit(i));
+    const submittedInMs = Date.now() - submitting;
     expect(simulator.balikan().perReference.size).toBe(0);
     simulator.setFault(null, 'BALIKAN');
-    await until(() => ids.every((id) => simulator.balikan().perReference.has(id)), { ...patiently, what: 'all 200 delivered', timeoutMs: 90_000 });
-    expect(ids.map((id) => simulator.balikan().perReference.get(id))).toEqual(ids.map(() => 1));
-    await until(async () => (await call('GET', `/v1/balikan/${ids[199]}`, operator)).body.status === 'DELIVERED', {
-      what: 'last recorded DELIVERED',
-      ...patiently,
+    // Delivery counted as it grows. Rows retried through the outage back off (doubling, to twice the time
+    // they have waited): the first one submitted may next be tried up to twice the submitting time later.
+    const delivered = () => ids.filter((id) => simulator.balikan().perReference.has(id)).length;
+    await whileProgressing(() => ({ done: delivered() === ids.length, progress: { delivered: delivered() } }), {
+      what: 'all 200 delivered',
+      stallMs: 60_000 + 2 * submittedInMs,
+      everyMs: 100,
     });
+    expect(ids.map((id) => simulator.balikan().perReference.get(id))).toEqual(ids.map(() => 1));
+    await whileDelivering(async () => (await call('GET', `/v1/balikan/${ids[199]}`, operator)).body.status === 'DELIVERED', 'last recorded DELIVERED');
     const statuses = new Set<string>();
     for (const id of ids) statuses.add((await call('GET', `/v1/balikan/${id}`, operator)).body.status);
     expect([...statuses]).toEqual(['DELIVERED']);
@@ -154,8 +178,8 @@ describeOnEachStorage('Data balikan through outages and crashes', (server) => {
     expect(simulator.balikan().perReference.get(id)).toBe(1);
     await started();
     // The lease runs out, the row is sent again under the same reference: the receiver sees it twice and can tell.
-    await until(() => simulator.balikan().perReference.get(id) === 2, { what: 're-sent after the crash', ...patiently });
-    await until(async () => (await call('GET', `/v1/balikan/${id}`, operator)).body.status === 'DELIVERED', { what: 'DELIVERED', ...patiently });
+    await whileDelivering(() => simulator.balikan().perReference.get(id) === 2, 're-sent after the crash');
+    await whileDelivering(async () => (await call('GET', `/v1/balikan/${id}`, operator)).body.status === 'DELIVERED', 'DELIVERED');
     await stop(); // the CLI below opens the same storage (one process per embedded data directory)
     const outbox = await runScript(cli, ['balikan:outbox'], { ...env, LOG_LEVEL: 'error' });
     expect(JSON.parse(outbox.stdout)).toEqual({ waiting: 0, oldest: null });
@@ -171,9 +195,7 @@ describeOnEachStorage('Data balikan through outages and crashes', (server) => {
     expect(simulator.balikan().perReference.get(id)).toBe(1);
     await started();
     // The lease runs out and the row is claimed again: the worker finds DELIVERED on the access and deletes it unsent.
-    const depth = async () =>
-      /^balikan_outbox_depth (\d+)$/m.exec(await (await fetch(`${service!.api}/metrics`, { headers: { authorization: `Bearer ${admin}` } })).text())?.[1];
-    await until(async () => (await depth()) === '0', { what: 'the row deleted without a re-send', ...patiently });
+    await whileDelivering(async () => (await depth()) === '0', 'the row deleted without a re-send');
     expect(simulator.balikan().perReference.get(id)).toBe(1);
     expect((await call('GET', `/v1/balikan/${id}`, operator)).body.status).toBe('DELIVERED');
     await stop();
@@ -213,10 +235,10 @@ describeOnEachStorage('Data balikan through outages and crashes', (server) => {
     });
     expect({ status: refused.status, code: refused.body.code }).toEqual({ status: 403, code: 'AGREEMENT_NOT_ACTIVE' });
     simulator.setFault(null, 'BALIKAN');
-    await until(async () => (await call('GET', `/v1/balikan/${accepted}`, operator)).body.status === 'DELIVERED', {
-      what: 'the accepted balikan delivered after the agreement ended',
-      ...patiently,
-    });
+    await whileDelivering(
+      async () => (await call('GET', `/v1/balikan/${accepted}`, operator)).body.status === 'DELIVERED',
+      'the accepted balikan delivered after the agreement ended',
+    );
     expect(simulator.balikan().perReference.get(accepted)).toBe(1);
     await stop();
     const denials = await runScript(cli, ['events:count', 'AccessDenied'], { ...env, LOG_LEVEL: 'error' });
