@@ -90,11 +90,6 @@ export class EventStoreDbEventStoreAdapter implements EventStoreAdapter {
     this.readTimeoutMs = options.readTimeoutMs ?? DEFAULT_READ_TIMEOUT_MS;
   }
 
-  /** The current client; `append` replaces it after a failure the client does not recover from. */
-  private get client(): EventStoreDBClient {
-    return this.clients.current;
-  }
-
   async initialise(): Promise<void> {
     await this.ping();
   }
@@ -108,15 +103,21 @@ export class EventStoreDbEventStoreAdapter implements EventStoreAdapter {
    */
   async append(streamId: string, events: readonly PreparedEvent[], expected: ExpectedRevision): Promise<AppendResult> {
     // Refused before sending rather than split: an append is atomic (one decision's events, one revision).
-    const bytes = appendSize(events.map(toProposed));
+    const proposed = events.map(toProposed);
+    const bytes = appendSize(proposed);
     if (bytes > MAX_APPEND_BYTES) throw new AppendTooLargeError(streamId, bytes, MAX_APPEND_BYTES);
-    return this.guard(streamId, expected, 'append', (client) => this.appendWith(client, streamId, events, expected));
+    return this.guard(streamId, expected, 'append', (client) => this.appendWith(client, streamId, proposed, expected));
   }
 
-  private async appendWith(client: EventStoreDBClient, streamId: string, events: readonly PreparedEvent[], expected: ExpectedRevision): Promise<AppendResult> {
+  private async appendWith(
+    client: EventStoreDBClient,
+    streamId: string,
+    proposed: ReturnType<typeof toProposed>[],
+    expected: ExpectedRevision,
+  ): Promise<AppendResult> {
     // requiresLeader: a resigned leader that stays up answers not-leader instead of taking the write.
     const result = await this.onLeader(() =>
-      unaryAppend.call(client, streamId, events.map(toProposed), {
+      unaryAppend.call(client, streamId, proposed, {
         expectedRevision: expected === 'any' ? ANY : expected === 'no_stream' ? NO_STREAM : expected,
         batchAppendSize: 3 * 1024 * 1024, // the type requires it; only BatchAppend reads it
         requiresLeader: true,
@@ -265,17 +266,12 @@ export class EventStoreDbEventStoreAdapter implements EventStoreAdapter {
    * the leader it names, so the read is tried once more.
    */
   async ping(): Promise<void> {
-    await this.guard('$all', 'any', 'read', async (client) => {
-      for (let attempt = 1; ; attempt++) {
-        try {
-          await consume(client.readAll({ direction: BACKWARDS, fromPosition: END, maxCount: 1, requiresLeader: true }), this.readTimeoutMs, () => false);
-          return;
-        } catch (error) {
-          if (!(error instanceof NotLeaderError) || attempt === 2) throw error;
-          await new Promise((resolve) => setImmediate(resolve)); // let the client re-target its channel first
-        }
-      }
-    });
+    await this.guard('$all', 'any', 'read', (client) =>
+      this.onLeader(
+        () => consume(client.readAll({ direction: BACKWARDS, fromPosition: END, maxCount: 1, requiresLeader: true }), this.readTimeoutMs, () => false),
+        2,
+      ),
+    );
   }
 
   onAppended(listener: () => void): () => void {
@@ -297,13 +293,13 @@ export class EventStoreDbEventStoreAdapter implements EventStoreAdapter {
    * answer names (Client.handleError), so the call is made again there, a bounded number of times
    * (an election in progress can name a node that is no longer leader either).
    */
-  private async onLeader<T>(work: () => Promise<T>): Promise<T> {
+  private async onLeader<T>(work: () => Promise<T>, attempts = LEADER_ATTEMPTS): Promise<T> {
     for (let attempt = 1; ; attempt++) {
       try {
         return await work();
       } catch (error) {
         if (!(error instanceof NotLeaderError)) throw error;
-        if (attempt >= LEADER_ATTEMPTS) {
+        if (attempt >= attempts) {
           throw new StoreUnavailableError(
             `EventStoreDB: no leader took the call after ${attempt} attempts (last named ${error.leader.address}:${error.leader.port})`,
             {

@@ -19,13 +19,9 @@ export class ReplaceableClient {
     this.client = this.create();
   }
 
-  get current(): EventStoreDBClient {
-    return this.client;
-  }
-
   /**
-   * Counts a call against the current client until `release`. A call that reads `current` later sees this
-   * client or a newer one, so a retired client has no caller left once its count is back to zero.
+   * Counts a call against the current client until `release`; the call uses the leased client alone, and
+   * only calls leased later get a newer one, so a retired client has no caller left once its count is zero.
    */
   lease(): { readonly client: EventStoreDBClient; release(): void } {
     const client = this.client;
