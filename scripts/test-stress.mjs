@@ -5,7 +5,7 @@
  * reports the suite's result, the elapsed time, the hogs' count and the load average seen. Its exit status
  * is the suite's (128 + signal number when interrupted). Plain JavaScript, Node's own modules only.
  */
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { availableParallelism, constants, loadavg } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -67,6 +67,11 @@ const { hogs: hogCount, jestArgs } = parse(process.argv.slice(2), process.env);
 // npm ci builds the console; a checkout or worktree made otherwise has none, and its browser specs fail for that alone.
 if (!existsSync(join(root, 'console', 'dist', 'index.html')))
   say('console/dist belum dibangun: uji konsol akan gagal karenanya; jalankan npm run build:console dahulu');
+// What .ci/run installs and a fresh machine lacks: without Chromium the browser specs fail, without poppler-utils
+// the PDF-reading tests are skipped (the run then proves less than CI's).
+const chromium = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+if (!existsSync(chromium)) say(`Chromium tidak ada di ${chromium}: uji konsol akan gagal karenanya; apt-get install -y chromium (atau CHROMIUM_PATH)`);
+if (spawnSync('pdftotext', ['-v']).error) say('pdftotext tidak terpasang: uji yang membaca PDF dilewati; apt-get install -y poppler-utils');
 const started = Date.now();
 const cores = availableParallelism();
 

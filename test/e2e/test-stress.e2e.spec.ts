@@ -60,13 +60,14 @@ describe('npm run test:stress runs the suite beside CPU-bound processes and leav
     expect(processGroup(suite)).toEqual([]);
   }, 120_000);
 
-  it('exits with the status of a failing suite, and stops the hogs (STRESS_HOGS=1)', async () => {
-    const run = stress(['test/no-such-spec-anywhere'], { STRESS_HOGS: '1' });
+  it('exits with the status of a failing suite, and stops the hogs (STRESS_HOGS=1); warns first of a Chromium it cannot find', async () => {
+    const run = stress(['test/no-such-spec-anywhere'], { STRESS_HOGS: '1', CHROMIUM_PATH: '/nonexistent/chromium' });
     const { hogs, suite } = await run.started();
     expect(hogs).toHaveLength(1);
 
     const { code, stderr } = await run.exited;
     expect(code).toBe(1); // jest's own: no tests found
+    expect(stderr).toMatch(/^test:stress: Chromium tidak ada di \/nonexistent\/chromium: uji konsol akan gagal/m);
     expect(stderr).toMatch(/^test:stress: hasil: GAGAL \(kode keluar 1\)/m);
     expect(stderr).toMatch(/1 pembeban CPU, semua berhenti/);
     expect(hogs.filter(isRunning)).toEqual([]);
