@@ -1,14 +1,12 @@
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gatewayClient, signIn, type GatewayCall } from '../support/gateway-client';
 import { SEEDED_FACILITIES, type ListedFacility } from '../support/fixtures';
-import { childrenRunning, startGateway } from '../support/processes';
+import { childrenRunning, isRunning, startGateway } from '../support/processes';
 import { until } from '../support/until';
 
 const ADMIN_PASSWORD = 'worker-dinkes-password-1';
-
-const alive = (pid: number) => existsSync(`/proc/${pid}`) && !/^\S+ \(.*\) Z/.test(readFileSync(`/proc/${pid}/stat`, 'utf8'));
 
 /** Registers a Puskesmas and resolves once the facility list (a read model the projections keep) shows it. */
 async function aNewPuskesmasIsListed(call: GatewayCall, admin: string): Promise<void> {
@@ -56,7 +54,7 @@ describe('Projections in a worker process of their own (PROJECTION_WORKER, on by
         },
         { what: 'a new projection worker', timeoutMs: 30_000 },
       );
-      expect(alive(replacement!)).toBe(true);
+      expect(isRunning(replacement!)).toBe(true);
       await aNewPuskesmasIsListed(call, admin);
     } finally {
       gateway.child.kill('SIGTERM');
@@ -113,13 +111,13 @@ describe('Projections in a worker process of their own (PROJECTION_WORKER, on by
     const [first] = childrenRunning(stopped.child.pid!, 'projection-worker.js');
     stopped.child.kill('SIGTERM');
     expect((await stopped.exited).code).toBe(0);
-    expect(alive(first!)).toBe(false);
+    expect(isRunning(first!)).toBe(false);
 
     const killed = await startGateway(env);
     const [second] = childrenRunning(killed.child.pid!, 'projection-worker.js');
     killed.child.kill('SIGKILL');
     await killed.exited;
-    await until(async () => !alive(second!), { what: 'the orphaned worker to end' });
+    await until(async () => !isRunning(second!), { what: 'the orphaned worker to end' });
   });
 
   it('PROJECTION_WORKER=false keeps the projections in the service itself', async () => {

@@ -1,7 +1,6 @@
 import { spawn } from 'node:child_process';
-import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { isRunning, processGroup, processState } from '../support/processes';
+import { commandLineOf, isRunning, processGroup, processState } from '../support/processes';
 import { until } from '../support/until';
 
 const root = join(__dirname, '..', '..');
@@ -42,7 +41,7 @@ describe('npm run test:stress runs the suite beside CPU-bound processes and leav
   }
 
   /** Whether jest itself (not only npm or sh) runs in the suite's group: a signal now reaches a running suite. */
-  const jestRuns = (group: number) => processGroup(group).some((pid) => readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes('jest'));
+  const jestRuns = (group: number) => processGroup(group).some((pid) => commandLineOf(pid).includes('jest'));
 
   it('runs the selected specs beside two spinning processes by default, reports result, time, hogs and load, and stops the hogs', async () => {
     const run = stress([ONE_UNIT_SPEC]);

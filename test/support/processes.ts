@@ -161,6 +161,15 @@ export function childrenRunning(pid: number, script: string): number[] {
     .map(Number);
 }
 
+/** A process's command line (its arguments joined by NUL), or '' once it has ended: it may end while we look. */
+export function commandLineOf(pid: number): string {
+  try {
+    return readFileSync(`/proc/${pid}/cmdline`, 'utf8');
+  } catch {
+    return '';
+  }
+}
+
 /** The state letter of a process (`R` running, `S` sleeping, `Z` ended but not yet reaped), or null once gone. */
 export function processState(pid: number): string | null {
   try {
