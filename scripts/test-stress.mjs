@@ -67,10 +67,10 @@ const { hogs: hogCount, jestArgs } = parse(process.argv.slice(2), process.env);
 // npm ci builds the console; a checkout or worktree made otherwise has none, and its browser specs fail for that alone.
 if (!existsSync(join(root, 'console', 'dist', 'index.html')))
   say('console/dist belum dibangun: uji konsol akan gagal karenanya; jalankan npm run build:console dahulu');
-// What .ci/run installs and a fresh machine lacks: without Chromium the browser specs fail, without poppler-utils
-// the PDF-reading tests are skipped (the run then proves less than CI's).
+// What .ci/run installs and a fresh machine may lack: without Chromium the console's browser suites, without
+// poppler-utils the PDF-reading tests are skipped (the run then proves less than CI's).
 const chromium = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-if (!existsSync(chromium)) say(`Chromium tidak ada di ${chromium}: uji konsol akan gagal karenanya; apt-get install -y chromium (atau CHROMIUM_PATH)`);
+if (!existsSync(chromium)) say(`Chromium tidak ada di ${chromium}: uji peramban konsol dilewati; apt-get install -y chromium (atau CHROMIUM_PATH)`);
 if (spawnSync('pdftotext', ['-v']).error) say('pdftotext tidak terpasang: uji yang membaca PDF dilewati; apt-get install -y poppler-utils');
 const started = Date.now();
 const cores = availableParallelism();

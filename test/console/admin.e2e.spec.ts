@@ -1,6 +1,7 @@
 import type { Browser } from 'playwright-core';
 import {
   accessibilityProblems,
+  describeWithChromium,
   launchChromium,
   openConsole,
   screenshot,
@@ -19,7 +20,7 @@ import { extendFirstAgreement } from '../support/parties';
  * proposed by Dinkes and confirmed by Disdukcapil, each in their own browser), the Puskesmas' card readers,
  * the accounts of Dinkes, the balikan backlog and the semester report.
  */
-describe('The console of the Dinkes administrator', () => {
+describeWithChromium('The console of the Dinkes administrator', () => {
   let gateway: ConsoleGateway;
   let browser: Browser;
   const opened: ConsolePage[] = [];

@@ -1,6 +1,7 @@
 import type { Browser } from 'playwright-core';
 import {
   accessibilityProblems,
+  describeWithChromium,
   launchChromium,
   openConsole,
   screenshot,
@@ -18,7 +19,7 @@ import { until } from '../support/until';
  * the access id a clerk was shown, an inclusion proof verified in the browser itself (WebCrypto SHA-256
  * and Ed25519): "tercatat dan tidak diubah", or which step failed when the proof was tampered with.
  */
-describe('The audit log in the console, verified in the browser', () => {
+describeWithChromium('The audit log in the console, verified in the browser', () => {
   let gateway: ConsoleGateway;
   let browser: Browser;
   let accessId: string;

@@ -3,6 +3,7 @@ import type { Browser } from 'playwright-core';
 import { until } from '../support/until';
 import {
   accessibilityProblems,
+  describeWithChromium,
   launchChromium,
   openConsole,
   screenshot,
@@ -20,7 +21,7 @@ import { aCurrentReport } from '../support/current-report';
  * Disdukcapil's auditor and the Bupati's office in a real browser: the compliance dashboard drawn from the
  * gateway's own figures, an evaluation recorded and listed, and the Bupati's semester summary downloaded.
  */
-describe('The console for the Disdukcapil auditor and the Kantor Bupati', () => {
+describeWithChromium('The console for the Disdukcapil auditor and the Kantor Bupati', () => {
   let gateway: ConsoleGateway;
   let browser: Browser;
   let puskesmas: { facilityId: string; code: string };

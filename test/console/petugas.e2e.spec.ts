@@ -1,6 +1,7 @@
 import type { Browser } from 'playwright-core';
 import {
   accessibilityProblems,
+  describeWithChromium,
   launchChromium,
   openConsole,
   screenshot,
@@ -19,7 +20,7 @@ import { until } from '../support/until';
  * fields, the data balikan for that access, every outcome in plain Indonesian, and nothing of the patient
  * left in the browser once the clerk signs out or walks away.
  */
-describe('The console at the front desk of a Puskesmas', () => {
+describeWithChromium('The console at the front desk of a Puskesmas', () => {
   let gateway: ConsoleGateway;
   let browser: Browser;
   let samples: Awaited<ReturnType<ConsoleGateway['samples']>>;

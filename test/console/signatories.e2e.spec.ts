@@ -2,6 +2,7 @@ import type { Browser } from 'playwright-core';
 import { aCurrentReport } from '../support/current-report';
 import {
   accessibilityProblems,
+  describeWithChromium,
   launchChromium,
   openConsole,
   screenshot,
@@ -28,7 +29,7 @@ interface Register {
  * (name, NIP, pangkat/golongan, jabatan) and sees the other party's read-only; the Disdukcapil auditor
  * issues the letter number that turns the Bupati summary from a DRAF into a letter.
  */
-describe('The signatory register and the letter to the Bupati in the console', () => {
+describeWithChromium('The signatory register and the letter to the Bupati in the console', () => {
   let gateway: ConsoleGateway;
   let browser: Browser;
   const opened: ConsolePage[] = [];

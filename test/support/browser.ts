@@ -5,12 +5,14 @@ import { chromium, type Browser, type Page, type Response } from 'playwright-cor
 import { gatewayClient, signIn, type GatewayCall } from './gateway-client';
 import { isolatedStorage } from './isolated-storage';
 import { startGateway } from './processes';
+import { CHROMIUM, HAS_CHROMIUM } from './test-tools';
 
 /**
  * The console in a real browser: Debian's headless Chromium (browser downloads are impossible here) driven
  * by playwright-core, against the real gateway process on its own embedded data directory.
  */
-export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+/** `describe`, or `describe.skip` when the machine has no Chromium (test-tools.ts). */
+export const describeWithChromium = HAS_CHROMIUM ? describe : describe.skip;
 
 export async function launchChromium(): Promise<Browser> {
   if (!existsSync(CHROMIUM)) throw new Error(`No Chromium at ${CHROMIUM}: apt-get install -y chromium (or set CHROMIUM_PATH). .ci/run installs it.`);

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createDataSource, migrate } from '../../src/infrastructure/database/data-source';
 import { startEmbeddedPostgres } from '../../src/infrastructure/database/embedded-postgres';
+import { missingTestTools } from './test-tools';
 import { ADMIN_INITIAL_PASSWORD, ADMIN_PASSWORD, AUDITOR_INITIAL_PASSWORD, AUDITOR_PASSWORD, startApp } from './app';
 
 /**
@@ -29,9 +30,13 @@ export default async function globalSetup(): Promise<void> {
   process.env.TEST_AUDIT_PUBLIC_KEY = publicKey.export({ type: 'spki', format: 'der' }).toString('base64');
   (globalThis as { __embedded?: typeof embedded }).__embedded = embedded;
   await firstSignIns();
+  // The machine's tools some suites drive: CI installs them and must not skip those suites for want of them.
+  const missingTools = missingTestTools();
+  if (process.env.TEST_TOOLS_REQUIRED === 'true' && missingTools.length > 0) throw new Error(`TEST_TOOLS_REQUIRED: ${missingTools.join('; ')}`);
   const skipped = [
     process.env.DATABASE_URL ? null : 'PostgreSQL server suites: DATABASE_URL not set (.ci/run sets it)',
     process.env.EVENTSTORE_CONNECTION_STRING ? null : 'EventStoreDB contract suite: EVENTSTORE_CONNECTION_STRING not set',
+    ...missingTools,
   ].filter(Boolean);
   for (const line of skipped) process.stdout.write(`\n[SKIPPED] ${line}\n`);
 }

@@ -2,15 +2,13 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { HAS_POPPLER } from './test-tools';
 
 /**
  * Reading PDFs back as text the way a reader (or a search) sees them, with Debian's poppler-utils
- * (`pdftotext`, `pdfinfo`); .ci/run installs them. Without them the suites that need them register their
- * tests as skipped, counted so in jest's summary, and say why.
+ * (`pdftotext`, `pdfinfo`); without them the tests that need them are skipped (test-tools.ts).
  */
-export const HAS_POPPLER = ['pdftotext', 'pdfinfo'].every((tool) => !spawnSync(tool, ['-v']).error);
-if (!HAS_POPPLER)
-  console.warn('SKIPPED: pdftotext (poppler-utils) not installed: the tests that read PDF text are skipped. Install poppler-utils to run them.');
+export { HAS_POPPLER };
 
 /** `it`, or `it.skip` when poppler-utils is missing. */
 export const itWithPoppler = HAS_POPPLER ? it : it.skip;
