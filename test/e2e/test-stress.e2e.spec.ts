@@ -17,7 +17,8 @@ describe('npm run test:stress runs the suite beside CPU-bound processes and leav
     const inherited = { ...process.env };
     delete inherited.JEST_WORKER_ID; // the nested jest is a run of its own
     delete inherited.STRESS_HOGS;
-    delete inherited.TEST_TOOLS_REQUIRED; // CI's, for its own run: the nested runs here choose their tools
+    // The outer run's own (its database, its OpenAPI file, CI's TEST_TOOLS_REQUIRED): a nested run must not use or remove them.
+    for (const key of Object.keys(inherited)) if (key.startsWith('TEST_')) delete inherited[key];
     const child = spawn(process.execPath, [join(root, 'scripts', 'test-stress.mjs'), ...args], {
       cwd: root,
       env: { ...inherited, ...env },

@@ -7,13 +7,13 @@ import { isolatedStorage } from './isolated-storage';
 import { startGateway } from './processes';
 import { CHROMIUM, HAS_CHROMIUM } from './test-tools';
 
+/** `describe`, or `describe.skip` when the machine has no Chromium (test-tools.ts). */
+export const describeWithChromium = HAS_CHROMIUM ? describe : describe.skip;
+
 /**
  * The console in a real browser: Debian's headless Chromium (browser downloads are impossible here) driven
  * by playwright-core, against the real gateway process on its own embedded data directory.
  */
-/** `describe`, or `describe.skip` when the machine has no Chromium (test-tools.ts). */
-export const describeWithChromium = HAS_CHROMIUM ? describe : describe.skip;
-
 export async function launchChromium(): Promise<Browser> {
   if (!existsSync(CHROMIUM)) throw new Error(`No Chromium at ${CHROMIUM}: apt-get install -y chromium (or set CHROMIUM_PATH). .ci/run installs it.`);
   return chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox'] });

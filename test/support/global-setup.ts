@@ -12,6 +12,10 @@ import { ADMIN_INITIAL_PASSWORD, ADMIN_PASSWORD, AUDITOR_INITIAL_PASSWORD, AUDIT
  * (Importing PGlite inside a jest test file fails: its dynamic imports need --experimental-vm-modules.)
  */
 export default async function globalSetup(): Promise<void> {
+  // The machine's tools some suites drive: CI installs them and must not skip those suites for want of them.
+  // Checked before anything starts, so a refused run leaves nothing behind.
+  const missingTools = missingTestTools();
+  if (process.env.TEST_TOOLS_REQUIRED === 'true' && missingTools.length > 0) throw new Error(`TEST_TOOLS_REQUIRED: ${missingTools.join('; ')}`);
   const dataDir = mkdtempSync(join(tmpdir(), 'nik-gateway-test-'));
   const embedded = await startEmbeddedPostgres({ dataDir });
   process.env.TEST_EMBEDDED_URL = embedded.url;
@@ -30,9 +34,6 @@ export default async function globalSetup(): Promise<void> {
   process.env.TEST_AUDIT_PUBLIC_KEY = publicKey.export({ type: 'spki', format: 'der' }).toString('base64');
   (globalThis as { __embedded?: typeof embedded }).__embedded = embedded;
   await firstSignIns();
-  // The machine's tools some suites drive: CI installs them and must not skip those suites for want of them.
-  const missingTools = missingTestTools();
-  if (process.env.TEST_TOOLS_REQUIRED === 'true' && missingTools.length > 0) throw new Error(`TEST_TOOLS_REQUIRED: ${missingTools.join('; ')}`);
   const skipped = [
     process.env.DATABASE_URL ? null : 'PostgreSQL server suites: DATABASE_URL not set (.ci/run sets it)',
     process.env.EVENTSTORE_CONNECTION_STRING ? null : 'EventStoreDB contract suite: EVENTSTORE_CONNECTION_STRING not set',
