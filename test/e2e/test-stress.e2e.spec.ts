@@ -1,6 +1,6 @@
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
-import { commandLineOf, isRunning, processGroup, processState } from '../support/processes';
+import { commandLineOf, isRunning, nestedRunEnv, processGroup, processState } from '../support/processes';
 import { until } from '../support/until';
 
 const root = join(__dirname, '..', '..');
@@ -14,14 +14,9 @@ describe('npm run test:stress runs the suite beside CPU-bound processes and leav
   const UNIT_SPECS_OF_ACCESS = ['--selectProjects', 'unit', 'test/access'];
 
   function stress(args: string[], env: NodeJS.ProcessEnv = {}) {
-    const inherited = { ...process.env };
-    delete inherited.JEST_WORKER_ID; // the nested jest is a run of its own
-    delete inherited.STRESS_HOGS;
-    // The outer run's own (its database, its OpenAPI file, CI's TEST_TOOLS_REQUIRED): a nested run must not use or remove them.
-    for (const key of Object.keys(inherited)) if (key.startsWith('TEST_')) delete inherited[key];
     const child = spawn(process.execPath, [join(root, 'scripts', 'test-stress.mjs'), ...args], {
       cwd: root,
-      env: { ...inherited, ...env },
+      env: nestedRunEnv({ STRESS_HOGS: undefined, ...env }),
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let stderr = '';

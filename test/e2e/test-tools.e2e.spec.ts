@@ -1,17 +1,14 @@
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
+import { nestedRunEnv } from '../support/processes';
 
 const root = join(__dirname, '..', '..');
 
 /** A nested `npm test` on one console browser suite, on a machine whose Chromium is missing. */
 function npmTestWithoutChromium(env: NodeJS.ProcessEnv): Promise<{ code: number | null; output: string }> {
-  const inherited = { ...process.env };
-  delete inherited.JEST_WORKER_ID; // the nested jest is a run of its own
-  // The outer run's own (its database, its OpenAPI file, CI's TEST_TOOLS_REQUIRED): a nested run must not use or remove them.
-  for (const key of Object.keys(inherited)) if (key.startsWith('TEST_')) delete inherited[key];
   const child = spawn('npm', ['test', '--', 'test/console/petugas.e2e.spec.ts'], {
     cwd: root,
-    env: { ...inherited, CHROMIUM_PATH: '/nonexistent/chromium', ...env },
+    env: nestedRunEnv({ CHROMIUM_PATH: '/nonexistent/chromium', ...env }),
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';

@@ -153,12 +153,24 @@ export function childrenRunning(pid: number, script: string): number[] {
     .filter((entry) => {
       try {
         const ppid = Number(readFileSync(`/proc/${entry}/stat`, 'utf8').split(') ')[1]!.split(' ')[1]);
-        return ppid === pid && readFileSync(`/proc/${entry}/cmdline`, 'utf8').includes(script);
+        return ppid === pid && commandLineOf(Number(entry)).includes(script);
       } catch {
         return false; // ended while we looked
       }
     })
     .map(Number);
+}
+
+/**
+ * The environment of a jest run started inside this one (npm test, test:stress): this run's own, less what
+ * belongs to this run alone: its worker id, and its TEST_ variables (its database, its OpenAPI file, CI's
+ * TEST_TOOLS_REQUIRED), which a nested run must neither use nor remove in its teardown.
+ */
+export function nestedRunEnv(env: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
+  const inherited = { ...process.env };
+  delete inherited.JEST_WORKER_ID;
+  for (const key of Object.keys(inherited)) if (key.startsWith('TEST_')) delete inherited[key];
+  return { ...inherited, ...env };
 }
 
 /** A process's command line (its arguments joined by NUL), or '' once it has ended: it may end while we look. */
