@@ -145,7 +145,7 @@ function buildHarness(document: OpenApiDocument) {
       const codes = enumOfCode(schema);
       const code = (answer.body as { code?: unknown } | undefined)?.code;
       if (!success && codes && typeof code === 'string' && !codes.includes(code)) {
-        return `${route} ${answer.status}: code ${code} is not documented for this route and status (documented: ${codes.join(', ')})`;
+        return `${route} ${answer.status}: code ${code} is not documented for this route and status (documented: ${codes.join(', ')}) (${describe(answer)})`;
       }
       const validate = validator(`${route} ${answer.status} ${documented}`, schema);
       if (!validate(answer.body)) {
